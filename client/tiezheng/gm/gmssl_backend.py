@@ -69,7 +69,7 @@ class PureSM3:
 
 
 class _PureKey:
-    __slots__ = ("scalar", "point", "curve")
+    __slots__ = ("curve", "point", "scalar")
 
     def __init__(self, scalar: int | None, point: bytes) -> None:
         self.scalar = scalar
@@ -163,7 +163,7 @@ def _gctr(encrypt_block: BlockEncryptor, counter: bytes, data: bytes) -> bytes:
     for offset in range(0, len(data), 16):
         chunk = data[offset : offset + 16]
         stream = encrypt_block(counter)
-        out += bytes(a ^ b for a, b in zip(chunk, stream))
+        out += bytes(a ^ b for a, b in zip(chunk, stream[: len(chunk)], strict=True))
         counter = _increment(counter)
     return bytes(out)
 

@@ -22,9 +22,9 @@ SM2_CURVE_OID: Final = "1.2.156.10197.1.301"
 EC_PUBLIC_KEY_OID: Final = "1.2.840.10045.2.1"
 
 # AlgorithmIdentifier { id-ecPublicKey, namedCurve sm2 }
-_ALGORITHM: Final = bytes.fromhex("3013" "06072a8648ce3d0201" "06082a811ccf5501822d")
-_PKCS8_PREFIX: Final = bytes.fromhex("308187" "020100") + _ALGORITHM + bytes.fromhex("046d" "306b" "020101" "0420")
-_PKCS8_MIDDLE: Final = bytes.fromhex("a144" "034200")
+_ALGORITHM: Final = bytes.fromhex("301306072a8648ce3d020106082a811ccf5501822d")
+_PKCS8_PREFIX: Final = bytes.fromhex("308187020100") + _ALGORITHM + bytes.fromhex("046d306b0201010420")
+_PKCS8_MIDDLE: Final = bytes.fromhex("a144034200")
 _SPKI_PREFIX: Final = bytes.fromhex("3059") + _ALGORITHM + bytes.fromhex("034200")
 
 
@@ -50,9 +50,7 @@ def unarmor(data: bytes, expected: tuple[str, ...]) -> tuple[str, bytes]:
     except Exception as exc:  # asn1crypto raises ValueError and TypeError variously
         raise KeyFormatError(f"not a PEM file: {exc}") from None
     if label == "ENCRYPTED PRIVATE KEY":
-        raise KeyFormatError(
-            "PEM holds an encrypted private key; decrypt it first (openssl pkey -in KEY -out PLAIN)"
-        )
+        raise KeyFormatError("PEM holds an encrypted private key; decrypt it first (openssl pkey -in KEY -out PLAIN)")
     if label not in expected:
         raise KeyFormatError(f"PEM block is {label!r}, expected {' or '.join(expected)}")
     return label, der
@@ -93,7 +91,7 @@ def public_key_from_der(der: bytes) -> bytes:
 def _load_sec1(der: bytes) -> keys.ECPrivateKey:
     try:
         ec_key = keys.ECPrivateKey.load(der, strict=True)
-        ec_key.native  # asn1crypto parses lazily; force it so errors surface here
+        _ = ec_key.native  # asn1crypto parses lazily; force it so errors surface here
     except Exception as exc:
         raise KeyFormatError(f"not a DER PKCS#8 or SEC 1 private key: {exc}") from None
     if ec_key["parameters"].native is not None:

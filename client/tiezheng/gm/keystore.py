@@ -92,9 +92,7 @@ def decrypt_key(data: bytes, passphrase: str, *, backend: GMBackend | None = Non
             backend=backend,
         )
     except AuthenticationError:
-        raise KeystoreError(
-            "wrong passphrase, or the keystore was altered", code="keystore-wrong-passphrase"
-        ) from None
+        raise KeystoreError("wrong passphrase, or the keystore was altered", code="keystore-wrong-passphrase") from None
     try:
         key = SM2PrivateKey(
             int.from_bytes(scalar_bytes, "big"),

@@ -27,7 +27,7 @@ _MAX_SIGNATURE_SIZE: Final = 72
 _TAG_SIZE: Final = 16
 # PKCS#8 for an SM2 key without its public point: OpenSSL derives the point on load.
 _PKCS8_SCALAR_ONLY_PREFIX: Final = bytes.fromhex(
-    "3041020100" "3013" "06072a8648ce3d0201" "06082a811ccf5501822d" "0427" "30250201010420"
+    "3041020100301306072a8648ce3d020106082a811ccf5501822d042730250201010420"
 )
 
 
@@ -84,7 +84,7 @@ class _LibCrypto:
 class _EvpKey:
     """An owned ``EVP_PKEY*``, freed when the Python object goes away."""
 
-    __slots__ = ("pointer", "__weakref__")
+    __slots__ = ("__weakref__", "pointer")
 
     def __init__(self, libcrypto: _LibCrypto, pointer: int) -> None:
         self.pointer = pointer

@@ -13,8 +13,8 @@ from .curve import (
     COMPRESSED_POINT_SIZE,
     COORDINATE_SIZE,
     DEFAULT_UID,
-    N,
     UNCOMPRESSED_POINT_SIZE,
+    N,
     decompress,
     encode_point,
     is_on_curve,
@@ -71,12 +71,12 @@ class SM2PublicKey:
         data = Path(path).read_bytes()
         if data.lstrip().startswith(b"-----BEGIN"):
             return cls.from_pem(data, backend=backend)
+        text = data.strip()
+        if text and all(c in b"0123456789abcdefABCDEF" for c in text):
+            return cls.from_bytes(bytes.fromhex(text.decode("ascii")), backend=backend)
         if data[:1] == b"\x30":
             return cls.from_der(data, backend=backend)
-        try:
-            return cls.from_bytes(bytes.fromhex(data.decode("ascii").strip()), backend=backend)
-        except (UnicodeDecodeError, ValueError):
-            return cls.from_bytes(data, backend=backend)
+        return cls.from_bytes(data, backend=backend)
 
     # Encodings
 
@@ -146,9 +146,9 @@ class SM2PrivateKey:
 
     @classmethod
     def from_pem(cls, pem: bytes | str, *, backend: GMBackend | None = None) -> SM2PrivateKey:
-        """From a ``PRIVATE KEY`` or ``EC PRIVATE KEY`` PEM block."""
+        """From a ``PRIVATE KEY`` (PKCS#8), ``SM2 PRIVATE KEY`` or ``EC PRIVATE KEY`` (SEC 1) PEM block."""
         data = pem.encode("ascii", "replace") if isinstance(pem, str) else bytes(pem)
-        _, der = key_encoding.unarmor(data, ("PRIVATE KEY", "EC PRIVATE KEY"))
+        _, der = key_encoding.unarmor(data, ("PRIVATE KEY", "SM2 PRIVATE KEY", "EC PRIVATE KEY"))
         return cls.from_der(der, backend=backend)
 
     def to_der(self) -> bytes:
