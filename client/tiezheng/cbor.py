@@ -1,0 +1,90 @@
+"""Deterministic CBOR (RFC 8949 §4.2.1) for every signed or hashed protocol object.
+
+Encoding is cbor2's canonical mode. For the text-keyed maps used here its
+length-first key order is the same as the bytewise order §4.2.1 asks for,
+because a text string's header byte encodes its length.
+
+Decoding is deliberately narrow: only integers, byte and text strings, arrays,
+maps with text keys, booleans and null are accepted (no tags, no floats, no
+indefinite lengths, no duplicate keys, bounded depth and size), and the input
+must be the *only* encoding of its value: it is re-encoded and compared, which
+rejects non-minimal integers and lengths and unsorted keys. Anything else is a
+DecodeError naming what was wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import cbor2
+
+from .errors import DecodeError
+
+MAX_DEPTH: Final = 8
+
+
+class CBORError(DecodeError):
+    code = "bad-cbor"
+
+
+def encode(value: Any) -> bytes:
+    """The deterministic encoding of a value built from int, bytes, str, list, dict, bool and None."""
+    return cbor2.dumps(value, canonical=True)
+
+
+def _refuse_tag(*_args: object) -> object:
+    raise cbor2.CBORDecodeError("CBOR tags are not allowed")
+
+
+# cbor2 decodes these tags itself; override them all so that none is ever interpreted.
+_KNOWN_TAGS: Final = (0, 1, 2, 3, 4, 5, 21, 22, 23, 24, 25, 28, 29, 30, 32, 33, 34, 35, 36, 37, 100, 256, 258, 260, 261)
+_NO_TAGS: Final = dict.fromkeys(_KNOWN_TAGS, _refuse_tag)
+
+
+def decode(data: bytes, *, max_size: int, what: str = "CBOR") -> Any:
+    """Decode strictly; ``what`` names the object in error messages."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise CBORError(f"{what} must be bytes")
+    data = bytes(data)
+    if len(data) > max_size:
+        raise CBORError(f"{what} is {len(data)} bytes; the limit is {max_size}", code="too-large")
+    if not data:
+        raise CBORError(f"{what} is empty")
+    try:
+        value = cbor2.loads(
+            data,
+            tag_hook=_refuse_tag,
+            semantic_decoders=_NO_TAGS,
+            max_depth=MAX_DEPTH,
+            allow_indefinite=False,
+            allow_duplicate_keys=False,
+            strict_hashable_types=True,
+        )
+    except Exception as exc:  # cbor2 raises CBORDecodeError, ValueError, EOFError, …
+        raise CBORError(f"{what} is not valid CBOR: {_first_line(exc)}") from None
+    _check_plain(value, what, 0)
+    if encode(value) != data:
+        raise CBORError(f"{what} is not in deterministic CBOR encoding (RFC 8949 §4.2.1)", code="non-canonical-cbor")
+    return value
+
+
+def _check_plain(value: Any, what: str, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise CBORError(f"{what} nests too deeply")
+    if value is None or type(value) in (bool, int, bytes, str):
+        return
+    if type(value) is list:
+        for item in value:
+            _check_plain(item, what, depth + 1)
+        return
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                raise CBORError(f"{what} has a map key that is not text")
+            _check_plain(item, what, depth + 1)
+        return
+    raise CBORError(f"{what} contains a {type(value).__name__}, which this format does not allow")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).splitlines()[0][:200]

@@ -1,0 +1,221 @@
+"""The consensus header, its SM2 commit seals, and the tree head it carries.
+
+Each block's consensus header commits to the execution block, the evidence
+log's size and SM3 root, the validator set that seals it and the one that will
+seal the next block. A quorum of the sealing set signs the header's bytes with
+SM2; those seals are what makes a tree head, and every receipt, trustworthy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from . import cbor
+from .errors import TiezhengError
+from .genesis import MAX_VALIDATORS, ValidatorSet
+from .gm import SM2PrivateKey, sm3
+from .schema import FieldError, MapReader
+
+VERSION: Final = 1
+HASH_SIZE: Final = 32
+MAX_HEADER_SIZE: Final = 1024
+ZERO_HASH: Final = b"\x00" * HASH_SIZE
+
+
+class SealError(TiezhengError):
+    """Seals missing, invalid, or fewer than the quorum."""
+
+    code = "bad-seals"
+
+
+@dataclass(frozen=True)
+class ConsensusHeader:
+    chain_id: int
+    height: int
+    round: int
+    time: int
+    parent: bytes
+    execution: bytes
+    log_size: int
+    log_root: bytes
+    validators: bytes
+    next_validators: bytes
+    version: int = VERSION
+
+    def to_cbor(self) -> bytes:
+        return cbor.encode(
+            {
+                "v": self.version,
+                "hash": "sm3",
+                "chain": self.chain_id,
+                "height": self.height,
+                "round": self.round,
+                "time": self.time,
+                "parent": self.parent,
+                "execution": self.execution,
+                "log_size": self.log_size,
+                "log_root": self.log_root,
+                "validators": self.validators,
+                "next_validators": self.next_validators,
+            }
+        )
+
+    @classmethod
+    def from_cbor(cls, data: bytes) -> ConsensusHeader:
+        reader = MapReader(cbor.decode(data, max_size=MAX_HEADER_SIZE, what="consensus header"), "consensus header")
+        version = reader.uint("v")
+        if version != VERSION:
+            raise FieldError(f"consensus header version {version} is not supported", code="unsupported-version")
+        if reader.text("hash", max_length=16) != "sm3":
+            raise reader.error("hash", "must be 'sm3'")
+        header = cls(
+            version=version,
+            chain_id=reader.uint("chain"),
+            height=reader.uint("height"),
+            round=reader.uint("round"),
+            time=reader.uint("time"),
+            parent=reader.bytes("parent", size=HASH_SIZE),
+            execution=reader.bytes("execution", size=HASH_SIZE),
+            log_size=reader.uint("log_size"),
+            log_root=reader.bytes("log_root", size=HASH_SIZE),
+            validators=reader.bytes("validators", size=HASH_SIZE),
+            next_validators=reader.bytes("next_validators", size=HASH_SIZE),
+        )
+        reader.finish()
+        return header
+
+    @property
+    def hash(self) -> bytes:
+        """SM3 of the header's bytes: the block's identity in the consensus layer."""
+        return sm3(self.to_cbor())
+
+    def tree_head(self) -> TreeHead:
+        return TreeHead(self.chain_id, self.log_size, self.log_root, self.height, self.hash, self.time)
+
+
+@dataclass(frozen=True)
+class TreeHead:
+    """The evidence log at one block: (chain id, size, SM3 root, height, block hash, time)."""
+
+    chain_id: int
+    size: int
+    root: bytes
+    height: int
+    block_hash: bytes
+    time: int
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A validator's SM2 signature over a header's bytes; ``validator`` is its position in the set."""
+
+    validator: int
+    signature: bytes
+
+    @classmethod
+    def create(cls, key: SM2PrivateKey, position: int, header_bytes: bytes) -> Seal:
+        return cls(position, key.sign(header_bytes))
+
+    def to_value(self) -> dict[str, Any]:
+        return {"validator": self.validator, "sig": self.signature}
+
+    @classmethod
+    def from_value(cls, value: Any, what: str) -> Seal:
+        reader = MapReader(value, what)
+        seal = cls(reader.uint("validator", maximum=MAX_VALIDATORS - 1), reader.bytes("sig", max_size=72))
+        reader.finish()
+        return seal
+
+
+def seals_to_value(seals: Sequence[Seal]) -> list[dict[str, Any]]:
+    return [s.to_value() for s in seals]
+
+
+def seals_from_value(value: Any, what: str) -> tuple[Seal, ...]:
+    if type(value) is not list or len(value) > MAX_VALIDATORS:
+        raise FieldError(f"{what} must be an array of at most {MAX_VALIDATORS} seals")
+    return tuple(Seal.from_value(item, f"{what}[{i}]") for i, item in enumerate(value))
+
+
+def check_seals(header_bytes: bytes, seals: Sequence[Seal], validators: ValidatorSet) -> None:
+    """Raise SealError unless at least a quorum of distinct validators of the set sealed these bytes."""
+    signers: set[int] = set()
+    for seal in seals:
+        if seal.validator >= len(validators):
+            raise SealError(f"a seal names validator {seal.validator}, but the set has {len(validators)}")
+        if seal.validator in signers:
+            raise SealError(f"validator {seal.validator} sealed twice")
+        if not validators.validators[seal.validator].public_key.verify(header_bytes, seal.signature):
+            name = validators.validators[seal.validator].name
+            raise SealError(f"the seal of validator {seal.validator} ({name}) does not verify", code="bad-seal")
+        signers.add(seal.validator)
+    if len(signers) < validators.quorum:
+        raise SealError(
+            f"{len(signers)} valid seals, but the quorum of {len(validators)} validators is {validators.quorum}",
+            code="no-quorum",
+        )
+
+
+@dataclass(frozen=True)
+class SealedHeader:
+    header: bytes
+    seals: tuple[Seal, ...]
+
+    def to_value(self) -> dict[str, Any]:
+        return {"header": self.header, "seals": seals_to_value(self.seals)}
+
+    @classmethod
+    def from_value(cls, value: Any, what: str) -> SealedHeader:
+        reader = MapReader(value, what)
+        sealed = cls(
+            reader.bytes("header", max_size=MAX_HEADER_SIZE), seals_from_value(reader.list("seals"), f"{what}.seals")
+        )
+        reader.finish()
+        return sealed
+
+
+@dataclass(frozen=True)
+class ValidatorTransition:
+    """A sealed header that hands over to a new validator set, and that set (its keys' encoding)."""
+
+    sealed: SealedHeader
+    next_set: bytes
+
+    def to_value(self) -> dict[str, Any]:
+        return {**self.sealed.to_value(), "next_validators": self.next_set}
+
+    @classmethod
+    def from_value(cls, value: Any, what: str) -> ValidatorTransition:
+        if type(value) is not dict:
+            raise FieldError(f"{what} must be a map")
+        rest = dict(value)
+        next_set = rest.pop("next_validators", None)
+        if type(next_set) is not bytes:
+            raise FieldError(f"{what}.next_validators must be bytes")
+        return cls(SealedHeader.from_value(rest, what), next_set)
+
+
+def follow_transitions(
+    genesis_set: ValidatorSet, transitions: Sequence[ValidatorTransition], chain_id: int
+) -> tuple[ValidatorSet, int]:
+    """The validator set in power after the hand-overs, and the height from which it seals.
+
+    Each hand-over must be sealed by a quorum of the set in power and name the
+    hash of the next set; heights must increase.
+    """
+    current, since = genesis_set, 0
+    for position, transition in enumerate(transitions):
+        header = ConsensusHeader.from_cbor(transition.sealed.header)
+        where = f"validator transition {position}"
+        if header.chain_id != chain_id:
+            raise SealError(f"{where} belongs to another chain", code="wrong-chain")
+        if header.height < since or header.validators != current.hash:
+            raise SealError(f"{where} is not sealed by the validator set in power at its height", code="bad-transition")
+        check_seals(transition.sealed.header, transition.sealed.seals, current)
+        next_set = ValidatorSet.from_keys(transition.next_set)
+        if next_set.hash != header.next_validators or next_set.hash == current.hash:
+            raise SealError(f"{where} does not name the validator set it carries", code="bad-transition")
+        current, since = next_set, header.height + 1
+    return current, since

@@ -1,0 +1,177 @@
+"""Receipt v1: everything a court needs to prove one record offline, in one CBOR file.
+
+A receipt holds the statement and its signatures (or its batch envelope's
+signed header and audit path), the statement's leaf index and evidence ID, the
+inclusion proof to the evidence log's root, the consensus header carrying that
+root, the validators' seals over it, and any validator-set hand-overs since
+genesis. Together with a genesis the verifier trusts, nothing else is needed:
+no node, no network. The format is in docs/receipt-format.md (CDDL).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from . import cbor
+from .batch import BatchProof
+from .errors import DecodeError
+from .header import MAX_HEADER_SIZE, Seal, ValidatorTransition, seals_from_value, seals_to_value
+from .schema import FieldError, MapReader
+from .signing import Signature, signatures_from_value, signatures_to_value
+from .statement import MAX_STATEMENT_SIZE
+
+FORMAT: Final = "tiezheng-receipt"
+VERSION: Final = 1
+MAX_RECEIPT_SIZE: Final = 64 * 1024
+MAX_PROOF_LENGTH: Final = 64
+MAX_TRANSITIONS: Final = 256
+FILE_SUFFIX: Final = ".tzr"
+
+
+class ReceiptError(FieldError):
+    code = "bad-receipt"
+
+
+@dataclass(frozen=True)
+class ChainRef:
+    chain_id: int
+    chain_code: str
+    genesis_hash: bytes
+
+
+@dataclass(frozen=True)
+class Receipt:
+    chain: ChainRef
+    evidence_id: str
+    statement: bytes
+    signatures: tuple[Signature, ...]
+    batch: BatchProof | None
+    leaf_index: int
+    inclusion: tuple[bytes, ...]
+    header: bytes
+    seals: tuple[Seal, ...]
+    transitions: tuple[ValidatorTransition, ...] = ()
+    version: int = VERSION
+
+    def to_value(self) -> dict[str, Any]:
+        value: dict[str, Any] = {
+            "v": self.version,
+            "format": FORMAT,
+            "hash": "sm3",
+            "signature": "sm2-sm3",
+            "chain": {"id": self.chain.chain_id, "code": self.chain.chain_code, "genesis": self.chain.genesis_hash},
+            "id": self.evidence_id,
+            "statement": self.statement,
+            "signatures": signatures_to_value(self.signatures),
+            "leaf": self.leaf_index,
+            "inclusion": list(self.inclusion),
+            "header": self.header,
+            "seals": seals_to_value(self.seals),
+        }
+        if self.batch is not None:
+            value["batch"] = self.batch.to_value()
+        if self.transitions:
+            value["transitions"] = [t.to_value() for t in self.transitions]
+        return value
+
+    def to_cbor(self) -> bytes:
+        return cbor.encode(self.to_value())
+
+    @classmethod
+    def from_cbor(cls, data: bytes) -> Receipt:
+        value = cbor.decode(data, max_size=MAX_RECEIPT_SIZE, what="receipt")
+        reader = MapReader(value, "receipt")
+        if reader.text("format", max_length=32) != FORMAT:
+            raise ReceiptError(f'not a receipt: "format" must be "{FORMAT}"')
+        version = reader.uint("v")
+        if version != VERSION:
+            raise ReceiptError(
+                f"receipt version {version} is not supported (this build reads {VERSION})", code="unsupported-version"
+            )
+        if reader.text("hash", max_length=16) != "sm3":
+            raise reader.error("hash", "must be 'sm3'")
+        if reader.text("signature", max_length=16) != "sm2-sm3":
+            raise reader.error("signature", "must be 'sm2-sm3'")
+        chain = MapReader(reader.any("chain"), "receipt.chain")
+        chain_ref = ChainRef(chain.uint("id"), chain.text("code", max_length=8), chain.bytes("genesis", size=32))
+        chain.finish()
+        batch_value = reader.any("batch", optional=True)
+        transitions = reader.list("transitions", optional=True, max_items=MAX_TRANSITIONS) or []
+        receipt = cls(
+            version=version,
+            chain=chain_ref,
+            evidence_id=reader.text("id", max_length=32),
+            statement=reader.bytes("statement", max_size=MAX_STATEMENT_SIZE),
+            signatures=signatures_from_value(reader.list("signatures"), "receipt.signatures"),
+            batch=BatchProof.from_value(batch_value, "receipt.batch") if batch_value is not None else None,
+            leaf_index=reader.uint("leaf"),
+            inclusion=tuple(reader.hashes("inclusion", max_items=MAX_PROOF_LENGTH)),
+            header=reader.bytes("header", max_size=MAX_HEADER_SIZE),
+            seals=seals_from_value(reader.list("seals"), "receipt.seals"),
+            transitions=tuple(
+                ValidatorTransition.from_value(t, f"receipt.transitions[{i}]") for i, t in enumerate(transitions)
+            ),
+        )
+        reader.finish()
+        if receipt.batch is None and not receipt.signatures:
+            raise ReceiptError("receipt has neither the statement's signatures nor a batch proof")
+        if receipt.batch is not None and receipt.signatures:
+            raise ReceiptError("receipt has both direct signatures and a batch proof; it must have one")
+        return receipt
+
+    # JSON rendering: the same structure, byte strings as base64 (the CBOR file is authoritative).
+
+    def to_json(self) -> str:
+        return json.dumps(_jsonable(self.to_value()), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Receipt:
+        """Parse the JSON rendering; byte strings are base64 under {"b64": …}."""
+        try:
+            value = json.loads(text)
+            return cls.from_cbor(cbor.encode(_from_jsonable(value)))
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValueError, OverflowError) as exc:
+            raise ReceiptError(f"receipt JSON is not valid: {str(exc)[:200]}") from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Receipt:
+        """A receipt file, CBOR or its JSON rendering."""
+        try:
+            data = Path(path).read_bytes()[: MAX_RECEIPT_SIZE * 2 + 1]
+        except OSError as exc:
+            raise ReceiptError(f"cannot read receipt {path}: {exc.strerror}", code="unreadable") from None
+        if data.lstrip()[:1] == b"{":
+            return cls.from_json(data)
+        return cls.from_cbor(data)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_bytes(self.to_cbor())
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return {"b64": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _from_jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"b64"} and isinstance(value["b64"], str):
+            try:
+                return base64.b64decode(value["b64"], validate=True)
+            except ValueError:
+                raise DecodeError("receipt JSON has invalid base64") from None
+        return {k: _from_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_jsonable(v) for v in value]
+    if isinstance(value, float):
+        raise DecodeError("receipt JSON must not contain fractional numbers")
+    return value

@@ -1,0 +1,109 @@
+"""Field-by-field reading of decoded CBOR maps, with errors that name the field and the rule."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from .errors import DecodeError
+
+MAX_UINT: Final = 2**64 - 1
+
+
+class FieldError(DecodeError):
+    code = "bad-field"
+
+
+class MapReader:
+    """Takes fields out of a map one by one; ``finish`` rejects whatever is left over."""
+
+    def __init__(self, value: Any, what: str) -> None:
+        if type(value) is not dict:
+            raise FieldError(f"{what} must be a map")
+        self._map: dict[str, Any] = value
+        self._what = what
+        self._taken: set[str] = set()
+
+    def _take(self, key: str, optional: bool) -> Any:
+        self._taken.add(key)
+        if key not in self._map:
+            if optional:
+                return None
+            raise FieldError(f"{self._what}.{key} is missing", code="missing-field")
+        return self._map[key]
+
+    def error(self, key: str, rule: str) -> FieldError:
+        return FieldError(f"{self._what}.{key} {rule}")
+
+    def uint(self, key: str, *, optional: bool = False, maximum: int = MAX_UINT) -> Any:
+        value = self._take(key, optional)
+        if value is None and optional:
+            return None
+        if type(value) is not int or not 0 <= value <= maximum:
+            raise self.error(key, f"must be an unsigned integer ≤ {maximum}")
+        return value
+
+    def bytes(self, key: str, *, size: int | None = None, max_size: int = 1 << 20, optional: bool = False) -> Any:
+        value = self._take(key, optional)
+        if value is None and optional:
+            return None
+        if type(value) is not bytes:
+            raise self.error(key, "must be a byte string")
+        if size is not None and len(value) != size:
+            raise self.error(key, f"must be {size} bytes, not {len(value)}")
+        if len(value) > max_size:
+            raise self.error(key, f"must be at most {max_size} bytes")
+        return value
+
+    def text(
+        self, key: str, *, optional: bool = False, max_length: int = 256, pattern: re.Pattern[str] | None = None
+    ) -> Any:
+        value = self._take(key, optional)
+        if value is None and optional:
+            return None
+        if type(value) is not str:
+            raise self.error(key, "must be text")
+        check_text(value, f"{self._what}.{key}", max_length=max_length, pattern=pattern)
+        return value
+
+    def list(self, key: str, *, optional: bool = False, max_items: int = 64) -> Any:
+        value = self._take(key, optional)
+        if value is None and optional:
+            return None
+        if type(value) is not list:
+            raise self.error(key, "must be an array")
+        if len(value) > max_items:
+            raise self.error(key, f"must have at most {max_items} items")
+        return value
+
+    def hashes(self, key: str, *, size: int = 32, max_items: int = 64, optional: bool = False) -> Any:
+        """An array of fixed-size hashes (a Merkle proof)."""
+        values = self.list(key, optional=optional, max_items=max_items)
+        if values is None:
+            return None
+        for position, item in enumerate(values):
+            if type(item) is not bytes or len(item) != size:
+                raise self.error(f"{key}[{position}]", f"must be a {size}-byte hash")
+        return values
+
+    def any(self, key: str, *, optional: bool = False) -> Any:
+        return self._take(key, optional)
+
+    def finish(self) -> None:
+        unknown = sorted(set(self._map) - self._taken)
+        if unknown:
+            raise FieldError(f"{self._what} has unknown field {unknown[0]!r}", code="unknown-field")
+
+
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_text(value: str, where: str, *, max_length: int, pattern: re.Pattern[str] | None = None) -> None:
+    if not value:
+        raise FieldError(f"{where} must not be empty")
+    if len(value) > max_length:
+        raise FieldError(f"{where} must be at most {max_length} characters")
+    if _CONTROL.search(value):
+        raise FieldError(f"{where} must not contain control characters")
+    if pattern is not None and not pattern.fullmatch(value):
+        raise FieldError(f"{where} must match {pattern.pattern}")

@@ -1,0 +1,99 @@
+"""Signatures on statements and batch headers: the agency's, then any co-signers' (official, notary, …).
+
+Every signer signs the same bytes with SM2 (SM3, default user ID
+1234567812345678) and ships its public key beside the signature, so each
+signature checks on its own. The first signature must be the agency's, under the
+key the signed object names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .errors import KeyFormatError, TiezhengError
+from .gm import SM2PrivateKey, SM2PublicKey
+from .schema import FieldError, MapReader
+
+#: Roles a signer may take (docs/receipt-format.md); private roles start with "x-".
+ROLES: Final = ("agency", "official", "reviewer", "approver", "notary", "witness", "supervisor")
+ROLE: Final = re.compile(r"[a-z][a-z0-9-]{0,31}")
+MAX_SIGNATURES: Final = 8
+MAX_SIGNATURE_SIZE: Final = 72
+
+
+class SignatureError(TiezhengError):
+    """A signature is missing, made with the wrong key, or does not verify."""
+
+    code = "bad-signature"
+
+
+@dataclass(frozen=True)
+class Signature:
+    role: str
+    public_key: SM2PublicKey
+    value: bytes
+
+    @classmethod
+    def create(cls, key: SM2PrivateKey, message: bytes, role: str) -> Signature:
+        _check_role(role)
+        return cls(role, key.public_key(), key.sign(message))
+
+    def verify(self, message: bytes) -> bool:
+        return self.public_key.verify(message, self.value)
+
+    def to_value(self) -> dict[str, Any]:
+        return {"role": self.role, "key": self.public_key.to_bytes(compressed=True), "sig": self.value}
+
+    @classmethod
+    def from_value(cls, value: Any, what: str) -> Signature:
+        reader = MapReader(value, what)
+        role = reader.text("role", max_length=32, pattern=ROLE)
+        _check_role(role)
+        key = reader.bytes("key", max_size=65)
+        sig = reader.bytes("sig", max_size=MAX_SIGNATURE_SIZE)
+        reader.finish()
+        try:
+            public_key = SM2PublicKey.from_bytes(key)
+        except KeyFormatError as exc:
+            raise FieldError(f"{what}.key: {exc.message}") from None
+        return cls(role, public_key, sig)
+
+
+def signatures_to_value(signatures: Sequence[Signature]) -> list[dict[str, Any]]:
+    return [s.to_value() for s in signatures]
+
+
+def signatures_from_value(value: Any, what: str) -> tuple[Signature, ...]:
+    if type(value) is not list:
+        raise FieldError(f"{what} must be an array")
+    if len(value) > MAX_SIGNATURES:
+        raise FieldError(f"{what} must have at most {MAX_SIGNATURES} signatures")
+    return tuple(Signature.from_value(item, f"{what}[{i}]") for i, item in enumerate(value))
+
+
+def check_signatures(message: bytes, signatures: Sequence[Signature], *, agency_key_id: bytes, what: str) -> None:
+    """Raise SignatureError unless the agency signed first with ``agency_key_id`` and every signature verifies."""
+    if not signatures or signatures[0].role != "agency":
+        raise SignatureError(f"{what} has no agency signature first", code="missing-agency-signature")
+    if signatures[0].public_key.key_id != agency_key_id:
+        raise SignatureError(f"{what} is signed with a key other than the one it names", code="agency-key-mismatch")
+    seen: set[bytes] = set()
+    for position, signature in enumerate(signatures):
+        key_id = signature.public_key.key_id
+        if key_id in seen:
+            raise SignatureError(f"{what} is signed twice by the same key", code="duplicate-signer")
+        seen.add(key_id)
+        if not signature.verify(message):
+            who = "agency signature" if position == 0 else f"co-signature {position} ({signature.role})"
+            raise SignatureError(
+                f"{what}: the {who} does not verify",
+                code="bad-agency-signature" if position == 0 else "bad-cosignature",
+            )
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES and not role.startswith("x-"):
+        raise FieldError(f"signer role {role!r} is not registered (private roles start with 'x-')")

@@ -1,0 +1,312 @@
+"""Statements, signatures, batch envelopes, evidence IDs, genesis: encodings and their strict decoding."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import cbor2
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tiezheng import cbor
+from tiezheng.batch import MAX_BATCH_SIZE, BatchEnvelope, BatchError
+from tiezheng.errors import DecodeError, EvidenceIdError
+from tiezheng.evidence_id import CROCKFORD, EvidenceId, EvidenceIdChecksumError
+from tiezheng.genesis import Genesis, GenesisError
+from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.signed_statement import SignedStatement
+from tiezheng.signing import Signature, SignatureError
+from tiezheng.statement import Statement, operator_hash, subject_hash
+
+from .support.toychain import make_genesis, statement_for
+
+AGENCY_KEY = SM2PrivateKey(0x1234567890ABCDEF1234567890ABCDEF1234567890ABCDEF1234567890ABCDEF)
+
+
+def full_statement() -> Statement:
+    return statement_for(
+        AGENCY_KEY,
+        b"permit decision",
+        subject=subject_hash("京审批〔2026〕17号"),
+        operator=operator_hash(b"agency-salt-0123456789", "110101199001011234"),
+        stage="审批签发",
+        prev=str(EvidenceId("DEV", 41)),
+        meta={"decision": "approve", "sequence": 3, "late": False, "before": sm3(b"draft")},
+    )
+
+
+# Statements
+
+
+def test_statement_round_trip_and_identity():
+    statement = full_statement()
+    encoded = statement.to_cbor()
+    assert Statement.from_cbor(encoded) == statement
+    assert statement.hash == sm3(encoded)
+    assert statement.prev_id == EvidenceId("DEV", 41)
+    assert b"110101199001011234" not in encoded  # the official's ID never appears
+
+
+def _value() -> dict:
+    return cbor.decode(full_statement().to_cbor(), max_size=4096)
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (lambda v: v.update(v=2), "unsupported-version"),
+        (lambda v: v.pop("digest"), "missing-field"),
+        (lambda v: v.pop("agency"), "missing-field"),
+        (lambda v: v.update(extra=1), "unknown-field"),
+        (lambda v: v.update(digest=b"\x00" * 31), "bad-statement"),
+        (lambda v: v.update(digest="00" * 32), "bad-statement"),
+        (lambda v: v.update(key=b"\x00" * 33), "bad-statement"),
+        (lambda v: v.update(time=-1), "bad-statement"),
+        (lambda v: v.update(time=2**60), "bad-statement"),
+        (lambda v: v.update(kind="unknown-kind"), "bad-statement"),
+        (lambda v: v.update(kind="Permit"), "bad-statement"),
+        (lambda v: v.update(agency=""), "bad-statement"),
+        (lambda v: v.update(agency="a b"), "bad-statement"),
+        (lambda v: v.update(stage="x" * 33), "bad-statement"),
+        (lambda v: v.update(stage="line\nbreak"), "bad-statement"),
+        (lambda v: v.update(prev="DEV-00001A-00"), "evidence-id-checksum"),
+        (lambda v: v.update(prev="not an id"), "bad-evidence-id"),
+        (lambda v: v.update(meta={}), "bad-statement"),
+        (lambda v: v.update(meta={"k": 1.5}), "bad-cbor"),
+        (lambda v: v.update(meta={"k": [1]}), "bad-statement"),
+        (lambda v: v.update(meta={f"k{i}": i for i in range(17)}), "bad-statement"),
+        (lambda v: v.update(meta={"k": "x" * 257}), "bad-statement"),
+        (lambda v: v.update(meta={"k": b"x" * 65}), "bad-statement"),
+    ],
+)
+def test_invalid_statements_are_rejected_with_a_code(change, code):
+    value = _value()
+    change(value)
+    with pytest.raises(DecodeError) as caught:
+        Statement.from_cbor(cbor2.dumps(value, canonical=True))
+    assert caught.value.code == code, caught.value
+
+
+def test_non_canonical_encodings_are_rejected():
+    value = _value()
+    unsorted = cbor2.dumps(dict(sorted(value.items(), reverse=True)))
+    with pytest.raises(DecodeError, match="deterministic") as caught:
+        Statement.from_cbor(unsorted)
+    assert caught.value.code == "non-canonical-cbor"
+    encoded = full_statement().to_cbor()
+    # The version 1 as a two-byte integer (0x18 0x01) instead of one byte.
+    stretched = encoded.replace(b"\x61v\x01", b"\x61v\x18\x01")
+    with pytest.raises(DecodeError, match="deterministic"):
+        Statement.from_cbor(stretched)
+    with pytest.raises(DecodeError):
+        Statement.from_cbor(encoded + b"\x00")
+    with pytest.raises(DecodeError, match="limit"):
+        Statement.from_cbor(b"\x00" * 5000)
+
+
+@settings(max_examples=500)
+@given(st.binary(max_size=300))
+def test_statement_decoder_fuzz(data):
+    with contextlib.suppress(DecodeError):
+        Statement.from_cbor(data)
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_statement_decoder_fuzz_mutations(data):
+    encoded = bytearray(full_statement().to_cbor())
+    for _ in range(data.draw(st.integers(1, 4))):
+        encoded[data.draw(st.integers(0, len(encoded) - 1))] = data.draw(st.integers(0, 255))
+    try:
+        decoded = Statement.from_cbor(bytes(encoded))
+    except DecodeError:
+        return
+    assert decoded.to_cbor() == bytes(encoded)  # whatever decodes is canonical
+
+
+# Signatures
+
+
+def test_signed_statement_with_cosigners():
+    official, notary = SM2PrivateKey.generate(), SM2PrivateKey.generate()
+    signed = SignedStatement.sign(full_statement(), AGENCY_KEY).cosign(official, "official").cosign(notary, "notary")
+    signed.check()
+    again = SignedStatement.from_cbor(signed.to_cbor())
+    assert again == signed
+    again.check()
+
+
+def test_signature_problems_are_named():
+    statement = full_statement()
+    with pytest.raises(DecodeError, match="not the key id"):
+        SignedStatement.sign(statement, SM2PrivateKey.generate())
+    signed = SignedStatement.sign(statement, AGENCY_KEY)
+    with pytest.raises(SignatureError) as caught:
+        SignedStatement(statement, ()).check()
+    assert caught.value.code == "missing-agency-signature"
+    with pytest.raises(SignatureError) as caught:
+        signed.cosign(AGENCY_KEY, "official").check()
+    assert caught.value.code == "duplicate-signer"
+    agency_signature = signed.signatures[0]
+    as_official = Signature("official", agency_signature.public_key, agency_signature.value)
+    with pytest.raises(SignatureError) as caught:
+        SignedStatement(statement, (as_official,)).check()
+    assert caught.value.code == "missing-agency-signature"
+    with pytest.raises(DecodeError, match="not registered"):
+        signed.cosign(SM2PrivateKey.generate(), "janitor")
+
+
+# Batch envelopes
+
+
+def test_batch_envelope_round_trip_and_proofs():
+    statements = [statement_for(AGENCY_KEY, b"record %d" % i) for i in range(100)]
+    envelope = BatchEnvelope.build(statements, AGENCY_KEY, time=5)
+    header, parsed = BatchEnvelope.from_cbor(envelope.to_cbor()).check()
+    assert header.size == 100 and parsed == statements
+    for proof, statement in zip(envelope.proofs(), statements, strict=True):
+        assert proof.check(statement.to_cbor()).root == header.root
+
+
+def test_batch_envelope_problems():
+    statements = [statement_for(AGENCY_KEY, b"record %d" % i) for i in range(3)]
+    envelope = BatchEnvelope.build(statements, AGENCY_KEY, time=5)
+    with pytest.raises(BatchError, match="twice"):
+        BatchEnvelope(envelope.header, envelope.signatures, (*envelope.statements[:2], envelope.statements[0])).parse()
+    with pytest.raises(BatchError, match="says 3"):
+        BatchEnvelope(envelope.header, envelope.signatures, envelope.statements[:2]).parse()
+    other = statement_for(AGENCY_KEY, b"other")
+    with pytest.raises(BatchError, match="root"):
+        BatchEnvelope(envelope.header, envelope.signatures, (*envelope.statements[:2], other.to_cbor())).parse()
+    foreign = statement_for(SM2PrivateKey.generate(), b"foreign")
+    with pytest.raises(BatchError, match="agency/key"):
+        BatchEnvelope.build([*statements, foreign], AGENCY_KEY, time=5)
+    with pytest.raises(SignatureError):
+        BatchEnvelope(envelope.header, (), envelope.statements).check()
+    with pytest.raises(BatchError):
+        BatchEnvelope.build([], AGENCY_KEY, time=5)
+    assert MAX_BATCH_SIZE == 10_000
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=400))
+def test_envelope_decoder_fuzz(data):
+    with contextlib.suppress(DecodeError):
+        BatchEnvelope.from_cbor(data).parse()
+
+
+# Evidence IDs
+
+
+@given(st.sampled_from(["DEV", "GZ01", "BJ", "ZZZZZZZZ"]), st.integers(0, 32**13 - 1))
+def test_evidence_id_round_trip(chain, index):
+    evidence_id = EvidenceId(chain, index)
+    text = str(evidence_id)
+    assert EvidenceId.parse(text) == evidence_id
+    assert EvidenceId.parse(text.lower()) == evidence_id
+    assert EvidenceId.parse(f"  {text}\n") == evidence_id
+
+
+@given(st.integers(0, 10**9), st.data())
+def test_every_single_substitution_and_adjacent_swap_is_detected(index, data):
+    text = str(EvidenceId("DEV", index))
+    symbols = [i for i, c in enumerate(text) if c != "-"]
+    position = data.draw(st.sampled_from(symbols))
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" if position < 3 else CROCKFORD
+    replacement = data.draw(st.sampled_from([c for c in alphabet if c != text[position]]))
+    substituted = text[:position] + replacement + text[position + 1 :]
+    _assert_not_another_record(substituted, index)
+    if position + 1 < len(text) and text[position + 1] != "-" and text[position] != text[position + 1]:
+        swapped = text[:position] + text[position + 1] + text[position] + text[position + 2 :]
+        _assert_not_another_record(swapped, index)
+
+
+def _assert_not_another_record(text: str, index: int) -> None:
+    try:
+        parsed = EvidenceId.parse(text)
+    except EvidenceIdError:
+        return
+    pytest.fail(f"{text} resolved to {parsed} instead of being reported as mistyped (was leaf {index})")
+
+
+def test_mistyped_is_distinguished_from_malformed():
+    good = str(EvidenceId("DEV", 123456))
+    typo = good[:5] + ("A" if good[5] != "A" else "B") + good[6:]
+    with pytest.raises(EvidenceIdChecksumError, match="typo"):
+        EvidenceId.parse(typo)
+    for garbage in (
+        "",
+        "DEV",
+        "DEV-0-00",
+        "DEV-00000U-00",
+        "D-000000-00",
+        "DEV-000000-000",
+        "中文-000000-00",
+        "DEV_000000_00",
+    ):
+        with pytest.raises(EvidenceIdError) as caught:
+            EvidenceId.parse(garbage)
+        assert caught.value.code == "bad-evidence-id"
+    assert EvidenceId.parse(good.replace("0", "O")) == EvidenceId("DEV", 123456)
+
+
+# Genesis
+
+
+def test_genesis_hash_ignores_formatting_but_not_content():
+    genesis = make_genesis([SM2PrivateKey.generate()])
+    reformatted = Genesis.from_json(json.dumps(genesis.document, sort_keys=True, indent=None))
+    assert reformatted.hash == genesis.hash
+    changed = dict(genesis.document, name="another")
+    assert Genesis.from_document(changed).hash != genesis.hash
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "[]",
+        '{"format": "tiezheng-genesis"}',
+        '{"format": "tiezheng-genesis", "version": 1, "chain_id": 1, "chain_code": "DEV", "time": 1, "validators": []}',
+        '{"format": "tiezheng-genesis", "version": 1, "chain_id": 1.5, "chain_code": "DEV", "time": 1,'
+        ' "validators": []}',
+        '{"format": "tiezheng-genesis", "version": 1, "chain_id": 1, "chain_code": "dev", "time": 1, "validators": []}',
+        '{"format": "tiezheng-genesis", "version": 2}',
+        '{"format": "tiezheng-genesis", "format": "tiezheng-genesis"}',
+        '{"format": "tiezheng-genesis", "version": 1, "chain_id": 1, "chain_code": "DEV", "time": 1,'
+        ' "validators": [{"public_key": "04"}]}',
+    ],
+)
+def test_bad_genesis_files(text):
+    with pytest.raises(GenesisError):
+        Genesis.from_json(text)
+
+
+def test_validator_set_quorum():
+    from tiezheng.genesis import Validator, ValidatorSet
+
+    for n, quorum in ((1, 1), (2, 2), (3, 2), (4, 3), (5, 4), (6, 4), (7, 5), (10, 7)):
+        keys = [SM2PrivateKey(i + 1).public_key() for i in range(n)]
+        assert ValidatorSet(tuple(Validator(str(i), k) for i, k in enumerate(keys))).quorum == quorum
+
+
+@settings(max_examples=300)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text() | st.binary(),
+        lambda c: st.lists(c) | st.dictionaries(st.text(), c),
+        max_leaves=20,
+    )
+)
+def test_cbor_round_trip_of_plain_values(value):
+    try:
+        encoded = cbor.encode(value)
+    except Exception:
+        return
+    try:
+        assert cbor.decode(encoded, max_size=1 << 20) == value
+    except DecodeError as exc:
+        # Only what the format forbids may fail: integers beyond 64 bits (tagged bignums) or deep nesting.
+        assert exc.code == "bad-cbor"
