@@ -1,0 +1,8 @@
+"""Tiezheng (铁证): the protocol library, SDK and command line.
+
+This package is all a verifier needs: national cryptography (``tiezheng.gm``),
+RFC 9162 Merkle proofs (``tiezheng.merkle``), the protocol objects and the
+offline verifier. It never imports the node.
+"""
+
+__version__ = "0.1.0"

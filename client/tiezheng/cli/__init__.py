@@ -1,0 +1,1 @@
+"""The ``tiezheng`` command line."""

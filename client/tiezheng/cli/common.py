@@ -1,0 +1,62 @@
+"""What every ``tiezheng`` command shares: exit codes, one-line errors, passphrases."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import Final, NoReturn
+
+from ..errors import TiezhengError
+
+EXIT_OK: Final = 0
+EXIT_NEGATIVE: Final = 1
+EXIT_USAGE: Final = 2
+PASSPHRASE_ENV: Final = "TIEZHENG_PASSPHRASE"
+
+
+class UsageError(TiezhengError):
+    """Bad arguments or unreadable input: exit code 2."""
+
+    code = "usage"
+
+
+def fail(message: str) -> NoReturn:
+    raise UsageError(message)
+
+
+def passphrase(*, confirm: bool = False, prompt: str = "Passphrase: ") -> str:
+    """From $TIEZHENG_PASSPHRASE, else asked on the terminal (twice when creating a key)."""
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is not None:
+        if not value:
+            fail(f"${PASSPHRASE_ENV} is set but empty")
+        return value
+    if not sys.stdin.isatty():
+        fail(f"no passphrase: set ${PASSPHRASE_ENV} or run from a terminal")
+    value = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Repeat passphrase: ") != value:
+        fail("the passphrases do not match")
+    if not value:
+        fail("the passphrase must not be empty")
+    return value
+
+
+def read_file(path: str, what: str, *, limit: int | None = None) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() if limit is None else handle.read(limit)
+    except OSError as exc:
+        fail(f"cannot read {what} {path}: {exc.strerror}")
+
+
+def write_new_file(path: str, data: bytes, what: str, *, mode: int = 0o644) -> None:
+    """Write a file that must not exist yet."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        fail(f"{path} already exists; not overwriting the {what}")
+    except OSError as exc:
+        fail(f"cannot write {what} {path}: {exc.strerror}")
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)

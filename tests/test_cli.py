@@ -1,0 +1,285 @@
+"""The ``tiezheng`` command as a user runs it: a real process, real files, the real ``openssl``."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tiezheng.gm import SM2PrivateKey, keystore, sm3
+from tiezheng.signed_statement import SignedStatement
+
+from .support.toychain import ToyChain, statement_for
+
+TIEZHENG = str(Path(sys.executable).parent / "tiezheng")
+PASS = "correct horse battery staple"
+
+
+def run(*args: str, passphrase: str | None = PASS, input: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "TIEZHENG_PASSPHRASE"}
+    if passphrase is not None:
+        env["TIEZHENG_PASSPHRASE"] = passphrase
+    return subprocess.run(
+        [TIEZHENG, *args], capture_output=True, text=True, env=env, input=input.decode() if input else None, timeout=60
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int = 2, text: str = "") -> None:
+    assert result.returncode == code, (result.stdout, result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert text in result.stderr, result.stderr
+
+
+def test_every_command_has_help():
+    for command in (
+        [],
+        ["hash"],
+        ["keys"],
+        ["keys", "new"],
+        ["keys", "import"],
+        ["keys", "public"],
+        ["sign"],
+        ["verify-sig"],
+        ["verify"],
+    ):
+        result = run(*command, "--help")
+        assert result.returncode == 0 and "usage: tiezheng" in result.stdout
+
+
+def test_usage_errors_exit_2():
+    assert_one_line_error(run(), text="required")
+    assert_one_line_error(run("frobnicate"), text="invalid choice")
+    assert_one_line_error(run("sign", "x"), text="required")
+
+
+# hash
+
+
+def test_hash_matches_openssl_and_reports_unreadable(tmp_path):
+    files = []
+    for name, data in (("a.txt", b"abc"), ("empty", b""), ("空格 name.bin", os.urandom(3 * 1024 * 1024 + 7))):
+        (tmp_path / name).write_bytes(data)
+        files.append(str(tmp_path / name))
+    result = run("hash", *files)
+    assert result.returncode == 0
+    for line, path in zip(result.stdout.splitlines(), files, strict=True):
+        expected = subprocess.run(
+            ["openssl", "dgst", "-sm3", "-r", path], capture_output=True, text=True
+        ).stdout.split()[0]
+        assert line == f"{expected}  {path}"
+    assert result.stdout.splitlines()[0].startswith("66c7f0f462eeedd9")
+    mixed = run("hash", files[0], str(tmp_path / "absent"), str(tmp_path))
+    assert mixed.returncode == 2
+    assert mixed.stdout.count("\n") == 1 and "absent" in mixed.stderr and "directory" in mixed.stderr
+
+
+# keys
+
+
+def test_keys_new_public_and_no_overwrite(tmp_path):
+    path = tmp_path / "agency.key"
+    result = run("keys", "new", "--out", str(path), "--label", "市场监管局")
+    assert result.returncode == 0, result.stderr
+    public_hex = result.stdout.split("public key")[1].split()[0]
+    key = keystore.load(path, PASS)
+    assert key.public_key().to_bytes().hex() == public_hex
+    shown = run("keys", "public", str(path), passphrase=None)
+    assert shown.returncode == 0 and public_hex in shown.stdout and "市场监管局" in shown.stdout
+    pem = run("keys", "public", str(path), "--pem", passphrase=None)
+    assert pem.stdout.encode() == key.public_key().to_pem()
+    assert_one_line_error(run("keys", "new", "--out", str(path)), text="already exists")
+
+
+def test_keys_need_a_passphrase(tmp_path):
+    assert_one_line_error(run("keys", "new", "--out", str(tmp_path / "k"), passphrase=None), text="TIEZHENG_PASSPHRASE")
+    assert_one_line_error(run("keys", "new", "--out", str(tmp_path / "k"), passphrase=""), text="empty")
+    assert not (tmp_path / "k").exists()
+
+
+def test_keys_import_from_openssl(tmp_path):
+    pem = tmp_path / "key.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "SM2", "-out", str(pem)], check=True)
+    result = run("keys", "import", str(pem), "--out", str(tmp_path / "imported.key"))
+    assert result.returncode == 0, result.stderr
+    assert keystore.load(tmp_path / "imported.key", PASS).to_pem() == pem.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"garbage", b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"]
+)
+def test_keys_import_garbage(tmp_path, content):
+    (tmp_path / "bad.pem").write_bytes(content)
+    assert_one_line_error(run("keys", "import", str(tmp_path / "bad.pem"), "--out", str(tmp_path / "k")))
+    assert not (tmp_path / "k").exists()
+    assert_one_line_error(
+        run("keys", "import", str(tmp_path / "absent.pem"), "--out", str(tmp_path / "k")), text="cannot read"
+    )
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"{}", b"not json", json.dumps({"format": "tiezheng-keystore", "version": 9}).encode()]
+)
+def test_keys_public_on_garbage(tmp_path, content):
+    (tmp_path / "bad.key").write_bytes(content)
+    assert_one_line_error(run("keys", "public", str(tmp_path / "bad.key"), passphrase=None), text="keystore")
+
+
+# sign / verify-sig
+
+
+@pytest.fixture
+def signer(tmp_path) -> tuple[Path, Path]:
+    key = SM2PrivateKey.generate()
+    keystore.save(tmp_path / "signer.key", key, PASS, iterations=1_000)
+    (tmp_path / "signer.pub").write_bytes(key.public_key().to_pem())
+    return tmp_path / "signer.key", tmp_path / "signer.pub"
+
+
+def test_sign_and_verify_with_openssl_both_ways(tmp_path, signer):
+    keyfile, public = signer
+    document = tmp_path / "决定书.pdf"
+    document.write_bytes(b"%PDF-1.7 decision" * 100)
+    result = run("sign", str(document), "--key", str(keyfile), "--out", str(tmp_path / "sig"))
+    assert result.returncode == 0, result.stderr
+    checked = subprocess.run(
+        ["openssl", "dgst", "-sm3", "-verify", str(public), "-sigopt", "distid:1234567812345678",
+         "-signature", str(tmp_path / "sig"), str(document)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert "Verified OK" in checked.stdout
+    assert run("verify-sig", str(document), str(tmp_path / "sig"), "--pubkey", str(public)).returncode == 0
+    document.write_bytes(b"%PDF-1.7 decision" * 100 + b" ")
+    changed = run("verify-sig", str(document), str(tmp_path / "sig"), "--pubkey", str(public))
+    assert changed.returncode == 1 and "INVALID" in changed.stdout
+
+
+def test_verify_sig_of_an_openssl_signature(tmp_path):
+    subprocess.run(["openssl", "genpkey", "-algorithm", "SM2", "-out", str(tmp_path / "k.pem")], check=True)
+    subprocess.run(
+        ["openssl", "pkey", "-in", str(tmp_path / "k.pem"), "-pubout", "-out", str(tmp_path / "p.pem")], check=True
+    )
+    (tmp_path / "m").write_bytes(b"message")
+    subprocess.run(
+        ["openssl", "dgst", "-sm3", "-sign", str(tmp_path / "k.pem"), "-sigopt", "distid:1234567812345678",
+         "-out", str(tmp_path / "s"), str(tmp_path / "m")],
+        check=True,
+    )  # fmt: skip
+    assert (
+        run("verify-sig", str(tmp_path / "m"), str(tmp_path / "s"), "--pubkey", str(tmp_path / "p.pem")).returncode == 0
+    )
+
+
+def test_sign_and_verify_sig_bad_input(tmp_path, signer):
+    keyfile, public = signer
+    (tmp_path / "doc").write_bytes(b"doc")
+    wrong = run("sign", str(tmp_path / "doc"), "--key", str(keyfile), "--out", str(tmp_path / "s"), passphrase="wrong")
+    assert_one_line_error(wrong, text="wrong passphrase")
+    assert not (tmp_path / "s").exists()
+    assert_one_line_error(
+        run("sign", str(tmp_path / "absent"), "--key", str(keyfile), "--out", str(tmp_path / "s")), text="cannot read"
+    )
+    (tmp_path / "garbage").write_bytes(b"\x30\x03\x02\x01\x01")
+    result = run("verify-sig", str(tmp_path / "doc"), str(tmp_path / "garbage"), "--pubkey", str(public))
+    assert result.returncode == 1
+    (tmp_path / "bad.pub").write_bytes(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+    assert_one_line_error(
+        run("verify-sig", str(tmp_path / "doc"), str(tmp_path / "garbage"), "--pubkey", str(tmp_path / "bad.pub"))
+    )
+    assert_one_line_error(
+        run("verify-sig", str(tmp_path / "doc"), str(tmp_path / "garbage"), "--pubkey", str(tmp_path / "none"))
+    )
+
+
+# verify
+
+
+@pytest.fixture
+def anchored(tmp_path) -> dict[str, Path]:
+    agency = SM2PrivateKey.generate()
+    record = tmp_path / "执法记录.mp4"
+    record.write_bytes(os.urandom(200_000))
+    chain = ToyChain([SM2PrivateKey.generate() for _ in range(4)], chain_code="GZ01")
+    chain.submit(
+        SignedStatement.sign(
+            statement_for(agency, record.read_bytes(), kind="enforcement-record", stage="调查取证"), agency
+        )
+    )
+    for filler in (b"one", b"two"):
+        chain.submit(SignedStatement.sign(statement_for(agency, filler), agency))
+    chain.seal_block()
+    (tmp_path / "genesis.json").write_bytes(chain.genesis.to_json())
+    chain.receipt(0).save(tmp_path / "record.tzr")
+    (tmp_path / "record.json").write_text(chain.receipt(0).to_json())
+    return {
+        "record": record,
+        "receipt": tmp_path / "record.tzr",
+        "json": tmp_path / "record.json",
+        "genesis": tmp_path / "genesis.json",
+    }
+
+
+def test_verify_valid(anchored):
+    result = run("verify", str(anchored["record"]), str(anchored["receipt"]), "--genesis", str(anchored["genesis"]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("VALID  GZ01-000000-")
+    assert "91110000MA01TEST0X" in result.stdout and "enforcement-record / 调查取证" in result.stdout
+    assert "validator-0, validator-1, validator-2" in result.stdout
+    as_json = run(
+        "verify", str(anchored["record"]), str(anchored["json"]), "--genesis", str(anchored["genesis"]), "--json"
+    )
+    verdict = json.loads(as_json.stdout)
+    assert verdict["valid"] and verdict["failed"] is None and len(verdict["checks"]) == 11
+    digest = sm3(anchored["record"].read_bytes()).hex()
+    assert (
+        run("verify", "--digest", digest, str(anchored["receipt"]), "--genesis", str(anchored["genesis"])).returncode
+        == 0
+    )
+
+
+def test_verify_one_byte_changed(anchored):
+    data = bytearray(anchored["record"].read_bytes())
+    data[12345] ^= 0x80
+    anchored["record"].write_bytes(bytes(data))
+    result = run("verify", str(anchored["record"]), str(anchored["receipt"]), "--genesis", str(anchored["genesis"]))
+    assert result.returncode == 1
+    assert result.stdout.startswith("INVALID  failed check: digest")
+
+
+def test_verify_tampered_receipt_names_the_check(anchored):
+    receipt = json.loads(anchored["json"].read_text())
+    proof = receipt["inclusion"]
+    raw = bytearray(base64.b64decode(proof[0]["b64"]))
+    raw[0] ^= 1
+    proof[0]["b64"] = base64.b64encode(bytes(raw)).decode()
+    anchored["json"].write_text(json.dumps(receipt))
+    result = run("verify", str(anchored["record"]), str(anchored["json"]), "--genesis", str(anchored["genesis"]))
+    assert result.returncode == 1 and result.stdout.startswith("INVALID  failed check: inclusion")
+
+
+def test_verify_bad_input(anchored, tmp_path):
+    record, receipt, genesis = (str(anchored[k]) for k in ("record", "receipt", "genesis"))
+    (tmp_path / "garbage").write_bytes(os.urandom(300))
+    assert_one_line_error(
+        run("verify", record, str(tmp_path / "garbage"), "--genesis", genesis), text="not a readable receipt"
+    )
+    assert_one_line_error(run("verify", record, receipt, "--genesis", str(tmp_path / "garbage")), text="genesis")
+    assert_one_line_error(
+        run("verify", record, receipt, "--genesis", str(tmp_path / "absent")), text="cannot read genesis"
+    )
+    assert_one_line_error(
+        run("verify", str(tmp_path / "absent"), receipt, "--genesis", genesis), text="cannot read file"
+    )
+    assert_one_line_error(
+        run("verify", record, str(tmp_path / "absent"), "--genesis", genesis), text="cannot read receipt"
+    )
+    assert_one_line_error(run("verify", record, receipt, receipt, "--genesis", genesis))
+    assert_one_line_error(run("verify", "--digest", "zz", receipt, "--genesis", genesis), text="hex")
+    assert_one_line_error(run("verify", "--digest", "00" * 31, receipt, "--genesis", genesis), text="32 bytes")
+    assert_one_line_error(run("verify", receipt, "--genesis", genesis), text="FILE RECEIPT")
