@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 from cbor_annotate import annotate  # noqa: E402
-
 from tests.support.toychain import ToyChain, statement_for  # noqa: E402
 from tiezheng.gm import SM2PrivateKey  # noqa: E402
 from tiezheng.receipt import Receipt  # noqa: E402

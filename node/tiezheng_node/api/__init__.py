@@ -1,0 +1,1 @@
+"""The node's HTTP interfaces: Ethereum JSON-RPC at /rpc, REST at /v1, health and metrics."""

@@ -1,0 +1,421 @@
+"""Ethereum JSON-RPC 2.0 at /rpc: what web3.py and ethers.js need to deploy, transact, call and read logs.
+
+Errors use the standard shapes: -32700 parse error, -32600 invalid request,
+-32601 method not found, -32602 invalid params, -32603 internal error; -32000
+for a refused transaction or failed execution, 3 with the revert data for a
+reverted call (as geth), -32005 when a query exceeds a limit, and -32007 when
+the sender is not permitted to transact (as Besu's account permissioning).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any, Final
+
+from eth.abc import BlockAPI, BlockHeaderAPI
+from eth.exceptions import BlockNotFound, HeaderNotFound, Revert
+from eth_bloom import BloomFilter
+from eth_typing import Address
+
+from .. import __version__
+from ..node import Node, SubmissionError
+from .eth_format import (
+    ParamError,
+    data,
+    format_block,
+    format_logs,
+    format_receipt,
+    format_transaction,
+    parse_address,
+    parse_data,
+    parse_quantity,
+    quantity,
+    revert_reason,
+)
+
+log = logging.getLogger("tiezheng.rpc")
+
+MAX_BATCH: Final = 100
+MAX_LOG_RANGE: Final = 10_000
+MAX_LOGS: Final = 10_000
+MAX_FEE_HISTORY: Final = 1_024
+ZERO_ADDRESS: Final = b"\x00" * 20
+
+
+class RpcError(Exception):
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.data = data
+
+    def to_json(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            error["data"] = self.data
+        return error
+
+
+Method = Callable[[list[Any]], Any]
+
+
+class JsonRpc:
+    def __init__(self, node: Node) -> None:
+        self._node = node
+        self._chain_id = node.genesis.chain_id
+        self.methods: dict[str, Method] = {
+            "web3_clientVersion": lambda p: f"Tiezheng/v{__version__}/python/py-evm",
+            "web3_sha3": self._sha3,
+            "net_version": lambda p: str(self._chain_id),
+            "net_listening": lambda p: True,
+            "net_peerCount": lambda p: "0x0",
+            "eth_chainId": lambda p: quantity(self._chain_id),
+            "eth_syncing": lambda p: False,
+            "eth_mining": lambda p: node.is_validator,
+            "eth_accounts": lambda p: [],
+            "eth_blockNumber": lambda p: quantity(node.head.height),
+            "eth_gasPrice": lambda p: "0x0",
+            "eth_maxPriorityFeePerGas": lambda p: "0x0",
+            "eth_feeHistory": self._fee_history,
+            "eth_getBlockByNumber": self._block_by_number,
+            "eth_getBlockByHash": self._block_by_hash,
+            "eth_getBlockTransactionCountByNumber": self._transaction_count_by_number,
+            "eth_getTransactionByHash": self._transaction_by_hash,
+            "eth_getTransactionByBlockNumberAndIndex": self._transaction_by_number_and_index,
+            "eth_getTransactionReceipt": self._transaction_receipt,
+            "eth_getTransactionCount": self._transaction_count,
+            "eth_getBalance": self._balance,
+            "eth_getCode": self._code,
+            "eth_getStorageAt": self._storage_at,
+            "eth_call": self._call,
+            "eth_estimateGas": self._estimate_gas,
+            "eth_sendRawTransaction": self._send_raw_transaction,
+            "eth_getLogs": self._get_logs,
+        }
+
+    # Envelope
+
+    def handle(self, body: bytes) -> Any:
+        """The response for a request body: a dict, a list (batch), or None (notifications only)."""
+        try:
+            request = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            return _error_response(None, RpcError(-32700, "parse error: the body is not JSON"))
+        if isinstance(request, list):
+            if not request:
+                return _error_response(None, RpcError(-32600, "invalid request: empty batch"))
+            if len(request) > MAX_BATCH:
+                return _error_response(
+                    None, RpcError(-32600, f"invalid request: batches hold at most {MAX_BATCH} calls")
+                )
+            responses = [r for r in (self._handle_one(item) for item in request) if r is not None]
+            return responses or None
+        return self._handle_one(request)
+
+    def _handle_one(self, request: Any) -> dict[str, Any] | None:
+        if not isinstance(request, dict):
+            return _error_response(None, RpcError(-32600, "invalid request: expected a JSON object"))
+        request_id = request.get("id")
+        if request_id is not None and type(request_id) not in (int, str):
+            return _error_response(None, RpcError(-32600, "invalid request: id must be a number, a string or null"))
+        if request.get("jsonrpc") != "2.0" or type(request.get("method")) is not str:
+            return _error_response(request_id, RpcError(-32600, 'invalid request: needs "jsonrpc": "2.0" and a method'))
+        params = request.get("params", [])
+        if not isinstance(params, list):
+            return _error_response(request_id, RpcError(-32602, "invalid params: params must be an array"))
+        method = self.methods.get(request["method"])
+        try:
+            if method is None:
+                raise RpcError(-32601, f"the method {request['method'][:64]} does not exist/is not available")
+            result = method(params)
+        except RpcError as exc:
+            return _error_response(request_id, exc) if "id" in request else None
+        except (ParamError, IndexError) as exc:
+            message = str(exc) if isinstance(exc, ParamError) else "missing parameter"
+            return (
+                _error_response(request_id, RpcError(-32602, f"invalid params: {message}")) if "id" in request else None
+            )
+        except Exception:
+            log.exception("internal error in %s", request["method"])
+            return _error_response(request_id, RpcError(-32603, "internal error")) if "id" in request else None
+        if "id" not in request:
+            return None
+        return {"jsonrpc": "2.0", "id": request_id, "result": result}
+
+    # Blocks
+
+    def _resolve(self, tag: Any) -> BlockHeaderAPI:
+        """A block tag or number (or an EIP-1898 object) to its execution header."""
+        node = self._node
+        if isinstance(tag, dict):
+            if "blockHash" in tag:
+                try:
+                    return node.execution.header_by_hash(parse_data(tag["blockHash"], "blockHash", size=32))
+                except HeaderNotFound:
+                    raise RpcError(-32000, "header not found") from None
+            tag = tag.get("blockNumber", "latest")
+        if tag in ("latest", "pending", "safe", "finalized", None):
+            return node.head.execution
+        number = 0 if tag == "earliest" else parse_quantity(tag, "block number")
+        if number > node.head.height:
+            raise RpcError(-32000, f"block {number} is beyond the head ({node.head.height})")
+        header = node.execution_header(number)
+        if header is None:
+            raise RpcError(-32000, "header not found")
+        return header
+
+    def _block_by_number(self, params: list[Any]) -> Any:
+        full = _flag(params, 1)
+        try:
+            header = self._resolve(params[0])
+        except RpcError as exc:
+            if exc.code == -32000:
+                return None
+            raise
+        return format_block(self._node.execution.block(header.block_number), full=full, chain_id=self._chain_id)
+
+    def _block_by_hash(self, params: list[Any]) -> Any:
+        block_hash = parse_data(params[0], "block hash", size=32)
+        try:
+            block = self._node.execution.block_by_hash(block_hash)
+        except (HeaderNotFound, BlockNotFound):
+            return None
+        return format_block(block, full=_flag(params, 1), chain_id=self._chain_id)
+
+    def _transaction_count_by_number(self, params: list[Any]) -> Any:
+        header = self._resolve(params[0])
+        return quantity(len(self._node.execution.block(header.block_number).transactions))
+
+    # Transactions
+
+    def _locate(self, transaction_hash: bytes) -> tuple[BlockAPI, int] | None:
+        location = self._node.execution.locate_transaction(transaction_hash)
+        if location is None or location.block_number > self._node.head.height:
+            return None
+        return self._node.execution.block(location.block_number), location.index
+
+    def _transaction_by_hash(self, params: list[Any]) -> Any:
+        transaction_hash = parse_data(params[0], "transaction hash", size=32)
+        found = self._locate(transaction_hash)
+        if found is not None:
+            block, index = found
+            return format_transaction(block.transactions[index], block=block, index=index, chain_id=self._chain_id)
+        pending = self._node.pool.get(transaction_hash)
+        if pending is not None:
+            return format_transaction(pending.transaction, block=None, index=None, chain_id=self._chain_id)
+        return None
+
+    def _transaction_by_number_and_index(self, params: list[Any]) -> Any:
+        block = self._node.execution.block(self._resolve(params[0]).block_number)
+        index = parse_quantity(params[1], "index")
+        if index >= len(block.transactions):
+            return None
+        return format_transaction(block.transactions[index], block=block, index=index, chain_id=self._chain_id)
+
+    def _transaction_receipt(self, params: list[Any]) -> Any:
+        found = self._locate(parse_data(params[0], "transaction hash", size=32))
+        if found is None:
+            return None
+        block, index = found
+        return format_receipt(block, self._node.execution.receipts(block), index)
+
+    def _send_raw_transaction(self, params: list[Any]) -> Any:
+        raw = parse_data(params[0], "signed transaction", max_size=256 * 1024)
+        try:
+            return data(self._node.submit_transaction(raw))
+        except SubmissionError as exc:
+            raise RpcError(exc.rpc_code, str(exc), {"reason": exc.code}) from None
+
+    # Accounts and state
+
+    def _transaction_count(self, params: list[Any]) -> Any:
+        account = Address(parse_address(params[0], "address"))
+        if len(params) > 1 and params[1] == "pending":
+            return quantity(self._node.pending_nonce(account))
+        header = self._resolve(params[1] if len(params) > 1 else "latest")
+        return quantity(self._node.execution.nonce(account, header))
+
+    def _balance(self, params: list[Any]) -> Any:
+        account = Address(parse_address(params[0], "address"))
+        header = self._resolve(params[1] if len(params) > 1 else "latest")
+        return quantity(self._node.execution.state(header).get_balance(account))
+
+    def _code(self, params: list[Any]) -> Any:
+        account = Address(parse_address(params[0], "address"))
+        header = self._resolve(params[1] if len(params) > 1 else "latest")
+        return data(self._node.execution.state(header).get_code(account))
+
+    def _storage_at(self, params: list[Any]) -> Any:
+        account = Address(parse_address(params[0], "address"))
+        slot = parse_quantity(params[1], "storage slot") if not _is_data32(params[1]) else int(params[1], 16)
+        header = self._resolve(params[2] if len(params) > 2 else "latest")
+        value = self._node.execution.state(header).get_storage(account, slot)
+        return data(value.to_bytes(32, "big"))
+
+    # Calls
+
+    def _message(self, call: Any) -> dict[str, Any]:
+        if not isinstance(call, dict):
+            raise ParamError("the call must be an object")
+        input_field = call.get("input", call.get("data", "0x"))
+        return {
+            "sender": Address(parse_address(call["from"], "from")) if call.get("from") else ZERO_ADDRESS,
+            "to": parse_address(call["to"], "to") if call.get("to") else b"",
+            "data": parse_data(input_field, "input"),
+            "value": parse_quantity(call.get("value", "0x0"), "value"),
+            "gas": parse_quantity(call["gas"], "gas") if call.get("gas") is not None else None,
+        }
+
+    def _call(self, params: list[Any]) -> Any:
+        message = self._message(params[0])
+        header = self._resolve(params[1] if len(params) > 1 else "latest")
+        if message["gas"] is not None and message["gas"] > self._node.genesis.gas_target:
+            raise ParamError(f"gas must not exceed {self._node.genesis.gas_target}")
+        computation = self._node.execution.call(at=header, **message)
+        if computation.is_error:
+            raise _execution_error(computation.error, computation.output)
+        return data(computation.output)
+
+    def _estimate_gas(self, params: list[Any]) -> Any:
+        message = self._message(params[0])
+        message.pop("gas")
+        header = self._resolve(params[1] if len(params) > 1 else "latest")
+        computation = self._node.execution.call(at=header, gas=None, **message)
+        if computation.is_error:
+            raise _execution_error(computation.error, computation.output)
+        return quantity(self._node.execution.estimate_gas(at=header, **message))
+
+    # Fees (always zero on this chain)
+
+    def _fee_history(self, params: list[Any]) -> Any:
+        count = min(parse_quantity(params[0], "block count"), MAX_FEE_HISTORY)
+        newest = self._resolve(params[1]).block_number
+        percentiles = params[2] if len(params) > 2 and params[2] is not None else None
+        if percentiles is not None and (
+            not isinstance(percentiles, list)
+            or not all(isinstance(p, int | float) and 0 <= p <= 100 for p in percentiles)
+        ):
+            raise ParamError("reward percentiles must be numbers in [0, 100]")
+        oldest = max(0, newest - count + 1)
+        ratios = []
+        for number in range(oldest, newest + 1):
+            header = self._node.execution.header(number)
+            ratios.append(header.gas_used / header.gas_limit if header.gas_limit else 0.0)
+        result: dict[str, Any] = {
+            "oldestBlock": quantity(oldest),
+            "baseFeePerGas": ["0x0"] * (len(ratios) + 1),
+            "gasUsedRatio": ratios,
+        }
+        if percentiles is not None:
+            result["reward"] = [["0x0"] * len(percentiles) for _ in ratios]
+        return result
+
+    # Logs
+
+    def _get_logs(self, params: list[Any]) -> Any:
+        criteria = params[0] if params else {}
+        if not isinstance(criteria, dict):
+            raise ParamError("the filter must be an object")
+        addresses = _addresses(criteria.get("address"))
+        topics = _topics(criteria.get("topics"))
+        if criteria.get("blockHash") is not None:
+            if "fromBlock" in criteria or "toBlock" in criteria:
+                raise ParamError("give blockHash or fromBlock/toBlock, not both")
+            try:
+                blocks = [self._node.execution.block_by_hash(parse_data(criteria["blockHash"], "blockHash", size=32))]
+            except (HeaderNotFound, BlockNotFound):
+                raise RpcError(-32000, "unknown block") from None
+            start = end = blocks[0].number
+        else:
+            start = self._resolve(criteria.get("fromBlock", "latest")).block_number
+            end = self._resolve(criteria.get("toBlock", "latest")).block_number
+            if start > end:
+                raise ParamError("fromBlock is after toBlock")
+            if end - start + 1 > MAX_LOG_RANGE:
+                raise RpcError(-32005, f"query covers more than {MAX_LOG_RANGE} blocks; narrow fromBlock/toBlock")
+        found: list[dict[str, Any]] = []
+        for number in range(start, end + 1):
+            header = self._node.execution.header(number)
+            if not _bloom_may_match(header.bloom, addresses, topics):
+                continue
+            block = self._node.execution.block(number)
+            for logs in format_logs(block, self._node.execution.receipts(block)):
+                for entry in logs:
+                    if _log_matches(entry, addresses, topics):
+                        found.append(entry)
+                        if len(found) > MAX_LOGS:
+                            raise RpcError(-32005, f"query returns more than {MAX_LOGS} logs; narrow the filter")
+        return found
+
+    def _sha3(self, params: list[Any]) -> Any:
+        from eth_utils import keccak
+
+        return data(keccak(parse_data(params[0], "data")))
+
+
+def _error_response(request_id: Any, error: RpcError) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": request_id, "error": error.to_json()}
+
+
+def _execution_error(error: Exception, output: bytes) -> RpcError:
+    if isinstance(error, Revert):
+        reason = revert_reason(output)
+        message = f"execution reverted: {reason}" if reason else "execution reverted"
+        return RpcError(3, message, data(output))
+    return RpcError(-32000, f"execution failed: {type(error).__name__}: {error}")
+
+
+def _flag(params: list[Any], position: int) -> bool:
+    if len(params) <= position:
+        return False
+    if type(params[position]) is not bool:
+        raise ParamError("the full-transactions flag must be true or false")
+    return params[position]
+
+
+def _is_data32(value: Any) -> bool:
+    return type(value) is str and len(value) == 66 and value.startswith("0x")
+
+
+def _addresses(value: Any) -> list[bytes] | None:
+    if value is None:
+        return None
+    values = value if isinstance(value, list) else [value]
+    return [parse_address(v, "address") for v in values]
+
+
+def _topics(value: Any) -> list[list[bytes] | None]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > 4:
+        raise ParamError("topics must be an array of at most 4 positions")
+    positions: list[list[bytes] | None] = []
+    for item in value:
+        if item is None:
+            positions.append(None)
+        elif isinstance(item, list):
+            positions.append([parse_data(t, "topic", size=32) for t in item] or None)
+        else:
+            positions.append([parse_data(item, "topic", size=32)])
+    return positions
+
+
+def _bloom_may_match(bloom: int, addresses: list[bytes] | None, topics: list[list[bytes] | None]) -> bool:
+    bloom_filter = BloomFilter(bloom)
+    if addresses is not None and not any(a in bloom_filter for a in addresses):
+        return False
+    return all(options is None or any(t in bloom_filter for t in options) for options in topics)
+
+
+def _log_matches(entry: dict[str, Any], addresses: list[bytes] | None, topics: list[list[bytes] | None]) -> bool:
+    if addresses is not None and bytes.fromhex(entry["address"][2:]) not in addresses:
+        return False
+    entry_topics = entry["topics"]
+    for position, options in enumerate(topics):
+        if options is None:
+            continue
+        if position >= len(entry_topics) or bytes.fromhex(entry_topics[position][2:]) not in options:
+            return False
+    return True

@@ -1,0 +1,191 @@
+"""``tiezheng-node``: run a dev chain, or initialise and run a node from a genesis and a validator key.
+
+    tiezheng-node dev  [--data DIR] [--host H] [--port P]   create (first run) and serve a one-validator dev chain
+    tiezheng-node init --genesis FILE [--data DIR]           create a node's store from a genesis file
+    tiezheng-node run  [--data DIR] [--validator-key FILE]   serve a node initialised with init
+
+Exit status 0 on a clean shutdown, 2 for bad usage or input that cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from tiezheng.errors import TiezhengError
+from tiezheng.genesis import Genesis
+from tiezheng.gm import SM2PrivateKey, keystore
+
+from . import __version__, logging_setup
+from .api.app import create_app
+from .devnet import DEV_PASSPHRASE, WARNING, DevLayout, create_devnet
+from .node import Node
+from .store import StoreError
+
+DEFAULT_DEV_DIR = ".tiezheng-dev"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8545
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tiezheng-node", description="The Tiezheng node.")
+    parser.add_argument("--version", action="version", version=f"tiezheng-node {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    def serving(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+        sub.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+        sub.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-v info, -vv debug)")
+
+    dev = commands.add_parser("dev", help="create on first run, then serve, a one-validator dev chain")
+    dev.add_argument(
+        "--data", type=Path, default=Path(DEFAULT_DEV_DIR), metavar="DIR", help=f"default {DEFAULT_DEV_DIR}"
+    )
+    dev.add_argument(
+        "--block-interval-ms",
+        type=int,
+        default=1000,
+        metavar="MS",
+        help="dev block interval for a new chain (default 1000)",
+    )
+    serving(dev)
+    dev.set_defaults(handler=cmd_dev)
+
+    init = commands.add_parser("init", help="create a node's store from a genesis file")
+    init.add_argument("--genesis", type=Path, required=True, metavar="FILE")
+    init.add_argument("--data", type=Path, default=Path("tiezheng-data"), metavar="DIR")
+    init.set_defaults(handler=cmd_init)
+
+    run = commands.add_parser("run", help="serve a node created with init")
+    run.add_argument("--data", type=Path, default=Path("tiezheng-data"), metavar="DIR")
+    run.add_argument(
+        "--validator-key",
+        type=Path,
+        metavar="FILE",
+        help="SM2 keystore of this validator (passphrase: $TIEZHENG_PASSPHRASE)",
+    )
+    serving(run)
+    run.set_defaults(handler=cmd_run)
+    return parser
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is out of range")
+    return port
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (TiezhengError, StoreError) as exc:
+        message = exc.message if isinstance(exc, TiezhengError) else str(exc)
+        sys.stderr.write(f"tiezheng-node: error: {message}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    logging_setup.configure(args.verbose)
+    layout = DevLayout(args.data)
+    first_run = not layout.exists()
+    if first_run:
+        if args.block_interval_ms < 50:
+            raise StoreError("--block-interval-ms must be at least 50")
+        if (args.data / "chain").exists():
+            raise StoreError(f"{args.data} holds a chain but no dev genesis; use another --data directory")
+        create_devnet(args.data, block_interval_ms=args.block_interval_ms)
+    genesis = Genesis.load(layout.genesis)
+    validator = keystore.load(layout.validator_key, DEV_PASSPHRASE)
+    node = Node(args.data, genesis, validator)
+    url = f"http://{_display_host(args.host)}:{args.port}"
+    state = "new" if first_run else f"continuing at block {node.head.height}"
+    print(
+        f"""Tiezheng dev node — chain {genesis.chain_code} (chain id {genesis.chain_id}), {state}
+
+  JSON-RPC      {url}/rpc
+  health        {url}/healthz
+  API docs      {url}/docs
+  data          {args.data.resolve()}
+  genesis       {layout.genesis.resolve()}
+  dev accounts  {layout.accounts.resolve()}
+
+  !! {WARNING}
+""",
+        flush=True,
+    )
+    return _serve(node, args.host, args.port)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    genesis = Genesis.load(args.genesis)
+    target = args.data / "genesis.json"
+    if target.exists() and Genesis.load(target).hash != genesis.hash:
+        raise StoreError(f"{args.data} was initialised with another genesis")
+    args.data.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        shutil.copyfile(args.genesis, target)
+    node = Node(args.data, genesis, None)
+    print(f"initialised {args.data}: chain {genesis.chain_code} (id {genesis.chain_id}), block {node.head.height}")
+    node.close()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    logging_setup.configure(args.verbose)
+    genesis_path = args.data / "genesis.json"
+    if not genesis_path.exists():
+        raise StoreError(f"{args.data} is not initialised: run tiezheng-node init --genesis FILE --data {args.data}")
+    genesis = Genesis.load(genesis_path)
+    validator: SM2PrivateKey | None = None
+    if args.validator_key is not None:
+        passphrase = os.environ.get("TIEZHENG_PASSPHRASE")
+        if not passphrase:
+            raise StoreError("set TIEZHENG_PASSPHRASE to the validator keystore's passphrase")
+        validator = keystore.load(args.validator_key, passphrase)
+    node = Node(args.data, genesis, validator)
+    print(
+        f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, http://{_display_host(args.host)}:{args.port}/rpc",
+        flush=True,
+    )
+    return _serve(node, args.host, args.port)
+
+
+def _display_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host
+
+
+def _serve(node: Node, host: str, port: int) -> int:
+    app = create_app(node)
+    if node.is_validator:
+        node.start()
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    try:
+        server.run()
+    finally:
+        node.close()
+    return 0 if server.started else EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Consensus: sealed consensus headers, the dev sealer, validator sets."""

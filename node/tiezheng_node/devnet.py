@@ -1,0 +1,184 @@
+"""The dev network: a one-validator chain created on first run, with its keys and a list of dev accounts.
+
+Everything here is for development only. The dev accounts' private keys and
+passphrases are written in clear to ``dev-accounts.json`` so that tools and
+tests can use them; a real network creates its keys with ``tiezheng keys new``
+and keeps them out of any shared file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from eth_keys import keys as eth_keys
+
+from tiezheng.genesis import Genesis
+from tiezheng.gm import SM2PrivateKey, keystore
+
+from .execution.addresses import SYSTEM_CONTRACTS
+from .execution.artifacts import load as load_artifact
+
+DEV_CHAIN_ID: Final = 7301
+DEV_CHAIN_CODE: Final = "DEV"
+DEV_PASSPHRASE: Final = "tiezheng-dev-only"
+DEV_AGENCY_CODE: Final = "91110000MA0DEV001X"
+DEV_AGENCY_NAME: Final = "开发测试机构 (dev agency)"
+DEV_BALANCE: Final = 10**24
+WARNING: Final = (
+    "DEVELOPMENT ONLY: the private keys and passphrases in this file are not secret. "
+    "Never use them, or this genesis, on a real network."
+)
+
+
+@dataclass(frozen=True)
+class DevLayout:
+    data_dir: Path
+
+    @property
+    def genesis(self) -> Path:
+        return self.data_dir / "genesis.json"
+
+    @property
+    def accounts(self) -> Path:
+        return self.data_dir / "dev-accounts.json"
+
+    @property
+    def keys(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def validator_key(self) -> Path:
+        return self.keys / "validator.key"
+
+    @property
+    def agency_key(self) -> Path:
+        return self.keys / "agency.key"
+
+    def exists(self) -> bool:
+        return self.genesis.exists() and self.accounts.exists() and self.validator_key.exists()
+
+
+def build_genesis_document(
+    *,
+    chain_id: int,
+    chain_code: str,
+    name: str,
+    validators: list[tuple[str, SM2PrivateKey | Any]],
+    admins: list[str],
+    agencies: list[dict[str, str]],
+    alloc: dict[str, int],
+    block_interval_ms: int = 1000,
+    gas_limit: int = 60_000_000,
+    time_ms: int | None = None,
+) -> dict[str, Any]:
+    """A genesis document deploying the system contracts from contracts/artifacts."""
+    validator_keys = [key.public_key() if isinstance(key, SM2PrivateKey) else key for _, key in validators]
+    init_codes = {
+        "AgencyRegistry": load_artifact("AgencyRegistry").init_code([bytes.fromhex(a[2:]) for a in admins]),
+        "EvidenceRegistry": load_artifact("EvidenceRegistry").init_code(),
+        "ValidatorSet": load_artifact("ValidatorSet").init_code(
+            [n for n, _ in validators], [k.to_bytes() for k in validator_keys]
+        ),
+    }
+    return {
+        "format": "tiezheng-genesis",
+        "version": 1,
+        "chain_id": chain_id,
+        "chain_code": chain_code,
+        "name": name,
+        "time": time_ms if time_ms is not None else int(time.time() * 1000),
+        "validators": [
+            {"name": n, "public_key": k.to_bytes().hex()} for (n, _), k in zip(validators, validator_keys, strict=True)
+        ],
+        "execution": {
+            "gas_limit": gas_limit,
+            "block_interval_ms": block_interval_ms,
+            "empty_blocks": False,
+            "admins": admins,
+            "alloc": {address: {"balance": hex(balance)} for address, balance in alloc.items()},
+            "system_contracts": [
+                {"name": contract, "address": "0x" + address.hex(), "init_code": "0x" + init_codes[contract].hex()}
+                for contract, address in SYSTEM_CONTRACTS.items()
+            ],
+            "agencies": agencies,
+        },
+    }
+
+
+def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iterations: int | None = None) -> DevLayout:
+    """Create a dev genesis, keys and dev-accounts.json under ``data_dir`` (which must not hold a chain yet)."""
+    layout = DevLayout(data_dir)
+    layout.keys.mkdir(parents=True, exist_ok=True)
+    os.chmod(layout.keys, 0o700)
+    options = {"iterations": kdf_iterations} if kdf_iterations else {}
+    validator = SM2PrivateKey.generate()
+    agency = SM2PrivateKey.generate()
+    keystore.save(layout.validator_key, validator, DEV_PASSPHRASE, label="dev validator", **options)
+    keystore.save(layout.agency_key, agency, DEV_PASSPHRASE, label="dev agency", **options)
+    admin_evm = eth_keys.PrivateKey(secrets.token_bytes(32))
+    agency_evm = eth_keys.PrivateKey(secrets.token_bytes(32))
+    admin_address = admin_evm.public_key.to_checksum_address()
+    agency_address = agency_evm.public_key.to_checksum_address()
+    document = build_genesis_document(
+        chain_id=DEV_CHAIN_ID,
+        chain_code=DEV_CHAIN_CODE,
+        name="Tiezheng dev chain (development only)",
+        validators=[("dev-validator", validator)],
+        admins=[admin_address],
+        agencies=[
+            {
+                "code": DEV_AGENCY_CODE,
+                "name": DEV_AGENCY_NAME,
+                "public_key": agency.public_key().to_bytes().hex(),
+                "account": agency_address,
+            }
+        ],
+        alloc={admin_address: DEV_BALANCE, agency_address: DEV_BALANCE},
+        block_interval_ms=block_interval_ms,
+    )
+    layout.genesis.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    Genesis.load(layout.genesis)  # what we wrote must read back
+    accounts = {
+        "warning": WARNING,
+        "chain_id": DEV_CHAIN_ID,
+        "chain_code": DEV_CHAIN_CODE,
+        "accounts": [
+            {
+                "role": "validator",
+                "evm_address": None,
+                "evm_private_key": None,
+                "sm2_public_key": validator.public_key().to_bytes().hex(),
+                "sm2_keystore": str(layout.validator_key.relative_to(data_dir)),
+                "passphrase": DEV_PASSPHRASE,
+                "agency_code": None,
+            },
+            {
+                "role": "admin",
+                "evm_address": admin_address,
+                "evm_private_key": "0x" + admin_evm.to_bytes().hex(),
+                "sm2_public_key": None,
+                "sm2_keystore": None,
+                "passphrase": None,
+                "agency_code": None,
+            },
+            {
+                "role": "agency",
+                "evm_address": agency_address,
+                "evm_private_key": "0x" + agency_evm.to_bytes().hex(),
+                "sm2_public_key": agency.public_key().to_bytes().hex(),
+                "sm2_keystore": str(layout.agency_key.relative_to(data_dir)),
+                "passphrase": DEV_PASSPHRASE,
+                "agency_code": DEV_AGENCY_CODE,
+            },
+        ],
+    }
+    descriptor = os.open(layout.accounts, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(json.dumps(accounts, indent=2, ensure_ascii=False) + "\n")
+    return layout

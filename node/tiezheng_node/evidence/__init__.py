@@ -1,0 +1,1 @@
+"""The evidence service: admission, the pending pool, the SM3 evidence log and its indexes."""

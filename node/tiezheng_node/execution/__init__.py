@@ -1,0 +1,1 @@
+"""The execution layer: py-evm at the newest fork it supports, with Tiezheng's precompiles and rules."""

@@ -1,0 +1,225 @@
+"""The execution chain over the node's store: building blocks, and reading state, blocks and receipts.
+
+Every object made here is short-lived and private to one caller: the block
+producer builds each block on a fresh overlay of pending writes (committed by
+the node with the rest of the block, or dropped), and every read builds its own
+view of the committed store. So readers in API threads never see a block before
+it is committed, and never block the producer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth.abc import BlockAPI, BlockHeaderAPI, ComputationAPI, ReceiptAPI, SignedTransactionAPI
+from eth.chains.base import MiningChain
+from eth.constants import ZERO_ADDRESS
+from eth.db.atomic import AtomicDB
+from eth.exceptions import BlockNotFound, HeaderNotFound, TransactionNotFound
+from eth.vm.spoof import SpoofTransaction
+from eth_typing import Address, Hash32
+from eth_utils import ValidationError
+
+from ..store import EvmDatabase, Store
+from .genesis import NodeGenesis
+from .vm import chain_class
+
+
+class ExecutionError(RuntimeError):
+    """A block could not be built for a reason that is not any one transaction's fault."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    transaction: SignedTransactionAPI
+    reason: str
+
+
+@dataclass(frozen=True)
+class BuiltBlock:
+    block: BlockAPI
+    receipts: tuple[ReceiptAPI, ...]
+    computations: tuple[ComputationAPI, ...]
+    rejected: tuple[Rejected, ...]
+    deferred: tuple[SignedTransactionAPI, ...]
+    writes: dict[bytes, bytes | None]
+
+    @property
+    def header(self) -> BlockHeaderAPI:
+        return self.block.header
+
+
+@dataclass(frozen=True)
+class TransactionLocation:
+    block_number: int
+    index: int
+
+
+class ExecutionChain:
+    def __init__(self, store: Store, genesis: NodeGenesis) -> None:
+        self._store = store
+        self._genesis = genesis
+        self._chain_class = chain_class(genesis.chain_id)
+
+    @property
+    def genesis(self) -> NodeGenesis:
+        return self._genesis
+
+    def initialize(self) -> tuple[BlockHeaderAPI, dict[bytes, bytes | None]]:
+        """The genesis header and the writes that store the genesis state (for the caller to commit)."""
+        database = EvmDatabase(self._store)
+        header = self._genesis.build_state(AtomicDB(database))
+        return header, database.writes()
+
+    # Views
+
+    def _view(self) -> MiningChain:
+        return self._chain_class(AtomicDB(EvmDatabase(self._store)))
+
+    def head(self) -> BlockHeaderAPI:
+        return self._view().get_canonical_head()
+
+    def header(self, number: int) -> BlockHeaderAPI:
+        return self._view().get_canonical_block_header_by_number(number)
+
+    def header_by_hash(self, block_hash: bytes) -> BlockHeaderAPI:
+        return self._view().get_block_header_by_hash(Hash32(block_hash))
+
+    def block(self, number: int) -> BlockAPI:
+        return self._view().get_canonical_block_by_number(number)
+
+    def block_by_hash(self, block_hash: bytes) -> BlockAPI:
+        view = self._view()
+        header = view.get_block_header_by_hash(Hash32(block_hash))
+        if view.get_canonical_block_hash(header.block_number) != header.hash:
+            raise BlockNotFound(f"block {block_hash.hex()} is not canonical")
+        return view.get_block_by_header(header)
+
+    def receipts(self, block: BlockAPI) -> tuple[ReceiptAPI, ...]:
+        view = self._view()
+        return block.get_receipts(view.chaindb)
+
+    def locate_transaction(self, transaction_hash: bytes) -> TransactionLocation | None:
+        try:
+            number, index = self._view().chaindb.get_transaction_index(Hash32(transaction_hash))
+        except (TransactionNotFound, HeaderNotFound, KeyError):
+            return None
+        return TransactionLocation(number, index)
+
+    def state(self, at: BlockHeaderAPI) -> Any:
+        """The state after block ``at`` (read-only: changes are never written)."""
+        return self._view().get_vm(at).state
+
+    def nonce(self, address: Address, at: BlockHeaderAPI) -> int:
+        return self.state(at).get_nonce(address)
+
+    # Calls
+
+    def call(
+        self,
+        *,
+        sender: Address,
+        to: Address | bytes,
+        data: bytes,
+        value: int,
+        gas: int | None,
+        at: BlockHeaderAPI,
+    ) -> ComputationAPI:
+        """Run a message as a transaction on the state after ``at``, in a new block's context, and discard it."""
+        view = self._view()
+        header = view.create_header_from_parent(at, timestamp=at.timestamp + 1, coinbase=ZERO_ADDRESS)
+        vm = view.get_vm(header)
+        state = vm.state
+        unsigned = vm.create_unsigned_transaction(
+            nonce=state.get_nonce(sender),
+            gas_price=0,
+            gas=gas if gas is not None else self._genesis.gas_target,
+            to=to,
+            value=value,
+            data=data,
+        )
+        snapshot = state.snapshot()
+        try:
+            return state.apply_transaction(SpoofTransaction(unsigned, from_=sender))
+        finally:
+            state.revert(snapshot)
+
+    def estimate_gas(self, *, sender: Address, to: Address | bytes, data: bytes, value: int, at: BlockHeaderAPI) -> int:
+        """The least gas with which the message succeeds, by binary search (py-evm's estimator)."""
+        view = self._view()
+        header = view.create_header_from_parent(at, timestamp=at.timestamp + 1, coinbase=ZERO_ADDRESS)
+        vm = view.get_vm(header)
+        unsigned = vm.create_unsigned_transaction(
+            nonce=vm.state.get_nonce(sender), gas_price=0, gas=self._genesis.gas_target, to=to, value=value, data=data
+        )
+        with vm.in_costless_state() as state:
+            return view.gas_estimator(state, SpoofTransaction(unsigned, from_=sender))
+
+    # Building
+
+    def build_block(
+        self,
+        parent: BlockHeaderAPI,
+        transactions: Sequence[SignedTransactionAPI],
+        *,
+        timestamp: int,
+        admit: Callable[[SignedTransactionAPI], str | None] = lambda _: None,
+    ) -> BuiltBlock:
+        """Execute ``transactions`` in order on top of ``parent``; the block and its pending writes.
+
+        A transaction that is invalid against the state (nonce, balance, intrinsic
+        gas) or that ``admit`` refuses (returns a reason) is left out and reported;
+        one that would take the block past the gas target is deferred to a later block.
+        """
+        database = EvmDatabase(self._store)
+        chain = self._chain_class(AtomicDB(database))
+        header = chain.create_header_from_parent(
+            parent,
+            timestamp=timestamp,
+            gas_limit=self._genesis.gas_limit,
+            coinbase=ZERO_ADDRESS,
+            extra_data=parent.extra_data,
+        )
+        vm = chain.get_vm(header)
+        included: list[SignedTransactionAPI] = []
+        receipts: list[ReceiptAPI] = []
+        computations: list[ComputationAPI] = []
+        rejected: list[Rejected] = []
+        deferred: list[SignedTransactionAPI] = []
+        result = header
+        target = self._genesis.gas_target
+        for transaction in transactions:
+            if result.gas_used + transaction.gas > target:
+                deferred.append(transaction)
+                continue
+            reason = admit(transaction)
+            if reason is not None:
+                rejected.append(Rejected(transaction, reason))
+                continue
+            snapshot = vm.state.snapshot()
+            try:
+                receipt, computation = vm.apply_transaction(result, transaction)
+            except ValidationError as exc:
+                vm.state.revert(snapshot)
+                rejected.append(Rejected(transaction, str(exc)))
+                continue
+            result = vm.increment_blob_gas_used(vm.add_receipt_to_header(result, receipt), transaction)
+            included.append(transaction)
+            receipts.append(receipt)
+            computations.append(computation)
+        block = vm.set_block_transactions_and_withdrawals(vm.get_block(), result, included, receipts)
+        try:
+            mined = vm.mine_block(block).block
+            chain.persist_block(mined)
+        except ValidationError as exc:
+            raise ExecutionError(f"block {header.block_number} failed validation: {exc}") from exc
+        return BuiltBlock(
+            block=mined,
+            receipts=tuple(receipts),
+            computations=tuple(computations),
+            rejected=tuple(rejected),
+            deferred=tuple(deferred),
+            writes=database.writes(),
+        )

@@ -1,0 +1,131 @@
+"""The pending pool of EVM transactions: by sender and nonce, bounded, thread-safe.
+
+Fees are always zero on this chain, so there is no price ordering and no
+replacement: a second transaction with a pending nonce is refused. Blocks take
+senders in arrival order, and each sender's transactions in nonce order from
+its current state nonce, so one sender cannot starve the others.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from eth.abc import SignedTransactionAPI
+from eth_typing import Address
+
+DEFAULT_MAX_SIZE: Final = 50_000
+DEFAULT_MAX_PER_SENDER: Final = 5_000
+
+
+class PoolError(Exception):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PendingTransaction:
+    transaction: SignedTransactionAPI
+    sender: Address
+    hash: bytes
+    received: float = field(default_factory=time.monotonic)
+
+
+class TxPool:
+    def __init__(self, *, max_size: int = DEFAULT_MAX_SIZE, max_per_sender: int = DEFAULT_MAX_PER_SENDER) -> None:
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._by_hash: dict[bytes, PendingTransaction] = {}
+        self._by_sender: OrderedDict[Address, dict[int, PendingTransaction]] = OrderedDict()
+        self._max_size = max_size
+        self._max_per_sender = max_per_sender
+
+    def __len__(self) -> int:
+        return len(self._by_hash)
+
+    def get(self, transaction_hash: bytes) -> PendingTransaction | None:
+        return self._by_hash.get(transaction_hash)
+
+    def add(self, pending: PendingTransaction, state_nonce: int) -> None:
+        nonce = pending.transaction.nonce
+        with self._lock:
+            if pending.hash in self._by_hash:
+                raise PoolError("transaction is already pending", "already-known")
+            if nonce < state_nonce:
+                raise PoolError(f"nonce too low: next nonce is {state_nonce}, got {nonce}", "nonce-too-low")
+            queue = self._by_sender.get(pending.sender, {})
+            if nonce in queue:
+                raise PoolError(f"a transaction with nonce {nonce} is already pending for this sender", "nonce-pending")
+            if nonce >= state_nonce + self._max_per_sender:
+                raise PoolError(
+                    f"nonce too high: more than {self._max_per_sender} ahead of the account", "nonce-too-high"
+                )
+            if len(self._by_hash) >= self._max_size:
+                raise PoolError("the transaction pool is full; retry later", "pool-full")
+            queue[nonce] = pending
+            self._by_sender[pending.sender] = queue
+            self._by_hash[pending.hash] = pending
+            self._changed.notify_all()
+
+    def pending_nonce(self, sender: Address, state_nonce: int) -> int:
+        """The nonce after the sender's consecutive pending transactions."""
+        with self._lock:
+            queue = self._by_sender.get(sender, {})
+            nonce = state_nonce
+            while nonce in queue:
+                nonce += 1
+            return nonce
+
+    def select(self, state_nonce: Callable[[Address], int], limit: int) -> list[SignedTransactionAPI]:
+        """Up to ``limit`` executable transactions, round-robin over senders in arrival order."""
+        with self._lock:
+            queues = [(sender, dict(queue)) for sender, queue in self._by_sender.items()]
+        cursors = {sender: state_nonce(sender) for sender, _ in queues}
+        selected: list[SignedTransactionAPI] = []
+        active = [sender for sender, _ in queues]
+        by_sender = dict(queues)
+        while active and len(selected) < limit:
+            still_active = []
+            for sender in active:
+                queue, nonce = by_sender[sender], cursors[sender]
+                if nonce in queue:
+                    selected.append(queue[nonce].transaction)
+                    cursors[sender] = nonce + 1
+                    still_active.append(sender)
+                    if len(selected) >= limit:
+                        break
+            active = still_active
+        return selected
+
+    def remove(self, hashes: list[bytes]) -> None:
+        with self._lock:
+            for transaction_hash in hashes:
+                pending = self._by_hash.pop(transaction_hash, None)
+                if pending is None:
+                    continue
+                queue = self._by_sender.get(pending.sender)
+                if queue is not None:
+                    queue.pop(pending.transaction.nonce, None)
+                    if not queue:
+                        del self._by_sender[pending.sender]
+
+    def prune(self, state_nonce: Callable[[Address], int]) -> None:
+        """Drop transactions whose nonce the chain has passed (included, or made stale)."""
+        with self._lock:
+            senders = list(self._by_sender)
+        stale = []
+        for sender in senders:
+            nonce = state_nonce(sender)
+            with self._lock:
+                stale.extend(p.hash for n, p in self._by_sender.get(sender, {}).items() if n < nonce)
+        self.remove(stale)
+
+    def wait(self, timeout: float) -> bool:
+        """Block until the pool is non-empty (True) or ``timeout`` passes (False)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: bool(self._by_hash), timeout=timeout)

@@ -1,0 +1,326 @@
+"""The node: one store, the execution chain, the pools, and the block producer that seals with SM2.
+
+A block is produced, sealed and committed in one place (``produce_block``):
+the EVM transactions are executed on a private overlay, the consensus header is
+built over the execution block and the evidence log and sealed with the
+validator's SM2 key, and every write of the block goes to LevelDB in one synced
+batch. Only then do the pools, caches and readers move to the new head.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from eth.abc import BlockAPI, BlockHeaderAPI, ReceiptAPI, SignedTransactionAPI
+from eth.exceptions import HeaderNotFound
+from eth_typing import Address
+from eth_utils import ValidationError, to_checksum_address
+
+from tiezheng.genesis import Genesis
+from tiezheng.gm import SM2PrivateKey
+from tiezheng.header import ConsensusHeader, Seal
+from tiezheng.merkle import MerkleLog
+
+from .consensus.headers import ConsensusStore, SealedBlockHeader
+from .evidence.log_store import LevelDBNodeStore
+from .execution.chain import ExecutionChain, ExecutionError
+from .execution.genesis import NodeGenesis
+from .execution.permissions import Permissions
+from .execution.txpool import PendingTransaction, PoolError, TxPool
+from .execution.vm import TiezhengVM
+from .store import Store, StoreError, WriteSet
+from .store.keys import META_GENESIS
+
+log = logging.getLogger("tiezheng.node")
+
+MAX_TRANSACTION_SIZE: Final = 128 * 1024
+MAX_TRANSACTIONS_PER_BLOCK: Final = 5_000
+
+
+class SubmissionError(Exception):
+    """A transaction refused at submission. ``code`` is machine-readable; ``rpc_code`` the JSON-RPC error code."""
+
+    def __init__(self, message: str, code: str, rpc_code: int = -32000) -> None:
+        super().__init__(message)
+        self.code = code
+        self.rpc_code = rpc_code
+
+
+@dataclass(frozen=True)
+class Head:
+    sealed: SealedBlockHeader | None  # None at genesis
+    execution: BlockHeaderAPI
+
+    @property
+    def height(self) -> int:
+        return self.execution.block_number
+
+
+@dataclass(frozen=True)
+class CommittedBlock:
+    sealed: SealedBlockHeader
+    block: BlockAPI
+    receipts: tuple[ReceiptAPI, ...]
+
+
+BlockListener = Callable[[CommittedBlock], None]
+
+
+class Node:
+    def __init__(
+        self,
+        data_dir: str | Path,
+        genesis: Genesis,
+        validator_key: SM2PrivateKey | None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.genesis = NodeGenesis.from_protocol(genesis)
+        self._clock = clock
+        self.store = Store(self.data_dir / "chain")
+        try:
+            self.execution = ExecutionChain(self.store, self.genesis)
+            self.consensus = ConsensusStore(self.store)
+            self._open()
+            self.pool = TxPool()
+            self.permissions = Permissions(self.execution)
+            self.log_store = LevelDBNodeStore(self.store)
+            self.evidence_log = MerkleLog(self.log_store)
+        except BaseException:
+            self.store.close()
+            raise
+        self._validator_index: int | None = None
+        self._validator_key = validator_key
+        if validator_key is not None:
+            keys = [v.public_key for v in genesis.validators.validators]
+            if validator_key.public_key() not in keys:
+                self.store.close()
+                raise StoreError("the validator key is not one of the genesis validators")
+            self._validator_index = keys.index(validator_key.public_key())
+        self._produce_lock = threading.Lock()
+        self._listeners: list[BlockListener] = []
+        self._stop = threading.Event()
+        self._producer: threading.Thread | None = None
+        self._head = self._load_head()
+
+    # Opening
+
+    def _open(self) -> None:
+        stored = self.store.get(META_GENESIS)
+        if stored is None:
+            header, writes = self.execution.initialize()
+            batch = WriteSet()
+            batch.update(writes)
+            batch.put(META_GENESIS, self.genesis.protocol.hash)
+            self.store.commit(batch)
+            log.info("initialised chain %s at genesis %s", self.genesis.protocol.chain_code, header.hash.hex())
+        elif stored != self.genesis.protocol.hash:
+            raise StoreError(
+                f"{self.store.path} holds another chain (genesis {stored.hex()[:16]}…, "
+                f"not {self.genesis.protocol.hash.hex()[:16]}…)"
+            )
+
+    def _load_head(self) -> Head:
+        height = self.consensus.head_height()
+        execution_head = self.execution.head()
+        if (height or 0) != execution_head.block_number:
+            raise StoreError(
+                f"store is inconsistent: consensus head {height}, execution head {execution_head.block_number}"
+            )
+        sealed = self.consensus.get(height) if height else None
+        return Head(sealed, execution_head)
+
+    @property
+    def head(self) -> Head:
+        return self._head
+
+    @property
+    def is_validator(self) -> bool:
+        return self._validator_index is not None
+
+    def add_listener(self, listener: BlockListener) -> None:
+        self._listeners.append(listener)
+
+    # Transactions
+
+    def decode_transaction(self, raw: bytes) -> SignedTransactionAPI:
+        if len(raw) > MAX_TRANSACTION_SIZE:
+            raise SubmissionError(f"transaction is larger than {MAX_TRANSACTION_SIZE} bytes", "oversized", -32000)
+        try:
+            transaction = TiezhengVM.get_transaction_builder().decode(raw)
+            transaction.validate()
+        except (ValidationError, ValueError, TypeError, IndexError) as exc:
+            raise SubmissionError(f"invalid transaction: {exc}", "invalid-transaction", -32602) from None
+        except Exception as exc:  # rlp raises its own exception types for malformed input
+            raise SubmissionError(
+                f"invalid transaction: {type(exc).__name__}: {exc}", "invalid-transaction", -32602
+            ) from None
+        if transaction.chain_id != self.genesis.chain_id:
+            raise SubmissionError(
+                f"transaction is for chain id {transaction.chain_id}, this chain is {self.genesis.chain_id}"
+                + (" (unprotected legacy transactions are refused)" if transaction.chain_id is None else ""),
+                "wrong-chain",
+                -32000,
+            )
+        return transaction
+
+    def submit_transaction(self, raw: bytes) -> bytes:
+        """Validate a signed transaction and add it to the pool; its hash."""
+        transaction = self.decode_transaction(raw)
+        sender = Address(transaction.sender)
+        head = self._head.execution
+        if transaction.gas > self.genesis.gas_target:
+            raise SubmissionError(
+                f"gas {transaction.gas} exceeds the block gas target {self.genesis.gas_target}", "gas-limit", -32000
+            )
+        if not self.permissions.is_allowed(sender, head):
+            raise SubmissionError(
+                f"account {to_checksum_address(sender)} is not permitted to send transactions "
+                "(only admins and registered, unrevoked agencies may)",
+                "not-permitted",
+                -32007,
+            )
+        state = self.execution.state(head)
+        price = transaction.max_fee_per_gas if hasattr(transaction, "max_fee_per_gas") else transaction.gas_price
+        value_needed = transaction.value + transaction.gas * price
+        if state.get_balance(sender) < value_needed:
+            raise SubmissionError("insufficient funds for value and gas", "insufficient-funds", -32000)
+        try:
+            self.pool.add(PendingTransaction(transaction, sender, transaction.hash), state.get_nonce(sender))
+        except PoolError as exc:
+            raise SubmissionError(str(exc), exc.code, -32005 if exc.code == "pool-full" else -32000) from None
+        return transaction.hash
+
+    def pending_nonce(self, account: Address) -> int:
+        return self.pool.pending_nonce(account, self.execution.nonce(account, self._head.execution))
+
+    # Producing blocks
+
+    def produce_block(self) -> CommittedBlock | None:
+        """Build, seal and commit one block if there is work (or empty blocks are configured)."""
+        if self._validator_key is None or self._validator_index is None:
+            raise RuntimeError("this node holds no validator key")
+        with self._produce_lock:
+            head = self._head
+            state = self.execution.state(head.execution)
+            transactions = self.pool.select(state.get_nonce, MAX_TRANSACTIONS_PER_BLOCK)
+            if not transactions and not self.genesis.empty_blocks:
+                return None
+            now_ms = int(self._clock() * 1000)
+            parent_time = head.sealed.header.time if head.sealed else self.genesis.protocol.time
+            block_time = max(now_ms, parent_time + 1)
+            timestamp = max(block_time // 1000, head.execution.timestamp + 1)
+            try:
+                built = self.execution.build_block(
+                    head.execution, transactions, timestamp=timestamp, admit=self._admit(head.execution)
+                )
+            except ExecutionError:
+                log.exception("block %d could not be built; its transactions stay pending", head.height + 1)
+                return None
+            if not built.block.transactions and not self.genesis.empty_blocks:
+                self.pool.remove([r.transaction.hash for r in built.rejected])
+                return None
+            validators = self.genesis.protocol.validators
+            header = ConsensusHeader(
+                chain_id=self.genesis.chain_id,
+                height=built.header.block_number,
+                round=0,
+                time=block_time,
+                parent=head.sealed.hash if head.sealed else self.genesis.protocol.hash,
+                execution=built.header.hash,
+                log_size=self.evidence_log.size,
+                log_root=self.evidence_log.root(),
+                validators=validators.hash,
+                next_validators=validators.hash,
+            )
+            header_bytes = header.to_cbor()
+            sealed = SealedBlockHeader(
+                header.height,
+                header,
+                header_bytes,
+                (Seal.create(self._validator_key, self._validator_index, header_bytes),),
+            )
+            batch = WriteSet()
+            batch.update(built.writes)
+            batch.update(self.log_store.take_writes())
+            ConsensusStore.stage(batch, sealed)
+            self.store.commit(batch)
+            committed = CommittedBlock(sealed, built.block, built.receipts)
+            self._head = Head(sealed, built.header)
+            self.permissions.on_block(built.header, built.receipts)
+            self.pool.remove([t.hash for t in built.block.transactions] + [r.transaction.hash for r in built.rejected])
+            for rejected in built.rejected:
+                log.info("dropped transaction %s: %s", rejected.transaction.hash.hex(), rejected.reason)
+        log.info(
+            "sealed block %d: %d transactions, %d rejected, %d deferred",
+            header.height,
+            len(built.block.transactions),
+            len(built.rejected),
+            len(built.deferred),
+        )
+        for listener in self._listeners:
+            try:
+                listener(committed)
+            except Exception:
+                log.exception("block listener failed")
+        return committed
+
+    def _admit(self, parent: BlockHeaderAPI) -> Callable[[SignedTransactionAPI], str | None]:
+        def admit(transaction: SignedTransactionAPI) -> str | None:
+            if not self.permissions.is_allowed(Address(transaction.sender), parent):
+                return "sender is no longer permitted to send transactions"
+            return None
+
+        return admit
+
+    # The producer thread
+
+    def start(self) -> None:
+        """Seal blocks in the background: at most one per block interval, only when there is work."""
+        if self._producer is not None:
+            return
+        self._stop.clear()
+        self._producer = threading.Thread(target=self._run, name="block-producer", daemon=True)
+        self._producer.start()
+
+    def _run(self) -> None:
+        interval = self.genesis.block_interval_ms / 1000
+        while not self._stop.is_set():
+            if not self.genesis.empty_blocks and not self.pool.wait(timeout=0.25):
+                continue
+            sealed = self._head.sealed
+            last = sealed.header.time / 1000 if sealed else 0.0
+            delay = last + interval - self._clock()
+            if delay > 0 and self._stop.wait(delay):
+                break
+            try:
+                self.produce_block()
+            except Exception:
+                log.exception("block production failed")
+                self._stop.wait(interval)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._producer is not None:
+            self._producer.join(timeout=30)
+            self._producer = None
+        with self._produce_lock:
+            self.store.close()
+
+    # Reading
+
+    def sealed_header(self, height: int) -> SealedBlockHeader | None:
+        return self.consensus.get(height)
+
+    def execution_header(self, height: int) -> BlockHeaderAPI | None:
+        try:
+            return self.execution.header(height)
+        except HeaderNotFound:
+            return None

@@ -1,0 +1,100 @@
+"""The node's LevelDB, through plyvel.
+
+Every committed object of a block — execution state, block, receipts, consensus
+header and seals, evidence log nodes and indexes — is written in one LevelDB
+write batch, synced to disk before the block counts as committed. A crash
+therefore leaves the store at the previous block or the new one, never between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import plyvel
+
+from . import keys
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or does not belong to this node."""
+
+
+class WriteSet:
+    """Writes collected for one atomic commit. ``None`` as a value deletes the key."""
+
+    def __init__(self) -> None:
+        self.writes: dict[bytes, bytes | None] = {}
+
+    def put(self, key: bytes, value: bytes) -> None:
+        self.writes[key] = value
+
+    def delete(self, key: bytes) -> None:
+        self.writes[key] = None
+
+    def update(self, writes: Mapping[bytes, bytes | None]) -> None:
+        self.writes.update(writes)
+
+    def __len__(self) -> int:
+        return len(self.writes)
+
+
+class Store:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        path = Path(path)
+        try:
+            self._db = plyvel.DB(
+                str(path),
+                create_if_missing=create,
+                compression="snappy",
+                lru_cache_size=64 * 1024 * 1024,
+                write_buffer_size=32 * 1024 * 1024,
+            )
+        except plyvel.Error as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc.strerror or exc}") from None
+        self.path = path
+        stored = self._db.get(keys.META_FORMAT)
+        if stored is None:
+            with self._db.iterator(include_value=False) as existing:
+                if next(existing, None) is not None:
+                    raise StoreError(f"{path} holds a LevelDB that is not a Tiezheng store")
+            self._db.put(keys.META_FORMAT, keys.STORE_FORMAT, sync=True)
+        elif stored != keys.STORE_FORMAT:
+            raise StoreError(f"{path} is a store of format {stored!r}; this node reads {keys.STORE_FORMAT!r}")
+
+    def get(self, key: bytes) -> bytes | None:
+        return self._db.get(key)
+
+    def __contains__(self, key: bytes) -> bool:
+        return self._db.get(key) is not None
+
+    def commit(self, writes: WriteSet | Mapping[bytes, bytes | None], *, sync: bool = True) -> None:
+        """Apply all writes atomically; with ``sync`` they are on disk when this returns."""
+        items = writes.writes if isinstance(writes, WriteSet) else writes
+        with self._db.write_batch(transaction=True, sync=sync) as batch:
+            for key, value in items.items():
+                if value is None:
+                    batch.delete(key)
+                else:
+                    batch.put(key, value)
+
+    def scan(self, prefix: bytes, *, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
+        """Keys and values under ``prefix``, in key order (or reversed)."""
+        return self._db.iterator(prefix=prefix, reverse=reverse)
+
+    def scan_range(self, start: bytes, stop: bytes, *, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
+        """Keys in [start, stop), in key order (or reversed)."""
+        return self._db.iterator(start=start, stop=stop, reverse=reverse)
+
+    def snapshot(self) -> plyvel.Snapshot:
+        return self._db.snapshot()
+
+    def close(self) -> None:
+        if not self._db.closed:
+            self._db.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._db.closed
