@@ -92,9 +92,23 @@ class Store:
         return self._db.snapshot()
 
     def close(self) -> None:
-        if not self._db.closed:
-            self._db.close()
+        """Close LevelDB now. Dropping the handle here, not at interpreter exit, matters:
+        py-evm's caches keep views of the store alive until then, and plyvel cannot
+        finalise a database during interpreter shutdown cleanly."""
+        db, self._db = self._db, _ClosedDB(self.path)
+        if isinstance(db, plyvel.DB) and not db.closed:
+            db.close()
 
     @property
     def closed(self) -> bool:
-        return self._db.closed
+        return isinstance(self._db, _ClosedDB)
+
+
+class _ClosedDB:
+    """Stands in for the LevelDB handle after ``close``: any use is a clear error."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def __getattr__(self, name: str) -> object:
+        raise StoreError(f"the store at {self._path} is closed")

@@ -1,0 +1,277 @@
+"""The system contracts and the precompiles, exercised on the node's own execution layer."""
+
+from __future__ import annotations
+
+import pytest
+from eth.exceptions import Revert
+from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
+from eth_account import Account
+
+from tests.support.nodekit import LocalChain
+from tests.support.toychain import statement_for
+from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.signed_statement import SignedStatement
+from tiezheng_node.api.eth_format import revert_reason
+from tiezheng_node.execution.addresses import (
+    AGENCY_REGISTRY,
+    EVIDENCE_APPEND_PRECOMPILE,
+    EVIDENCE_APPENDED_TOPIC,
+    EVIDENCE_REGISTRY,
+    SM2_VERIFY_PRECOMPILE,
+    SM3_PRECOMPILE,
+    VALIDATOR_SET,
+)
+
+
+@pytest.fixture
+def chain(tmp_path):
+    local = LocalChain(tmp_path / "node")
+    yield local
+    local.close()
+
+
+def address_bytes(account) -> bytes:
+    return bytes.fromhex(account.address[2:])
+
+
+def reason_of(sent_or_computation) -> str | None:
+    return revert_reason(sent_or_computation.output)
+
+
+# Genesis
+
+
+def test_system_contracts_are_deployed_at_their_addresses(chain):
+    state = chain.node.execution.state(chain.node.head.execution)
+    for address in (AGENCY_REGISTRY, EVIDENCE_REGISTRY, VALIDATOR_SET):
+        assert len(state.get_code(address)) > 100
+    assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "isAdmin", chain.admin.address)
+    assert chain.call("ValidatorSet", VALIDATOR_SET, "validatorCount") == 1
+    name, key = chain.call("ValidatorSet", VALIDATOR_SET, "validatorAt", 0)
+    assert name == "dev-validator" and key == chain.validator_key.public_key().to_bytes()
+
+
+def test_dev_agency_is_registered_at_genesis(chain):
+    code, key, active = chain.call("AgencyRegistry", AGENCY_REGISTRY, "agencyByAccount", chain.agency.address)
+    assert (code, key, active) == (chain.agency_code, chain.agency_key.public_key().to_bytes(), True)
+    agency = chain.call("AgencyRegistry", AGENCY_REGISTRY, "getAgency", chain.agency_code)
+    assert agency[3] == chain.agency.address.lower() and agency[4] == 0 and agency[6] is True
+
+
+def test_genesis_state_is_deterministic(tmp_path):
+    from tiezheng.genesis import Genesis
+    from tiezheng_node.node import Node
+
+    first = LocalChain(tmp_path / "a")
+    try:
+        (tmp_path / "b").mkdir()
+        (tmp_path / "b" / "genesis.json").write_bytes(first.layout.genesis.read_bytes())
+        second = Node(tmp_path / "b", Genesis.load(tmp_path / "b" / "genesis.json"), None)
+        try:
+            assert second.head.execution.hash == first.node.head.execution.hash
+            assert second.head.execution.state_root == first.node.head.execution.state_root
+        finally:
+            second.close()
+    finally:
+        first.close()
+
+
+# AgencyRegistry
+
+
+def test_register_and_revoke_keep_history(chain):
+    newcomer = Account.create()
+    key = SM2PrivateKey.generate().public_key().to_bytes()
+    sent = chain.transact(
+        chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "register", "320500NEW0001", "苏州市某局", key, newcomer.address
+    )
+    assert sent.ok
+    registered_at = sent.block.sealed.height
+    assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "isAllowedSender", newcomer.address)
+    assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "agencyCount") == 2
+    assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "agencyCodeAt", 1) == "320500NEW0001"
+    revoked = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "revoke", "320500NEW0001")
+    assert revoked.ok
+    agency = chain.call("AgencyRegistry", AGENCY_REGISTRY, "getAgency", "320500NEW0001")
+    assert agency[4] == registered_at and agency[5] == revoked.block.sealed.height and agency[6] is False
+    assert not chain.call("AgencyRegistry", AGENCY_REGISTRY, "isAllowedSender", newcomer.address)
+    # A revoked code cannot come back; history stays.
+    again = chain.transact(
+        chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "register", "320500NEW0001", "x", key, newcomer.address
+    )
+    assert not again.ok
+
+
+@pytest.mark.parametrize(
+    ("arguments", "reason"),
+    [
+        (("", "name", "04" * 1, "0x" + "11" * 20), "code"),
+        (("CODE", "name", "05" + "00" * 64, "0x" + "11" * 20), "key"),
+        (("CODE", "name", "04" + "00" * 63, "0x" + "11" * 20), "key"),
+        (("CODE", "name", "04" + "00" * 64, "0x" + "00" * 20), "account"),
+        (("CODE", "", "04" + "00" * 64, "0x" + "11" * 20), "name"),
+    ],
+)
+def test_register_validation_reverts_with_a_reason(chain, arguments, reason):
+    code, name, key_hex, account = arguments
+    computation = chain.raw_call(
+        AGENCY_REGISTRY,
+        chain_calldata("register", code, name, bytes.fromhex(key_hex), account),
+        sender=address_bytes(chain.admin),
+    )
+    assert isinstance(computation.error, Revert)
+    assert reason in reason_of(computation).lower()
+
+
+def chain_calldata(function: str, *args):
+    from tiezheng_node.execution.artifacts import load
+
+    return load("AgencyRegistry").calldata(function, *args)
+
+
+def test_only_admins_register(chain):
+    computation = chain.raw_call(
+        AGENCY_REGISTRY,
+        chain_calldata("register", "X1", "x", b"\x04" + b"\x00" * 64, "0x" + "22" * 20),
+        sender=address_bytes(chain.agency),
+    )
+    assert reason_of(computation) == "AgencyRegistry: caller is not an admin"
+
+
+def test_admins_can_be_added_but_not_all_removed(chain):
+    other = Account.create()
+    assert chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "addAdmin", other.address).ok
+    assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "isAdmin", other.address)
+    assert chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "removeAdmin", other.address).ok
+    last = chain.raw_call(
+        AGENCY_REGISTRY, chain_calldata("removeAdmin", chain.admin.address), sender=address_bytes(chain.admin)
+    )
+    assert isinstance(last.error, Revert) and "last admin" in reason_of(last)
+
+
+# Precompiles, from Solidity
+
+
+@pytest.fixture
+def probe(chain):
+    return chain.deploy(chain.admin, "PrecompileProbe")
+
+
+@pytest.mark.parametrize("data", [b"", b"abc", b"abcd" * 16, bytes(range(256)) * 5])
+def test_sm3_precompile_from_solidity(chain, probe, data):
+    assert chain.call("PrecompileProbe", probe, "sm3", data) == sm3(data)
+
+
+def test_sm2_verify_precompile_from_solidity(chain, probe):
+    key = SM2PrivateKey.generate()
+    message = "审批签发".encode()
+    signature = key.sign(message)
+    public = key.public_key()
+    assert chain.call("PrecompileProbe", probe, "sm2Verify", public.to_bytes(), message, signature) is True
+    assert (
+        chain.call("PrecompileProbe", probe, "sm2Verify", public.to_bytes(compressed=True), message, signature) is True
+    )
+    assert chain.call("PrecompileProbe", probe, "sm2Verify", public.to_bytes(), message + b"!", signature) is False
+    other = SM2PrivateKey.generate().public_key().to_bytes()
+    assert chain.call("PrecompileProbe", probe, "sm2Verify", other, message, signature) is False
+    assert chain.call("PrecompileProbe", probe, "sm2Verify", b"\x04" + b"\x01" * 64, message, signature) is False
+    assert chain.call("PrecompileProbe", probe, "sm2Verify", public.to_bytes(), message, signature[:-1]) is False
+
+
+def test_precompile_gas_costs(chain):
+    def gas_of(address: bytes, data: bytes) -> int:
+        computation = chain.raw_call(address, data)
+        assert computation.is_success
+        return computation.get_gas_used()
+
+    base = gas_of(SM3_PRECOMPILE, b"")
+    assert base == 60
+    assert gas_of(SM3_PRECOMPILE, b"x" * 64) == 60 + 2 * 12
+    assert gas_of(SM3_PRECOMPILE, b"x" * 65) == 60 + 3 * 12
+    verify_input = abi_encode(["bytes", "bytes", "bytes"], [b"", b"m" * 33, b""])
+    assert gas_of(SM2_VERIFY_PRECOMPILE, verify_input) == 4000 + 2 * 12
+
+
+def test_malformed_sm2_verify_input_returns_zero(chain):
+    computation = chain.raw_call(SM2_VERIFY_PRECOMPILE, b"\x01\x02\x03")
+    assert computation.is_success and computation.output == b"\x00" * 32
+
+
+# EvidenceRegistry and the evidence-append precompile
+
+
+def test_anchor_through_evidence_registry_emits_the_statement(chain):
+    signed = SignedStatement.sign(
+        statement_for(chain.agency_key, b"contract-anchored record", agency=chain.agency_code), chain.agency_key
+    )
+    sent = chain.transact(chain.agency, "EvidenceRegistry", EVIDENCE_REGISTRY, "anchor", signed.to_cbor())
+    assert sent.ok
+    appended = [log for log in sent.logs if log.address == EVIDENCE_APPEND_PRECOMPILE]
+    assert len(appended) == 1
+    assert appended[0].topics[0] == int.from_bytes(EVIDENCE_APPENDED_TOPIC, "big")
+    assert appended[0].topics[1] == int.from_bytes(signed.statement.hash, "big")
+    assert SignedStatement.from_cbor(appended[0].data) == signed
+    anchored = [log for log in sent.logs if log.address == EVIDENCE_REGISTRY]
+    assert anchored and anchored[0].topics[1] == int.from_bytes(signed.statement.hash, "big")
+
+
+def test_anchor_refuses_forged_or_foreign_statements(chain):
+    impostor = SM2PrivateKey.generate()
+    forged = SignedStatement.sign(statement_for(impostor, b"forged", agency=chain.agency_code), impostor)
+    other_agency = SignedStatement.sign(statement_for(chain.agency_key, b"x", agency="ANOTHER-CODE"), chain.agency_key)
+    for signed in (forged, other_agency):
+        computation = chain.raw_call(
+            EVIDENCE_REGISTRY,
+            chain_registry_calldata(signed.to_cbor()),
+            sender=address_bytes(chain.agency),
+        )
+        assert reason_of(computation) == "EvidenceRegistry: statement rejected"
+    good = SignedStatement.sign(statement_for(chain.agency_key, b"ok", agency=chain.agency_code), chain.agency_key)
+    computation = chain.raw_call(
+        EVIDENCE_REGISTRY, chain_registry_calldata(good.to_cbor()), sender=address_bytes(chain.admin)
+    )
+    assert reason_of(computation) == "EvidenceRegistry: sender is not an active agency"
+
+
+def test_evidence_append_precompile_only_serves_evidence_registry(chain):
+    good = SignedStatement.sign(statement_for(chain.agency_key, b"ok", agency=chain.agency_code), chain.agency_key)
+    data = abi_encode(["bytes32", "string", "bytes"], [good.statement.key, chain.agency_code, good.to_cbor()])
+    computation = chain.raw_call(EVIDENCE_APPEND_PRECOMPILE, data, sender=address_bytes(chain.agency))
+    assert computation.is_error
+
+
+def chain_registry_calldata(signed: bytes) -> bytes:
+    from tiezheng_node.execution.artifacts import load
+
+    return load("EvidenceRegistry").calldata("anchor", signed)
+
+
+def test_anchor_returns_the_statement_hash(chain):
+    good = SignedStatement.sign(statement_for(chain.agency_key, b"hash me", agency=chain.agency_code), chain.agency_key)
+    computation = chain.raw_call(
+        EVIDENCE_REGISTRY, chain_registry_calldata(good.to_cbor()), sender=address_bytes(chain.agency)
+    )
+    assert computation.is_success
+    assert abi_decode(["bytes32"], computation.output)[0] == good.statement.hash
+
+
+# ValidatorSet
+
+
+def test_validator_set_is_admin_managed(chain):
+    key = SM2PrivateKey.generate().public_key().to_bytes()
+    assert chain.transact(chain.admin, "ValidatorSet", VALIDATOR_SET, "addValidator", "court-validator", key).ok
+    assert chain.call("ValidatorSet", VALIDATOR_SET, "validatorCount") == 2
+    refused = chain.transact(
+        chain.agency,
+        "ValidatorSet",
+        VALIDATOR_SET,
+        "addValidator",
+        "x",
+        SM2PrivateKey.generate().public_key().to_bytes(),
+    )
+    assert not refused.ok
+    assert chain.transact(chain.admin, "ValidatorSet", VALIDATOR_SET, "removeValidator", 1).ok
+    last = chain.transact(chain.admin, "ValidatorSet", VALIDATOR_SET, "removeValidator", 0)
+    assert not last.ok
