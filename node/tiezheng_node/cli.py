@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -180,6 +181,9 @@ def _serve(node: Node, host: str, port: int) -> int:
         node.start()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
+    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the
+    # handler it found; make that handler return, so node.close() runs and we exit 0.
+    signal.signal(signal.SIGTERM, lambda *_: None)
     try:
         server.run()
     finally:

@@ -166,6 +166,13 @@ class JsonRpc:
             raise RpcError(-32000, "header not found")
         return header
 
+    def _tag_number(self, tag: Any) -> int:
+        if tag in ("latest", "pending", "safe", "finalized", None):
+            return self._node.head.height
+        if tag == "earliest":
+            return 0
+        return parse_quantity(tag, "block number")
+
     def _block_by_number(self, params: list[Any]) -> Any:
         full = _flag(params, 1)
         try:
@@ -329,10 +336,11 @@ class JsonRpc:
                 raise RpcError(-32000, "unknown block") from None
             start = end = blocks[0].number
         else:
+            requested = [self._tag_number(criteria.get(k, "latest")) for k in ("fromBlock", "toBlock")]
+            if requested[0] > requested[1]:
+                raise ParamError("fromBlock is after toBlock")
             start = self._resolve(criteria.get("fromBlock", "latest")).block_number
             end = self._resolve(criteria.get("toBlock", "latest")).block_number
-            if start > end:
-                raise ParamError("fromBlock is after toBlock")
             if end - start + 1 > MAX_LOG_RANGE:
                 raise RpcError(-32005, f"query covers more than {MAX_LOG_RANGE} blocks; narrow fromBlock/toBlock")
         found: list[dict[str, Any]] = []

@@ -1,0 +1,140 @@
+"""`tiezheng-node` as an operator runs it: usage errors, init/run, and a dev chain that survives restarts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+
+import httpx
+import pytest
+from eth_account import Account
+
+from tests.support.processes import TIEZHENG_NODE, NodeProcess, free_port
+
+
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TIEZHENG_NODE, *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], text: str) -> None:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert text in lines[0], lines[0]
+
+
+def test_help():
+    for command in ([], ["dev"], ["init"], ["run"]):
+        result = run(*command, "--help")
+        assert result.returncode == 0 and "usage: tiezheng-node" in result.stdout
+
+
+def test_usage_errors(tmp_path):
+    one_line_error(run(), "required")
+    one_line_error(run("dev", "--port", "99999"), "out of range")
+    one_line_error(run("dev", "--port", "http"), "not a port")
+    one_line_error(run("run", "--data", str(tmp_path / "nothing")), "not initialised")
+    one_line_error(run("init", "--genesis", str(tmp_path / "absent.json")), "cannot read genesis")
+    (tmp_path / "bad.json").write_text('{"format": "tiezheng-genesis", "version": 1}')
+    one_line_error(run("init", "--genesis", str(tmp_path / "bad.json"), "--data", str(tmp_path / "d")), "chain_id")
+    (tmp_path / "garbage.json").write_bytes(os.urandom(64))
+    one_line_error(run("init", "--genesis", str(tmp_path / "garbage.json"), "--data", str(tmp_path / "d")), "genesis")
+
+
+@pytest.fixture(scope="module")
+def dev_chain(tmp_path_factory):
+    node = NodeProcess(
+        tmp_path_factory.mktemp("restart") / "data", free_port(), extra_args=["--block-interval-ms", "200"]
+    )
+    node.start()
+    yield node
+    node.stop()
+
+
+def test_dev_restart_continues_the_chain(dev_chain):
+    admin = Account.from_key(dev_chain.accounts()["admin"]["evm_private_key"])
+    transfer = admin.sign_transaction(
+        {
+            "chainId": 7301,
+            "nonce": 0,
+            "gas": 21000,
+            "maxFeePerGas": 0,
+            "maxPriorityFeePerGas": 0,
+            "to": "0x" + "11" * 20,
+            "value": 5,
+            "type": 2,
+        }
+    )
+    dev_chain.rpc("eth_sendRawTransaction", "0x" + bytes(transfer.raw_transaction).hex())
+    for _ in range(100):
+        if int(dev_chain.rpc("eth_blockNumber"), 16) >= 1:
+            break
+        time.sleep(0.05)
+    head = dev_chain.rpc("eth_getBlockByNumber", "latest", False)
+    assert dev_chain.stop() == 0
+    dev_chain.start()
+    assert dev_chain.rpc("eth_getBlockByNumber", "latest", False) == head
+    assert dev_chain.rpc("eth_getBalance", "0x" + "11" * 20, "latest") == "0x5"
+    assert "continuing at block 1" in dev_chain.log()
+
+
+def test_init_and_run_a_non_validating_node(dev_chain, tmp_path):
+    genesis = dev_chain.data_dir / "genesis.json"
+    result = run("init", "--genesis", str(genesis), "--data", str(tmp_path / "observer"))
+    assert result.returncode == 0, result.stderr
+    assert "initialised" in result.stdout
+    port = free_port()
+    process = subprocess.Popen([TIEZHENG_NODE, "run", "--data", str(tmp_path / "observer"), "--port", str(port)])
+    try:
+        for _ in range(200):
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        assert health["validator"] is False and health["height"] == 0 and health["chain"] == "DEV"
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    again = run("init", "--genesis", str(genesis), "--data", str(tmp_path / "observer"))
+    assert again.returncode == 0
+
+
+def test_run_refuses_a_wrong_validator_passphrase(dev_chain, tmp_path):
+    result = run("init", "--genesis", str(dev_chain.data_dir / "genesis.json"), "--data", str(tmp_path / "v"))
+    assert result.returncode == 0
+    key = dev_chain.data_dir / "keys" / "validator.key"
+    one_line_error(
+        run("run", "--data", str(tmp_path / "v"), "--validator-key", str(key), env={"TIEZHENG_PASSPHRASE": "wrong"}),
+        "wrong passphrase",
+    )
+    agency_key = dev_chain.data_dir / "keys" / "agency.key"
+    passphrase = json.loads((dev_chain.data_dir / "dev-accounts.json").read_text())["accounts"][2]["passphrase"]
+    one_line_error(
+        run(
+            "run",
+            "--data",
+            str(tmp_path / "v"),
+            "--validator-key",
+            str(agency_key),
+            env={"TIEZHENG_PASSPHRASE": passphrase},
+        ),
+        "not one of the genesis validators",
+    )
+
+
+def test_init_refuses_another_genesis(dev_chain, tmp_path):
+    other = json.loads((dev_chain.data_dir / "genesis.json").read_text())
+    other["name"] = "another chain"
+    (tmp_path / "other.json").write_text(json.dumps(other))
+    assert (
+        run("init", "--genesis", str(dev_chain.data_dir / "genesis.json"), "--data", str(tmp_path / "x")).returncode
+        == 0
+    )
+    one_line_error(
+        run("init", "--genesis", str(tmp_path / "other.json"), "--data", str(tmp_path / "x")), "another genesis"
+    )

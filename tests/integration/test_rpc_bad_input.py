@@ -1,0 +1,127 @@
+"""Garbage on /rpc: every request gets a JSON-RPC error of the right code, and the node keeps serving."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+def post(node, body: bytes | str, content_type: str = "application/json") -> httpx.Response:
+    data = body.encode() if isinstance(body, str) else body
+    return httpx.post(node.rpc_url, content=data, headers={"content-type": content_type}, timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"", -32700),
+        (b"{not json", -32700),
+        (b"\xff\xfe\x00", -32700),
+        (b"[]", -32600),
+        (b"42", -32600),
+        (b'{"jsonrpc": "1.0", "id": 1, "method": "eth_chainId"}', -32600),
+        (b'{"jsonrpc": "2.0", "id": 1}', -32600),
+        (b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "eth_chainId"}', -32600),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_nope"}', -32601),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": {"a": 1}}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": []}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": ["0x12", "latest"]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": [12, "latest"]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getBlockByNumber", "params": ["0x01", false]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getBlockByNumber", "params": ["latest", "yes"]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getBlockByNumber", "params": ["0xzz", false]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": ["0x"]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": ["0xdeadbeef"]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": ["nothex"]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": ["notanobject"]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": "0x1"}]}', -32602),
+        (
+            b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"fromBlock": "0x5", "toBlock": "0x1"}]}',
+            -32602,
+        ),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"topics": [1,2,3,4,5]}]}', -32602),
+        (
+            b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"blockHash": "0x' + b"00" * 32 + b'"}]}',
+            -32000,
+        ),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", ["x"]]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionReceipt", "params": ["0x1234"]}', -32602),
+    ],
+)
+def test_bad_requests_get_the_right_error(dev_node, body, code):
+    response = post(dev_node, body)
+    assert response.status_code == 200
+    payload = response.json()
+    error = payload[0]["error"] if isinstance(payload, list) else payload["error"]
+    assert error["code"] == code, error
+    assert error["message"]
+
+
+def test_unknown_things_are_null_not_errors(dev_node):
+    assert dev_node.rpc("eth_getTransactionReceipt", "0x" + "ab" * 32) is None
+    assert dev_node.rpc("eth_getTransactionByHash", "0x" + "ab" * 32) is None
+    assert dev_node.rpc("eth_getBlockByHash", "0x" + "ab" * 32, False) is None
+    assert dev_node.rpc("eth_getBlockByNumber", "0xffffff", False) is None
+
+
+def test_oversize_body_and_batch(dev_node):
+    response = post(
+        dev_node, b'{"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "pad": "' + b"x" * 1_100_000 + b'"}'
+    )
+    assert response.status_code == 413 and response.json()["error"]["code"] == -32600
+    batch = "[" + ",".join('{"jsonrpc":"2.0","id":%d,"method":"eth_chainId"}' % i for i in range(101)) + "]"
+    assert post(dev_node, batch).json()["error"]["code"] == -32600
+
+
+def test_log_range_cap(dev_node):
+    response = post(
+        dev_node,
+        b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"fromBlock": "0x0", "toBlock": "0x0"}]}',
+    )
+    assert "result" in response.json()
+
+
+def test_notifications_get_no_response(dev_node):
+    response = post(dev_node, b'{"jsonrpc": "2.0", "method": "eth_chainId"}')
+    assert response.status_code == 204 and response.content == b""
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.sampled_from(
+        [
+            "eth_getBalance",
+            "eth_getBlockByNumber",
+            "eth_call",
+            "eth_getLogs",
+            "eth_sendRawTransaction",
+            "eth_getStorageAt",
+            "eth_feeHistory",
+            "eth_estimateGas",
+        ]
+    ),
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.text(max_size=20),
+            st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=3),
+        ),
+        max_size=4,
+    ),
+)
+def test_fuzzed_params_never_break_the_node(dev_node, method, params):
+    response = httpx.post(
+        dev_node.rpc_url, json={"jsonrpc": "2.0", "id": 7, "method": method, "params": params}, timeout=30
+    )
+    assert response.status_code == 200
+    payload = response.json()
+    assert payload["id"] == 7 and ("result" in payload or payload["error"]["code"] in (-32602, -32000, -32005, 3))
+
+
+def test_node_still_serves(dev_node):
+    assert dev_node.rpc("eth_chainId") == hex(7301)
+    assert httpx.get(dev_node.url + "/healthz").json()["status"] == "ok"
