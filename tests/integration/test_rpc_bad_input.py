@@ -71,8 +71,8 @@ def test_oversize_body_and_batch(dev_node):
         dev_node, b'{"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "pad": "' + b"x" * 1_100_000 + b'"}'
     )
     assert response.status_code == 413 and response.json()["error"]["code"] == -32600
-    batch = "[" + ",".join('{"jsonrpc":"2.0","id":%d,"method":"eth_chainId"}' % i for i in range(101)) + "]"
-    assert post(dev_node, batch).json()["error"]["code"] == -32600
+    batch = [{"jsonrpc": "2.0", "id": i, "method": "eth_chainId"} for i in range(101)]
+    assert httpx.post(dev_node.rpc_url, json=batch).json()["error"]["code"] == -32600
 
 
 def test_log_range_cap(dev_node):
