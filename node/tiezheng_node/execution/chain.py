@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth.abc import BlockAPI, BlockHeaderAPI, ComputationAPI, ReceiptAPI, SignedTransactionAPI
-from eth.chains.base import MiningChain
+from eth.chains.base import Chain
 from eth.constants import ZERO_ADDRESS
 from eth.db.atomic import AtomicDB
 from eth.exceptions import BlockNotFound, HeaderNotFound, TransactionNotFound
@@ -24,7 +24,7 @@ from eth_utils import ValidationError
 
 from ..store import EvmDatabase, Store
 from .genesis import NodeGenesis
-from .vm import chain_class
+from .vm import chain_class, reader_class
 
 
 class ExecutionError(RuntimeError):
@@ -62,6 +62,7 @@ class ExecutionChain:
         self._store = store
         self._genesis = genesis
         self._chain_class = chain_class(genesis.chain_id)
+        self._reader_class = reader_class(genesis.chain_id)
 
     @property
     def genesis(self) -> NodeGenesis:
@@ -75,8 +76,8 @@ class ExecutionChain:
 
     # Views
 
-    def _view(self) -> MiningChain:
-        return self._chain_class(AtomicDB(EvmDatabase(self._store)))
+    def _view(self) -> Chain:
+        return self._reader_class(AtomicDB(EvmDatabase(self._store)))
 
     def head(self) -> BlockHeaderAPI:
         return self._view().get_canonical_head()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 from eth.abc import ComputationAPI
-from eth.chains.base import MiningChain
+from eth.chains.base import Chain, MiningChain
 from eth.vm.forks.prague import PragueVM
 from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.state import PragueState
@@ -42,8 +42,10 @@ ELASTICITY: Final = 2
 
 
 def chain_class(chain_id: int) -> type[MiningChain]:
-    return MiningChain.configure(
-        __name__="TiezhengChain",
-        vm_configuration=((0, TiezhengVM),),
-        chain_id=chain_id,
-    )
+    """The chain class that builds blocks."""
+    return MiningChain.configure(__name__="TiezhengChain", vm_configuration=((0, TiezhengVM),), chain_id=chain_id)
+
+
+def reader_class(chain_id: int) -> type[Chain]:
+    """The chain class for reads: unlike MiningChain it prepares no pending block when made (most of its cost)."""
+    return Chain.configure(__name__="TiezhengReader", vm_configuration=((0, TiezhengVM),), chain_id=chain_id)
