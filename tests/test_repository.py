@@ -1,0 +1,68 @@
+"""The repository keeps its promises: the README's two commands, CI, and the Dockerfile agree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"```sh\n(.*?)```", text, re.S)
+    assert block, "README must open with a sh code block"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_opens_with_the_two_commands():
+    run, test = readme_commands()[:2]
+    assert run.startswith("./scripts/bootstrap && ") and run.endswith("tiezheng-node dev")
+    assert test.startswith("./scripts/bootstrap --test && ") and "pytest" in test
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    assert lines == [readme_commands()[1]]
+
+
+def test_dockerfile_installs_like_the_readme():
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
+    install = readme_commands()[0].split(" && ")[0]
+    assert f"RUN {install}" in dockerfile
+    assert "USER tiezheng" in dockerfile and "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
+    assert 'ENTRYPOINT [".venv/bin/tiezheng-node"]' in dockerfile
+
+
+def test_layout_of_the_design():
+    for folder in ("client/tiezheng", "node/tiezheng_node", "contracts", "scripts", "tests", "docker", "docs"):
+        assert (ROOT / folder).is_dir(), folder
+
+
+def test_client_never_imports_the_node():
+    for path in (ROOT / "client").rglob("*.py"):
+        text = path.read_text()
+        assert "tiezheng_node" not in text, f"{path} imports the node"
+        for heavy in ("import eth.", "from eth ", "from eth.", "import plyvel", "import fastapi"):
+            assert heavy not in text, f"{path} imports {heavy.split()[-1]}, which a court's install does not have"
+
+
+def test_client_imports_without_node_dependencies():
+    """What a court installs: every client module imports with the node's dependencies blocked."""
+    import subprocess
+    import sys
+
+    script = """
+import importlib, pkgutil, sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("eth", "plyvel", "fastapi", "uvicorn", "web3", "tiezheng_node"):
+            raise ImportError(f"{name} must not be needed by the client")
+sys.meta_path.insert(0, Block())
+import tiezheng
+for module in pkgutil.walk_packages(tiezheng.__path__, "tiezheng."):
+    importlib.import_module(module.name)
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
