@@ -22,7 +22,11 @@ def test_readme_opens_with_the_two_commands():
 
 
 def test_ci_runs_exactly_the_readme_test_command():
-    lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    lines = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line and not line.startswith(("#", "set ", "cd "))
+    ]
     assert lines == [readme_commands()[1]]
 
 
