@@ -74,7 +74,7 @@ def _value() -> dict:
         (lambda v: v.update(prev="DEV-00001A-00"), "evidence-id-checksum"),
         (lambda v: v.update(prev="not an id"), "bad-evidence-id"),
         (lambda v: v.update(meta={}), "bad-statement"),
-        (lambda v: v.update(meta={"k": 1.5}), "bad-cbor"),
+        (lambda v: v.update(meta={"k": 1.5}), "bad-statement"),
         (lambda v: v.update(meta={"k": [1]}), "bad-statement"),
         (lambda v: v.update(meta={f"k{i}": i for i in range(17)}), "bad-statement"),
         (lambda v: v.update(meta={"k": "x" * 257}), "bad-statement"),

@@ -41,8 +41,13 @@ _KNOWN_TAGS: Final = (0, 1, 2, 3, 4, 5, 21, 22, 23, 24, 25, 28, 29, 30, 32, 33, 
 _NO_TAGS: Final = dict.fromkeys(_KNOWN_TAGS, _refuse_tag)
 
 
-def decode(data: bytes, *, max_size: int, what: str = "CBOR") -> Any:
-    """Decode strictly; ``what`` names the object in error messages."""
+def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_caller: bool = False) -> Any:
+    """Decode strictly; ``what`` names the object in error messages.
+
+    ``types_checked_by_caller`` skips the walk that refuses floats and other types
+    this format does not allow, for callers that check the exact type of every
+    value themselves (the statement decoder, on the hot path of admission).
+    """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise CBORError(f"{what} must be bytes")
     data = bytes(data)
@@ -62,10 +67,41 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR") -> Any:
         )
     except Exception as exc:  # cbor2 raises CBORDecodeError, ValueError, EOFError, …
         raise CBORError(f"{what} is not valid CBOR: {_first_line(exc)}") from None
-    _check_plain(value, what, 0)
-    if encode(value) != data:
+    if not types_checked_by_caller:
+        _check_plain(value, what, 0)
+    # The decoded maps keep their encoded key order, and cbor2 always writes the
+    # shortest form of each item: so the input is the deterministic encoding exactly
+    # when every map's keys are in deterministic order and re-encoding reproduces it.
+    # (Cheaper than encode(value), which sorts every map.)
+    try:
+        # The slow path only runs when the fast one says no, to tell "non-canonical"
+        # apart from canonical data cbor2 re-encodes differently (shortest-form floats).
+        canonical = (_keys_in_order(value) and cbor2.dumps(value) == data) or encode(value) == data
+    except Exception:
+        raise CBORError(f"{what} holds a value that has no deterministic encoding") from None
+    if not canonical:
         raise CBORError(f"{what} is not in deterministic CBOR encoding (RFC 8949 §4.2.1)", code="non-canonical-cbor")
     return value
+
+
+def _keys_in_order(value: Any) -> bool:
+    """True if every map in ``value`` has text keys in RFC 8949 §4.2.1 order (shorter first, then bytewise)."""
+    if type(value) is dict:
+        previous: tuple[int, bytes] | None = None
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            encoded = key.encode("utf-8")
+            current = (len(encoded), encoded)
+            if previous is not None and current <= previous:
+                return False
+            previous = current
+            if type(item) in (dict, list) and not _keys_in_order(item):
+                return False
+        return True
+    if type(value) is list:
+        return all(_keys_in_order(item) for item in value if type(item) in (dict, list))
+    return True
 
 
 def _check_plain(value: Any, what: str, depth: int) -> None:

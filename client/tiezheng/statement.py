@@ -18,7 +18,7 @@ from . import cbor
 from .errors import DecodeError
 from .evidence_id import EvidenceId
 from .gm import sm3
-from .schema import FieldError, MapReader, check_text
+from .schema import FieldError, check_text
 
 VERSION: Final = 1
 DIGEST_SIZE: Final = 32
@@ -49,6 +49,10 @@ class StatementError(FieldError):
     code = "bad-statement"
 
 
+_REQUIRED: Final = ("v", "kind", "digest", "agency", "key", "time")
+_FIELDS: Final = frozenset((*_REQUIRED, "subject", "operator", "stage", "prev", "meta"))
+
+
 @dataclass(frozen=True)
 class Statement:
     kind: str
@@ -62,12 +66,15 @@ class Statement:
     prev: str | None = None
     meta: Mapping[str, MetaValue] | None = field(default=None, hash=False)
     version: int = VERSION
+    _encoded: bytes = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        try:
-            _validate(self)
-        except FieldError as exc:
-            raise StatementError(exc.message, code=exc.code if exc.code != "bad-field" else "bad-statement") from None
+        value = self.to_value()
+        _check_value(value)
+        encoded = cbor.encode(value)
+        if len(encoded) > MAX_STATEMENT_SIZE:
+            raise StatementError(f"statement is larger than {MAX_STATEMENT_SIZE} bytes")
+        object.__setattr__(self, "_encoded", encoded)
 
     def to_value(self) -> dict[str, Any]:
         value: dict[str, Any] = {
@@ -81,55 +88,105 @@ class Statement:
         for name in ("subject", "operator", "stage", "prev"):
             if getattr(self, name) is not None:
                 value[name] = getattr(self, name)
-        if self.meta:
-            value["meta"] = dict(self.meta)
+        if self.meta is not None:
+            value["meta"] = dict(self.meta) if isinstance(self.meta, Mapping) else self.meta
         return value
 
     def to_cbor(self) -> bytes:
-        return cbor.encode(self.to_value())
+        """The statement's deterministic CBOR: what is signed, logged and hashed."""
+        return self._encoded
 
     @classmethod
     def from_cbor(cls, data: bytes) -> Statement:
         """Decode strictly: canonical CBOR, known version, every field present, typed and in bounds."""
-        try:
-            return cls._from_value(cbor.decode(data, max_size=MAX_STATEMENT_SIZE, what="statement"))
-        except FieldError as exc:
-            if exc.code == "bad-field":
-                raise StatementError(exc.message) from None
-            raise
-
-    @classmethod
-    def _from_value(cls, value: Any) -> Statement:
-        reader = MapReader(value, "statement")
-        version = reader.uint("v")
-        if version != VERSION:
-            raise StatementError(
-                f"statement version {version} is not supported (this build reads {VERSION})", code="unsupported-version"
-            )
-        statement = cls(
-            version=version,
-            kind=reader.text("kind", max_length=32),
-            digest=reader.bytes("digest", size=DIGEST_SIZE),
-            agency=reader.text("agency", max_length=64),
-            key=reader.bytes("key", size=DIGEST_SIZE),
-            time=reader.uint("time"),
-            subject=reader.bytes("subject", size=DIGEST_SIZE, optional=True),
-            operator=reader.bytes("operator", size=DIGEST_SIZE, optional=True),
-            stage=reader.text("stage", max_length=32, optional=True),
-            prev=reader.text("prev", max_length=32, optional=True),
-            meta=reader.any("meta", optional=True),
-        )
-        reader.finish()
+        value = cbor.decode(data, max_size=MAX_STATEMENT_SIZE, what="statement", types_checked_by_caller=True)
+        _check_value(value)
+        statement = object.__new__(cls)
+        for name, key in _ATTRIBUTES:
+            object.__setattr__(statement, name, value.get(key))
+        object.__setattr__(statement, "_encoded", bytes(data))
         return statement
 
     @property
     def hash(self) -> bytes:
         """SM3 of the statement's bytes: its identity."""
-        return sm3(self.to_cbor())
+        return sm3(self._encoded)
 
     @property
     def prev_id(self) -> EvidenceId | None:
         return EvidenceId.parse(self.prev) if self.prev is not None else None
+
+
+_ATTRIBUTES: Final = (
+    ("version", "v"),
+    ("kind", "kind"),
+    ("digest", "digest"),
+    ("agency", "agency"),
+    ("key", "key"),
+    ("time", "time"),
+    ("subject", "subject"),
+    ("operator", "operator"),
+    ("stage", "stage"),
+    ("prev", "prev"),
+    ("meta", "meta"),
+)
+
+
+def _check_value(value: Any) -> None:
+    """Every rule of a statement, on its CBOR value: one place for building and for decoding."""
+    if type(value) is not dict:
+        raise StatementError("a statement is a map")
+    for name in _REQUIRED:
+        if name not in value:
+            raise StatementError(f"statement.{name} is missing", code="missing-field")
+    if len(value) > len(_REQUIRED) and not _FIELDS.issuperset(value):
+        unknown = sorted(set(value) - _FIELDS)[0]
+        raise StatementError(f"statement has unknown field {unknown!r}", code="unknown-field")
+    version = value["v"]
+    if type(version) is not int or version < 0:
+        raise StatementError("statement.v must be an unsigned integer")
+    if version != VERSION:
+        raise StatementError(
+            f"statement version {version} is not supported (this build reads {VERSION})", code="unsupported-version"
+        )
+    kind = value["kind"]
+    if type(kind) is not str or not KIND.fullmatch(kind):
+        raise StatementError(f"statement.kind must match {KIND.pattern}")
+    if kind not in KINDS and not kind.startswith("x-"):
+        raise StatementError(f"statement.kind {kind!r} is not a registered kind (private kinds start with 'x-')")
+    agency = value["agency"]
+    if type(agency) is not str or not AGENCY_CODE.fullmatch(agency):
+        raise StatementError(f"statement.agency must match {AGENCY_CODE.pattern}")
+    for name in ("digest", "key", "subject", "operator"):
+        digest = value.get(name, _ABSENT)
+        if digest is _ABSENT and name in ("subject", "operator"):
+            continue
+        if type(digest) is not bytes or len(digest) != DIGEST_SIZE:
+            raise StatementError(f"statement.{name} must be {DIGEST_SIZE} bytes (an SM3 digest)")
+    time = value["time"]
+    if type(time) is not int or not 0 <= time < 2**53:
+        raise StatementError("statement.time must be milliseconds since the epoch, an unsigned integer below 2^53")
+    stage = value.get("stage")
+    if stage is not None or "stage" in value:
+        if type(stage) is not str:
+            raise StatementError("statement.stage must be text")
+        try:
+            check_text(stage, "statement.stage", max_length=32)
+        except FieldError as exc:
+            raise StatementError(exc.message) from None
+    if "prev" in value:
+        prev = value["prev"]
+        if type(prev) is not str:
+            raise StatementError("statement.prev must be text (an evidence ID)")
+        try:
+            EvidenceId.parse(prev)
+        except DecodeError as exc:
+            raise StatementError(f"statement.prev: {exc.message}", code=exc.code) from None
+    if "meta" in value:
+        _check_meta(value["meta"])
+
+
+_ABSENT: Final = object()
 
 
 def subject_hash(case_number: str, salt: bytes = b"") -> bytes:
@@ -144,57 +201,31 @@ def operator_hash(agency_salt: bytes, official_id: str) -> bytes:
     return sm3(agency_salt + official_id.encode("utf-8"))
 
 
-def _validate(s: Statement) -> None:
-    if type(s.version) is not int or s.version != VERSION:
-        raise StatementError(f"statement version {s.version} is not supported", code="unsupported-version")
-    check_text(s.kind, "statement.kind", max_length=32, pattern=KIND)
-    if s.kind not in KINDS and not s.kind.startswith("x-"):
-        raise FieldError(f"statement.kind {s.kind!r} is not a registered kind (private kinds start with 'x-')")
-    check_text(s.agency, "statement.agency", max_length=64, pattern=AGENCY_CODE)
-    for name in ("digest", "key", "subject", "operator"):
-        value = getattr(s, name)
-        if value is None and name in ("subject", "operator"):
-            continue
-        if type(value) is not bytes or len(value) != DIGEST_SIZE:
-            raise FieldError(f"statement.{name} must be {DIGEST_SIZE} bytes (an SM3 digest)")
-    if type(s.time) is not int or not 0 <= s.time < 2**53:
-        raise FieldError("statement.time must be milliseconds since the epoch, an unsigned integer below 2^53")
-    if s.stage is not None:
-        check_text(s.stage, "statement.stage", max_length=32)
-    if s.prev is not None:
-        if type(s.prev) is not str:
-            raise FieldError("statement.prev must be text (an evidence ID)")
-        try:
-            EvidenceId.parse(s.prev)
-        except DecodeError as exc:
-            raise FieldError(f"statement.prev: {exc.message}", code=exc.code) from None
-    if s.meta is not None:
-        _validate_meta(s.meta)
-    if len(s.to_cbor()) > MAX_STATEMENT_SIZE:
-        raise FieldError(f"statement is larger than {MAX_STATEMENT_SIZE} bytes")
-
-
-def _validate_meta(meta: Any) -> None:
-    if not isinstance(meta, Mapping):
-        raise FieldError("statement.meta must be a map")
+def _check_meta(meta: Any) -> None:
+    if type(meta) is not dict:
+        raise StatementError("statement.meta must be a map")
     if not meta:
-        raise FieldError("statement.meta must be omitted rather than empty")
+        raise StatementError("statement.meta must be omitted rather than empty")
     if len(meta) > MAX_META_ENTRIES:
-        raise FieldError(f"statement.meta must have at most {MAX_META_ENTRIES} entries")
+        raise StatementError(f"statement.meta must have at most {MAX_META_ENTRIES} entries")
     for key, value in meta.items():
         if type(key) is not str:
-            raise FieldError("statement.meta keys must be text")
-        check_text(key, "statement.meta key", max_length=32, pattern=META_KEY)
+            raise StatementError("statement.meta keys must be text")
+        if not META_KEY.fullmatch(key):
+            raise StatementError(f"statement.meta keys must match {META_KEY.pattern}")
         where = f"statement.meta.{key}"
         if type(value) is str:
-            check_text(value, where, max_length=256)
+            try:
+                check_text(value, where, max_length=256)
+            except FieldError as exc:
+                raise StatementError(exc.message) from None
         elif type(value) is bytes:
             if len(value) > 64:
-                raise FieldError(f"{where} must be at most 64 bytes")
+                raise StatementError(f"{where} must be at most 64 bytes")
         elif type(value) is int:
             if not -(2**63) <= value < 2**63:
-                raise FieldError(f"{where} must fit in 64 bits")
+                raise StatementError(f"{where} must fit in 64 bits")
         elif type(value) is not bool:
-            raise FieldError(f"{where} must be text, bytes, an integer or a boolean")
+            raise StatementError(f"{where} must be text, bytes, an integer or a boolean")
     if len(cbor.encode(dict(meta))) > MAX_META_SIZE:
-        raise FieldError(f"statement.meta must encode to at most {MAX_META_SIZE} bytes")
+        raise StatementError(f"statement.meta must encode to at most {MAX_META_SIZE} bytes")
