@@ -25,13 +25,12 @@ from eth_utils import ValidationError, to_checksum_address
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey
 from tiezheng.header import ConsensusHeader, Seal
-from tiezheng.merkle import MerkleLog
 
 from .consensus.headers import ConsensusStore, SealedBlockHeader
-from .evidence.log_store import LevelDBNodeStore
+from .evidence.service import EvidenceService
 from .execution.chain import ExecutionChain, ExecutionError
 from .execution.genesis import NodeGenesis
-from .execution.permissions import Permissions
+from .execution.registry import RegistryView
 from .execution.txpool import PendingTransaction, PoolError, TxPool
 from .execution.vm import TiezhengVM
 from .store import Store, StoreError, WriteSet
@@ -41,6 +40,7 @@ log = logging.getLogger("tiezheng.node")
 
 MAX_TRANSACTION_SIZE: Final = 128 * 1024
 MAX_TRANSACTIONS_PER_BLOCK: Final = 5_000
+MAX_RECORDS_PER_BLOCK: Final = 100_000
 
 
 class SubmissionError(Exception):
@@ -67,6 +67,7 @@ class CommittedBlock:
     sealed: SealedBlockHeader
     block: BlockAPI
     receipts: tuple[ReceiptAPI, ...]
+    records: int  # evidence records appended
 
 
 BlockListener = Callable[[CommittedBlock], None]
@@ -90,12 +91,19 @@ class Node:
             self.consensus = ConsensusStore(self.store)
             self._open()
             self.pool = TxPool()
-            self.permissions = Permissions(self.execution)
-            self.log_store = LevelDBNodeStore(self.store)
-            self.evidence_log = MerkleLog(self.log_store)
+            self.registry = RegistryView(self.execution)
+            self.evidence = EvidenceService(
+                self.store,
+                genesis,
+                self.consensus,
+                lambda code: self.registry.agency(code, self._head.execution),
+            )
         except BaseException:
             self.store.close()
             raise
+        self._work = threading.Event()
+        self.pool.on_added = self._work.set
+        self.evidence.pending.on_durable = self._work.set
         self._validator_index: int | None = None
         self._validator_key = validator_key
         if validator_key is not None:
@@ -109,6 +117,9 @@ class Node:
         self._stop = threading.Event()
         self._producer: threading.Thread | None = None
         self._head = self._load_head()
+        self._catch_up_contract_anchors()
+        if self.evidence.pending.has_ready():
+            self._work.set()
 
     # Opening
 
@@ -136,6 +147,12 @@ class Node:
             )
         sealed = self.consensus.get(height) if height else None
         return Head(sealed, execution_head)
+
+    def _catch_up_contract_anchors(self) -> None:
+        """Queue statements anchored by contracts in blocks committed before a crash could queue them."""
+        for height in range(self.evidence.contract_anchors_through() + 1, self._head.height + 1):
+            block = self.execution.block(height)
+            self.evidence.queue_contract_anchored(block, self.execution.receipts(block)).result(timeout=60)
 
     @property
     def head(self) -> Head:
@@ -180,7 +197,7 @@ class Node:
             raise SubmissionError(
                 f"gas {transaction.gas} exceeds the block gas target {self.genesis.gas_target}", "gas-limit", -32000
             )
-        if not self.permissions.is_allowed(sender, head):
+        if not self.registry.is_allowed_sender(sender, head):
             raise SubmissionError(
                 f"account {to_checksum_address(sender)} is not permitted to send transactions "
                 "(only admins and registered, unrevoked agencies may)",
@@ -211,7 +228,8 @@ class Node:
             head = self._head
             state = self.execution.state(head.execution)
             transactions = self.pool.select(state.get_nonce, MAX_TRANSACTIONS_PER_BLOCK)
-            if not transactions and not self.genesis.empty_blocks:
+            submissions = self.evidence.pending.take(MAX_RECORDS_PER_BLOCK)
+            if not transactions and not submissions and not self.genesis.empty_blocks:
                 return None
             now_ms = int(self._clock() * 1000)
             parent_time = head.sealed.header.time if head.sealed else self.genesis.protocol.time
@@ -224,9 +242,10 @@ class Node:
             except ExecutionError:
                 log.exception("block %d could not be built; its transactions stay pending", head.height + 1)
                 return None
-            if not built.block.transactions and not self.genesis.empty_blocks:
-                self.pool.remove([r.transaction.hash for r in built.rejected])
+            self.pool.remove([r.transaction.hash for r in built.rejected])
+            if not built.block.transactions and not submissions and not self.genesis.empty_blocks:
                 return None
+            evidence = self.evidence.log.stage(submissions)
             validators = self.genesis.protocol.validators
             header = ConsensusHeader(
                 chain_id=self.genesis.chain_id,
@@ -235,8 +254,8 @@ class Node:
                 time=block_time,
                 parent=head.sealed.hash if head.sealed else self.genesis.protocol.hash,
                 execution=built.header.hash,
-                log_size=self.evidence_log.size,
-                log_root=self.evidence_log.root(),
+                log_size=evidence.size,
+                log_root=evidence.root,
                 validators=validators.hash,
                 next_validators=validators.hash,
             )
@@ -249,21 +268,27 @@ class Node:
             )
             batch = WriteSet()
             batch.update(built.writes)
-            batch.update(self.log_store.take_writes())
+            batch.update(evidence.writes)
             ConsensusStore.stage(batch, sealed)
             self.store.commit(batch)
-            committed = CommittedBlock(sealed, built.block, built.receipts)
+            self.evidence.log.advance(evidence)
+            self.evidence.pending.committed(submissions)
+            committed = CommittedBlock(sealed, built.block, built.receipts, evidence.size - head_size(head))
             self._head = Head(sealed, built.header)
-            self.permissions.on_block(built.header, built.receipts)
-            self.pool.remove([t.hash for t in built.block.transactions] + [r.transaction.hash for r in built.rejected])
+            self.registry.on_block(built.header, built.receipts)
+            self.pool.remove([t.hash for t in built.block.transactions])
             for rejected in built.rejected:
                 log.info("dropped transaction %s: %s", rejected.transaction.hash.hex(), rejected.reason)
+            anchored = self.evidence.queue_contract_anchored(built.block, built.receipts)
+        anchored.result(timeout=60)
         log.info(
-            "sealed block %d: %d transactions, %d rejected, %d deferred",
+            "sealed block %d: %d transactions (%d rejected, %d deferred), %d records, log size %d",
             header.height,
             len(built.block.transactions),
             len(built.rejected),
             len(built.deferred),
+            committed.records,
+            evidence.size,
         )
         for listener in self._listeners:
             try:
@@ -274,7 +299,7 @@ class Node:
 
     def _admit(self, parent: BlockHeaderAPI) -> Callable[[SignedTransactionAPI], str | None]:
         def admit(transaction: SignedTransactionAPI) -> str | None:
-            if not self.permissions.is_allowed(Address(transaction.sender), parent):
+            if not self.registry.is_allowed_sender(Address(transaction.sender), parent):
                 return "sender is no longer permitted to send transactions"
             return None
 
@@ -293,8 +318,12 @@ class Node:
     def _run(self) -> None:
         interval = self.genesis.block_interval_ms / 1000
         while not self._stop.is_set():
-            if not self.genesis.empty_blocks and not self.pool.wait(timeout=0.25):
-                continue
+            if not self.genesis.empty_blocks:
+                if not self._work.wait(timeout=0.25):
+                    continue
+                self._work.clear()
+                if not len(self.pool) and not self.evidence.pending.has_ready():
+                    continue
             sealed = self._head.sealed
             last = sealed.header.time / 1000 if sealed else 0.0
             delay = last + interval - self._clock()
@@ -305,12 +334,15 @@ class Node:
             except Exception:
                 log.exception("block production failed")
                 self._stop.wait(interval)
+            if len(self.pool) or self.evidence.pending.has_ready():
+                self._work.set()
 
     def close(self) -> None:
         self._stop.set()
         if self._producer is not None:
             self._producer.join(timeout=30)
             self._producer = None
+        self.evidence.close()
         with self._produce_lock:
             self.store.close()
 
@@ -324,3 +356,8 @@ class Node:
             return self.execution.header(height)
         except HeaderNotFound:
             return None
+
+
+def head_size(head: Head) -> int:
+    """The evidence log's size at a head (0 before the first block)."""
+    return head.sealed.header.log_size if head.sealed else 0

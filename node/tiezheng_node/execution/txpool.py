@@ -44,6 +44,7 @@ class TxPool:
         self._by_sender: OrderedDict[Address, dict[int, PendingTransaction]] = OrderedDict()
         self._max_size = max_size
         self._max_per_sender = max_per_sender
+        self.on_added: Callable[[], None] = lambda: None
 
     def __len__(self) -> int:
         return len(self._by_hash)
@@ -71,6 +72,7 @@ class TxPool:
             self._by_sender[pending.sender] = queue
             self._by_hash[pending.hash] = pending
             self._changed.notify_all()
+        self.on_added()
 
     def pending_nonce(self, sender: Address, state_nonce: int) -> int:
         """The nonce after the sender's consecutive pending transactions."""

@@ -25,9 +25,23 @@ def height_key(prefix: bytes, height: int) -> bytes:
     return prefix + height.to_bytes(8, "big")
 
 
-LOG_NODE: Final = b"n"  # evidence log: (level, index) → SM3 hash of a perfect subtree
+# The evidence log and its indexes. Index keys end with the 8-byte leaf index and have
+# empty values, so a prefix scan walks one digest's (agency's, …) records in log order.
+LOG_NODE: Final = b"n"  # (level ≥ 1, index) → SM3 hash of a perfect subtree; leaf hashes come from the leaves
+LEAF: Final = b"L"  # leaf index → CBOR [statement bytes, authorisation]
+BATCH: Final = b"B"  # batch id (first leaf index of its envelope) → CBOR batch record
+PENDING: Final = b"P"  # first reserved leaf index → CBOR pending submission (accepted, not yet in a block)
+DIGEST_INDEX: Final = b"D"  # record digest (32) ‖ leaf index
+SUBJECT_INDEX: Final = b"S"  # subject digest (32) ‖ leaf index
+AGENCY_INDEX: Final = b"A"  # SM3(agency code)[:8] ‖ leaf index
+KIND_INDEX: Final = b"K"  # SM3(kind)[:4] ‖ leaf index
 META_LOG_SIZE: Final = META + b"log-size"
+META_EVM_ANCHORS: Final = META + b"evm-anchors"  # height through which contract-anchored statements were queued
 
 
 def log_node_key(level: int, index: int) -> bytes:
     return LOG_NODE + bytes((level,)) + index.to_bytes(8, "big")
+
+
+def index_key(prefix: bytes, index: int) -> bytes:
+    return prefix + index.to_bytes(8, "big")

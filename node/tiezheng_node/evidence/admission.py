@@ -1,0 +1,223 @@
+"""Admission: only registered, unrevoked agencies' correctly signed, well-formed statements get in.
+
+For a signed statement or a batch envelope, admission checks, in order: the
+encoding (strict deterministic CBOR, size limits, every field), that the agency
+the statement names is registered and active and that the statement's key id is
+its registered SM2 key, every SM2 signature (the agency's and any co-signers'),
+and, for an envelope, that its root is the root of its statements. Statements
+already logged or already pending are not admitted twice: their existing
+evidence IDs are returned. Every refusal is an ``EvidenceRejected`` carrying a
+machine-readable code and the HTTP status that fits it; nothing is written
+before every check has passed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from tiezheng.batch import MAX_BATCH_SIZE, BatchEnvelope, BatchHeader
+from tiezheng.errors import DecodeError, TiezhengError
+from tiezheng.gm import sm3
+from tiezheng.merkle import MemoryNodeStore, MerkleLog
+from tiezheng.merkle.rfc9162 import LEAF_PREFIX
+from tiezheng.signed_statement import SignedStatement
+from tiezheng.signing import SignatureError, check_signatures
+from tiezheng.statement import Statement
+
+from ..execution.registry import AgencyInfo
+from .items import BatchInfo, Entry, Submission
+
+MAX_STATEMENTS_PER_REQUEST: Final = MAX_BATCH_SIZE
+
+
+class EvidenceRejected(Exception):
+    """A submission refused; ``code`` is machine-readable, ``status`` the HTTP status to answer with."""
+
+    def __init__(self, message: str, code: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """What admission decided: the submission to reserve (None if nothing is new) and each statement's fate."""
+
+    submission: Submission | None
+    #: For each statement submitted, in order: the leaf index it already has, or None if it is new.
+    existing: list[int | None]
+    #: For each statement submitted, in order: SM3 of its bytes.
+    statement_hashes: list[bytes]
+
+
+AgencyLookup = Callable[[str], AgencyInfo | None]
+Locate = Callable[[bytes, bytes], int | None]  # (statement bytes, digest) → leaf index, logged or pending
+
+
+class Admission:
+    def __init__(self, agency: AgencyLookup, locate: Locate) -> None:
+        self._agency = agency
+        self._locate = locate
+
+    def signed_statement(self, data: bytes) -> Admitted:
+        """Admit one signed statement (its CBOR bytes)."""
+        try:
+            signed = SignedStatement.from_cbor(data)
+        except TiezhengError as exc:
+            raise EvidenceRejected(f"the signed statement is malformed: {exc.message}", exc.code) from None
+        self._check_agency(signed.statement)
+        _checked(lambda: signed.check())
+        statement_bytes = signed.statement.to_cbor()
+        entry = _entry(signed.statement, statement_bytes, signed.signatures, 0)
+        found = self._locate(statement_bytes, signed.statement.digest)
+        if found is not None:
+            return Admitted(None, [found], [entry.statement_hash])
+        return Admitted(Submission("s", data, [entry], None, _now_ms()), [None], [entry.statement_hash])
+
+    def from_chain(self, data: bytes) -> Admitted:
+        """A signed statement a transaction anchored through EvidenceRegistry: the precompile checked it in the EVM."""
+        try:
+            signed = SignedStatement.from_cbor(data)
+        except TiezhengError as exc:
+            raise EvidenceRejected(f"the signed statement is malformed: {exc.message}", exc.code) from None
+        statement_bytes = signed.statement.to_cbor()
+        entry = _entry(signed.statement, statement_bytes, signed.signatures, 0)
+        found = self._locate(statement_bytes, signed.statement.digest)
+        if found is not None:
+            return Admitted(None, [found], [entry.statement_hash])
+        return Admitted(Submission("s", data, [entry], None, _now_ms()), [None], [entry.statement_hash])
+
+    def signed_statements(self, items: Sequence[bytes]) -> list[Admitted]:
+        """Admit up to 10,000 individually signed statements; all are checked before any is admitted."""
+        if not 0 < len(items) <= MAX_STATEMENTS_PER_REQUEST:
+            raise EvidenceRejected(f"send 1 to {MAX_STATEMENTS_PER_REQUEST} statements at a time", "batch-size")
+        admitted = []
+        seen: set[bytes] = set()
+        for position, data in enumerate(items):
+            try:
+                result = self.signed_statement(data)
+            except EvidenceRejected as exc:
+                raise EvidenceRejected(f"statement {position}: {exc.message}", exc.code, exc.status) from None
+            if result.submission is not None:
+                statement_hash = result.submission.entries[0].statement_hash
+                if statement_hash in seen:
+                    raise EvidenceRejected(f"statement {position} appears twice in the request", "duplicate-in-batch")
+                seen.add(statement_hash)
+            admitted.append(result)
+        return admitted
+
+    def envelope(self, data: bytes) -> Admitted:
+        """Admit a batch envelope: one agency signature over the SM3 root of up to 10,000 statements."""
+        try:
+            envelope = BatchEnvelope.from_cbor(data)
+            header = BatchHeader.from_cbor(envelope.header)
+        except TiezhengError as exc:
+            raise EvidenceRejected(f"the batch envelope is malformed: {exc.message}", exc.code) from None
+        if header.size != len(envelope.statements):
+            raise EvidenceRejected(
+                f"the batch header says {header.size} statements, the envelope has {len(envelope.statements)}",
+                "bad-batch",
+            )
+        agency = self._registered(header.agency, header.key)
+        _checked(
+            lambda: check_signatures(
+                envelope.header, envelope.signatures, agency_key_id=header.key, what="batch header"
+            )
+        )
+        entries: list[Entry] = []
+        tree = MerkleLog(MemoryNodeStore())
+        seen: set[bytes] = set()
+        for position, statement_bytes in enumerate(envelope.statements):
+            try:
+                statement = Statement.from_cbor(statement_bytes)
+            except DecodeError as exc:
+                raise EvidenceRejected(f"statement {position}: {exc.message}", exc.code) from None
+            if statement.agency != agency.code or statement.key != header.key:
+                raise EvidenceRejected(
+                    f"statement {position} names agency/key other than the batch header's", "batch-mismatch"
+                )
+            entry = _entry(statement, statement_bytes, (), position)
+            if entry.statement_hash in seen:
+                raise EvidenceRejected(f"statement {position} appears twice in the batch", "duplicate-in-batch")
+            seen.add(entry.statement_hash)
+            entries.append(entry)
+        tree.append_leaf_hashes([e.leaf_hash for e in entries])
+        if tree.root() != header.root:
+            raise EvidenceRejected("the batch root is not the root of its statements", "bad-batch-root")
+        existing = [self._locate(e.statement, e.digest) for e in entries]
+        hashes = [e.statement_hash for e in entries]
+        new = [e for e, found in zip(entries, existing, strict=True) if found is None]
+        if not new:
+            return Admitted(None, existing, hashes)
+        batch = BatchInfo(envelope.header, envelope.signatures, header.size, tuple(e.leaf_hash for e in entries))
+        members = None if len(new) == len(entries) else [e.position for e in new]
+        return Admitted(Submission("b", data, new, batch, _now_ms(), members=members), existing, hashes)
+
+    def _check_agency(self, statement: Statement) -> AgencyInfo:
+        return self._registered(statement.agency, statement.key)
+
+    def _registered(self, code: str, key_id: bytes) -> AgencyInfo:
+        agency = self._agency(code)
+        if agency is None:
+            raise EvidenceRejected(f"agency {code!r} is not registered on this chain", "unknown-agency", 403)
+        if not agency.active:
+            raise EvidenceRejected(f"agency {code!r} was revoked at block {agency.revoked_at}", "agency-revoked", 403)
+        if sm3(agency.public_key) != key_id:
+            raise EvidenceRejected(
+                f"the statement's key is not the SM2 key registered for agency {code!r}", "wrong-agency-key", 403
+            )
+        return agency
+
+
+def _entry(statement: Statement, statement_bytes: bytes, signatures: tuple, position: int) -> Entry:
+    return Entry(
+        statement=statement_bytes,
+        leaf_hash=sm3(LEAF_PREFIX + statement_bytes),
+        statement_hash=sm3(statement_bytes),
+        digest=statement.digest,
+        agency=statement.agency,
+        kind=statement.kind,
+        subject=statement.subject,
+        signatures=signatures,
+        position=position,
+    )
+
+
+def _checked(check: Callable[[], None]) -> None:
+    try:
+        check()
+    except SignatureError as exc:
+        raise EvidenceRejected(exc.message, exc.code, 400) from None
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def submission_from_pending(
+    kind: str, payload: bytes, members: list[int] | None, accepted_ms: int, first_index: int
+) -> Submission:
+    """Rebuild a pending submission read back at start-up (its checks passed when it was accepted)."""
+    if kind == "s":
+        signed = SignedStatement.from_cbor(payload)
+        entries = [_entry(signed.statement, signed.statement.to_cbor(), signed.signatures, 0)]
+        submission = Submission("s", payload, entries, None, accepted_ms)
+    else:
+        envelope = BatchEnvelope.from_cbor(payload)
+        header = BatchHeader.from_cbor(envelope.header)
+        statements = [Statement.from_cbor(s) for s in envelope.statements]
+        all_entries = [
+            _entry(s, b, (), i) for i, (s, b) in enumerate(zip(statements, envelope.statements, strict=True))
+        ]
+        entries = all_entries if members is None else [all_entries[i] for i in members]
+        batch = BatchInfo(envelope.header, envelope.signatures, header.size, tuple(e.leaf_hash for e in all_entries))
+        submission = Submission("b", payload, entries, batch, accepted_ms, members=members)
+    submission.first_index = first_index
+    return submission

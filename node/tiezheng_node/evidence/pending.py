@@ -1,0 +1,197 @@
+"""Accepted submissions waiting for a block, with their leaf indexes reserved, durably.
+
+Acceptance reserves the next leaf indexes and writes the submission to LevelDB
+before the API answers, so a reserved evidence ID always ends up naming that
+submission's statement, across crashes and restarts. Writes of many concurrent
+acceptances share one synced write (group commit): the writer thread takes
+everything queued, writes it in one batch, and releases all the waiters.
+
+Submissions become visible to the block producer in reservation order, and only
+once durable, so blocks always append a prefix of the reservations.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Final
+
+from ..store import Store
+from ..store.keys import PENDING, index_key
+from .items import Submission
+from .records import encode_pending
+
+DEFAULT_MAX_PENDING: Final = 1_000_000
+
+
+class PoolFull(Exception):
+    """More records are pending than the node accepts; the caller should retry later."""
+
+    def __init__(self, pending: int, limit: int) -> None:
+        super().__init__(f"{pending:,} records are waiting for a block (limit {limit:,}); retry shortly")
+        self.pending = pending
+
+
+class PendingEvidence:
+    def __init__(self, store: Store, next_index: int, *, max_pending: int = DEFAULT_MAX_PENDING) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._queue: deque[Submission] = deque()
+        self._by_statement: dict[bytes, tuple[Submission, int]] = {}
+        self._next_index = next_index
+        self._pending_leaves = 0
+        self._max_pending = max_pending
+        self._writes: list[tuple[dict[bytes, bytes | None], Future[None], list[Submission]]] = []
+        self._writer_wakeup = threading.Condition(threading.Lock())
+        self._stopping = False
+        self._writer = threading.Thread(target=self._write_loop, name="evidence-pending-writer", daemon=True)
+        self._writer.start()
+        self.on_durable: Callable[[], None] = lambda: None
+
+    # Reservation
+
+    @property
+    def next_index(self) -> int:
+        return self._next_index
+
+    @property
+    def pending_leaves(self) -> int:
+        return self._pending_leaves
+
+    def find(self, statement_hash: bytes) -> int | None:
+        """The reserved leaf index of a pending statement, or None."""
+        found = self._by_statement.get(statement_hash)
+        return found[0].first_index + found[1] if found else None
+
+    def get(self, index: int) -> tuple[Submission, int] | None:
+        """The pending submission holding leaf ``index``, and the entry's offset in it."""
+        with self._lock:
+            for submission in self._queue:
+                if submission.first_index <= index <= submission.last_index:
+                    return submission, index - submission.first_index
+        return None
+
+    def matching(self, digest: bytes) -> list[int]:
+        with self._lock:
+            return [s.first_index + i for s in self._queue for i, e in enumerate(s.entries) if e.digest == digest]
+
+    def reserve(
+        self, submission: Submission, *, extra_writes: dict[bytes, bytes | None] | None = None
+    ) -> tuple[Future[None], dict[bytes, int]]:
+        """Reserve leaf indexes for a submission and start writing it.
+
+        Returns a future that resolves once the submission is durable, and the
+        statements that another submission reserved in the meantime (statement
+        hash → its leaf index): those are left out of this one, so a statement
+        raced in by two requests is still logged once. ``extra_writes`` go in the
+        same synced write. Raises PoolFull when the backlog is over the limit.
+        """
+        with self._lock:
+            raced = {e.statement_hash: self._locate_unlocked(e.statement_hash) for e in submission.entries}
+            raced = {h: i for h, i in raced.items() if i is not None}
+            if raced:
+                submission.entries = [e for e in submission.entries if e.statement_hash not in raced]
+                if submission.batch is not None:
+                    submission.members = [e.position for e in submission.entries]
+            future: Future[None] = Future()
+            if not submission.entries:
+                if extra_writes:
+                    with self._writer_wakeup:
+                        self._writes.append((dict(extra_writes), future, []))
+                        self._writer_wakeup.notify()
+                else:
+                    future.set_result(None)
+                return future, raced
+            if self._pending_leaves + submission.count > self._max_pending:
+                raise PoolFull(self._pending_leaves, self._max_pending)
+            submission.first_index = self._next_index
+            self._next_index += submission.count
+            self._pending_leaves += submission.count
+            self._queue.append(submission)
+            for offset, entry in enumerate(submission.entries):
+                self._by_statement[entry.statement_hash] = (submission, offset)
+            record = encode_pending(submission.kind, submission.payload, submission.members, submission.accepted_ms)
+            writes: dict[bytes, bytes | None] = {index_key(PENDING, submission.first_index): record}
+            if extra_writes:
+                writes.update(extra_writes)
+            with self._writer_wakeup:
+                self._writes.append((writes, future, [submission]))
+                self._writer_wakeup.notify()
+        return future, raced
+
+    def _locate_unlocked(self, statement_hash: bytes) -> int | None:
+        found = self._by_statement.get(statement_hash)
+        return found[0].first_index + found[1] if found else None
+
+    def restore(self, submission: Submission) -> None:
+        """Put back a submission read from the store at start-up (already durable, already reserved)."""
+        with self._lock:
+            submission.durable = True
+            self._queue.append(submission)
+            self._pending_leaves += submission.count
+            self._next_index = max(self._next_index, submission.first_index + submission.count)
+            for offset, entry in enumerate(submission.entries):
+                self._by_statement[entry.statement_hash] = (submission, offset)
+
+    # The block producer's side
+
+    def has_ready(self) -> bool:
+        with self._lock:
+            return bool(self._queue) and self._queue[0].durable
+
+    def take(self, max_leaves: int) -> list[Submission]:
+        """The longest durable prefix of the queue within ``max_leaves`` (at least one submission if any)."""
+        taken: list[Submission] = []
+        leaves = 0
+        with self._lock:
+            for submission in self._queue:
+                if not submission.durable or (taken and leaves + submission.count > max_leaves):
+                    break
+                taken.append(submission)
+                leaves += submission.count
+        return taken
+
+    def committed(self, submissions: list[Submission]) -> None:
+        """Drop submissions whose leaves a committed block now holds."""
+        with self._lock:
+            for submission in submissions:
+                head = self._queue.popleft()
+                assert head is submission, "blocks must take the queue in order"
+                self._pending_leaves -= submission.count
+                for entry in submission.entries:
+                    self._by_statement.pop(entry.statement_hash, None)
+
+    # Group commit
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._writer_wakeup:
+                while not self._writes and not self._stopping:
+                    self._writer_wakeup.wait()
+                if self._stopping and not self._writes:
+                    return
+                batch, self._writes = self._writes, []
+            combined: dict[bytes, bytes | None] = {}
+            for writes, _, _ in batch:
+                combined.update(writes)
+            try:
+                self._store.commit(combined)
+            except Exception as exc:  # the disk failed: nobody may be told "accepted"
+                for _, future, _ in batch:
+                    future.set_exception(exc)
+                continue
+            with self._lock:
+                for _, _, submissions in batch:
+                    for submission in submissions:
+                        submission.durable = True
+            for _, future, _ in batch:
+                future.set_result(None)
+            self.on_durable()
+
+    def close(self) -> None:
+        with self._writer_wakeup:
+            self._stopping = True
+            self._writer_wakeup.notify()
+        self._writer.join(timeout=30)

@@ -1,0 +1,275 @@
+"""The evidence service: admission, the pending submissions, the log, lookups and receipts, in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Final
+
+from eth.abc import BlockAPI, ReceiptAPI
+
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.genesis import Genesis
+from tiezheng.gm import sm3
+from tiezheng.receipt import ChainRef, Receipt
+from tiezheng.statement import Statement
+
+from ..consensus.headers import ConsensusStore, SealedBlockHeader
+from ..execution.addresses import EVIDENCE_APPEND_PRECOMPILE, EVIDENCE_APPENDED_TOPIC
+from ..execution.registry import AgencyInfo
+from ..store import Store
+from ..store.keys import (
+    AGENCY_INDEX,
+    DIGEST_INDEX,
+    KIND_INDEX,
+    META_EVM_ANCHORS,
+    PENDING,
+    SUBJECT_INDEX,
+)
+from .admission import Admission, Admitted, EvidenceRejected, submission_from_pending
+from .items import Submission
+from .log import EvidenceLog, agency_key, kind_key
+from .pending import PendingEvidence
+from .records import LeafRecord, decode_pending
+
+log = logging.getLogger("tiezheng.evidence")
+
+MAX_QUERY_LIMIT: Final = 1_000
+_TOPIC: Final = int.from_bytes(EVIDENCE_APPENDED_TOPIC, "big")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The outcome of a submission: each statement's leaf index, in submission order, and whether it is new."""
+
+    indexes: list[int]
+    new: list[bool]
+    durable: Future[None]
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    index: int
+    evidence_id: str
+    status: str  # "accepted" (reserved, waiting for a block) or "proven" (in a sealed block)
+    statement: Statement
+    record: LeafRecord | None  # None while pending
+    block: SealedBlockHeader | None
+
+
+class EvidenceService:
+    def __init__(
+        self,
+        store: Store,
+        genesis: Genesis,
+        consensus: ConsensusStore,
+        agency: Callable[[str], AgencyInfo | None],
+    ) -> None:
+        self._store = store
+        self._genesis = genesis
+        self._consensus = consensus
+        self.log = EvidenceLog(store)
+        self.pending = PendingEvidence(store, self.log.size)
+        self.admission = Admission(agency, self._locate)
+        self._restore_pending()
+
+    def _restore_pending(self) -> None:
+        with self._store.scan(PENDING) as rows:
+            records = list(rows)
+        for key, value in records:
+            first_index = int.from_bytes(key[1:], "big")
+            kind, payload, members, accepted_ms = decode_pending(value)
+            self.pending.restore(submission_from_pending(kind, payload, members, accepted_ms, first_index))
+        if records:
+            log.info("restored %d pending submissions (%d records)", len(records), self.pending.pending_leaves)
+
+    def _locate(self, statement: bytes, digest: bytes) -> int | None:
+        pending = self.pending.find(sm3(statement))
+        return pending if pending is not None else self.log.find_statement(statement, digest)
+
+    def close(self) -> None:
+        self.pending.close()
+
+    # Submitting
+
+    def accept(self, admitted: Admitted, *, extra_writes: dict[bytes, bytes | None] | None = None) -> Accepted:
+        """Reserve the new statements' leaves; every statement's index (old or new) in submission order."""
+        indexes: list[int | None] = list(admitted.existing)
+        new = [i is None for i in indexes]
+        submission = admitted.submission
+        if submission is None:
+            future: Future[None] = Future()
+            future.set_result(None)
+            return Accepted([i for i in indexes if i is not None], new, future)
+        future, raced = self.pending.reserve(submission, extra_writes=extra_writes)
+        reserved = {e.statement_hash: submission.first_index + offset for offset, e in enumerate(submission.entries)}
+        for position, statement_hash in enumerate(admitted.statement_hashes):
+            if indexes[position] is None:
+                if statement_hash in raced:
+                    indexes[position] = raced[statement_hash]
+                    new[position] = False
+                else:
+                    indexes[position] = reserved[statement_hash]
+        return Accepted([i for i in indexes if i is not None], new, future)
+
+    def accept_many(self, admitted: list[Admitted]) -> Accepted:
+        results = [self.accept(a) for a in admitted]
+        futures = [r.durable for r in results]
+        combined: Future[None] = Future()
+        remaining = [len(futures)]
+
+        def done(_: Future[None]) -> None:
+            remaining[0] -= 1
+            if remaining[0] == 0 and not combined.done():
+                errors = [f.exception() for f in futures if f.exception()]
+                if errors:
+                    combined.set_exception(errors[0])  # type: ignore[arg-type]
+                else:
+                    combined.set_result(None)
+
+        for future in futures:
+            future.add_done_callback(done)
+        return Accepted([i for r in results for i in r.indexes], [n for r in results for n in r.new], combined)
+
+    def queue_contract_anchored(self, block: BlockAPI, receipts: tuple[ReceiptAPI, ...]) -> Future[None]:
+        """Queue the statements a block's transactions anchored through EvidenceRegistry.
+
+        The evidence-append precompile checked them inside the EVM; they enter the
+        pending queue like any submission (and so the log at the next block). The
+        bookkeeping of how far this has gone is written with them, so that after a
+        crash the blocks not yet processed are processed again (dedup makes that safe).
+        """
+        payloads = [
+            entry.data
+            for receipt in receipts
+            for entry in receipt.logs
+            if entry.address == EVIDENCE_APPEND_PRECOMPILE and entry.topics and entry.topics[0] == _TOPIC
+        ]
+        marker = {META_EVM_ANCHORS: block.number.to_bytes(8, "big")}
+        futures = []
+        for payload in payloads:
+            try:
+                admitted = self.admission.from_chain(payload)
+            except EvidenceRejected:
+                log.warning("block %d logged an evidence statement that does not decode; skipped", block.number)
+                continue
+            futures.append(self.accept(admitted, extra_writes=marker).durable)
+        if not futures:
+            futures.append(self.pending.reserve(_empty_submission(), extra_writes=marker)[0])
+        return futures[-1]
+
+    def contract_anchors_through(self) -> int:
+        raw = self._store.get(META_EVM_ANCHORS)
+        return int.from_bytes(raw, "big") if raw else 0
+
+    # Reading
+
+    def evidence_id(self, index: int) -> str:
+        return str(EvidenceId(self._genesis.chain_code, index))
+
+    def view(self, index: int) -> EvidenceView | None:
+        if index < self.log.size:
+            record = self.log.leaf(index)
+            if record is None:
+                return None
+            return EvidenceView(
+                index,
+                self.evidence_id(index),
+                "proven",
+                Statement.from_cbor(record.statement),
+                record,
+                self.block_of(index),
+            )
+        pending = self.pending.get(index)
+        if pending is None:
+            return None
+        submission, offset = pending
+        statement = Statement.from_cbor(submission.entries[offset].statement)
+        return EvidenceView(index, self.evidence_id(index), "accepted", statement, None, None)
+
+    def block_of(self, index: int) -> SealedBlockHeader | None:
+        """The sealed block whose batch appended leaf ``index`` (binary search on the log size per block)."""
+        head = self._consensus.head_height() or 0
+        low, high = 1, head
+        while low < high:
+            middle = (low + high) // 2
+            sealed = self._consensus.get(middle)
+            if sealed is not None and sealed.header.log_size > index:
+                high = middle
+            else:
+                low = middle + 1
+        found = self._consensus.get(low) if head else None
+        return found if found is not None and found.header.log_size > index else None
+
+    def receipt(self, index: int) -> Receipt | None:
+        """The receipt of a proven record, against the block that included it (so it is the same every time)."""
+        record = self.log.leaf(index)
+        block = self.block_of(index) if record is not None else None
+        if record is None or block is None:
+            return None
+        return Receipt(
+            chain=ChainRef(self._genesis.chain_id, self._genesis.chain_code, self._genesis.hash),
+            evidence_id=self.evidence_id(index),
+            statement=record.statement,
+            signatures=record.signatures,
+            batch=self.log.batch_proof(record),
+            leaf_index=index,
+            inclusion=tuple(self.log.inclusion_proof(index, block.header.log_size)),
+            header=block.header_bytes,
+            seals=block.seals,
+            transitions=(),
+        )
+
+    def query(
+        self,
+        *,
+        digest: bytes | None = None,
+        agency: str | None = None,
+        subject: bytes | None = None,
+        kind: str | None = None,
+        start: int = 0,
+        stop: int | None = None,
+        descending: bool = False,
+        limit: int = 50,
+    ) -> Iterator[int]:
+        """Proven leaf indexes in [start, stop) matching every filter, in log order (or reversed).
+
+        The most selective index drives the scan (digest, subject, agency, kind);
+        the other filters are checked on the records it yields.
+        """
+        stop = self.log.size if stop is None else min(stop, self.log.size)
+        if digest is not None:
+            candidates = self.log.indexed(DIGEST_INDEX + digest, start, stop, reverse=descending)
+        elif subject is not None:
+            candidates = self.log.indexed(SUBJECT_INDEX + subject, start, stop, reverse=descending)
+        elif agency is not None:
+            candidates = self.log.indexed(AGENCY_INDEX + agency_key(agency), start, stop, reverse=descending)
+        elif kind is not None:
+            candidates = self.log.indexed(KIND_INDEX + kind_key(kind), start, stop, reverse=descending)
+        else:
+            candidates = iter(range(stop - 1, start - 1, -1) if descending else range(start, stop))
+        found = 0
+        for index in candidates:
+            if found >= limit:
+                return
+            needs_check = (digest is not None) + (subject is not None) + (agency is not None) + (kind is not None)
+            if needs_check > 1 or agency is not None or kind is not None:
+                record = self.log.leaf(index)
+                if record is None:
+                    continue
+                statement = Statement.from_cbor(record.statement)
+                if (
+                    (digest is not None and statement.digest != digest)
+                    or (subject is not None and statement.subject != subject)
+                    or (agency is not None and statement.agency != agency)
+                    or (kind is not None and statement.kind != kind)
+                ):
+                    continue
+            found += 1
+            yield index
+
+
+def _empty_submission() -> Submission:
+    return Submission("s", b"", [], None, 0)

@@ -1,0 +1,112 @@
+"""What AgencyRegistry says at the head block: who may transact, and each agency's code and SM2 key.
+
+Answers come from the contract's own views, executed on the head state, so
+they change exactly when the registry does. They are cached per head and the
+cache is dropped whenever a block carries a log from the registry.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from eth.abc import BlockHeaderAPI, ReceiptAPI
+from eth.constants import ZERO_ADDRESS
+from eth_abi import decode as abi_decode
+from eth_typing import Address
+
+from .addresses import AGENCY_REGISTRY
+from .artifacts import load as load_artifact
+from .chain import ExecutionChain
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    code: str
+    name: str
+    public_key: bytes
+    account: Address
+    registered_at: int
+    revoked_at: int
+    active: bool
+
+
+class RegistryView:
+    def __init__(self, chain: ExecutionChain) -> None:
+        self._chain = chain
+        self._registry = load_artifact("AgencyRegistry")
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, Any], Any] = {}
+        self._at: bytes | None = None
+
+    def _cached(self, at: BlockHeaderAPI, key: tuple[str, Any], compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if self._at == at.hash and key in self._cache:
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            if self._at != at.hash:
+                self._cache, self._at = {}, at.hash
+            self._cache[key] = value
+        return value
+
+    def _call(self, at: BlockHeaderAPI, function: str, *args: Any) -> tuple[Any, ...] | None:
+        computation = self._chain.call(
+            sender=ZERO_ADDRESS,
+            to=AGENCY_REGISTRY,
+            data=self._registry.calldata(function, *args),
+            value=0,
+            gas=None,
+            at=at,
+        )
+        if not computation.is_success:
+            return None
+        return tuple(abi_decode(self._registry.output_types(function), computation.output))
+
+    def is_allowed_sender(self, account: Address, at: BlockHeaderAPI) -> bool:
+        def compute() -> bool:
+            result = self._call(at, "isAllowedSender", account)
+            return bool(result and result[0])
+
+        return bool(self._cached(at, ("sender", account), compute))
+
+    def agency(self, code: str, at: BlockHeaderAPI) -> AgencyInfo | None:
+        """The agency registered under ``code`` (active or revoked), or None if never registered."""
+
+        def compute() -> AgencyInfo | None:
+            result = self._call(at, "getAgency", code)
+            if result is None:
+                return None
+            fields = result[0]
+            return AgencyInfo(
+                code=fields[0],
+                name=fields[1],
+                public_key=bytes(fields[2]),
+                account=Address(bytes.fromhex(fields[3][2:])),
+                registered_at=fields[4],
+                revoked_at=fields[5],
+                active=fields[6],
+            )
+
+        return self._cached(at, ("agency", code), compute)  # type: ignore[no-any-return]
+
+    def agencies(self, at: BlockHeaderAPI) -> list[AgencyInfo]:
+        """Every agency ever registered, in registration order."""
+
+        def compute() -> list[AgencyInfo]:
+            count = self._call(at, "agencyCount")
+            codes = [self._call(at, "agencyCodeAt", i) for i in range(count[0] if count else 0)]
+            found = [self.agency(c[0], at) for c in codes if c]
+            return [a for a in found if a is not None]
+
+        return self._cached(at, ("agencies", None), compute)  # type: ignore[no-any-return]
+
+    def on_block(self, header: BlockHeaderAPI, receipts: tuple[ReceiptAPI, ...]) -> None:
+        """Carry answers over to the new head unless the block touched the registry."""
+        touched = any(log.address == AGENCY_REGISTRY for receipt in receipts for log in receipt.logs)
+        with self._lock:
+            if touched:
+                self._cache = {}
+            self._at = header.hash

@@ -1,0 +1,229 @@
+"""The evidence service on a real in-process node: admission, reservation, blocks, receipts, restarts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.nodekit import LocalChain
+from tests.support.toychain import statement_for
+from tiezheng.batch import BatchEnvelope
+from tiezheng.genesis import Genesis
+from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.signed_statement import SignedStatement
+from tiezheng.verifier import verify_receipt
+from tiezheng_node.evidence.admission import EvidenceRejected
+from tiezheng_node.execution.addresses import AGENCY_REGISTRY, EVIDENCE_REGISTRY
+from tiezheng_node.node import Node
+
+
+@pytest.fixture
+def chain(tmp_path):
+    local = LocalChain(tmp_path / "node")
+    yield local
+    local.close()
+
+
+def signed(chain, record: bytes, **fields) -> SignedStatement:
+    return SignedStatement.sign(
+        statement_for(chain.agency_key, record, agency=chain.agency_code, **fields), chain.agency_key
+    )
+
+
+def submit(chain, data: bytes):
+    accepted = chain.node.evidence.accept(chain.node.evidence.admission.signed_statement(data))
+    accepted.durable.result(timeout=10)
+    return accepted
+
+
+def submit_envelope(chain, envelope: BatchEnvelope):
+    accepted = chain.node.evidence.accept(chain.node.evidence.admission.envelope(envelope.to_cbor()))
+    accepted.durable.result(timeout=10)
+    return accepted
+
+
+def test_accept_then_prove_then_verify_offline(chain):
+    record = "行政处罚决定书".encode() * 50
+    accepted = submit(chain, signed(chain, record).to_cbor())
+    assert accepted.indexes == [0] and accepted.new == [True]
+    view = chain.node.evidence.view(0)
+    assert view.status == "accepted" and view.block is None
+    block = chain.node.produce_block()
+    assert block.records == 1 and block.sealed.header.log_size == 1
+    view = chain.node.evidence.view(0)
+    assert view.status == "proven" and view.block.height == block.sealed.height
+    receipt = chain.node.evidence.receipt(0)
+    verdict = verify_receipt(receipt, chain.genesis, digest=sm3(record))
+    assert verdict.valid, verdict.checks
+    assert verdict.evidence_id == view.evidence_id
+
+
+def test_resubmission_returns_the_same_id_and_appends_nothing(chain):
+    data = signed(chain, b"once").to_cbor()
+    first = submit(chain, data)
+    again = submit(chain, data)
+    assert again.indexes == first.indexes and again.new == [False]
+    chain.node.produce_block()
+    after = submit(chain, data)
+    assert after.indexes == first.indexes and after.new == [False]
+    assert chain.node.evidence.log.size == 1
+    assert chain.node.produce_block() is None
+
+
+def test_batch_envelope_and_partial_duplicates(chain):
+    statements = [statement_for(chain.agency_key, b"batch %d" % i, agency=chain.agency_code) for i in range(50)]
+    first = submit_envelope(chain, BatchEnvelope.build(statements[:20], chain.agency_key, time=1))
+    assert first.indexes == list(range(20))
+    chain.node.produce_block()
+    second = submit_envelope(chain, BatchEnvelope.build(statements, chain.agency_key, time=2))
+    assert second.indexes[:20] == list(range(20)) and second.new == [False] * 20 + [True] * 30
+    assert second.indexes[20:] == list(range(20, 50))
+    chain.node.produce_block()
+    for index in (0, 7, 19, 20, 35, 49):
+        verdict = verify_receipt(chain.node.evidence.receipt(index), chain.genesis, digest=sm3(b"batch %d" % index))
+        assert verdict.valid, (index, verdict.checks)
+        assert next(c for c in verdict.checks if c.name == "batch-path").ok
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "status"),
+    [
+        (lambda c: b"\xa1\x01", "bad-cbor", 400),
+        (lambda c: signed(c, b"x").to_cbor()[:-3], "bad-cbor", 400),
+        (
+            lambda c: SignedStatement.sign(
+                statement_for(c.agency_key, b"x", agency="NOT-REGISTERED"), c.agency_key
+            ).to_cbor(),
+            "unknown-agency",
+            403,
+        ),
+        (lambda c: _impostor(c), "wrong-agency-key", 403),
+        (lambda c: _bad_signature(c), "bad-agency-signature", 400),
+        (lambda c: _bad_cosignature(c), "bad-cosignature", 400),
+    ],
+)
+def test_rejections_name_the_problem_and_write_nothing(chain, make, code, status):
+    before = chain.node.evidence.pending.next_index
+    with pytest.raises(EvidenceRejected) as caught:
+        chain.node.evidence.admission.signed_statement(make(chain))
+    assert caught.value.code == code and caught.value.status == status
+    assert chain.node.evidence.pending.next_index == before
+    assert chain.node.produce_block() is None
+
+
+def _impostor(chain) -> bytes:
+    impostor = SM2PrivateKey.generate()
+    return SignedStatement.sign(statement_for(impostor, b"x", agency=chain.agency_code), impostor).to_cbor()
+
+
+def _bad_signature(chain) -> bytes:
+    good = signed(chain, b"x")
+    signature = good.signatures[0]
+    tampered = type(signature)(
+        signature.role, signature.public_key, signature.value[:-1] + bytes([signature.value[-1] ^ 1])
+    )
+    return SignedStatement(good.statement, (tampered,)).to_cbor()
+
+
+def _bad_cosignature(chain) -> bytes:
+    good = signed(chain, b"x").cosign(SM2PrivateKey.generate(), "official")
+    official = good.signatures[1]
+    tampered = type(official)(official.role, official.public_key, good.signatures[0].value)
+    return SignedStatement(good.statement, (good.signatures[0], tampered)).to_cbor()
+
+
+def test_envelope_rejections(chain):
+    statements = [statement_for(chain.agency_key, b"r %d" % i, agency=chain.agency_code) for i in range(3)]
+    envelope = BatchEnvelope.build(statements, chain.agency_key, time=1)
+    wrong_root = BatchEnvelope(
+        envelope.header,
+        envelope.signatures,
+        (*envelope.statements[:2], statement_for(chain.agency_key, b"other", agency=chain.agency_code).to_cbor()),
+    )
+    for bad, code in (
+        (wrong_root, "bad-batch-root"),
+        (BatchEnvelope(envelope.header, (), envelope.statements), "missing-agency-signature"),
+    ):
+        with pytest.raises(EvidenceRejected) as caught:
+            chain.node.evidence.admission.envelope(bad.to_cbor())
+        assert caught.value.code == code
+
+
+def test_revoked_agency_is_refused_but_its_records_still_verify(chain):
+    record = b"before revocation"
+    submit(chain, signed(chain, record).to_cbor())
+    chain.node.produce_block()
+    revoked = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "revoke", chain.agency_code)
+    assert revoked.ok
+    with pytest.raises(EvidenceRejected) as caught:
+        chain.node.evidence.admission.signed_statement(signed(chain, b"after").to_cbor())
+    assert caught.value.code == "agency-revoked" and caught.value.status == 403
+    assert verify_receipt(chain.node.evidence.receipt(0), chain.genesis, digest=sm3(record)).valid
+
+
+def test_contract_anchored_statements_join_the_log(chain):
+    statement = signed(chain, b"anchored by a contract")
+    sent = chain.transact(chain.agency, "EvidenceRegistry", EVIDENCE_REGISTRY, "anchor", statement.to_cbor())
+    assert sent.ok
+    index = chain.node.evidence.pending.find(statement.statement.hash)
+    assert index == 0
+    chain.node.produce_block()
+    assert verify_receipt(chain.node.evidence.receipt(0), chain.genesis, digest=sm3(b"anchored by a contract")).valid
+
+
+def test_pending_submissions_survive_a_restart(tmp_path):
+    chain = LocalChain(tmp_path / "node")
+    accepted = [submit(chain, signed(chain, b"pending %d" % i).to_cbor()).indexes[0] for i in range(5)]
+    envelope = BatchEnvelope.build(
+        [statement_for(chain.agency_key, b"env %d" % i, agency=chain.agency_code) for i in range(10)],
+        chain.agency_key,
+        time=1,
+    )
+    batch = submit_envelope(chain, envelope).indexes
+    chain.node.close()  # no block was produced
+    reopened = Node(tmp_path / "node", Genesis.load(chain.layout.genesis), chain.validator_key)
+    try:
+        assert reopened.evidence.pending.next_index == 15
+        assert reopened.evidence.view(3).status == "accepted"
+        block = reopened.produce_block()
+        assert block.records == 15
+        for index in accepted + batch:
+            assert reopened.evidence.view(index).status == "proven"
+        assert verify_receipt(reopened.evidence.receipt(12), chain.genesis, digest=sm3(b"env 7")).valid
+    finally:
+        reopened.close()
+
+
+def test_contract_anchors_are_caught_up_after_a_crash(tmp_path):
+    from tiezheng_node.store.keys import META_EVM_ANCHORS
+
+    chain = LocalChain(tmp_path / "node")
+    statement = signed(chain, b"anchored just before a crash")
+    assert chain.transact(chain.agency, "EvidenceRegistry", EVIDENCE_REGISTRY, "anchor", statement.to_cbor()).ok
+    # Simulate a crash after the block's commit and before the statement was queued.
+    chain.node.store.commit({META_EVM_ANCHORS: (0).to_bytes(8, "big"), b"P" + (0).to_bytes(8, "big"): None})
+    chain.node.close()
+    reopened = Node(tmp_path / "node", Genesis.load(chain.layout.genesis), chain.validator_key)
+    try:
+        assert reopened.evidence.pending.find(statement.statement.hash) == 0
+        reopened.produce_block()
+        assert reopened.evidence.log.size == 1
+    finally:
+        reopened.close()
+
+
+def test_queries(chain):
+    subject = sm3(b"case 17")
+    for i in range(6):
+        fields = {"kind": "process-step" if i % 2 else "permit"}
+        if i < 3:
+            fields["subject"] = subject
+        submit(chain, signed(chain, b"q %d" % i, **fields).to_cbor())
+    chain.node.produce_block()
+    evidence = chain.node.evidence
+    assert list(evidence.query(digest=sm3(b"q 4"))) == [4]
+    assert list(evidence.query(subject=subject)) == [0, 1, 2]
+    assert list(evidence.query(kind="process-step")) == [1, 3, 5]
+    assert list(evidence.query(agency=chain.agency_code, kind="permit", descending=True)) == [4, 2, 0]
+    assert list(evidence.query(agency="NOBODY")) == []
+    assert list(evidence.query(start=2, stop=5)) == [2, 3, 4]
+    assert list(evidence.query(limit=2, descending=True)) == [5, 4]
