@@ -27,6 +27,7 @@ from tiezheng.gm import SM2PrivateKey
 from tiezheng.header import ConsensusHeader, Seal
 
 from .consensus.headers import ConsensusStore, SealedBlockHeader
+from .evidence.items import Submission
 from .evidence.service import EvidenceService
 from .execution.chain import ExecutionChain, ExecutionError
 from .execution.genesis import NodeGenesis
@@ -68,6 +69,7 @@ class CommittedBlock:
     block: BlockAPI
     receipts: tuple[ReceiptAPI, ...]
     records: int  # evidence records appended
+    submissions: tuple[Submission, ...] = ()
 
 
 BlockListener = Callable[[CommittedBlock], None]
@@ -273,7 +275,9 @@ class Node:
             self.store.commit(batch)
             self.evidence.log.advance(evidence)
             self.evidence.pending.committed(submissions)
-            committed = CommittedBlock(sealed, built.block, built.receipts, evidence.size - head_size(head))
+            committed = CommittedBlock(
+                sealed, built.block, built.receipts, evidence.size - head_size(head), tuple(submissions)
+            )
             self._head = Head(sealed, built.header)
             self.registry.on_block(built.header, built.receipts)
             self.pool.remove([t.hash for t in built.block.transactions])
@@ -350,6 +354,36 @@ class Node:
 
     def sealed_header(self, height: int) -> SealedBlockHeader | None:
         return self.consensus.get(height)
+
+    def leaf_range(self, from_ms: int | None, to_ms: int | None) -> tuple[int, int]:
+        """Leaf indexes [start, stop) appended by blocks whose time lies in [from_ms, to_ms] (either may be open)."""
+        head = self._head.height
+        start = 0 if from_ms is None else self._log_size_before(self._first_height_at_or_after(from_ms, head))
+        stop = (
+            self.evidence.log.size
+            if to_ms is None
+            else self._log_size_at(self._first_height_at_or_after(to_ms + 1, head) - 1)
+        )
+        return start, max(start, stop)
+
+    def _first_height_at_or_after(self, time_ms: int, head: int) -> int:
+        """The lowest height ≥ 1 whose block time is ≥ time_ms (head + 1 if none)."""
+        low, high = 1, head + 1
+        while low < high:
+            middle = (low + high) // 2
+            sealed = self.consensus.get(middle)
+            if sealed is not None and sealed.header.time >= time_ms:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def _log_size_at(self, height: int) -> int:
+        sealed = self.consensus.get(height) if height >= 1 else None
+        return sealed.header.log_size if sealed else 0
+
+    def _log_size_before(self, height: int) -> int:
+        return self._log_size_at(height - 1)
 
     def execution_header(self, height: int) -> BlockHeaderAPI | None:
         try:

@@ -1,16 +1,25 @@
-"""The node's HTTP application: one port for JSON-RPC, the REST API and health."""
+"""The node's HTTP application: JSON-RPC, the REST API, health and metrics on one port."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..node import Node
+from .admin import create_admin_router
+from .metrics import NodeMetrics
+from .models import BatchBody, SignedStatementBody
+from .notifier import BlockNotifier
+from .rest import ApiError, create_router, error_response
 from .rpc import JsonRpc, RpcError, _error_response
 
 MAX_RPC_BODY: Final = 1024 * 1024
@@ -21,6 +30,8 @@ class Health(BaseModel):
     chain: str = Field(description="the chain code from the genesis")
     chain_id: int
     height: int = Field(description="height of the last committed block")
+    log_size: int = Field(description="records in the evidence log")
+    pending_records: int = Field(description="records accepted and waiting for a block")
     validator: bool = Field(description="whether this node seals blocks")
 
 
@@ -37,20 +48,63 @@ def create_app(node: Node) -> FastAPI:
     app = FastAPI(
         title="Tiezheng node",
         version=__version__,
-        description="Evidence notarization on a permissioned chain with SM2/SM3 seals. "
-        "Ethereum JSON-RPC at /rpc; REST at /v1.",
+        description="Evidence notarization on a permissioned chain sealed with SM2 over SM3 tree heads. "
+        "REST at /v1, Ethereum JSON-RPC at /rpc, Prometheus metrics at /metrics.",
     )
     rpc = JsonRpc(node)
+    notifier = BlockNotifier()
+    node.add_listener(lambda _block: notifier.notify())
+    metrics = NodeMetrics(node)
+    app.include_router(create_router(node, notifier))
+    app.include_router(create_admin_router(node, notifier))
 
-    @app.get("/healthz", response_model=Health, tags=["node"], summary="Liveness and head height")
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        if exc.status < 500:
+            metrics.rejected.labels(exc.code).inc()
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")) or "request"
+        metrics.rejected.labels("invalid-request").inc()
+        return error_response(400, "invalid-request", f"{where}: {first.get('msg')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.middleware("http")
+    async def timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        metrics.request_latency.labels(getattr(route, "path", "unmatched")).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/healthz", response_model=Health, tags=["node"], summary="Liveness and head")
     def healthz() -> Health:
         return Health(
             status="ok",
             chain=node.genesis.protocol.chain_code,
             chain_id=node.genesis.chain_id,
             height=node.head.height,
+            log_size=node.evidence.log.size,
+            pending_records=node.evidence.pending.pending_leaves,
             validator=node.is_validator,
         )
+
+    @app.get(
+        "/metrics",
+        tags=["node"],
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={200: {"content": {"text/plain; version=0.0.4": {}}}},
+    )
+    def prometheus() -> Response:
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @app.post(
         "/rpc",
@@ -90,19 +144,20 @@ def create_app(node: Node) -> FastAPI:
             return Response(status_code=204)
         return JSONResponse(result)
 
-    # Keep the request model in the OpenAPI document for /rpc's oneOf reference.
-    app.openapi_schema = None
-    _register_schema(app, JsonRpcRequest)
+    _register_schemas(app, JsonRpcRequest)
     return app
 
 
-def _register_schema(app: FastAPI, model: type[BaseModel]) -> None:
+def _register_schemas(app: FastAPI, *models: type[BaseModel]) -> None:
+    """Add models referenced only from hand-written request bodies to the OpenAPI components."""
     original = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = original()
-            schema.setdefault("components", {}).setdefault("schemas", {})[model.__name__] = model.model_json_schema()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in (*models, SignedStatementBody, BatchBody):
+                components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
             app.openapi_schema = schema
         return app.openapi_schema
 

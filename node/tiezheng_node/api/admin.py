@@ -1,0 +1,123 @@
+"""Admin endpoints: register and revoke agencies with a transaction an admin signed.
+
+The node holds no EVM key. An admin signs a transaction calling
+AgencyRegistry.register or .revoke with its own key (``tiezheng admin agency``
+does this); the endpoint checks that it is exactly that call, from an admin,
+submits it, waits for its block, and reports the outcome with the revert reason
+if the registry refused.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from eth_abi import decode as abi_decode
+from eth_typing import Address
+from eth_utils import function_signature_to_4byte_selector
+from fastapi import APIRouter, Body, Path
+
+from ..execution.addresses import AGENCY_REGISTRY
+from ..execution.artifacts import load as load_artifact
+from ..node import Node, SubmissionError
+from .eth_format import revert_reason
+from .models import AdminResult, AdminTransactionBody, ErrorResponse
+from .notifier import BlockNotifier
+from .rest import ApiError
+
+ADMIN_WAIT_SECONDS = 30.0
+_REGISTER = function_signature_to_4byte_selector("register(string,string,bytes,address)")
+_REVOKE = function_signature_to_4byte_selector("revoke(string)")
+
+
+def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
+    router = APIRouter(prefix="/v1/admin", tags=["admin"])
+    registry = load_artifact("AgencyRegistry")
+    responses: dict[int | str, dict[str, Any]] = {
+        400: {"model": ErrorResponse, "description": "not a transaction, or not the expected registry call"},
+        403: {"model": ErrorResponse, "description": "the signer is not an admin"},
+        409: {"model": ErrorResponse, "description": "the registry reverted (the reason says why)"},
+        504: {"model": ErrorResponse, "description": "no block included the transaction in time"},
+    }
+
+    async def run(raw_hex: str, expect: bytes, check: Any) -> AdminResult:
+        try:
+            raw = bytes.fromhex(raw_hex.removeprefix("0x"))
+        except ValueError:
+            raise ApiError(400, "invalid-request", "transaction must be 0x hex") from None
+        try:
+            transaction = node.decode_transaction(raw)
+        except SubmissionError as exc:
+            raise ApiError(400, exc.code, str(exc)) from None
+        data = bytes(transaction.data)
+        if transaction.to != AGENCY_REGISTRY or data[:4] != expect:
+            raise ApiError(400, "wrong-call", "the transaction does not make the call this endpoint is for")
+        check(data[4:])
+        sender = Address(transaction.sender)
+        is_admin = node.execution.call(
+            sender=sender,
+            to=AGENCY_REGISTRY,
+            data=registry.calldata("isAdmin", sender),
+            value=0,
+            gas=None,
+            at=node.head.execution,
+        )
+        if not (is_admin.is_success and abi_decode(["bool"], is_admin.output)[0]):
+            raise ApiError(403, "not-admin", "the transaction's signer is not an AgencyRegistry admin")
+        before = node.head.execution
+        try:
+            transaction_hash = node.submit_transaction(raw)
+        except SubmissionError as exc:
+            raise ApiError(400, exc.code, str(exc)) from None
+        located = await notifier.wait_for(
+            lambda: node.execution.locate_transaction(transaction_hash) is not None, ADMIN_WAIT_SECONDS
+        )
+        location = node.execution.locate_transaction(transaction_hash) if located else None
+        if location is None:
+            raise ApiError(
+                504,
+                "timeout",
+                f"transaction 0x{transaction_hash.hex()} was not included within {ADMIN_WAIT_SECONDS:.0f} s",
+            )
+        block = node.execution.block(location.block_number)
+        receipt = node.execution.receipts(block)[location.index]
+        if receipt.state_root == b"\x01":
+            return AdminResult(transaction_hash="0x" + transaction_hash.hex(), block=location.block_number, status="ok")
+        replay = node.execution.call(sender=sender, to=AGENCY_REGISTRY, data=data, value=0, gas=None, at=before)
+        reason = revert_reason(replay.output) or "reverted"
+        raise ApiError(409, "reverted", reason)
+
+    def check_register(arguments: bytes) -> None:
+        try:
+            abi_decode(["string", "string", "bytes", "address"], arguments)
+        except Exception:
+            raise ApiError(400, "wrong-call", "register(...) arguments do not decode") from None
+
+    @router.post(
+        "/agencies",
+        response_model=AdminResult,
+        responses=responses,
+        summary="Register an agency (admin-signed transaction)",
+    )
+    async def register_agency(body: Annotated[AdminTransactionBody, Body()]) -> AdminResult:
+        return await run(body.transaction, _REGISTER, check_register)
+
+    @router.post(
+        "/agencies/{code}/revoke",
+        response_model=AdminResult,
+        responses=responses,
+        summary="Revoke an agency (admin-signed transaction)",
+    )
+    async def revoke_agency(
+        code: Annotated[str, Path(max_length=64)], body: Annotated[AdminTransactionBody, Body()]
+    ) -> AdminResult:
+        def check(arguments: bytes) -> None:
+            try:
+                (named,) = abi_decode(["string"], arguments)
+            except Exception:
+                raise ApiError(400, "wrong-call", "revoke(...) arguments do not decode") from None
+            if named != code:
+                raise ApiError(400, "wrong-call", f"the transaction revokes {named!r}, not {code!r}")
+
+        return await run(body.transaction, _REVOKE, check)
+
+    return router

@@ -1,0 +1,559 @@
+"""REST API /v1: submit evidence, look it up, fetch receipts, read the log, blocks, agencies and genesis.
+
+Bodies may be CBOR (``application/cbor``: the raw signed statement or envelope)
+or JSON (``application/json``: the same bytes in base64). Every refusal is a 4xx
+with ``{"error": {"code": …, "message": …}}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+from datetime import datetime
+from typing import Annotated, Any, Final, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+
+from tiezheng.errors import DecodeError
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.gm import SM2PublicKey, sm3
+from tiezheng.merkle.rfc9162 import LEAF_PREFIX
+
+from ..evidence.admission import Admitted, EvidenceRejected
+from ..evidence.pending import PoolFull
+from ..evidence.service import Accepted, EvidenceView
+from ..node import Node
+from .models import (
+    AgencyModel,
+    BatchBody,
+    BatchMembership,
+    BatchSubmitted,
+    BlockModel,
+    BlockPage,
+    BlockRef,
+    ConsistencyProofModel,
+    ErrorResponse,
+    EvidenceModel,
+    EvidencePage,
+    GenesisModel,
+    InclusionProofModel,
+    SealModel,
+    SignedStatementBody,
+    SignerModel,
+    StatementModel,
+    Submitted,
+    TreeHeadModel,
+    ValidatorModel,
+)
+from .notifier import BlockNotifier
+
+MAX_BODY: Final = 32 * 1024 * 1024
+MAX_SINGLE_BODY: Final = 64 * 1024
+MAX_WAIT_SECONDS: Final = 60.0
+RETRY_AFTER_SECONDS: Final = 2
+
+ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    400: {"model": ErrorResponse, "description": "bad input: the code says what"},
+    404: {"model": ErrorResponse, "description": "not found"},
+}
+SUBMIT_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    **ERRORS,
+    403: {"model": ErrorResponse, "description": "the agency is unknown, revoked, or not using its registered key"},
+    413: {"model": ErrorResponse, "description": "body too large"},
+    415: {"model": ErrorResponse, "description": "body neither application/cbor nor application/json"},
+    429: {"model": ErrorResponse, "description": "the node is saturated; retry after Retry-After seconds"},
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+def _body_schema(json_model: type, cbor_description: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/cbor": {"schema": {"type": "string", "format": "binary", "description": cbor_description}},
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{json_model.__name__}"}},
+            },
+        }
+    }
+
+
+def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
+    router = APIRouter(prefix="/v1")
+    evidence = node.evidence
+    genesis = node.genesis.protocol
+
+    # Submitting
+
+    async def read_body(request: Request, limit: int) -> tuple[str, bytes]:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            raise ApiError(413, "too-large", f"the body is larger than {limit:,} bytes")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise ApiError(413, "too-large", f"the body is larger than {limit:,} bytes")
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in ("application/cbor", "application/json"):
+            raise ApiError(415, "unsupported-media-type", "send application/cbor or application/json")
+        return content_type, bytes(body)
+
+    def parse_json(body: bytes, model: type) -> Any:
+        try:
+            return model.model_validate_json(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            raise ApiError(400, "invalid-request", f"{where}: {first['msg']}") from None
+
+    def unbase64(text: str, what: str) -> bytes:
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApiError(400, "invalid-request", f"{what} is not valid base64") from None
+
+    async def admit(action: Any) -> Any:
+        try:
+            return await run_in_threadpool(action)
+        except EvidenceRejected as exc:
+            raise ApiError(exc.status, exc.code, exc.message) from None
+        except PoolFull as exc:
+            raise ApiError(429, "busy", str(exc), {"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+
+    async def durable(accepted: Accepted) -> None:
+        await asyncio.wrap_future(accepted.durable)
+
+    async def wait_proven(last_index: int, timeout: float) -> bool:
+        return await notifier.wait_for(lambda: evidence.log.size > last_index, timeout)
+
+    @router.post(
+        "/evidence",
+        response_model=Submitted,
+        status_code=202,
+        responses={200: {"model": Submitted, "description": "proven (waited for, or already known)"}, **SUBMIT_ERRORS},
+        tags=["evidence"],
+        summary="Anchor one signed statement",
+        openapi_extra=_body_schema(SignedStatementBody, "the signed statement's deterministic CBOR"),
+    )
+    async def submit_statement(
+        request: Request,
+        wait: Annotated[bool, Query(description="block until the record is proven (or the timeout passes)")] = False,
+        timeout: Annotated[float, Query(gt=0, le=MAX_WAIT_SECONDS, description="seconds to wait")] = 10.0,
+    ) -> Response:
+        content_type, body = await read_body(request, MAX_SINGLE_BODY)
+        data = (
+            body
+            if content_type == "application/cbor"
+            else unbase64(parse_json(body, SignedStatementBody).signed_statement, "signed_statement")
+        )
+        admitted: Admitted = await admit(lambda: evidence.admission.signed_statement(data))
+        accepted = await admit(lambda: evidence.accept(admitted))
+        await durable(accepted)
+        index = accepted.indexes[0]
+        proven = index < evidence.log.size or (wait and await wait_proven(index, timeout))
+        receipt = evidence.receipt(index) if proven and wait else None
+        result = Submitted(
+            id=evidence.evidence_id(index),
+            index=index,
+            status="proven" if proven else "accepted",
+            new=accepted.new[0],
+            statement_hash=admitted.statement_hashes[0].hex(),
+            receipt=base64.b64encode(receipt.to_cbor()).decode() if receipt else None,
+        )
+        return JSONResponse(result.model_dump(), status_code=200 if proven else 202)
+
+    @router.post(
+        "/evidence/batch",
+        response_model=BatchSubmitted,
+        status_code=202,
+        responses={200: {"model": BatchSubmitted}, **SUBMIT_ERRORS},
+        tags=["evidence"],
+        summary="Anchor a batch envelope, or up to 10,000 signed statements",
+        openapi_extra=_body_schema(BatchBody, "a batch envelope's deterministic CBOR"),
+    )
+    async def submit_batch(
+        request: Request,
+        wait: Annotated[bool, Query(description="block until every record is proven (or the timeout passes)")] = False,
+        timeout: Annotated[float, Query(gt=0, le=MAX_WAIT_SECONDS)] = 10.0,
+    ) -> Response:
+        content_type, body = await read_body(request, MAX_BODY)
+        if content_type == "application/cbor":
+            admitted = await admit(lambda: evidence.admission.envelope(body))
+            accepted = await admit(lambda: evidence.accept(admitted))
+        else:
+            parsed = parse_json(body, BatchBody)
+            if (parsed.envelope is None) == (parsed.statements is None):
+                raise ApiError(400, "invalid-request", "send either envelope or statements")
+            if parsed.envelope is not None:
+                envelope = unbase64(parsed.envelope, "envelope")
+                admitted = await admit(lambda: evidence.admission.envelope(envelope))
+                accepted = await admit(lambda: evidence.accept(admitted))
+            else:
+                items = [unbase64(s, f"statements[{i}]") for i, s in enumerate(parsed.statements or [])]
+                results = await admit(lambda: evidence.admission.signed_statements(items))
+                accepted = await admit(lambda: evidence.accept_many(results))
+        await durable(accepted)
+        last = max(accepted.indexes)
+        proven = last < evidence.log.size or (wait and await wait_proven(last, timeout))
+        result = BatchSubmitted(
+            ids=[evidence.evidence_id(i) for i in accepted.indexes],
+            indexes=accepted.indexes,
+            new=sum(accepted.new),
+            status="proven" if proven else "accepted",
+        )
+        return JSONResponse(result.model_dump(), status_code=200 if proven else 202)
+
+    # Looking up
+
+    def resolve(evidence_id: str) -> int:
+        try:
+            parsed = EvidenceId.parse(evidence_id)
+        except DecodeError as exc:
+            raise ApiError(400, exc.code, exc.message) from None
+        if parsed.chain != genesis.chain_code:
+            raise ApiError(
+                404, "wrong-chain", f"{evidence_id} is an ID of chain {parsed.chain}, this is {genesis.chain_code}"
+            )
+        return parsed.index
+
+    def find(index: int) -> EvidenceView:
+        view = evidence.view(index)
+        if view is None:
+            raise ApiError(404, "not-found", f"no record {evidence.evidence_id(index)} on this chain")
+        return view
+
+    @router.get(
+        "/evidence/{evidence_id}",
+        response_model=EvidenceModel,
+        responses=ERRORS,
+        tags=["evidence"],
+        summary="One record",
+    )
+    def get_evidence(evidence_id: str) -> EvidenceModel:
+        return evidence_model(find(resolve(evidence_id)))
+
+    @router.get(
+        "/evidence/{evidence_id}/receipt",
+        responses={
+            200: {"content": {"application/cbor": {}, "application/json": {}}, "description": "the receipt"},
+            409: {"model": ErrorResponse, "description": "accepted but not yet proven"},
+            **ERRORS,
+        },
+        tags=["evidence"],
+        summary="A proven record's receipt: CBOR by default, JSON on request",
+    )
+    def get_receipt(
+        request: Request,
+        evidence_id: str,
+        format: Annotated[Literal["cbor", "json"] | None, Query(description="overrides the Accept header")] = None,
+    ) -> Response:
+        index = resolve(evidence_id)
+        view = find(index)
+        if view.status != "proven":
+            raise ApiError(409, "not-proven", f"{view.evidence_id} is accepted but not yet in a sealed block")
+        receipt = evidence.receipt(index)
+        assert receipt is not None
+        wants_json = format == "json" or (format is None and "application/json" in request.headers.get("accept", ""))
+        if wants_json:
+            return Response(receipt.to_json(), media_type="application/json")
+        return Response(
+            receipt.to_cbor(),
+            media_type="application/cbor",
+            headers={"Content-Disposition": f'attachment; filename="{view.evidence_id}.tzr"'},
+        )
+
+    @router.get("/evidence", response_model=EvidencePage, responses=ERRORS, tags=["evidence"], summary="Search records")
+    def search_evidence(
+        digest: Annotated[str | None, Query(description="SM3 of the record, hex")] = None,
+        agency: Annotated[str | None, Query(max_length=64)] = None,
+        subject: Annotated[str | None, Query(description="SM3 subject, hex")] = None,
+        kind: Annotated[str | None, Query(max_length=32)] = None,
+        from_: Annotated[
+            str | None, Query(alias="from", description="block time from (ms since 1970, or ISO 8601)")
+        ] = None,
+        to: Annotated[str | None, Query(description="block time to, inclusive")] = None,
+        cursor: Annotated[str | None, Query(description="the previous page's next cursor")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        order: Annotated[Literal["asc", "desc"], Query()] = "desc",
+    ) -> EvidencePage:
+        digest_bytes = _hex32(digest, "digest")
+        subject_bytes = _hex32(subject, "subject")
+        start, stop = node.leaf_range(_time(from_, "from"), _time(to, "to"))
+        descending = order == "desc"
+        if cursor is not None:
+            if not cursor.isdigit():
+                raise ApiError(400, "invalid-request", "cursor must be the value of a previous page's next")
+            position = int(cursor)
+            start, stop = (start, min(stop, position)) if descending else (max(start, position + 1), stop)
+        indexes = list(
+            evidence.query(
+                digest=digest_bytes, agency=agency, subject=subject_bytes, kind=kind,
+                start=start, stop=stop, descending=descending, limit=limit + 1,
+            )
+        )  # fmt: skip
+        more = len(indexes) > limit
+        indexes = indexes[:limit]
+        items = [evidence_model(v) for v in (evidence.view(i) for i in indexes) if v is not None]
+        if digest_bytes is not None and cursor is None and from_ is None and to is None:
+            items += [
+                evidence_model(v) for v in (evidence.view(i) for i in evidence.pending.matching(digest_bytes)) if v
+            ]
+        return EvidencePage(items=items, next=str(indexes[-1]) if more and indexes else None)
+
+    # The log
+
+    @router.get(
+        "/log/head", response_model=TreeHeadModel, responses=ERRORS, tags=["log"], summary="The latest sealed tree head"
+    )
+    def log_head() -> TreeHeadModel:
+        sealed = node.head.sealed
+        if sealed is None:
+            raise ApiError(404, "no-blocks", "no block has been sealed yet")
+        header = sealed.header
+        return TreeHeadModel(
+            chain_id=header.chain_id,
+            size=header.log_size,
+            root=header.log_root.hex(),
+            height=header.height,
+            block_hash=sealed.hash.hex(),
+            time=header.time,
+            header=base64.b64encode(sealed.header_bytes).decode(),
+            seals=seal_models(sealed.seals),
+        )
+
+    @router.get(
+        "/log/proof/inclusion",
+        response_model=InclusionProofModel,
+        responses=ERRORS,
+        tags=["log"],
+        summary="Inclusion proof",
+    )
+    def inclusion_proof(
+        index: Annotated[int | None, Query(ge=0, description="leaf index (or give id)")] = None,
+        id: Annotated[str | None, Query(description="evidence ID")] = None,
+        size: Annotated[int | None, Query(ge=1, description="tree size (default: the current size)")] = None,
+    ) -> InclusionProofModel:
+        if (index is None) == (id is None):
+            raise ApiError(400, "invalid-request", "give index or id")
+        leaf = resolve(id) if id is not None else index
+        assert leaf is not None
+        tree_size = size if size is not None else evidence.log.size
+        if not 0 <= leaf < tree_size <= evidence.log.size:
+            raise ApiError(400, "out-of-range", f"need index < size ≤ {evidence.log.size}")
+        record = evidence.log.leaf(leaf)
+        assert record is not None
+        return InclusionProofModel(
+            index=leaf,
+            size=tree_size,
+            leaf_hash=sm3(LEAF_PREFIX + record.statement).hex(),
+            root=evidence.log.root(tree_size).hex(),
+            proof=[h.hex() for h in evidence.log.inclusion_proof(leaf, tree_size)],
+        )
+
+    @router.get(
+        "/log/proof/consistency",
+        response_model=ConsistencyProofModel,
+        responses=ERRORS,
+        tags=["log"],
+        summary="Consistency proof",
+    )
+    def consistency_proof(
+        old: Annotated[int, Query(ge=1, description="the older tree size")],
+        new: Annotated[int | None, Query(ge=1, description="the newer tree size (default: the current size)")] = None,
+    ) -> ConsistencyProofModel:
+        new_size = new if new is not None else evidence.log.size
+        if not old <= new_size <= evidence.log.size:
+            raise ApiError(400, "out-of-range", f"need 1 ≤ old ≤ new ≤ {evidence.log.size}")
+        return ConsistencyProofModel(
+            old_size=old,
+            new_size=new_size,
+            old_root=evidence.log.root(old).hex(),
+            new_root=evidence.log.root(new_size).hex(),
+            proof=[h.hex() for h in evidence.log.consistency_proof(old, new_size)],
+        )
+
+    # Blocks, agencies, validators, genesis
+
+    def block_model(height: int) -> BlockModel:
+        sealed = node.sealed_header(height)
+        if sealed is None:
+            raise ApiError(404, "not-found", f"no block {height}")
+        header = sealed.header
+        previous = node.sealed_header(height - 1) if height > 1 else None
+        first = previous.header.log_size if previous else 0
+        execution = node.execution.block(height)
+        return BlockModel(
+            height=height,
+            time=header.time,
+            hash=sealed.hash.hex(),
+            parent=header.parent.hex(),
+            execution_hash=header.execution.hex(),
+            transactions=len(execution.transactions),
+            records=header.log_size - first,
+            first_index=first,
+            log_size=header.log_size,
+            log_root=header.log_root.hex(),
+            validators=header.validators.hex(),
+            next_validators=header.next_validators.hex(),
+            seals=seal_models(sealed.seals),
+        )
+
+    @router.get("/blocks", response_model=BlockPage, tags=["blocks"], summary="Blocks, newest first")
+    def list_blocks(
+        before: Annotated[int | None, Query(ge=1, description="list blocks below this height")] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> BlockPage:
+        top = min(before - 1 if before is not None else node.head.height, node.head.height)
+        heights = list(range(top, max(0, top - limit), -1))
+        return BlockPage(
+            items=[block_model(h) for h in heights], next=str(heights[-1]) if heights and heights[-1] > 1 else None
+        )
+
+    @router.get("/blocks/{height}", response_model=BlockModel, responses=ERRORS, tags=["blocks"], summary="One block")
+    def get_block(height: int) -> BlockModel:
+        if height < 1:
+            raise ApiError(404, "not-found", "blocks start at height 1")
+        return block_model(height)
+
+    @router.get(
+        "/agencies", response_model=list[AgencyModel], tags=["registry"], summary="Every agency, active or revoked"
+    )
+    def list_agencies() -> list[AgencyModel]:
+        return [
+            AgencyModel(
+                code=a.code,
+                name=a.name,
+                public_key=a.public_key.hex(),
+                key_id=sm3(a.public_key).hex(),
+                account="0x" + a.account.hex(),
+                registered_at=a.registered_at,
+                revoked_at=a.revoked_at,
+                active=a.active,
+            )
+            for a in node.registry.agencies(node.head.execution)
+        ]
+
+    @router.get(
+        "/validators",
+        response_model=list[ValidatorModel],
+        tags=["registry"],
+        summary="The validator set sealing blocks",
+    )
+    def list_validators() -> list[ValidatorModel]:
+        return [
+            ValidatorModel(
+                index=i, name=v.name, public_key=v.public_key.to_bytes().hex(), key_id=v.public_key.key_id.hex()
+            )
+            for i, v in enumerate(genesis.validators.validators)
+        ]
+
+    @router.get(
+        "/genesis", response_model=GenesisModel, tags=["registry"], summary="The genesis document verifiers trust"
+    )
+    def get_genesis() -> GenesisModel:
+        return GenesisModel(
+            hash=genesis.hash.hex(), chain_id=genesis.chain_id, chain_code=genesis.chain_code, document=genesis.document
+        )
+
+    # Rendering
+
+    def seal_models(seals: Any) -> list[SealModel]:
+        names = [v.name for v in genesis.validators.validators]
+        return [
+            SealModel(
+                validator=s.validator,
+                name=names[s.validator] if s.validator < len(names) else "?",
+                signature=base64.b64encode(s.signature).decode(),
+            )
+            for s in seals
+        ]
+
+    def evidence_model(view: EvidenceView) -> EvidenceModel:
+        statement = view.statement
+        signers: list[SignerModel] = []
+        batch = None
+        record = view.record
+        if record is not None and record.batch is not None:
+            batch_record = evidence.log.batch(record.batch.batch_id)
+            if batch_record is not None:
+                batch = BatchMembership(
+                    batch_id=record.batch.batch_id, position=record.batch.position, size=batch_record.size
+                )
+                signers = [_signer(s.role, s.public_key) for s in batch_record.signatures]
+        elif record is not None:
+            signers = [_signer(s.role, s.public_key) for s in record.signatures]
+        return EvidenceModel(
+            id=view.evidence_id,
+            index=view.index,
+            status=view.status,  # type: ignore[arg-type]
+            statement_hash=statement.hash.hex(),
+            statement=StatementModel(
+                version=statement.version,
+                kind=statement.kind,
+                digest=statement.digest.hex(),
+                agency=statement.agency,
+                key=statement.key.hex(),
+                time=statement.time,
+                subject=statement.subject.hex() if statement.subject else None,
+                operator=statement.operator.hex() if statement.operator else None,
+                stage=statement.stage,
+                prev=statement.prev,
+                meta={k: ("0x" + v.hex() if isinstance(v, bytes) else v) for k, v in statement.meta.items()}
+                if statement.meta
+                else None,
+            ),
+            signers=signers,
+            batch=batch,
+            block=BlockRef(height=view.block.height, time=view.block.header.time, hash=view.block.hash.hex())
+            if view.block
+            else None,
+        )
+
+    return router
+
+
+def _signer(role: str, key: SM2PublicKey) -> SignerModel:
+    return SignerModel(role=role, public_key=key.to_bytes().hex(), key_id=key.key_id.hex())
+
+
+def _hex32(value: str | None, name: str) -> bytes | None:
+    if value is None:
+        return None
+    try:
+        raw = bytes.fromhex(value.removeprefix("0x"))
+    except ValueError:
+        raise ApiError(400, "invalid-request", f"{name} must be hex") from None
+    if len(raw) != 32:
+        raise ApiError(400, "invalid-request", f"{name} must be 32 bytes (64 hex digits)")
+    return raw
+
+
+def _time(value: str | None, name: str) -> int | None:
+    if value is None:
+        return None
+    if value.isdigit():
+        return int(value)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, "invalid-request", f"{name} must be ms since 1970 or an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise ApiError(400, "invalid-request", f"{name} needs a time zone (e.g. Z or +08:00)")
+    return int(moment.timestamp() * 1000)
