@@ -6,3 +6,7 @@ offline verifier. It never imports the node.
 """
 
 __version__ = "0.1.0"
+
+from .sdk import Anchored, ApiError, AsyncClient, Client, Digest, EvidenceRecord
+
+__all__ = ["Anchored", "ApiError", "AsyncClient", "Client", "Digest", "EvidenceRecord", "__version__"]

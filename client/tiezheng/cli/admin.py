@@ -1,0 +1,162 @@
+"""``tiezheng admin agency add|revoke|list``: manage the agency registry with an admin's EVM key.
+
+The node holds no EVM key: this command builds the AgencyRegistry transaction,
+signs it here with the admin's key, and hands it to the node's admin endpoint,
+which checks it, submits it and reports the registry's verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ..gm import SM2PublicKey
+from ..sdk import _check
+from .common import EXIT_OK, fail, read_file
+
+AGENCY_REGISTRY = "0x0000000000000000000000000000000000007A01"
+ADMIN_KEY_ENV = "TIEZHENG_ADMIN_KEY"
+_ABI_REGISTER = ["string", "string", "bytes", "address"]
+
+
+def add_commands(commands: Any) -> None:
+    admin = commands.add_parser("admin", help="administer the agency registry (admin key)")
+    groups = admin.add_subparsers(
+        dest="admin_command", required=True, metavar="ADMIN_COMMAND", parser_class=type(admin)
+    )
+    agency = groups.add_parser("agency", help="register, revoke and list agencies")
+    actions = agency.add_subparsers(dest="agency_command", required=True, metavar="ACTION", parser_class=type(admin))
+
+    def keyed(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--node", required=True, metavar="URL")
+        sub.add_argument(
+            "--admin-key",
+            metavar="FILE",
+            help=f"file with the admin's EVM private key (hex), or an Ethereum JSON keystore; default ${ADMIN_KEY_ENV}",
+        )
+
+    add = actions.add_parser("add", help="register an agency")
+    keyed(add)
+    add.add_argument("--code", required=True, help="agency code, e.g. its unified social credit code")
+    add.add_argument("--name", required=True)
+    add.add_argument(
+        "--public-key", required=True, metavar="PEM|HEX", help="the agency's SM2 public key: PEM file or hex point"
+    )
+    add.add_argument("--account", required=True, metavar="0x…", help="the agency's EVM account")
+    add.set_defaults(handler=cmd_add)
+
+    revoke = actions.add_parser("revoke", help="revoke an agency (its earlier records still verify)")
+    keyed(revoke)
+    revoke.add_argument("code")
+    revoke.set_defaults(handler=cmd_revoke)
+
+    listing = actions.add_parser("list", help="list agencies")
+    listing.add_argument("--node", required=True, metavar="URL")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+
+def _admin_account(args: argparse.Namespace) -> Any:
+    try:
+        from eth_account import Account
+    except ImportError:
+        fail("admin commands need eth-account: install the node extras (scripts/bootstrap)")
+    if args.admin_key:
+        text = read_file(args.admin_key, "admin key", limit=64 * 1024).decode("utf-8", "replace").strip()
+    else:
+        text = os.environ.get(ADMIN_KEY_ENV, "").strip()
+        if not text:
+            fail(f"give --admin-key FILE or set ${ADMIN_KEY_ENV}")
+    try:
+        if text.startswith("{"):
+            from .common import passphrase
+
+            return Account.from_key(Account.decrypt(json.loads(text), passphrase(prompt="Admin keystore passphrase: ")))
+        return Account.from_key(text)
+    except (ValueError, TypeError) as exc:
+        fail(f"the admin key cannot be read: {exc}")
+
+
+def _rpc(client: httpx.Client, method: str, *params: Any) -> Any:
+    body = client.post("/rpc", json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).json()
+    if "error" in body:
+        fail(f"the node refused {method}: {body['error']['message']}")
+    return body["result"]
+
+
+def _send(args: argparse.Namespace, path: str, data: bytes) -> int:
+    account = _admin_account(args)
+    with httpx.Client(base_url=args.node.rstrip("/"), timeout=60) as client:
+        chain_id = int(_rpc(client, "eth_chainId"), 16)
+        nonce = int(_rpc(client, "eth_getTransactionCount", account.address, "pending"), 16)
+        call = {"from": account.address, "to": AGENCY_REGISTRY, "data": "0x" + data.hex()}
+        gas = int(_rpc(client, "eth_estimateGas", call), 16)
+        signed = account.sign_transaction(
+            {
+                "chainId": chain_id,
+                "nonce": nonce,
+                "gas": gas + gas // 5,
+                "maxFeePerGas": 0,
+                "maxPriorityFeePerGas": 0,
+                "to": AGENCY_REGISTRY,
+                "data": data,
+                "type": 2,
+            }
+        )
+        response = client.post(path, json={"transaction": "0x" + bytes(signed.raw_transaction).hex()})
+        _check(response)
+        result = response.json()
+    sys.stdout.write(f"ok: transaction {result['transaction_hash']} in block {result['block']}\n")
+    return EXIT_OK
+
+
+def _calldata(signature: str, types: list[str], values: list[Any]) -> bytes:
+    from eth_abi import encode
+    from eth_utils import function_signature_to_4byte_selector
+
+    return function_signature_to_4byte_selector(signature) + encode(types, values)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    source = Path(args.public_key)
+    try:
+        key = SM2PublicKey.load(source) if source.exists() else SM2PublicKey.from_bytes(bytes.fromhex(args.public_key))
+    except ValueError:
+        fail("--public-key must be a PEM file or a hex SM2 point")
+    try:
+        from eth_utils import to_checksum_address
+
+        account = to_checksum_address(args.account)
+    except (ImportError, ValueError):
+        fail("--account must be an EVM address (0x + 40 hex digits)")
+    data = _calldata(
+        "register(string,string,bytes,address)", _ABI_REGISTER, [args.code, args.name, key.to_bytes(), account]
+    )
+    return _send(args, "/v1/admin/agencies", data)
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    data = _calldata("revoke(string)", ["string"], [args.code])
+    return _send(args, f"/v1/admin/agencies/{args.code}/revoke", data)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+        response = client.get("/v1/agencies")
+        _check(response)
+        agencies = response.json()
+    if args.json:
+        sys.stdout.write(json.dumps(agencies, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for agency in agencies:
+        state = "active" if agency["active"] else f"revoked at block {agency['revoked_at']}"
+        sys.stdout.write(
+            f"{agency['code']}  {state}  {agency['name']}  {agency['account']}  key {agency['key_id'][:16]}…\n"
+        )
+    return EXIT_OK

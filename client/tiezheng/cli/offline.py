@@ -1,0 +1,181 @@
+"""The offline commands: hash, keys, sign, verify-sig, verify. None of them touches the network."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime
+
+from ..genesis import Genesis
+from ..gm import SM2PrivateKey, SM2PublicKey, keystore, sm3_file
+from ..verifier import Verdict, verify_receipt_file
+from .common import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, fail, passphrase, read_file, write_new_file
+
+# hash
+
+
+def cmd_hash(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for path in args.paths:
+        if os.path.isdir(path):
+            sys.stderr.write(f"tiezheng: error: {path} is a directory\n")
+            status = EXIT_USAGE
+            continue
+        try:
+            digest = sm3_file(path)
+        except OSError as exc:
+            sys.stderr.write(f"tiezheng: error: cannot read {path}: {exc.strerror}\n")
+            status = EXIT_USAGE
+            continue
+        sys.stdout.write(f"{digest.hex()}  {path}\n")
+    return status
+
+
+# keys
+
+
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    _refuse_existing(args.out)
+    key = SM2PrivateKey.generate()
+    keystore.save(args.out, key, passphrase(confirm=True), label=args.label)
+    _print_public(key.public_key(), args.out)
+    return EXIT_OK
+
+
+def cmd_keys_import(args: argparse.Namespace) -> int:
+    _refuse_existing(args.out)
+    key = SM2PrivateKey.from_pem(read_file(args.pem, "PEM key", limit=64 * 1024))
+    keystore.save(args.out, key, passphrase(confirm=True), label=args.label)
+    _print_public(key.public_key(), args.out)
+    return EXIT_OK
+
+
+def cmd_keys_public(args: argparse.Namespace) -> int:
+    info = keystore.inspect(read_file(args.keyfile, "keystore", limit=keystore.MAX_FILE_SIZE + 1))
+    if args.pem:
+        sys.stdout.write(info.public_key.to_pem().decode("ascii"))
+    else:
+        _print_public(info.public_key, args.keyfile, label=info.label)
+    return EXIT_OK
+
+
+def _refuse_existing(path: str) -> None:
+    if os.path.exists(path):
+        fail(f"{path} already exists; not overwriting a key")
+
+
+def _print_public(public: SM2PublicKey, path: str, label: str = "") -> None:
+    sys.stdout.write(f"keystore    {path}\n")
+    if label:
+        sys.stdout.write(f"label       {label}\n")
+    sys.stdout.write(f"public key  {public.to_bytes().hex()}\n")
+    sys.stdout.write(f"key id      {public.key_id.hex()}\n")
+
+
+# signatures
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    message = read_file(args.file, "file")
+    if os.path.exists(args.out):
+        fail(f"{args.out} already exists; not overwriting the signature")
+    key = keystore.load(args.key, passphrase())
+    write_new_file(args.out, key.sign(message), "signature")
+    sys.stdout.write(f"signed {args.file} with key {key.public_key().key_id.hex()[:16]}…: {args.out}\n")
+    return EXIT_OK
+
+
+def cmd_verify_sig(args: argparse.Namespace) -> int:
+    public = _load_public_key(args.pubkey)
+    signature = read_file(args.signature, "signature", limit=4096)
+    message = read_file(args.file, "file")
+    if public.verify(message, signature):
+        sys.stdout.write(f"Signature OK (key id {public.key_id.hex()})\n")
+        return EXIT_OK
+    sys.stdout.write(f"Signature INVALID for {args.file} under key id {public.key_id.hex()}\n")
+    return EXIT_NEGATIVE
+
+
+def _load_public_key(path: str) -> SM2PublicKey:
+    try:
+        return SM2PublicKey.load(path)
+    except OSError as exc:
+        fail(f"cannot read public key {path}: {exc.strerror}")
+
+
+# verify
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    if len(args.paths) > 2:
+        fail("give FILE RECEIPT, or --digest HEX RECEIPT")
+    if args.digest is not None:
+        if len(args.paths) != 1:
+            fail("with --digest give only the RECEIPT")
+        record, receipt_path = None, args.paths[0]
+        try:
+            digest: bytes | None = bytes.fromhex(args.digest)
+        except ValueError:
+            fail("--digest must be hex")
+        if len(digest) != 32:
+            fail("--digest must be 32 bytes (64 hex digits) of SM3")
+    else:
+        if len(args.paths) != 2:
+            fail("give FILE RECEIPT (or --digest HEX RECEIPT)")
+        (record, receipt_path), digest = args.paths, None
+        if not os.path.isfile(record):
+            fail(f"cannot read file {record}: not a readable file")
+    if not os.path.isfile(receipt_path):
+        fail(f"cannot read receipt {receipt_path}: not a readable file")
+    genesis = Genesis.load(args.genesis)
+    verdict = verify_receipt_file(receipt_path, genesis, record=record, digest=digest)
+    if verdict.failed is not None and verdict.failed.name == "receipt":
+        fail(f"{receipt_path} is not a readable receipt: {verdict.failed.detail}")
+    sys.stdout.write(render_verdict_json(verdict) if args.json else render_verdict(verdict))
+    return EXIT_OK if verdict.valid else EXIT_NEGATIVE
+
+
+def render_verdict(verdict: Verdict) -> str:
+    lines = []
+    if verdict.valid:
+        statement, header = verdict.statement, verdict.header
+        assert statement is not None and header is not None
+        lines.append(f"VALID  {verdict.evidence_id}")
+        lines.append(f"  agency     {statement.agency}")
+        lines.append(f"  kind       {statement.kind}" + (f" / {statement.stage}" if statement.stage else ""))
+        lines.append(f"  record     SM3 {statement.digest.hex()}")
+        lines.append(f"  anchored   block {header.height} at {_time(header.time)} (chain time)")
+        lines.append(f"  claimed    {_time(statement.time)} (agency time)")
+        lines.append(f"  sealed by  {', '.join(verdict.sealed_by)}")
+    else:
+        failed = verdict.failed
+        assert failed is not None
+        lines.append(f"INVALID  failed check: {failed.name} — {failed.detail}")
+    lines.append("checks:")
+    for check in verdict.checks:
+        lines.append(f"  [{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
+    return "\n".join(lines) + "\n"
+
+
+def render_verdict_json(verdict: Verdict) -> str:
+    statement, header = verdict.statement, verdict.header
+    document = {
+        "valid": verdict.valid,
+        "evidence_id": verdict.evidence_id,
+        "failed": verdict.failed.name if verdict.failed else None,
+        "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in verdict.checks],
+        "agency": statement.agency if statement else None,
+        "kind": statement.kind if statement else None,
+        "digest": statement.digest.hex() if statement else None,
+        "block": header.height if header else None,
+        "block_time": header.time if header else None,
+        "sealed_by": list(verdict.sealed_by),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _time(milliseconds: int) -> str:
+    moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

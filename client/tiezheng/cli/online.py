@@ -1,0 +1,201 @@
+"""Commands that talk to a node: anchor, receipt, status; and certificate (offline, from a receipt)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from ..certificate import facts, render_html, render_pdf
+from ..errors import EvidenceIdError
+from ..evidence_id import EvidenceId
+from ..genesis import Genesis
+from ..gm import keystore
+from ..receipt import FILE_SUFFIX, Receipt
+from ..sdk import Anchored, ApiError, Client
+from ..statement import KINDS, subject_hash
+from .common import EXIT_NEGATIVE, EXIT_OK, fail, passphrase, write_new_file
+
+DEFAULT_VERIFY_URL = "http://127.0.0.1:8545/verify"
+
+
+def add_commands(commands: Any) -> None:
+    anchor = commands.add_parser(
+        "anchor",
+        help="anchor files (and folders, recursively) on a node; print one evidence ID per file",
+        description="Hashes each file with SM3 locally (the file never leaves this machine), signs the statements "
+        "with the agency's SM2 key (one signature per batch of up to 10,000), and submits them.",
+    )
+    anchor.add_argument("paths", nargs="+", metavar="PATH")
+    anchor.add_argument("--node", required=True, metavar="URL", help="the node, e.g. http://127.0.0.1:8545")
+    anchor.add_argument("--key", required=True, metavar="KEYFILE", help="the agency's SM2 keystore")
+    anchor.add_argument("--agency", required=True, metavar="CODE", help="the agency's registered code")
+    anchor.add_argument("--kind", required=True, metavar="KIND", help=f"one of {', '.join(KINDS)}, or x-…")
+    anchor.add_argument("--subject", metavar="TEXT", help="case or matter number; only its SM3 is sent")
+    anchor.add_argument("--stage", metavar="STAGE", help="workflow stage, e.g. 受理")
+    anchor.add_argument("--wait", action="store_true", help="wait until proven and write the receipts")
+    anchor.add_argument("--receipts", metavar="DIR", type=Path, help="write receipts into DIR (default: FILE.tzr)")
+    anchor.add_argument("--batch-size", type=int, default=10_000, metavar="N", help="statements per envelope (≤ 10000)")
+    anchor.add_argument("--quiet", action="store_true", help="no progress bar")
+    anchor.set_defaults(handler=cmd_anchor)
+
+    receipt = commands.add_parser("receipt", help="download a proven record's receipt")
+    receipt.add_argument("id", metavar="ID")
+    receipt.add_argument("--node", required=True, metavar="URL")
+    receipt.add_argument("--out", required=True, metavar="FILE")
+    receipt.add_argument("--json", action="store_true", help="write the JSON rendering instead of CBOR")
+    receipt.set_defaults(handler=cmd_receipt)
+
+    status = commands.add_parser("status", help="show a record's status: accepted (ID reserved) or proven")
+    status.add_argument("id", metavar="ID")
+    status.add_argument("--node", required=True, metavar="URL")
+    status.set_defaults(handler=cmd_status)
+
+    certificate = commands.add_parser(
+        "certificate", help="print the evidence certificate (存证证书) of a receipt as PDF or HTML"
+    )
+    certificate.add_argument("receipt", metavar="RECEIPT")
+    certificate.add_argument("--out", required=True, metavar="FILE.pdf|FILE.html")
+    certificate.add_argument("--genesis", metavar="GENESIS", help="verify against it and name the validators")
+    certificate.add_argument(
+        "--verify-url",
+        default=DEFAULT_VERIFY_URL,
+        metavar="URL",
+        help=f"verification page for the QR code ({DEFAULT_VERIFY_URL})",
+    )
+    certificate.set_defaults(handler=cmd_certificate)
+
+
+def _files(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix != FILE_SUFFIX)
+        elif path.is_file():
+            found.append(path)
+        else:
+            fail(f"cannot read {text}: no such file or folder")
+    if not found:
+        fail("no files to anchor")
+    for path in found:
+        if not os.access(path, os.R_OK):
+            fail(f"cannot read {path}: permission denied")
+    return found
+
+
+def _receipt_path(path: Path, folder: Path | None, roots: list[Path]) -> Path:
+    if folder is None:
+        return path.with_name(path.name + FILE_SUFFIX)
+    for root in roots:
+        if root.is_dir() and path.is_relative_to(root):
+            return folder / root.name / path.relative_to(root).with_name(path.name + FILE_SUFFIX)
+    return folder / (path.name + FILE_SUFFIX)
+
+
+def cmd_anchor(args: argparse.Namespace) -> int:
+    if not 1 <= args.batch_size <= 10_000:
+        fail("--batch-size must lie in [1, 10000]")
+    if args.kind not in KINDS and not args.kind.startswith("x-"):
+        fail(f"--kind must be one of {', '.join(KINDS)} (or a private kind starting with x-)")
+    if args.receipts is not None and not args.wait:
+        fail("--receipts needs --wait: receipts exist once the records are proven")
+    files = _files(args.paths)
+    key = keystore.load(args.key, passphrase())
+    fields: dict[str, Any] = {}
+    if args.subject:
+        fields["subject"] = subject_hash(args.subject)
+    if args.stage:
+        fields["stage"] = args.stage
+    show = not args.quiet and sys.stderr.isatty() and len(files) > 1
+    with (
+        Client(args.node, key=key, agency=args.agency) as client,
+        tqdm(total=len(files), unit="file", disable=not show, file=sys.stderr) as bar,
+    ):
+        anchored: list[Anchored]
+        if len(files) == 1:
+            anchored = [client.anchor(files[0], args.kind, wait=args.wait, timeout=60, **fields)]
+            bar.update(1)
+        else:
+            done = [0]
+
+            def progress(count: int, _total: int) -> None:
+                bar.update(count - done[0])
+                done[0] = count
+
+            anchored = client.anchor_many(files, args.kind, chunk_size=args.batch_size, progress=progress, **fields)
+        for path, record in zip(files, anchored, strict=True):
+            sys.stdout.write(f"{record.id}  {path}\n")
+        sys.stdout.flush()
+        if not args.wait:
+            sys.stderr.write(
+                f"accepted {len(anchored)} record(s); once proven, fetch receipts with"
+                " tiezheng receipt ID --node URL --out FILE\n"
+            )
+            return EXIT_OK
+        last = max(anchored, key=lambda a: a.index)
+        client.wait(last.id, timeout=120)
+        roots = [Path(p) for p in args.paths]
+        for path, record in zip(files, anchored, strict=True):
+            receipt = record.receipt or client.receipt(record.id)
+            target = _receipt_path(path, args.receipts, roots)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(receipt.to_cbor())
+    sys.stderr.write(f"proven: wrote {len(anchored)} receipt(s)\n")
+    return EXIT_OK
+
+
+def _check_id(text: str) -> str:
+    try:
+        return str(EvidenceId.parse(text))
+    except EvidenceIdError as exc:
+        fail(exc.message)
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    evidence_id = _check_id(args.id)
+    with Client(args.node) as client:
+        receipt = client.receipt(evidence_id)
+    write_new_file(args.out, receipt.to_json().encode() if args.json else receipt.to_cbor(), "receipt")
+    sys.stdout.write(f"{evidence_id}: receipt written to {args.out}\n")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    evidence_id = _check_id(args.id)
+    with Client(args.node) as client:
+        try:
+            record = client.get(evidence_id)
+        except ApiError as exc:
+            if exc.status == 404:
+                sys.stdout.write(f"{evidence_id}  not found: {exc.message}\n")
+                return EXIT_NEGATIVE
+            raise
+    where = f"block {record.block_height}" if record.block_height is not None else "waiting for a block"
+    sys.stdout.write(f"{record.id}  {record.status}  {where}\n")
+    sys.stdout.write(
+        f"  agency   {record.agency}\n  kind     {record.kind}{' / ' + record.stage if record.stage else ''}\n"
+    )
+    sys.stdout.write(f"  digest   {record.digest.hex()}\n")
+    return EXIT_OK
+
+
+def cmd_certificate(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pdf", ".html", ".htm"):
+        fail("--out must end in .pdf or .html")
+    receipt = Receipt.load(args.receipt)
+    genesis = Genesis.load(args.genesis) if args.genesis else None
+    content = facts(receipt, genesis, args.verify_url)
+    if out.exists():
+        fail(f"{out} already exists; not overwriting the certificate")
+    if out.suffix.lower() == ".pdf":
+        render_pdf(content, out)
+    else:
+        write_new_file(str(out), render_html(content).encode("utf-8"), "certificate")
+    sys.stdout.write(f"{receipt.evidence_id}: certificate written to {out}\n")
+    return EXIT_OK

@@ -1,0 +1,525 @@
+"""The Tiezheng SDK: anchor records on a node and get them back as evidence IDs, records and receipts.
+
+``Client`` (blocking) and ``AsyncClient`` (asyncio) share one implementation:
+every operation is written once as a generator that yields the HTTP calls it
+needs and receives their responses ("sans-IO"), and each client only runs those
+calls with its own httpx transport. Submissions are idempotent on the node (a
+statement anchored twice keeps its first evidence ID), so the clients retry
+transport failures and 429/503 answers safely, with backoff.
+
+    from tiezheng import Client, Digest
+    from tiezheng.gm import keystore
+
+    key = keystore.load("agency.key", passphrase)
+    with Client("http://127.0.0.1:8545", key=key, agency="91110000MA0DEV001X") as client:
+        anchored = client.anchor(Path("决定书.pdf"), "permit", stage="审批签发", wait=True)
+        anchored.receipt.save("决定书.pdf.tzr")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, TypeVar
+
+import httpx
+
+from .batch import MAX_BATCH_SIZE, BatchEnvelope
+from .errors import TiezhengError
+from .genesis import Genesis
+from .gm import SM2PrivateKey, sm3, sm3_file
+from .receipt import Receipt
+from .signed_statement import SignedStatement
+from .statement import MetaValue, Statement
+from .verifier import Verdict, verify_receipt
+
+DEFAULT_TIMEOUT: Final = 30.0
+DEFAULT_RETRIES: Final = 4
+T = TypeVar("T")
+
+
+class ApiError(TiezhengError):
+    """The node refused a request; ``code`` is the node's machine-readable reason, ``status`` the HTTP status."""
+
+    code = "api-error"
+
+    def __init__(self, message: str, *, code: str, status: int) -> None:
+        super().__init__(message, code=code)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A record's SM3 digest, given instead of the record itself."""
+
+    value: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.value) != 32:
+            raise ValueError("an SM3 digest is 32 bytes")
+
+    @classmethod
+    def from_hex(cls, text: str) -> Digest:
+        return cls(bytes.fromhex(text.removeprefix("0x")))
+
+
+Record = bytes | bytearray | os.PathLike[str] | Digest
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """A statement the node accepted: its evidence ID, and the receipt once proven (when waited for)."""
+
+    id: str
+    index: int
+    status: str  # "accepted" or "proven"
+    new: bool
+    statement: Statement
+    receipt: Receipt | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    """A record as the node reports it."""
+
+    id: str
+    index: int
+    status: str
+    statement_hash: bytes
+    kind: str
+    digest: bytes
+    agency: str
+    time: int
+    stage: str | None
+    subject: bytes | None
+    prev: str | None
+    block_height: int | None
+    block_time: int | None
+    signers: tuple[str, ...]
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> EvidenceRecord:
+        statement = value["statement"]
+        block = value.get("block")
+        return cls(
+            id=value["id"],
+            index=value["index"],
+            status=value["status"],
+            statement_hash=bytes.fromhex(value["statement_hash"]),
+            kind=statement["kind"],
+            digest=bytes.fromhex(statement["digest"]),
+            agency=statement["agency"],
+            time=statement["time"],
+            stage=statement.get("stage"),
+            subject=bytes.fromhex(statement["subject"]) if statement.get("subject") else None,
+            prev=statement.get("prev"),
+            block_height=block["height"] if block else None,
+            block_time=block["time"] if block else None,
+            signers=tuple(s["role"] for s in value.get("signers", [])),
+            raw=value,
+        )
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    params: Mapping[str, Any] | None = None
+    content: bytes | None = None
+    json: Any = None
+    content_type: str | None = None
+    accept: str = "application/json"
+
+
+Operation = Generator[Call, httpx.Response, T]
+Progress = Callable[[int, int], None]
+
+
+class _Operations:
+    """Every SDK operation, as a generator of HTTP calls (no I/O here)."""
+
+    def __init__(
+        self, key: SM2PrivateKey | None, agency: str | None, cosigners: Sequence[tuple[SM2PrivateKey, str]]
+    ) -> None:
+        self._key = key
+        self._agency = agency
+        self._cosigners = tuple(cosigners)
+
+    # Building statements
+
+    def statement(
+        self,
+        record: Record,
+        kind: str,
+        *,
+        subject: bytes | None = None,
+        operator: bytes | None = None,
+        stage: str | None = None,
+        prev: str | None = None,
+        meta: Mapping[str, MetaValue] | None = None,
+        time_ms: int | None = None,
+    ) -> Statement:
+        key, agency = self._signer()
+        return Statement(
+            kind=kind,
+            digest=digest_of(record),
+            agency=agency,
+            key=key.public_key().key_id,
+            time=time_ms if time_ms is not None else int(time.time() * 1000),
+            subject=subject,
+            operator=operator,
+            stage=stage,
+            prev=prev,
+            meta=dict(meta) if meta else None,
+        )
+
+    def _signer(self) -> tuple[SM2PrivateKey, str]:
+        if self._key is None or self._agency is None:
+            raise TiezhengError("this client has no agency key: pass key= and agency= to anchor", code="no-key")
+        return self._key, self._agency
+
+    def sign(self, statement: Statement) -> SignedStatement:
+        key, _ = self._signer()
+        signed = SignedStatement.sign(statement, key)
+        for cosigner, role in self._cosigners:
+            signed = signed.cosign(cosigner, role)
+        return signed
+
+    # Operations
+
+    def anchor(self, statement: Statement, *, wait: bool, timeout: float) -> Operation[Anchored]:
+        signed = self.sign(statement)
+        params = {"wait": "true", "timeout": str(timeout)} if wait else None
+        response = yield Call("POST", "/v1/evidence", params, signed.to_cbor(), content_type="application/cbor")
+        body = _json(response)
+        receipt = Receipt.from_cbor(base64.b64decode(body["receipt"])) if body.get("receipt") else None
+        anchored = Anchored(body["id"], body["index"], body["status"], body["new"], statement, receipt)
+        if wait and anchored.status == "proven" and receipt is None:
+            receipt = yield from self.receipt(anchored.id)
+            anchored = Anchored(anchored.id, anchored.index, "proven", anchored.new, statement, receipt)
+        return anchored
+
+    def anchor_envelope(
+        self, statements: Sequence[Statement], *, wait: bool, timeout: float
+    ) -> Operation[list[Anchored]]:
+        key, _ = self._signer()
+        envelope = BatchEnvelope.build(statements, key, time=int(time.time() * 1000))
+        for cosigner, role in self._cosigners:
+            envelope = envelope.cosign(cosigner, role)
+        params = {"wait": "true", "timeout": str(timeout)} if wait else None
+        response = yield Call("POST", "/v1/evidence/batch", params, envelope.to_cbor(), content_type="application/cbor")
+        body = _json(response)
+        if len(body["ids"]) != len(statements):
+            raise TiezhengError(
+                "the node answered with a different number of IDs than statements sent", code="protocol"
+            )
+        return [
+            Anchored(i, n, body["status"], True, s)
+            for i, n, s in zip(body["ids"], body["indexes"], statements, strict=True)
+        ]
+
+    def get(self, evidence_id: str) -> Operation[EvidenceRecord]:
+        response = yield Call("GET", f"/v1/evidence/{evidence_id}")
+        return EvidenceRecord.from_json(_json(response))
+
+    def receipt(self, evidence_id: str) -> Operation[Receipt]:
+        response = yield Call("GET", f"/v1/evidence/{evidence_id}/receipt", accept="application/cbor")
+        _check(response)
+        return Receipt.from_cbor(response.content)
+
+    def find_by_digest(self, digest: bytes) -> Operation[list[EvidenceRecord]]:
+        response = yield Call("GET", "/v1/evidence", {"digest": digest.hex(), "limit": "1000", "order": "asc"})
+        return [EvidenceRecord.from_json(item) for item in _json(response)["items"]]
+
+    def genesis(self) -> Operation[Genesis]:
+        response = yield Call("GET", "/v1/genesis")
+        return Genesis.from_document(_json(response)["document"])
+
+
+def digest_of(record: Record) -> bytes:
+    if isinstance(record, Digest):
+        return record.value
+    if isinstance(record, bytes | bytearray):
+        return sm3(bytes(record))
+    if isinstance(record, os.PathLike):
+        return sm3_file(record)
+    raise TypeError("a record is bytes, a path (pathlib.Path), or Digest(sm3 digest)")
+
+
+def _check(response: httpx.Response) -> None:
+    if response.status_code < 400:
+        return
+    try:
+        error = response.json()["error"]
+        code, message = error["code"], error["message"]
+    except Exception:
+        code, message = "http-error", f"HTTP {response.status_code}: {response.text[:200]}"
+    raise ApiError(message, code=code, status=response.status_code)
+
+
+def _json(response: httpx.Response) -> Any:
+    _check(response)
+    return response.json()
+
+
+_RETRYABLE_STATUS: Final = (429, 502, 503, 504)
+
+
+def _backoff(attempt: int, response: httpx.Response | None) -> float:
+    if response is not None and response.headers.get("retry-after", "").isdigit():
+        return float(response.headers["retry-after"])
+    return min(8.0, 0.25 * 2**attempt)
+
+
+class Client:
+    """Blocking client. ``key`` and ``agency`` are needed to anchor; reading needs neither."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        key: SM2PrivateKey | None = None,
+        agency: str | None = None,
+        cosigners: Sequence[tuple[SM2PrivateKey, str]] = (),
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        http: httpx.Client | None = None,
+    ) -> None:
+        self._ops = _Operations(key, agency, cosigners)
+        self._http = http or httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+        self._retries = retries
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _send(self, call: Call) -> httpx.Response:
+        headers = {"accept": call.accept}
+        if call.content_type:
+            headers["content-type"] = call.content_type
+        for attempt in range(self._retries + 1):
+            try:
+                response = self._http.request(
+                    call.method, call.path, params=call.params, content=call.content, json=call.json, headers=headers
+                )
+            except httpx.TransportError:
+                if attempt == self._retries:
+                    raise
+                time.sleep(_backoff(attempt, None))
+                continue
+            if response.status_code in _RETRYABLE_STATUS and attempt < self._retries:
+                time.sleep(_backoff(attempt, response))
+                continue
+            return response
+        raise AssertionError("unreachable")
+
+    def _run(self, operation: Operation[T]) -> T:
+        try:
+            call = next(operation)
+            while True:
+                call = operation.send(self._send(call))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+    # Anchoring
+
+    def statement(self, record: Record, kind: str, **fields: Any) -> Statement:
+        """The statement this client would anchor for a record (bytes, a Path, or a Digest)."""
+        return self._ops.statement(record, kind, **fields)
+
+    def anchor(
+        self, record: Record, kind: str, *, wait: bool = False, timeout: float = 30.0, **fields: Any
+    ) -> Anchored:
+        """Anchor one record as an individually signed statement; with ``wait`` return once proven, with the receipt."""
+        return self._run(
+            self._ops.anchor(self._ops.statement(record, kind, **fields), wait=wait, timeout=min(timeout, 60.0))
+        )
+
+    def anchor_many(
+        self,
+        records: Iterable[Record],
+        kind: str,
+        *,
+        chunk_size: int = MAX_BATCH_SIZE,
+        wait: bool = False,
+        timeout: float = 60.0,
+        progress: Progress | None = None,
+        **fields: Any,
+    ) -> list[Anchored]:
+        """Anchor many records through batch envelopes of up to ``chunk_size``, one signature per envelope."""
+        results: list[Anchored] = []
+        items = list(records)
+        for chunk in _chunks(items, chunk_size):
+            statements = [self._ops.statement(r, kind, **fields) for r in chunk]
+            results += self._run(self._ops.anchor_envelope(statements, wait=False, timeout=timeout))
+            if progress:
+                progress(len(results), len(items))
+        if wait and results:
+            last = max(results, key=lambda a: a.index)
+            self.wait(last.id, timeout=timeout)
+            results = [Anchored(a.id, a.index, "proven", a.new, a.statement) for a in results]
+        return results
+
+    def wait(self, evidence_id: str, *, timeout: float = 60.0, interval: float = 0.25) -> EvidenceRecord:
+        """Poll until the record is proven; TiezhengError ``timeout`` if it is not within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            record = self.get(evidence_id)
+            if record.status == "proven":
+                return record
+            if time.monotonic() >= deadline:
+                raise TiezhengError(f"{evidence_id} was not proven within {timeout:.0f} s", code="timeout")
+            time.sleep(interval)
+
+    # Reading
+
+    def get(self, evidence_id: str) -> EvidenceRecord:
+        return self._run(self._ops.get(evidence_id))
+
+    def receipt(self, evidence_id: str) -> Receipt:
+        return self._run(self._ops.receipt(evidence_id))
+
+    def find_by_digest(self, record_or_digest: Record) -> list[EvidenceRecord]:
+        return self._run(self._ops.find_by_digest(digest_of(record_or_digest)))
+
+    def genesis(self) -> Genesis:
+        """The node's genesis. A verifier should trust a genesis it got independently, not this one."""
+        return self._run(self._ops.genesis())
+
+    @staticmethod
+    def verify(record: Record, receipt: Receipt, genesis: Genesis) -> Verdict:
+        """Offline: check a record and its receipt against a genesis you trust (no node involved)."""
+        return verify_receipt(receipt, genesis, digest=digest_of(record))
+
+
+class AsyncClient:
+    """The asyncio flavour of ``Client``: the same methods, awaited."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        key: SM2PrivateKey | None = None,
+        agency: str | None = None,
+        cosigners: Sequence[tuple[SM2PrivateKey, str]] = (),
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._ops = _Operations(key, agency, cosigners)
+        self._http = http or httpx.AsyncClient(base_url=url.rstrip("/"), timeout=timeout)
+        self._retries = retries
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _send(self, call: Call) -> httpx.Response:
+        headers = {"accept": call.accept}
+        if call.content_type:
+            headers["content-type"] = call.content_type
+        for attempt in range(self._retries + 1):
+            try:
+                response = await self._http.request(
+                    call.method, call.path, params=call.params, content=call.content, json=call.json, headers=headers
+                )
+            except httpx.TransportError:
+                if attempt == self._retries:
+                    raise
+                await asyncio.sleep(_backoff(attempt, None))
+                continue
+            if response.status_code in _RETRYABLE_STATUS and attempt < self._retries:
+                await asyncio.sleep(_backoff(attempt, response))
+                continue
+            return response
+        raise AssertionError("unreachable")
+
+    async def _run(self, operation: Operation[T]) -> T:
+        try:
+            call = next(operation)
+            while True:
+                call = operation.send(await self._send(call))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+    def statement(self, record: Record, kind: str, **fields: Any) -> Statement:
+        return self._ops.statement(record, kind, **fields)
+
+    async def anchor(
+        self, record: Record, kind: str, *, wait: bool = False, timeout: float = 30.0, **fields: Any
+    ) -> Anchored:
+        return await self._run(
+            self._ops.anchor(self._ops.statement(record, kind, **fields), wait=wait, timeout=min(timeout, 60.0))
+        )
+
+    async def anchor_many(
+        self,
+        records: Iterable[Record],
+        kind: str,
+        *,
+        chunk_size: int = MAX_BATCH_SIZE,
+        wait: bool = False,
+        timeout: float = 60.0,
+        progress: Progress | None = None,
+        **fields: Any,
+    ) -> list[Anchored]:
+        results: list[Anchored] = []
+        items = list(records)
+        for chunk in _chunks(items, chunk_size):
+            statements = [self._ops.statement(r, kind, **fields) for r in chunk]
+            results += await self._run(self._ops.anchor_envelope(statements, wait=False, timeout=timeout))
+            if progress:
+                progress(len(results), len(items))
+        if wait and results:
+            last = max(results, key=lambda a: a.index)
+            await self.wait(last.id, timeout=timeout)
+            results = [Anchored(a.id, a.index, "proven", a.new, a.statement) for a in results]
+        return results
+
+    async def wait(self, evidence_id: str, *, timeout: float = 60.0, interval: float = 0.25) -> EvidenceRecord:
+        deadline = time.monotonic() + timeout
+        while True:
+            record = await self.get(evidence_id)
+            if record.status == "proven":
+                return record
+            if time.monotonic() >= deadline:
+                raise TiezhengError(f"{evidence_id} was not proven within {timeout:.0f} s", code="timeout")
+            await asyncio.sleep(interval)
+
+    async def get(self, evidence_id: str) -> EvidenceRecord:
+        return await self._run(self._ops.get(evidence_id))
+
+    async def receipt(self, evidence_id: str) -> Receipt:
+        return await self._run(self._ops.receipt(evidence_id))
+
+    async def find_by_digest(self, record_or_digest: Record) -> list[EvidenceRecord]:
+        return await self._run(self._ops.find_by_digest(digest_of(record_or_digest)))
+
+    async def genesis(self) -> Genesis:
+        return await self._run(self._ops.genesis())
+
+    @staticmethod
+    def verify(record: Record, receipt: Receipt, genesis: Genesis) -> Verdict:
+        return verify_receipt(receipt, genesis, digest=digest_of(record))
+
+
+def _chunks(items: Sequence[Record], size: int) -> Iterator[Sequence[Record]]:
+    if not 1 <= size <= MAX_BATCH_SIZE:
+        raise ValueError(f"chunk_size must lie in [1, {MAX_BATCH_SIZE}]")
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
