@@ -26,6 +26,7 @@ from tiezheng.gm import SM2PrivateKey, keystore
 from . import __version__, logging_setup
 from .api.app import create_app
 from .devnet import DEV_PASSPHRASE, WARNING, DevLayout, create_devnet
+from .evidence.pending import DEFAULT_MAX_PENDING
 from .node import Node
 from .store import StoreError
 
@@ -47,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def serving(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--max-pending-records",
+            type=int,
+            default=DEFAULT_MAX_PENDING,
+            metavar="N",
+            help=f"records waiting for a block before submissions get 429 (default {DEFAULT_MAX_PENDING:,})",
+        )
         sub.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
         sub.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
         sub.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-v info, -vv debug)")
@@ -117,7 +125,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         create_devnet(args.data, block_interval_ms=args.block_interval_ms)
     genesis = Genesis.load(layout.genesis)
     validator = keystore.load(layout.validator_key, DEV_PASSPHRASE)
-    node = Node(args.data, genesis, validator)
+    node = Node(args.data, genesis, validator, max_pending_records=_positive(args.max_pending_records))
     url = f"http://{_display_host(args.host)}:{args.port}"
     state = "new" if first_run else f"continuing at block {node.head.height}"
     print(
@@ -163,12 +171,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not passphrase:
             raise StoreError("set TIEZHENG_PASSPHRASE to the validator keystore's passphrase")
         validator = keystore.load(args.validator_key, passphrase)
-    node = Node(args.data, genesis, validator)
+    node = Node(args.data, genesis, validator, max_pending_records=_positive(args.max_pending_records))
     print(
         f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, http://{_display_host(args.host)}:{args.port}/rpc",
         flush=True,
     )
     return _serve(node, args.host, args.port)
+
+
+def _positive(value: int) -> int:
+    if value < 1:
+        raise StoreError("--max-pending-records must be at least 1")
+    return value
 
 
 def _display_host(host: str) -> str:

@@ -28,6 +28,7 @@ from tiezheng.header import ConsensusHeader, Seal
 
 from .consensus.headers import ConsensusStore, SealedBlockHeader
 from .evidence.items import Submission
+from .evidence.pending import DEFAULT_MAX_PENDING
 from .evidence.service import EvidenceService
 from .execution.chain import ExecutionChain, ExecutionError
 from .execution.genesis import NodeGenesis
@@ -83,6 +84,7 @@ class Node:
         validator_key: SM2PrivateKey | None,
         *,
         clock: Callable[[], float] = time.time,
+        max_pending_records: int = DEFAULT_MAX_PENDING,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.genesis = NodeGenesis.from_protocol(genesis)
@@ -99,6 +101,7 @@ class Node:
                 genesis,
                 self.consensus,
                 lambda code: self.registry.agency(code, self._head.execution),
+                max_pending=max_pending_records,
             )
         except BaseException:
             self.store.close()

@@ -24,7 +24,7 @@ from tiezheng.gm import SM2PublicKey, sm3
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 
 from ..evidence.admission import Admitted, EvidenceRejected
-from ..evidence.pending import PoolFull
+from ..evidence.pending import PoolFull, SubmissionTooLarge
 from ..evidence.service import Accepted, EvidenceView
 from ..node import Node
 from .models import (
@@ -136,6 +136,8 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
             raise ApiError(exc.status, exc.code, exc.message) from None
         except PoolFull as exc:
             raise ApiError(429, "busy", str(exc), {"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+        except SubmissionTooLarge as exc:
+            raise ApiError(413, "too-large", str(exc)) from None
 
     async def durable(accepted: Accepted) -> None:
         await asyncio.wrap_future(accepted.durable)

@@ -34,6 +34,10 @@ class PoolFull(Exception):
         self.pending = pending
 
 
+class SubmissionTooLarge(Exception):
+    """One submission holds more records than the pending pool ever admits."""
+
+
 class PendingEvidence:
     def __init__(self, store: Store, next_index: int, *, max_pending: int = DEFAULT_MAX_PENDING) -> None:
         self._store = store
@@ -104,6 +108,10 @@ class PendingEvidence:
                 else:
                     future.set_result(None)
                 return future, raced
+            if submission.count > self._max_pending:
+                raise SubmissionTooLarge(
+                    f"{submission.count:,} records in one submission; at most {self._max_pending:,} may be pending"
+                )
             if self._pending_leaves + submission.count > self._max_pending:
                 raise PoolFull(self._pending_leaves, self._max_pending)
             submission.first_index = self._next_index

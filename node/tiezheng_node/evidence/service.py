@@ -31,7 +31,7 @@ from ..store.keys import (
 from .admission import Admission, Admitted, EvidenceRejected, submission_from_pending
 from .items import Submission
 from .log import EvidenceLog, agency_key, kind_key
-from .pending import PendingEvidence
+from .pending import DEFAULT_MAX_PENDING, PendingEvidence
 from .records import LeafRecord, decode_pending
 
 log = logging.getLogger("tiezheng.evidence")
@@ -66,12 +66,14 @@ class EvidenceService:
         genesis: Genesis,
         consensus: ConsensusStore,
         agency: Callable[[str], AgencyInfo | None],
+        *,
+        max_pending: int = DEFAULT_MAX_PENDING,
     ) -> None:
         self._store = store
         self._genesis = genesis
         self._consensus = consensus
         self.log = EvidenceLog(store)
-        self.pending = PendingEvidence(store, self.log.size)
+        self.pending = PendingEvidence(store, self.log.size, max_pending=max_pending)
         self.admission = Admission(agency, self._locate)
         self._restore_pending()
 

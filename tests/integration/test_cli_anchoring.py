@@ -1,0 +1,248 @@
+"""The newcomer's path, as real processes: anchor a folder, print a certificate, stop the node, verify offline."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import NodeProcess, free_port
+
+TIEZHENG = str(Path(sys.executable).parent / "tiezheng")
+
+
+def run(
+    *args: str, passphrase: str | None = None, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("TIEZHENG_PASSPHRASE", "TIEZHENG_ADMIN_KEY")}
+    if passphrase is not None:
+        environment["TIEZHENG_PASSPHRASE"] = passphrase
+    environment.update(env or {})
+    return subprocess.run([TIEZHENG, *args], capture_output=True, text=True, env=environment, timeout=timeout)
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], text: str, code: int = 2) -> None:
+    assert result.returncode == code, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert text in lines[0], lines[0]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("court")
+    node = NodeProcess(root / "data", free_port(), extra_args=["--block-interval-ms", "200"]).start()
+    agency = node.accounts()["agency"]
+    folder = root / "案卷"
+    (folder / "现场").mkdir(parents=True)
+    files = {
+        folder / "受理通知书.txt": "受理通知书 第 1 号".encode(),
+        folder / "现场" / "照片1.jpg": os.urandom(300_000),
+        folder / "现场" / "笔录.pdf": b"%PDF-1.7 " + os.urandom(5_000),
+    }
+    for path, data in files.items():
+        path.write_bytes(data)
+    yield {
+        "node": node,
+        "root": root,
+        "folder": folder,
+        "files": sorted(files),
+        "key": str(node.data_dir / agency["sm2_keystore"]),
+        "passphrase": agency["passphrase"],
+        "code": agency["agency_code"],
+        "genesis": str(node.data_dir / "genesis.json"),
+        "admin_key": node.accounts()["admin"]["evm_private_key"],
+    }
+    node.stop()
+
+
+@pytest.fixture(scope="module")
+def anchored(world):
+    result = run(
+        "anchor", str(world["folder"]), "--node", world["node"].url, "--key", world["key"], "--agency", world["code"],
+        "--kind", "enforcement-record", "--subject", "京执〔2026〕第 42 号", "--stage", "调查取证",
+        "--wait", "--receipts", str(world["root"] / "receipts"),
+        passphrase=world["passphrase"],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr + world["node"].log()[-2000:]
+    lines = result.stdout.strip().splitlines()
+    ids = {}
+    for line in lines:
+        evidence_id, path = line.split("  ", 1)
+        ids[Path(path)] = evidence_id
+    assert sorted(ids) == world["files"]
+    receipts = {
+        path: world["root"] / "receipts" / "案卷" / path.relative_to(world["folder"]).with_name(path.name + ".tzr")
+        for path in ids
+    }
+    assert all(r.is_file() for r in receipts.values())
+    return {"ids": ids, "receipts": receipts}
+
+
+def test_status_and_receipt_download(world, anchored, tmp_path):
+    path, evidence_id = next(iter(anchored["ids"].items()))
+    status = run("status", evidence_id, "--node", world["node"].url)
+    assert status.returncode == 0 and "proven" in status.stdout and "enforcement-record / 调查取证" in status.stdout
+    assert run("receipt", evidence_id, "--node", world["node"].url, "--out", str(tmp_path / "r.tzr")).returncode == 0
+    assert (tmp_path / "r.tzr").read_bytes() == anchored["receipts"][path].read_bytes()
+    assert (
+        run("receipt", evidence_id, "--node", world["node"].url, "--out", str(tmp_path / "r.json"), "--json").returncode
+        == 0
+    )
+    assert json.loads((tmp_path / "r.json").read_text())["id"] == evidence_id
+
+
+def test_certificate_pdf_and_html(world, anchored, tmp_path):
+    path, evidence_id = next(iter(anchored["ids"].items()))
+    receipt = str(anchored["receipts"][path])
+    assert run("certificate", receipt, "--out", str(tmp_path / "c.pdf"), "--genesis", world["genesis"]).returncode == 0
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "区块链存证证书" in text and evidence_id in text and "VALID" in text and "dev-validator" in text
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "c.pdf")], capture_output=True, text=True, check=True).stdout
+    assert "TrueType" in fonts and " yes " in fonts  # a CJK font embedded, so the page prints the same anywhere
+    html = run(
+        "certificate", receipt, "--out", str(tmp_path / "c.html"), "--verify-url", "https://court.example/verify"
+    )
+    assert html.returncode == 0
+    page = (tmp_path / "c.html").read_text()
+    assert evidence_id in page and "<svg" in page and f"https://court.example/verify?id={evidence_id}" in page
+    one_line_error(run("certificate", receipt, "--out", str(tmp_path / "c.pdf")), "already exists")
+    one_line_error(run("certificate", receipt, "--out", str(tmp_path / "c.txt")), ".pdf or .html")
+    (tmp_path / "junk.tzr").write_bytes(os.urandom(100))
+    one_line_error(run("certificate", str(tmp_path / "junk.tzr"), "--out", str(tmp_path / "j.pdf")), "receipt")
+
+
+def test_admin_register_anchor_revoke(world, tmp_path):
+    node_url = world["node"].url
+    admin_key = tmp_path / "admin.hex"
+    admin_key.write_text(world["admin_key"])
+    keystore = tmp_path / "county.key"
+    assert run("keys", "new", "--out", str(keystore), passphrase="county-pass").returncode == 0
+    pem = run("keys", "public", str(keystore), "--pem").stdout
+    (tmp_path / "county.pem").write_text(pem)
+    from eth_account import Account
+
+    account = Account.create()
+    added = run(
+        "admin", "agency", "add", "--node", node_url, "--admin-key", str(admin_key), "--code", "320500COUNTY1",
+        "--name", "某县市场监管局", "--public-key", str(tmp_path / "county.pem"), "--account", account.address,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    listing = run("admin", "agency", "list", "--node", node_url)
+    assert "320500COUNTY1  active" in listing.stdout
+    record = tmp_path / "county-record.txt"
+    record.write_text("county decision")
+    result = run(
+        "anchor", str(record), "--node", node_url, "--key", str(keystore), "--agency", "320500COUNTY1",
+        "--kind", "permit", "--wait", passphrase="county-pass",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "county-record.txt.tzr").is_file()
+    revoked = run(
+        "admin", "agency", "revoke", "320500COUNTY1", "--node", node_url, env={"TIEZHENG_ADMIN_KEY": world["admin_key"]}
+    )
+    assert revoked.returncode == 0, revoked.stderr
+    record.write_text("after revocation")
+    refused = run(
+        "anchor", str(record), "--node", node_url, "--key", str(keystore), "--agency", "320500COUNTY1",
+        "--kind", "permit", passphrase="county-pass",
+    )  # fmt: skip
+    one_line_error(refused, "agency-revoked")
+    one_line_error(
+        run("admin", "agency", "revoke", "320500COUNTY1", "--node", node_url, "--admin-key", str(admin_key)),
+        "already revoked",
+    )
+    world["county"] = (tmp_path / "county-record.txt.tzr", b"county decision")
+
+
+def test_anchor_bad_input(world, tmp_path):
+    base = ["--node", world["node"].url, "--key", world["key"], "--agency", world["code"], "--kind", "permit"]
+    one_line_error(run("anchor", str(tmp_path / "absent"), *base, passphrase=world["passphrase"]), "no such file")
+    (tmp_path / "empty").mkdir()
+    one_line_error(run("anchor", str(tmp_path / "empty"), *base, passphrase=world["passphrase"]), "no files")
+    (tmp_path / "f").write_text("x")
+    one_line_error(run("anchor", str(tmp_path / "f"), *base[:-1], "nonsense", passphrase=world["passphrase"]), "--kind")
+    one_line_error(
+        run("anchor", str(tmp_path / "f"), *base, "--receipts", str(tmp_path), passphrase=world["passphrase"]), "--wait"
+    )
+    one_line_error(run("anchor", str(tmp_path / "f"), *base, passphrase="wrong"), "wrong passphrase")
+    unreachable = ["--node", f"http://127.0.0.1:{free_port()}", *base[2:]]
+    one_line_error(run("anchor", str(tmp_path / "f"), *unreachable, passphrase=world["passphrase"]), "cannot reach")
+    one_line_error(run("status", "DEV-000000-00", "--node", world["node"].url), "typo")
+    missing = run("status", "DEV-00ZZZZ-" + "00", "--node", world["node"].url)
+    assert missing.returncode in (1, 2)
+    from tiezheng.evidence_id import EvidenceId
+
+    unknown = str(EvidenceId("DEV", 999_999))
+    assert run("status", unknown, "--node", world["node"].url).returncode == 1
+    one_line_error(run("receipt", unknown, "--node", world["node"].url, "--out", str(tmp_path / "x.tzr")), "not-found")
+
+
+def test_offline_court_path_after_the_node_stops(world, anchored, tmp_path):
+    assert world["node"].stop() == 0
+    genesis = world["genesis"]
+    for path, evidence_id in anchored["ids"].items():
+        result = run("verify", str(path), str(anchored["receipts"][path]), "--genesis", genesis)
+        assert result.returncode == 0, result.stdout
+        assert result.stdout.startswith(f"VALID  {evidence_id}")
+    if "county" in world:  # a revoked agency's earlier record still verifies
+        receipt, data = world["county"]
+        (tmp_path / "county.txt").write_bytes(data)
+        assert run("verify", str(tmp_path / "county.txt"), str(receipt), "--genesis", genesis).returncode == 0
+
+    path = world["files"][1]
+    receipt = anchored["receipts"][path]
+    changed = tmp_path / path.name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    changed.write_bytes(bytes(data))
+    result = run("verify", str(changed), str(receipt), "--genesis", genesis)
+    assert result.returncode == 1 and result.stdout.startswith("INVALID  failed check: digest")
+
+    rendered = json.loads(_render_json(receipt))
+    for name, mutate in (
+        ("inclusion", lambda r: _flip(r["inclusion"], 0) if r["inclusion"] else None),
+        ("seals", lambda r: _flip_b64(r["seals"][0], "sig", 20)),
+        ("seals", lambda r: _replace_header_time(r)),
+    ):
+        tampered = json.loads(json.dumps(rendered))
+        if mutate(tampered) is False:
+            continue
+        target = tmp_path / f"tampered-{name}.json"
+        target.write_text(json.dumps(tampered))
+        result = run("verify", str(path), str(target), "--genesis", genesis)
+        assert result.returncode == 1, (name, result.stdout)
+        assert result.stdout.startswith(f"INVALID  failed check: {name}"), (name, result.stdout)
+
+
+def _render_json(receipt: Path) -> str:
+    from tiezheng.receipt import Receipt
+
+    return Receipt.load(receipt).to_json()
+
+
+def _flip(items: list, position: int) -> None:
+    raw = bytearray(base64.b64decode(items[position]["b64"]))
+    raw[0] ^= 1
+    items[position]["b64"] = base64.b64encode(bytes(raw)).decode()
+
+
+def _flip_b64(item: dict, key: str, position: int) -> None:
+    raw = bytearray(base64.b64decode(item[key]["b64"]))
+    raw[position] ^= 1
+    item[key]["b64"] = base64.b64encode(bytes(raw)).decode()
+
+
+def _replace_header_time(receipt: dict) -> None:
+    from tiezheng import cbor
+
+    header = cbor.decode(base64.b64decode(receipt["header"]["b64"]), max_size=4096)
+    header["time"] += 1
+    receipt["header"]["b64"] = base64.b64encode(cbor.encode(header)).decode()

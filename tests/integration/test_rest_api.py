@@ -1,0 +1,357 @@
+"""REST /v1 against a real node process: the happy paths, and bad input on every endpoint."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tiezheng.batch import BatchEnvelope
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.genesis import Genesis
+from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.receipt import Receipt
+from tiezheng.signed_statement import SignedStatement
+from tiezheng.verifier import verify_receipt
+
+CBOR = {"content-type": "application/cbor"}
+
+
+def post_cbor(node, path: str, data: bytes, **params) -> httpx.Response:
+    return httpx.post(node.url + path, content=data, headers=CBOR, params=params, timeout=60)
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> dict:
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert body["error"]["code"] == code, body
+    assert body["error"]["message"]
+    return body
+
+
+@pytest.fixture(scope="module")
+def genesis(dev_node) -> Genesis:
+    return Genesis.load(dev_node.data_dir / "genesis.json")
+
+
+@pytest.fixture(scope="module")
+def proven(dev_node, agency):
+    """One record anchored and proven, shared by the read tests."""
+    response = post_cbor(dev_node, "/v1/evidence", agency.signed(b"shared record").to_cbor(), wait="true")
+    assert response.status_code == 200 and response.json()["status"] == "proven"
+    return response.json()
+
+
+# Submitting
+
+
+def test_submit_cbor_then_json_duplicate(dev_node, agency, genesis):
+    signed = agency.signed("现场执法记录".encode())
+    first = post_cbor(dev_node, "/v1/evidence", signed.to_cbor(), wait="true")
+    assert first.status_code == 200
+    body = first.json()
+    assert body["new"] is True and body["status"] == "proven" and body["statement_hash"] == signed.statement.hash.hex()
+    receipt = Receipt.from_cbor(base64.b64decode(body["receipt"]))
+    assert verify_receipt(receipt, genesis, digest=sm3("现场执法记录".encode())).valid
+    again = httpx.post(
+        dev_node.url + "/v1/evidence", json={"signed_statement": base64.b64encode(signed.to_cbor()).decode()}
+    )
+    assert again.status_code == 200 and again.json()["id"] == body["id"] and again.json()["new"] is False
+
+
+def test_submit_without_wait_is_accepted_with_a_reserved_id(dev_node, agency):
+    response = post_cbor(dev_node, "/v1/evidence", agency.signed(b"no wait").to_cbor())
+    assert response.status_code in (200, 202)
+    EvidenceId.parse(response.json()["id"])
+
+
+def test_batch_envelope_and_signed_list(dev_node, agency, genesis):
+    statements = [agency.statement(b"env %d" % i) for i in range(200)]
+    envelope = BatchEnvelope.build(statements, agency.key, time=1)
+    response = post_cbor(dev_node, "/v1/evidence/batch", envelope.to_cbor(), wait="true")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["new"] == 200 and body["status"] == "proven" and len(body["ids"]) == 200
+    assert body["indexes"] == list(range(body["indexes"][0], body["indexes"][0] + 200))
+    listed = [base64.b64encode(agency.signed(b"listed %d" % i).to_cbor()).decode() for i in range(5)]
+    response = httpx.post(dev_node.url + "/v1/evidence/batch", json={"statements": listed}, params={"wait": "true"})
+    assert response.status_code == 200 and response.json()["new"] == 5
+    receipt = httpx.get(dev_node.url + f"/v1/evidence/{body['ids'][123]}/receipt").content
+    assert verify_receipt(Receipt.from_cbor(receipt), genesis, digest=sm3(b"env 123")).valid
+
+
+# Reading
+
+
+def test_get_record_receipt_and_search(dev_node, proven, agency):
+    record = httpx.get(dev_node.url + f"/v1/evidence/{proven['id']}").json()
+    assert record["status"] == "proven" and record["statement"]["agency"] == agency.code
+    assert record["signers"][0]["role"] == "agency" and record["block"]["height"] >= 1
+    as_json = httpx.get(dev_node.url + f"/v1/evidence/{proven['id']}/receipt", params={"format": "json"})
+    assert as_json.headers["content-type"].startswith("application/json")
+    assert Receipt.from_json(as_json.text).evidence_id == proven["id"]
+    by_accept = httpx.get(dev_node.url + f"/v1/evidence/{proven['id']}/receipt", headers={"accept": "application/json"})
+    assert by_accept.headers["content-type"].startswith("application/json")
+    cbor = httpx.get(dev_node.url + f"/v1/evidence/{proven['id']}/receipt")
+    assert (
+        cbor.headers["content-type"] == "application/cbor"
+        and Receipt.from_cbor(cbor.content).leaf_index == proven["index"]
+    )
+    found = httpx.get(dev_node.url + "/v1/evidence", params={"digest": sm3(b"shared record").hex()}).json()
+    assert [i["id"] for i in found["items"]] == [proven["id"]]
+    page = httpx.get(dev_node.url + "/v1/evidence", params={"agency": agency.code, "limit": 2, "order": "asc"}).json()
+    assert len(page["items"]) == 2 and page["next"] is not None
+    following = httpx.get(
+        dev_node.url + "/v1/evidence",
+        params={"agency": agency.code, "limit": 2, "order": "asc", "cursor": page["next"]},
+    ).json()
+    assert following["items"][0]["index"] > page["items"][1]["index"]
+    timed = httpx.get(
+        dev_node.url + "/v1/evidence", params={"from": "2000-01-01T00:00:00Z", "to": "2999-01-01T00:00:00+08:00"}
+    )
+    assert timed.status_code == 200 and timed.json()["items"]
+
+
+def test_log_blocks_registry(dev_node, proven, genesis):
+    head = httpx.get(dev_node.url + "/v1/log/head").json()
+    assert head["size"] > proven["index"] and head["seals"][0]["name"] == "dev-validator"
+    inclusion = httpx.get(dev_node.url + "/v1/log/proof/inclusion", params={"id": proven["id"]}).json()
+    from tiezheng.merkle import verify_inclusion
+
+    assert verify_inclusion(
+        bytes.fromhex(inclusion["leaf_hash"]),
+        inclusion["index"],
+        inclusion["size"],
+        [bytes.fromhex(h) for h in inclusion["proof"]],
+        bytes.fromhex(inclusion["root"]),
+    )
+    consistency = httpx.get(dev_node.url + "/v1/log/proof/consistency", params={"old": 1}).json()
+    from tiezheng.merkle import verify_consistency
+
+    assert verify_consistency(
+        1,
+        consistency["new_size"],
+        bytes.fromhex(consistency["old_root"]),
+        bytes.fromhex(consistency["new_root"]),
+        [bytes.fromhex(h) for h in consistency["proof"]],
+    )
+    blocks = httpx.get(dev_node.url + "/v1/blocks", params={"limit": 3}).json()["items"]
+    assert blocks[0]["height"] == head["height"] and blocks[0]["log_size"] == head["size"]
+    one = httpx.get(dev_node.url + "/v1/blocks/1").json()
+    assert one["height"] == 1 and one["parent"] == genesis.hash.hex()
+    assert httpx.get(dev_node.url + "/v1/agencies").json()[0]["active"] is True
+    assert httpx.get(dev_node.url + "/v1/validators").json()[0]["name"] == "dev-validator"
+    assert httpx.get(dev_node.url + "/v1/genesis").json()["hash"] == genesis.hash.hex()
+    health = httpx.get(dev_node.url + "/healthz").json()
+    assert health["log_size"] == head["size"] or health["log_size"] > head["size"]
+    metrics = httpx.get(dev_node.url + "/metrics").text
+    assert "tiezheng_records_committed_total" in metrics and "tiezheng_pending_records" in metrics
+
+
+def test_openapi_is_complete(dev_node):
+    document = httpx.get(dev_node.url + "/openapi.json").json()
+    for path in (
+        "/v1/evidence", "/v1/evidence/batch", "/v1/evidence/{evidence_id}", "/v1/evidence/{evidence_id}/receipt",
+        "/v1/log/head", "/v1/log/proof/inclusion", "/v1/log/proof/consistency", "/v1/blocks", "/v1/blocks/{height}",
+        "/v1/agencies", "/v1/validators", "/v1/genesis", "/healthz", "/metrics", "/rpc",
+        "/v1/admin/agencies", "/v1/admin/agencies/{code}/revoke",
+    ):  # fmt: skip
+        assert path in document["paths"], path
+        for method, operation in document["paths"][path].items():
+            assert operation.get("summary"), (path, method)
+    submit = document["paths"]["/v1/evidence"]["post"]
+    assert set(submit["requestBody"]["content"]) == {"application/cbor", "application/json"}
+    assert {"400", "403", "413", "429"} <= set(submit["responses"])
+    assert "SignedStatementBody" in document["components"]["schemas"]
+    assert httpx.get(dev_node.url + "/docs").status_code == 200
+
+
+# Bad input, endpoint by endpoint
+
+
+def test_bad_submissions(dev_node, agency):
+    assert_error(
+        httpx.post(dev_node.url + "/v1/evidence", content=b"x", headers={"content-type": "text/plain"}),
+        415,
+        "unsupported-media-type",
+    )
+    assert_error(post_cbor(dev_node, "/v1/evidence", b""), 400, "bad-cbor")
+    random = post_cbor(dev_node, "/v1/evidence", os.urandom(200))
+    assert random.status_code == 400 and random.json()["error"]["code"] in (
+        "bad-cbor",
+        "non-canonical-cbor",
+        "bad-field",
+    )
+    assert_error(post_cbor(dev_node, "/v1/evidence", b"\xa0"), 400, "missing-field")
+    assert_error(post_cbor(dev_node, "/v1/evidence", b"x" * 70_000), 413, "too-large")
+    assert_error(httpx.post(dev_node.url + "/v1/evidence", json={"wrong": 1}), 400, "invalid-request")
+    assert_error(httpx.post(dev_node.url + "/v1/evidence", json={"signed_statement": "!!!"}), 400, "invalid-request")
+    assert_error(
+        httpx.post(dev_node.url + "/v1/evidence", content=b"{not json", headers={"content-type": "application/json"}),
+        400,
+        "invalid-request",
+    )
+    assert_error(
+        post_cbor(dev_node, "/v1/evidence", agency.signed(b"x").to_cbor(), timeout="0"), 400, "invalid-request"
+    )
+    assert_error(
+        post_cbor(dev_node, "/v1/evidence", agency.signed(b"x").to_cbor(), wait="maybe"), 400, "invalid-request"
+    )
+    stranger = SM2PrivateKey.generate()
+    unknown = SignedStatement.sign(
+        agency.statement(b"x").__class__(
+            kind="permit", digest=sm3(b"x"), agency="NOBODY-001", key=stranger.public_key().key_id, time=1
+        ),
+        stranger,
+    )
+    assert_error(post_cbor(dev_node, "/v1/evidence", unknown.to_cbor()), 403, "unknown-agency")
+    wrong_key = SignedStatement.sign(
+        agency.statement(b"x").__class__(
+            kind="permit", digest=sm3(b"x"), agency=agency.code, key=stranger.public_key().key_id, time=1
+        ),
+        stranger,
+    )
+    assert_error(post_cbor(dev_node, "/v1/evidence", wrong_key.to_cbor()), 403, "wrong-agency-key")
+    good = agency.signed(b"tamper me")
+    bad_sig = SignedStatement(
+        good.statement,
+        (
+            type(good.signatures[0])(
+                "agency", good.signatures[0].public_key, agency.signed(b"other").signatures[0].value
+            ),
+        ),
+    )
+    assert_error(post_cbor(dev_node, "/v1/evidence", bad_sig.to_cbor()), 400, "bad-agency-signature")
+
+
+def test_bad_batches(dev_node, agency):
+    assert_error(httpx.post(dev_node.url + "/v1/evidence/batch", json={}), 400, "invalid-request")
+    both = {"envelope": "AA==", "statements": ["AA=="]}
+    assert_error(httpx.post(dev_node.url + "/v1/evidence/batch", json=both), 400, "invalid-request")
+    assert_error(httpx.post(dev_node.url + "/v1/evidence/batch", json={"statements": []}), 400, "batch-size")
+    listed = {
+        "statements": [base64.b64encode(agency.signed(b"ok").to_cbor()).decode(), base64.b64encode(b"junk").decode()]
+    }
+    body = assert_error(httpx.post(dev_node.url + "/v1/evidence/batch", json=listed), 400, "bad-cbor")
+    assert body["error"]["message"].startswith("statement 1:")
+    assert post_cbor(dev_node, "/v1/evidence/batch", os.urandom(500)).status_code == 400
+    statements = [agency.statement(b"r %d" % i) for i in range(3)]
+    envelope = BatchEnvelope.build(statements, agency.key, time=1)
+    forged = BatchEnvelope(
+        envelope.header, envelope.signatures, (*envelope.statements[:2], agency.statement(b"swapped").to_cbor())
+    )
+    assert_error(post_cbor(dev_node, "/v1/evidence/batch", forged.to_cbor()), 400, "bad-batch-root")
+    unsigned = BatchEnvelope(envelope.header, (), envelope.statements)
+    assert_error(post_cbor(dev_node, "/v1/evidence/batch", unsigned.to_cbor()), 400, "missing-agency-signature")
+    too_many = {"statements": ["AA=="] * 10_001}
+    assert_error(httpx.post(dev_node.url + "/v1/evidence/batch", json=too_many, timeout=60), 400, "invalid-request")
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/v1/evidence/garbage", 400, "bad-evidence-id"),
+        ("/v1/evidence/DEV-000000-00", 400, "evidence-id-checksum"),
+        (f"/v1/evidence/{EvidenceId('OTHER', 1)}", 404, "wrong-chain"),
+        (f"/v1/evidence/{EvidenceId('DEV', 999_999)}", 404, "not-found"),
+        (f"/v1/evidence/{EvidenceId('DEV', 999_999)}/receipt", 404, "not-found"),
+        ("/v1/evidence/DEV-000000-00/receipt", 400, "evidence-id-checksum"),
+        ("/v1/evidence?digest=zz", 400, "invalid-request"),
+        ("/v1/evidence?digest=00", 400, "invalid-request"),
+        ("/v1/evidence?subject=" + "0" * 63, 400, "invalid-request"),
+        ("/v1/evidence?from=yesterday", 400, "invalid-request"),
+        ("/v1/evidence?from=2026-01-01T00:00:00", 400, "invalid-request"),
+        ("/v1/evidence?cursor=abc", 400, "invalid-request"),
+        ("/v1/evidence?limit=0", 400, "invalid-request"),
+        ("/v1/evidence?limit=5000", 400, "invalid-request"),
+        ("/v1/evidence?order=sideways", 400, "invalid-request"),
+        ("/v1/log/proof/inclusion", 400, "invalid-request"),
+        ("/v1/log/proof/inclusion?index=0&id=DEV-000000-9H", 400, "invalid-request"),
+        ("/v1/log/proof/inclusion?index=99999999", 400, "out-of-range"),
+        ("/v1/log/proof/inclusion?index=-1", 400, "invalid-request"),
+        ("/v1/log/proof/inclusion?index=0&size=99999999", 400, "out-of-range"),
+        ("/v1/log/proof/consistency", 400, "invalid-request"),
+        ("/v1/log/proof/consistency?old=0", 400, "invalid-request"),
+        ("/v1/log/proof/consistency?old=99999999", 400, "out-of-range"),
+        ("/v1/blocks/0", 404, "not-found"),
+        ("/v1/blocks/99999999", 404, "not-found"),
+        ("/v1/blocks/abc", 400, "invalid-request"),
+        ("/v1/blocks?limit=0", 400, "invalid-request"),
+        ("/v1/blocks?before=x", 400, "invalid-request"),
+        ("/v1/nowhere", 404, "not-found"),
+    ],
+)
+def test_bad_reads(dev_node, proven, path, status, code):
+    assert_error(httpx.get(dev_node.url + path), status, code)
+
+
+def test_bad_admin_requests(dev_node, agency):
+    from eth_account import Account
+
+    from tiezheng.cli.admin import _calldata
+
+    url = dev_node.url + "/v1/admin/agencies"
+    assert_error(httpx.post(url, json={"transaction": "nothex"}), 400, "invalid-request")
+    assert_error(httpx.post(url, json={"transaction": "0xdeadbeef"}), 400, "invalid-transaction")
+    assert_error(httpx.post(url, json={}), 400, "invalid-request")
+    admin = Account.from_key(dev_node.accounts()["admin"]["evm_private_key"])
+    nonce = int(dev_node.rpc("eth_getTransactionCount", admin.address, "pending"), 16)
+
+    def signed(account, to: str, data: bytes) -> str:
+        transaction = {
+            "chainId": 7301,
+            "nonce": nonce,
+            "gas": 500_000,
+            "maxFeePerGas": 0,
+            "maxPriorityFeePerGas": 0,
+            "to": to,
+            "data": data,
+            "type": 2,
+        }
+        return "0x" + bytes(account.sign_transaction(transaction).raw_transaction).hex()
+
+    register = _calldata(
+        "register(string,string,bytes,address)",
+        ["string", "string", "bytes", "address"],
+        ["C1", "n", b"\x04" + b"\x01" * 64, "0x" + "22" * 20],
+    )
+    assert_error(httpx.post(url, json={"transaction": signed(admin, "0x" + "33" * 20, register)}), 400, "wrong-call")
+    assert_error(
+        httpx.post(
+            url, json={"transaction": signed(Account.create(), "0x0000000000000000000000000000000000007A01", register)}
+        ),
+        403,
+        "not-admin",
+    )
+    revoke = _calldata("revoke(string)", ["string"], ["SOMEONE"])
+    assert_error(
+        httpx.post(
+            dev_node.url + "/v1/admin/agencies/OTHER/revoke",
+            json={"transaction": signed(admin, "0x0000000000000000000000000000000000007A01", revoke)},
+        ),
+        400,
+        "wrong-call",
+    )
+    revoke_unknown = httpx.post(
+        dev_node.url + "/v1/admin/agencies/SOMEONE/revoke",
+        json={"transaction": signed(admin, "0x0000000000000000000000000000000000007A01", revoke)},
+        timeout=60,
+    )
+    body = assert_error(revoke_unknown, 409, "reverted")
+    assert "AgencyRegistry" in body["error"]["message"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.binary(max_size=600), st.sampled_from(["/v1/evidence", "/v1/evidence/batch"]))
+def test_fuzzed_bodies_get_clean_4xx(dev_node, body, path):
+    response = post_cbor(dev_node, path, body)
+    assert 400 <= response.status_code < 500
+    assert response.json()["error"]["code"]
+
+
+def test_node_still_serves(dev_node):
+    assert httpx.get(dev_node.url + "/healthz").json()["status"] == "ok"

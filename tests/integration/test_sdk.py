@@ -1,0 +1,104 @@
+"""The SDK (blocking and asyncio) against a real node, including back-pressure it must ride out."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from tests.integration.conftest import DevAgency
+from tests.support.processes import NodeProcess, free_port
+from tiezheng import ApiError, AsyncClient, Client, Digest
+from tiezheng.errors import TiezhengError
+from tiezheng.genesis import Genesis
+from tiezheng.gm import sm3
+
+
+@pytest.fixture(scope="module")
+def genesis(dev_node) -> Genesis:
+    return Genesis.load(dev_node.data_dir / "genesis.json")
+
+
+def test_anchor_wait_receipt_and_verify_offline(dev_node, agency, genesis, tmp_path):
+    document = tmp_path / "复核意见.pdf"
+    document.write_bytes(b"%PDF review" * 1000)
+    with Client(dev_node.url, key=agency.key, agency=agency.code) as client:
+        anchored = client.anchor(document, "conclusion", stage="复核", wait=True)
+        assert anchored.status == "proven" and anchored.receipt is not None
+        assert Client.verify(document, anchored.receipt, genesis).valid
+        record = client.get(anchored.id)
+        assert record.status == "proven" and record.stage == "复核" and record.digest == sm3(document.read_bytes())
+        assert client.receipt(anchored.id).to_cbor() == anchored.receipt.to_cbor()
+        assert [r.id for r in client.find_by_digest(document)] == [anchored.id]
+        again = client.anchor(
+            Digest(sm3(document.read_bytes())), "conclusion", stage="复核", time_ms=anchored.statement.time
+        )
+        assert again.id == anchored.id and again.new is False
+        assert client.genesis().hash == genesis.hash
+
+
+def test_anchor_many_with_progress(dev_node, agency, genesis):
+    seen: list[tuple[int, int]] = []
+    records = [b"bulk %d" % i for i in range(2_500)]
+    with Client(dev_node.url, key=agency.key, agency=agency.code) as client:
+        anchored = client.anchor_many(
+            records, "document", chunk_size=1_000, wait=True, progress=lambda d, t: seen.append((d, t))
+        )
+        assert [a.status for a in anchored] == ["proven"] * 2_500
+        assert seen == [(1_000, 2_500), (2_000, 2_500), (2_500, 2_500)]
+        indexes = [a.index for a in anchored]
+        assert indexes == sorted(indexes) and len(set(indexes)) == 2_500
+        receipt = client.receipt(anchored[1_234].id)
+        assert Client.verify(b"bulk 1234", receipt, genesis).valid
+        assert not Client.verify(b"bulk 1235", receipt, genesis).valid
+
+
+def test_errors_carry_the_server_code(dev_node, agency):
+    with Client(dev_node.url) as reader:
+        with pytest.raises(ApiError) as caught:
+            reader.get("DEV-000000-00")
+        assert caught.value.code == "evidence-id-checksum" and caught.value.status == 400
+        with pytest.raises(ApiError) as caught:
+            reader.receipt("DEV-1ZZZZZ-" + "00")
+        assert caught.value.status == 400
+        with pytest.raises(TiezhengError, match="no agency key"):
+            reader.anchor(b"x", "permit")
+    with Client(dev_node.url, key=agency.key, agency="NOT-REGISTERED") as client:
+        with pytest.raises(ApiError) as caught:
+            client.anchor(b"x", "permit")
+        assert caught.value.code == "unknown-agency" and caught.value.status == 403
+
+
+def test_async_client(dev_node, agency, genesis):
+    async def scenario() -> None:
+        async with AsyncClient(dev_node.url, key=agency.key, agency=agency.code) as client:
+            single, many = await asyncio.gather(
+                client.anchor(b"async one", "permit", wait=True),
+                client.anchor_many([b"async %d" % i for i in range(50)], "permit", wait=True),
+            )
+            assert single.status == "proven" and AsyncClient.verify(b"async one", single.receipt, genesis).valid
+            assert len(many) == 50 and (await client.get(many[-1].id)).status == "proven"
+            receipt = await client.receipt(many[7].id)
+            assert AsyncClient.verify(b"async 7", receipt, genesis).valid
+
+    asyncio.run(scenario())
+
+
+def test_back_pressure_is_ridden_out(tmp_path):
+    node = NodeProcess(
+        tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "1500", "--max-pending-records", "100"]
+    ).start()
+    try:
+        agency = DevAgency(node)
+        with Client(node.url, key=agency.key, agency=agency.code) as client:
+            anchored = client.anchor_many(
+                [b"pressure %d" % i for i in range(300)], "document", chunk_size=50, wait=True
+            )
+            assert len({a.id for a in anchored}) == 300
+            with pytest.raises(ApiError) as caught:
+                client.anchor_many([b"too big %d" % i for i in range(150)], "document", chunk_size=150)
+            assert caught.value.status == 413 and caught.value.code == "too-large"
+        assert 'tiezheng_submissions_rejected_total{code="busy"}' in httpx.get(node.url + "/metrics").text
+    finally:
+        node.stop()
