@@ -99,8 +99,7 @@ class Statement:
     @classmethod
     def from_cbor(cls, data: bytes) -> Statement:
         """Decode strictly: canonical CBOR, known version, every field present, typed and in bounds."""
-        value = cbor.decode(data, max_size=MAX_STATEMENT_SIZE, what="statement", types_checked_by_caller=True)
-        _check_value(value)
+        value = decode_statement(data)
         statement = object.__new__(cls)
         for name, key in _ATTRIBUTES:
             object.__setattr__(statement, name, value.get(key))
@@ -130,6 +129,16 @@ _ATTRIBUTES: Final = (
     ("prev", "prev"),
     ("meta", "meta"),
 )
+
+
+def decode_statement(data: bytes) -> dict[str, Any]:
+    """A statement's CBOR value, after every check ``Statement.from_cbor`` makes, without building the object.
+
+    For the node's admission, which checks statements by the million and needs only a few fields.
+    """
+    value = cbor.decode(data, max_size=MAX_STATEMENT_SIZE, what="statement", types_checked_by_caller=True)
+    _check_value(value)
+    return value  # type: ignore[no-any-return]
 
 
 def _check_value(value: Any) -> None:

@@ -55,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="N",
             help=f"records waiting for a block before submissions get 429 (default {DEFAULT_MAX_PENDING:,})",
         )
+        sub.add_argument(
+            "--admission-workers",
+            type=int,
+            default=None,
+            metavar="N",
+            help="worker processes checking large batch envelopes (default: 1 with two or more cores, else 0)",
+        )
         sub.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
         sub.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
         sub.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-v info, -vv debug)")
@@ -125,7 +132,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
         create_devnet(args.data, block_interval_ms=args.block_interval_ms)
     genesis = Genesis.load(layout.genesis)
     validator = keystore.load(layout.validator_key, DEV_PASSPHRASE)
-    node = Node(args.data, genesis, validator, max_pending_records=_positive(args.max_pending_records))
+    node = Node(
+        args.data,
+        genesis,
+        validator,
+        max_pending_records=_positive(args.max_pending_records),
+        admission_workers=_workers(args.admission_workers),
+    )
     url = f"http://{_display_host(args.host)}:{args.port}"
     state = "new" if first_run else f"continuing at block {node.head.height}"
     print(
@@ -171,7 +184,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not passphrase:
             raise StoreError("set TIEZHENG_PASSPHRASE to the validator keystore's passphrase")
         validator = keystore.load(args.validator_key, passphrase)
-    node = Node(args.data, genesis, validator, max_pending_records=_positive(args.max_pending_records))
+    node = Node(
+        args.data,
+        genesis,
+        validator,
+        max_pending_records=_positive(args.max_pending_records),
+        admission_workers=_workers(args.admission_workers),
+    )
     print(
         f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, http://{_display_host(args.host)}:{args.port}/rpc",
         flush=True,
@@ -182,6 +201,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _positive(value: int) -> int:
     if value < 1:
         raise StoreError("--max-pending-records must be at least 1")
+    return value
+
+
+def _workers(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= 64:
+        raise StoreError("--admission-workers must lie in [0, 64]")
     return value
 
 

@@ -85,6 +85,7 @@ class Node:
         *,
         clock: Callable[[], float] = time.time,
         max_pending_records: int = DEFAULT_MAX_PENDING,
+        admission_workers: int | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.genesis = NodeGenesis.from_protocol(genesis)
@@ -102,6 +103,7 @@ class Node:
                 self.consensus,
                 lambda code: self.registry.agency(code, self._head.execution),
                 max_pending=max_pending_records,
+                admission_workers=admission_workers,
             )
         except BaseException:
             self.store.close()

@@ -9,7 +9,9 @@ from tests.support.toychain import statement_for
 from tiezheng.batch import BatchEnvelope
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.merkle import leaf_hash
 from tiezheng.signed_statement import SignedStatement
+from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
 from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY, EVIDENCE_REGISTRY
@@ -30,7 +32,8 @@ def signed(chain, record: bytes, **fields) -> SignedStatement:
 
 
 def submit(chain, data: bytes):
-    accepted = chain.node.evidence.accept(chain.node.evidence.admission.signed_statement(data))
+    node = chain if isinstance(chain, Node) else chain.node
+    accepted = node.evidence.accept(node.evidence.admission.signed_statement(data))
     accepted.durable.result(timeout=10)
     return accepted
 
@@ -164,7 +167,7 @@ def test_contract_anchored_statements_join_the_log(chain):
     statement = signed(chain, b"anchored by a contract")
     sent = chain.transact(chain.agency, "EvidenceRegistry", EVIDENCE_REGISTRY, "anchor", statement.to_cbor())
     assert sent.ok
-    index = chain.node.evidence.pending.find(statement.statement.hash)
+    index = chain.node.evidence.pending.find(leaf_hash(statement.statement.to_cbor()))
     assert index == 0
     chain.node.produce_block()
     assert verify_receipt(chain.node.evidence.receipt(0), chain.genesis, digest=sm3(b"anchored by a contract")).valid
@@ -204,7 +207,7 @@ def test_contract_anchors_are_caught_up_after_a_crash(tmp_path):
     chain.node.close()
     reopened = Node(tmp_path / "node", Genesis.load(chain.layout.genesis), chain.validator_key)
     try:
-        assert reopened.evidence.pending.find(statement.statement.hash) == 0
+        assert reopened.evidence.pending.find(leaf_hash(statement.statement.to_cbor())) == 0
         reopened.produce_block()
         assert reopened.evidence.log.size == 1
     finally:
@@ -227,3 +230,122 @@ def test_queries(chain):
     assert list(evidence.query(agency="NOBODY")) == []
     assert list(evidence.query(start=2, stop=5)) == [2, 3, 4]
     assert list(evidence.query(limit=2, descending=True)) == [5, 4]
+
+
+def test_packs_and_posting_lists_agree_with_a_brute_force_oracle(tmp_path):
+    """Blocks of odd sizes (so packs of 256 leaves are rewritten across blocks), then a restart, then queries."""
+    import random
+
+    chain = LocalChain(tmp_path / "node")
+    rng = random.Random(7)
+    subjects = [sm3(b"matter %d" % i) for i in range(4)]
+    truth = []  # (kind, subject) per leaf
+    kinds = ["permit", "process-step", "conclusion"]
+    for block_size in (1, 300, 17, 256, 255, 2, 400):
+        statements, envelope_fields = [], []
+        for _ in range(block_size):
+            kind = rng.choice(kinds)
+            subject = rng.choice([*subjects, None])
+            fields = {"kind": kind} | ({"subject": subject} if subject else {})
+            statements.append(
+                statement_for(
+                    chain.agency_key, b"leaf %d" % len(truth + envelope_fields), agency=chain.agency_code, **fields
+                )
+            )
+            envelope_fields.append((kind, subject))
+        if block_size > 5:
+            submit_envelope(chain, BatchEnvelope.build(statements, chain.agency_key, time=len(truth)))
+        else:
+            for statement in statements:
+                submit(chain, SignedStatement.sign(statement, chain.agency_key).to_cbor())
+        truth += envelope_fields
+        chain.node.produce_block()
+    chain.node.close()
+    node = Node(tmp_path / "node", Genesis.load(chain.layout.genesis), chain.validator_key)
+    try:
+        evidence = node.evidence
+        assert evidence.log.size == len(truth)
+        for index in rng.sample(range(len(truth)), 40):
+            record = evidence.log.leaf(index)
+            assert Statement.from_cbor(record.statement).digest == sm3(b"leaf %d" % index)
+        for _ in range(60):
+            kind = rng.choice([*kinds, None])
+            subject = rng.choice([*subjects, None])
+            start = rng.randrange(0, len(truth))
+            stop = rng.randrange(start, len(truth) + 5)
+            descending = rng.random() < 0.5
+            expected = [
+                i for i in range(start, min(stop, len(truth)))
+                if (kind is None or truth[i][0] == kind) and (subject is None or truth[i][1] == subject)
+            ]  # fmt: skip
+            if descending:
+                expected.reverse()
+            found = list(
+                evidence.query(kind=kind, subject=subject, agency=chain.agency_code if rng.random() < 0.3 else None,
+                               start=start, stop=stop, descending=descending, limit=10_000)
+            )  # fmt: skip
+            assert found == expected, (kind, subject, start, stop, descending)
+        # Receipts of leaves in rewritten packs still verify.
+        for index in (0, 255, 256, 300, 318, len(truth) - 1):
+            assert verify_receipt(evidence.receipt(index), chain.genesis, digest=sm3(b"leaf %d" % index)).valid
+        # A new block after the restart continues the last pack.
+        submit(
+            node,
+            SignedStatement.sign(
+                statement_for(chain.agency_key, b"after restart", agency=chain.agency_code), chain.agency_key
+            ).to_cbor(),
+        )
+        node.produce_block()
+        assert verify_receipt(node.evidence.receipt(len(truth)), chain.genesis, digest=sm3(b"after restart")).valid
+    finally:
+        node.close()
+
+
+def test_batch_member_encoding_matches_the_generic_encoder():
+    from tiezheng_node.evidence.records import BatchRef, LeafRecord, encode_batch_member
+
+    for batch_id, position, size in ((0, 0, 10), (23, 24, 300), (2**40, 9_999, 2_000)):
+        statement = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        assert (
+            encode_batch_member(statement, batch_id, position)
+            == LeafRecord(statement, (), BatchRef(batch_id, position)).encode()
+        )
+
+
+def test_large_envelopes_are_checked_in_worker_processes(tmp_path):
+    from tiezheng_node.evidence.admission import PARALLEL_THRESHOLD
+
+    chain = LocalChain(tmp_path / "node", admission_workers=1)
+    try:
+        size = PARALLEL_THRESHOLD + 200
+        statements = [statement_for(chain.agency_key, b"w %d" % i, agency=chain.agency_code) for i in range(size)]
+        accepted = submit_envelope(chain, BatchEnvelope.build(statements, chain.agency_key, time=1))
+        assert accepted.indexes == list(range(size))
+        workers = chain.node.evidence._workers
+        assert len(workers._workers) == 1 and workers._workers[0].process.poll() is None
+        # A bad statement deep in a large envelope is found by the worker and named.
+        bad = list(BatchEnvelope.build(statements[:size], chain.agency_key, time=2).statements)
+        bad[1100] = b"\xa0"  # an empty map: no fields at all
+        with pytest.raises(EvidenceRejected) as caught:
+            chain.node.evidence.admission.envelope(
+                BatchEnvelope(
+                    BatchEnvelope.build(statements, chain.agency_key, time=2).header, (), tuple(bad)
+                ).to_cbor()
+            )
+        assert caught.value.code in ("missing-agency-signature",)
+        forged = BatchEnvelope.build(statements, chain.agency_key, time=3)
+        with pytest.raises(EvidenceRejected) as caught:
+            chain.node.evidence.admission.envelope(
+                BatchEnvelope(forged.header, forged.signatures, tuple(bad)).to_cbor()
+            )
+        assert caught.value.message.startswith("statement 1100")
+        # A worker that dies is replaced, and the envelope is checked anyway.
+        workers._workers[0].process.kill()
+        workers._workers[0].process.wait()
+        more = [statement_for(chain.agency_key, b"after kill %d" % i, agency=chain.agency_code) for i in range(size)]
+        again = submit_envelope(chain, BatchEnvelope.build(more, chain.agency_key, time=4))
+        assert again.indexes == list(range(size, 2 * size))
+        chain.node.produce_block()
+        assert verify_receipt(chain.node.evidence.receipt(size + 7), chain.genesis, digest=sm3(b"after kill 7")).valid
+    finally:
+        chain.close()

@@ -43,7 +43,7 @@ class Sent:
 
 
 class LocalChain:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, admission_workers: int | None = 0) -> None:
         layout: DevLayout = create_devnet(data_dir, kdf_iterations=1_000)
         self.layout = layout
         self.genesis = Genesis.load(layout.genesis)
@@ -54,7 +54,7 @@ class LocalChain:
         self.agency_code: str = by_role["agency"]["agency_code"]
         self.agency_key: SM2PrivateKey = keystore.load(layout.agency_key, DEV_PASSPHRASE)
         self.validator_key: SM2PrivateKey = keystore.load(layout.validator_key, DEV_PASSPHRASE)
-        self.node = Node(data_dir, self.genesis, self.validator_key)
+        self.node = Node(data_dir, self.genesis, self.validator_key, admission_workers=admission_workers)
 
     def close(self) -> None:
         self.node.close()

@@ -96,14 +96,19 @@ class OpenSSLBackend:
 
     def __init__(self) -> None:
         self._crypto = _LibCrypto()
+        # Copying an empty hasher costs half of hashlib.new("sm3"), which looks the
+        # algorithm up by name each time; the Merkle log and admission hash millions.
+        self._empty_sm3 = hashlib.new("sm3")
 
     # SM3
 
     def sm3(self, data: bytes) -> bytes:
-        return hashlib.new("sm3", data).digest()
+        hasher = self._empty_sm3.copy()
+        hasher.update(data)
+        return hasher.digest()
 
     def sm3_hasher(self) -> SM3Hasher:
-        return hashlib.new("sm3")
+        return self._empty_sm3.copy()
 
     # SM2 keys
 

@@ -176,7 +176,7 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
             index=index,
             status="proven" if proven else "accepted",
             new=accepted.new[0],
-            statement_hash=admitted.statement_hashes[0].hex(),
+            statement_hash=sm3(admitted.first_statement).hex(),
             receipt=base64.b64encode(receipt.to_cbor()).decode() if receipt else None,
         )
         return JSONResponse(result.model_dump(), status_code=200 if proven else 202)

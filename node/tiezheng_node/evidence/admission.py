@@ -13,24 +13,30 @@ before every check has passed.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from tiezheng.batch import MAX_BATCH_SIZE, BatchEnvelope, BatchHeader
-from tiezheng.errors import DecodeError, TiezhengError
+from tiezheng.errors import TiezhengError
 from tiezheng.gm import sm3
-from tiezheng.merkle import MemoryNodeStore, MerkleLog
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.signing import SignatureError, check_signatures
 from tiezheng.statement import Statement
 
 from ..execution.registry import AgencyInfo
+from .checks import check_statements
 from .items import BatchInfo, Entry, Submission
+from .workers import CheckWorkers, WorkerFailed
+
+log = logging.getLogger("tiezheng.admission")
 
 MAX_STATEMENTS_PER_REQUEST: Final = MAX_BATCH_SIZE
+#: Envelopes at least this large are checked in a worker process (below it, sending them costs more than it saves).
+PARALLEL_THRESHOLD: Final = 1_000
 
 
 class EvidenceRejected(Exception):
@@ -53,18 +59,21 @@ class Admitted:
     submission: Submission | None
     #: For each statement submitted, in order: the leaf index it already has, or None if it is new.
     existing: list[int | None]
-    #: For each statement submitted, in order: SM3 of its bytes.
-    statement_hashes: list[bytes]
+    #: For each statement submitted, in order: its leaf hash, SM3(0x00 ‖ statement), which identifies it.
+    leaf_hashes: list[bytes]
+    #: The first statement's bytes (what a single-statement answer reports the hash of).
+    first_statement: bytes
 
 
 AgencyLookup = Callable[[str], AgencyInfo | None]
-Locate = Callable[[bytes, bytes], int | None]  # (statement bytes, digest) → leaf index, logged or pending
+Locate = Callable[[bytes, bytes, bytes], int | None]  # (leaf hash, statement, digest) → leaf index, logged or pending
 
 
 class Admission:
-    def __init__(self, agency: AgencyLookup, locate: Locate) -> None:
+    def __init__(self, agency: AgencyLookup, locate: Locate, *, workers: CheckWorkers | None = None) -> None:
         self._agency = agency
         self._locate = locate
+        self._workers = workers
 
     def signed_statement(self, data: bytes) -> Admitted:
         """Admit one signed statement (its CBOR bytes)."""
@@ -76,10 +85,10 @@ class Admission:
         _checked(lambda: signed.check())
         statement_bytes = signed.statement.to_cbor()
         entry = _entry(signed.statement, statement_bytes, signed.signatures, 0)
-        found = self._locate(statement_bytes, signed.statement.digest)
+        found = self._locate(entry.leaf_hash, statement_bytes, signed.statement.digest)
         if found is not None:
-            return Admitted(None, [found], [entry.statement_hash])
-        return Admitted(Submission("s", data, [entry], None, _now_ms()), [None], [entry.statement_hash])
+            return Admitted(None, [found], [entry.leaf_hash], statement_bytes)
+        return Admitted(Submission("s", data, [entry], None, _now_ms()), [None], [entry.leaf_hash], statement_bytes)
 
     def from_chain(self, data: bytes) -> Admitted:
         """A signed statement a transaction anchored through EvidenceRegistry: the precompile checked it in the EVM."""
@@ -89,10 +98,10 @@ class Admission:
             raise EvidenceRejected(f"the signed statement is malformed: {exc.message}", exc.code) from None
         statement_bytes = signed.statement.to_cbor()
         entry = _entry(signed.statement, statement_bytes, signed.signatures, 0)
-        found = self._locate(statement_bytes, signed.statement.digest)
+        found = self._locate(entry.leaf_hash, statement_bytes, signed.statement.digest)
         if found is not None:
-            return Admitted(None, [found], [entry.statement_hash])
-        return Admitted(Submission("s", data, [entry], None, _now_ms()), [None], [entry.statement_hash])
+            return Admitted(None, [found], [entry.leaf_hash], statement_bytes)
+        return Admitted(Submission("s", data, [entry], None, _now_ms()), [None], [entry.leaf_hash], statement_bytes)
 
     def signed_statements(self, items: Sequence[bytes]) -> list[Admitted]:
         """Admit up to 10,000 individually signed statements; all are checked before any is admitted."""
@@ -106,10 +115,10 @@ class Admission:
             except EvidenceRejected as exc:
                 raise EvidenceRejected(f"statement {position}: {exc.message}", exc.code, exc.status) from None
             if result.submission is not None:
-                statement_hash = result.submission.entries[0].statement_hash
-                if statement_hash in seen:
+                leaf_hash = result.submission.entries[0].leaf_hash
+                if leaf_hash in seen:
                     raise EvidenceRejected(f"statement {position} appears twice in the request", "duplicate-in-batch")
-                seen.add(statement_hash)
+                seen.add(leaf_hash)
             admitted.append(result)
         return admitted
 
@@ -131,34 +140,34 @@ class Admission:
                 envelope.header, envelope.signatures, agency_key_id=header.key, what="batch header"
             )
         )
-        entries: list[Entry] = []
-        tree = MerkleLog(MemoryNodeStore())
-        seen: set[bytes] = set()
-        for position, statement_bytes in enumerate(envelope.statements):
+        statements = list(envelope.statements)
+        checked = None
+        if self._workers is not None and len(statements) >= PARALLEL_THRESHOLD:
             try:
-                statement = Statement.from_cbor(statement_bytes)
-            except DecodeError as exc:
-                raise EvidenceRejected(f"statement {position}: {exc.message}", exc.code) from None
-            if statement.agency != agency.code or statement.key != header.key:
-                raise EvidenceRejected(
-                    f"statement {position} names agency/key other than the batch header's", "batch-mismatch"
-                )
-            entry = _entry(statement, statement_bytes, (), position)
-            if entry.statement_hash in seen:
-                raise EvidenceRejected(f"statement {position} appears twice in the batch", "duplicate-in-batch")
-            seen.add(entry.statement_hash)
-            entries.append(entry)
-        tree.append_leaf_hashes([e.leaf_hash for e in entries])
-        if tree.root() != header.root:
+                checked = self._workers.check(statements, agency.code, header.key)
+            except WorkerFailed:
+                log.warning("an admission worker failed; checking the envelope in the main process")
+        if checked is None:
+            checked = check_statements(statements, agency.code, header.key)
+        if checked.error is not None:
+            raise EvidenceRejected(*checked.error)
+        if checked.root != header.root:
             raise EvidenceRejected("the batch root is not the root of its statements", "bad-batch-root")
-        existing = [self._locate(e.statement, e.digest) for e in entries]
-        hashes = [e.statement_hash for e in entries]
+        entries = [
+            Entry(statement, leaf, digest, agency.code, kind, subject, (), position)
+            for position, (statement, leaf, digest, kind, subject) in enumerate(
+                zip(statements, checked.leaf_hashes, checked.digests, checked.kinds, checked.subjects, strict=True)
+            )
+        ]
+        existing = [self._locate(e.leaf_hash, e.statement, e.digest) for e in entries]
+        hashes = [e.leaf_hash for e in entries]
         new = [e for e, found in zip(entries, existing, strict=True) if found is None]
         if not new:
-            return Admitted(None, existing, hashes)
+            return Admitted(None, existing, hashes, envelope.statements[0])
         batch = BatchInfo(envelope.header, envelope.signatures, header.size, tuple(e.leaf_hash for e in entries))
         members = None if len(new) == len(entries) else [e.position for e in new]
-        return Admitted(Submission("b", data, new, batch, _now_ms(), members=members), existing, hashes)
+        submission = Submission("b", data, new, batch, _now_ms(), members=members)
+        return Admitted(submission, existing, hashes, envelope.statements[0])
 
     def _check_agency(self, statement: Statement) -> AgencyInfo:
         return self._registered(statement.agency, statement.key)
@@ -180,7 +189,6 @@ def _entry(statement: Statement, statement_bytes: bytes, signatures: tuple, posi
     return Entry(
         statement=statement_bytes,
         leaf_hash=sm3(LEAF_PREFIX + statement_bytes),
-        statement_hash=sm3(statement_bytes),
         digest=statement.digest,
         agency=statement.agency,
         kind=statement.kind,

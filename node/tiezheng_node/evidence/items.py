@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tiezheng.signing import Signature
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One statement of a submission, with what the indexes need."""
+class Entry(NamedTuple):
+    """One statement of a submission, with what the indexes need (a tuple: admission makes millions)."""
 
     statement: bytes
-    leaf_hash: bytes
-    statement_hash: bytes
+    leaf_hash: bytes  # SM3(0x00 ‖ statement): its leaf in the log, and its identity for deduplication
     digest: bytes
     agency: str
     kind: str

@@ -1,20 +1,33 @@
-"""The SM3 evidence log as the node stores it: leaves, batches, indexes and Merkle nodes in LevelDB.
+"""The SM3 evidence log as the node stores it: leaf packs, batches, indexes and Merkle nodes in LevelDB.
 
 Each block appends a prefix of the pending submissions: ``stage`` computes the
-new size, root and every write (leaf records, batch records, indexes, Merkle
-nodes, and the deletion of the pending records), the node commits them in the
-block's write batch, and ``advance`` moves the in-memory frontier. Reads work
-from the stored records alone, for any past size.
+new size, root and every write, the node commits them in the block's write
+batch, and ``advance`` moves the in-memory state. Reads work from the stored
+records alone, for any past size.
+
+Storage is laid out for writing many records per block with few LevelDB keys:
+
+* leaves are kept in *packs* of 256 consecutive leaves (one value, a CBOR array
+  of leaf records); a block that ends inside a pack rewrites that pack next time;
+* the agency, kind and subject indexes are *posting lists*: one key per block and
+  indexed value, holding the leaf indexes of that block's matching records;
+* the digest index has one key per record, because admission looks statements
+  up by it (digest ‖ first 8 bytes of the leaf hash → leaf index);
+* Merkle nodes above the leaves, one per record on average.
 """
 
 from __future__ import annotations
 
+import struct
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final
+from functools import lru_cache
+from typing import Any, Final
 
+from tiezheng import cbor
 from tiezheng.batch import BatchProof
-from tiezheng.gm import sm3
+from tiezheng.gm import get_backend, sm3
 from tiezheng.merkle import MemoryNodeStore, MerkleLog, StagedAppend
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 
@@ -33,17 +46,35 @@ from ..store.keys import (
 )
 from .items import Submission
 from .log_store import LevelDBNodeStore
-from .records import BatchRecord, BatchRef, LeafRecord
+from .records import BatchRecord, LeafRecord, encode_batch_member, encode_head
 
-MAX_QUERY_SCAN: Final = 100_000
+PACK_SIZE: Final = 256
 
 
+@lru_cache(maxsize=4096)
 def agency_key(code: str) -> bytes:
     return sm3(code.encode("utf-8"))[:8]
 
 
+@lru_cache(maxsize=256)
 def kind_key(kind: str) -> bytes:
     return sm3(kind.encode("utf-8"))[:4]
+
+
+def pack_key(pack: int) -> bytes:
+    return index_key(LEAF, pack)
+
+
+def encode_pack(records: Sequence[bytes]) -> bytes:
+    return encode_head(4, len(records)) + b"".join(records)
+
+
+def encode_postings(indexes: Sequence[int]) -> bytes:
+    return struct.pack(f">{len(indexes)}Q", *indexes)
+
+
+def decode_postings(value: bytes) -> tuple[int, ...]:
+    return struct.unpack(f">{len(value) // 8}Q", value)
 
 
 @dataclass(frozen=True)
@@ -51,6 +82,7 @@ class StagedEvidence:
     submissions: tuple[Submission, ...]
     merkle: StagedAppend
     writes: dict[bytes, bytes | None]
+    tail: list[bytes]  # the records of the last, incomplete pack after this block
 
     @property
     def size(self) -> int:
@@ -64,8 +96,18 @@ class StagedEvidence:
 class EvidenceLog:
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._nodes = LevelDBNodeStore(store, self.leaf_hash)
+        self._sm3 = get_backend().sm3
+        self._nodes = LevelDBNodeStore(store, self._stored_leaf_hash)
         self._merkle = MerkleLog(self._nodes)
+        self._tail = self._load_tail()
+
+    def _load_tail(self) -> list[bytes]:
+        size = self._merkle.size
+        if size % PACK_SIZE == 0:
+            return []
+        raw = self._store.get(pack_key(size // PACK_SIZE))
+        values = cbor.decode(raw, max_size=1 << 26, what="leaf pack") if raw is not None else []
+        return [cbor.encode(value) for value in values]
 
     @property
     def size(self) -> int:
@@ -80,14 +122,17 @@ class EvidenceLog:
         """Everything the next block writes for these submissions (which must follow the log in order)."""
         writes: dict[bytes, bytes | None] = {}
         leaf_hashes: list[bytes] = []
-        expected = self.size
+        first = self.size
+        pack, records = first // PACK_SIZE, list(self._tail)
+        postings: defaultdict[bytes, list[int]] = defaultdict(list)
+        block = first.to_bytes(8, "big")
+        index = first
         for submission in submissions:
-            if submission.first_index != expected:
-                raise ValueError(f"submission reserved leaf {submission.first_index}, the log is at {expected}")
-            expected += submission.count
+            if submission.first_index != index:
+                raise ValueError(f"submission reserved leaf {submission.first_index}, the log is at {index}")
             batch_id = submission.first_index
-            if submission.batch is not None:
-                batch = submission.batch
+            batch = submission.batch
+            if batch is not None:
                 contiguous = submission.members is None
                 writes[index_key(BATCH, batch_id)] = BatchRecord(
                     batch.header,
@@ -96,46 +141,75 @@ class EvidenceLog:
                     submission.first_index if contiguous else None,
                     None if contiguous else batch.leaf_hashes,
                 ).encode()
-            for offset, entry in enumerate(submission.entries):
-                index = submission.first_index + offset
-                record = LeafRecord(
-                    entry.statement,
-                    entry.signatures,
-                    BatchRef(batch_id, entry.position) if submission.batch is not None else None,
-                )
-                writes[index_key(LEAF, index)] = record.encode()
-                suffix = index.to_bytes(8, "big")
-                writes[DIGEST_INDEX + entry.digest + suffix] = b""
-                writes[AGENCY_INDEX + agency_key(entry.agency) + suffix] = b""
-                writes[KIND_INDEX + kind_key(entry.kind) + suffix] = b""
+            for entry in submission.entries:
+                if batch is not None:
+                    records.append(encode_batch_member(entry.statement, batch_id, entry.position))
+                else:
+                    records.append(LeafRecord(entry.statement, entry.signatures, None).encode())
+                if len(records) == PACK_SIZE:
+                    writes[pack_key(pack)] = encode_pack(records)
+                    pack, records = pack + 1, []
+                writes[DIGEST_INDEX + entry.digest + entry.leaf_hash[:8]] = index.to_bytes(8, "big")
+                postings[AGENCY_INDEX + agency_key(entry.agency) + block].append(index)
+                postings[KIND_INDEX + kind_key(entry.kind) + block].append(index)
                 if entry.subject is not None:
-                    writes[SUBJECT_INDEX + entry.subject + suffix] = b""
+                    postings[SUBJECT_INDEX + entry.subject + block].append(index)
                 leaf_hashes.append(entry.leaf_hash)
+                index += 1
             writes[index_key(PENDING, submission.first_index)] = None
+        if records:
+            writes[pack_key(pack)] = encode_pack(records)
+        for key, indexes in postings.items():
+            writes[key] = encode_postings(indexes)
         staged = self._merkle.stage(leaf_hashes)
-        for level, index, value in staged.nodes:
-            if level > 0:
-                writes[log_node_key(level, index)] = value
+        for level, node_index, value in staged.nodes:
+            if level:
+                writes[log_node_key(level, node_index)] = value
         writes[META_LOG_SIZE] = staged.new_size.to_bytes(8, "big")
-        return StagedEvidence(tuple(submissions), staged, writes)
+        return StagedEvidence(tuple(submissions), staged, writes, records)
 
     def advance(self, staged: StagedEvidence) -> None:
         """Adopt a staged append once its writes are committed."""
         self._merkle.advance(staged.merkle)
+        self._tail = staged.tail
 
-    # Reading
+    # Reading leaves
+
+    def _pack(self, pack: int) -> list[Any]:
+        raw = self._store.get(pack_key(pack))
+        if raw is None:
+            return []
+        return cbor.decode(raw, max_size=1 << 26, what="leaf pack")  # type: ignore[no-any-return]
 
     def leaf(self, index: int) -> LeafRecord | None:
         if not 0 <= index < self.size:
             return None
-        raw = self._store.get(index_key(LEAF, index))
-        return LeafRecord.decode(raw) if raw is not None else None
+        values = self._pack(index // PACK_SIZE)
+        offset = index % PACK_SIZE
+        return LeafRecord.from_value(values[offset]) if offset < len(values) else None
+
+    def leaves(self, start: int, stop: int) -> Iterator[tuple[int, LeafRecord]]:
+        """Leaves [start, stop) in order, reading each pack once."""
+        stop = min(stop, self.size)
+        index = start
+        while index < stop:
+            pack = index // PACK_SIZE
+            values = self._pack(pack)
+            for offset in range(index % PACK_SIZE, min(len(values), stop - pack * PACK_SIZE)):
+                yield pack * PACK_SIZE + offset, LeafRecord.from_value(values[offset])
+            index = (pack + 1) * PACK_SIZE
 
     def leaf_hash(self, index: int) -> bytes:
-        raw = self._store.get(index_key(LEAF, index))
-        if raw is None:
+        if not 0 <= index < self.size:
             raise KeyError((0, index))
-        return sm3(LEAF_PREFIX + LeafRecord.decode(raw).statement)
+        return self._stored_leaf_hash(index)
+
+    def _stored_leaf_hash(self, index: int) -> bytes:
+        """SM3(0x00 ‖ statement) of a stored leaf (the Merkle log's level 0, which is not stored itself)."""
+        values = self._pack(index // PACK_SIZE)
+        if index % PACK_SIZE >= len(values):
+            raise KeyError((0, index))
+        return self._sm3(LEAF_PREFIX + values[index % PACK_SIZE][0])
 
     def batch(self, batch_id: int) -> BatchRecord | None:
         raw = self._store.get(index_key(BATCH, batch_id))
@@ -152,7 +226,10 @@ class EvidenceLog:
             hashes = list(batch.leaf_hashes)
         else:
             assert batch.first_leaf is not None
-            hashes = [self.leaf_hash(batch.first_leaf + i) for i in range(batch.size)]
+            hashes = [
+                self._sm3(LEAF_PREFIX + leaf.statement)
+                for _, leaf in self.leaves(batch.first_leaf, batch.first_leaf + batch.size)
+            ]
         tree = MerkleLog(MemoryNodeStore())
         tree.append_leaf_hashes(hashes)
         path = tuple(tree.inclusion_proof(record.batch.position))
@@ -164,21 +241,51 @@ class EvidenceLog:
     def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
         return self._merkle.consistency_proof(old_size, new_size)
 
-    def find_statement(self, statement: bytes, digest: bytes) -> int | None:
-        """The leaf index of an already logged statement (found through its digest), or None."""
-        for index in self.indexed(DIGEST_INDEX + digest, 0, self.size):
-            record = self.leaf(index)
-            if record is not None and record.statement == statement:
-                return index
-        return None
+    # Indexes
+
+    def find_statement(self, leaf_hash: bytes, statement: bytes, digest: bytes) -> int | None:
+        """The leaf index of an already logged statement, or None: one point lookup (bloom-filtered when absent)."""
+        raw = self._store.get(DIGEST_INDEX + digest + leaf_hash[:8])
+        if raw is None:
+            return None
+        index = int.from_bytes(raw, "big")
+        record = self.leaf(index)
+        return index if record is not None and record.statement == statement else None
+
+    def with_digest(self, digest: bytes) -> list[int]:
+        """Leaf indexes of every logged statement about the record with this digest, in log order."""
+        with self._store.scan(DIGEST_INDEX + digest) as rows:
+            return sorted(int.from_bytes(value, "big") for _, value in rows)
 
     def indexed(self, prefix: bytes, start: int, stop: int, *, reverse: bool = False) -> Iterator[int]:
-        """Leaf indexes in [start, stop) under an index prefix, in log order (or reversed)."""
+        """Leaf indexes in [start, stop) in the posting lists under ``prefix``, in log order (or reversed).
+
+        Each list's key ends with the first leaf index of its block, so the scan
+        begins at the list that may hold ``start`` (or ``stop``) instead of at the beginning.
+        """
         stop = min(stop, self.size)
         if start >= stop:
             return
-        with self._store.scan_range(
-            prefix + start.to_bytes(8, "big"), prefix + stop.to_bytes(8, "big"), reverse=reverse
-        ) as rows:
-            for key, _ in rows:
-                yield int.from_bytes(key[-8:], "big")
+
+        def key(index: int) -> bytes:
+            return prefix + index.to_bytes(8, "big")
+
+        if reverse:
+            with self._store.scan_range(prefix, key(stop), reverse=True) as rows:
+                for _, value in rows:
+                    for index in reversed(decode_postings(value)):
+                        if index < start:
+                            return
+                        if index < stop:
+                            yield index
+            return
+        with self._store.scan_range(prefix, key(start + 1), reverse=True) as rows:
+            holding_start = next(rows, None)
+        if holding_start is not None:
+            yield from (i for i in decode_postings(holding_start[1]) if start <= i < stop)
+        with self._store.scan_range(key(start + 1), key(stop)) as rows:
+            for _, value in rows:
+                for index in decode_postings(value):
+                    if index >= stop:
+                        return
+                    yield index

@@ -43,7 +43,7 @@ class PendingEvidence:
         self._store = store
         self._lock = threading.Lock()
         self._queue: deque[Submission] = deque()
-        self._by_statement: dict[bytes, tuple[Submission, int]] = {}
+        self._by_statement: dict[bytes, int] = {}  # leaf hash → reserved leaf index
         self._next_index = next_index
         self._pending_leaves = 0
         self._max_pending = max_pending
@@ -64,10 +64,9 @@ class PendingEvidence:
     def pending_leaves(self) -> int:
         return self._pending_leaves
 
-    def find(self, statement_hash: bytes) -> int | None:
-        """The reserved leaf index of a pending statement, or None."""
-        found = self._by_statement.get(statement_hash)
-        return found[0].first_index + found[1] if found else None
+    def find(self, leaf_hash: bytes) -> int | None:
+        """The reserved leaf index of a pending statement (by its leaf hash), or None."""
+        return self._by_statement.get(leaf_hash)
 
     def get(self, index: int) -> tuple[Submission, int] | None:
         """The pending submission holding leaf ``index``, and the entry's offset in it."""
@@ -93,10 +92,10 @@ class PendingEvidence:
         same synced write. Raises PoolFull when the backlog is over the limit.
         """
         with self._lock:
-            raced = {e.statement_hash: self._locate_unlocked(e.statement_hash) for e in submission.entries}
+            raced = {e.leaf_hash: self._locate_unlocked(e.leaf_hash) for e in submission.entries}
             raced = {h: i for h, i in raced.items() if i is not None}
             if raced:
-                submission.entries = [e for e in submission.entries if e.statement_hash not in raced]
+                submission.entries = [e for e in submission.entries if e.leaf_hash not in raced]
                 if submission.batch is not None:
                     submission.members = [e.position for e in submission.entries]
             future: Future[None] = Future()
@@ -118,8 +117,10 @@ class PendingEvidence:
             self._next_index += submission.count
             self._pending_leaves += submission.count
             self._queue.append(submission)
-            for offset, entry in enumerate(submission.entries):
-                self._by_statement[entry.statement_hash] = (submission, offset)
+            first = submission.first_index
+            self._by_statement.update(
+                zip([e.leaf_hash for e in submission.entries], range(first, first + submission.count), strict=True)
+            )
             record = encode_pending(submission.kind, submission.payload, submission.members, submission.accepted_ms)
             writes: dict[bytes, bytes | None] = {index_key(PENDING, submission.first_index): record}
             if extra_writes:
@@ -129,9 +130,8 @@ class PendingEvidence:
                 self._writer_wakeup.notify()
         return future, raced
 
-    def _locate_unlocked(self, statement_hash: bytes) -> int | None:
-        found = self._by_statement.get(statement_hash)
-        return found[0].first_index + found[1] if found else None
+    def _locate_unlocked(self, leaf_hash: bytes) -> int | None:
+        return self._by_statement.get(leaf_hash)
 
     def restore(self, submission: Submission) -> None:
         """Put back a submission read from the store at start-up (already durable, already reserved)."""
@@ -141,7 +141,7 @@ class PendingEvidence:
             self._pending_leaves += submission.count
             self._next_index = max(self._next_index, submission.first_index + submission.count)
             for offset, entry in enumerate(submission.entries):
-                self._by_statement[entry.statement_hash] = (submission, offset)
+                self._by_statement[entry.leaf_hash] = submission.first_index + offset
 
     # The block producer's side
 
@@ -168,8 +168,9 @@ class PendingEvidence:
                 head = self._queue.popleft()
                 assert head is submission, "blocks must take the queue in order"
                 self._pending_leaves -= submission.count
+                pop = self._by_statement.pop
                 for entry in submission.entries:
-                    self._by_statement.pop(entry.statement_hash, None)
+                    pop(entry.leaf_hash, None)
 
     # Group commit
 

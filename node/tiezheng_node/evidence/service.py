@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -10,9 +11,8 @@ from typing import Final
 
 from eth.abc import BlockAPI, ReceiptAPI
 
-from tiezheng.evidence_id import EvidenceId
+from tiezheng.evidence_id import format_evidence_id
 from tiezheng.genesis import Genesis
-from tiezheng.gm import sm3
 from tiezheng.receipt import ChainRef, Receipt
 from tiezheng.statement import Statement
 
@@ -22,7 +22,6 @@ from ..execution.registry import AgencyInfo
 from ..store import Store
 from ..store.keys import (
     AGENCY_INDEX,
-    DIGEST_INDEX,
     KIND_INDEX,
     META_EVM_ANCHORS,
     PENDING,
@@ -33,6 +32,7 @@ from .items import Submission
 from .log import EvidenceLog, agency_key, kind_key
 from .pending import DEFAULT_MAX_PENDING, PendingEvidence
 from .records import LeafRecord, decode_pending
+from .workers import CheckWorkers
 
 log = logging.getLogger("tiezheng.evidence")
 
@@ -59,6 +59,11 @@ class EvidenceView:
     block: SealedBlockHeader | None
 
 
+def default_admission_workers() -> int:
+    """One worker process to check large envelopes beside the main process, when there is a second core."""
+    return 1 if (os.cpu_count() or 1) >= 2 else 0
+
+
 class EvidenceService:
     def __init__(
         self,
@@ -68,13 +73,16 @@ class EvidenceService:
         agency: Callable[[str], AgencyInfo | None],
         *,
         max_pending: int = DEFAULT_MAX_PENDING,
+        admission_workers: int | None = None,
     ) -> None:
         self._store = store
         self._genesis = genesis
         self._consensus = consensus
         self.log = EvidenceLog(store)
         self.pending = PendingEvidence(store, self.log.size, max_pending=max_pending)
-        self.admission = Admission(agency, self._locate)
+        workers = default_admission_workers() if admission_workers is None else admission_workers
+        self._workers = CheckWorkers(workers) if workers else None
+        self.admission = Admission(agency, self._locate, workers=self._workers)
         self._restore_pending()
 
     def _restore_pending(self) -> None:
@@ -87,12 +95,14 @@ class EvidenceService:
         if records:
             log.info("restored %d pending submissions (%d records)", len(records), self.pending.pending_leaves)
 
-    def _locate(self, statement: bytes, digest: bytes) -> int | None:
-        pending = self.pending.find(sm3(statement))
-        return pending if pending is not None else self.log.find_statement(statement, digest)
+    def _locate(self, leaf_hash: bytes, statement: bytes, digest: bytes) -> int | None:
+        pending = self.pending.find(leaf_hash)
+        return pending if pending is not None else self.log.find_statement(leaf_hash, statement, digest)
 
     def close(self) -> None:
         self.pending.close()
+        if self._workers is not None:
+            self._workers.close()
 
     # Submitting
 
@@ -106,14 +116,14 @@ class EvidenceService:
             future.set_result(None)
             return Accepted([i for i in indexes if i is not None], new, future)
         future, raced = self.pending.reserve(submission, extra_writes=extra_writes)
-        reserved = {e.statement_hash: submission.first_index + offset for offset, e in enumerate(submission.entries)}
-        for position, statement_hash in enumerate(admitted.statement_hashes):
+        reserved = {e.leaf_hash: submission.first_index + offset for offset, e in enumerate(submission.entries)}
+        for position, leaf_hash in enumerate(admitted.leaf_hashes):
             if indexes[position] is None:
-                if statement_hash in raced:
-                    indexes[position] = raced[statement_hash]
+                if leaf_hash in raced:
+                    indexes[position] = raced[leaf_hash]
                     new[position] = False
                 else:
-                    indexes[position] = reserved[statement_hash]
+                    indexes[position] = reserved[leaf_hash]
         return Accepted([i for i in indexes if i is not None], new, future)
 
     def accept_many(self, admitted: list[Admitted]) -> Accepted:
@@ -169,7 +179,7 @@ class EvidenceService:
     # Reading
 
     def evidence_id(self, index: int) -> str:
-        return str(EvidenceId(self._genesis.chain_code, index))
+        return format_evidence_id(self._genesis.chain_code, index)
 
     def view(self, index: int) -> EvidenceView | None:
         if index < self.log.size:
@@ -243,7 +253,8 @@ class EvidenceService:
         """
         stop = self.log.size if stop is None else min(stop, self.log.size)
         if digest is not None:
-            candidates = self.log.indexed(DIGEST_INDEX + digest, start, stop, reverse=descending)
+            matches = [i for i in self.log.with_digest(digest) if start <= i < stop]
+            candidates = iter(reversed(matches) if descending else matches)
         elif subject is not None:
             candidates = self.log.indexed(SUBJECT_INDEX + subject, start, stop, reverse=descending)
         elif agency is not None:

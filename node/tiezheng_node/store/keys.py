@@ -25,16 +25,18 @@ def height_key(prefix: bytes, height: int) -> bytes:
     return prefix + height.to_bytes(8, "big")
 
 
-# The evidence log and its indexes. Index keys end with the 8-byte leaf index and have
-# empty values, so a prefix scan walks one digest's (agency's, …) records in log order.
+# The evidence log and its indexes (see evidence/log.py). Subject, agency and kind indexes are
+# posting lists: one key per block (ending with the block's first leaf index) whose value lists
+# the matching leaf indexes. The digest index has one key per record and is also how admission
+# finds a statement already logged, with one point lookup.
 LOG_NODE: Final = b"n"  # (level ≥ 1, index) → SM3 hash of a perfect subtree; leaf hashes come from the leaves
-LEAF: Final = b"L"  # leaf index → CBOR [statement bytes, authorisation]
+LEAF: Final = b"L"  # pack number → CBOR array of up to 256 leaf records [statement bytes, authorisation]
 BATCH: Final = b"B"  # batch id (first leaf index of its envelope) → CBOR batch record
 PENDING: Final = b"P"  # first reserved leaf index → CBOR pending submission (accepted, not yet in a block)
-DIGEST_INDEX: Final = b"D"  # record digest (32) ‖ leaf index
-SUBJECT_INDEX: Final = b"S"  # subject digest (32) ‖ leaf index
-AGENCY_INDEX: Final = b"A"  # SM3(agency code)[:8] ‖ leaf index
-KIND_INDEX: Final = b"K"  # SM3(kind)[:4] ‖ leaf index
+DIGEST_INDEX: Final = b"D"  # record digest (32) ‖ leaf hash[:8] → leaf index
+SUBJECT_INDEX: Final = b"S"  # subject digest (32) ‖ block's first leaf index → leaf indexes
+AGENCY_INDEX: Final = b"A"  # SM3(agency code)[:8] ‖ block's first leaf index → leaf indexes
+KIND_INDEX: Final = b"K"  # SM3(kind)[:4] ‖ block's first leaf index → leaf indexes
 META_LOG_SIZE: Final = META + b"log-size"
 META_EVM_ANCHORS: Final = META + b"evm-anchors"  # height through which contract-anchored statements were queued
 

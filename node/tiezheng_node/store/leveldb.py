@@ -48,7 +48,10 @@ class Store:
                 create_if_missing=create,
                 compression="snappy",
                 lru_cache_size=64 * 1024 * 1024,
-                write_buffer_size=32 * 1024 * 1024,
+                write_buffer_size=128 * 1024 * 1024,
+                # Most lookups at admission are for statements not logged yet: a bloom filter
+                # answers those without reading a block from disk.
+                bloom_filter_bits=10,
             )
         except plyvel.Error as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from None
