@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from .errors import KeyFormatError, TiezhengError
@@ -56,10 +57,17 @@ class Signature:
         sig = reader.bytes("sig", max_size=MAX_SIGNATURE_SIZE)
         reader.finish()
         try:
-            public_key = SM2PublicKey.from_bytes(key)
+            public_key = _public_key(key)
         except KeyFormatError as exc:
             raise FieldError(f"{what}.key: {exc.message}") from None
         return cls(role, public_key, sig)
+
+
+@lru_cache(maxsize=4096)
+def _public_key(point: bytes) -> SM2PublicKey:
+    """Keys by their encoding, shared: an agency signs with one key thousands of times, and each fresh key
+    object would decompress its point and load it into libcrypto again (twice the cost of verifying)."""
+    return SM2PublicKey.from_bytes(point)
 
 
 def signatures_to_value(signatures: Sequence[Signature]) -> list[dict[str, Any]]:

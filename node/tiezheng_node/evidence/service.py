@@ -101,6 +101,7 @@ class EvidenceService:
 
     def close(self) -> None:
         self.pending.close()
+        self.admission.close()
         if self._workers is not None:
             self._workers.close()
 
