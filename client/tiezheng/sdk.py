@@ -136,7 +136,14 @@ class Call:
     accept: str = "application/json"
 
 
-Operation = Generator[Call, httpx.Response, T]
+@dataclass(frozen=True)
+class Pause:
+    """An instruction to the client running an operation: wait this long, then continue."""
+
+    seconds: float
+
+
+Operation = Generator[Call | Pause, httpx.Response | None, T]
 Progress = Callable[[int, int], None]
 
 
@@ -222,6 +229,40 @@ class _Operations:
             Anchored(i, n, body["status"], True, s)
             for i, n, s in zip(body["ids"], body["indexes"], statements, strict=True)
         ]
+
+    def anchor_many(
+        self,
+        records: Iterable[Record],
+        kind: str,
+        *,
+        chunk_size: int,
+        wait: bool,
+        timeout: float,
+        progress: Progress | None,
+        fields: Mapping[str, Any],
+    ) -> Operation[list[Anchored]]:
+        items = list(records)
+        results: list[Anchored] = []
+        for chunk in _chunks(items, chunk_size):
+            statements = [self.statement(r, kind, **fields) for r in chunk]
+            results += yield from self.anchor_envelope(statements, wait=False, timeout=timeout)
+            if progress:
+                progress(len(results), len(items))
+        if wait and results:
+            last = max(results, key=lambda a: a.index)
+            yield from self.wait(last.id, timeout=timeout, interval=0.25)
+            results = [Anchored(a.id, a.index, "proven", a.new, a.statement) for a in results]
+        return results
+
+    def wait(self, evidence_id: str, *, timeout: float, interval: float) -> Operation[EvidenceRecord]:
+        deadline = time.monotonic() + timeout
+        while True:
+            record = yield from self.get(evidence_id)
+            if record.status == "proven":
+                return record
+            if time.monotonic() >= deadline:
+                raise TiezhengError(f"{evidence_id} was not proven within {timeout:.0f} s", code="timeout")
+            yield Pause(interval)
 
     def get(self, evidence_id: str) -> Operation[EvidenceRecord]:
         response = yield Call("GET", f"/v1/evidence/{evidence_id}")
@@ -325,9 +366,13 @@ class Client:
 
     def _run(self, operation: Operation[T]) -> T:
         try:
-            call = next(operation)
+            step = next(operation)
             while True:
-                call = operation.send(self._send(call))
+                if isinstance(step, Pause):
+                    time.sleep(step.seconds)
+                    step = operation.send(None)
+                else:
+                    step = operation.send(self._send(step))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -357,29 +402,14 @@ class Client:
         **fields: Any,
     ) -> list[Anchored]:
         """Anchor many records through batch envelopes of up to ``chunk_size``, one signature per envelope."""
-        results: list[Anchored] = []
-        items = list(records)
-        for chunk in _chunks(items, chunk_size):
-            statements = [self._ops.statement(r, kind, **fields) for r in chunk]
-            results += self._run(self._ops.anchor_envelope(statements, wait=False, timeout=timeout))
-            if progress:
-                progress(len(results), len(items))
-        if wait and results:
-            last = max(results, key=lambda a: a.index)
-            self.wait(last.id, timeout=timeout)
-            results = [Anchored(a.id, a.index, "proven", a.new, a.statement) for a in results]
-        return results
+        operation = self._ops.anchor_many(
+            records, kind, chunk_size=chunk_size, wait=wait, timeout=timeout, progress=progress, fields=fields
+        )
+        return self._run(operation)
 
     def wait(self, evidence_id: str, *, timeout: float = 60.0, interval: float = 0.25) -> EvidenceRecord:
         """Poll until the record is proven; TiezhengError ``timeout`` if it is not within ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while True:
-            record = self.get(evidence_id)
-            if record.status == "proven":
-                return record
-            if time.monotonic() >= deadline:
-                raise TiezhengError(f"{evidence_id} was not proven within {timeout:.0f} s", code="timeout")
-            time.sleep(interval)
+        return self._run(self._ops.wait(evidence_id, timeout=timeout, interval=interval))
 
     # Reading
 
@@ -451,9 +481,13 @@ class AsyncClient:
 
     async def _run(self, operation: Operation[T]) -> T:
         try:
-            call = next(operation)
+            step = next(operation)
             while True:
-                call = operation.send(await self._send(call))
+                if isinstance(step, Pause):
+                    await asyncio.sleep(step.seconds)
+                    step = operation.send(None)
+                else:
+                    step = operation.send(await self._send(step))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -478,28 +512,13 @@ class AsyncClient:
         progress: Progress | None = None,
         **fields: Any,
     ) -> list[Anchored]:
-        results: list[Anchored] = []
-        items = list(records)
-        for chunk in _chunks(items, chunk_size):
-            statements = [self._ops.statement(r, kind, **fields) for r in chunk]
-            results += await self._run(self._ops.anchor_envelope(statements, wait=False, timeout=timeout))
-            if progress:
-                progress(len(results), len(items))
-        if wait and results:
-            last = max(results, key=lambda a: a.index)
-            await self.wait(last.id, timeout=timeout)
-            results = [Anchored(a.id, a.index, "proven", a.new, a.statement) for a in results]
-        return results
+        operation = self._ops.anchor_many(
+            records, kind, chunk_size=chunk_size, wait=wait, timeout=timeout, progress=progress, fields=fields
+        )
+        return await self._run(operation)
 
     async def wait(self, evidence_id: str, *, timeout: float = 60.0, interval: float = 0.25) -> EvidenceRecord:
-        deadline = time.monotonic() + timeout
-        while True:
-            record = await self.get(evidence_id)
-            if record.status == "proven":
-                return record
-            if time.monotonic() >= deadline:
-                raise TiezhengError(f"{evidence_id} was not proven within {timeout:.0f} s", code="timeout")
-            await asyncio.sleep(interval)
+        return await self._run(self._ops.wait(evidence_id, timeout=timeout, interval=interval))
 
     async def get(self, evidence_id: str) -> EvidenceRecord:
         return await self._run(self._ops.get(evidence_id))

@@ -132,13 +132,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         create_devnet(args.data, block_interval_ms=args.block_interval_ms)
     genesis = Genesis.load(layout.genesis)
     validator = keystore.load(layout.validator_key, DEV_PASSPHRASE)
-    node = Node(
-        args.data,
-        genesis,
-        validator,
-        max_pending_records=_positive(args.max_pending_records),
-        admission_workers=_workers(args.admission_workers),
-    )
+    node = _open(args, genesis, validator)
     url = f"http://{_display_host(args.host)}:{args.port}"
     state = "new" if first_run else f"continuing at block {node.head.height}"
     print(
@@ -184,18 +178,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not passphrase:
             raise StoreError("set TIEZHENG_PASSPHRASE to the validator keystore's passphrase")
         validator = keystore.load(args.validator_key, passphrase)
-    node = Node(
+    node = _open(args, genesis, validator)
+    print(
+        f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, http://{_display_host(args.host)}:{args.port}/rpc",
+        flush=True,
+    )
+    return _serve(node, args.host, args.port)
+
+
+def _open(args: argparse.Namespace, genesis: Genesis, validator: SM2PrivateKey | None) -> Node:
+    """The node for ``dev`` and ``run``, with the serving options both take."""
+    return Node(
         args.data,
         genesis,
         validator,
         max_pending_records=_positive(args.max_pending_records),
         admission_workers=_workers(args.admission_workers),
     )
-    print(
-        f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, http://{_display_host(args.host)}:{args.port}/rpc",
-        flush=True,
-    )
-    return _serve(node, args.host, args.port)
 
 
 def _positive(value: int) -> int:
