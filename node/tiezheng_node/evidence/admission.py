@@ -90,7 +90,7 @@ class Admission:
         self._check_agency(signed.statement)
         _checked(lambda: signed.check())
         statement_bytes = signed.statement.to_cbor()
-        entry = _entry(signed.statement, statement_bytes, signed.signatures, 0)
+        entry = entry_for(signed.statement, statement_bytes, signed.signatures, 0)
         found = self._locate(entry.leaf_hash, statement_bytes, signed.statement.digest)
         if found is not None:
             return Admitted(None, [found], [entry.leaf_hash], statement_bytes)
@@ -103,7 +103,7 @@ class Admission:
         except TiezhengError as exc:
             raise EvidenceRejected(f"the signed statement is malformed: {exc.message}", exc.code) from None
         statement_bytes = signed.statement.to_cbor()
-        entry = _entry(signed.statement, statement_bytes, signed.signatures, 0)
+        entry = entry_for(signed.statement, statement_bytes, signed.signatures, 0)
         found = self._locate(entry.leaf_hash, statement_bytes, signed.statement.digest)
         if found is not None:
             return Admitted(None, [found], [entry.leaf_hash], statement_bytes)
@@ -176,9 +176,9 @@ class Admission:
         new = [e for e, found in zip(entries, existing, strict=True) if found is None]
         if not new:
             return Admitted(None, existing, hashes, envelope.statements[0])
-        batch = BatchInfo(envelope.header, envelope.signatures, header.size, tuple(e.leaf_hash for e in entries))
+        batch = BatchInfo(envelope.header, envelope.signatures, tuple(statements))
         members = None if len(new) == len(entries) else [e.position for e in new]
-        submission = Submission("b", data, new, batch, _now_ms(), members=members)
+        submission = Submission("b", b"", new, batch, _now_ms(), members=members)
         return Admitted(submission, existing, hashes, envelope.statements[0])
 
     def _check_agency(self, statement: Statement) -> AgencyInfo:
@@ -197,7 +197,7 @@ class Admission:
         return agency
 
 
-def _entry(statement: Statement, statement_bytes: bytes, signatures: tuple, position: int) -> Entry:
+def entry_for(statement: Statement, statement_bytes: bytes, signatures: tuple, position: int) -> Entry:
     return Entry(
         statement=statement_bytes,
         leaf_hash=sm3(LEAF_PREFIX + statement_bytes),
@@ -219,25 +219,3 @@ def _checked(check: Callable[[], None]) -> None:
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
-
-
-def submission_from_pending(
-    kind: str, payload: bytes, members: list[int] | None, accepted_ms: int, first_index: int
-) -> Submission:
-    """Rebuild a pending submission read back at start-up (its checks passed when it was accepted)."""
-    if kind == "s":
-        signed = SignedStatement.from_cbor(payload)
-        entries = [_entry(signed.statement, signed.statement.to_cbor(), signed.signatures, 0)]
-        submission = Submission("s", payload, entries, None, accepted_ms)
-    else:
-        envelope = BatchEnvelope.from_cbor(payload)
-        header = BatchHeader.from_cbor(envelope.header)
-        statements = [Statement.from_cbor(s) for s in envelope.statements]
-        all_entries = [
-            _entry(s, b, (), i) for i, (s, b) in enumerate(zip(statements, envelope.statements, strict=True))
-        ]
-        entries = all_entries if members is None else [all_entries[i] for i in members]
-        batch = BatchInfo(envelope.header, envelope.signatures, header.size, tuple(e.leaf_hash for e in all_entries))
-        submission = Submission("b", payload, entries, batch, accepted_ms, members=members)
-    submission.first_index = first_index
-    return submission

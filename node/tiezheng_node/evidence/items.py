@@ -25,8 +25,11 @@ class Entry(NamedTuple):
 class BatchInfo:
     header: bytes
     signatures: tuple[Signature, ...]
-    size: int
-    leaf_hashes: tuple[bytes, ...]  # every statement of the envelope, in order
+    statements: tuple[bytes, ...]  # every statement of the envelope, in order (stored with the batch)
+
+    @property
+    def size(self) -> int:
+        return len(self.statements)
 
 
 @dataclass
@@ -34,7 +37,7 @@ class Submission:
     """Statements accepted together; ``first_index`` is the leaf index reserved for the first new one."""
 
     kind: str  # "s": a signed statement; "b": a batch envelope
-    payload: bytes  # what was submitted, kept until the block writes the leaves
+    payload: bytes  # the signed statement ("s"), kept until the block writes its leaf; empty for a batch
     entries: list[Entry]  # the new statements, in log order (duplicates left out)
     batch: BatchInfo | None
     accepted_ms: int

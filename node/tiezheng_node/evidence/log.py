@@ -35,6 +35,7 @@ from ..store import Store
 from ..store.keys import (
     AGENCY_INDEX,
     BATCH,
+    BATCH_STATEMENTS,
     DIGEST_INDEX,
     KIND_INDEX,
     LEAF,
@@ -46,7 +47,7 @@ from ..store.keys import (
 )
 from .items import Submission
 from .log_store import LevelDBNodeStore
-from .records import BatchRecord, LeafRecord, encode_batch_member, encode_head
+from .records import STATEMENTS_PER_CHUNK, BatchRecord, LeafRecord, encode_batch_member, encode_head
 
 PACK_SIZE: Final = 256
 
@@ -97,6 +98,7 @@ class EvidenceLog:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._sm3 = get_backend().sm3
+        self._chunk = lru_cache(maxsize=128)(self._read_chunk)
         self._nodes = LevelDBNodeStore(store, self._stored_leaf_hash)
         self._merkle = MerkleLog(self._nodes)
         self._tail = self._load_tail()
@@ -132,18 +134,9 @@ class EvidenceLog:
                 raise ValueError(f"submission reserved leaf {submission.first_index}, the log is at {index}")
             batch_id = submission.first_index
             batch = submission.batch
-            if batch is not None:
-                contiguous = submission.members is None
-                writes[index_key(BATCH, batch_id)] = BatchRecord(
-                    batch.header,
-                    batch.signatures,
-                    batch.size,
-                    submission.first_index if contiguous else None,
-                    None if contiguous else batch.leaf_hashes,
-                ).encode()
             for entry in submission.entries:
                 if batch is not None:
-                    records.append(encode_batch_member(entry.statement, batch_id, entry.position))
+                    records.append(encode_batch_member(batch_id, entry.position))
                 else:
                     records.append(LeafRecord(entry.statement, entry.signatures, None).encode())
                 if len(records) == PACK_SIZE:
@@ -181,12 +174,35 @@ class EvidenceLog:
             return []
         return cbor.decode(raw, max_size=1 << 26, what="leaf pack")  # type: ignore[no-any-return]
 
+    def _read_chunk(self, batch_id: int, chunk: int) -> list[bytes]:
+        """One chunk of a batch's statements (cached per log: receipts and pages read neighbours together)."""
+        raw = self._store.get(index_key(BATCH_STATEMENTS, batch_id) + chunk.to_bytes(4, "big"))
+        if raw is None:
+            raise KeyError((batch_id, chunk))
+        return cbor.decode(raw, max_size=1 << 26, what="statement chunk")  # type: ignore[no-any-return]
+
+    def statements(self, batch_id: int, size: int) -> list[bytes]:
+        """Every statement of a stored batch, in batch order."""
+        chunks = (size + STATEMENTS_PER_CHUNK - 1) // STATEMENTS_PER_CHUNK
+        return [statement for chunk in range(chunks) for statement in self._chunk(batch_id, chunk)]
+
+    def _resolve(self, value: Any) -> LeafRecord:
+        record = LeafRecord.from_value(value)
+        if record.statement is None and record.batch is not None:
+            batch = record.batch
+            statement = self._chunk(batch.batch_id, batch.position // STATEMENTS_PER_CHUNK)[
+                batch.position % STATEMENTS_PER_CHUNK
+            ]
+            return LeafRecord(statement, (), batch)
+        return record
+
     def leaf(self, index: int) -> LeafRecord | None:
+        """The leaf record, its statement resolved from its batch when it is a batch member."""
         if not 0 <= index < self.size:
             return None
         values = self._pack(index // PACK_SIZE)
         offset = index % PACK_SIZE
-        return LeafRecord.from_value(values[offset]) if offset < len(values) else None
+        return self._resolve(values[offset]) if offset < len(values) else None
 
     def leaves(self, start: int, stop: int) -> Iterator[tuple[int, LeafRecord]]:
         """Leaves [start, stop) in order, reading each pack once."""
@@ -196,7 +212,7 @@ class EvidenceLog:
             pack = index // PACK_SIZE
             values = self._pack(pack)
             for offset in range(index % PACK_SIZE, min(len(values), stop - pack * PACK_SIZE)):
-                yield pack * PACK_SIZE + offset, LeafRecord.from_value(values[offset])
+                yield pack * PACK_SIZE + offset, self._resolve(values[offset])
             index = (pack + 1) * PACK_SIZE
 
     def leaf_hash(self, index: int) -> bytes:
@@ -209,27 +225,22 @@ class EvidenceLog:
         values = self._pack(index // PACK_SIZE)
         if index % PACK_SIZE >= len(values):
             raise KeyError((0, index))
-        return self._sm3(LEAF_PREFIX + values[index % PACK_SIZE][0])
+        statement = self._resolve(values[index % PACK_SIZE]).statement
+        assert statement is not None
+        return self._sm3(LEAF_PREFIX + statement)
 
     def batch(self, batch_id: int) -> BatchRecord | None:
         raw = self._store.get(index_key(BATCH, batch_id))
         return BatchRecord.decode(raw) if raw is not None else None
 
     def batch_proof(self, record: LeafRecord) -> BatchProof | None:
-        """The leaf's audit path to its signed batch root, rebuilt from the stored leaves."""
+        """The leaf's audit path to its signed batch root, rebuilt from the batch's stored statements."""
         if record.batch is None:
             return None
         batch = self.batch(record.batch.batch_id)
         if batch is None:
             return None
-        if batch.leaf_hashes is not None:
-            hashes = list(batch.leaf_hashes)
-        else:
-            assert batch.first_leaf is not None
-            hashes = [
-                self._sm3(LEAF_PREFIX + leaf.statement)
-                for _, leaf in self.leaves(batch.first_leaf, batch.first_leaf + batch.size)
-            ]
+        hashes = [self._sm3(LEAF_PREFIX + s) for s in self.statements(record.batch.batch_id, batch.size)]
         tree = MerkleLog(MemoryNodeStore())
         tree.append_leaf_hashes(hashes)
         path = tuple(tree.inclusion_proof(record.batch.position))

@@ -19,11 +19,32 @@ from concurrent.futures import Future
 from typing import Final
 
 from ..store import Store
-from ..store.keys import PENDING, index_key
+from ..store.keys import BATCH, BATCH_STATEMENTS, PENDING, index_key
 from .items import Submission
-from .records import encode_pending
+from .records import STATEMENTS_PER_CHUNK, BatchRecord, encode_pending, encode_statement_chunk
 
 DEFAULT_MAX_PENDING: Final = 1_000_000
+
+
+def durable_writes(submission: Submission) -> dict[bytes, bytes | None]:
+    """What makes an accepted submission survive a crash: its pending record, and for a batch its statements.
+
+    A batch's statements are written here, under the batch, once: its leaves will
+    only point at them.
+    """
+    first = submission.first_index
+    if submission.batch is None:
+        record = encode_pending("s", submission.payload, None, submission.accepted_ms)
+        return {index_key(PENDING, first): record}
+    batch = submission.batch
+    writes: dict[bytes, bytes | None] = {
+        index_key(PENDING, first): encode_pending("b", b"", submission.members, submission.accepted_ms),
+        index_key(BATCH, first): BatchRecord(batch.header, batch.signatures, batch.size).encode(),
+    }
+    for chunk, start in enumerate(range(0, batch.size, STATEMENTS_PER_CHUNK)):
+        key = index_key(BATCH_STATEMENTS, first) + chunk.to_bytes(4, "big")
+        writes[key] = encode_statement_chunk(batch.statements[start : start + STATEMENTS_PER_CHUNK])
+    return writes
 
 
 class PoolFull(Exception):
@@ -121,8 +142,7 @@ class PendingEvidence:
             self._by_statement.update(
                 zip([e.leaf_hash for e in submission.entries], range(first, first + submission.count), strict=True)
             )
-            record = encode_pending(submission.kind, submission.payload, submission.members, submission.accepted_ms)
-            writes: dict[bytes, bytes | None] = {index_key(PENDING, submission.first_index): record}
+            writes = durable_writes(submission)
             if extra_writes:
                 writes.update(extra_writes)
             with self._writer_wakeup:

@@ -1,21 +1,22 @@
 """How the evidence log's leaves, batches and pending submissions are stored (CBOR values).
 
-A leaf is [statement bytes, authorisation]: the signatures over the statement, or
-[batch id, position] pointing at its batch. A batch record keeps the envelope's
-signed header and signatures once for all its statements, and, only when its
-statements are not consecutive leaves (some were anchored before), their leaf
-hashes, so that every member's audit path to the batch root can be rebuilt.
+A leaf is [statement bytes, signatures] for a statement submitted on its own,
+or [null, [batch id, position]] for a member of a batch envelope: a batch's
+statements are written once, when the envelope is accepted, in chunks of 256
+under the batch (with its signed header and signatures), and never copied again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from tiezheng import cbor
 from tiezheng.signing import Signature, signatures_from_value, signatures_to_value
 
-_MAX_RECORD: int = 64 * 1024 * 1024
+_MAX_RECORD: Final = 64 * 1024 * 1024
+STATEMENTS_PER_CHUNK: Final = 256
 
 
 def encode_head(major: int, value: int) -> bytes:
@@ -28,14 +29,13 @@ def encode_head(major: int, value: int) -> bytes:
     raise ValueError("CBOR argument too large")
 
 
-def encode_batch_member(statement: bytes, batch_id: int, position: int) -> bytes:
-    """``LeafRecord(statement, (), BatchRef(batch_id, position)).encode()``, written directly.
+def encode_batch_member(batch_id: int, position: int) -> bytes:
+    """``LeafRecord(None, (), BatchRef(batch_id, position)).encode()``, written directly.
 
     Blocks write one of these per batched record, so the generic encoder's cost shows
     in throughput; the test suite checks both give the same bytes.
     """
-    reference = b"\x82" + encode_head(0, batch_id) + encode_head(0, position)
-    return b"\x82" + encode_head(2, len(statement)) + statement + reference
+    return b"\x82\xf6\x82" + encode_head(0, batch_id) + encode_head(0, position)
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,13 @@ class BatchRef:
 
 @dataclass(frozen=True)
 class LeafRecord:
-    statement: bytes
+    statement: bytes | None  # None for a batch member until resolved from its batch's chunks
     signatures: tuple[Signature, ...]  # empty for a batch member
     batch: BatchRef | None
 
     def encode(self) -> bytes:
         if self.batch is not None:
-            return cbor.encode([self.statement, [self.batch.batch_id, self.batch.position]])
+            return cbor.encode([None, [self.batch.batch_id, self.batch.position]])
         return cbor.encode([self.statement, signatures_to_value(self.signatures)])
 
     @classmethod
@@ -62,8 +62,8 @@ class LeafRecord:
     @classmethod
     def from_value(cls, value: Any) -> LeafRecord:
         statement, authorisation = value
-        if authorisation and type(authorisation[0]) is int:
-            return cls(statement, (), BatchRef(authorisation[0], authorisation[1]))
+        if statement is None:
+            return cls(None, (), BatchRef(authorisation[0], authorisation[1]))
         return cls(statement, signatures_from_value(authorisation, "leaf signatures"), None)
 
 
@@ -72,34 +72,22 @@ class BatchRecord:
     header: bytes
     signatures: tuple[Signature, ...]
     size: int
-    first_leaf: int | None  # set when the batch's statements are leaves first_leaf … first_leaf + size - 1
-    leaf_hashes: tuple[bytes, ...] | None  # otherwise, every statement's leaf hash in batch order
 
     def encode(self) -> bytes:
-        return cbor.encode(
-            [
-                self.header,
-                signatures_to_value(self.signatures),
-                self.size,
-                self.first_leaf,
-                list(self.leaf_hashes) if self.leaf_hashes is not None else None,
-            ]
-        )
+        return cbor.encode([self.header, signatures_to_value(self.signatures), self.size])
 
     @classmethod
     def decode(cls, data: bytes) -> BatchRecord:
-        header, signatures, size, first_leaf, leaf_hashes = cbor.decode(data, max_size=_MAX_RECORD, what="batch record")
-        return cls(
-            header,
-            signatures_from_value(signatures, "batch signatures"),
-            size,
-            first_leaf,
-            tuple(leaf_hashes) if leaf_hashes is not None else None,
-        )
+        header, signatures, size = cbor.decode(data, max_size=_MAX_RECORD, what="batch record")
+        return cls(header, signatures_from_value(signatures, "batch signatures"), size)
+
+
+def encode_statement_chunk(statements: Sequence[bytes]) -> bytes:
+    return encode_head(4, len(statements)) + b"".join(encode_head(2, len(s)) + s for s in statements)
 
 
 def encode_pending(kind: str, payload: bytes, members: list[int] | None, accepted_ms: int) -> bytes:
-    """A pending submission as written at acceptance: "s" (signed statement) or "b" (envelope)."""
+    """A pending submission as written at acceptance: "s" with its signed statement, or "b" (the batch is under B)."""
     value: dict[str, Any] = {"t": kind, "p": payload, "a": accepted_ms}
     if members is not None:
         value["m"] = members

@@ -14,6 +14,7 @@ from eth.abc import BlockAPI, ReceiptAPI
 from tiezheng.evidence_id import format_evidence_id
 from tiezheng.genesis import Genesis
 from tiezheng.receipt import ChainRef, Receipt
+from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import Statement
 
 from ..consensus.headers import ConsensusStore, SealedBlockHeader
@@ -27,8 +28,8 @@ from ..store.keys import (
     PENDING,
     SUBJECT_INDEX,
 )
-from .admission import Admission, Admitted, EvidenceRejected, submission_from_pending
-from .items import Submission
+from .admission import Admission, Admitted, EvidenceRejected, entry_for
+from .items import BatchInfo, Submission
 from .log import EvidenceLog, agency_key, kind_key
 from .pending import DEFAULT_MAX_PENDING, PendingEvidence
 from .records import LeafRecord, decode_pending
@@ -89,11 +90,30 @@ class EvidenceService:
         with self._store.scan(PENDING) as rows:
             records = list(rows)
         for key, value in records:
-            first_index = int.from_bytes(key[1:], "big")
-            kind, payload, members, accepted_ms = decode_pending(value)
-            self.pending.restore(submission_from_pending(kind, payload, members, accepted_ms, first_index))
+            self.pending.restore(self._pending_submission(int.from_bytes(key[1:], "big"), value))
         if records:
             log.info("restored %d pending submissions (%d records)", len(records), self.pending.pending_leaves)
+
+    def _pending_submission(self, first_index: int, value: bytes) -> Submission:
+        """A pending submission read back at start-up (its checks passed when it was accepted)."""
+        kind, payload, members, accepted_ms = decode_pending(value)
+        if kind == "s":
+            signed = SignedStatement.from_cbor(payload)
+            entries = [entry_for(signed.statement, signed.statement.to_cbor(), signed.signatures, 0)]
+            submission = Submission("s", payload, entries, None, accepted_ms)
+        else:
+            record = self.log.batch(first_index)
+            if record is None:
+                raise RuntimeError(f"pending batch {first_index} has no batch record: the store is damaged")
+            statements = self.log.statements(first_index, record.size)
+            everything = [
+                entry_for(Statement.from_cbor(data), data, (), position) for position, data in enumerate(statements)
+            ]
+            entries = everything if members is None else [everything[p] for p in members]
+            batch = BatchInfo(record.header, record.signatures, tuple(statements))
+            submission = Submission("b", b"", entries, batch, accepted_ms, members=members)
+        submission.first_index = first_index
+        return submission
 
     def _locate(self, leaf_hash: bytes, statement: bytes, digest: bytes) -> int | None:
         pending = self.pending.find(leaf_hash)

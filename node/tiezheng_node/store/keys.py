@@ -31,7 +31,8 @@ def height_key(prefix: bytes, height: int) -> bytes:
 # finds a statement already logged, with one point lookup.
 LOG_NODE: Final = b"n"  # (level ≥ 1, index) → SM3 hash of a perfect subtree; leaf hashes come from the leaves
 LEAF: Final = b"L"  # pack number → CBOR array of up to 256 leaf records [statement bytes, authorisation]
-BATCH: Final = b"B"  # batch id (first leaf index of its envelope) → CBOR batch record
+BATCH: Final = b"B"  # batch id (first leaf index reserved for it) → CBOR [header, signatures, size]
+BATCH_STATEMENTS: Final = b"T"  # batch id ‖ chunk number (4) → CBOR array of up to 256 statements, in batch order
 PENDING: Final = b"P"  # first reserved leaf index → CBOR pending submission (accepted, not yet in a block)
 DIGEST_INDEX: Final = b"D"  # record digest (32) ‖ leaf hash[:8] → leaf index
 SUBJECT_INDEX: Final = b"S"  # subject digest (32) ‖ block's first leaf index → leaf indexes
