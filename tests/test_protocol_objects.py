@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from tiezheng import cbor
 from tiezheng.batch import MAX_BATCH_SIZE, BatchEnvelope, BatchError
 from tiezheng.errors import DecodeError, EvidenceIdError
-from tiezheng.evidence_id import CROCKFORD, EvidenceId, EvidenceIdChecksumError
+from tiezheng.evidence_id import (
+    CROCKFORD,
+    EvidenceId,
+    EvidenceIdChecksumError,
+    check_value,
+    encode_base32,
+    format_evidence_id,
+)
 from tiezheng.genesis import Genesis, GenesisError
 from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
@@ -207,6 +214,16 @@ def test_evidence_id_round_trip(chain, index):
     assert EvidenceId.parse(text) == evidence_id
     assert EvidenceId.parse(text.lower()) == evidence_id
     assert EvidenceId.parse(f"  {text}\n") == evidence_id
+
+
+@given(
+    st.sampled_from(["DEV", "GZ01", "ZZZZZZZZ"]),
+    st.one_of(st.integers(0, 2**31), st.sampled_from([0, 1023, 1024, 2**20 - 1, 2**20, 2**30 - 1, 2**30])),
+)
+def test_fast_id_formatting_is_the_definition(chain, index):
+    symbols = encode_base32(index).rjust(6, "0")
+    check = check_value(chain, symbols)
+    assert format_evidence_id(chain, index) == f"{chain}-{symbols}-{CROCKFORD[check // 32]}{CROCKFORD[check % 32]}"
 
 
 @given(st.integers(0, 10**9), st.data())

@@ -88,9 +88,17 @@ def format_evidence_id(chain: str, index: int) -> str:
     symbols are its base-32 digits), so c = (prefix · 32^L + index) mod 1021,
     where the prefix part depends only on the chain code.
     """
-    symbols = encode_base32(index).rjust(_MIN_INDEX_SYMBOLS, "0")
-    check = (_chain_value(chain) * pow(32, len(symbols), _MODULUS) + index) % _MODULUS
+    if 0 <= index < 1 << 30:  # six symbols, the form of every index below a billion: from a table of symbol pairs
+        symbols = _PAIRS[index >> 20] + _PAIRS[index >> 10 & 1023] + _PAIRS[index & 1023]
+        check = (_chain_value(chain) * _SIX_SYMBOLS_WEIGHT + index) % _MODULUS
+    else:
+        symbols = encode_base32(index).rjust(_MIN_INDEX_SYMBOLS, "0")
+        check = (_chain_value(chain) * pow(32, len(symbols), _MODULUS) + index) % _MODULUS
     return f"{chain}-{symbols}-{CROCKFORD[check // 32]}{CROCKFORD[check % 32]}"
+
+
+_PAIRS: Final = tuple(a + b for a in CROCKFORD for b in CROCKFORD)
+_SIX_SYMBOLS_WEIGHT: Final = pow(32, 6, _MODULUS)
 
 
 @lru_cache(maxsize=64)

@@ -232,6 +232,7 @@ class Node:
         if self._validator_key is None or self._validator_index is None:
             raise RuntimeError("this node holds no validator key")
         with self._produce_lock:
+            started = time.perf_counter()
             head = self._head
             state = self.execution.state(head.execution)
             transactions = self.pool.select(state.get_nonce, MAX_TRANSACTIONS_PER_BLOCK)
@@ -252,6 +253,7 @@ class Node:
             self.pool.remove([r.transaction.hash for r in built.rejected])
             if not built.block.transactions and not submissions and not self.genesis.empty_blocks:
                 return None
+            staging = time.perf_counter()
             evidence = self.evidence.log.stage(submissions)
             validators = self.genesis.protocol.validators
             header = ConsensusHeader(
@@ -277,7 +279,9 @@ class Node:
             batch.update(built.writes)
             batch.update(evidence.writes)
             ConsensusStore.stage(batch, sealed)
+            writing = time.perf_counter()
             self.store.commit(batch)
+            written = time.perf_counter()
             self.evidence.log.advance(evidence)
             self.evidence.pending.committed(submissions)
             committed = CommittedBlock(
@@ -291,13 +295,18 @@ class Node:
             anchored = self.evidence.queue_contract_anchored(built.block, built.receipts)
         anchored.result(timeout=60)
         log.info(
-            "sealed block %d: %d transactions (%d rejected, %d deferred), %d records, log size %d",
+            "sealed block %d: %d transactions (%d rejected, %d deferred), %d records, log size %d;"
+            " %.0f ms (execution %.0f, evidence log %.0f, write %.0f)",
             header.height,
             len(built.block.transactions),
             len(built.rejected),
             len(built.deferred),
             committed.records,
             evidence.size,
+            (written - started) * 1000,
+            (staging - started) * 1000,
+            (writing - staging) * 1000,
+            (written - writing) * 1000,
         )
         for listener in self._listeners:
             try:

@@ -9,7 +9,7 @@ from tests.support.toychain import statement_for
 from tiezheng.batch import BatchEnvelope
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey, sm3
-from tiezheng.merkle import leaf_hash
+from tiezheng.merkle import leaf_hash, rfc9162
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
@@ -285,6 +285,15 @@ def test_packs_and_posting_lists_agree_with_a_brute_force_oracle(tmp_path):
                                start=start, stop=stop, descending=descending, limit=10_000)
             )  # fmt: skip
             assert found == expected, (kind, subject, start, stop, descending)
+        # Roots and proofs, whose nodes below level 4 are recomputed from the leaves, match
+        # RFC 9162's recursive definitions over the leaves themselves, at past sizes too.
+        leaves = [record.statement for _, record in evidence.log.leaves(0, len(truth))]
+        for size in (1, 15, 16, 17, 256, 301, 318, 574, 1000, len(truth)):
+            assert evidence.log.root(size) == rfc9162.root(leaves[:size])
+            for index in {0, size // 2, size - 1, rng.randrange(size)}:
+                assert evidence.log.inclusion_proof(index, size) == rfc9162.inclusion_proof(leaves[:size], index)
+            old = rng.randrange(1, size + 1)
+            assert evidence.log.consistency_proof(old, size) == rfc9162.consistency_proof(leaves[:size], old)
         # Receipts of leaves in rewritten packs still verify.
         for index in (0, 255, 256, 300, 318, len(truth) - 1):
             assert verify_receipt(evidence.receipt(index), chain.genesis, digest=sm3(b"leaf %d" % index)).valid
@@ -345,3 +354,28 @@ def test_large_envelopes_are_checked_in_worker_processes(tmp_path):
         assert verify_receipt(chain.node.evidence.receipt(size + 7), chain.genesis, digest=sm3(b"after kill 7")).valid
     finally:
         chain.close()
+
+
+def test_a_worker_that_stops_answering_is_killed_and_replaced():
+    import os
+    import signal
+    import time
+
+    from tiezheng_node.evidence.workers import CheckWorkers, WorkerFailed
+
+    key = SM2PrivateKey.generate()
+    statements = [statement_for(key, b"stuck %d" % i, agency="91110000MA0TEST01X").to_cbor() for i in range(50)]
+    workers = CheckWorkers(1, answer_timeout=1.0)
+    try:
+        first = workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id)
+        assert first.error is None and len(first.leaf_hashes) == 50
+        stuck = workers._workers[0].process
+        os.kill(stuck.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        with pytest.raises(WorkerFailed):
+            workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id)
+        assert time.monotonic() - started < 10
+        assert stuck.wait(timeout=10) == -signal.SIGKILL
+        assert workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id).leaf_hashes == first.leaf_hashes
+    finally:
+        workers.close()

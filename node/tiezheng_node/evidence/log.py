@@ -19,7 +19,8 @@ Storage is laid out for writing many records per block with few LevelDB keys:
 from __future__ import annotations
 
 import struct
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,10 +47,11 @@ from ..store.keys import (
     log_node_key,
 )
 from .items import Submission
-from .log_store import LevelDBNodeStore
-from .records import STATEMENTS_PER_CHUNK, BatchRecord, LeafRecord, encode_batch_member, encode_head
+from .log_store import STORED_FROM_LEVEL, LevelDBNodeStore
+from .records import STATEMENTS_PER_CHUNK, BatchRecord, LeafRecord, encode_batch_members, encode_head
 
 PACK_SIZE: Final = 256
+FULL_PACKS_CACHED: Final = 64
 
 
 @lru_cache(maxsize=4096)
@@ -99,7 +101,9 @@ class EvidenceLog:
         self._store = store
         self._sm3 = get_backend().sm3
         self._chunk = lru_cache(maxsize=128)(self._read_chunk)
-        self._nodes = LevelDBNodeStore(store, self._stored_leaf_hash)
+        self._full_packs: OrderedDict[int, list[Any]] = OrderedDict()
+        self._packs_lock = threading.Lock()
+        self._nodes = LevelDBNodeStore(store, self._stored_leaf_hashes)
         self._merkle = MerkleLog(self._nodes)
         self._tail = self._load_tail()
 
@@ -125,41 +129,48 @@ class EvidenceLog:
         writes: dict[bytes, bytes | None] = {}
         leaf_hashes: list[bytes] = []
         first = self.size
-        pack, records = first // PACK_SIZE, list(self._tail)
+        records = list(self._tail)
         postings: defaultdict[bytes, list[int]] = defaultdict(list)
+        agency_lists: dict[str, list[int]] = {}  # the posting lists by name, saving a key and a hash per record
+        kind_lists: dict[str, list[int]] = {}
         block = first.to_bytes(8, "big")
         index = first
         for submission in submissions:
             if submission.first_index != index:
                 raise ValueError(f"submission reserved leaf {submission.first_index}, the log is at {index}")
-            batch_id = submission.first_index
-            batch = submission.batch
-            for entry in submission.entries:
-                if batch is not None:
-                    records.append(encode_batch_member(batch_id, entry.position))
-                else:
-                    records.append(LeafRecord(entry.statement, entry.signatures, None).encode())
-                if len(records) == PACK_SIZE:
-                    writes[pack_key(pack)] = encode_pack(records)
-                    pack, records = pack + 1, []
+            entries = submission.entries
+            if submission.batch is not None:
+                records.extend(encode_batch_members(submission.first_index, [e.position for e in entries]))
+            else:
+                records.extend(LeafRecord(e.statement, e.signatures, None).encode() for e in entries)
+            for entry in entries:
                 writes[DIGEST_INDEX + entry.digest + entry.leaf_hash[:8]] = index.to_bytes(8, "big")
-                postings[AGENCY_INDEX + agency_key(entry.agency) + block].append(index)
-                postings[KIND_INDEX + kind_key(entry.kind) + block].append(index)
+                agency = agency_lists.get(entry.agency)
+                if agency is None:
+                    agency = agency_lists[entry.agency] = postings[AGENCY_INDEX + agency_key(entry.agency) + block]
+                agency.append(index)
+                kind = kind_lists.get(entry.kind)
+                if kind is None:
+                    kind = kind_lists[entry.kind] = postings[KIND_INDEX + kind_key(entry.kind) + block]
+                kind.append(index)
                 if entry.subject is not None:
                     postings[SUBJECT_INDEX + entry.subject + block].append(index)
-                leaf_hashes.append(entry.leaf_hash)
                 index += 1
+            leaf_hashes.extend(e.leaf_hash for e in entries)
             writes[index_key(PENDING, submission.first_index)] = None
-        if records:
-            writes[pack_key(pack)] = encode_pack(records)
+        pack = first // PACK_SIZE
+        for start in range(0, len(records), PACK_SIZE):
+            writes[pack_key(pack)] = encode_pack(records[start : start + PACK_SIZE])
+            pack += 1
         for key, indexes in postings.items():
             writes[key] = encode_postings(indexes)
         staged = self._merkle.stage(leaf_hashes)
         for level, node_index, value in staged.nodes:
-            if level:
+            if level >= STORED_FROM_LEVEL:
                 writes[log_node_key(level, node_index)] = value
         writes[META_LOG_SIZE] = staged.new_size.to_bytes(8, "big")
-        return StagedEvidence(tuple(submissions), staged, writes, records)
+        tail = records[len(records) - len(records) % PACK_SIZE :]
+        return StagedEvidence(tuple(submissions), staged, writes, tail)
 
     def advance(self, staged: StagedEvidence) -> None:
         """Adopt a staged append once its writes are committed."""
@@ -169,10 +180,23 @@ class EvidenceLog:
     # Reading leaves
 
     def _pack(self, pack: int) -> list[Any]:
+        """A pack's leaf values. A full pack never changes again, so the last few are kept decoded:
+        a proof reads its pack several times, and pages read neighbours."""
+        with self._packs_lock:
+            cached = self._full_packs.get(pack)
+            if cached is not None:
+                self._full_packs.move_to_end(pack)
+                return cached
         raw = self._store.get(pack_key(pack))
         if raw is None:
             return []
-        return cbor.decode(raw, max_size=1 << 26, what="leaf pack")  # type: ignore[no-any-return]
+        values: list[Any] = cbor.decode(raw, max_size=1 << 26, what="leaf pack")
+        if len(values) == PACK_SIZE:
+            with self._packs_lock:
+                self._full_packs[pack] = values
+                if len(self._full_packs) > FULL_PACKS_CACHED:
+                    self._full_packs.popitem(last=False)
+        return values
 
     def _read_chunk(self, batch_id: int, chunk: int) -> list[bytes]:
         """One chunk of a batch's statements (cached per log: receipts and pages read neighbours together)."""
@@ -222,12 +246,21 @@ class EvidenceLog:
 
     def _stored_leaf_hash(self, index: int) -> bytes:
         """SM3(0x00 ‖ statement) of a stored leaf (the Merkle log's level 0, which is not stored itself)."""
-        values = self._pack(index // PACK_SIZE)
-        if index % PACK_SIZE >= len(values):
+        hashes = self._stored_leaf_hashes(index, index + 1)
+        if not hashes:
             raise KeyError((0, index))
-        statement = self._resolve(values[index % PACK_SIZE]).statement
-        assert statement is not None
-        return self._sm3(LEAF_PREFIX + statement)
+        return hashes[0]
+
+    def _stored_leaf_hashes(self, start: int, stop: int) -> list[bytes]:
+        """Leaf hashes of the stored leaves in [start, stop), which lie in one pack."""
+        values = self._pack(start // PACK_SIZE)
+        offset = start % PACK_SIZE
+        hashes = []
+        for value in values[offset : offset + stop - start]:
+            statement = self._resolve(value).statement
+            assert statement is not None
+            hashes.append(self._sm3(LEAF_PREFIX + statement))
+        return hashes
 
     def batch(self, batch_id: int) -> BatchRecord | None:
         raw = self._store.get(index_key(BATCH, batch_id))

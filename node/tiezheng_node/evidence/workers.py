@@ -27,6 +27,9 @@ from .checks import CheckedStatements, check_statements
 
 _FRAME = struct.Struct(">I")
 _MAX_FRAME = 64 * 1024 * 1024
+# Checking 10,000 statements takes well under a second; a worker silent for this long is
+# stuck (or its pipe lost a frame) and is killed, so admission falls back instead of waiting forever.
+DEFAULT_ANSWER_TIMEOUT = 60.0
 
 
 class WorkerFailed(RuntimeError):
@@ -54,16 +57,22 @@ def _read(stream: BinaryIO) -> bytes | None:
 @dataclass
 class _Worker:
     process: subprocess.Popen[bytes]
+    answer_timeout: float = DEFAULT_ANSWER_TIMEOUT
 
     def check(self, statements: list[bytes], agency: str, key: bytes) -> CheckedStatements:
         assert self.process.stdin is not None and self.process.stdout is not None
+        watchdog = threading.Timer(self.answer_timeout, self.process.kill)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             _write(self.process.stdin, cbor.encode([statements, agency, key]))
             answer = _read(self.process.stdout)
         except (OSError, ValueError) as exc:
             raise WorkerFailed(str(exc)) from None
+        finally:
+            watchdog.cancel()
         if answer is None:
-            raise WorkerFailed("the worker process exited")
+            raise WorkerFailed("the worker process exited or stopped answering")
         value: Any = cbor2.loads(answer)
         error = tuple(value["error"]) if value.get("error") else None
         return CheckedStatements(value["leaf"], value["digest"], value["kind"], value["subject"], value["root"], error)  # type: ignore[arg-type]
@@ -72,20 +81,20 @@ class _Worker:
 class CheckWorkers:
     """A fixed number of worker processes, started on first use; ``check`` waits (without the GIL) for one."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, *, answer_timeout: float = DEFAULT_ANSWER_TIMEOUT) -> None:
         self._count = count
+        self._answer_timeout = answer_timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _start() -> _Worker:
+    def _start(self) -> _Worker:
         process = subprocess.Popen(
             [sys.executable, "-m", "tiezheng_node.evidence.workers"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
-        return _Worker(process)
+        return _Worker(process, self._answer_timeout)
 
     def check(self, statements: list[bytes], agency: str, key: bytes) -> CheckedStatements:
         with self._lock:

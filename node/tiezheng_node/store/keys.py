@@ -29,7 +29,7 @@ def height_key(prefix: bytes, height: int) -> bytes:
 # posting lists: one key per block (ending with the block's first leaf index) whose value lists
 # the matching leaf indexes. The digest index has one key per record and is also how admission
 # finds a statement already logged, with one point lookup.
-LOG_NODE: Final = b"n"  # (level ≥ 1, index) → SM3 hash of a perfect subtree; leaf hashes come from the leaves
+LOG_NODE: Final = b"n"  # (level ≥ 4, index) → SM3 hash of a perfect subtree; smaller ones come from the leaves
 LEAF: Final = b"L"  # pack number → CBOR array of up to 256 leaf records [statement bytes, authorisation]
 BATCH: Final = b"B"  # batch id (first leaf index reserved for it) → CBOR [header, signatures, size]
 BATCH_STATEMENTS: Final = b"T"  # batch id ‖ chunk number (4) → CBOR array of up to 256 statements, in batch order
