@@ -197,7 +197,7 @@ def signed_throughput(count: int) -> float:
             node.stop()
 
 
-def latency_under_load(per_second: int, seconds: int, chunk: int = 50) -> tuple[float, float, float]:
+def latency_under_load(per_second: int, seconds: int, chunk: int = 50, senders: int = 4) -> tuple[float, float, float]:
     """(p50, p99 seconds from sending a statement to its block being committed, offered rate achieved)."""
     with tempfile.TemporaryDirectory() as folder:
         node = fresh_node(Path(folder))
@@ -213,7 +213,7 @@ def latency_under_load(per_second: int, seconds: int, chunk: int = 50) -> tuple[
 
             def sender(offset: int) -> None:
                 with httpx.Client(timeout=60) as client:
-                    for i in range(offset, len(bodies), 2):
+                    for i in range(offset, len(bodies), senders):
                         due = start + i * interval
                         pause = due - time.perf_counter()
                         if pause > 0:
@@ -227,7 +227,7 @@ def latency_under_load(per_second: int, seconds: int, chunk: int = 50) -> tuple[
                         with lock:
                             sent.append((at, response.json()["indexes"]))
 
-            threads = [threading.Thread(target=sender, args=(k,)) for k in (0, 1)]
+            threads = [threading.Thread(target=sender, args=(k,)) for k in range(senders)]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -386,7 +386,8 @@ def main() -> None:
         f"The large log took {large['build_seconds']:.0f} s to build in-process through the same admission "
         "(with its worker process) and block production the API uses. Clients sign and build everything before the "
         "clock starts, on the same 2-core machine as the node; envelopes go in from two senders, signed statements in "
-        "requests of 250 from four. Latency is from the moment a request is sent to the first /healthz sample (every "
+        "requests of 250 from four; the latency load is requests of 50 paced from four senders. Latency is from the "
+        "moment a request is sent to the first /healthz sample (every "
         "10 ms) showing the log past the record. The receipt of a batched record carries two audit paths (the batch's "
         "and the log's); one validator seals here, each further validator in the quorum adds about 80 bytes. Kill -9 "
         "under load losing nothing is a test (tests/integration/test_evidence_crash.py), not a benchmark."
