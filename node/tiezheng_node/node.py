@@ -254,7 +254,7 @@ class Node:
             if not built.block.transactions and not submissions and not self.genesis.empty_blocks:
                 return None
             staging = time.perf_counter()
-            evidence = self.evidence.log.stage(submissions)
+            evidence = self.evidence.log.stage(submissions, block_time)
             validators = self.genesis.protocol.validators
             header = ConsensusHeader(
                 chain_id=self.genesis.chain_id,

@@ -37,6 +37,7 @@ from ..store.keys import (
     AGENCY_INDEX,
     BATCH,
     BATCH_STATEMENTS,
+    DAILY_COUNT,
     DIGEST_INDEX,
     KIND_INDEX,
     LEAF,
@@ -62,6 +63,20 @@ def agency_key(code: str) -> bytes:
 @lru_cache(maxsize=256)
 def kind_key(kind: str) -> bytes:
     return sm3(kind.encode("utf-8"))[:4]
+
+
+# Days are counted in China Standard Time (UTC+08:00, no daylight saving), the agencies' calendar.
+DAY_OFFSET_MS: Final = 8 * 3600 * 1000
+ALL_AGENCIES: Final = b"\x00" * 8
+
+
+def day_of(time_ms: int) -> int:
+    """Days since 1970-01-01 in UTC+08:00."""
+    return (time_ms + DAY_OFFSET_MS) // 86_400_000
+
+
+def daily_key(agency: bytes, day: int) -> bytes:
+    return DAILY_COUNT + agency + day.to_bytes(4, "big")
 
 
 def pack_key(pack: int) -> bytes:
@@ -124,9 +139,10 @@ class EvidenceLog:
 
     # Appending
 
-    def stage(self, submissions: Sequence[Submission]) -> StagedEvidence:
+    def stage(self, submissions: Sequence[Submission], block_time_ms: int = 0) -> StagedEvidence:
         """Everything the next block writes for these submissions (which must follow the log in order)."""
         writes: dict[bytes, bytes | None] = {}
+        day = day_of(block_time_ms)
         leaf_hashes: list[bytes] = []
         first = self.size
         records = list(self._tail)
@@ -164,6 +180,10 @@ class EvidenceLog:
             pack += 1
         for key, indexes in postings.items():
             writes[key] = encode_postings(indexes)
+        if leaf_hashes:
+            self._count_day(writes, day, ALL_AGENCIES, len(leaf_hashes))
+            for agency, indexes in agency_lists.items():
+                self._count_day(writes, day, agency_key(agency), len(indexes))
         staged = self._merkle.stage(leaf_hashes)
         for level, node_index, value in staged.nodes:
             if level >= STORED_FROM_LEVEL:
@@ -171,6 +191,24 @@ class EvidenceLog:
         writes[META_LOG_SIZE] = staged.new_size.to_bytes(8, "big")
         tail = records[len(records) - len(records) % PACK_SIZE :]
         return StagedEvidence(tuple(submissions), staged, writes, tail)
+
+    def _count_day(self, writes: dict[bytes, bytes | None], day: int, agency: bytes, records: int) -> None:
+        key = daily_key(agency, day)
+        stored = self._store.get(key)
+        writes[key] = ((int.from_bytes(stored, "big") if stored else 0) + records).to_bytes(8, "big")
+
+    def daily_counts(self, agency: str | None, first_day: int, last_day: int) -> dict[int, int]:
+        """Records appended per day (UTC+08:00) in [first_day, last_day], by one agency or by all.
+
+        Days without records are absent."""
+        prefix = DAILY_COUNT + (agency_key(agency) if agency is not None else ALL_AGENCIES)
+        counts = {}
+        with self._store.scan_range(
+            prefix + first_day.to_bytes(4, "big"), prefix + (last_day + 1).to_bytes(4, "big")
+        ) as rows:
+            for key, value in rows:
+                counts[int.from_bytes(key[-4:], "big")] = int.from_bytes(value, "big")
+        return counts
 
     def advance(self, staged: StagedEvidence) -> None:
         """Adopt a staged append once its writes are committed."""

@@ -38,6 +38,7 @@ DIGEST_INDEX: Final = b"D"  # record digest (32) ‖ leaf hash[:8] → leaf inde
 SUBJECT_INDEX: Final = b"S"  # subject digest (32) ‖ block's first leaf index → leaf indexes
 AGENCY_INDEX: Final = b"A"  # SM3(agency code)[:8] ‖ block's first leaf index → leaf indexes
 KIND_INDEX: Final = b"K"  # SM3(kind)[:4] ‖ block's first leaf index → leaf indexes
+DAILY_COUNT: Final = b"Y"  # SM3(agency code)[:8] (or 8 zero bytes: every agency) ‖ day (4) → records that day
 META_LOG_SIZE: Final = META + b"log-size"
 META_EVM_ANCHORS: Final = META + b"evm-anchors"  # height through which contract-anchored statements were queued
 
