@@ -1,0 +1,345 @@
+"""Shared receipt test vectors: good receipts and tampered twins, with the verdict each must get.
+
+    .venv/bin/python scripts/make_receipt_vectors.py     # rewrite tests/vectors/receipts
+
+Every verifier of Tiezheng receipts (the Python one in client/tiezheng, the browser's in
+web/src) is checked against these files: each case names a receipt, a genesis, the record
+(or none), and the expected verdict — VALID, or INVALID at a named check. The verdict is
+set here by construction (what was tampered with), not by running a verifier.
+
+Signatures are randomised, so a run writes different bytes each time; the committed files
+are the vectors, and the tests check them, not this script's output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
+
+from tests.support.toychain import ToyChain, make_genesis, statement_for  # noqa: E402
+from tiezheng import cbor  # noqa: E402
+from tiezheng.batch import BatchEnvelope  # noqa: E402
+from tiezheng.evidence_id import EvidenceId  # noqa: E402
+from tiezheng.gm import SM2PrivateKey  # noqa: E402
+from tiezheng.header import ConsensusHeader, Seal  # noqa: E402
+from tiezheng.receipt import Receipt  # noqa: E402
+from tiezheng.signed_statement import SignedStatement  # noqa: E402
+from tiezheng.signing import Signature  # noqa: E402
+from tiezheng.statement import subject_hash  # noqa: E402
+
+OUT = ROOT / "tests" / "vectors" / "receipts"
+DIRECT_RECORD = "行政处罚决定书\n京市监罚〔2026〕第 1123 号\n".encode()
+BATCH_RECORD = b"batch record 20"
+LATE_RECORD = "结果反馈 after the validator hand-over".encode()
+
+
+def flip(data: bytes, position: int) -> bytes:
+    changed = bytearray(data)
+    changed[position] ^= 0x01
+    return bytes(changed)
+
+
+def non_minimal_der(signature: bytes) -> bytes:
+    """The same (r, s) with r given a redundant leading zero byte: valid BER, not DER."""
+    r_length = signature[3]
+    r = signature[4 : 4 + r_length]
+    rest = signature[4 + r_length :]
+    body = bytes((0x02, r_length + 1)) + b"\x00" + r + rest
+    return bytes((0x30, len(body))) + body
+
+
+def main() -> None:
+    validators = [SM2PrivateKey(0x5EC0 + i) for i in range(4)]
+    successors = [SM2PrivateKey(0x5EC0 + 16 + i) for i in range(4)]
+    agency = SM2PrivateKey(0xA6E2C2)
+    official, notary = SM2PrivateKey(0x0FF1C1A1), SM2PrivateKey(0x0707A41)
+    chain = ToyChain(validators, chain_code="VEC")
+    for filler in range(5):
+        chain.submit(SignedStatement.sign(statement_for(agency, b"earlier record %d" % filler), agency))
+    signed = SignedStatement.sign(
+        statement_for(
+            agency, DIRECT_RECORD, kind="enforcement-record", subject=subject_hash("京市监罚〔2026〕第 1123 号")
+        ),
+        agency,
+    )
+    direct_index = chain.submit(signed.cosign(official, "official").cosign(notary, "notary"))
+    chain.seal_block()
+    batch_statements = [statement_for(agency, b"batch record %d" % i, stage="初审") for i in range(37)]
+    batch_indexes = chain.submit_batch(BatchEnvelope.build(batch_statements, agency, time=1))
+    chain.seal_block(next_keys=successors)
+    late_index = chain.submit(SignedStatement.sign(statement_for(agency, LATE_RECORD, kind="process-step"), agency))
+    chain.seal_block()
+
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    (OUT / "genesis.json").write_bytes(chain.genesis.to_json())
+    other = make_genesis(validators, chain_code="VEC", chain_id=4243)
+    (OUT / "other-genesis.json").write_bytes(other.to_json())
+    (OUT / "direct.txt").write_bytes(DIRECT_RECORD)
+    (OUT / "batch.txt").write_bytes(BATCH_RECORD)
+    (OUT / "late.txt").write_bytes(LATE_RECORD)
+    (OUT / "tampered.txt").write_bytes(DIRECT_RECORD[:-1] + b"!")
+
+    cases: list[dict[str, Any]] = []
+
+    def case(name: str, receipt: Receipt | bytes, record: str | None, failed: str | None, **extra: Any) -> None:
+        data = receipt if isinstance(receipt, bytes) else receipt.to_cbor()
+        file = f"{name}.tzr"
+        (OUT / file).write_bytes(data)
+        cases.append(
+            {
+                "name": name,
+                "receipt": file,
+                "genesis": extra.get("genesis", "genesis.json"),
+                "record": record,
+                "valid": failed is None,
+                "failed": failed,
+                "description": extra["description"],
+            }
+        )
+
+    direct = chain.receipt(direct_index)
+    batch = chain.receipt(batch_indexes[20])
+    late = chain.receipt(late_index)
+
+    case("direct", direct, "direct.txt", None, description="a statement signed by the agency, an official and a notary")
+    case("direct-no-record", direct, None, None, description="the same receipt checked without the record")
+    case("batch", batch, "batch.txt", None, description="member 20 of a batch of 37 signed once by the agency")
+    case(
+        "after-handover", late, "late.txt", None, description="a record sealed by a new validator set after a hand-over"
+    )
+    json_file = "direct.json"
+    (OUT / json_file).write_text(direct.to_json())
+    cases.append(
+        {
+            "name": "direct-json",
+            "receipt": json_file,
+            "genesis": "genesis.json",
+            "record": "direct.txt",
+            "valid": True,
+            "failed": None,
+            "description": "the JSON rendering of the direct receipt",
+        }
+    )
+
+    case("truncated", direct.to_cbor()[:-7], "direct.txt", "receipt", description="the file is cut short")
+    value = direct.to_value() | {"note": "added"}
+    case("unknown-field", cbor.encode(value), "direct.txt", "receipt", description="the receipt has a field v1 lacks")
+    raw = direct.to_cbor()
+    case(
+        "non-canonical",
+        b"\xb9\x00" + bytes((raw[0] & 0x1F,)) + raw[1:],
+        "direct.txt",
+        "receipt",
+        description="the receipt's map length written in a longer form than needed",
+    )
+    case(
+        "wrong-genesis",
+        direct,
+        "direct.txt",
+        "genesis",
+        genesis="other-genesis.json",
+        description="checked against another chain's genesis",
+    )
+    good_id = str(EvidenceId("VEC", direct_index))
+    typo = good_id[:5] + ("Q" if good_id[5] != "Q" else "R") + good_id[6:]
+    case(
+        "mistyped-id",
+        dataclasses.replace(direct, evidence_id=typo),
+        "direct.txt",
+        "evidence-id",
+        description="one symbol of the evidence ID changed",
+    )
+    case(
+        "other-leaf",
+        dataclasses.replace(direct, leaf_index=direct_index + 1),
+        "direct.txt",
+        "evidence-id",
+        description="the leaf index no longer matches the ID",
+    )
+    case("tampered-record", direct, "tampered.txt", "digest", description="one byte of the record changed")
+    statement_value = cbor.decode(direct.statement, max_size=4096)
+    statement_value["time"] += 1
+    case(
+        "altered-statement",
+        dataclasses.replace(direct, statement=cbor.encode(statement_value)),
+        "direct.txt",
+        "signatures",
+        description="the statement's time changed after signing",
+    )
+    case(
+        "malformed-statement",
+        dataclasses.replace(direct, statement=cbor.encode({**statement_value, "kind": "Permit"})),
+        None,
+        "statement",
+        description="the statement's kind breaks the kind rule",
+    )
+    cosign = direct.signatures[1]
+    case(
+        "bad-cosignature",
+        dataclasses.replace(
+            direct,
+            signatures=(
+                direct.signatures[0],
+                dataclasses.replace(cosign, value=direct.signatures[2].value),
+                direct.signatures[2],
+            ),
+        ),
+        "direct.txt",
+        "signatures",
+        description="the official's signature replaced by the notary's",
+    )
+    agency_signature = direct.signatures[0]
+    case(
+        "non-minimal-der",
+        dataclasses.replace(
+            direct,
+            signatures=(
+                dataclasses.replace(agency_signature, value=non_minimal_der(agency_signature.value)),
+                *direct.signatures[1:],
+            ),
+        ),
+        "direct.txt",
+        "signatures",
+        description="the agency's signature in BER with a redundant zero byte (same r and s, not DER)",
+    )
+    stranger = SM2PrivateKey(0x57A2)
+    case(
+        "wrong-agency-key",
+        dataclasses.replace(
+            direct, signatures=(Signature.create(stranger, direct.statement, "agency"), *direct.signatures[1:])
+        ),
+        "direct.txt",
+        "signatures",
+        description="signed by a key other than the one the statement names",
+    )
+    assert batch.batch is not None
+    path = list(batch.batch.path)
+    path[2] = flip(path[2], 0)
+    case(
+        "bad-batch-path",
+        dataclasses.replace(batch, batch=dataclasses.replace(batch.batch, path=tuple(path))),
+        "batch.txt",
+        "batch-path",
+        description="one hash of the path to the batch root changed",
+    )
+    case(
+        "wrong-batch-position",
+        dataclasses.replace(batch, batch=dataclasses.replace(batch.batch, index=21)),
+        "batch.txt",
+        "batch-path",
+        description="the batch position changed",
+    )
+    transition = late.transitions[0]
+    forged_seals = tuple(Seal(s.validator, transition.sealed.seals[0].signature) for s in transition.sealed.seals)
+    case(
+        "forged-handover",
+        dataclasses.replace(
+            late,
+            transitions=(
+                dataclasses.replace(transition, sealed=dataclasses.replace(transition.sealed, seals=forged_seals)),
+            ),
+        ),
+        "late.txt",
+        "validator-set",
+        description="the hand-over's seals all copied from the first validator's",
+    )
+    case(
+        "missing-handover",
+        dataclasses.replace(late, transitions=()),
+        "late.txt",
+        "header",
+        description="the hand-over to the set that sealed the block left out",
+    )
+    inclusion = list(direct.inclusion)
+    inclusion[0] = flip(inclusion[0], 31)
+    case(
+        "bad-inclusion",
+        dataclasses.replace(direct, inclusion=tuple(inclusion)),
+        "direct.txt",
+        "inclusion",
+        description="one hash of the inclusion proof changed",
+    )
+    case(
+        "short-inclusion",
+        dataclasses.replace(direct, inclusion=direct.inclusion[:-1]),
+        "direct.txt",
+        "inclusion",
+        description="the inclusion proof's last hash dropped",
+    )
+    header_value = cbor.decode(direct.header, max_size=4096)
+    case(
+        "altered-header",
+        dataclasses.replace(direct, header=cbor.encode(header_value | {"time": header_value["time"] + 1})),
+        "direct.txt",
+        "seals",
+        description="the block time changed after sealing",
+    )
+    case(
+        "header-bad-bytes",
+        dataclasses.replace(direct, header=direct.header[:-3]),
+        "direct.txt",
+        "header",
+        description="the consensus header cut short",
+    )
+    resealed = ConsensusHeader.from_cbor(direct.header)
+    small = dataclasses.replace(resealed, log_size=direct_index).to_cbor()
+    case(
+        "header-too-small",
+        dataclasses.replace(
+            direct, header=small, seals=tuple(Seal.create(k, i, small) for i, k in enumerate(validators[:3]))
+        ),
+        "direct.txt",
+        "header",
+        description="a properly sealed header whose log does not yet hold the leaf",
+    )
+    case(
+        "too-few-seals",
+        dataclasses.replace(direct, seals=direct.seals[:2]),
+        "direct.txt",
+        "seals",
+        description="two seals where the quorum of four is three",
+    )
+    case(
+        "duplicate-seal",
+        dataclasses.replace(direct, seals=(*direct.seals[:2], direct.seals[0])),
+        "direct.txt",
+        "seals",
+        description="validator 0's seal given twice",
+    )
+    seals = list(direct.seals)
+    seals[1] = Seal(1, flip(seals[1].signature, 10))
+    case(
+        "bad-seal",
+        dataclasses.replace(direct, seals=tuple(seals)),
+        "direct.txt",
+        "seals",
+        description="one seal's signature changed",
+    )
+    case(
+        "seal-outside-set",
+        dataclasses.replace(direct, seals=(*direct.seals, Seal(7, direct.seals[0].signature))),
+        "direct.txt",
+        "seals",
+        description="a seal naming validator 7 of a set of four",
+    )
+
+    manifest = {
+        "about": "Shared receipt vectors: every Tiezheng verifier must give each case its verdict "
+        "(scripts/make_receipt_vectors.py; docs/receipt-format.md).",
+        "cases": cases,
+    }
+    (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {len(cases)} cases to {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

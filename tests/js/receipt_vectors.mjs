@@ -1,0 +1,52 @@
+// Runs the browser verifier bundle (node/tiezheng_node/api/explorer/static/verifier.js) under
+// Node over the shared receipt vectors and the RFC 9162 proof vectors, printing one JSON
+// line per case: {"suite", "name", "valid", "failed"} — tests/test_browser_verifier.py
+// compares them with the verdicts the vectors state.
+//
+//   node tests/js/receipt_vectors.mjs
+
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const verifier = await import(path.join(REPO, "node/tiezheng_node/api/explorer/static/verifier.js"));
+await verifier.ready();
+
+const out = (line) => process.stdout.write(JSON.stringify(line) + "\n");
+
+const receipts = path.join(REPO, "tests/vectors/receipts");
+const manifest = JSON.parse(fs.readFileSync(path.join(receipts, "manifest.json"), "utf8"));
+for (const item of manifest.cases) {
+  const genesis = fs.readFileSync(path.join(receipts, item.genesis), "utf8");
+  const receipt = new Uint8Array(fs.readFileSync(path.join(receipts, item.receipt)));
+  const digest = item.record ? verifier.sm3(new Uint8Array(fs.readFileSync(path.join(receipts, item.record)))) : null;
+  const verdict = verifier.verifyReceipt(receipt, genesis, { digest });
+  out({ suite: "receipts", name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null });
+}
+
+// RFC 9162 proofs: the published SHA-256 cases and our SM3 ones, in transparency-dev's JSON shape.
+const b64 = (text) => (text === null || text === undefined ? null : new Uint8Array(Buffer.from(text, "base64")));
+const hashes = {
+  rfc6962: (data) => new Uint8Array(createHash("sha256").update(data).digest()),
+  sm3: verifier.sm3,
+};
+for (const [suite, hash] of Object.entries(hashes)) {
+  for (const kind of ["inclusion", "consistency"]) {
+    const base = path.join(REPO, "tests/vectors", suite, kind);
+    for (const dir of fs.readdirSync(base).sort()) {
+      if (!fs.statSync(path.join(base, dir)).isDirectory()) continue;
+      for (const file of fs.readdirSync(path.join(base, dir)).sort()) {
+        if (!file.endsWith(".json")) continue;
+        const c = JSON.parse(fs.readFileSync(path.join(base, dir, file), "utf8"));
+        const proof = (c.proof ?? []).map(b64);
+        const ok =
+          kind === "inclusion"
+            ? verifier.verifyInclusion(b64(c.leafHash), c.leafIdx, c.treeSize, proof, b64(c.root), hash)
+            : verifier.verifyConsistency(c.size1, c.size2, b64(c.root1), b64(c.root2), proof, hash);
+        out({ suite: `${suite}/${kind}`, name: `${dir}/${file}`, valid: ok, wantErr: c.wantErr });
+      }
+    }
+  }
+}

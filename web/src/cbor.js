@@ -1,0 +1,84 @@
+// Strict deterministic CBOR (RFC 8949 §4.2.1), as every Tiezheng object is encoded.
+//
+// Decoding accepts exactly one encoding of a value: cborg's strict mode refuses
+// non-shortest integers and lengths, indefinite lengths, duplicate keys, tags and
+// floats' special values; re-encoding the value and comparing bytes then refuses
+// maps in any other key order and floats in any form. Maps decode to Map objects
+// so that keys stay text and their order is never JavaScript's.
+
+import { decode as cborgDecode, encode as cborgEncode, rfc8949EncodeOptions } from "cborg";
+
+export class DecodeError extends Error {
+  constructor(message, code = "bad-cbor") {
+    super(message);
+    this.code = code;
+  }
+}
+
+const DECODE_OPTIONS = {
+  strict: true,
+  useMaps: true,
+  rejectDuplicateMapKeys: true,
+  allowIndefinite: false,
+  allowUndefined: false,
+  allowInfinity: false,
+  allowNaN: false,
+  allowBigInt: true,
+};
+
+export function encode(value) {
+  return cborgEncode(value, rfc8949EncodeOptions);
+}
+
+export function decode(bytes, { maxSize, what = "CBOR" }) {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError(`${what} must be bytes`);
+  if (bytes.length > maxSize) throw new DecodeError(`${what} is ${bytes.length} bytes; the limit is ${maxSize}`, "too-large");
+  if (bytes.length === 0) throw new DecodeError(`${what} is empty`);
+  let value;
+  try {
+    value = cborgDecode(bytes, DECODE_OPTIONS);
+  } catch (error) {
+    throw new DecodeError(`${what} is not valid CBOR: ${String(error.message).split("\n")[0].slice(0, 200)}`);
+  }
+  checkPlain(value, what, 0);
+  let again;
+  try {
+    again = encode(value);
+  } catch {
+    throw new DecodeError(`${what} holds a value that has no deterministic encoding`);
+  }
+  if (!equalBytes(again, bytes)) {
+    throw new DecodeError(`${what} is not in deterministic CBOR encoding (RFC 8949 §4.2.1)`, "non-canonical-cbor");
+  }
+  return value;
+}
+
+const MAX_DEPTH = 16;
+
+function checkPlain(value, what, depth) {
+  if (depth > MAX_DEPTH) throw new DecodeError(`${what} nests too deeply`);
+  if (value === null || typeof value === "boolean" || typeof value === "string" || typeof value === "bigint") return;
+  if (typeof value === "number") {
+    if (!Number.isInteger(value)) throw new DecodeError(`${what} contains a float, which this format does not allow`);
+    return;
+  }
+  if (value instanceof Uint8Array) return;
+  if (Array.isArray(value)) {
+    for (const item of value) checkPlain(item, what, depth + 1);
+    return;
+  }
+  if (value instanceof Map) {
+    for (const [key, item] of value) {
+      if (typeof key !== "string") throw new DecodeError(`${what} has a map key that is not text`);
+      checkPlain(item, what, depth + 1);
+    }
+    return;
+  }
+  throw new DecodeError(`${what} contains a value this format does not allow`);
+}
+
+export function equalBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,98 @@
+// Field-by-field reading of decoded CBOR maps, with errors that name the field and the rule
+// (a port of client/tiezheng/schema.py).
+
+export class FieldError extends Error {
+  constructor(message, code = "bad-field") {
+    super(message);
+    this.code = code;
+  }
+}
+
+export const MAX_UINT = 2n ** 64n - 1n;
+const CONTROL = /[\x00-\x1f\x7f]/u;
+
+export function isUint(value, maximum = MAX_UINT) {
+  if (typeof value === "number") return Number.isInteger(value) && value >= 0 && BigInt(value) <= BigInt(maximum);
+  if (typeof value === "bigint") return value >= 0n && value <= BigInt(maximum);
+  return false;
+}
+
+export function checkText(value, where, maxLength, pattern = null) {
+  if (value.length === 0) throw new FieldError(`${where} must not be empty`);
+  if ([...value].length > maxLength) throw new FieldError(`${where} must be at most ${maxLength} characters`);
+  if (CONTROL.test(value)) throw new FieldError(`${where} must not contain control characters`);
+  if (pattern !== null && !pattern.test(value)) throw new FieldError(`${where} must match ${pattern.source}`);
+}
+
+/** Takes fields out of a map one by one; finish() rejects whatever is left over. */
+export class MapReader {
+  constructor(value, what) {
+    if (!(value instanceof Map)) throw new FieldError(`${what} must be a map`);
+    this.map = value;
+    this.what = what;
+    this.taken = new Set();
+  }
+
+  take(key, optional) {
+    this.taken.add(key);
+    if (!this.map.has(key)) {
+      if (optional) return undefined;
+      throw new FieldError(`${this.what}.${key} is missing`, "missing-field");
+    }
+    return this.map.get(key);
+  }
+
+  error(key, rule) {
+    return new FieldError(`${this.what}.${key} ${rule}`);
+  }
+
+  uint(key, { optional = false, maximum = MAX_UINT } = {}) {
+    const value = this.take(key, optional);
+    if (value === undefined && optional) return undefined;
+    if (!isUint(value, maximum)) throw this.error(key, `must be an unsigned integer ≤ ${maximum}`);
+    return value;
+  }
+
+  bytes(key, { size = null, maxSize = 1 << 20, optional = false } = {}) {
+    const value = this.take(key, optional);
+    if (value === undefined && optional) return undefined;
+    if (!(value instanceof Uint8Array)) throw this.error(key, "must be a byte string");
+    if (size !== null && value.length !== size) throw this.error(key, `must be ${size} bytes, not ${value.length}`);
+    if (value.length > maxSize) throw this.error(key, `must be at most ${maxSize} bytes`);
+    return value;
+  }
+
+  text(key, { optional = false, maxLength = 256, pattern = null } = {}) {
+    const value = this.take(key, optional);
+    if (value === undefined && optional) return undefined;
+    if (typeof value !== "string") throw this.error(key, "must be text");
+    checkText(value, `${this.what}.${key}`, maxLength, pattern);
+    return value;
+  }
+
+  list(key, { optional = false, maxItems = 64 } = {}) {
+    const value = this.take(key, optional);
+    if (value === undefined && optional) return undefined;
+    if (!Array.isArray(value)) throw this.error(key, "must be an array");
+    if (value.length > maxItems) throw this.error(key, `must have at most ${maxItems} items`);
+    return value;
+  }
+
+  hashes(key, { size = 32, maxItems = 64, optional = false } = {}) {
+    const values = this.list(key, { optional, maxItems });
+    if (values === undefined) return undefined;
+    values.forEach((item, position) => {
+      if (!(item instanceof Uint8Array) || item.length !== size) throw this.error(`${key}[${position}]`, `must be a ${size}-byte hash`);
+    });
+    return values;
+  }
+
+  any(key, { optional = false } = {}) {
+    return this.take(key, optional);
+  }
+
+  finish() {
+    const unknown = [...this.map.keys()].filter((k) => !this.taken.has(k)).sort();
+    if (unknown.length) throw new FieldError(`${this.what} has unknown field '${unknown[0]}'`, "unknown-field");
+  }
+}

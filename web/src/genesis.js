@@ -1,0 +1,166 @@
+// The genesis a verifier trusts: parsed from its JSON file exactly as client/tiezheng/genesis.py
+// parses it (integers only, no duplicate keys) and hashed as SM3 over the deterministic CBOR
+// of the parsed document.
+
+import { encode } from "./cbor.js";
+import { checkText, FieldError } from "./fields.js";
+import { validatorSet } from "./objects.js";
+import { fromHex, publicKey } from "./sm.js";
+
+const CHAIN_CODE = /^[A-Z0-9]{2,8}$/;
+const VALIDATOR_NAME = /^[^\x00-\x1f\x7f]{1,64}$/u;
+const MAX_GENESIS_SIZE = 4 * 1024 * 1024;
+
+class GenesisError extends FieldError {
+  constructor(message, code = "bad-genesis") {
+    super(message, code);
+  }
+}
+
+/** { chainId, chainCode, name, time, validators (a validator set), hash, document } from the file's text. */
+export function parseGenesis(text, sm3) {
+  if (text.length > MAX_GENESIS_SIZE) throw new GenesisError("genesis file is too large");
+  let document;
+  try {
+    document = parseJson(text, { rejectDuplicates: true });
+  } catch (error) {
+    throw new GenesisError(`genesis is not valid JSON: ${error.message}`);
+  }
+  if (!(document instanceof Map)) throw new GenesisError("genesis must be a JSON object");
+  if (document.get("format") !== "tiezheng-genesis") throw new GenesisError('genesis must say "format": "tiezheng-genesis"');
+  if (document.get("version") !== 1) throw new GenesisError("genesis version is not supported", "unsupported-version");
+  const chainId = document.get("chain_id");
+  if (!Number.isSafeInteger(chainId) || chainId < 1) throw new GenesisError("genesis.chain_id must be a positive integer");
+  const chainCode = document.get("chain_code");
+  if (typeof chainCode !== "string" || !CHAIN_CODE.test(chainCode)) {
+    throw new GenesisError("genesis.chain_code must be 2–8 upper-case letters or digits");
+  }
+  const name = document.has("name") ? document.get("name") : chainCode;
+  if (typeof name !== "string") throw new GenesisError("genesis.name must be text");
+  checkText(name, "genesis.name", 128);
+  const time = document.get("time");
+  if (!Number.isSafeInteger(time) || time < 0) throw new GenesisError("genesis.time must be milliseconds since the epoch");
+  let encoded;
+  try {
+    encoded = encode(document);
+  } catch {
+    throw new GenesisError("genesis holds a value that has no deterministic encoding");
+  }
+  const validators = readValidators(document.get("validators"), sm3);
+  return { chainId, chainCode, name, time, validators, hash: sm3(encoded), document };
+}
+
+function readValidators(value, sm3) {
+  if (!Array.isArray(value) || value.length === 0) throw new GenesisError("genesis.validators must be a non-empty array");
+  const validators = value.map((item, position) => {
+    const where = `genesis.validators[${position}]`;
+    if (!(item instanceof Map) || typeof item.get("public_key") !== "string") {
+      throw new GenesisError(`${where} must have a public_key (hex SEC 1 point)`);
+    }
+    const name = item.has("name") ? item.get("name") : `validator-${position}`;
+    if (typeof name !== "string" || !VALIDATOR_NAME.test(name)) throw new GenesisError(`${where}.name must be 1–64 printable characters`);
+    let key;
+    try {
+      key = publicKey(fromHex(item.get("public_key")));
+    } catch (error) {
+      throw new GenesisError(`${where}.public_key: ${error.message}`);
+    }
+    return { name, key };
+  });
+  return validatorSet(validators, sm3);
+}
+
+/**
+ * JSON to Map / Array / string / integer (Number, or BigInt beyond 2^53) / boolean / null.
+ * Fractional numbers and exponents are refused, as the genesis allows integers only; with
+ * rejectDuplicates a repeated key is refused (otherwise the last one wins, as in Python).
+ */
+export function parseJson(text, { rejectDuplicates = false } = {}) {
+  let position = 0;
+  const fail = (what) => {
+    throw new Error(`${what} at character ${position}`);
+  };
+  const space = () => {
+    while (position < text.length && " \t\n\r".includes(text[position])) position++;
+  };
+  const value = (depth) => {
+    if (depth > 64) fail("nesting too deep");
+    space();
+    const c = text[position];
+    if (c === "{") {
+      position++;
+      const map = new Map();
+      space();
+      if (text[position] === "}") {
+        position++;
+        return map;
+      }
+      for (;;) {
+        space();
+        if (text[position] !== '"') fail("expected a key");
+        const key = string();
+        space();
+        if (text[position] !== ":") fail("expected ':'");
+        position++;
+        const item = value(depth + 1);
+        if (rejectDuplicates && map.has(key)) fail(`duplicate key ${JSON.stringify(key)}`);
+        map.set(key, item);
+        space();
+        if (text[position] === ",") {
+          position++;
+          continue;
+        }
+        if (text[position] === "}") {
+          position++;
+          return map;
+        }
+        fail("expected ',' or '}'");
+      }
+    }
+    if (c === "[") {
+      position++;
+      const list = [];
+      space();
+      if (text[position] === "]") {
+        position++;
+        return list;
+      }
+      for (;;) {
+        list.push(value(depth + 1));
+        space();
+        if (text[position] === ",") {
+          position++;
+          continue;
+        }
+        if (text[position] === "]") {
+          position++;
+          return list;
+        }
+        fail("expected ',' or ']'");
+      }
+    }
+    if (c === '"') return string();
+    for (const [word, result] of [["true", true], ["false", false], ["null", null]]) {
+      if (text.startsWith(word, position)) {
+        position += word.length;
+        return result;
+      }
+    }
+    const number = /^-?(0|[1-9][0-9]*)([.eE])?/.exec(text.slice(position, position + 400));
+    if (number === null) fail("unexpected input");
+    if (number[2] !== undefined) fail("numbers must be integers");
+    position += number[0].length;
+    const big = BigInt(number[0]);
+    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  };
+  const string = () => {
+    const match = /^"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(text.slice(position));
+    if (match === null) fail("bad string");
+    position += match[0].length;
+    return JSON.parse(match[0]);
+  };
+  const result = value(0);
+  space();
+  if (position !== text.length) fail("extra data");
+  return result;
+}

@@ -1,0 +1,94 @@
+// Receipt v1 (docs/receipt-format.md), from its CBOR file or its JSON rendering.
+
+import { decode, encode } from "./cbor.js";
+import { FieldError, MapReader } from "./fields.js";
+import { parseJson } from "./genesis.js";
+import {
+  batchProofFromValue,
+  MAX_HEADER_SIZE,
+  MAX_STATEMENT_SIZE,
+  sealsFromValue,
+  signaturesFromValue,
+  transitionFromValue,
+} from "./objects.js";
+
+const MAX_RECEIPT_SIZE = 64 * 1024;
+
+export class ReceiptError extends FieldError {
+  constructor(message, code = "bad-receipt") {
+    super(message, code);
+  }
+}
+
+/** A receipt from a file's bytes: CBOR, or the JSON rendering when it starts with "{". */
+export function loadReceipt(bytes) {
+  const text = new TextDecoder().decode(bytes.subarray(0, 16)).trimStart();
+  if (text.startsWith("{")) return receiptFromJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  return receiptFromCbor(bytes);
+}
+
+export function receiptFromCbor(bytes) {
+  const reader = new MapReader(decode(bytes, { maxSize: MAX_RECEIPT_SIZE, what: "receipt" }), "receipt");
+  if (reader.text("format", { maxLength: 32 }) !== "tiezheng-receipt") {
+    throw new ReceiptError('not a receipt: "format" must be "tiezheng-receipt"');
+  }
+  const version = reader.uint("v");
+  if (version !== 1) throw new ReceiptError(`receipt version ${version} is not supported (this build reads 1)`, "unsupported-version");
+  if (reader.text("hash", { maxLength: 16 }) !== "sm3") throw reader.error("hash", "must be 'sm3'");
+  if (reader.text("signature", { maxLength: 16 }) !== "sm2-sm3") throw reader.error("signature", "must be 'sm2-sm3'");
+  const chainReader = new MapReader(reader.any("chain"), "receipt.chain");
+  const chain = {
+    id: chainReader.uint("id"),
+    code: chainReader.text("code", { maxLength: 8 }),
+    genesis: chainReader.bytes("genesis", { size: 32 }),
+  };
+  chainReader.finish();
+  const batchValue = reader.any("batch", { optional: true });
+  const transitions = reader.list("transitions", { optional: true, maxItems: 256 }) ?? [];
+  const receipt = {
+    chain,
+    evidenceId: reader.text("id", { maxLength: 32 }),
+    statement: reader.bytes("statement", { maxSize: MAX_STATEMENT_SIZE }),
+    signatures: signaturesFromValue(reader.list("signatures"), "receipt.signatures"),
+    batch: batchValue !== undefined ? batchProofFromValue(batchValue, "receipt.batch") : null,
+    leaf: reader.uint("leaf"),
+    inclusion: reader.hashes("inclusion", { maxItems: 64 }),
+    header: reader.bytes("header", { maxSize: MAX_HEADER_SIZE }),
+    seals: sealsFromValue(reader.list("seals"), "receipt.seals"),
+    transitions: transitions.map((t, i) => transitionFromValue(t, `receipt.transitions[${i}]`)),
+  };
+  reader.finish();
+  if (receipt.batch === null && receipt.signatures.length === 0) {
+    throw new ReceiptError("receipt has neither the statement's signatures nor a batch proof");
+  }
+  if (receipt.batch !== null && receipt.signatures.length > 0) {
+    throw new ReceiptError("receipt has both direct signatures and a batch proof; it must have one");
+  }
+  return receipt;
+}
+
+/** The JSON rendering: the same structure, byte strings as {"b64": "…"}; the CBOR form is authoritative. */
+export function receiptFromJson(text) {
+  let value;
+  try {
+    value = fromJsonable(parseJson(text));
+  } catch (error) {
+    throw new ReceiptError(`receipt JSON is not valid: ${error.message.slice(0, 200)}`);
+  }
+  return receiptFromCbor(encode(value));
+}
+
+function fromJsonable(value) {
+  if (value instanceof Map) {
+    if (value.size === 1 && value.has("b64") && typeof value.get("b64") === "string") return fromBase64(value.get("b64"));
+    return new Map([...value].map(([k, v]) => [k, fromJsonable(v)]));
+  }
+  if (Array.isArray(value)) return value.map(fromJsonable);
+  return value;
+}
+
+function fromBase64(text) {
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) throw new Error("invalid base64");
+  const binary = atob(text);
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
