@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import os
 import re
 import statistics
@@ -33,54 +32,18 @@ from pathlib import Path
 import httpx
 
 from benchlib import ROOT, fmt, median_of, rate, table, write_section
+from benchwork import StatementFactory, build_log, envelope
 
 sys.path.insert(0, str(ROOT))
 
 from tests.integration.conftest import DevAgency
 from tests.support.nodekit import LocalChain
 from tests.support.processes import NodeProcess, free_port
-from tiezheng.batch import BatchEnvelope, BatchHeader
-from tiezheng.gm import SM2PrivateKey, get_backend
-from tiezheng.merkle import MemoryNodeStore, MerkleLog
+from tiezheng.gm import get_backend
 from tiezheng.signing import Signature
 from tiezheng.statement import Statement
 
 CBOR = {"content-type": "application/cbor"}
-
-
-# Building workloads quickly (the client's cost is not what is measured)
-
-
-class StatementFactory:
-    """Canonical statements differing only in their digest, made by filling a template's digest bytes."""
-
-    def __init__(self, agency: str, key: SM2PrivateKey, kind: str = "document") -> None:
-        template = Statement(
-            kind=kind, digest=b"\x00" * 32, agency=agency, key=key.public_key().key_id, time=int(time.time() * 1000)
-        ).to_cbor()
-        marker = b"\x66digest\x58\x20"
-        at = template.index(marker) + len(marker)
-        self._prefix, self._suffix = template[:at], template[at + 32 :]
-        self._counter = 0
-        self._salt = os.urandom(8)
-
-    def next(self) -> bytes:
-        self._counter += 1
-        digest = hashlib.sha256(self._salt + self._counter.to_bytes(8, "big")).digest()
-        return self._prefix + digest + self._suffix
-
-
-def envelope(factory: StatementFactory, agency: str, key: SM2PrivateKey, size: int) -> bytes:
-    statements = [factory.next() for _ in range(size)]
-    tree = MerkleLog(MemoryNodeStore())
-    tree.append_many(statements)
-    header = BatchHeader(
-        agency=agency, key=key.public_key().key_id, root=tree.root(), size=size, time=int(time.time() * 1000)
-    ).to_cbor()
-    return BatchEnvelope(header, (Signature.create(key, header, "agency"),), tuple(statements)).to_cbor()
-
-
-# Watching the log grow
 
 
 class Watcher(threading.Thread):
@@ -255,18 +218,7 @@ def large_log(records: int, folder: Path) -> dict[str, float]:
         factory = StatementFactory(chain.agency_code, chain.agency_key)
         evidence = chain.node.evidence
         started = time.perf_counter()
-        built = 0
-        while built < records:
-            for _ in range(10):
-                size = min(10_000, records - built)
-                if size == 0:
-                    break
-                accepted = evidence.accept(
-                    evidence.admission.envelope(envelope(factory, chain.agency_code, chain.agency_key, size))
-                )
-                accepted.durable.result()
-                built += size
-            chain.node.produce_block()
+        build_log(chain, records, factories=[factory])
         single = chain.agency_key
         from tiezheng.signed_statement import SignedStatement
 

@@ -10,12 +10,15 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..node import Node
 from .admin import create_admin_router
+from .events import EventHub, create_events_router
+from .explorer import STATIC_DIR, create_explorer_router
 from .metrics import NodeMetrics
 from .models import BatchBody, SignedStatementBody
 from .notifier import BlockNotifier
@@ -49,7 +52,8 @@ def create_app(node: Node) -> FastAPI:
         title="Tiezheng node",
         version=__version__,
         description="Evidence notarization on a permissioned chain sealed with SM2 over SM3 tree heads. "
-        "REST at /v1, Ethereum JSON-RPC at /rpc, Prometheus metrics at /metrics.",
+        "REST at /v1, Ethereum JSON-RPC at /rpc, Prometheus metrics at /metrics; the explorer at / and the "
+        "verification page at /verify.",
     )
     rpc = JsonRpc(node)
     notifier = BlockNotifier()
@@ -57,6 +61,9 @@ def create_app(node: Node) -> FastAPI:
     metrics = NodeMetrics(node)
     app.include_router(create_router(node, notifier))
     app.include_router(create_admin_router(node, notifier))
+    app.include_router(create_events_router(node, EventHub()))
+    app.include_router(create_explorer_router(node))
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:

@@ -145,6 +145,7 @@ class BlockModel(BaseModel):
     log_root: Hex32
     validators: Hex32
     next_validators: Hex32
+    header: str = Field(description="the consensus header's CBOR, base64: the bytes the seals sign")
     seals: list[SealModel]
 
 

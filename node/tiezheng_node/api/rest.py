@@ -414,6 +414,7 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
             log_root=header.log_root.hex(),
             validators=header.validators.hex(),
             next_validators=header.next_validators.hex(),
+            header=base64.b64encode(sealed.header_bytes).decode(),
             seals=seal_models(sealed.seals),
         )
 

@@ -1,0 +1,252 @@
+"""The explorer's words in Chinese (the default) and English, looked up by key.
+
+A request's language comes from ``?lang=`` (which also sets a cookie), then the
+cookie, then Chinese. Every key has both languages; a test keeps it so.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Language = Literal["zh", "en"]
+LANGUAGES: Final[tuple[Language, ...]] = ("zh", "en")
+DEFAULT: Final[Language] = "zh"
+COOKIE: Final = "tz_lang"
+
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    # Frame
+    "site": ("铁证 区块链存证浏览器", "Tiezheng evidence explorer"),
+    "nav.home": ("首页", "Home"),
+    "nav.blocks": ("区块", "Blocks"),
+    "nav.evidence": ("存证", "Evidence"),
+    "nav.agencies": ("机构", "Agencies"),
+    "nav.validators": ("验证节点", "Validators"),
+    "nav.log": ("存证日志", "Evidence log"),
+    "nav.verify": ("核验", "Verify"),
+    "nav.matters": ("办件", "Matters"),
+    "nav.alerts": ("预警", "Alerts"),
+    "search.placeholder": (
+        "存证编号、文件摘要、区块高度或哈希、交易哈希、机构代码",
+        "Evidence ID, digest, block height or hash, transaction hash, agency code",
+    ),
+    "search.button": ("搜索", "Search"),
+    "language.other": ("English", "中文"),
+    "footer.genesis": ("创世哈希", "Genesis hash"),
+    "footer.chain": ("链", "Chain"),
+    "footer.privacy": (
+        "链上只有摘要与假名化标识，不含个人信息。",
+        "The chain holds digests and pseudonymous identifiers only, never personal data.",
+    ),
+    "live": ("实时更新", "Live"),
+    "live.off": ("已断开，正在重连…", "Disconnected, reconnecting…"),
+    "older": ("更早 →", "Older →"),
+    "newer": ("← 更新", "← Newer"),
+    "first_page": ("← 最新", "← Latest"),
+    "none": ("无", "none"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    # Home
+    "home.head": ("最新树头", "Latest tree head"),
+    "home.latest_blocks": ("最新区块", "Latest blocks"),
+    "home.latest_evidence": ("最新存证", "Latest evidence"),
+    "home.records_per_day": ("近 30 天每日存证数", "Records per day, last 30 days"),
+    "home.pending": ("待打包记录", "Records waiting for a block"),
+    # Fields
+    "height": ("高度", "Height"),
+    "time": ("时间", "Time"),
+    "block_time": ("上链时间", "Block time"),
+    "claimed_time": ("机构申报时间", "Time claimed by the agency"),
+    "hash": ("哈希", "Hash"),
+    "records": ("存证数", "Records"),
+    "transactions": ("交易数", "Transactions"),
+    "log_size": ("日志规模", "Log size"),
+    "log_root": ("日志根 (SM3)", "Log root (SM3)"),
+    "sealed_by": ("共识签名", "Sealed by"),
+    "parent": ("父区块", "Parent"),
+    "execution": ("执行层区块哈希", "Execution block hash"),
+    "round": ("共识轮次", "Round"),
+    "validators_hash": ("验证节点集合哈希", "Validator set hash"),
+    "next_validators_hash": ("下一验证节点集合哈希", "Next validator set hash"),
+    "evidence_id": ("存证编号", "Evidence ID"),
+    "kind": ("类型", "Kind"),
+    "agency": ("机构", "Agency"),
+    "stage": ("环节", "Stage"),
+    "digest": ("文件摘要 (SM3)", "Record digest (SM3)"),
+    "subject": ("办件标识 (SM3)", "Matter (SM3)"),
+    "operator": ("经办人假名 (SM3)", "Operator pseudonym (SM3)"),
+    "prev": ("上一环节", "Previous step"),
+    "meta": ("附加字段", "Extra fields"),
+    "statement_hash": ("声明哈希 (SM3)", "Statement hash (SM3)"),
+    "leaf": ("日志叶子哈希 (SM3) · 序号", "Leaf hash (SM3) · index"),
+    "header.raw": (
+        "区块头原文（CBOR，base64），即共识签名所签的字节",
+        "The consensus header (CBOR, base64): the bytes the seals sign",
+    ),
+    "status": ("状态", "Status"),
+    "status.proven": ("已上链", "proven"),
+    "status.accepted": ("已受理，待打包", "accepted, waiting for a block"),
+    "signers": ("签名方", "Signed by"),
+    "role": ("角色", "Role"),
+    "key_id": ("密钥标识 (SM3)", "Key id (SM3)"),
+    "public_key": ("SM2 公钥", "SM2 public key"),
+    "signature": ("签名", "Signature"),
+    "batch": ("批量存证", "Batch"),
+    "batch.member": (
+        "批次 {batch} 中第 {position} 条，共 {size} 条",
+        "statement {position} of {size} in batch {batch}",
+    ),
+    "receipt.download": ("下载存证回执 (.tzr)", "Download the receipt (.tzr)"),
+    "receipt.json": ("回执 JSON", "Receipt as JSON"),
+    "certificate": ("存证证书", "Certificate"),
+    "certificate.pdf": ("存证证书 PDF", "Certificate PDF"),
+    "verify.this": ("核验此存证", "Verify this record"),
+    "block": ("区块", "Block"),
+    "seals": ("共识签名 (SM2)", "Seals (SM2)"),
+    "seal.validator": ("验证节点", "Validator"),
+    "seal.verified": ("签名有效", "signature verifies"),
+    "seal.invalid": ("签名无效", "signature does not verify"),
+    "block.evidence": ("本区块存证", "Evidence in this block"),
+    "block.transactions": ("执行层交易", "EVM transactions"),
+    "block.no_evidence": ("本区块没有存证。", "No evidence in this block."),
+    "block.no_transactions": ("本区块没有交易。", "No transactions in this block."),
+    "tx": ("交易", "Transaction"),
+    "tx.from": ("发送方", "From"),
+    "tx.to": ("接收方", "To"),
+    "tx.nonce": ("序号", "Nonce"),
+    "tx.gas_used": ("消耗 gas", "Gas used"),
+    "tx.status": ("执行结果", "Result"),
+    "tx.success": ("成功", "success"),
+    "tx.failed": ("失败", "failed"),
+    "tx.logs": ("事件日志", "Logs"),
+    "tx.create": ("（创建合约）", "(contract creation)"),
+    "tx.index": ("区块内序号", "Index in block"),
+    # Evidence list
+    "evidence.title": ("存证记录", "Evidence"),
+    "evidence.filter": ("筛选", "Filter"),
+    "evidence.all_kinds": ("全部类型", "All kinds"),
+    "evidence.pending_note": (
+        "该记录已受理并分配编号，尚未写入区块；写入后即可下载回执。",
+        "This record is accepted and numbered but not in a block yet; its receipt is available once it is.",
+    ),
+    "evidence.same_digest": ("同一文件摘要的其他存证", "Other records of the same digest"),
+    # Agencies
+    "agencies.title": ("存证机构", "Agencies"),
+    "agency.code": ("机构代码", "Code"),
+    "agency.name": ("名称", "Name"),
+    "agency.account": ("链上账户", "Account"),
+    "agency.active": ("状态", "Status"),
+    "agency.state.active": ("有效", "active"),
+    "agency.state.revoked": ("已撤销", "revoked"),
+    "agency.history": ("登记与撤销记录", "Registration and revocation"),
+    "agency.registered": ("登记", "registered"),
+    "agency.revoked": ("撤销", "revoked"),
+    "agency.records": ("该机构最新存证", "Latest records of this agency"),
+    "agency.per_day": ("近 30 天每日存证数", "Records per day, last 30 days"),
+    "agency.revoked_note": (
+        "撤销只影响此后的存证；此前已上链的记录仍可验证。",
+        "Revocation stops new records; records sealed before it still verify.",
+    ),
+    # Validators
+    "validators.title": ("验证节点", "Validators"),
+    "validators.quorum": ("法定签名数", "Quorum"),
+    "validators.index": ("序号", "Position"),
+    "validators.name": ("名称", "Name"),
+    "validators.last_sealed": ("最近签名的区块", "Last block sealed"),
+    "validators.note": (
+        "每个区块头须由不少于 ⌈2N/3⌉ 个验证节点以 SM2 签名；回执中的共识签名即据此核验。",
+        "Each block header must be sealed with SM2 by at least ⌈2N/3⌉ validators; receipts are checked against them.",
+    ),
+    # Log
+    "log.title": ("存证日志 (RFC 9162, SM3)", "Evidence log (RFC 9162, SM3)"),
+    "log.head": ("当前树头", "Current tree head"),
+    "log.history": ("历史树头", "Tree head history"),
+    "log.consistency": ("一致性检查（只增不改）", "Consistency check (append-only)"),
+    "log.consistency.note": (
+        "在浏览器中取得两个区块的已签名树头，核验验证节点签名，再核验两者之间的一致性证明：证明较早的日志是较晚日志的前缀，记录未被修改或删除。",
+        "Fetches the two blocks' sealed tree heads, checks the validators' seals in this browser, then checks the "
+        "consistency proof between them: the earlier log is a prefix of the later one, nothing was changed or removed.",
+    ),
+    "log.old_height": ("较早区块高度", "Earlier block height"),
+    "log.new_height": ("较晚区块高度", "Later block height"),
+    "log.check": ("检查", "Check"),
+    # Search
+    "search.title": ("搜索", "Search"),
+    "search.mistyped": (
+        "“{query}” 的校验位不符，可能输入有误，请核对存证编号。",
+        "“{query}” fails its checksum: it was probably mistyped. Please check the evidence ID.",
+    ),
+    "search.wrong_chain": (
+        "“{query}” 是链 {chain} 的存证编号，本链为 {this}。",
+        "“{query}” is an evidence ID of chain {chain}; this is chain {this}.",
+    ),
+    "search.not_found": ("没有找到 “{query}”。", "Nothing found for “{query}”."),
+    "search.not_recognised": (
+        "无法识别 “{query}”：请输入存证编号、64 位十六进制摘要或哈希、区块高度或机构代码。",
+        "“{query}” is not recognised: enter an evidence ID, a 64-digit hex digest or hash, a block height or an "
+        "agency code.",
+    ),
+    "search.many": ("“{query}” 对应多条存证：", "Several records match “{query}”:"),
+    "not_found.title": ("未找到", "Not found"),
+    # Verify page
+    "verify.title": ("存证核验", "Verify a record"),
+    "verify.intro": (
+        "选择文件与其存证回执（或输入存证编号由本节点取回回执）。文件只在本机浏览器中计算 SM3 摘要，不会上传；回执的签名、包含证明与共识签名也在浏览器中核验。",
+        "Choose the file and its receipt (or type an evidence ID to fetch the receipt from this node). The file is "
+        "hashed with SM3 in this browser and never uploaded; the receipt's signatures, inclusion proof and seals are "
+        "checked in this browser too.",
+    ),
+    "verify.file": ("文件", "File"),
+    "verify.receipt": ("存证回执 (.tzr 或 .json)", "Receipt (.tzr or .json)"),
+    "verify.or_id": ("或存证编号", "or evidence ID"),
+    "verify.genesis": ("创世文件（可选，默认使用本链创世）", "Genesis file (optional; this chain's by default)"),
+    "verify.genesis_note": (
+        "法院应使用从可信来源取得的创世文件；默认的创世取自本节点，其哈希显示于下方。",
+        "A court should use a genesis file obtained from a trusted source; the default comes from this node, and its "
+        "hash is shown below.",
+    ),
+    "verify.run": ("核验", "Verify"),
+    "verify.hashing": ("正在计算文件摘要…", "Hashing the file…"),
+    "verify.valid": ("有效 VALID", "VALID"),
+    "verify.invalid": ("无效 INVALID", "INVALID"),
+    "verify.print": ("打印核验证书", "Print the verification certificate"),
+    "verify.need_receipt": ("请选择回执文件或输入存证编号。", "Choose a receipt file or type an evidence ID."),
+    "verify.fetch_failed": ("无法从本节点取得回执：", "Could not fetch the receipt from this node: "),
+    "verify.agency": ("存证机构", "Agency"),
+    "verify.kind": ("类型", "Kind"),
+    "verify.stage": ("环节", "Stage"),
+    "verify.block": ("区块高度", "Block height"),
+    "verify.block_time": ("上链时间 (UTC+8)", "Block time (UTC+8)"),
+    "verify.digest": ("文件摘要 (SM3)", "Record digest (SM3)"),
+    "verify.no_file": ("未选择文件：只核验回执本身。", "No file chosen: only the receipt itself is checked."),
+    "check.receipt": ("回执格式", "Receipt format"),
+    "check.genesis": ("所属链与创世", "Chain and genesis"),
+    "check.evidence-id": ("存证编号", "Evidence ID"),
+    "check.statement": ("存证声明", "Statement"),
+    "check.digest": ("文件摘要一致", "File digest matches"),
+    "check.signatures": ("机构 SM2 签名", "Agency's SM2 signature"),
+    "check.batch-path": ("批量存证路径", "Path in the batch"),
+    "check.validator-set": ("验证节点集合", "Validator set"),
+    "check.header": ("区块头", "Block header"),
+    "check.inclusion": ("日志包含证明", "Inclusion in the log"),
+    "check.seals": ("验证节点共识签名", "Validators' seals"),
+    "check.skipped": ("未执行（前一项未通过）", "not run (an earlier check failed)"),
+}
+
+
+def language_of(query: str | None, cookie: str | None) -> Language:
+    for candidate in (query, cookie):
+        if candidate in LANGUAGES:
+            return candidate  # type: ignore[return-value]
+    return DEFAULT
+
+
+class Translator:
+    """``t("key", name=value)``: the message in this language, with ``{name}`` filled in."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self._column = LANGUAGES.index(language)
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = MESSAGES[key][self._column]
+        return text.format(**values) if values else text

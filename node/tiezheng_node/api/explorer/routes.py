@@ -1,0 +1,269 @@
+"""The explorer's pages: server-rendered HTML (Jinja2) on the node's own port, no external assets.
+
+Pages read through ``ExplorerData``; every list is paginated by cursor. The
+pages work without JavaScript except where the browser itself must compute:
+live refresh, the consistency check and ``/verify`` (which hashes the file and
+checks the receipt locally, so the file never leaves the machine).
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import URL
+
+from tiezheng.certificate import facts, render_html, render_pdf
+from tiezheng.errors import EvidenceIdError
+from tiezheng.evidence_id import EvidenceId, EvidenceIdChecksumError
+from tiezheng.gm import sm3
+from tiezheng.statement import KINDS
+
+from ... import __version__
+from ...node import Node
+from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
+from .search import search
+from .views import DAYS_SHOWN, ExplorerData, format_time
+
+HERE: Final = Path(__file__).parent
+STATIC_DIR: Final = HERE / "static"
+TEMPLATES: Final = Jinja2Templates(directory=str(HERE / "templates"))
+TEMPLATES.env.globals.update(format_time=format_time, KINDS=KINDS)
+TEMPLATES.env.filters["thousands"] = lambda value: f"{value:,}"
+TEMPLATES.env.filters["short"] = lambda value, size=16: value if len(value) <= size + 2 else value[:size] + "…"
+TEMPLATES.env.filters["sm3hex"] = lambda value: sm3(value).hex()
+
+ONE_YEAR: Final = 365 * 24 * 3600
+SCRIPT_WORDS: Final = ("check.", "verify.", "log.", "live", "seal.", "yes", "no")  # the words the pages' scripts show
+
+
+class PageNotFound(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def create_explorer_router(node: Node) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    data = ExplorerData(node)
+    genesis = node.genesis.protocol
+
+    def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        language = language_of(request.query_params.get("lang"), request.cookies.get(COOKIE))
+        t = Translator(language)
+        other = LANGUAGES[1 - LANGUAGES.index(language)]
+        response = TEMPLATES.TemplateResponse(
+            request,
+            template,
+            {
+                "t": t,
+                "lang": language,
+                "other_lang": other,
+                "other_lang_url": _relative(request.url.include_query_params(lang=other)),
+                "chain": genesis,
+                "version": __version__,
+                "head_height": data.head_height,
+                "words": {key: t(key) for key in MESSAGES if key.startswith(SCRIPT_WORDS)},
+                **context,
+            },
+            status_code=status,
+        )
+        if request.query_params.get("lang") in LANGUAGES:
+            response.set_cookie(COOKIE, language, max_age=ONE_YEAR, samesite="lax")
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'none'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def not_found(request: Request, message: str) -> HTMLResponse:
+        return render(request, "not_found.html", status=404, message=message)
+
+    def cursor(value: str | None) -> int | None:
+        return int(value) if value is not None and value.isdigit() else None
+
+    @router.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> HTMLResponse:
+        return render(
+            request,
+            "home.html",
+            head=data.head(),
+            blocks=data.blocks(None, 10).items,
+            records=data.records(None, count=15).items,
+            pending=data.pending_records(),
+            per_day=data.records_per_day(None),
+            days=DAYS_SHOWN,
+        )
+
+    @router.get("/blocks", response_class=HTMLResponse)
+    def blocks(request: Request, before: str | None = None) -> HTMLResponse:
+        return render(request, "blocks.html", page=data.blocks(cursor(before)), live=before is None)
+
+    @router.get("/blocks/{height}", response_class=HTMLResponse)
+    def block(request: Request, height: str, before: str | None = None) -> HTMLResponse:
+        if not height.isdigit() or not 1 <= int(height) <= data.head_height:
+            return not_found(request, f"block {height[:40]}")
+        number = int(height)
+        row = data.block_row(number)
+        sealed = node.sealed_header(number)
+        assert row is not None and sealed is not None
+        records = data.records(cursor(before), start=row.first_index, stop=row.log_size)
+        return render(
+            request,
+            "block.html",
+            row=row,
+            header=sealed.header,
+            header_b64=base64.b64encode(sealed.header_bytes).decode(),
+            seals=data.seals(sealed),
+            quorum=genesis.validators.quorum,
+            transactions=data.transactions(number),
+            records=records,
+        )
+
+    @router.get("/tx/{transaction_hash}", response_class=HTMLResponse)
+    def transaction(request: Request, transaction_hash: str) -> HTMLResponse:
+        text = transaction_hash.removeprefix("0x")
+        row = None
+        if len(text) == 64:
+            try:
+                row = data.transaction(bytes.fromhex(text))
+            except ValueError:
+                row = None
+        if row is None:
+            return not_found(request, f"transaction {transaction_hash[:70]}")
+        return render(request, "tx.html", tx=row)
+
+    @router.get("/evidence", response_class=HTMLResponse)
+    def evidence_list(
+        request: Request,
+        before: str | None = None,
+        kind: Annotated[str | None, Query(max_length=32)] = None,
+        agency: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> HTMLResponse:
+        kind = kind or None
+        agency = agency or None
+        page = data.records(cursor(before), kind=kind, agency=agency)
+        return render(
+            request, "evidence_list.html", page=page, kind=kind, agency=agency, live=before is None and not kind
+        )
+
+    def find(evidence_id: str) -> int | str:
+        try:
+            parsed = EvidenceId.parse(evidence_id)
+        except EvidenceIdChecksumError:
+            return "mistyped"
+        except EvidenceIdError:
+            return "malformed"
+        if parsed.chain != genesis.chain_code or data.view(parsed.index) is None:
+            return "absent"
+        return parsed.index
+
+    @router.get("/evidence/{evidence_id}", response_class=HTMLResponse)
+    def evidence(request: Request, evidence_id: str) -> HTMLResponse:
+        found = find(evidence_id)
+        if isinstance(found, str):
+            t = Translator(language_of(request.query_params.get("lang"), request.cookies.get(COOKIE)))
+            key = "search.mistyped" if found == "mistyped" else "search.not_found"
+            return not_found(request, t(key, query=evidence_id[:60]))
+        view = data.view(found)
+        assert view is not None
+        record = view.record
+        batch = None
+        if record is not None and record.batch is not None:
+            batch = (record.batch.batch_id, record.batch.position, data.batch_size(record.batch.batch_id))
+        signers = list(record.signatures) if record is not None and record.batch is None else []
+        if batch is not None:
+            stored = node.evidence.log.batch(batch[0])
+            signers = list(stored.signatures) if stored else []
+        others = [i for i in data.with_digest(view.statement.digest) if i != view.index][:20]
+        return render(
+            request,
+            "evidence.html",
+            view=view,
+            row=data.row(view),
+            statement=view.statement,
+            signers=signers,
+            batch=batch,
+            leaf_hash=data.leaf_hash(view),
+            agency=data.agency(view.statement.agency),
+            others=[data.evidence_id(i) for i in others],
+        )
+
+    @router.get("/evidence/{evidence_id}/certificate")
+    def certificate(request: Request, evidence_id: str, format: str = "html") -> Response:
+        found = find(evidence_id)
+        receipt = node.evidence.receipt(found) if isinstance(found, int) else None
+        if receipt is None:
+            return not_found(request, f"receipt {evidence_id[:60]}")
+        verify_url = str(request.url_for("verify_page"))
+        the_facts = facts(receipt, genesis, verify_url)
+        if format == "pdf":
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "certificate.pdf"
+                render_pdf(the_facts, path)
+                content = path.read_bytes()
+            return Response(
+                content,
+                media_type="application/pdf",
+                headers={"Content-Disposition": f'inline; filename="{receipt.evidence_id}.pdf"'},
+            )
+        return HTMLResponse(render_html(the_facts))
+
+    @router.get("/agencies", response_class=HTMLResponse)
+    def agencies(request: Request) -> HTMLResponse:
+        return render(request, "agencies.html", agencies=data.agencies())
+
+    @router.get("/agencies/{code}", response_class=HTMLResponse)
+    def agency(request: Request, code: str, before: str | None = None) -> HTMLResponse:
+        info = data.agency(code[:64])
+        if info is None:
+            return not_found(request, f"agency {code[:64]}")
+        return render(
+            request,
+            "agency.html",
+            agency=info,
+            history=data.agency_history(info),
+            per_day=data.records_per_day(info.code),
+            days=DAYS_SHOWN,
+            page=data.records(cursor(before), agency=info.code),
+        )
+
+    @router.get("/validators", response_class=HTMLResponse)
+    def validators(request: Request) -> HTMLResponse:
+        return render(
+            request,
+            "validators.html",
+            validators=list(enumerate(data.validators())),
+            quorum=genesis.validators.quorum,
+            last_sealed=data.last_sealed(),
+        )
+
+    @router.get("/log", response_class=HTMLResponse)
+    def log(request: Request, before: str | None = None) -> HTMLResponse:
+        return render(request, "log.html", head=data.head(), page=data.blocks(cursor(before)))
+
+    @router.get("/search", response_class=HTMLResponse)
+    def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+        result = search(data, genesis.chain_code, q)
+        if result.location is not None:
+            return RedirectResponse(result.location, status_code=303)
+        rows = [data.row(v) for v in (data.view(i) for i in result.matches) if v is not None]
+        status = 200 if rows else 404
+        return render(request, "search.html", status=status, result=result, query=q, rows=rows)
+
+    @router.get("/verify", response_class=HTMLResponse, name="verify_page")
+    def verify_page(request: Request, id: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
+        return render(request, "verify.html", evidence_id=id or "", genesis_hash=genesis.hash.hex())
+
+    return router
+
+
+def _relative(url: URL) -> str:
+    return f"{url.path}?{url.query}" if url.query else url.path

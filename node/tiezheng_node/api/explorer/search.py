@@ -1,0 +1,80 @@
+"""What the explorer's search box was given, and where it leads.
+
+One box takes an evidence ID, a record digest, a block height, a block's
+consensus or execution hash, a transaction hash or an agency code. An evidence
+ID whose check symbols fail is reported as mistyped, never as "not found": the
+checksum exists so that a typo is caught rather than resolved to another record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from tiezheng.errors import EvidenceIdError
+from tiezheng.evidence_id import EvidenceId, EvidenceIdChecksumError
+from tiezheng.statement import AGENCY_CODE
+
+from .views import ExplorerData
+
+EVIDENCE_ID_SHAPE: Final = re.compile(r"[A-Za-z0-9]{2,8}-[0-9A-Za-z]{6,13}-[0-9A-Za-z]{2}")
+HEX32: Final = re.compile(r"(?:0x)?([0-9a-fA-F]{64})")
+HEIGHT: Final = re.compile(r"[0-9]{1,12}")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Either a page to go to, or a message (an i18n key and its values), with matching records if several."""
+
+    location: str | None = None
+    message: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    matches: list[int] = field(default_factory=list)
+
+
+def search(data: ExplorerData, chain_code: str, text: str) -> SearchResult:
+    query = text.strip()
+    values = {"query": query[:100]}
+    if not query:
+        return SearchResult(message="search.not_recognised", values=values)
+    if EVIDENCE_ID_SHAPE.fullmatch(query):
+        return _evidence_id(data, chain_code, query, values)
+    hexadecimal = HEX32.fullmatch(query)
+    if hexadecimal:
+        return _hash(data, bytes.fromhex(hexadecimal.group(1)), values)
+    if HEIGHT.fullmatch(query) and 1 <= int(query) <= data.head_height:
+        return SearchResult(location=f"/blocks/{int(query)}")
+    if AGENCY_CODE.fullmatch(query) and data.agency(query) is not None:
+        return SearchResult(location=f"/agencies/{query}")
+    if HEIGHT.fullmatch(query) or AGENCY_CODE.fullmatch(query):
+        return SearchResult(message="search.not_found", values=values)
+    return SearchResult(message="search.not_recognised", values=values)
+
+
+def _evidence_id(data: ExplorerData, chain_code: str, query: str, values: dict[str, str]) -> SearchResult:
+    try:
+        parsed = EvidenceId.parse(query)
+    except EvidenceIdChecksumError:
+        return SearchResult(message="search.mistyped", values=values)
+    except EvidenceIdError:
+        return SearchResult(message="search.not_recognised", values=values)
+    if parsed.chain != chain_code:
+        return SearchResult(message="search.wrong_chain", values=values | {"chain": parsed.chain, "this": chain_code})
+    if data.view(parsed.index) is None:
+        return SearchResult(message="search.not_found", values=values)
+    return SearchResult(location=f"/evidence/{parsed}")
+
+
+def _hash(data: ExplorerData, value: bytes, values: dict[str, str]) -> SearchResult:
+    records = data.with_digest(value)
+    if len(records) == 1:
+        return SearchResult(location=f"/evidence/{data.evidence_id(records[0])}")
+    if records:
+        return SearchResult(message="search.many", values=values, matches=records[:100])
+    height = data.height_of_hash(value)
+    if height is not None:
+        return SearchResult(location=f"/blocks/{height}")
+    if data.transaction(value) is not None:
+        return SearchResult(location=f"/tx/0x{value.hex()}")
+    return SearchResult(message="search.not_found", values=values)

@@ -1,0 +1,234 @@
+// The explorer and /verify in a real Chromium (Debian's, driven by playwright-core), against a
+// real dev node holding real anchored records. Run by tests/test_browser.py, which starts the
+// node, anchors the records and passes what it anchored in SEED (a JSON file):
+//
+//   NODE_URL=http://127.0.0.1:PORT SEED=seed.json ARTIFACTS=dir node tests/browser/explorer.mjs
+//
+// Prints one JSON line per check ({"check", "ok", "detail"}); prints "LIVE-READY" when the home
+// page is open and waiting for a block (the test then anchors one); exits 1 if any check failed.
+// Screenshots go to ARTIFACTS.
+
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const URL_BASE = process.env.NODE_URL;
+const seed = JSON.parse(fs.readFileSync(process.env.SEED, "utf8"));
+const ARTIFACTS = process.env.ARTIFACTS;
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+const results = [];
+async function check(name, body) {
+  try {
+    const detail = await body();
+    results.push({ check: name, ok: true, detail: detail ?? "" });
+  } catch (error) {
+    results.push({ check: name, ok: false, detail: String(error && error.stack ? error.stack : error).slice(0, 2000) });
+  }
+  process.stdout.write(JSON.stringify(results.at(-1)) + "\n");
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+  ],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+const page = await context.newPage();
+const pageErrors = [];
+page.on("pageerror", (error) => pageErrors.push(error.message));
+const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+async function search(text) {
+  await page.fill("form.search input[name=q]", text);
+  await Promise.all([page.waitForLoadState("load"), page.press("form.search input[name=q]", "Enter")]);
+}
+
+try {
+  await check("home page shows the head and refreshes live", async () => {
+    await page.goto(URL_BASE + "/");
+    const before = Number((await page.textContent("[data-field=log_size]")).replace(/,/g, ""));
+    await page.waitForFunction(() => document.querySelector(".live-state") && !document.querySelector(".live-state.off"));
+    await shot("explorer-home");
+    process.stdout.write("LIVE-READY\n");
+    await page.waitForFunction(() => Number(document.body.dataset.refreshed || 0) >= 1, null, { timeout: 30000 });
+    const after = Number((await page.textContent("[data-field=log_size]")).replace(/,/g, ""));
+    assert.ok(after > before, `log size ${before} → ${after}`);
+    return `log size ${before} → ${after} without reloading`;
+  });
+
+  await check("search by evidence ID opens the evidence page", async () => {
+    await search(seed.permit_id);
+    assert.equal(new URL(page.url()).pathname, `/evidence/${seed.permit_id}`);
+    assert.equal((await page.textContent("#evidence-id")).trim(), seed.permit_id);
+    assert.equal((await page.textContent("#digest")).trim(), seed.permit_digest);
+    assert.ok((await page.textContent("main")).includes("审批签发"));
+    await shot("evidence");
+  });
+
+  await check("search by digest opens the same record", async () => {
+    await page.goto(URL_BASE + "/");
+    await search(seed.permit_digest);
+    assert.equal(new URL(page.url()).pathname, `/evidence/${seed.permit_id}`);
+  });
+
+  await check("a mistyped evidence ID is reported as mistyped", async () => {
+    const id = seed.permit_id;
+    const typo = id.slice(0, -1) + (id.at(-1) === "A" ? "B" : "A");
+    await search(typo);
+    const message = await page.textContent("#search-message");
+    assert.ok(message.includes("校验位不符"), message);
+    await shot("search-mistyped");
+    return message;
+  });
+
+  await check("the block page lists its seals, verified, and its evidence", async () => {
+    await page.goto(`${URL_BASE}/evidence/${seed.permit_id}`);
+    await Promise.all([page.waitForLoadState("load"), page.click(`a[href="/blocks/${seed.block}"]`)]);
+    assert.equal(new URL(page.url()).pathname, `/blocks/${seed.block}`);
+    assert.ok((await page.textContent("main")).includes("签名有效"));
+    assert.ok(await page.isVisible(`a[href="/evidence/${seed.permit_id}"]`));
+    await shot("block");
+  });
+
+  await check("the previous step of a process trail is linked", async () => {
+    await page.goto(`${URL_BASE}/evidence/${seed.permit_id}`);
+    await Promise.all([page.waitForLoadState("load"), page.click(`a[href="/evidence/${seed.step_ids[1]}"]`)]);
+    assert.equal((await page.textContent("#evidence-id")).trim(), seed.step_ids[1]);
+  });
+
+  await check("the agency page shows its records and history", async () => {
+    await page.goto(`${URL_BASE}/agencies/${seed.agency}`);
+    const text = await page.textContent("main");
+    assert.ok(text.includes(seed.batch_ids[1]), "latest batch record listed");
+    assert.ok(text.includes("登记"));
+  });
+
+  await check("the English switch keeps the page", async () => {
+    await page.goto(`${URL_BASE}/blocks/${seed.block}`);
+    await Promise.all([page.waitForLoadState("load"), page.click("a.lang")]);
+    assert.equal(new URL(page.url()).pathname, `/blocks/${seed.block}`);
+    assert.ok((await page.textContent("nav")).includes("Blocks"));
+    await page.goto(URL_BASE + "/validators");
+    assert.ok((await page.textContent("h1")).includes("Validators"), "the cookie keeps English");
+    await page.goto(URL_BASE + "/?lang=zh");
+  });
+
+  await check("the log page checks consistency between two sealed heads in the browser", async () => {
+    await page.goto(URL_BASE + "/log");
+    await page.fill("#consistency input[name=old]", "1");
+    await page.click("#consistency button");
+    await page.waitForFunction(() => ["ok", "failed"].includes(document.body.dataset.consistency));
+    const text = await page.textContent("#consistency-result");
+    assert.equal(await page.getAttribute("body", "data-consistency"), "ok", text);
+    return text.replace(/\s+/g, " ").slice(0, 300);
+  });
+
+  const verify = async ({ file, receipt, id }) => {
+    await page.goto(URL_BASE + "/verify");
+    if (file) await page.setInputFiles("#file", file);
+    if (receipt) await page.setInputFiles("#receipt", receipt);
+    if (id) await page.fill("#evidence-id-input", id);
+    await page.click("#verify-button");
+    await page.waitForFunction(() => document.body.dataset.verdict !== undefined, null, { timeout: 120000 });
+    return {
+      verdict: await page.getAttribute("body", "data-verdict"),
+      failed: await page.getAttribute("body", "data-failed"),
+      text: (await page.textContent("#result")).replace(/\s+/g, " "),
+    };
+  };
+
+  await check("/verify: the right file and its receipt are VALID", async () => {
+    const result = await verify({ file: seed.permit_file, receipt: seed.receipt_file });
+    assert.equal(result.verdict, "valid", result.text);
+    assert.ok(result.text.includes("有效 VALID"));
+    await shot("verify-valid");
+  });
+
+  await check("/verify: a tampered file is INVALID at the digest check", async () => {
+    const result = await verify({ file: seed.tampered_file, receipt: seed.receipt_file });
+    assert.equal(result.verdict, "invalid", result.text);
+    assert.equal(result.failed, "digest");
+    await shot("verify-tampered");
+  });
+
+  await check("/verify: the receipt fetched by evidence ID", async () => {
+    const result = await verify({ file: seed.permit_file, id: seed.permit_id });
+    assert.equal(result.verdict, "valid", result.text);
+  });
+
+  await check("/verify: a mistyped ID is refused with the node's message", async () => {
+    const id = seed.permit_id;
+    const result = await verify({ file: seed.permit_file, id: id.slice(0, -1) + (id.at(-1) === "A" ? "B" : "A") });
+    assert.equal(result.verdict, "error");
+    assert.ok(/typo|mistyped|校验/.test(result.text), result.text);
+  });
+
+  await check("/verify hashes a 100 MB file in a worker without freezing the page", async () => {
+    await page.goto(URL_BASE + "/verify");
+    await page.setInputFiles("#file", seed.big_file);
+    await page.setInputFiles("#receipt", seed.big_receipt);
+    await page.evaluate(() => {
+      window.heartbeat = { last: performance.now(), worst: 0, beats: 0, progress: new Set() };
+      const beat = () => {
+        const now = performance.now();
+        window.heartbeat.worst = Math.max(window.heartbeat.worst, now - window.heartbeat.last);
+        window.heartbeat.last = now;
+        window.heartbeat.beats += 1;
+        window.heartbeat.progress.add(document.getElementById("progress").value);
+        if (document.body.dataset.verdict === undefined) setTimeout(beat, 10);
+      };
+      setTimeout(beat, 10);
+    });
+    const started = Date.now();
+    await page.click("#verify-button");
+    await page.waitForFunction(() => document.body.dataset.verdict !== undefined, null, { timeout: 180000 });
+    const seconds = (Date.now() - started) / 1000;
+    const beat = await page.evaluate(() => ({ worst: window.heartbeat.worst, beats: window.heartbeat.beats, steps: window.heartbeat.progress.size }));
+    assert.equal(await page.getAttribute("body", "data-verdict"), "valid");
+    assert.ok(beat.steps >= 5, `the progress bar moved through ${beat.steps} values`);
+    assert.ok(beat.worst < 500, `the page's longest stall was ${beat.worst.toFixed(0)} ms`);
+    return `${seconds.toFixed(1)} s for 100 MB, longest main-thread stall ${beat.worst.toFixed(0)} ms, progress values ${beat.steps}`;
+  });
+
+  await check("the browser verifier gives every shared vector its verdict", async () => {
+    const folder = path.join(REPO, "tests/vectors/receipts");
+    const manifest = JSON.parse(fs.readFileSync(path.join(folder, "manifest.json"), "utf8"));
+    const files = {};
+    for (const item of manifest.cases) {
+      for (const name of [item.receipt, item.genesis, item.record]) {
+        if (name && !(name in files)) files[name] = fs.readFileSync(path.join(folder, name)).toString("base64");
+      }
+    }
+    await page.goto(URL_BASE + "/verify");
+    const verdicts = await page.evaluate(async ({ cases, files }) => {
+      const verifier = await import("/static/verifier.js");
+      await verifier.ready();
+      const bytes = (name) => Uint8Array.from(atob(files[name]), (c) => c.charCodeAt(0));
+      return cases.map((item) => {
+        const genesis = new TextDecoder().decode(bytes(item.genesis));
+        const digest = item.record ? verifier.sm3(bytes(item.record)) : null;
+        const verdict = verifier.verifyReceipt(bytes(item.receipt), genesis, { digest });
+        return { name: item.name, valid: verdict.valid, failed: verdict.failed ? verdict.failed.name : null };
+      });
+    }, { cases: manifest.cases, files });
+    for (const [item, got] of manifest.cases.map((c, i) => [c, verdicts[i]])) {
+      assert.deepEqual([got.valid, got.failed], [item.valid, item.failed], item.name);
+    }
+    return `${verdicts.length} cases`;
+  });
+
+  await check("no script errors on any page", async () => {
+    assert.deepEqual(pageErrors, []);
+  });
+} finally {
+  await browser.close();
+}
+
+process.exit(results.every((r) => r.ok) ? 0 : 1);

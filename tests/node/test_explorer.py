@@ -1,0 +1,208 @@
+"""The explorer's pages through the node's own ASGI app, over a real store: content, search, errors, pagination.
+
+(The pages in a real browser against a real node process: tests/integration/test_explorer_browser.py.)
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.nodekit import LocalChain
+from tests.support.toychain import statement_for
+from tiezheng.batch import BatchEnvelope
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.gm import sm3
+from tiezheng.signed_statement import SignedStatement
+from tiezheng_node.api.app import create_app
+from tiezheng_node.api.explorer.i18n import MESSAGES
+from tiezheng_node.evidence.log import day_of
+from tiezheng_node.execution.addresses import AGENCY_REGISTRY
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    chain = LocalChain(tmp_path_factory.mktemp("explorer") / "node")
+    evidence = chain.node.evidence
+
+    def signed(record: bytes, **fields):
+        statement = statement_for(chain.agency_key, record, agency=chain.agency_code, **fields)
+        return SignedStatement.sign(statement, chain.agency_key).to_cbor()
+
+    for i in range(3):
+        evidence.accept(
+            evidence.admission.signed_statement(signed(b"permit %d" % i, stage="审批签发"))
+        ).durable.result()
+    chain.node.produce_block()
+    statements = [
+        statement_for(chain.agency_key, b"bulk %d" % i, agency=chain.agency_code, kind="document") for i in range(60)
+    ]
+    envelope = BatchEnvelope.build(statements, chain.agency_key, time=1)
+    evidence.accept(evidence.admission.envelope(envelope.to_cbor())).durable.result()
+    chain.node.produce_block()
+    # The same record anchored twice (two statements with one digest), and one still waiting for a block.
+    evidence.accept(evidence.admission.signed_statement(signed(b"permit 0", kind="publication"))).durable.result()
+    chain.node.produce_block()
+    evidence.accept(evidence.admission.signed_statement(signed(b"not yet sealed"))).durable.result()
+    client = TestClient(create_app(chain.node))
+    yield chain, client
+    client.close()
+    chain.close()
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_every_message_has_both_languages_with_the_same_placeholders():
+    for key, (chinese, english) in MESSAGES.items():
+        assert chinese and english, key
+        fields = [sorted(f for _, f, _, _ in string.Formatter().parse(text) if f) for text in (chinese, english)]
+        assert fields[0] == fields[1], key
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/blocks", "/blocks/1", "/blocks/2", "/evidence", "/evidence?kind=document", "/agencies", "/validators",
+     "/log", "/verify", "/verify?id=DEV-000000-9H"],
+)  # fmt: skip
+def test_pages_render_in_chinese_and_english(site, path):
+    _, client = site
+    chinese = client.get(path)
+    assert chinese.status_code == 200, chinese.text[:500]
+    assert 'lang="zh-CN"' in chinese.text and "铁证" in chinese.text
+    english = client.get(path + ("&" if "?" in path else "?") + "lang=en")
+    assert english.status_code == 200 and 'lang="en"' in english.text
+    assert english.cookies.get("tz_lang") == "en"
+    assert "default-src 'self'" in chinese.headers["content-security-policy"]
+    # Nothing is loaded from elsewhere: the pages work on a closed network.
+    assert not re.search(r'(src|href)="(https?:)?//', chinese.text)
+    client.cookies.clear()
+
+
+def test_home_shows_head_blocks_records_and_today(site):
+    chain, client = site
+    page = text_of(client.get("/").text)
+    head = chain.node.head.sealed
+    assert f"{head.header.log_size:,}" in page and head.header.log_root.hex() in page
+    assert chain.node.evidence.evidence_id(63) in page
+    assert chain.node.evidence.log.daily_counts(None, day_of(head.header.time), day_of(head.header.time)) == {
+        day_of(head.header.time): 64
+    }
+
+
+def test_evidence_page(site):
+    chain, client = site
+    evidence_id = chain.node.evidence.evidence_id(1)
+    page = client.get(f"/evidence/{evidence_id}").text
+    assert sm3(b"permit 1").hex() in page and "审批签发" in page
+    assert f'href="/v1/evidence/{evidence_id}/receipt"' in page
+    batched = text_of(client.get(f"/evidence/{chain.node.evidence.evidence_id(10)}?lang=en").text)
+    assert "statement 7 of 60 in batch 3" in batched
+    twice = client.get(f"/evidence/{chain.node.evidence.evidence_id(0)}").text
+    assert chain.node.evidence.evidence_id(63) in twice  # the other record of the same digest
+    pending = text_of(client.get(f"/evidence/{chain.node.evidence.evidence_id(64)}?lang=en").text)
+    assert "accepted, waiting for a block" in pending and "Download the receipt" not in pending
+
+
+def test_certificate_html_and_pdf(site):
+    chain, client = site
+    evidence_id = chain.node.evidence.evidence_id(2)
+    html = client.get(f"/evidence/{evidence_id}/certificate")
+    assert html.status_code == 200 and evidence_id in html.text and "VALID" in html.text
+    assert f"/verify?id={evidence_id}" in html.text
+    pdf = client.get(f"/evidence/{evidence_id}/certificate?format=pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/evidence/{chain.node.evidence.evidence_id(64)}/certificate").status_code == 404
+
+
+def test_block_page_lists_seals_records_and_pages(site):
+    chain, client = site
+    page = client.get("/blocks/2?lang=en").text
+    assert "signature verifies" in page
+    ids = re.findall(r'href="/evidence/(DEV-[0-9A-Z]+-[0-9A-Z]{2})"', page)
+    assert ids[0] == chain.node.evidence.evidence_id(62) and len(ids) == 25
+    older = re.search(r'href="/blocks/2\?before=(\d+)"', page)
+    assert older is not None
+    second = re.findall(
+        r'href="/evidence/(DEV-[0-9A-Z]+-[0-9A-Z]{2})"', client.get(f"/blocks/2?before={older.group(1)}").text
+    )
+    assert second[0] == chain.node.evidence.evidence_id(37)
+    assert not set(ids) & set(second)
+
+
+def test_agency_page_and_its_history_after_revocation(site, tmp_path):
+    chain, client = site
+    page = text_of(client.get(f"/agencies/{chain.agency_code}?lang=en").text)
+    assert "active" in page and "registered" in page and chain.node.evidence.evidence_id(63) in page
+    assert client.get("/agencies/NOPE").status_code == 404
+
+
+def test_search(site):
+    chain, client = site
+    evidence = chain.node.evidence
+
+    def go(query: str):
+        return client.get("/search", params={"q": query, "lang": "en"}, follow_redirects=False)
+
+    good = evidence.evidence_id(5)
+    assert go(good).headers["location"] == f"/evidence/{good}"
+    assert go(f"  {good.lower()} ").headers["location"] == f"/evidence/{good}"
+    typo = good[:-1] + ("A" if good[-1] != "A" else "B")
+    mistyped = go(typo)
+    assert mistyped.status_code == 404 and "fails its checksum" in mistyped.text and "mistyped" in mistyped.text
+    other_chain = str(EvidenceId("BJ01", 5))
+    assert "is an evidence ID of chain BJ01" in go(other_chain).text
+    assert "Nothing found" in go(evidence.evidence_id(10_000)).text
+    assert go(sm3(b"permit 2").hex()).headers["location"] == f"/evidence/{evidence.evidence_id(2)}"
+    several = go(sm3(b"permit 0").hex())
+    assert (
+        several.status_code == 200
+        and evidence.evidence_id(0) in several.text
+        and evidence.evidence_id(63) in several.text
+    )
+    assert go("2").headers["location"] == "/blocks/2"
+    assert "Nothing found" in go("999").text
+    sealed = chain.node.sealed_header(2)
+    assert go(sealed.hash.hex()).headers["location"] == "/blocks/2"
+    assert go("0x" + chain.node.execution.header(2).hash.hex()).headers["location"] == "/blocks/2"
+    assert go(chain.agency_code).headers["location"] == f"/agencies/{chain.agency_code}"
+    assert "not recognised" in go("<script>alert(1)</script>").text
+    assert "<script>alert(1)</script>" not in go("<script>alert(1)</script>").text
+
+
+def test_transaction_search_and_page(site):
+    chain, client = site
+    sent = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "addAdmin", chain.agency.address)
+    transaction_hash = "0x" + sent.block.block.transactions[sent.index].hash.hex()
+    location = client.get("/search", params={"q": transaction_hash}, follow_redirects=False).headers["location"]
+    assert location == f"/tx/{transaction_hash}"
+    page = client.get(location + "?lang=en").text
+    assert "success" in page and f"/blocks/{sent.block.sealed.height}" in page
+    assert client.get("/tx/0x" + "00" * 32).status_code == 404
+    assert client.get("/tx/nothex").status_code == 404
+
+
+def test_missing_pages_are_404_with_a_message(site):
+    _, client = site
+    for path in ("/blocks/0", "/blocks/99999", "/blocks/abc", "/evidence/DEV-0000ZZ-00", "/evidence/garbage"):
+        response = client.get(path)
+        assert response.status_code == 404 and 'id="not-found-message"' in response.text, path
+
+
+def test_list_pagination_walks_every_record_once(site):
+    chain, client = site
+    seen: list[str] = []
+    path = "/evidence"
+    while True:
+        page = client.get(path).text
+        seen += re.findall(r'<a class="mono" href="/evidence/(DEV-[0-9A-Z]+-[0-9A-Z]{2})"', page)
+        older = re.search(r'rel="next" href="(/evidence\?before=\d+)"', page)
+        if older is None:
+            break
+        path = older.group(1).replace("&amp;", "&")
+    proven = chain.node.evidence.log.size
+    assert seen == [chain.node.evidence.evidence_id(i) for i in range(proven - 1, -1, -1)]
