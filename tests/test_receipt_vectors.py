@@ -8,6 +8,8 @@ RFC 9162 proof vectors too. The bundles themselves must be exactly what the pinn
 from __future__ import annotations
 
 import json
+import random
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -59,6 +61,55 @@ def test_browser_verifier_agrees_on_every_proof_vector(browser_verdicts):
     assert suites == {"rfc6962/inclusion", "rfc6962/consistency", "sm3/inclusion", "sm3/consistency"}
     wrong = [r for r in proofs if r["valid"] == r["wantErr"]]
     assert not wrong and len(proofs) > 400, wrong[:5]
+
+
+def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
+    """Differential fuzzing: random byte flips, cuts and insertions in the good receipts get the same verdict,
+    failing at the same check, from both verifiers (and the browser's never throws)."""
+    rng = random.Random(9162)
+    good = [c for c in MANIFEST["cases"] if c["valid"] and c["receipt"].endswith(".tzr")]
+    cases = []
+    for number in range(400):
+        case = rng.choice(good)
+        data = bytearray((VECTORS / case["receipt"]).read_bytes())
+        position = rng.randrange(len(data))
+        action = rng.choice(("flip", "flip", "flip", "cut", "insert", "byte"))
+        if action == "flip":
+            data[position] ^= 1 << rng.randrange(8)
+        elif action == "byte":
+            data[position] = rng.randrange(256)
+        elif action == "cut":
+            del data[position:]
+        else:
+            data[position:position] = bytes([rng.randrange(256)])
+        name = f"mutant-{number}.tzr"
+        (tmp_path / name).write_bytes(bytes(data))
+        cases.append({"name": name, "receipt": name, "genesis": case["genesis"], "record": case["record"]})
+    for name in {c["genesis"] for c in cases} | {c["record"] for c in cases if c["record"]}:
+        shutil.copy(VECTORS / name, tmp_path / name)
+    (tmp_path / "manifest.json").write_text(json.dumps({"cases": cases}))
+    run = subprocess.run(
+        ["node", str(REPO / "tests" / "js" / "receipt_vectors.mjs"), str(tmp_path / "manifest.json")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    browser = {r["name"]: r for r in map(json.loads, run.stdout.splitlines()) if r["suite"] == "extra"}
+    disagreements = []
+    for case in cases:
+        record = tmp_path / case["record"] if case["record"] else None
+        verdict = verify_receipt_file(
+            tmp_path / case["receipt"], Genesis.load(tmp_path / case["genesis"]), record=record
+        )
+        python = (verdict.valid, verdict.failed.name if verdict.failed else None)
+        other = browser[case["name"]]
+        if "error" in other or (other["valid"], other["failed"]) != python:
+            disagreements.append((case["name"], python, other))
+    assert not disagreements, disagreements[:10]
+    reached = {r["failed"] for r in browser.values()}
+    assert {"receipt", "signatures", "seals"} <= reached, reached  # the mutations reach past the decoder
 
 
 def test_browser_bundles_are_reproducible():

@@ -3,7 +3,7 @@
 // line per case: {"suite", "name", "valid", "failed"} — tests/test_browser_verifier.py
 // compares them with the verdicts the vectors state.
 //
-//   node tests/js/receipt_vectors.mjs
+//   node tests/js/receipt_vectors.mjs [EXTRA_MANIFEST...]
 
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -24,6 +24,24 @@ for (const item of manifest.cases) {
   const digest = item.record ? verifier.sm3(new Uint8Array(fs.readFileSync(path.join(receipts, item.record)))) : null;
   const verdict = verifier.verifyReceipt(receipt, genesis, { digest });
   out({ suite: "receipts", name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null });
+}
+
+// Extra cases (for instance mutated receipts) in a manifest of the same shape, given as an argument.
+for (const extra of process.argv.slice(2)) {
+  const folder = path.dirname(extra);
+  for (const item of JSON.parse(fs.readFileSync(extra, "utf8")).cases) {
+    const genesis = fs.readFileSync(path.join(folder, item.genesis), "utf8");
+    const receipt = new Uint8Array(fs.readFileSync(path.join(folder, item.receipt)));
+    const digest = item.record ? verifier.sm3(new Uint8Array(fs.readFileSync(path.join(folder, item.record)))) : null;
+    let line;
+    try {
+      const verdict = verifier.verifyReceipt(receipt, genesis, { digest });
+      line = { suite: "extra", name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null };
+    } catch (error) {
+      line = { suite: "extra", name: item.name, valid: null, failed: null, error: String(error) };
+    }
+    out(line);
+  }
 }
 
 // RFC 9162 proofs: the published SHA-256 cases and our SM3 ones, in transparency-dev's JSON shape.
