@@ -20,6 +20,7 @@ from . import cbor
 from .errors import DecodeError, KeyFormatError
 from .evidence_id import CHAIN_CODE_PATTERN
 from .gm import SM2PublicKey, sm3
+from .jsondoc import document_hash, load_json
 from .schema import FieldError, check_text
 
 FORMAT: Final = "tiezheng-genesis"
@@ -97,7 +98,7 @@ class Genesis:
 
     @cached_property
     def hash(self) -> bytes:
-        return sm3(cbor.encode(self.document))
+        return document_hash(self.document)
 
     @classmethod
     def from_document(cls, document: Any) -> Genesis:
@@ -134,11 +135,7 @@ class Genesis:
             data = data.encode("utf-8")
         if len(data) > MAX_GENESIS_SIZE:
             raise GenesisError("genesis file is too large")
-        try:
-            document = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_float=_no_floats)
-        except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-            raise GenesisError(f"genesis is not valid JSON: {exc}") from None
-        return cls.from_document(document)
+        return cls.from_document(load_json(data, "genesis", GenesisError))
 
     @classmethod
     def load(cls, path: str | Path) -> Genesis:
@@ -169,16 +166,3 @@ def _validators(value: Any) -> ValidatorSet:
             raise GenesisError(f"{where}.public_key: {exc}") from None
         validators.append(Validator(name, key))
     return ValidatorSet(tuple(validators))
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    document: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in document:
-            raise ValueError(f"duplicate key {key!r}")
-        document[key] = value
-    return document
-
-
-def _no_floats(text: str) -> Any:
-    raise ValueError(f"numbers must be integers, not {text}")

@@ -1,0 +1,27 @@
+"""Process trails: workflow templates, working-day calendars, and how process-step statements move a matter."""
+
+from .calendar import CalendarError, Limit, WorkCalendar, WorkflowError, builtin_calendar
+from .template import Stage, TemplateError, WorkflowTemplate, builtin_templates
+from .trail import Claim, Due, Matter, StepError, StepRecord, apply_step, check_step, open_matter, read_claim, watched
+
+__all__ = [
+    "CalendarError",
+    "Claim",
+    "Due",
+    "Limit",
+    "Matter",
+    "Stage",
+    "StepError",
+    "StepRecord",
+    "TemplateError",
+    "WorkCalendar",
+    "WorkflowError",
+    "WorkflowTemplate",
+    "apply_step",
+    "builtin_calendar",
+    "builtin_templates",
+    "check_step",
+    "open_matter",
+    "read_claim",
+    "watched",
+]

@@ -1,0 +1,426 @@
+"""A matter's process trail: how ``process-step`` statements open a matter, move it through its template, close it.
+
+Pure functions over plain data, shared by the node (which checks each step at
+submission and applies it when its block is sealed) and by anyone re-checking a
+trail from its statements. Times are the chain's block times; the claimed times
+in the statements must agree with the order of the steps.
+
+How a statement takes part in a trail (its fields and meta keys) is laid out in
+docs/workflow.md: ``meta.action`` says open or close (a step by default),
+``meta.matter`` names the matter by the evidence ID of its opening, ``prev`` the
+matter's latest step, so that the steps form a chain of custody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Final, Literal
+
+from ..errors import EvidenceIdError
+from ..evidence_id import EvidenceId
+from ..statement import Statement
+from .calendar import Limit, WorkCalendar
+from .template import DECISIONS, OWNER, Stage, WorkflowTemplate
+
+KIND: Final = "process-step"
+CLOCK_SKEW_MS: Final = 5 * 60 * 1000
+Action = Literal["open", "step", "close"]
+
+
+class StepError(Exception):
+    """A process step the template does not allow: ``code`` and ``status`` for the API, ``field`` named."""
+
+    def __init__(self, message: str, code: str, status: int = 422, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a ``process-step`` statement says about its matter, read from its fields and meta."""
+
+    action: Action
+    matter: EvidenceId | None = None
+    template: bytes | None = None
+    parties: dict[str, str] = field(default_factory=dict)
+    decision: str | None = None
+    next: str | None = None
+    outcome: str | None = None
+
+
+def read_claim(statement: Statement) -> Claim:
+    meta = dict(statement.meta or {})
+    action = meta.get("action", "step")
+    if action not in ("open", "step", "close"):
+        raise StepError(
+            "meta.action must be open, step or close (or absent for a step)", "bad-action", field="meta.action"
+        )
+    if statement.subject is None:
+        raise StepError("a process step needs a subject (SM3 of the matter's number)", "missing-field", field="subject")
+    if action == "open":
+        template = meta.get("template")
+        if type(template) is not str or len(template) != 64:
+            raise StepError(
+                "meta.template must be the template's SM3 hash in hex", "missing-field", field="meta.template"
+            )
+        try:
+            template_hash = bytes.fromhex(template)
+        except ValueError:
+            raise StepError("meta.template must be hex", "bad-field", field="meta.template") from None
+        if statement.stage is not None or statement.prev is not None:
+            raise StepError("opening a matter takes no stage and no prev", "bad-field", field="stage")
+        parties = {k[6:]: v for k, v in meta.items() if k.startswith("party.")}
+        if any(type(v) is not str for v in parties.values()):
+            raise StepError("meta.party.<role> must be agency codes", "bad-field", field="meta.party")
+        return Claim("open", template=template_hash, parties=parties)
+    matter_text = meta.get("matter")
+    if type(matter_text) is not str:
+        raise StepError("meta.matter must be the matter's evidence ID", "missing-field", field="meta.matter")
+    try:
+        matter = EvidenceId.parse(matter_text)
+    except EvidenceIdError as exc:
+        raise StepError(f"meta.matter: {exc.message}", exc.code, field="meta.matter") from None
+    if statement.prev is None:
+        raise StepError("a step names the matter's latest step as prev", "missing-field", field="prev")
+    if action == "close":
+        outcome = meta.get("outcome", "withdrawn")
+        if type(outcome) is not str:
+            raise StepError("meta.outcome must be text", "bad-field", field="meta.outcome")
+        return Claim("close", matter=matter, outcome=outcome)
+    if statement.stage is None:
+        raise StepError("a step names its stage", "missing-field", field="stage")
+    decision = meta.get("decision")
+    if decision not in DECISIONS:
+        raise StepError("meta.decision must be approve, return or reject", "missing-field", field="meta.decision")
+    following = meta.get("next")
+    if following is not None and type(following) is not str:
+        raise StepError("meta.next must name a stage", "bad-field", field="meta.next")
+    return Claim("step", matter=matter, decision=decision, next=following)
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    index: int
+    stage: str
+    decision: str
+    agency: str
+    claimed: int
+    sealed: int
+    activated: int
+    deadline: int | None
+    next: str | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.sealed > self.deadline
+
+
+@dataclass(frozen=True)
+class Matter:
+    index: int  # leaf index of the opening statement: the matter's evidence ID names it
+    template: bytes
+    subject: bytes
+    owner: str
+    parties: dict[str, str]
+    opened: int
+    opened_claimed: int
+    deadline: int | None  # the whole matter's, if the template sets one
+    current: str | None  # the active stage; None once closed
+    activated: int  # when the active stage became active
+    stage_deadline: int | None
+    last_index: int
+    last_claimed: int
+    status: Literal["open", "closed"] = "open"
+    outcome: str | None = None
+    closed: int | None = None
+    completed: dict[str, int] = field(default_factory=dict)  # stage → block time of its last completion
+    steps: tuple[StepRecord, ...] = ()
+    alerts: tuple[int, ...] = ()  # leaf indexes of the alerts raised about it
+
+    def agency_for(self, stage: Stage) -> str:
+        return self.owner if stage.role == OWNER else self.parties.get(stage.role, "")
+
+    def to_value(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "template": self.template,
+            "subject": self.subject,
+            "owner": self.owner,
+            "parties": self.parties,
+            "opened": self.opened,
+            "opened_claimed": self.opened_claimed,
+            "deadline": self.deadline,
+            "current": self.current,
+            "activated": self.activated,
+            "stage_deadline": self.stage_deadline,
+            "last_index": self.last_index,
+            "last_claimed": self.last_claimed,
+            "status": self.status,
+            "outcome": self.outcome,
+            "closed": self.closed,
+            "completed": self.completed,
+            "steps": [
+                [s.index, s.stage, s.decision, s.agency, s.claimed, s.sealed, s.activated, s.deadline, s.next]
+                for s in self.steps
+            ],
+            "alerts": list(self.alerts),
+        }
+
+    @classmethod
+    def from_value(cls, value: dict[str, Any]) -> Matter:
+        steps = tuple(StepRecord(*item) for item in value["steps"])
+        return cls(**{**value, "steps": steps, "alerts": tuple(value["alerts"])})
+
+
+def deadline_for(calendar: WorkCalendar, limit: Limit | None, activated: int, completed: dict[str, int]) -> int | None:
+    if limit is None:
+        return None
+    start = completed.get(limit.since, activated) if limit.since else activated
+    return calendar.deadline(start, limit)
+
+
+def open_matter(
+    template: WorkflowTemplate,
+    calendar: WorkCalendar,
+    statement: Statement,
+    claim: Claim,
+    index: int,
+    block_time: int,
+) -> Matter:
+    missing = [r for r in template.other_roles if r not in claim.parties]
+    if missing:
+        raise StepError(
+            f"template {template.id} needs the agency for role {missing[0]!r} (meta.party.{missing[0]})",
+            "missing-party",
+            field=f"meta.party.{missing[0]}",
+        )
+    unknown = [r for r in claim.parties if r not in template.roles or r == OWNER]
+    if unknown:
+        raise StepError(
+            f"template {template.id} has no role {unknown[0]!r}", "unknown-role", field=f"meta.party.{unknown[0]}"
+        )
+    start = template.start
+    assert statement.subject is not None
+    return Matter(
+        index=index,
+        template=template.hash,
+        subject=statement.subject,
+        owner=statement.agency,
+        parties=dict(claim.parties),
+        opened=block_time,
+        opened_claimed=statement.time,
+        deadline=calendar.deadline(block_time, template.limit) if template.limit else None,
+        current=start.key,
+        activated=block_time,
+        stage_deadline=deadline_for(calendar, start.limit, block_time, {}),
+        last_index=index,
+        last_claimed=statement.time,
+    )
+
+
+def check_step(
+    matter: Matter, template: WorkflowTemplate, statement: Statement, claim: Claim, chain: str, now_ms: int
+) -> Stage:
+    """Raise StepError unless this step may follow the matter's state now; the stage it completes."""
+    if matter.status != "open":
+        raise StepError(f"matter {EvidenceId(chain, matter.index)} is closed ({matter.outcome})", "matter-closed", 409)
+    if statement.subject != matter.subject:
+        raise StepError("the step's subject is not the matter's", "subject-mismatch", field="subject")
+    latest = str(EvidenceId(chain, matter.last_index))
+    if statement.prev is None or EvidenceId.parse(statement.prev) != EvidenceId(chain, matter.last_index):
+        raise StepError(
+            f"prev must be the matter's latest step {latest}: the steps form a chain of custody",
+            "wrong-prev",
+            409,
+            field="prev",
+        )
+    if statement.time < matter.last_claimed:
+        raise StepError(
+            "the step's time is before the previous step's: a step cannot precede the one it follows",
+            "time-order",
+            field="time",
+        )
+    if statement.time > now_ms + CLOCK_SKEW_MS:
+        raise StepError("the step's time is in the future", "time-order", field="time")
+    if claim.action == "close":
+        if statement.agency != matter.owner:
+            raise StepError("only the agency that opened the matter may close it", "wrong-agency", 403, field="agency")
+        assert matter.current is not None
+        return template.by_key[matter.current]
+    assert matter.current is not None
+    current = template.by_key[matter.current]
+    if statement.stage != current.key:
+        target = template.stage(statement.stage or "")
+        if target is None:
+            raise StepError(f"{statement.stage!r} is not a stage of {template.id}", "unknown-stage", field="stage")
+        raise StepError(
+            f"the matter is at {current.key}: a step at {target.key} is out of order (it would skip or repeat stages)",
+            "wrong-stage",
+            409,
+            field="stage",
+        )
+    responsible = matter.agency_for(current)
+    if statement.agency != responsible:
+        raise StepError(
+            f"stage {current.key} is handled by {responsible} (role {current.role}), not {statement.agency}",
+            "wrong-agency",
+            403,
+            field="agency",
+        )
+    if claim.decision not in current.decisions:
+        raise StepError(
+            f"at {current.key} the decision may be {', '.join(current.decisions)}, not {claim.decision}",
+            "bad-decision",
+            field="meta.decision",
+        )
+    _check_fields(current, statement, matter)
+    _next_stage(current, claim)
+    return current
+
+
+def _check_fields(stage: Stage, statement: Statement, matter: Matter) -> None:
+    meta = dict(statement.meta or {})
+    for name in stage.fields:
+        if name == "operator":
+            if statement.operator is None:
+                raise StepError(
+                    f"a step at {stage.key} must name its operator (pseudonymous)", "missing-field", field="operator"
+                )
+            continue
+        if name not in meta:
+            raise StepError(f"a step at {stage.key} must carry meta.{name}", "missing-field", field=f"meta.{name}")
+        value = meta[name]
+        rule = {
+            "before": (lambda v: type(v) is bytes and len(v) == 32, "the SM3 digest (32 bytes) of the document before"),
+            "opinion": (
+                lambda v: type(v) is bytes and len(v) == 32,
+                "the SM3 digest (32 bytes) of the written opinion",
+            ),
+            "hearing": (lambda v: type(v) is bool, "true or false: whether a hearing was requested"),
+            "published_at": (lambda v: type(v) is int and v >= 0, "the publication time, ms since 1970"),
+            "document_no": (lambda v: type(v) is str, "the document's number, as text"),
+            "decision": (lambda v: v in DECISIONS, "approve, return or reject"),
+            "next": (lambda v: type(v) is str, "the next stage"),
+        }[name]
+        if not rule[0](value):
+            raise StepError(f"meta.{name} must be {rule[1]}", "bad-field", field=f"meta.{name}")
+    if "published_at" in stage.fields:
+        published = meta["published_at"]
+        decided = max((s.claimed for s in matter.steps if s.stage == "决定"), default=matter.opened_claimed)
+        if not decided <= published <= statement.time:
+            raise StepError(
+                "meta.published_at must lie between the decision and this step", "time-order", field="meta.published_at"
+            )
+
+
+def _next_stage(stage: Stage, claim: Claim) -> str | None:
+    if claim.decision == "reject":
+        return None
+    choices = stage.next if claim.decision == "approve" else stage.returns
+    if claim.next is not None:
+        if claim.next not in choices:
+            word = "move on" if claim.decision == "approve" else "return"
+            allowed = ", ".join(choices) or "nowhere (this stage ends the matter)"
+            raise StepError(
+                f"from {stage.key} a step may {word} to {allowed}, not {claim.next}",
+                "bad-transition",
+                field="meta.next",
+            )
+        return claim.next
+    if len(choices) > 1:
+        raise StepError(
+            f"from {stage.key} the next stage must be named (meta.next: one of {', '.join(choices)})",
+            "bad-transition",
+            field="meta.next",
+        )
+    return choices[0] if choices else None
+
+
+def apply_step(
+    matter: Matter,
+    template: WorkflowTemplate,
+    calendar: WorkCalendar,
+    statement: Statement,
+    claim: Claim,
+    index: int,
+    block_time: int,
+    chain: str,
+) -> Matter:
+    """The matter after this step (or close), sealed at ``block_time``; StepError if it may not follow."""
+    stage = check_step(matter, template, statement, claim, chain, block_time)
+    if claim.action == "close":
+        return replace(
+            matter,
+            current=None,
+            stage_deadline=None,
+            status="closed",
+            outcome=claim.outcome,
+            closed=block_time,
+            last_index=index,
+            last_claimed=statement.time,
+        )
+    following = _next_stage(stage, claim)
+    record = StepRecord(
+        index=index,
+        stage=stage.key,
+        decision=claim.decision or "",
+        agency=statement.agency,
+        claimed=statement.time,
+        sealed=block_time,
+        activated=matter.activated,
+        deadline=matter.stage_deadline,
+        next=following,
+    )
+    completed = {**matter.completed, stage.key: block_time}
+    moved = replace(
+        matter, steps=(*matter.steps, record), completed=completed, last_index=index, last_claimed=statement.time
+    )
+    if following is None:
+        outcome = "rejected" if claim.decision == "reject" else "completed"
+        return replace(moved, current=None, stage_deadline=None, status="closed", outcome=outcome, closed=block_time)
+    target = template.by_key[following]
+    return replace(
+        moved,
+        current=following,
+        activated=block_time,
+        stage_deadline=deadline_for(calendar, target.limit, block_time, completed),
+    )
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline the scanner watches: an alert is raised once when ``at`` passes with the matter unchanged."""
+
+    at: int
+    matter: int
+    severity: Literal["red", "warning"]
+    scope: Literal["stage", "matter"]
+    stage: str | None
+    activated: int
+    deadline: int
+
+    @property
+    def key(self) -> str:
+        """Names the event, so that each is raised once: a stage re-entered after a return is a new event."""
+        return f"{self.severity}:{self.scope}:{self.stage or ''}:{self.activated}"
+
+
+def watched(matter: Matter, warn_at: float) -> list[Due]:
+    """The deadlines (and warnings at ``warn_at`` of each limit, if > 0) an open matter is watched for."""
+    if matter.status != "open":
+        return []
+    found = []
+    for scope, deadline, start, stage in (
+        ("stage", matter.stage_deadline, matter.activated, matter.current),
+        ("matter", matter.deadline, matter.opened, None),
+    ):
+        if deadline is None:
+            continue
+        found.append(Due(deadline, matter.index, "red", scope, stage, start, deadline))  # type: ignore[arg-type]
+        if 0 < warn_at < 1:
+            at = start + int((deadline - start) * warn_at)
+            found.append(Due(at, matter.index, "warning", scope, stage, start, deadline))  # type: ignore[arg-type]
+    return found

@@ -1,0 +1,231 @@
+"""Workflow templates, the working-day calendar and the trail state machine, as pure functions."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.support.toychain import statement_for
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.statement import Statement
+from tiezheng.workflow import (
+    StepError,
+    TemplateError,
+    WorkCalendar,
+    WorkflowTemplate,
+    apply_step,
+    builtin_calendar,
+    builtin_templates,
+    open_matter,
+    read_claim,
+    watched,
+)
+from tiezheng.workflow.calendar import CalendarError
+
+CALENDAR = builtin_calendar()
+TEMPLATES = {t.id: t for t in builtin_templates()}
+PERMIT = TEMPLATES["administrative-permit"]
+KEY = SM2PrivateKey(0xC0FFEE)
+AGENCY = "91110000MA01TEST0X"
+
+
+def at(text: str) -> int:
+    return int(datetime.fromisoformat(text + "+08:00").timestamp() * 1000)
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# The calendar
+
+
+@pytest.mark.parametrize(
+    ("when", "working"),
+    [
+        ("2026-01-01", False),  # 元旦
+        ("2026-01-04", True),  # a Sunday made a working day
+        ("2026-02-14", True),  # a Saturday made a working day before 春节
+        ("2026-02-16", False),  # 春节
+        ("2026-02-24", True),
+        ("2026-05-09", True),  # Saturday, make-up day for 劳动节
+        ("2026-06-19", False),  # 端午节
+        ("2026-10-08", True),  # Thursday after 国庆节
+        ("2026-10-10", True),  # Saturday made a working day
+        ("2026-10-11", False),  # an ordinary Sunday
+        ("2025-10-08", False),  # 2025: 国庆 and 中秋 together, eight days
+        ("2027-01-01", True),  # outside the covered years only weekends count
+    ],
+)
+def test_working_days_follow_the_state_council_arrangement(when, working):
+    assert CALENDAR.is_working_day(day(when)) is working
+
+
+def test_deadlines_in_working_days_skip_holidays_and_count_make_up_days():
+    # A matter accepted on the eve of 国庆节 has one working day: 8 October.
+    assert CALENDAR.add_working_days(at("2026-09-30T16:00:00"), 1) == at("2026-10-09T00:00:00")
+    # 公示 within 7 working days of a decision on Friday 9 October 2026: the Saturday 10th counts.
+    assert CALENDAR.add_working_days(at("2026-10-09T11:00:00"), 7) == at("2026-10-20T00:00:00")
+    assert CALENDAR.covers(2026) and not CALENDAR.covers(2027)
+
+
+@given(st.dates(date(2025, 1, 1), date(2026, 12, 20)), st.integers(1, 30), st.integers(0, 86_399_999))
+def test_adding_working_days_lands_after_exactly_that_many(start, count, offset_ms):
+    start_ms = CALENDAR.start_of(start) + offset_ms
+    deadline = CALENDAR.add_working_days(start_ms, count)
+    last = CALENDAR.local_day(deadline - 1)
+    assert CALENDAR.is_working_day(last)
+    assert CALENDAR.working_days_between(start_ms, deadline - 1) == count
+    assert deadline == CALENDAR.start_of(last + timedelta(days=1))
+
+
+def test_calendar_files_are_checked():
+    document = copy.deepcopy(CALENDAR.document)
+    document["workdays"].append(document["holidays"][0])
+    with pytest.raises(CalendarError, match="both as a holiday"):
+        WorkCalendar.from_document(document)
+    document = copy.deepcopy(CALENDAR.document) | {"holidays": ["2031-02-01"]}
+    with pytest.raises(CalendarError, match="outside the years"):
+        WorkCalendar.from_document(document)
+    with pytest.raises(CalendarError, match="not valid JSON"):
+        WorkCalendar.from_json('{"format": "tiezheng-calendar", "utc_offset_minutes": 480.0}')
+    reformatted = WorkCalendar.from_json(json.dumps(CALENDAR.document, sort_keys=True))
+    assert reformatted.hash == CALENDAR.hash
+
+
+# Templates
+
+
+def test_builtin_templates():
+    assert set(TEMPLATES) == {"administrative-permit", "enforcement-case", "newborn-one-thing"}
+    assert [s.key for s in PERMIT.stages] == ["受理", "初审", "复核", "集体讨论", "审批签发", "结果反馈"]
+    enforcement = TEMPLATES["enforcement-case"]
+    assert enforcement.by_key["公示"].limit.working_days == 7 and enforcement.by_key["公示"].limit.since == "决定"
+    newborn = TEMPLATES["newborn-one-thing"]
+    assert newborn.limit.working_days == 5 and len(newborn.other_roles) == 4
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["stages"][0].update(next=["不存在"]), "not a stage"),
+        (lambda d: d["stages"][1].update(role="court"), "role must be one"),
+        (lambda d: d["stages"][1].update(fields=["name_of_applicant"]), "not a step field"),
+        (lambda d: d["stages"][1].update(returns=[]), "lists no stage to return to"),
+        (lambda d: d["stages"][1].update(limit={"days": 3}), "unknown field"),
+        (lambda d: d["stages"].append(dict(d["stages"][1])), "appears twice"),
+        (lambda d: d["stages"][-1].update(next=["受理"]), "no stage ends"),
+        (lambda d: d["stages"][0].update(next=["复核"]), "cannot be reached"),
+    ],
+)
+def test_template_errors_name_the_problem(change, message):
+    document = copy.deepcopy(PERMIT.document)
+    change(document)
+    with pytest.raises(TemplateError, match=message):
+        WorkflowTemplate.from_document(document)
+
+
+# The trail
+
+
+class Trail:
+    """A permit matter driven step by step, with block times given by the test."""
+
+    def __init__(self, template: WorkflowTemplate = PERMIT, parties: dict[str, str] | None = None) -> None:
+        self.template = template
+        self.index = 10
+        self.time = at("2026-11-23T09:00:00")
+        meta = {"action": "open", "template": template.hash.hex()}
+        meta |= {f"party.{k}": v for k, v in (parties or {}).items()}
+        opening = self.statement(meta=meta)
+        self.matter = open_matter(template, CALENDAR, opening, read_claim(opening), self.index, self.time)
+
+    def statement(self, **fields) -> Statement:
+        agency = fields.pop("agency", AGENCY)
+        return statement_for(KEY, b"doc %d" % self.index, agency=agency, kind="process-step",
+                             subject=sm3(b"case 1"), time=self.time, **fields)  # fmt: skip
+
+    def step(self, stage: str, decision: str = "approve", hours: float = 1, **meta):
+        self.time += int(hours * 3_600_000)
+        fields = {"operator": sm3(b"official 7"), "before": sm3(b"before"), "opinion": sm3(b"op")}
+        fields["document_no"] = "一号"
+        body = {"matter": str(EvidenceId("TST", self.matter.index)), "decision": decision} | meta
+        for name in self.template.by_key[stage].fields if stage in self.template.by_key else ():
+            if name in ("before", "opinion", "document_no", "hearing", "published_at") and name not in body:
+                body[name] = fields.get(name, True)
+        statement = self.statement(
+            stage=stage, prev=str(EvidenceId("TST", self.matter.last_index)), operator=fields["operator"], meta=body
+        )
+        self.index += 1
+        self.matter = apply_step(
+            self.matter, self.template, CALENDAR, statement, read_claim(statement), self.index, self.time, "TST"
+        )
+        return self.matter
+
+
+def test_a_permit_runs_its_six_stages():
+    trail = Trail()
+    assert trail.matter.current == "受理" and trail.matter.stage_deadline == at("2026-11-25T00:00:00")
+    for stage in ("受理", "初审"):
+        trail.step(stage)
+    trail.step("复核", next="审批签发")  # 集体讨论 skipped: the template lets 复核 choose
+    trail.step("审批签发")
+    matter = trail.step("结果反馈")
+    assert matter.status == "closed" and matter.outcome == "completed"
+    assert [s.stage for s in matter.steps] == ["受理", "初审", "复核", "审批签发", "结果反馈"]
+    assert not any(s.overdue for s in matter.steps)
+
+
+def test_returns_reopen_an_earlier_stage_with_a_new_deadline():
+    trail = Trail()
+    trail.step("受理")
+    trail.step("初审", decision="return")
+    assert trail.matter.current == "受理"
+    trail.step("受理", hours=30)
+    assert trail.matter.current == "初审" and trail.matter.steps[-1].overdue is False
+
+
+@pytest.mark.parametrize(
+    ("act", "code"),
+    [
+        (lambda t: t.step("复核"), "wrong-stage"),  # skipping 受理 and 初审
+        (lambda t: t.step("受理", decision="return"), "bad-decision"),
+        (lambda t: t.step("不存在"), "unknown-stage"),
+        (lambda t: (t.step("受理"), t.step("初审"), t.step("复核")), "bad-transition"),  # two ways on: name one
+        (lambda t: (t.step("受理"), t.step("初审", next="结果反馈")), "bad-transition"),
+        (lambda t: t.step("受理", hours=-2), "time-order"),
+    ],
+)
+def test_steps_out_of_order_or_malformed_are_refused(act, code):
+    with pytest.raises(StepError) as caught:
+        act(Trail())
+    assert caught.value.code == code and caught.value.message
+
+
+def test_the_stage_decides_which_agency_may_step():
+    newborn = TEMPLATES["newborn-one-thing"]
+    parties = {"health": "HEALTH-1", "public-security": "POLICE-1"}
+    parties |= {"medical-insurance": "MI-1", "social-security": "SS-1"}
+    trail = Trail(newborn, parties)
+    trail.step("受理")
+    with pytest.raises(StepError) as caught:
+        trail.step("出生医学证明")  # the service centre cannot sign for the health commission
+    assert caught.value.code == "wrong-agency" and caught.value.status == 403
+    with pytest.raises(StepError, match="needs the agency for role"):
+        Trail(newborn, {"health": "HEALTH-1"})
+
+
+def test_watched_deadlines_and_warnings():
+    trail = Trail()
+    due = watched(trail.matter, 0.8)
+    kinds = sorted((d.severity, d.scope) for d in due)
+    assert kinds == [("red", "matter"), ("red", "stage"), ("warning", "matter"), ("warning", "stage")]
+    stage_red = next(d for d in due if d.severity == "red" and d.scope == "stage")
+    assert stage_red.at == trail.matter.stage_deadline and stage_red.key.startswith("red:stage:受理:")
+    assert watched(trail.matter, 0) and all(d.severity == "red" for d in watched(trail.matter, 0))
