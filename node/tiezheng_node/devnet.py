@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -20,6 +21,7 @@ from eth_keys import keys as eth_keys
 
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey, keystore
+from tiezheng.workflow import WorkCalendar, WorkflowTemplate, builtin_calendar, builtin_templates
 
 from .execution.addresses import SYSTEM_CONTRACTS
 from .execution.artifacts import load as load_artifact
@@ -76,14 +78,28 @@ def build_genesis_document(
     block_interval_ms: int = 1000,
     gas_limit: int = 60_000_000,
     time_ms: int | None = None,
+    templates: Sequence[WorkflowTemplate] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> dict[str, Any]:
-    """A genesis document deploying the system contracts from contracts/artifacts."""
+    """A genesis document deploying the system contracts from contracts/artifacts.
+
+    ProcessTrail starts with ``templates`` and ``calendar`` registered (by default the ones
+    Tiezheng ships: docs/workflow.md)."""
+    templates = builtin_templates() if templates is None else templates
+    calendar = builtin_calendar() if calendar is None else calendar
     validator_keys = [key.public_key() if isinstance(key, SM2PrivateKey) else key for _, key in validators]
     init_codes = {
         "AgencyRegistry": load_artifact("AgencyRegistry").init_code([bytes.fromhex(a[2:]) for a in admins]),
         "EvidenceRegistry": load_artifact("EvidenceRegistry").init_code(),
         "ValidatorSet": load_artifact("ValidatorSet").init_code(
             [n for n, _ in validators], [k.to_bytes() for k in validator_keys]
+        ),
+        "ProcessTrail": load_artifact("ProcessTrail").init_code(
+            [t.hash for t in templates],
+            [t.id for t in templates],
+            [t.revision for t in templates],
+            calendar.hash if calendar else b"\x00" * 32,
+            calendar.id if calendar else "",
         ),
     }
     return {

@@ -19,6 +19,7 @@ from tiezheng_node.execution.addresses import (
     EVIDENCE_APPENDED_TOPIC,
     EVIDENCE_REGISTRY,
     SM2_VERIFY_PRECOMPILE,
+    PROCESS_TRAIL,
     SM3_PRECOMPILE,
     VALIDATOR_SET,
 )
@@ -275,3 +276,49 @@ def test_validator_set_is_admin_managed(chain):
     assert chain.transact(chain.admin, "ValidatorSet", VALIDATOR_SET, "removeValidator", 1).ok
     last = chain.transact(chain.admin, "ValidatorSet", VALIDATOR_SET, "removeValidator", 0)
     assert not last.ok
+
+
+def test_process_trail_registers_the_shipped_templates_and_calendar_at_genesis(chain):
+    from tiezheng.workflow import builtin_calendar, builtin_templates
+
+    templates = builtin_templates()
+    assert chain.call("ProcessTrail", PROCESS_TRAIL, "templateCount") == len(templates)
+    for template in templates:
+        registered = chain.call("ProcessTrail", PROCESS_TRAIL, "getTemplate", template.hash)
+        assert registered[:3] == (template.id, template.revision, True)
+        assert chain.call("ProcessTrail", PROCESS_TRAIL, "isActiveTemplate", template.hash)
+    assert chain.call("ProcessTrail", PROCESS_TRAIL, "calendar") == builtin_calendar().hash
+    assert chain.call("ProcessTrail", PROCESS_TRAIL, "calendarId") == "cn-mainland"
+
+
+def trail_refusal(chain, account, function: str, *args) -> str | None:
+    from tiezheng_node.execution.artifacts import load
+
+    computation = chain.raw_call(
+        PROCESS_TRAIL, load("ProcessTrail").calldata(function, *args), sender=address_bytes(account)
+    )
+    return reason_of(computation) if computation.is_error else None
+
+
+def test_process_trail_is_admin_managed_and_checks_what_it_registers(chain):
+    template = sm3(b"a new template file")
+    assert trail_refusal(chain, chain.agency, "registerTemplate", template, "x", 1) == (
+        "ProcessTrail: caller is not an admin"
+    )
+    sent = chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "registerTemplate", template, "inspection", 1)
+    assert sent.ok and len(sent.logs) == 1
+    assert trail_refusal(chain, chain.admin, "registerTemplate", template, "inspection", 2) == (
+        "ProcessTrail: template already registered"
+    )
+    assert trail_refusal(chain, chain.admin, "registerTemplate", sm3(b"other"), "inspection", 1) == (
+        "ProcessTrail: this id and revision are registered already"
+    )
+    assert trail_refusal(chain, chain.admin, "registerTemplate", sm3(b"other"), "", 1) == (
+        "ProcessTrail: id must be 1 to 64 bytes"
+    )
+    assert chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "retireTemplate", template).ok
+    assert not chain.call("ProcessTrail", PROCESS_TRAIL, "isActiveTemplate", template)
+    assert trail_refusal(chain, chain.admin, "retireTemplate", template) == "ProcessTrail: template already retired"
+    assert trail_refusal(chain, chain.admin, "setCalendar", b"\x00" * 32, "x") == "ProcessTrail: calendar hash is zero"
+    assert chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "setCalendar", sm3(b"cal"), "cn-2027").ok
+    assert chain.call("ProcessTrail", PROCESS_TRAIL, "calendar") == sm3(b"cal")

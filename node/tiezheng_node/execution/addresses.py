@@ -14,11 +14,13 @@ EVIDENCE_APPEND_PRECOMPILE: Final = Address(to_canonical_address("0x000000000000
 AGENCY_REGISTRY: Final = Address(to_canonical_address("0x0000000000000000000000000000000000007a01"))
 EVIDENCE_REGISTRY: Final = Address(to_canonical_address("0x0000000000000000000000000000000000007a02"))
 VALIDATOR_SET: Final = Address(to_canonical_address("0x0000000000000000000000000000000000007a03"))
+PROCESS_TRAIL: Final = Address(to_canonical_address("0x0000000000000000000000000000000000007a04"))
 
 SYSTEM_CONTRACTS: Final = {
     "AgencyRegistry": AGENCY_REGISTRY,
     "EvidenceRegistry": EVIDENCE_REGISTRY,
     "ValidatorSet": VALIDATOR_SET,
+    "ProcessTrail": PROCESS_TRAIL,
 }
 
 #: Topic 0 of the log the evidence-append precompile emits; topic 1 is the statement's SM3 hash.
