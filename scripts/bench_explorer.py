@@ -56,7 +56,7 @@ def build(folder: Path, records: int) -> tuple[LocalChain, dict[str, str]]:
     factories = [
         StatementFactory(chain.agency_code, chain.agency_key, "document"),
         StatementFactory(chain.agency_code, chain.agency_key, "permit", stage="审批签发"),
-        StatementFactory(chain.agency_code, chain.agency_key, "process-step", stage="初审", subject=sm3(b"matter 1")),
+        StatementFactory(chain.agency_code, chain.agency_key, "conclusion", stage="初审", subject=sm3(b"matter 1")),
         StatementFactory(chain.agency_code, chain.agency_key, "enforcement-record"),
     ]
     started = time.perf_counter()

@@ -38,6 +38,8 @@ KINDS: Final = {
     "workflow-template": "流程模板 — a workflow template's definition",
     "alert": "预警 — an overdue or warning event raised by the chain",
 }
+KIND_PROCESS_STEP: Final = "process-step"
+KIND_ALERT: Final = "alert"
 AGENCY_CODE: Final = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
 KIND: Final = re.compile(r"[a-z][a-z0-9-]{0,31}")
 META_KEY: Final = re.compile(r"[a-z][a-z0-9_.-]{0,31}")

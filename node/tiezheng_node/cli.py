@@ -25,9 +25,10 @@ from tiezheng.gm import SM2PrivateKey, keystore
 
 from . import __version__, logging_setup
 from .api.app import create_app
-from .devnet import DEV_PASSPHRASE, WARNING, DevLayout, create_devnet
+from .devnet import DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet
 from .evidence.pending import DEFAULT_MAX_PENDING
 from .node import Node
+from .process.engine import DEFAULT_WARN_AT, Supervision
 from .store import StoreError
 
 DEFAULT_DEV_DIR = ".tiezheng-dev"
@@ -62,6 +63,21 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="N",
             help="worker processes checking large batch envelopes (default: 1 with two or more cores, else 0)",
         )
+        sub.add_argument(
+            "--workflow-dir",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="more workflow templates (*.workflow.json) and calendars (*.calendar.json); repeatable",
+        )
+        sub.add_argument(
+            "--warn-at",
+            type=float,
+            default=DEFAULT_WARN_AT,
+            metavar="FRACTION",
+            help=f"warn supervisors when this share of a time limit has passed (default {DEFAULT_WARN_AT}; 0: never)",
+        )
         sub.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
         sub.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
         sub.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-v info, -vv debug)")
@@ -92,6 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="SM2 keystore of this validator (passphrase: $TIEZHENG_PASSPHRASE)",
+    )
+    run.add_argument(
+        "--supervision-key",
+        type=Path,
+        metavar="FILE",
+        help="SM2 keystore this node signs overdue alerts with (passphrase: $TIEZHENG_PASSPHRASE)",
+    )
+    run.add_argument(
+        "--supervision-agency",
+        metavar="CODE",
+        help="the agency code the supervision key is registered under in AgencyRegistry",
     )
     serving(run)
     run.set_defaults(handler=cmd_run)
@@ -132,12 +159,17 @@ def cmd_dev(args: argparse.Namespace) -> int:
         create_devnet(args.data, block_interval_ms=args.block_interval_ms)
     genesis = Genesis.load(layout.genesis)
     validator = keystore.load(layout.validator_key, DEV_PASSPHRASE)
-    node = _open(args, genesis, validator)
+    supervision = None
+    if layout.supervision_key.exists():
+        supervision = Supervision(keystore.load(layout.supervision_key, DEV_PASSPHRASE), DEV_SUPERVISION_CODE)
+    node = _open(args, genesis, validator, supervision)
     url = f"http://{_display_host(args.host)}:{args.port}"
     state = "new" if first_run else f"continuing at block {node.head.height}"
     print(
         f"""Tiezheng dev node — chain {genesis.chain_code} (chain id {genesis.chain_id}), {state}
 
+  explorer      {url}/
+  verify        {url}/verify
   JSON-RPC      {url}/rpc
   health        {url}/healthz
   API docs      {url}/docs
@@ -174,11 +206,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     genesis = Genesis.load(genesis_path)
     validator: SM2PrivateKey | None = None
     if args.validator_key is not None:
-        passphrase = os.environ.get("TIEZHENG_PASSPHRASE")
-        if not passphrase:
-            raise StoreError("set TIEZHENG_PASSPHRASE to the validator keystore's passphrase")
-        validator = keystore.load(args.validator_key, passphrase)
-    node = _open(args, genesis, validator)
+        validator = keystore.load(args.validator_key, _passphrase("the validator keystore"))
+    supervision = None
+    if (args.supervision_key is None) != (args.supervision_agency is None):
+        raise StoreError("give --supervision-key and --supervision-agency together")
+    if args.supervision_key is not None:
+        key = keystore.load(args.supervision_key, _passphrase("the supervision keystore"))
+        supervision = Supervision(key, args.supervision_agency)
+    node = _open(args, genesis, validator, supervision)
     print(
         f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, http://{_display_host(args.host)}:{args.port}/rpc",
         flush=True,
@@ -186,14 +221,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _serve(node, args.host, args.port)
 
 
-def _open(args: argparse.Namespace, genesis: Genesis, validator: SM2PrivateKey | None) -> Node:
+def _passphrase(what: str) -> str:
+    passphrase = os.environ.get("TIEZHENG_PASSPHRASE")
+    if not passphrase:
+        raise StoreError(f"set TIEZHENG_PASSPHRASE to {what}'s passphrase")
+    return passphrase
+
+
+def _open(
+    args: argparse.Namespace, genesis: Genesis, validator: SM2PrivateKey | None, supervision: Supervision | None
+) -> Node:
     """The node for ``dev`` and ``run``, with the serving options both take."""
+    if not 0 <= args.warn_at < 1:
+        raise StoreError("--warn-at must lie in [0, 1)")
     return Node(
         args.data,
         genesis,
         validator,
         max_pending_records=_positive(args.max_pending_records),
         admission_workers=_workers(args.admission_workers),
+        supervision=supervision,
+        workflow_dirs=args.workflow_dir,
+        warn_at=args.warn_at,
     )
 
 

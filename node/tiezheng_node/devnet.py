@@ -31,6 +31,8 @@ DEV_CHAIN_CODE: Final = "DEV"
 DEV_PASSPHRASE: Final = "tiezheng-dev-only"
 DEV_AGENCY_CODE: Final = "91110000MA0DEV001X"
 DEV_AGENCY_NAME: Final = "开发测试机构 (dev agency)"
+DEV_SUPERVISION_CODE: Final = "91110000MA0DEVSUPX"
+DEV_SUPERVISION_NAME: Final = "效能监督办公室 (dev supervision office)"
 DEV_BALANCE: Final = 10**24
 WARNING: Final = (
     "DEVELOPMENT ONLY: the private keys and passphrases in this file are not secret. "
@@ -61,6 +63,11 @@ class DevLayout:
     @property
     def agency_key(self) -> Path:
         return self.keys / "agency.key"
+
+    @property
+    def supervision_key(self) -> Path:
+        """The key the dev node signs overdue alerts with, registered as the dev supervision office's."""
+        return self.keys / "supervision.key"
 
     def exists(self) -> bool:
         return self.genesis.exists() and self.accounts.exists() and self.validator_key.exists()
@@ -135,12 +142,16 @@ def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iteratio
     options = {"iterations": kdf_iterations} if kdf_iterations else {}
     validator = SM2PrivateKey.generate()
     agency = SM2PrivateKey.generate()
+    supervision = SM2PrivateKey.generate()
     keystore.save(layout.validator_key, validator, DEV_PASSPHRASE, label="dev validator", **options)
     keystore.save(layout.agency_key, agency, DEV_PASSPHRASE, label="dev agency", **options)
+    keystore.save(layout.supervision_key, supervision, DEV_PASSPHRASE, label="dev supervision", **options)
     admin_evm = eth_keys.PrivateKey(secrets.token_bytes(32))
     agency_evm = eth_keys.PrivateKey(secrets.token_bytes(32))
+    supervision_evm = eth_keys.PrivateKey(secrets.token_bytes(32))
     admin_address = admin_evm.public_key.to_checksum_address()
     agency_address = agency_evm.public_key.to_checksum_address()
+    supervision_address = supervision_evm.public_key.to_checksum_address()
     document = build_genesis_document(
         chain_id=DEV_CHAIN_ID,
         chain_code=DEV_CHAIN_CODE,
@@ -153,7 +164,13 @@ def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iteratio
                 "name": DEV_AGENCY_NAME,
                 "public_key": agency.public_key().to_bytes().hex(),
                 "account": agency_address,
-            }
+            },
+            {
+                "code": DEV_SUPERVISION_CODE,
+                "name": DEV_SUPERVISION_NAME,
+                "public_key": supervision.public_key().to_bytes().hex(),
+                "account": supervision_address,
+            },
         ],
         alloc={admin_address: DEV_BALANCE, agency_address: DEV_BALANCE},
         block_interval_ms=block_interval_ms,
@@ -191,6 +208,15 @@ def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iteratio
                 "sm2_keystore": str(layout.agency_key.relative_to(data_dir)),
                 "passphrase": DEV_PASSPHRASE,
                 "agency_code": DEV_AGENCY_CODE,
+            },
+            {
+                "role": "supervision",
+                "evm_address": supervision_address,
+                "evm_private_key": "0x" + supervision_evm.to_bytes().hex(),
+                "sm2_public_key": supervision.public_key().to_bytes().hex(),
+                "sm2_keystore": str(layout.supervision_key.relative_to(data_dir)),
+                "passphrase": DEV_PASSPHRASE,
+                "agency_code": DEV_SUPERVISION_CODE,
             },
         ],
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -32,9 +32,12 @@ from .evidence.pending import DEFAULT_MAX_PENDING
 from .evidence.service import EvidenceService
 from .execution.chain import ExecutionChain, ExecutionError
 from .execution.genesis import NodeGenesis
-from .execution.registry import RegistryView
+from .execution.registry import RegistryView, TrailView
 from .execution.txpool import PendingTransaction, PoolError, TxPool
 from .execution.vm import TiezhengVM
+from .process.engine import DEFAULT_WARN_AT, ProcessEngine, Supervision
+from .process.library import WorkflowLibrary
+from .process.webhooks import WebhookDispatcher
 from .store import Store, StoreError, WriteSet
 from .store.keys import META_GENESIS
 
@@ -86,6 +89,9 @@ class Node:
         clock: Callable[[], float] = time.time,
         max_pending_records: int = DEFAULT_MAX_PENDING,
         admission_workers: int | None = None,
+        supervision: Supervision | None = None,
+        workflow_dirs: Sequence[Path] = (),
+        warn_at: float = DEFAULT_WARN_AT,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.genesis = NodeGenesis.from_protocol(genesis)
@@ -105,7 +111,24 @@ class Node:
                 max_pending=max_pending_records,
                 admission_workers=admission_workers,
             )
+            self.trail = TrailView(self.execution)
+            self.process = ProcessEngine(
+                self.store,
+                WorkflowLibrary(workflow_dirs),
+                self.trail,
+                head=lambda: self._head.execution,
+                agency=lambda code: self.registry.agency(code, self._head.execution),
+                chain_code=genesis.chain_code,
+                supervision=supervision,
+                warn_at=warn_at,
+                clock=clock,
+            )
+            self.evidence.admission.statement_check = self.process.check
+            self.process.restore(self.evidence.pending.snapshot())
+            self.webhooks = WebhookDispatcher(self.store, self.process, clock=clock)
         except BaseException:
+            if hasattr(self, "evidence"):
+                self.evidence.close()
             self.store.close()
             raise
         self._work = threading.Event()
@@ -234,14 +257,15 @@ class Node:
         with self._produce_lock:
             started = time.perf_counter()
             head = self._head
+            now_ms = int(self._clock() * 1000)
+            parent_time = head.sealed.header.time if head.sealed else self.genesis.protocol.time
+            block_time = max(now_ms, parent_time + 1)
+            self._raise_alerts(block_time)
             state = self.execution.state(head.execution)
             transactions = self.pool.select(state.get_nonce, MAX_TRANSACTIONS_PER_BLOCK)
             submissions = self.evidence.pending.take(MAX_RECORDS_PER_BLOCK)
             if not transactions and not submissions and not self.genesis.empty_blocks:
                 return None
-            now_ms = int(self._clock() * 1000)
-            parent_time = head.sealed.header.time if head.sealed else self.genesis.protocol.time
-            block_time = max(now_ms, parent_time + 1)
             timestamp = max(block_time // 1000, head.execution.timestamp + 1)
             try:
                 built = self.execution.build_block(
@@ -255,6 +279,7 @@ class Node:
                 return None
             staging = time.perf_counter()
             evidence = self.evidence.log.stage(submissions, block_time)
+            process = self.process.stage(submissions, block_time)
             validators = self.genesis.protocol.validators
             header = ConsensusHeader(
                 chain_id=self.genesis.chain_id,
@@ -278,6 +303,7 @@ class Node:
             batch = WriteSet()
             batch.update(built.writes)
             batch.update(evidence.writes)
+            batch.update(process.writes)
             ConsensusStore.stage(batch, sealed)
             writing = time.perf_counter()
             self.store.commit(batch)
@@ -289,6 +315,10 @@ class Node:
             )
             self._head = Head(sealed, built.header)
             self.registry.on_block(built.header, built.receipts)
+            self.trail.on_block(built.header, built.receipts)
+            self.process.advance(process)
+            if process.new_alerts:
+                self.webhooks.wake()
             self.pool.remove([t.hash for t in built.block.transactions])
             for rejected in built.rejected:
                 log.info("dropped transaction %s: %s", rejected.transaction.hash.hex(), rejected.reason)
@@ -332,15 +362,16 @@ class Node:
         self._stop.clear()
         self._producer = threading.Thread(target=self._run, name="block-producer", daemon=True)
         self._producer.start()
+        self.webhooks.start()
 
     def _run(self) -> None:
         interval = self.genesis.block_interval_ms / 1000
         while not self._stop.is_set():
             if not self.genesis.empty_blocks:
-                if not self._work.wait(timeout=0.25):
+                if not self._work.wait(timeout=0.25) and not self._deadline_passed():
                     continue
                 self._work.clear()
-                if not len(self.pool) and not self.evidence.pending.has_ready():
+                if not len(self.pool) and not self.evidence.pending.has_ready() and not self._deadline_passed():
                     continue
             sealed = self._head.sealed
             last = sealed.header.time / 1000 if sealed else 0.0
@@ -355,8 +386,23 @@ class Node:
             if len(self.pool) or self.evidence.pending.has_ready():
                 self._work.set()
 
+    def _deadline_passed(self) -> bool:
+        """A watched deadline passed: a block must carry its alert even if nothing else is waiting."""
+        due = self.process.next_due()
+        return due is not None and due <= self._clock() * 1000 and self.process.supervision is not None
+
+    def _raise_alerts(self, block_time: int) -> None:
+        """Queue the alerts of deadlines passed by ``block_time``, durably, ahead of the block that takes them."""
+        futures = []
+        for signed in self.process.raise_due(block_time):
+            admitted = self.evidence.admission.from_chain(signed)
+            futures.append(self.evidence.accept(admitted).durable)
+        for future in futures:
+            future.result(timeout=60)
+
     def close(self) -> None:
         self._stop.set()
+        self.webhooks.close()
         if self._producer is not None:
             self._producer.join(timeout=30)
             self._producer = None

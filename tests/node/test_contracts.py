@@ -18,8 +18,8 @@ from tiezheng_node.execution.addresses import (
     EVIDENCE_APPEND_PRECOMPILE,
     EVIDENCE_APPENDED_TOPIC,
     EVIDENCE_REGISTRY,
-    SM2_VERIFY_PRECOMPILE,
     PROCESS_TRAIL,
+    SM2_VERIFY_PRECOMPILE,
     SM3_PRECOMPILE,
     VALIDATOR_SET,
 )
@@ -90,8 +90,8 @@ def test_register_and_revoke_keep_history(chain):
     assert sent.ok
     registered_at = sent.block.sealed.height
     assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "isAllowedSender", newcomer.address)
-    assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "agencyCount") == 2
-    assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "agencyCodeAt", 1) == "320500NEW0001"
+    assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "agencyCount") == 3  # the dev agency, supervision, this
+    assert chain.call("AgencyRegistry", AGENCY_REGISTRY, "agencyCodeAt", 2) == "320500NEW0001"
     revoked = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "revoke", "320500NEW0001")
     assert revoked.ok
     agency = chain.call("AgencyRegistry", AGENCY_REGISTRY, "getAgency", "320500NEW0001")

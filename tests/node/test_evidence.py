@@ -217,7 +217,7 @@ def test_contract_anchors_are_caught_up_after_a_crash(tmp_path):
 def test_queries(chain):
     subject = sm3(b"case 17")
     for i in range(6):
-        fields = {"kind": "process-step" if i % 2 else "permit"}
+        fields = {"kind": "conclusion" if i % 2 else "permit"}
         if i < 3:
             fields["subject"] = subject
         submit(chain, signed(chain, b"q %d" % i, **fields).to_cbor())
@@ -225,7 +225,7 @@ def test_queries(chain):
     evidence = chain.node.evidence
     assert list(evidence.query(digest=sm3(b"q 4"))) == [4]
     assert list(evidence.query(subject=subject)) == [0, 1, 2]
-    assert list(evidence.query(kind="process-step")) == [1, 3, 5]
+    assert list(evidence.query(kind="conclusion")) == [1, 3, 5]
     assert list(evidence.query(agency=chain.agency_code, kind="permit", descending=True)) == [4, 2, 0]
     assert list(evidence.query(agency="NOBODY")) == []
     assert list(evidence.query(start=2, stop=5)) == [2, 3, 4]
@@ -240,7 +240,7 @@ def test_packs_and_posting_lists_agree_with_a_brute_force_oracle(tmp_path):
     rng = random.Random(7)
     subjects = [sm3(b"matter %d" % i) for i in range(4)]
     truth = []  # (kind, subject) per leaf
-    kinds = ["permit", "process-step", "conclusion"]
+    kinds = ["permit", "enforcement-record", "conclusion"]
     for block_size in (1, 300, 17, 256, 255, 2, 400):
         statements, envelope_fields = [], []
         for _ in range(block_size):

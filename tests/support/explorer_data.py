@@ -28,9 +28,9 @@ def seed(url: str, data_dir: Path, folder: Path) -> dict[str, Any]:
     tampered.write_bytes(PERMIT.replace("准予".encode(), "不予".encode(), 1))
     subject = subject_hash("京市监许〔2026〕第 0417 号", b"explorer-test-salt")
     with Client(url, key=key, agency=agency["agency_code"]) as client:
-        accepted = client.anchor(b"application form", "process-step", stage="受理", subject=subject, wait=True)
+        accepted = client.anchor(b"application form", "conclusion", stage="受理", subject=subject, wait=True)
         review = client.anchor(
-            b"first review", "process-step", stage="初审", subject=subject, prev=accepted.id, wait=True
+            b"first review", "conclusion", stage="初审", subject=subject, prev=accepted.id, wait=True
         )
         anchored = client.anchor(permit, "permit", stage="审批签发", subject=subject, prev=review.id, wait=True)
         assert anchored.receipt is not None

@@ -19,10 +19,11 @@ from eth_utils import to_checksum_address
 
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey, keystore
-from tiezheng_node.devnet import DEV_PASSPHRASE, DevLayout, create_devnet
+from tiezheng_node.devnet import DEV_PASSPHRASE, DEV_SUPERVISION_CODE, DevLayout, create_devnet
 from tiezheng_node.execution.artifacts import Artifact
 from tiezheng_node.execution.artifacts import load as load_artifact
 from tiezheng_node.node import CommittedBlock, Node
+from tiezheng_node.process.engine import Supervision
 
 ZERO = b"\x00" * 20
 
@@ -43,7 +44,7 @@ class Sent:
 
 
 class LocalChain:
-    def __init__(self, data_dir: Path, *, admission_workers: int | None = 0) -> None:
+    def __init__(self, data_dir: Path, *, admission_workers: int | None = 0, **node_options: Any) -> None:
         layout: DevLayout = create_devnet(data_dir, kdf_iterations=1_000)
         self.layout = layout
         self.genesis = Genesis.load(layout.genesis)
@@ -54,7 +55,9 @@ class LocalChain:
         self.agency_code: str = by_role["agency"]["agency_code"]
         self.agency_key: SM2PrivateKey = keystore.load(layout.agency_key, DEV_PASSPHRASE)
         self.validator_key: SM2PrivateKey = keystore.load(layout.validator_key, DEV_PASSPHRASE)
-        self.node = Node(data_dir, self.genesis, self.validator_key, admission_workers=admission_workers)
+        self.supervision = Supervision(keystore.load(layout.supervision_key, DEV_PASSPHRASE), DEV_SUPERVISION_CODE)
+        self.node_options = {"admission_workers": admission_workers, "supervision": self.supervision, **node_options}
+        self.node = Node(data_dir, self.genesis, self.validator_key, **self.node_options)
 
     def close(self) -> None:
         self.node.close()

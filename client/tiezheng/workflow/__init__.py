@@ -1,6 +1,7 @@
 """Process trails: workflow templates, working-day calendars, and how process-step statements move a matter."""
 
 from .calendar import CalendarError, Limit, WorkCalendar, WorkflowError, builtin_calendar
+from .statements import close_statement, open_statement, step_statement
 from .template import Stage, TemplateError, WorkflowTemplate, builtin_templates
 from .trail import Claim, Due, Matter, StepError, StepRecord, apply_step, check_step, open_matter, read_claim, watched
 
@@ -21,7 +22,10 @@ __all__ = [
     "builtin_calendar",
     "builtin_templates",
     "check_step",
+    "close_statement",
     "open_matter",
+    "open_statement",
     "read_claim",
+    "step_statement",
     "watched",
 ]

@@ -39,6 +39,8 @@ log = logging.getLogger("tiezheng.admission")
 MAX_STATEMENTS_PER_REQUEST: Final = MAX_BATCH_SIZE
 #: Envelopes at least this large are checked in a worker process (below it, sending them costs more than it saves).
 PARALLEL_THRESHOLD: Final = 1_000
+#: Kinds an envelope may not carry: process steps follow one another, alerts come from the chain itself.
+RESERVED_IN_BATCHES: Final = ("process-step", "alert")
 
 
 class EvidenceRejected(Exception):
@@ -65,9 +67,13 @@ class Admitted:
     leaf_hashes: list[bytes]
     #: The first statement's bytes (what a single-statement answer reports the hash of).
     first_statement: bytes
+    #: Called if the submission is not accepted after all (it gives back what a check took, e.g. a matter's hold).
+    release: Callable[[], None] | None = None
 
 
 AgencyLookup = Callable[[str], AgencyInfo | None]
+#: A further check of a statement by kind (the process trail's); raises EvidenceRejected, may return a release.
+StatementCheck = Callable[[Statement, bool], Callable[[], None] | None]
 Locate = Callable[[bytes, bytes, bytes], int | None]  # (leaf hash, statement, digest) → leaf index, logged or pending
 
 
@@ -77,12 +83,13 @@ class Admission:
         self._locate = locate
         self._workers = workers
         self._verifiers = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="sm2-verify")
+        self.statement_check: StatementCheck | None = None
 
     def close(self) -> None:
         self._verifiers.shutdown(wait=False, cancel_futures=True)
 
-    def signed_statement(self, data: bytes) -> Admitted:
-        """Admit one signed statement (its CBOR bytes)."""
+    def signed_statement(self, data: bytes, *, alone: bool = True) -> Admitted:
+        """Admit one signed statement (its CBOR bytes); ``alone`` unless it came in a request of several."""
         try:
             signed = SignedStatement.from_cbor(data)
         except TiezhengError as exc:
@@ -94,7 +101,9 @@ class Admission:
         found = self._locate(entry.leaf_hash, statement_bytes, signed.statement.digest)
         if found is not None:
             return Admitted(None, [found], [entry.leaf_hash], statement_bytes)
-        return Admitted(Submission("s", data, [entry], None, _now_ms()), [None], [entry.leaf_hash], statement_bytes)
+        release = self.statement_check(signed.statement, alone) if self.statement_check is not None else None
+        submission = Submission("s", data, [entry], None, _now_ms())
+        return Admitted(submission, [None], [entry.leaf_hash], statement_bytes, release)
 
     def from_chain(self, data: bytes) -> Admitted:
         """A signed statement a transaction anchored through EvidenceRegistry: the precompile checked it in the EVM."""
@@ -120,7 +129,7 @@ class Admission:
 
         def one(position: int) -> Admitted:
             try:
-                return self.signed_statement(items[position])
+                return self.signed_statement(items[position], alone=len(items) == 1)
             except EvidenceRejected as exc:
                 raise EvidenceRejected(f"statement {position}: {exc.message}", exc.code, exc.status) from None
 
@@ -165,6 +174,14 @@ class Admission:
             raise EvidenceRejected(*checked.error)
         if checked.root != header.root:
             raise EvidenceRejected("the batch root is not the root of its statements", "bad-batch-root")
+        for reserved in RESERVED_IN_BATCHES:
+            if reserved in checked.kinds:
+                position = checked.kinds.index(reserved)
+                raise EvidenceRejected(
+                    f"statement {position} is a {reserved}: those are submitted one at a time, not in envelopes",
+                    "process-step-in-batch",
+                    422,
+                )
         entries = [
             Entry(statement, leaf, digest, agency.code, kind, subject, (), position)
             for position, (statement, leaf, digest, kind, subject) in enumerate(

@@ -97,6 +97,11 @@ class PendingEvidence:
                     return submission, index - submission.first_index
         return None
 
+    def snapshot(self) -> list[Submission]:
+        """The pending submissions, oldest first."""
+        with self._lock:
+            return list(self._queue)
+
     def matching(self, digest: bytes) -> list[int]:
         with self._lock:
             return [s.first_index + i for s in self._queue for i, e in enumerate(s.entries) if e.digest == digest]

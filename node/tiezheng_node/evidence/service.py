@@ -136,7 +136,12 @@ class EvidenceService:
             future: Future[None] = Future()
             future.set_result(None)
             return Accepted([i for i in indexes if i is not None], new, future)
-        future, raced = self.pending.reserve(submission, extra_writes=extra_writes)
+        try:
+            future, raced = self.pending.reserve(submission, extra_writes=extra_writes)
+        except BaseException:
+            if admitted.release is not None:
+                admitted.release()
+            raise
         reserved = {e.leaf_hash: submission.first_index + offset for offset, e in enumerate(submission.entries)}
         for position, leaf_hash in enumerate(admitted.leaf_hashes):
             if indexes[position] is None:

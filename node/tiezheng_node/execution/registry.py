@@ -1,8 +1,9 @@
-"""What AgencyRegistry says at the head block: who may transact, and each agency's code and SM2 key.
+"""What the system contracts say at the head block: AgencyRegistry (who may transact, each agency's code
+and SM2 key) and ProcessTrail (the workflow templates and calendar registered).
 
-Answers come from the contract's own views, executed on the head state, so
-they change exactly when the registry does. They are cached per head and the
-cache is dropped whenever a block carries a log from the registry.
+Answers come from the contracts' own views, executed on the head state, so
+they change exactly when the contracts do. They are cached per head and the
+cache is dropped whenever a block carries a log from the contract.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from eth.constants import ZERO_ADDRESS
 from eth_abi import decode as abi_decode
 from eth_typing import Address
 
-from .addresses import AGENCY_REGISTRY
+from .addresses import AGENCY_REGISTRY, PROCESS_TRAIL
 from .artifacts import load as load_artifact
 from .chain import ExecutionChain
 
@@ -33,10 +34,13 @@ class AgencyInfo:
     active: bool
 
 
-class RegistryView:
-    def __init__(self, chain: ExecutionChain) -> None:
+class ContractView:
+    """Calls to one system contract's views on the head state, cached until a block logs from the contract."""
+
+    def __init__(self, chain: ExecutionChain, contract: str, address: Address) -> None:
         self._chain = chain
-        self._registry = load_artifact("AgencyRegistry")
+        self._address = address
+        self._artifact = load_artifact(contract)
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, Any], Any] = {}
         self._at: bytes | None = None
@@ -55,15 +59,30 @@ class RegistryView:
     def _call(self, at: BlockHeaderAPI, function: str, *args: Any) -> tuple[Any, ...] | None:
         computation = self._chain.call(
             sender=ZERO_ADDRESS,
-            to=AGENCY_REGISTRY,
-            data=self._registry.calldata(function, *args),
+            to=self._address,
+            data=self._artifact.calldata(function, *args),
             value=0,
             gas=None,
             at=at,
         )
         if not computation.is_success:
             return None
-        return tuple(abi_decode(self._registry.output_types(function), computation.output))
+        return tuple(abi_decode(self._artifact.output_types(function), computation.output))
+
+    def on_block(self, header: BlockHeaderAPI, receipts: tuple[ReceiptAPI, ...]) -> None:
+        """Carry answers over to the new head unless the block touched the contract."""
+        touched = any(log.address == self._address for receipt in receipts for log in receipt.logs)
+        with self._lock:
+            if touched:
+                self._cache = {}
+            self._at = header.hash
+
+
+class RegistryView(ContractView):
+    """AgencyRegistry at the head: who may transact, and each agency's code and SM2 key."""
+
+    def __init__(self, chain: ExecutionChain) -> None:
+        super().__init__(chain, "AgencyRegistry", AGENCY_REGISTRY)
 
     def is_allowed_sender(self, account: Address, at: BlockHeaderAPI) -> bool:
         def compute() -> bool:
@@ -103,10 +122,45 @@ class RegistryView:
 
         return self._cached(at, ("agencies", None), compute)  # type: ignore[no-any-return]
 
-    def on_block(self, header: BlockHeaderAPI, receipts: tuple[ReceiptAPI, ...]) -> None:
-        """Carry answers over to the new head unless the block touched the registry."""
-        touched = any(log.address == AGENCY_REGISTRY for receipt in receipts for log in receipt.logs)
-        with self._lock:
-            if touched:
-                self._cache = {}
-            self._at = header.hash
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    hash: bytes
+    id: str
+    revision: int
+    active: bool
+    registered_at: int
+
+
+class TrailView(ContractView):
+    """ProcessTrail at the head: which workflow templates are registered, and the calendar in force."""
+
+    def __init__(self, chain: ExecutionChain) -> None:
+        super().__init__(chain, "ProcessTrail", PROCESS_TRAIL)
+
+    def template(self, template_hash: bytes, at: BlockHeaderAPI) -> TemplateInfo | None:
+        def compute() -> TemplateInfo | None:
+            result = self._call(at, "getTemplate", template_hash)
+            if result is None or result[0][1] == 0:
+                return None
+            identifier, revision, active, registered_at = result[0]
+            return TemplateInfo(template_hash, identifier, revision, active, registered_at)
+
+        return self._cached(at, ("template", template_hash), compute)  # type: ignore[no-any-return]
+
+    def templates(self, at: BlockHeaderAPI) -> list[TemplateInfo]:
+        def compute() -> list[TemplateInfo]:
+            count = self._call(at, "templateCount")
+            hashes = [self._call(at, "templateAt", i) for i in range(count[0] if count else 0)]
+            found = [self.template(bytes(h[0]), at) for h in hashes if h]
+            return [t for t in found if t is not None]
+
+        return self._cached(at, ("templates", None), compute)  # type: ignore[no-any-return]
+
+    def calendar(self, at: BlockHeaderAPI) -> bytes | None:
+        def compute() -> bytes | None:
+            result = self._call(at, "calendar")
+            value = bytes(result[0]) if result else b""
+            return value if value and any(value) else None
+
+        return self._cached(at, ("calendar", None), compute)  # type: ignore[no-any-return]

@@ -39,6 +39,14 @@ SUBJECT_INDEX: Final = b"S"  # subject digest (32) ‖ block's first leaf index 
 AGENCY_INDEX: Final = b"A"  # SM3(agency code)[:8] ‖ block's first leaf index → leaf indexes
 KIND_INDEX: Final = b"K"  # SM3(kind)[:4] ‖ block's first leaf index → leaf indexes
 DAILY_COUNT: Final = b"Y"  # SM3(agency code)[:8] (or 8 zero bytes: every agency) ‖ day (4) → records that day
+# The process trail (see process/records.py): matters, deadlines, alerts, webhooks.
+MATTER: Final = b"M"  # matter (leaf index of its opening) → matter state
+DUE: Final = b"Q"  # due time ‖ matter ‖ SM3(event)[:8] → a watched deadline
+ALERT: Final = b"R"  # alert (leaf index of its statement) → alert record
+NOT_APPLIED: Final = b"N"  # leaf index → why a process step in the log was not applied
+WEBHOOK: Final = b"W"  # webhook id → registered webhook
+OUTBOX: Final = b"O"  # next attempt ‖ alert ‖ webhook id → a delivery still owed
+META_WEBHOOK_NEXT: Final = META + b"webhook-next"
 META_LOG_SIZE: Final = META + b"log-size"
 META_EVM_ANCHORS: Final = META + b"evm-anchors"  # height through which contract-anchored statements were queued
 

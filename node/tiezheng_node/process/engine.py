@@ -1,0 +1,509 @@
+"""The node's process trail: checks process steps at submission, applies them when sealed, raises overdue alerts.
+
+Three moments:
+
+* **submission** (``check``): a ``process-step`` statement is checked against the
+  sealed state of its matter and the registered template — the right stage, the
+  responsible agency, the fields the stage asks for, consistent times — and the
+  matter is held until the step is sealed, so that two steps cannot race. Every
+  refusal names the field and the rule (a 4xx).
+* **block** (``raise_due`` before the block is assembled, ``stage``/``advance``
+  around its commit): deadlines passed by the block's time become ``alert``
+  statements signed by the node's supervision key and go into the block's
+  evidence; the block's process steps and alerts are applied to their matters,
+  and every change — matters, the deadline index, alert records, webhook
+  deliveries owed — is written in the block's own write batch. An alert is raised
+  once: its deadline leaves the index in the batch that logs the alert.
+* **reading**: matters, alerts, reports, for the API and the explorer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+from eth.abc import BlockHeaderAPI
+
+from tiezheng import cbor
+from tiezheng.errors import TiezhengError
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.signed_statement import SignedStatement
+from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, Statement
+from tiezheng.workflow import (
+    Due,
+    Matter,
+    StepError,
+    WorkCalendar,
+    WorkflowTemplate,
+    apply_step,
+    check_step,
+    open_matter,
+    read_claim,
+    watched,
+)
+
+from ..evidence.admission import EvidenceRejected
+from ..evidence.items import Submission
+from ..execution.registry import AgencyInfo, TrailView
+from ..store import Store
+from ..store.keys import ALERT, DUE, MATTER, META_WEBHOOK_NEXT, NOT_APPLIED, OUTBOX, WEBHOOK
+from .library import WorkflowLibrary
+from .records import (
+    AlertRecord,
+    Webhook,
+    alert_key,
+    decode_due,
+    decode_matter,
+    due_key,
+    encode_due,
+    encode_matter,
+    matter_key,
+    outbox_key,
+    webhook_key,
+)
+
+log = logging.getLogger("tiezheng.process")
+
+STEP_KIND: Final = KIND_PROCESS_STEP
+ALERT_KIND: Final = KIND_ALERT
+DEFAULT_WARN_AT: Final = 0.8
+MAX_ALERTS_PER_BLOCK: Final = 1_000
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """Who signs the chain's alerts: an SM2 key, registered as the key of an agency (the supervision office)."""
+
+    key: SM2PrivateKey
+    agency: str
+
+
+@dataclass
+class StagedProcess:
+    writes: dict[bytes, bytes | None] = field(default_factory=dict)
+    matters: dict[int, Matter] = field(default_factory=dict)  # changed in this block
+    applied: set[bytes] = field(default_factory=set)  # hashes of the process statements sealed (their holds end)
+    raised: list[str] = field(default_factory=list)  # event keys of alerts logged
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # what to tell subscribers
+    new_alerts: list[int] = field(default_factory=list)
+
+
+class ProcessEngine:
+    def __init__(
+        self,
+        store: Store,
+        library: WorkflowLibrary,
+        trail: TrailView,
+        *,
+        head: Callable[[], BlockHeaderAPI],
+        agency: Callable[[str], AgencyInfo | None],
+        chain_code: str,
+        supervision: Supervision | None,
+        warn_at: float = DEFAULT_WARN_AT,
+        clock: Callable[[], float],
+    ) -> None:
+        if not 0 <= warn_at < 1:
+            raise ValueError("warn_at must lie in [0, 1)")
+        self._store = store
+        self.library = library
+        self._trail = trail
+        self._head = head
+        self._agency = agency
+        self.chain_code = chain_code
+        self.supervision = supervision
+        self.warn_at = warn_at
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._held: dict[int, bytes] = {}  # matter → leaf hash of its step waiting for a block
+        self._raising: set[str] = set()  # "matter:event" of alerts accepted, not yet sealed
+        self.on_change: Callable[[list[tuple[str, dict[str, Any]]]], None] = lambda _events: None
+
+    # Reading
+
+    def matter(self, index: int) -> Matter | None:
+        raw = self._store.get(matter_key(index))
+        return decode_matter(raw) if raw is not None else None
+
+    def matters(self, *, before: int | None = None) -> Iterator[Matter]:
+        """Every matter, newest first (below the cursor ``before``, a matter index)."""
+        stop = matter_key(before) if before is not None else MATTER + b"\xff" * 8
+        with self._store.scan_range(MATTER, stop, reverse=True) as rows:
+            for _, value in rows:
+                yield decode_matter(value)
+
+    def template_of(self, matter: Matter) -> WorkflowTemplate | None:
+        return self.library.template(matter.template)
+
+    def alert(self, index: int) -> AlertRecord | None:
+        raw = self._store.get(alert_key(index))
+        return AlertRecord.decode(raw) if raw is not None else None
+
+    def alerts(self, *, before: int | None = None) -> Iterator[AlertRecord]:
+        stop = alert_key(before) if before is not None else ALERT + b"\xff" * 8
+        with self._store.scan_range(ALERT, stop, reverse=True) as rows:
+            for _, value in rows:
+                yield AlertRecord.decode(value)
+
+    def not_applied(self, index: int) -> str | None:
+        raw = self._store.get(NOT_APPLIED + index.to_bytes(8, "big"))
+        return raw.decode() if raw is not None else None
+
+    def webhooks(self) -> list[Webhook]:
+        with self._store.scan(WEBHOOK) as rows:
+            return [Webhook.decode(value) for _, value in rows]
+
+    def calendar(self) -> WorkCalendar | None:
+        registered = self._trail.calendar(self._head())
+        return self.library.calendar(registered) if registered is not None else None
+
+    def next_due(self) -> int | None:
+        """The earliest watched deadline or warning point (for the block producer to wake up for)."""
+        with self._store.scan_range(DUE, DUE + b"\xff" * 8) as rows:
+            first = next(rows, None)
+        return int.from_bytes(first[0][1:9], "big") if first else None
+
+    # Submission
+
+    def check(self, statement: Statement, alone: bool) -> Callable[[], None] | None:
+        """Admission's check of a process statement; a release for the hold it takes, or None for other kinds."""
+        if statement.kind == ALERT_KIND:
+            raise EvidenceRejected("alerts are raised by the chain's supervision, not submitted", "reserved-kind", 403)
+        if statement.kind != STEP_KIND:
+            return None
+        if not alone:
+            raise EvidenceRejected(
+                "process steps are submitted one at a time (each follows the one before)", "process-step-in-batch", 422
+            )
+        try:
+            claim = read_claim(statement)
+            if claim.action == "open":
+                self._check_open(statement, claim.template or b"", claim.parties)
+                return lambda: None
+            assert claim.matter is not None
+            if claim.matter.chain != self.chain_code:
+                raise StepError("meta.matter names a matter of another chain", "unknown-matter", 404, "meta.matter")
+            matter = self.matter(claim.matter.index)
+            if matter is None:
+                raise StepError(f"no matter {claim.matter} on this chain", "unknown-matter", 404, "meta.matter")
+            with self._lock:
+                if matter.index in self._held:
+                    raise StepError(
+                        "the matter's previous step is not sealed yet; send this one after the next block",
+                        "step-pending",
+                        409,
+                    )
+            template = self.library.template(matter.template)
+            if template is None:
+                raise StepError("this node does not hold the matter's template file", "unknown-template", 503)
+            check_step(matter, template, statement, claim, self.chain_code, int(self._clock() * 1000))
+        except StepError as exc:
+            message = f"{exc.message} [{exc.field}]" if exc.field else exc.message
+            raise EvidenceRejected(message, exc.code, exc.status) from None
+        with self._lock:
+            if matter.index in self._held:
+                raise EvidenceRejected(
+                    "the matter's previous step is not sealed yet; send this one after the next block",
+                    "step-pending",
+                    409,
+                )
+            self._held[matter.index] = statement.hash
+
+        def release() -> None:
+            with self._lock:
+                if self._held.get(matter.index) == statement.hash:
+                    del self._held[matter.index]
+
+        return release
+
+    def _check_open(self, statement: Statement, template_hash: bytes, parties: dict[str, str]) -> None:
+        info = self._trail.template(template_hash, self._head())
+        if info is None:
+            raise StepError("meta.template is not registered in ProcessTrail", "unknown-template", 422, "meta.template")
+        if not info.active:
+            raise StepError(f"template {info.id} r{info.revision} is retired", "template-retired", 422, "meta.template")
+        template = self.library.template(template_hash)
+        if template is None:
+            raise StepError(f"this node does not hold template {info.id} r{info.revision}", "unknown-template", 503)
+        if self.calendar() is None:
+            raise StepError("this node does not hold the calendar registered in ProcessTrail", "no-calendar", 503)
+        for role in template.other_roles:
+            if role not in parties:
+                raise StepError(
+                    f"template {template.id} needs the agency for role {role!r}",
+                    "missing-party",
+                    422,
+                    f"meta.party.{role}",
+                )
+        for role, code in parties.items():
+            if role not in template.other_roles:
+                raise StepError(
+                    f"template {template.id} has no role {role!r}", "unknown-role", 422, f"meta.party.{role}"
+                )
+            found = self._agency(code)
+            if found is None or not found.active:
+                raise StepError(f"{code} is not an active agency", "unknown-party", 422, f"meta.party.{role}")
+
+    def restore(self, submissions: Iterable[Submission]) -> None:
+        """Holds and alerts in flight, from the submissions still pending after a restart."""
+        for submission in submissions:
+            for entry in submission.entries:
+                if entry.kind not in (STEP_KIND, ALERT_KIND):
+                    continue
+                statement = Statement.from_cbor(entry.statement)
+                meta = dict(statement.meta or {})
+                if entry.kind == ALERT_KIND and "event" in meta and "matter" in meta:
+                    self._raising.add(f"{EvidenceId.parse(meta['matter']).index}:{meta['event']}")
+                elif entry.kind == STEP_KIND and "matter" in meta:
+                    self._held[EvidenceId.parse(meta["matter"]).index] = statement.hash
+
+    # Block production
+
+    def raise_due(self, block_time: int) -> list[bytes]:
+        """Signed alert statements for the deadlines passed by ``block_time`` that are not raised yet."""
+        if self.supervision is None:
+            return []
+        out = []
+        with self._store.scan_range(DUE, DUE + (block_time + 1).to_bytes(8, "big")) as rows:
+            due = [decode_due(value) for _, value in rows]
+        for item in due[:MAX_ALERTS_PER_BLOCK]:
+            name = f"{item.matter}:{item.key}"
+            with self._lock:
+                if name in self._raising:
+                    continue
+            matter = self.matter(item.matter)
+            if matter is None:
+                continue
+            out.append(self._alert_statement(matter, item, block_time))
+            with self._lock:
+                self._raising.add(name)
+        return out
+
+    def _alert_statement(self, matter: Matter, due: Due, block_time: int) -> bytes:
+        assert self.supervision is not None
+        key = self.supervision.key
+        template = self.library.template(matter.template)
+        payload = {
+            "matter": str(EvidenceId(self.chain_code, matter.index)),
+            "event": due.key,
+            "severity": due.severity,
+            "scope": due.scope,
+            "deadline": due.deadline,
+            "template": template.id if template else matter.template.hex(),
+        }
+        statement = Statement(
+            kind=ALERT_KIND,
+            digest=sm3(cbor.encode(payload)),
+            agency=self.supervision.agency,
+            key=key.public_key().key_id,
+            time=block_time,
+            subject=matter.subject,
+            stage=due.stage,
+            prev=str(EvidenceId(self.chain_code, matter.last_index)),
+            meta=payload,
+        )
+        return SignedStatement.sign(statement, key).to_cbor()
+
+    def stage(self, submissions: list[Submission], block_time: int) -> StagedProcess:
+        """Apply the block's process steps and alerts; every write goes into the block's batch."""
+        staged = StagedProcess()
+        calendar = self.calendar()
+        for submission in submissions:
+            for offset, entry in enumerate(submission.entries):
+                if entry.kind not in (STEP_KIND, ALERT_KIND):
+                    continue
+                index = submission.first_index + offset
+                statement = Statement.from_cbor(entry.statement)
+                try:
+                    if entry.kind == STEP_KIND:
+                        self._apply_step(staged, statement, index, block_time, calendar)
+                    else:
+                        self._apply_alert(staged, statement, index, block_time)
+                except (StepError, TiezhengError) as exc:
+                    reason = exc.message if isinstance(exc, StepError | TiezhengError) else str(exc)
+                    staged.writes[NOT_APPLIED + index.to_bytes(8, "big")] = reason.encode()
+                    log.warning("process statement %s not applied: %s", index, reason)
+                staged.applied.add(statement.hash)
+        return staged
+
+    def _current(self, staged: StagedProcess, index: int) -> Matter | None:
+        return staged.matters.get(index) or self.matter(index)
+
+    def _move(self, staged: StagedProcess, before: Matter | None, after: Matter) -> None:
+        old = {due_key(d) for d in watched(before, self.warn_at)} if before is not None else set()
+        new = {due_key(d): d for d in watched(after, self.warn_at)}
+        for key in old - set(new):
+            staged.writes[key] = None
+        for key, due in new.items():
+            staged.writes[key] = encode_due(due)
+        staged.writes[matter_key(after.index)] = encode_matter(after)
+        staged.matters[after.index] = after
+
+    def _apply_step(
+        self, staged: StagedProcess, statement: Statement, index: int, block_time: int, calendar: WorkCalendar | None
+    ) -> None:
+        claim = read_claim(statement)
+        if calendar is None:
+            raise StepError("no calendar is registered for deadlines", "no-calendar")
+        if claim.action == "open":
+            info = self._trail.template(claim.template or b"", self._head())
+            template = self.library.template(claim.template or b"")
+            if info is None or not info.active or template is None:
+                raise StepError(
+                    "meta.template is not an active registered template this node holds", "unknown-template"
+                )
+            matter = open_matter(template, calendar, statement, claim, index, block_time)
+            self._move(staged, None, matter)
+            staged.events.append(("matter", self._matter_event(matter, "opened")))
+            return
+        assert claim.matter is not None
+        before = self._current(staged, claim.matter.index) if claim.matter.chain == self.chain_code else None
+        if before is None:
+            raise StepError(f"no matter {claim.matter}", "unknown-matter")
+        template = self.library.template(before.template)
+        if template is None:
+            raise StepError("the matter's template file is missing", "unknown-template")
+        after = apply_step(before, template, calendar, statement, claim, index, block_time, self.chain_code)
+        self._move(staged, before, after)
+        self._resolve(staged, before, after, block_time)
+        staged.events.append(("matter", self._matter_event(after, "closed" if after.status == "closed" else "step")))
+
+    def _resolve(self, staged: StagedProcess, before: Matter, after: Matter, block_time: int) -> None:
+        """Alerts about a stage end when the stage is completed; alerts about the matter when it closes."""
+        for alert_index in after.alerts:
+            record = self._pending_alert(staged, alert_index)
+            if record is None or record.status == "resolved":
+                continue
+            stage_done = record.scope == "stage" and (
+                after.current != record.stage or after.activated != before.activated
+            )
+            if stage_done or after.status == "closed":
+                record.status, record.resolved_at = "resolved", block_time
+                staged.writes[alert_key(alert_index)] = record.encode()
+                staged.events.append(("alert", self.alert_event(record)))
+
+    def _pending_alert(self, staged: StagedProcess, index: int) -> AlertRecord | None:
+        raw = staged.writes.get(alert_key(index)) or self._store.get(alert_key(index))
+        return AlertRecord.decode(raw) if raw else None
+
+    def _apply_alert(self, staged: StagedProcess, statement: Statement, index: int, block_time: int) -> None:
+        registered = self._agency(statement.agency)
+        if (
+            self.supervision is None
+            or statement.agency != self.supervision.agency
+            or registered is None
+            or sm3(registered.public_key) != statement.key
+        ):
+            raise StepError("an alert must come from the chain's supervision key", "not-supervision")
+        meta = dict(statement.meta or {})
+        matter_id = EvidenceId.parse(str(meta.get("matter")))
+        matter = self._current(staged, matter_id.index)
+        if matter is None:
+            raise StepError("the alert names no matter", "unknown-matter")
+        due = next((d for d in watched(matter, self.warn_at) if d.key == meta.get("event")), None)
+        template = self.library.template(matter.template)
+        stage = template.stage(due.stage) if template and due and due.stage else None
+        record = AlertRecord(
+            index=index,
+            matter=matter.index,
+            severity=str(meta.get("severity")),
+            scope=str(meta.get("scope")),
+            stage=statement.stage,
+            deadline=int(meta.get("deadline", 0)),
+            raised=block_time,
+            event=str(meta.get("event")),
+            agency=matter.agency_for(stage) if stage else matter.owner,
+            template=matter.template,
+        )
+        if due is None:
+            record.status, record.resolved_at = "resolved", block_time  # the matter moved on meanwhile
+        else:
+            staged.writes[due_key(due)] = None
+        after = replace(matter, alerts=(*matter.alerts, index))
+        staged.writes[matter_key(after.index)] = encode_matter(after)
+        staged.matters[after.index] = after
+        staged.raised.append(f"{matter.index}:{record.event}")
+        template_id = template.id if template else ""
+        for hook in self.webhooks():
+            if hook.wants(record, template_id):
+                staged.writes[outbox_key(block_time, index, hook.id)] = cbor.encode([0, None])
+                record.deliveries[str(hook.id)] = {"attempts": 0}
+        staged.writes[alert_key(index)] = record.encode()
+        staged.new_alerts.append(index)
+        staged.events.append(("alert", self.alert_event(record)))
+
+    def advance(self, staged: StagedProcess) -> None:
+        """After the block's commit: end the holds of applied steps, forget raised alerts, tell subscribers."""
+        with self._lock:
+            for name in staged.raised:
+                self._raising.discard(name)
+            for matter, held in list(self._held.items()):
+                if held in staged.applied:
+                    del self._held[matter]
+        if staged.events:
+            self.on_change(staged.events)
+
+    # Supervisors
+
+    def acknowledge(self, index: int, by: str, at_ms: int) -> AlertRecord:
+        with self._lock:
+            record = self.alert(index)
+            if record is None:
+                raise KeyError(index)
+            if record.status == "open":
+                record.status, record.acknowledged_by, record.acknowledged_at = "acknowledged", by, at_ms
+                self._store.commit({alert_key(index): record.encode()})
+        self.on_change([("alert", self.alert_event(record))])
+        return record
+
+    def add_webhook(
+        self, url: str, *, severities: list[str], agencies: list[str], templates: list[str], by: str
+    ) -> Webhook:
+        with self._lock:
+            raw = self._store.get(META_WEBHOOK_NEXT)
+            hook_id = int.from_bytes(raw, "big") if raw else 1
+            hook = Webhook(hook_id, url, severities, agencies, templates, int(self._clock() * 1000), by)
+            following = (hook_id + 1).to_bytes(4, "big")
+            self._store.commit({webhook_key(hook_id): hook.encode(), META_WEBHOOK_NEXT: following})
+        return hook
+
+    def remove_webhook(self, hook_id: int) -> bool:
+        with self._lock:
+            if self._store.get(webhook_key(hook_id)) is None:
+                return False
+            self._store.commit({webhook_key(hook_id): None})
+        return True
+
+    # Events
+
+    def alert_event(self, record: AlertRecord) -> dict[str, Any]:
+        template = self.library.template(record.template)
+        return {
+            "id": str(EvidenceId(self.chain_code, record.index)),
+            "matter": str(EvidenceId(self.chain_code, record.matter)),
+            "severity": record.severity,
+            "scope": record.scope,
+            "stage": record.stage,
+            "agency": record.agency,
+            "template": template.id if template else record.template.hex(),
+            "deadline": record.deadline,
+            "raised": record.raised,
+            "status": record.status,
+        }
+
+    def _matter_event(self, matter: Matter, what: str) -> dict[str, Any]:
+        return {
+            "matter": str(EvidenceId(self.chain_code, matter.index)),
+            "event": what,
+            "stage": matter.current,
+            "status": matter.status,
+            "deadline": matter.stage_deadline,
+        }
+
+
+def outbox_due(store: Store, now_ms: int) -> list[tuple[bytes, bytes]]:
+    with store.scan_range(OUTBOX, OUTBOX + (now_ms + 1).to_bytes(8, "big")) as rows:
+        return list(rows)

@@ -1,0 +1,43 @@
+"""The workflow templates and calendars this node holds, by the SM3 hash the chain registers them under.
+
+Tiezheng's own files come with the protocol library; a deployment adds its own
+(``*.workflow.json``, ``*.calendar.json``) in ``--workflow-dir`` folders. A file
+is only used when the ProcessTrail contract has registered its hash, so a
+file edited on one node is simply another, unregistered, template.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from tiezheng.workflow import WorkCalendar, WorkflowError, WorkflowTemplate, builtin_calendar, builtin_templates
+
+log = logging.getLogger("tiezheng.process")
+
+
+class WorkflowLibrary:
+    def __init__(self, folders: Iterable[Path] = ()) -> None:
+        templates = builtin_templates()
+        calendars = [builtin_calendar()]
+        for folder in folders:
+            if not folder.is_dir():
+                raise WorkflowError(f"--workflow-dir {folder} is not a folder", code="unreadable")
+            for path in sorted(folder.glob("*.workflow.json")):
+                templates.append(WorkflowTemplate.load(path))
+            for path in sorted(folder.glob("*.calendar.json")):
+                calendars.append(WorkCalendar.load(path))
+        self._templates = {t.hash: t for t in templates}
+        self._calendars = {c.hash: c for c in calendars}
+        log.info("workflow library: %d templates, %d calendars", len(self._templates), len(self._calendars))
+
+    def template(self, template_hash: bytes) -> WorkflowTemplate | None:
+        return self._templates.get(template_hash)
+
+    def calendar(self, calendar_hash: bytes) -> WorkCalendar | None:
+        return self._calendars.get(calendar_hash)
+
+    @property
+    def templates(self) -> list[WorkflowTemplate]:
+        return list(self._templates.values())

@@ -1,0 +1,121 @@
+"""How the process trail is stored: matters, the deadline index, alerts, webhooks and their outbox.
+
+| prefix | key | value |
+| --- | --- | --- |
+| ``M`` | matter (leaf index of its opening, 8) | CBOR of the matter's state (tiezheng.workflow.Matter) |
+| ``Q`` | due time (8) ‖ matter (8) ‖ SM3(event)[:8] | CBOR of the watched deadline (tiezheng.workflow.Due) |
+| ``R`` | alert (leaf index of its statement, 8) | CBOR of the alert record (status, acknowledgement, deliveries) |
+| ``N`` | leaf index (8) | why a process-step in the log was not applied to its matter (text) |
+| ``W`` | webhook id (4) | CBOR of a registered webhook |
+| ``O`` | next attempt (8) ‖ alert (8) ‖ webhook id (4) | CBOR [attempts, last error]: a delivery still owed |
+
+The deadline index is ordered by time, so finding what is due at a block is
+one range scan from the start of the keyspace to the block's time: its cost
+grows with the deadlines that passed, not with the matters that are open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+
+from tiezheng import cbor
+from tiezheng.gm import sm3
+from tiezheng.workflow import Due, Matter
+
+from ..store.keys import ALERT, DUE, MATTER, OUTBOX, WEBHOOK
+
+_MAX: Final = 1 << 20
+
+
+def matter_key(index: int) -> bytes:
+    return MATTER + index.to_bytes(8, "big")
+
+
+def encode_matter(matter: Matter) -> bytes:
+    return cbor.encode(matter.to_value())
+
+
+def decode_matter(raw: bytes) -> Matter:
+    return Matter.from_value(cbor.decode(raw, max_size=_MAX, what="matter"))
+
+
+def due_key(due: Due) -> bytes:
+    return DUE + due.at.to_bytes(8, "big") + due.matter.to_bytes(8, "big") + sm3(due.key.encode())[:8]
+
+
+def encode_due(due: Due) -> bytes:
+    return cbor.encode([due.at, due.matter, due.severity, due.scope, due.stage, due.activated, due.deadline])
+
+
+def decode_due(raw: bytes) -> Due:
+    return Due(*cbor.decode(raw, max_size=4096, what="deadline"))
+
+
+def alert_key(index: int) -> bytes:
+    return ALERT + index.to_bytes(8, "big")
+
+
+@dataclass
+class AlertRecord:
+    """An alert the chain raised: where it stands for the supervisors, and its webhook deliveries."""
+
+    index: int
+    matter: int
+    severity: str  # "red" (deadline passed) or "warning" (the warning point of the limit passed)
+    scope: str  # "stage" or "matter"
+    stage: str | None
+    deadline: int
+    raised: int  # block time
+    event: str
+    agency: str  # the agency responsible when it was raised
+    template: bytes
+    status: str = "open"  # open, acknowledged, resolved
+    acknowledged_by: str | None = None
+    acknowledged_at: int | None = None
+    resolved_at: int | None = None
+    deliveries: dict[str, Any] = field(default_factory=dict)  # webhook id → {"delivered": ms} or {"attempts", "error"}
+
+    def encode(self) -> bytes:
+        return cbor.encode(asdict(self))
+
+    @classmethod
+    def decode(cls, raw: bytes) -> AlertRecord:
+        return cls(**cbor.decode(raw, max_size=_MAX, what="alert"))
+
+
+@dataclass
+class Webhook:
+    id: int
+    url: str
+    severities: list[str]  # empty: all
+    agencies: list[str]  # empty: all
+    templates: list[str]  # template ids; empty: all
+    created: int
+    created_by: str
+
+    def encode(self) -> bytes:
+        return cbor.encode(asdict(self))
+
+    @classmethod
+    def decode(cls, raw: bytes) -> Webhook:
+        return cls(**cbor.decode(raw, max_size=_MAX, what="webhook"))
+
+    def wants(self, alert: AlertRecord, template_id: str) -> bool:
+        return (
+            (not self.severities or alert.severity in self.severities)
+            and (not self.agencies or alert.agency in self.agencies)
+            and (not self.templates or template_id in self.templates)
+        )
+
+
+def webhook_key(hook: int) -> bytes:
+    return WEBHOOK + hook.to_bytes(4, "big")
+
+
+def outbox_key(at: int, alert: int, hook: int) -> bytes:
+    return OUTBOX + at.to_bytes(8, "big") + alert.to_bytes(8, "big") + hook.to_bytes(4, "big")
+
+
+def parse_outbox_key(key: bytes) -> tuple[int, int, int]:
+    return int.from_bytes(key[1:9], "big"), int.from_bytes(key[9:17], "big"), int.from_bytes(key[17:21], "big")

@@ -1,0 +1,297 @@
+"""The process trail in the node: steps checked at submission, applied in blocks, overdue alerts raised once.
+
+The node runs in-process on a real store with a clock the tests move, so a
+deadline of working days passes in a test's instant. (Webhooks, SSE, the CLI and
+restarts of real processes: tests/integration/test_process_trail.py.)
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.support.nodekit import LocalChain
+from tiezheng.batch import BatchEnvelope
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.signed_statement import SignedStatement
+from tiezheng.statement import Statement
+from tiezheng.workflow import builtin_templates, open_statement, step_statement
+from tiezheng_node.evidence.admission import EvidenceRejected
+from tiezheng_node.execution.addresses import AGENCY_REGISTRY
+from tiezheng_node.node import Node
+
+TEMPLATES = {t.id: t for t in builtin_templates()}
+DAY = 86_400
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Desk:
+    """An agency's desk on a LocalChain: opens matters and records steps, one block each."""
+
+    def __init__(self, chain: LocalChain, key: SM2PrivateKey, code: str) -> None:
+        self.chain, self.key, self.code = chain, key, code
+
+    def submit(self, statement: Statement) -> int:
+        evidence = self.chain.node.evidence
+        admitted = evidence.admission.signed_statement(SignedStatement.sign(statement, self.key).to_cbor())
+        accepted = evidence.accept(admitted)
+        accepted.durable.result(timeout=10)
+        return accepted.indexes[0]
+
+    def now_ms(self) -> int:
+        return int(self.chain.node._clock() * 1000)
+
+    def open(self, template: str, case: str, **parties: str) -> str:
+        statement = open_statement(
+            template_hash=TEMPLATES[template].hash,
+            subject=sm3(case.encode()),
+            agency=self.code,
+            key_id=self.key.public_key().key_id,
+            digest=sm3(b"application " + case.encode()),
+            time_ms=self.now_ms(),
+            parties={k.replace("_", "-"): v for k, v in parties.items()},
+        )
+        index = self.submit(statement)
+        self.chain.node.produce_block()
+        return str(EvidenceId("DEV", index))
+
+    def step(self, matter: str, stage: str, decision: str = "approve", *, seal: bool = True, **options) -> int:
+        state = self.chain.node.process.matter(EvidenceId.parse(matter).index)
+        fields = options.pop("fields", {})
+        template = self.chain.node.process.template_of(state)
+        required = template.by_key[stage].fields if template.stage(stage) else ()
+        defaults = {"opinion": sm3(b"opinion"), "document_no": "京市监〔2026〕1号", "hearing": False}
+        for name in required:
+            if name in defaults and name not in fields:
+                fields[name] = defaults[name]
+        statement = step_statement(
+            matter=matter,
+            prev=options.pop("prev", str(EvidenceId("DEV", state.last_index))),
+            stage=stage,
+            decision=decision,
+            subject=state.subject,
+            agency=self.code,
+            key_id=self.key.public_key().key_id,
+            after=sm3(f"{stage} after".encode()),
+            before=options.pop("before", sm3(f"{stage} before".encode())),
+            operator=options.pop("operator", sm3(b"official 42")),
+            time_ms=options.pop("time_ms", self.now_ms()),
+            fields=fields,
+            **options,
+        )
+        index = self.submit(statement)
+        if seal:
+            self.chain.node.produce_block()
+        return index
+
+
+@pytest.fixture
+def chain(tmp_path):
+    clock = Clock()
+    local = LocalChain(tmp_path / "node", clock=clock)
+    local.clock = clock
+    yield local
+    local.close()
+
+
+@pytest.fixture
+def desk(chain) -> Desk:
+    return Desk(chain, chain.agency_key, chain.agency_code)
+
+
+def rejected(call) -> EvidenceRejected:
+    with pytest.raises(EvidenceRejected) as caught:
+        call()
+    return caught.value
+
+
+def test_a_permit_from_acceptance_to_feedback(chain, desk):
+    matter = desk.open("administrative-permit", "京市监许〔2026〕0417")
+    for stage in ("受理", "初审"):
+        desk.step(matter, stage)
+    desk.step(matter, "复核", next_stage="审批签发")
+    desk.step(matter, "审批签发")
+    desk.step(matter, "结果反馈")
+    state = chain.node.process.matter(EvidenceId.parse(matter).index)
+    assert state.status == "closed" and state.outcome == "completed"
+    assert [s.stage for s in state.steps] == ["受理", "初审", "复核", "审批签发", "结果反馈"]
+    assert state.alerts == () and chain.node.process.next_due() is None
+    # Each step is an ordinary record of the log, chained to the one before by prev.
+    last = chain.node.evidence.view(state.last_index)
+    assert last.statement.stage == "结果反馈" and last.statement.prev == str(EvidenceId("DEV", state.steps[-2].index))
+
+
+def test_steps_are_checked_at_submission_and_nothing_is_held_after_a_refusal(chain, desk):
+    matter = desk.open("administrative-permit", "case 2")
+    skipped = rejected(lambda: desk.step(matter, "复核"))
+    assert skipped.code == "wrong-stage" and skipped.status == 409 and "skip" in skipped.message
+    assert rejected(lambda: desk.step(matter, "受理", prev=str(EvidenceId("DEV", 999)))).code == "wrong-prev"
+    missing = rejected(lambda: desk.step(matter, "受理", operator=None))
+    assert missing.code == "missing-field" and "[operator]" in missing.message
+    assert rejected(lambda: desk.step(matter, "受理", decision="return")).code == "bad-decision"
+    early = rejected(lambda: desk.step(matter, "受理", time_ms=desk.now_ms() - 3_600_000))
+    assert early.code == "time-order"
+    # A step waits for the one before it to be sealed.
+    desk.step(matter, "受理", seal=False)
+    assert rejected(lambda: desk.step(matter, "初审")).code == "step-pending"
+    chain.node.produce_block()
+    desk.step(matter, "初审")
+    assert chain.node.process.matter(EvidenceId.parse(matter).index).current == "复核"
+
+
+def test_process_statements_do_not_travel_in_batches_and_alerts_are_not_submitted(chain, desk):
+    statement = open_statement(
+        template_hash=TEMPLATES["administrative-permit"].hash,
+        subject=sm3(b"x"),
+        agency=desk.code,
+        key_id=desk.key.public_key().key_id,
+        digest=sm3(b"x"),
+        time_ms=desk.now_ms(),
+    )
+    envelope = BatchEnvelope.build([statement], desk.key, time=1)
+    refused = rejected(lambda: chain.node.evidence.admission.envelope(envelope.to_cbor()))
+    assert refused.code == "process-step-in-batch" and refused.status == 422
+    forged = Statement(kind="alert", digest=sm3(b"a"), agency=desk.code, key=desk.key.public_key().key_id, time=1)
+    assert rejected(lambda: desk.submit(forged)).code == "reserved-kind"
+    unregistered = open_statement(
+        template_hash=sm3(b"not a registered template"),
+        subject=sm3(b"x"),
+        agency=desk.code,
+        key_id=desk.key.public_key().key_id,
+        digest=sm3(b"y"),
+        time_ms=desk.now_ms(),
+    )
+    assert rejected(lambda: desk.submit(unregistered)).code == "unknown-template"
+
+
+def test_overdue_stage_raises_one_red_alert_and_completing_it_resolves_it(chain, desk):
+    matter = desk.open("administrative-permit", "case 3")
+    index = EvidenceId.parse(matter).index
+    deadline = chain.node.process.matter(index).stage_deadline
+    chain.clock.now = deadline / 1000 + 60  # a minute past 受理's deadline
+    block = chain.node.produce_block()  # nothing else to do: the passed deadline is the work
+    assert block is not None and block.records >= 2  # the warning and the red alert, as statements
+    alerts = list(chain.node.process.alerts())
+    assert sorted((a.severity, a.scope, a.stage) for a in alerts) == [
+        ("red", "stage", "受理"),
+        ("warning", "stage", "受理"),
+    ]
+    red = next(a for a in alerts if a.severity == "red")
+    assert red.deadline == deadline and red.agency == desk.code and red.status == "open"
+    statement = chain.node.evidence.view(red.index).statement
+    assert statement.kind == "alert" and statement.agency == chain.supervision.agency
+    assert dict(statement.meta)["matter"] == matter and statement.prev == matter
+    # Raised once: more blocks, no more alerts about it.
+    chain.clock.now += 3600
+    chain.node.produce_block()
+    assert len(list(chain.node.process.alerts())) == 2
+    desk.step(matter, "受理")
+    assert {a.status for a in chain.node.process.alerts()} == {"resolved"}
+    state = chain.node.process.matter(index)
+    assert state.steps[0].overdue and set(state.alerts) == {a.index for a in alerts}
+
+
+def test_working_day_limits_and_the_whole_matters_limit(chain, desk):
+    matter = desk.open("administrative-permit", "case 4")
+    state = chain.node.process.matter(EvidenceId.parse(matter).index)
+    calendar = chain.node.process.calendar()
+    assert state.stage_deadline == calendar.add_working_days(state.activated, 1)
+    assert state.deadline == calendar.add_working_days(state.opened, 20)
+    # The alert for the whole matter (20 working days) comes even if every stage was on time.
+    for stage in ("受理", "初审"):
+        desk.step(matter, stage)
+    chain.clock.now = state.deadline / 1000 + 1
+    chain.node.produce_block()
+    scopes = {(a.scope, a.severity) for a in chain.node.process.alerts()}
+    assert ("matter", "red") in scopes and ("stage", "red") in scopes
+
+
+def test_cross_department_steps_are_taken_by_the_agency_of_each_stage(chain, desk):
+    keys = {}
+    for role in ("health", "public-security", "medical-insurance", "social-security"):
+        key = SM2PrivateKey.generate()
+        code = f"11000000{role.upper().replace('-', '')[:8]}"[:18]
+        keys[role] = (key, code)
+        sent = chain.transact(
+            chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "register", code, role, key.public_key().to_bytes(),
+            "0x" + ("%040x" % (len(keys) + 7)),
+        )  # fmt: skip
+        assert sent.ok, code
+    parties = {role.replace("-", "_"): code for role, (_, code) in keys.items()}
+    matter = desk.open("newborn-one-thing", "出生 2026-11-23 #7", **parties)
+    desk.step(matter, "受理")
+    wrong = rejected(lambda: desk.step(matter, "出生医学证明"))
+    assert wrong.code == "wrong-agency" and wrong.status == 403 and keys["health"][1] in wrong.message
+    for stage, role in (("出生医学证明", "health"), ("户口登记", "public-security"), ("医保参保", "medical-insurance"),
+                        ("社保卡", "social-security")):  # fmt: skip
+        Desk(chain, *keys[role]).step(matter, stage)
+    desk.step(matter, "办结")
+    state = chain.node.process.matter(EvidenceId.parse(matter).index)
+    assert state.status == "closed" and [s.agency for s in state.steps][1:5] == [c for _, c in keys.values()]
+    missing = rejected(lambda: desk.open("newborn-one-thing", "another", health=keys["health"][1]))
+    assert missing.code == "missing-party"
+
+
+def test_enforcement_publication_is_due_seven_working_days_after_the_decision(chain, desk):
+    matter = desk.open("enforcement-case", "京市监罚〔2026〕1123")
+    for stage in ("立案", "调查取证"):
+        desk.step(matter, stage)
+    hearing = rejected(lambda: desk.step(matter, "告知/陈述申辩", fields={"hearing": True}))
+    assert hearing.code == "bad-transition"  # 听证 or 法制审核: the step must say which
+    desk.step(matter, "告知/陈述申辩", next_stage="听证", fields={"hearing": True})
+    for stage in ("听证", "法制审核", "决定"):
+        desk.step(matter, stage)
+    state = chain.node.process.matter(EvidenceId.parse(matter).index)
+    decided = state.completed["决定"]
+    chain.clock.now += 2 * DAY
+    desk.step(matter, "送达")
+    state = chain.node.process.matter(EvidenceId.parse(matter).index)
+    assert state.current == "公示"
+    assert state.stage_deadline == chain.node.process.calendar().add_working_days(decided, 7)
+    decision_claimed = next(s.claimed for s in state.steps if s.stage == "决定")
+    too_early = rejected(lambda: desk.step(matter, "公示", fields={"published_at": decision_claimed - 1}))
+    assert too_early.code == "time-order"
+    desk.step(matter, "公示", fields={"published_at": desk.now_ms() - 1000})
+    desk.step(matter, "执行")
+    assert chain.node.process.matter(EvidenceId.parse(matter).index).outcome == "completed"
+
+
+def test_alerts_in_flight_survive_a_restart_and_are_not_raised_twice(chain, desk, tmp_path):
+    matter = desk.open("administrative-permit", "case 5")
+    index = EvidenceId.parse(matter).index
+    chain.clock.now = chain.node.process.matter(index).stage_deadline / 1000 + 5
+    chain.node._raise_alerts(int(chain.clock.now * 1000))  # queued and durable, but no block yet
+    pending = chain.node.evidence.pending.pending_leaves
+    assert pending == 2
+    chain.node.close()
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    assert chain.node.evidence.pending.pending_leaves == 2
+    chain.node.produce_block()
+    chain.node.produce_block()
+    assert len(list(chain.node.process.alerts())) == 2
+
+
+def test_webhook_deliveries_are_owed_in_the_same_batch_as_the_alert(chain, desk):
+    process = chain.node.process
+    hook = process.add_webhook("http://127.0.0.1:9/hook", severities=["red"], agencies=[], templates=[], by="0xadmin")
+    process.add_webhook(
+        "http://127.0.0.1:9/other", severities=[], agencies=["SOMEONE-ELSE"], templates=[], by="0xadmin"
+    )
+    matter = desk.open("administrative-permit", "case 6")
+    chain.clock.now = process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 1
+    chain.node.produce_block()
+    red = next(a for a in process.alerts() if a.severity == "red")
+    warning = next(a for a in process.alerts() if a.severity == "warning")
+    assert red.deliveries == {str(hook.id): {"attempts": 0}} and warning.deliveries == {}
+    with chain.node.store.scan(b"O") as rows:
+        owed = list(rows)
+    assert len(owed) == 1
