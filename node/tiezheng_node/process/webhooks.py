@@ -8,15 +8,13 @@ minutes apart, for as long as it takes. The node may crash after the receiver
 answered and before the key is deleted: the receiver then gets the alert again,
 with the same ``Idempotency-Key``, and is expected to answer 2xx again.
 
-The body is JSON; ``Tiezheng-Signature: sm2 key=<SM3 key id, hex>, sig=<base64
-DER>`` is the node's SM2 signature (SM3, signer ID 1234567812345678) over the
-exact body bytes, by the supervision key whose public key ``GET /v1/supervision``
-gives.
+The body is JSON, signed by the supervision key whose public key ``GET
+/v1/supervision`` gives, as tiezheng.supervision lays out (receivers check it
+with ``tiezheng.supervision.verify_delivery``).
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import threading
@@ -27,6 +25,7 @@ import httpx
 
 from tiezheng import cbor
 from tiezheng.evidence_id import EvidenceId
+from tiezheng.supervision import ATTEMPT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature_header
 
 from ..store import Store
 from .engine import ProcessEngine, outbox_due
@@ -131,13 +130,11 @@ class WebhookDispatcher:
         supervision = self._engine.supervision
         headers = {
             "Content-Type": "application/json",
-            "Idempotency-Key": str(EvidenceId(self._engine.chain_code, record.index)),
-            "Tiezheng-Delivery-Attempt": str(attempt),
+            IDEMPOTENCY_HEADER: str(EvidenceId(self._engine.chain_code, record.index)),
+            ATTEMPT_HEADER: str(attempt),
         }
         if supervision is not None:
-            signature = supervision.key.sign(body)
-            key_id = supervision.key.public_key().key_id.hex()
-            headers["Tiezheng-Signature"] = f"sm2 key={key_id}, sig={base64.b64encode(signature).decode()}"
+            headers[SIGNATURE_HEADER] = signature_header(supervision.key, body)
         return headers
 
     def _post(self, hook: Webhook, record: AlertRecord, attempt: int) -> str | None:
