@@ -262,24 +262,38 @@ class ProcessEngine:
 
     # Block production
 
+    def due_by(self, block_time: int) -> list[Due]:
+        """The watched deadlines passed by ``block_time`` whose alerts are not raised yet, earliest first.
+
+        One range scan of the deadline index, stopped after MAX_ALERTS_PER_BLOCK: its
+        cost follows the deadlines that passed, not the matters that are open (a
+        backlog after downtime drains over the next blocks).
+        """
+        found: list[Due] = []
+        with self._lock:
+            raising = set(self._raising)
+        with self._store.scan_range(DUE, DUE + (block_time + 1).to_bytes(8, "big")) as rows:
+            for _, value in rows:
+                due = decode_due(value)
+                if f"{due.matter}:{due.key}" in raising:
+                    continue
+                found.append(due)
+                if len(found) == MAX_ALERTS_PER_BLOCK:
+                    break
+        return found
+
     def raise_due(self, block_time: int) -> list[bytes]:
         """Signed alert statements for the deadlines passed by ``block_time`` that are not raised yet."""
         if self.supervision is None:
             return []
         out = []
-        with self._store.scan_range(DUE, DUE + (block_time + 1).to_bytes(8, "big")) as rows:
-            due = [decode_due(value) for _, value in rows]
-        for item in due[:MAX_ALERTS_PER_BLOCK]:
-            name = f"{item.matter}:{item.key}"
-            with self._lock:
-                if name in self._raising:
-                    continue
+        for item in self.due_by(block_time):
             matter = self.matter(item.matter)
             if matter is None:
                 continue
             out.append(self._alert_statement(matter, item, block_time))
             with self._lock:
-                self._raising.add(name)
+                self._raising.add(f"{item.matter}:{item.key}")
         return out
 
     def _alert_statement(self, matter: Matter, due: Due, block_time: int) -> bytes:
