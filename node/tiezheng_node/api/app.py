@@ -22,6 +22,7 @@ from .explorer import STATIC_DIR, create_explorer_router
 from .metrics import NodeMetrics
 from .models import BatchBody, SignedStatementBody
 from .notifier import BlockNotifier
+from .process import create_process_router
 from .rest import ApiError, create_router, error_response
 from .rpc import JsonRpc, RpcError, _error_response
 
@@ -61,7 +62,10 @@ def create_app(node: Node) -> FastAPI:
     metrics = NodeMetrics(node)
     app.include_router(create_router(node, notifier))
     app.include_router(create_admin_router(node, notifier))
-    app.include_router(create_events_router(node, EventHub()))
+    hub = EventHub()
+    node.process.on_change = lambda events: [hub.publish(kind, payload) for kind, payload in events]
+    app.include_router(create_events_router(node, hub))
+    app.include_router(create_process_router(node))
     app.include_router(create_explorer_router(node))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -190,3 +190,157 @@ class AdminResult(BaseModel):
     block: int
     status: Literal["ok", "reverted"]
     reason: str | None = None
+
+
+# Process trail
+
+
+class StageModel(BaseModel):
+    key: str = Field(description="the stage's name, as steps' `stage` field carries it")
+    english: str
+    role: str = Field(description="who handles it: owner, or a role bound to an agency when a matter opens")
+    limit: dict[str, Any] | None = Field(
+        description='{"working_days": n} or {"seconds": n}, optionally "since" a stage'
+    )
+    fields: list[str] = Field(description="what a step here must carry")
+    decisions: list[str]
+    next: list[str]
+    returns: list[str]
+
+
+class TemplateModel(BaseModel):
+    hash: Hex32 = Field(description="SM3 of the template file, as ProcessTrail registers it")
+    id: str
+    revision: int
+    active: bool = Field(description="false once retired: no new matter may follow it")
+    registered_at: int = Field(description="block height")
+    held: bool = Field(description="whether this node holds the file (and so can check steps of it)")
+    name: dict[str, str] | None = None
+    roles: dict[str, dict[str, str]] | None = None
+    limit: dict[str, Any] | None = Field(default=None, description="the whole matter's limit")
+    stages: list[StageModel] | None = None
+
+
+class CalendarModel(BaseModel):
+    hash: Hex32 = Field(description="SM3 of the calendar file registered in ProcessTrail")
+    id: str
+    years: list[int] = Field(description="years whose holidays and make-up days the file gives")
+    holidays: list[str]
+    workdays: list[str] = Field(description="weekend days declared working days (调休)")
+    utc_offset_minutes: int
+
+
+class SupervisionModel(BaseModel):
+    agency: str | None = Field(description="agency code the node's alerts are signed under (null: alerts off)")
+    public_key: str | None = Field(description="SM2 public key (uncompressed, hex) that signs alerts and webhooks")
+    key_id: Hex32 | None = None
+    warn_at: float = Field(description="share of a time limit after which a warning is raised (0: never)")
+
+
+class StepModel(BaseModel):
+    id: str = Field(description="the step's evidence ID")
+    stage: str
+    decision: str
+    agency: str
+    claimed: int = Field(description="time the agency claimed, ms")
+    sealed: int = Field(description="block time of the step, ms")
+    activated: int = Field(description="when the stage became active, ms")
+    deadline: int | None
+    overdue: bool
+    next: str | None = Field(description="the stage it moved the matter to (null: it ended the matter)")
+
+
+class MatterModel(BaseModel):
+    id: str = Field(description="the matter's ID: the evidence ID of its opening statement")
+    template: str
+    template_hash: Hex32
+    subject: Hex32 = Field(description="SM3 of the (salted) case number: never the number itself")
+    owner: str
+    parties: dict[str, str]
+    opened: int
+    deadline: int | None = Field(description="the whole matter's deadline, ms")
+    status: Literal["open", "closed"]
+    outcome: str | None
+    closed: int | None
+    current: str | None = Field(description="the stage now active")
+    current_agency: str | None
+    stage_deadline: int | None
+    overdue: bool = Field(description="the active stage or the matter is past its deadline")
+    latest: str = Field(description="evidence ID of the latest step (the next step's prev)")
+    steps: list[StepModel]
+    alerts: list[str] = Field(description="evidence IDs of the alerts raised about it")
+
+
+class MatterPage(BaseModel):
+    items: list[MatterModel]
+    next: str | None = None
+
+
+class AlertModel(BaseModel):
+    id: str = Field(description="the alert's evidence ID (its statement is in the evidence log, with a receipt)")
+    matter: str
+    severity: Literal["red", "warning"]
+    scope: Literal["stage", "matter"]
+    stage: str | None
+    agency: str = Field(description="the agency responsible for what is late")
+    template: str
+    deadline: int
+    raised: int = Field(description="block time, ms")
+    status: Literal["open", "acknowledged", "resolved"]
+    acknowledged_by: str | None = None
+    acknowledged_at: int | None = None
+    resolved_at: int | None = None
+    deliveries: dict[str, Any] = Field(default_factory=dict, description="webhook id → delivery state")
+
+
+class AlertPage(BaseModel):
+    items: list[AlertModel]
+    next: str | None = None
+
+
+class AdminSignature(BaseModel):
+    """An admin's EVM account signs (EIP-191 personal_sign) the line `tiezheng CHAIN ACTION TARGET TIME`."""
+
+    signer: str = Field(description="the admin's EVM address, 0x hex")
+    time: int = Field(description="ms since 1970; accepted within 5 minutes of the node's clock")
+    signature: str = Field(description="65-byte signature, 0x hex")
+
+
+class WebhookBody(BaseModel):
+    url: str = Field(description="http(s) URL the alerts are POSTed to", max_length=512)
+    severities: list[Literal["red", "warning"]] = Field(default_factory=list, description="empty: all")
+    agencies: list[str] = Field(default_factory=list, description="responsible agencies; empty: all")
+    templates: list[str] = Field(default_factory=list, description="template ids; empty: all")
+    auth: AdminSignature
+
+
+class WebhookModel(BaseModel):
+    id: int
+    url: str
+    severities: list[str]
+    agencies: list[str]
+    templates: list[str]
+    created: int
+    created_by: str
+
+
+class ReportRow(BaseModel):
+    agency: str | None = None
+    template: str | None = None
+    stage: str | None = None
+    matters: int | None = Field(default=None, description="matters opened in the period (not on stage rows)")
+    closed: int | None = None
+    open: int | None = None
+    steps: int = Field(description="stage completions in the period")
+    on_time: int = Field(description="stage completions within their deadline")
+    on_time_rate: float | None = Field(description="on_time / steps with a deadline; null if none")
+    overdue: int = Field(description="red alerts raised")
+    average_hours: float | None = Field(description="mean time per stage (or per matter, on matter rows), hours")
+    p90_hours: float | None
+
+
+class ReportModel(BaseModel):
+    by: Literal["agency", "template", "stage"]
+    from_: int | None = Field(alias="from", default=None)
+    to: int | None = None
+    rows: list[ReportRow]

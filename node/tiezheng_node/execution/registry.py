@@ -91,6 +91,13 @@ class RegistryView(ContractView):
 
         return bool(self._cached(at, ("sender", account), compute))
 
+    def is_admin(self, account: Address | bytes, at: BlockHeaderAPI) -> bool:
+        def compute() -> bool:
+            result = self._call(at, "isAdmin", account)
+            return bool(result and result[0])
+
+        return bool(self._cached(at, ("admin", bytes(account)), compute))
+
     def agency(self, code: str, at: BlockHeaderAPI) -> AgencyInfo | None:
         """The agency registered under ``code`` (active or revoked), or None if never registered."""
 

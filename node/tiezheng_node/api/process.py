@@ -1,0 +1,406 @@
+"""REST for the process trail: templates, the calendar, matters and their timelines, alerts, webhooks, reports.
+
+Steps themselves are submitted as ``process-step`` statements through
+``POST /v1/evidence`` (the SDK's and CLI's ``matter`` commands build them); this
+router reads the state they produce. Acknowledging an alert and managing
+webhooks take an admin's signature (EIP-191 ``personal_sign`` of one line), since
+the node holds no admin key.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import time
+from collections import OrderedDict
+from typing import Annotated, Any, Final, Literal
+
+from eth_account import Account
+from eth_account.messages import encode_defunct
+from fastapi import APIRouter, Body, Path, Query
+from fastapi.responses import Response
+
+from tiezheng.errors import DecodeError
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.supervision import admin_message
+from tiezheng.workflow import Matter
+
+from ..node import Node
+from ..process.records import AlertRecord, Webhook
+from ..process.reports import report
+from .models import (
+    AdminSignature,
+    AlertModel,
+    AlertPage,
+    CalendarModel,
+    ErrorResponse,
+    MatterModel,
+    MatterPage,
+    ReportModel,
+    StageModel,
+    StepModel,
+    SupervisionModel,
+    TemplateModel,
+    WebhookBody,
+    WebhookModel,
+)
+from .rest import ERRORS, ApiError, _time
+
+SIGNATURE_WINDOW_MS: Final = 5 * 60 * 1000
+ADMIN_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    **ERRORS,
+    403: {"model": ErrorResponse, "description": "the signature is not an admin's, or is stale or replayed"},
+}
+
+
+class AdminSignatures:
+    """Checks admin signatures: recent, not seen before, by an AgencyRegistry admin."""
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+        self._seen: OrderedDict[str, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def check(self, auth: AdminSignature, action: str, target: str) -> str:
+        now = int(time.time() * 1000)
+        if abs(now - auth.time) > SIGNATURE_WINDOW_MS:
+            raise ApiError(403, "stale-signature", "the signed time is more than 5 minutes from the node's clock")
+        message = admin_message(self._node.genesis.protocol.chain_code, action, target, auth.time)
+        try:
+            signer = Account.recover_message(encode_defunct(text=message), signature=auth.signature)
+        except Exception:
+            raise ApiError(400, "bad-signature", "the signature does not decode (65 bytes, 0x hex)") from None
+        if signer.lower() != auth.signer.lower():
+            raise ApiError(403, "bad-signature", f"the signature is not {auth.signer}'s over {message!r}")
+        if not self._node.registry.is_admin(bytes.fromhex(signer[2:]), self._node.head.execution):
+            raise ApiError(403, "not-admin", f"{signer} is not an AgencyRegistry admin")
+        with self._lock:
+            if auth.signature in self._seen:
+                raise ApiError(403, "replayed", "this signature was used already")
+            self._seen[auth.signature] = now
+            while self._seen and next(iter(self._seen.values())) < now - 2 * SIGNATURE_WINDOW_MS:
+                self._seen.popitem(last=False)
+        return signer
+
+
+def create_process_router(node: Node) -> APIRouter:
+    router = APIRouter(prefix="/v1")
+    process = node.process
+    chain = node.genesis.protocol.chain_code
+    signatures = AdminSignatures(node)
+
+    def evidence_id(index: int) -> str:
+        return str(EvidenceId(chain, index))
+
+    def template_ids() -> dict[bytes, str]:
+        return {t.hash: t.id for t in process.library.templates}
+
+    def resolve(text: str, what: str) -> int:
+        try:
+            parsed = EvidenceId.parse(text)
+        except DecodeError as exc:
+            raise ApiError(400, exc.code, f"{what}: {exc.message}") from None
+        if parsed.chain != chain:
+            raise ApiError(404, "wrong-chain", f"{text} belongs to chain {parsed.chain}, this is {chain}")
+        return parsed.index
+
+    # Templates and calendar
+
+    @router.get("/templates", response_model=list[TemplateModel], tags=["process"], summary="Registered templates")
+    def templates() -> list[TemplateModel]:
+        return [template_model(info.hash, full=False) for info in node.trail.templates(node.head.execution)]
+
+    @router.get(
+        "/templates/{template_hash}",
+        response_model=TemplateModel,
+        responses=ERRORS,
+        tags=["process"],
+        summary="A template, with its stages",
+    )
+    def template(template_hash: Annotated[str, Path(pattern=r"^(0x)?[0-9a-fA-F]{64}$")]) -> TemplateModel:
+        return template_model(bytes.fromhex(template_hash.removeprefix("0x")), full=True)
+
+    def template_model(template_hash: bytes, *, full: bool) -> TemplateModel:
+        info = node.trail.template(template_hash, node.head.execution)
+        if info is None:
+            raise ApiError(404, "unknown-template", f"no template {template_hash.hex()} is registered")
+        held = process.library.template(template_hash)
+        model = TemplateModel(
+            hash=template_hash.hex(),
+            id=info.id,
+            revision=info.revision,
+            active=info.active,
+            registered_at=info.registered_at,
+            held=held is not None,
+        )
+        if held is not None:
+            model.name, model.roles = held.name, held.roles
+            model.limit = held.limit.to_value() if held.limit else None
+            if full:
+                model.stages = [
+                    StageModel(
+                        key=s.key,
+                        english=s.english,
+                        role=s.role,
+                        limit=s.limit.to_value() if s.limit else None,
+                        fields=list(s.fields),
+                        decisions=list(s.decisions),
+                        next=list(s.next),
+                        returns=list(s.returns),
+                    )
+                    for s in held.stages
+                ]
+        return model
+
+    @router.get(
+        "/calendar",
+        response_model=CalendarModel,
+        responses=ERRORS,
+        tags=["process"],
+        summary="The working-day calendar",
+    )
+    def calendar() -> CalendarModel:
+        found = process.calendar()
+        if found is None:
+            raise ApiError(404, "no-calendar", "no calendar is registered, or this node does not hold its file")
+        return CalendarModel(
+            hash=found.hash.hex(),
+            id=found.id,
+            years=sorted(found.years),
+            holidays=sorted(d.isoformat() for d in found.holidays),
+            workdays=sorted(d.isoformat() for d in found.workdays),
+            utc_offset_minutes=found.utc_offset_minutes,
+        )
+
+    @router.get(
+        "/supervision", response_model=SupervisionModel, tags=["process"], summary="Who signs alerts and webhooks"
+    )
+    def supervision() -> SupervisionModel:
+        if process.supervision is None:
+            return SupervisionModel(agency=None, public_key=None, warn_at=process.warn_at)
+        key = process.supervision.key.public_key()
+        return SupervisionModel(
+            agency=process.supervision.agency,
+            public_key=key.to_bytes().hex(),
+            key_id=key.key_id.hex(),
+            warn_at=process.warn_at,
+        )
+
+    # Matters
+
+    def matter_model(matter: Matter) -> MatterModel:
+        template = process.template_of(matter)
+        current = template.stage(matter.current) if template and matter.current else None
+        now = int(time.time() * 1000)
+        late = [d for d in (matter.stage_deadline, matter.deadline) if d is not None and matter.status == "open"]
+        return MatterModel(
+            id=evidence_id(matter.index),
+            template=template.id if template else matter.template.hex(),
+            template_hash=matter.template.hex(),
+            subject=matter.subject.hex(),
+            owner=matter.owner,
+            parties=matter.parties,
+            opened=matter.opened,
+            deadline=matter.deadline,
+            status=matter.status,
+            outcome=matter.outcome,
+            closed=matter.closed,
+            current=matter.current,
+            current_agency=matter.agency_for(current) if current else None,
+            stage_deadline=matter.stage_deadline,
+            overdue=any(d < now for d in late),
+            latest=evidence_id(matter.last_index),
+            steps=[
+                StepModel(
+                    id=evidence_id(s.index),
+                    stage=s.stage,
+                    decision=s.decision,
+                    agency=s.agency,
+                    claimed=s.claimed,
+                    sealed=s.sealed,
+                    activated=s.activated,
+                    deadline=s.deadline,
+                    overdue=s.overdue,
+                    next=s.next,
+                )
+                for s in matter.steps
+            ],
+            alerts=[evidence_id(i) for i in matter.alerts],
+        )
+
+    @router.get("/matters", response_model=MatterPage, responses=ERRORS, tags=["process"], summary="Matters")
+    def matters(
+        template: Annotated[str | None, Query(max_length=64, description="template id")] = None,
+        agency: Annotated[str | None, Query(max_length=64, description="owner or party agency code")] = None,
+        status: Annotated[Literal["open", "closed"] | None, Query()] = None,
+        subject: Annotated[str | None, Query(pattern=r"^[0-9a-fA-F]{64}$", description="SM3 subject, hex")] = None,
+        cursor: Annotated[str | None, Query(pattern=r"^\d{1,19}$", description="the previous page's next")] = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    ) -> MatterPage:
+        ids = template_ids()
+        items: list[Matter] = []
+        more = False
+        for matter in process.matters(before=int(cursor) if cursor else None):
+            if template is not None and ids.get(matter.template) != template:
+                continue
+            if agency is not None and agency != matter.owner and agency not in matter.parties.values():
+                continue
+            if status is not None and matter.status != status:
+                continue
+            if subject is not None and matter.subject.hex() != subject.lower():
+                continue
+            if len(items) == limit:
+                more = True
+                break
+            items.append(matter)
+        return MatterPage(items=[matter_model(m) for m in items], next=str(items[-1].index) if more and items else None)
+
+    @router.get(
+        "/matters/{matter_id}", response_model=MatterModel, responses=ERRORS, tags=["process"], summary="A matter"
+    )
+    def matter(matter_id: str) -> MatterModel:
+        found = process.matter(resolve(matter_id, "matter"))
+        if found is None:
+            raise ApiError(404, "unknown-matter", f"no matter {matter_id} on this chain")
+        return matter_model(found)
+
+    # Alerts
+
+    def alert_model(record: AlertRecord) -> AlertModel:
+        event = process.alert_event(record)
+        return AlertModel(
+            **event,
+            acknowledged_by=record.acknowledged_by,
+            acknowledged_at=record.acknowledged_at,
+            resolved_at=record.resolved_at,
+            deliveries=record.deliveries,
+        )
+
+    @router.get("/alerts", response_model=AlertPage, responses=ERRORS, tags=["process"], summary="Alerts, newest first")
+    def alerts(
+        status: Annotated[Literal["open", "acknowledged", "resolved"] | None, Query()] = None,
+        agency: Annotated[str | None, Query(max_length=64, description="the responsible agency")] = None,
+        template: Annotated[str | None, Query(max_length=64, description="template id")] = None,
+        severity: Annotated[Literal["red", "warning"] | None, Query()] = None,
+        cursor: Annotated[str | None, Query(pattern=r"^\d{1,19}$")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> AlertPage:
+        ids = template_ids()
+        found: list[AlertRecord] = []
+        more = False
+        for record in process.alerts(before=int(cursor) if cursor else None):
+            if status is not None and record.status != status:
+                continue
+            if agency is not None and record.agency != agency:
+                continue
+            if severity is not None and record.severity != severity:
+                continue
+            if template is not None and ids.get(record.template) != template:
+                continue
+            if len(found) == limit:
+                more = True
+                break
+            found.append(record)
+        return AlertPage(items=[alert_model(r) for r in found], next=str(found[-1].index) if more and found else None)
+
+    @router.get("/alerts/{alert_id}", response_model=AlertModel, responses=ERRORS, tags=["process"], summary="An alert")
+    def alert(alert_id: str) -> AlertModel:
+        record = process.alert(resolve(alert_id, "alert"))
+        if record is None:
+            raise ApiError(404, "unknown-alert", f"no alert {alert_id}")
+        return alert_model(record)
+
+    @router.post(
+        "/alerts/{alert_id}/ack",
+        response_model=AlertModel,
+        responses=ADMIN_ERRORS,
+        tags=["process"],
+        summary="Acknowledge an alert (admin-signed: `tiezheng CHAIN ack ALERT_ID TIME`)",
+    )
+    def acknowledge(alert_id: str, auth: Annotated[AdminSignature, Body()]) -> AlertModel:
+        index = resolve(alert_id, "alert")
+        if process.alert(index) is None:
+            raise ApiError(404, "unknown-alert", f"no alert {alert_id}")
+        signer = signatures.check(auth, "ack", evidence_id(index))
+        return alert_model(process.acknowledge(index, signer, int(time.time() * 1000)))
+
+    # Webhooks
+
+    def webhook_model(hook: Webhook) -> WebhookModel:
+        return WebhookModel(**hook.__dict__)
+
+    @router.get("/webhooks", response_model=list[WebhookModel], tags=["process"], summary="Registered webhooks")
+    def webhooks() -> list[WebhookModel]:
+        return [webhook_model(h) for h in process.webhooks()]
+
+    @router.post(
+        "/webhooks",
+        response_model=WebhookModel,
+        status_code=201,
+        responses=ADMIN_ERRORS,
+        tags=["process"],
+        summary="Register a supervisor's webhook (admin-signed: `tiezheng CHAIN webhook-add URL TIME`)",
+    )
+    def add_webhook(body: Annotated[WebhookBody, Body()]) -> WebhookModel:
+        if not body.url.startswith(("http://", "https://")):
+            raise ApiError(400, "invalid-request", "url must be http:// or https://")
+        signer = signatures.check(body.auth, "webhook-add", body.url)
+        hook = process.add_webhook(
+            body.url,
+            severities=list(body.severities),
+            agencies=body.agencies,
+            templates=body.templates,
+            by=signer,
+        )
+        return webhook_model(hook)
+
+    @router.delete(
+        "/webhooks/{hook_id}",
+        status_code=204,
+        responses=ADMIN_ERRORS,
+        tags=["process"],
+        summary="Remove a webhook (admin-signed: `tiezheng CHAIN webhook-remove ID TIME`)",
+    )
+    def remove_webhook(
+        hook_id: Annotated[int, Path(ge=1, lt=2**32)], auth: Annotated[AdminSignature, Body()]
+    ) -> Response:
+        signatures.check(auth, "webhook-remove", str(hook_id))
+        if not process.remove_webhook(hook_id):
+            raise ApiError(404, "unknown-webhook", f"no webhook {hook_id}")
+        return Response(status_code=204)
+
+    # Reports
+
+    @router.get(
+        "/reports/{by}",
+        response_model=ReportModel,
+        responses={200: {"content": {"application/json": {}, "text/csv": {}}}, **ERRORS},
+        tags=["process"],
+        summary="Supervision report (办结时长) per agency, template or stage; CSV with format=csv",
+    )
+    def reports(
+        by: Literal["agency", "template", "stage"],
+        from_: Annotated[str | None, Query(alias="from", description="block time from (ms or ISO 8601)")] = None,
+        to: Annotated[str | None, Query(description="block time to, inclusive")] = None,
+        format: Annotated[Literal["json", "csv"], Query()] = "json",
+    ) -> Any:
+        start, stop = _time(from_, "from"), _time(to, "to")
+        rows = report(process.matters(), process.alerts(), template_ids(), by=by, start=start, stop=stop)
+        if format == "csv":
+            out = io.StringIO()
+            columns = {"agency": ["agency"], "template": ["template"], "stage": ["template", "stage"]}[by]
+            counts = ["matters", "closed", "open"] if by != "stage" else []
+            fields = [*columns, *counts, "steps", "on_time", "on_time_rate", "overdue"]
+            fields += ["average_hours", "p90_hours"]
+            writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            return Response(
+                "\ufeff" + out.getvalue(),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="tiezheng-report-{by}.csv"'},
+            )
+        return ReportModel.model_validate({"by": by, "from": start, "to": stop, "rows": rows})
+
+    return router
