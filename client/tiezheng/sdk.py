@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
@@ -34,8 +35,9 @@ from .genesis import Genesis
 from .gm import SM2PrivateKey, sm3, sm3_file
 from .receipt import Receipt
 from .signed_statement import SignedStatement
-from .statement import MetaValue, Statement
+from .statement import MetaValue, Statement, operator_hash, subject_hash
 from .verifier import Verdict, verify_receipt
+from .workflow.statements import close_statement, open_statement, step_statement
 
 DEFAULT_TIMEOUT: Final = 30.0
 DEFAULT_RETRIES: Final = 4
@@ -126,6 +128,39 @@ class EvidenceRecord:
 
 
 @dataclass(frozen=True)
+class MatterView:
+    """A matter as the node reports it: where it stands, its steps and their deadlines, its alerts."""
+
+    id: str
+    template: str
+    status: str  # "open" or "closed"
+    current: str | None  # the active stage
+    current_agency: str | None
+    stage_deadline: int | None
+    latest: str  # evidence ID of the latest step: the next step's prev
+    subject: bytes
+    steps: tuple[Mapping[str, Any], ...]
+    alerts: tuple[str, ...]
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> MatterView:
+        return cls(
+            id=value["id"],
+            template=value["template"],
+            status=value["status"],
+            current=value["current"],
+            current_agency=value["current_agency"],
+            stage_deadline=value["stage_deadline"],
+            latest=value["latest"],
+            subject=bytes.fromhex(value["subject"]),
+            steps=tuple(value["steps"]),
+            alerts=tuple(value["alerts"]),
+            raw=value,
+        )
+
+
+@dataclass(frozen=True)
 class Call:
     method: str
     path: str
@@ -151,11 +186,29 @@ class _Operations:
     """Every SDK operation, as a generator of HTTP calls (no I/O here)."""
 
     def __init__(
-        self, key: SM2PrivateKey | None, agency: str | None, cosigners: Sequence[tuple[SM2PrivateKey, str]]
+        self,
+        key: SM2PrivateKey | None,
+        agency: str | None,
+        cosigners: Sequence[tuple[SM2PrivateKey, str]],
+        *,
+        subject_salt: bytes = b"",
+        operator_salt: bytes | None = None,
     ) -> None:
         self._key = key
         self._agency = agency
         self._cosigners = tuple(cosigners)
+        self._subject_salt = subject_salt
+        self._operator_salt = operator_salt
+
+    def subject(self, case_number: str) -> bytes:
+        return subject_hash(case_number, self._subject_salt)
+
+    def operator(self, official: str | None) -> bytes | None:
+        if official is None:
+            return None
+        if self._operator_salt is None:
+            raise TiezhengError("pass operator_salt= (the agency's secret salt) to name officials", code="no-salt")
+        return operator_hash(self._operator_salt, official)
 
     # Building statements
 
@@ -281,6 +334,110 @@ class _Operations:
         response = yield Call("GET", "/v1/genesis")
         return Genesis.from_document(_json(response)["document"])
 
+    # Process trails (docs/workflow.md)
+
+    def template_hash(self, template: str) -> Operation[bytes]:
+        """A template named by id (the newest active revision) or by its SM3 hash in hex."""
+        text = template.removeprefix("0x")
+        if len(text) == 64 and all(c in "0123456789abcdefABCDEF" for c in text):
+            return bytes.fromhex(text)
+        response = yield Call("GET", "/v1/templates")
+        found = [t for t in _json(response) if t["id"] == template and t["active"]]
+        if not found:
+            raise TiezhengError(f"no active template {template!r} is registered on this chain", code="unknown-template")
+        return bytes.fromhex(max(found, key=lambda t: t["revision"])["hash"])
+
+    def open_matter(
+        self,
+        template: str,
+        subject: bytes,
+        *,
+        document: Record | None,
+        parties: Mapping[str, str],
+        operator: bytes | None,
+        timeout: float,
+    ) -> Operation[Anchored]:
+        template_hash = yield from self.template_hash(template)
+        key, agency = self._signer()
+        statement = open_statement(
+            template_hash=template_hash,
+            subject=subject,
+            agency=agency,
+            key_id=key.public_key().key_id,
+            digest=digest_of(document) if document is not None else subject,
+            time_ms=int(time.time() * 1000),
+            parties=parties,
+            operator=operator,
+        )
+        return (yield from self.anchor(statement, wait=True, timeout=timeout))
+
+    def matter(self, matter_id: str) -> Operation[MatterView]:
+        response = yield Call("GET", f"/v1/matters/{matter_id}")
+        return MatterView.from_json(_json(response))
+
+    def step(
+        self,
+        matter_id: str,
+        stage: str,
+        decision: str,
+        *,
+        after: Record,
+        before: Record | None,
+        next_stage: str | None,
+        operator: bytes | None,
+        fields: Mapping[str, MetaValue],
+        timeout: float,
+    ) -> Operation[Anchored]:
+        """Record a step; while the matter's previous step waits for its block, wait and try again."""
+        key, agency = self._signer()
+        deadline = time.monotonic() + timeout
+        while True:
+            matter = yield from self.matter(matter_id)
+            statement = step_statement(
+                matter=matter.id,
+                prev=matter.latest,
+                stage=stage,
+                decision=decision,
+                subject=matter.subject,
+                agency=agency,
+                key_id=key.public_key().key_id,
+                after=digest_of(after),
+                before=digest_of(before) if before is not None else None,
+                operator=operator,
+                next_stage=next_stage,
+                time_ms=int(time.time() * 1000),
+                fields=fields,
+            )
+            try:
+                return (yield from self.anchor(statement, wait=True, timeout=timeout))
+            except ApiError as exc:
+                if exc.code != "step-pending" or time.monotonic() >= deadline:
+                    raise
+            yield Pause(0.25)
+
+    def close_matter(self, matter_id: str, outcome: str, *, timeout: float) -> Operation[Anchored]:
+        key, agency = self._signer()
+        matter = yield from self.matter(matter_id)
+        statement = close_statement(
+            matter=matter.id,
+            prev=matter.latest,
+            subject=matter.subject,
+            agency=agency,
+            key_id=key.public_key().key_id,
+            digest=matter.subject,
+            time_ms=int(time.time() * 1000),
+            outcome=outcome,
+        )
+        return (yield from self.anchor(statement, wait=True, timeout=timeout))
+
+    def alerts(self, filters: Mapping[str, str]) -> Operation[list[Mapping[str, Any]]]:
+        response = yield Call("GET", "/v1/alerts", {k: v for k, v in filters.items() if v is not None})
+        return list(_json(response)["items"])
+
+    def supervision(self) -> Operation[Mapping[str, Any]]:
+        response = yield Call("GET", "/v1/supervision")
+        return dict(_json(response))
+
 
 def digest_of(record: Record) -> bytes:
     if isinstance(record, Digest):
@@ -330,8 +487,10 @@ class Client:
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
         http: httpx.Client | None = None,
+        subject_salt: bytes = b"",
+        operator_salt: bytes | None = None,
     ) -> None:
-        self._ops = _Operations(key, agency, cosigners)
+        self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
         self._http = http or httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
         self._retries = retries
 
@@ -411,6 +570,85 @@ class Client:
         """Poll until the record is proven; TiezhengError ``timeout`` if it is not within ``timeout`` seconds."""
         return self._run(self._ops.wait(evidence_id, timeout=timeout, interval=interval))
 
+    # Process trails (docs/workflow.md)
+
+    def open_matter(
+        self,
+        template: str,
+        case_number: str,
+        *,
+        parties: Mapping[str, str] | None = None,
+        document: Record | None = None,
+        official: str | None = None,
+        timeout: float = 30.0,
+    ) -> Anchored:
+        """Open a matter following a template (id or hash): its ID is the returned evidence ID.
+
+        Only SM3(salt ‖ case number) goes on chain (the client's ``subject_salt``).
+        """
+        return self._run(
+            self._ops.open_matter(
+                template,
+                self._ops.subject(case_number),
+                document=document,
+                parties=parties or {},
+                operator=self._ops.operator(official),
+                timeout=timeout,
+            )
+        )
+
+    def step(
+        self,
+        matter_id: str,
+        stage: str,
+        decision: str = "approve",
+        *,
+        after: Record,
+        before: Record | None = None,
+        next_stage: str | None = None,
+        official: str | None = None,
+        fields: Mapping[str, MetaValue] | None = None,
+        timeout: float = 30.0,
+    ) -> Anchored:
+        """Record a step of a matter at its current stage (approve, return or reject), proven when this returns."""
+        return self._run(
+            self._ops.step(
+                matter_id,
+                stage,
+                decision,
+                after=after,
+                before=before,
+                next_stage=next_stage,
+                operator=self._ops.operator(official),
+                fields=fields or {},
+                timeout=timeout,
+            )
+        )
+
+    def close_matter(self, matter_id: str, outcome: str = "withdrawn", *, timeout: float = 30.0) -> Anchored:
+        return self._run(self._ops.close_matter(matter_id, outcome, timeout=timeout))
+
+    def matter(self, matter_id: str) -> MatterView:
+        return self._run(self._ops.matter(matter_id))
+
+    def alerts(self, **filters: str) -> list[Mapping[str, Any]]:
+        """Alerts, newest first; filter by status, agency, template, severity."""
+        return self._run(self._ops.alerts(filters))
+
+    def supervision(self) -> Mapping[str, Any]:
+        """Who signs the node's alerts: the supervision agency and public key (hex), and the warning share."""
+        return self._run(self._ops.supervision())
+
+    def watch_alerts(self) -> Iterator[Mapping[str, Any]]:
+        """Alerts as the node raises them (and as their status changes), from its event stream; runs until closed."""
+        with self._http.stream("GET", "/v1/events", timeout=None) as response:
+            _check(response)
+            parser = _AlertEvents()
+            for line in response.iter_lines():
+                event = parser.feed(line)
+                if event is not None:
+                    yield event
+
     # Reading
 
     def get(self, evidence_id: str) -> EvidenceRecord:
@@ -445,8 +683,10 @@ class AsyncClient:
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = DEFAULT_RETRIES,
         http: httpx.AsyncClient | None = None,
+        subject_salt: bytes = b"",
+        operator_salt: bytes | None = None,
     ) -> None:
-        self._ops = _Operations(key, agency, cosigners)
+        self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
         self._http = http or httpx.AsyncClient(base_url=url.rstrip("/"), timeout=timeout)
         self._retries = retries
 
@@ -532,9 +772,94 @@ class AsyncClient:
     async def genesis(self) -> Genesis:
         return await self._run(self._ops.genesis())
 
+    async def open_matter(
+        self,
+        template: str,
+        case_number: str,
+        *,
+        parties: Mapping[str, str] | None = None,
+        document: Record | None = None,
+        official: str | None = None,
+        timeout: float = 30.0,
+    ) -> Anchored:
+        return await self._run(
+            self._ops.open_matter(
+                template,
+                self._ops.subject(case_number),
+                document=document,
+                parties=parties or {},
+                operator=self._ops.operator(official),
+                timeout=timeout,
+            )
+        )
+
+    async def step(
+        self,
+        matter_id: str,
+        stage: str,
+        decision: str = "approve",
+        *,
+        after: Record,
+        before: Record | None = None,
+        next_stage: str | None = None,
+        official: str | None = None,
+        fields: Mapping[str, MetaValue] | None = None,
+        timeout: float = 30.0,
+    ) -> Anchored:
+        return await self._run(
+            self._ops.step(
+                matter_id,
+                stage,
+                decision,
+                after=after,
+                before=before,
+                next_stage=next_stage,
+                operator=self._ops.operator(official),
+                fields=fields or {},
+                timeout=timeout,
+            )
+        )
+
+    async def close_matter(self, matter_id: str, outcome: str = "withdrawn", *, timeout: float = 30.0) -> Anchored:
+        return await self._run(self._ops.close_matter(matter_id, outcome, timeout=timeout))
+
+    async def matter(self, matter_id: str) -> MatterView:
+        return await self._run(self._ops.matter(matter_id))
+
+    async def supervision(self) -> Mapping[str, Any]:
+        return await self._run(self._ops.supervision())
+
+    async def alerts(self, **filters: str) -> list[Mapping[str, Any]]:
+        return await self._run(self._ops.alerts(filters))
+
+    async def watch_alerts(self) -> AsyncIterator[Mapping[str, Any]]:
+        async with self._http.stream("GET", "/v1/events", timeout=None) as response:
+            _check(response)
+            parser = _AlertEvents()
+            async for line in response.aiter_lines():
+                event = parser.feed(line)
+                if event is not None:
+                    yield event
+
     @staticmethod
     def verify(record: Record, receipt: Receipt, genesis: Genesis) -> Verdict:
         return verify_receipt(receipt, genesis, digest=digest_of(record))
+
+
+class _AlertEvents:
+    """Picks the ``alert`` events out of a server-sent event stream, line by line."""
+
+    def __init__(self) -> None:
+        self._kind: str | None = None
+
+    def feed(self, line: str) -> Mapping[str, Any] | None:
+        if line.startswith("event: "):
+            self._kind = line[7:].strip()
+        elif line.startswith("data: ") and self._kind == "alert":
+            return json.loads(line[6:])  # type: ignore[no-any-return]
+        elif not line:
+            self._kind = None
+        return None
 
 
 def _chunks(items: Sequence[Record], size: int) -> Iterator[Sequence[Record]]:

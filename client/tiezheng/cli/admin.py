@@ -1,8 +1,9 @@
-"""``tiezheng admin agency add|revoke|list``: manage the agency registry with an admin's EVM key.
+"""``tiezheng admin agency|webhook|alert …``: what an admin does to a node, with the admin's EVM key.
 
-The node holds no EVM key: this command builds the AgencyRegistry transaction,
-signs it here with the admin's key, and hands it to the node's admin endpoint,
-which checks it, submits it and reports the registry's verdict.
+The node holds no EVM key: agency commands build the AgencyRegistry transaction,
+sign it here with the admin's key, and hand it to the node's admin endpoint,
+which checks it, submits it and reports the registry's verdict. Webhook and
+alert commands sign the one-line request of tiezheng.supervision.admin_message.
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from ..errors import EvidenceIdError
+from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey
 from ..sdk import _check
+from ..supervision import admin_message
 from .common import EXIT_OK, fail, read_file
 
 AGENCY_REGISTRY = "0x0000000000000000000000000000000000007A01"
@@ -60,6 +65,35 @@ def add_commands(commands: Any) -> None:
     listing.add_argument("--node", required=True, metavar="URL")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
+
+    webhook = groups.add_parser("webhook", help="register, list and remove supervisors' webhooks")
+    hooks = webhook.add_subparsers(dest="webhook_command", required=True, metavar="ACTION", parser_class=type(admin))
+    hook_add = hooks.add_parser("add", help="POST alerts to URL, SM2-signed by the node (prints the webhook id)")
+    keyed(hook_add)
+    hook_add.add_argument("url", metavar="URL")
+    hook_add.add_argument(
+        "--severity", action="append", choices=("red", "warning"), default=[], help="only these (repeat; default all)"
+    )
+    hook_add.add_argument("--agency", action="append", default=[], metavar="CODE", help="only these agencies")
+    hook_add.add_argument("--template", action="append", default=[], metavar="ID", help="only these templates")
+    hook_add.set_defaults(handler=cmd_webhook_add)
+    hook_list = hooks.add_parser("list", help="list the registered webhooks")
+    hook_list.add_argument("--node", required=True, metavar="URL")
+    hook_list.add_argument("--json", action="store_true")
+    hook_list.set_defaults(handler=cmd_webhook_list)
+    hook_remove = hooks.add_parser("remove", help="stop delivering to a webhook")
+    keyed(hook_remove)
+    hook_remove.add_argument("id", type=int, metavar="ID")
+    hook_remove.set_defaults(handler=cmd_webhook_remove)
+
+    alert = groups.add_parser("alert", help="acknowledge alerts")
+    alert_actions = alert.add_subparsers(
+        dest="alert_command", required=True, metavar="ACTION", parser_class=type(admin)
+    )
+    ack = alert_actions.add_parser("ack", help="acknowledge an alert: supervision has seen it")
+    keyed(ack)
+    ack.add_argument("alert", metavar="ALERT_ID")
+    ack.set_defaults(handler=cmd_alert_ack)
 
 
 def _admin_account(args: argparse.Namespace) -> Any:
@@ -113,6 +147,73 @@ def _send(args: argparse.Namespace, path: str, data: bytes) -> int:
         _check(response)
         result = response.json()
     sys.stdout.write(f"ok: transaction {result['transaction_hash']} in block {result['block']}\n")
+    return EXIT_OK
+
+
+def _signed(client: httpx.Client, args: argparse.Namespace, action: str, target: str) -> dict[str, Any]:
+    """The ``auth`` object of an admin request: the admin's signature over the request's line."""
+    from eth_account.messages import encode_defunct
+
+    account = _admin_account(args)
+    response = client.get("/v1/genesis")
+    _check(response)
+    now = int(time.time() * 1000)
+    message = admin_message(response.json()["chain_code"], action, target, now)
+    signature = account.sign_message(encode_defunct(text=message)).signature
+    return {"signer": account.address, "time": now, "signature": "0x" + bytes(signature).hex()}
+
+
+def cmd_webhook_add(args: argparse.Namespace) -> int:
+    if not args.url.startswith(("http://", "https://")):
+        fail("the webhook URL must start with http:// or https://")
+    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+        body = {
+            "url": args.url,
+            "severities": args.severity,
+            "agencies": args.agency,
+            "templates": args.template,
+            "auth": _signed(client, args, "webhook-add", args.url),
+        }
+        response = client.post("/v1/webhooks", json=body)
+        _check(response)
+        hook = response.json()
+    sys.stdout.write(f"{hook['id']}  {hook['url']}\n")
+    return EXIT_OK
+
+
+def cmd_webhook_list(args: argparse.Namespace) -> int:
+    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+        response = client.get("/v1/webhooks")
+        _check(response)
+        hooks = response.json()
+    if args.json:
+        sys.stdout.write(json.dumps(hooks, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    for hook in hooks:
+        only = [", ".join(hook[k]) for k in ("severities", "agencies", "templates") if hook[k]]
+        sys.stdout.write(f"{hook['id']}  {hook['url']}  {'; '.join(only) or 'all alerts'}\n")
+    return EXIT_OK
+
+
+def cmd_webhook_remove(args: argparse.Namespace) -> int:
+    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+        auth = _signed(client, args, "webhook-remove", str(args.id))
+        _check(client.request("DELETE", f"/v1/webhooks/{args.id}", json=auth))
+    sys.stdout.write(f"removed webhook {args.id}\n")
+    return EXIT_OK
+
+
+def cmd_alert_ack(args: argparse.Namespace) -> int:
+    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+        try:
+            alert_id = str(EvidenceId.parse(args.alert))
+        except EvidenceIdError as exc:
+            fail(f"{args.alert!r} is not an alert's evidence ID: {exc}")
+        auth = _signed(client, args, "ack", alert_id)
+        response = client.post(f"/v1/alerts/{alert_id}/ack", json=auth)
+        _check(response)
+        alert = response.json()
+    sys.stdout.write(f"{alert['id']}  {alert['status']}\n")
     return EXIT_OK
 
 

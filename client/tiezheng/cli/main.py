@@ -15,7 +15,7 @@ import httpx
 
 from .. import __version__
 from ..errors import TiezhengError
-from . import admin, online
+from . import admin, online, process
 from .common import EXIT_OK, EXIT_USAGE
 from .offline import (
     cmd_hash,
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.set_defaults(handler=cmd_verify)
 
     online.add_commands(commands)
+    process.add_commands(commands)
     admin.add_commands(commands)
     return parser
 

@@ -1,0 +1,354 @@
+"""``tiezheng matter open|step|close|show`` and ``tiezheng alerts``: a matter's process trail from the command line.
+
+Only digests and pseudonyms reach the chain: the case number is hashed with the
+agency's subject salt ($TIEZHENG_SUBJECT_SALT, may be empty) and an official's
+ID with its operator salt ($TIEZHENG_OPERATOR_SALT, at least 16 characters);
+documents are hashed here with SM3 and never leave the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from datetime import UTC, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Final
+
+from ..evidence_id import EvidenceId
+from ..gm import SM2PublicKey, keystore, sm3_file
+from ..sdk import Client, Digest
+from ..statement import MetaValue
+from ..supervision import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
+from .common import EXIT_OK, fail, passphrase
+
+SUBJECT_SALT_ENV: Final = "TIEZHENG_SUBJECT_SALT"
+OPERATOR_SALT_ENV: Final = "TIEZHENG_OPERATOR_SALT"
+BEIJING: Final = timezone(timedelta(hours=8))
+RED: Final = "\x1b[31m"
+RESET: Final = "\x1b[0m"
+MAX_ALERT_BODY: Final = 64 * 1024
+
+
+def add_commands(commands: Any) -> None:
+    matter = commands.add_parser("matter", help="open a matter, record its steps, show its timeline")
+    actions = matter.add_subparsers(dest="matter_command", required=True, metavar="ACTION", parser_class=type(matter))
+
+    def node(sub: argparse.ArgumentParser, *, writes: bool) -> None:
+        sub.add_argument("--node", required=True, metavar="URL", help="the node, e.g. http://127.0.0.1:8545")
+        if writes:
+            sub.add_argument("--key", required=True, metavar="KEYFILE", help="the agency's SM2 keystore")
+            sub.add_argument("--agency", required=True, metavar="CODE", help="the agency's registered code")
+            sub.add_argument(
+                "--official", metavar="ID", help=f"the official acting (pseudonymised with ${OPERATOR_SALT_ENV})"
+            )
+
+    opening = actions.add_parser("open", help="open a matter following a workflow template; prints its ID")
+    node(opening, writes=True)
+    opening.add_argument(
+        "--template", required=True, metavar="T", help="template id (e.g. administrative-permit) or hash"
+    )
+    opening.add_argument(
+        "--subject", required=True, metavar="TEXT", help="the case number; only its salted SM3 is sent"
+    )
+    opening.add_argument(
+        "--party", action="append", default=[], metavar="ROLE=CODE", help="the agency for a template role; repeatable"
+    )
+    opening.add_argument("--document", type=Path, metavar="FILE", help="the application or case file it starts from")
+    opening.set_defaults(handler=cmd_open)
+
+    step = actions.add_parser("step", help="record a step of a matter at its current stage")
+    step.add_argument("matter", metavar="MATTER", help="the matter's ID")
+    node(step, writes=True)
+    step.add_argument("--stage", required=True, metavar="S", help="the stage the step completes (the current one)")
+    step.add_argument("--decision", required=True, choices=("approve", "return", "reject"))
+    step.add_argument("--after", required=True, type=Path, metavar="FILE", help="the document as the step left it")
+    step.add_argument("--before", type=Path, metavar="FILE", help="the document as the step found it")
+    step.add_argument("--next", metavar="STAGE", help="where the matter goes when the template offers a choice")
+    step.add_argument("--opinion", type=Path, metavar="FILE", help="the written opinion (its SM3 is recorded)")
+    step.add_argument("--document-no", metavar="TEXT", help="the document's number, e.g. 京市监许〔2026〕0417号")
+    step.add_argument("--hearing", choices=("yes", "no"), help="whether a hearing was requested")
+    step.add_argument("--published-at", metavar="TIME", help="when the decision was published (ISO 8601)")
+    step.set_defaults(handler=cmd_step)
+
+    close = actions.add_parser("close", help="close a matter before its last stage (withdrawn, transferred, …)")
+    close.add_argument("matter", metavar="MATTER")
+    node(close, writes=True)
+    close.add_argument("--outcome", default="withdrawn", metavar="TEXT")
+    close.set_defaults(handler=cmd_close)
+
+    show = actions.add_parser("show", help="a matter's timeline: each step, its deadline, overdue in red")
+    show.add_argument("matter", metavar="MATTER")
+    node(show, writes=False)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_show)
+
+    alerts = commands.add_parser("alerts", help="list overdue alerts and warnings; --watch follows new ones")
+    alerts.add_argument("--node", required=True, metavar="URL")
+    alerts.add_argument("--status", choices=("open", "acknowledged", "resolved"))
+    alerts.add_argument("--severity", choices=("red", "warning"))
+    alerts.add_argument("--agency", metavar="CODE", help="the agency responsible")
+    alerts.add_argument("--template", metavar="ID")
+    alerts.add_argument("--watch", action="store_true", help="keep printing alerts as the node raises them")
+    alerts.add_argument("--json", action="store_true", help="one JSON object per line")
+    alerts.set_defaults(handler=cmd_alerts)
+
+    receive = commands.add_parser(
+        "receive-alerts",
+        help="a webhook endpoint for supervisors: checks each alert's SM2 signature and prints it",
+    )
+    receive.add_argument("--listen", default="127.0.0.1:9000", metavar="HOST:PORT", help="default 127.0.0.1:9000")
+    source = receive.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--public-key", metavar="PEM|HEX", help="the node's supervision public key, pinned (PEM file or hex point)"
+    )
+    source.add_argument("--node", metavar="URL", help="take the supervision key from GET URL/v1/supervision")
+    receive.add_argument("--json", action="store_true", help="print each alert's body as one JSON line")
+    receive.set_defaults(handler=cmd_receive_alerts)
+
+
+def _client(args: argparse.Namespace) -> Client:
+    key = keystore.load(args.key, passphrase())
+    salt = os.environ.get(OPERATOR_SALT_ENV)
+    if args.official is not None and (salt is None or len(salt.encode()) < 16):
+        fail(f"--official needs ${OPERATOR_SALT_ENV}: the agency's secret salt, at least 16 characters")
+    return Client(
+        args.node,
+        key=key,
+        agency=args.agency,
+        subject_salt=os.environ.get(SUBJECT_SALT_ENV, "").encode(),
+        operator_salt=salt.encode() if salt else None,
+    )
+
+
+def _matter_id(text: str) -> str:
+    try:
+        return str(EvidenceId.parse(text))
+    except Exception as exc:
+        fail(f"{text!r} is not a matter ID: {exc}")
+
+
+def _file(path: Path, what: str) -> Digest:
+    try:
+        return Digest(sm3_file(path))
+    except OSError as exc:
+        fail(f"cannot read {what} {path}: {exc.strerror}")
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    parties = {}
+    for item in args.party:
+        role, _, code = item.partition("=")
+        if not role or not code:
+            fail(f"--party {item!r}: give ROLE=CODE, e.g. health=12110000MB0123456X")
+        parties[role] = code
+    document = _file(args.document, "document") if args.document else None
+    with _client(args) as client:
+        opened = client.open_matter(
+            args.template, args.subject, parties=parties, document=document, official=args.official
+        )
+        matter = client.matter(opened.id)
+    sys.stdout.write(
+        f"{opened.id}  opened: {matter.template}, now at {matter.current}, due {_time(matter.stage_deadline)}\n"
+    )
+    return EXIT_OK
+
+
+def cmd_step(args: argparse.Namespace) -> int:
+    fields: dict[str, MetaValue] = {}
+    if args.opinion:
+        fields["opinion"] = _file(args.opinion, "opinion").value
+    if args.document_no:
+        fields["document_no"] = args.document_no
+    if args.hearing:
+        fields["hearing"] = args.hearing == "yes"
+    if args.published_at:
+        try:
+            moment = datetime.fromisoformat(args.published_at.replace("Z", "+00:00"))
+        except ValueError:
+            fail("--published-at must be an ISO 8601 time, e.g. 2026-11-23T10:00+08:00")
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=BEIJING)
+        fields["published_at"] = int(moment.timestamp() * 1000)
+    matter_id = _matter_id(args.matter)
+    with _client(args) as client:
+        step = client.step(
+            matter_id,
+            args.stage,
+            args.decision,
+            after=_file(args.after, "--after file"),
+            before=_file(args.before, "--before file") if args.before else None,
+            next_stage=args.next,
+            official=args.official,
+            fields=fields,
+        )
+        matter = client.matter(matter_id)
+    where = f"now at {matter.current}, due {_time(matter.stage_deadline)}" if matter.current else "closed"
+    sys.stdout.write(f"{step.id}  {args.stage} {args.decision}: {where}\n")
+    return EXIT_OK
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    matter_id = _matter_id(args.matter)
+    with _client(args) as client:
+        closed = client.close_matter(matter_id, args.outcome)
+    sys.stdout.write(f"{closed.id}  {matter_id} closed: {args.outcome}\n")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with Client(args.node) as client:
+        matter = client.matter(_matter_id(args.matter))
+    if args.json:
+        sys.stdout.write(json.dumps(dict(matter.raw), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    color = sys.stdout.isatty()
+    raw = matter.raw
+    state = (
+        f"at {matter.current} ({matter.current_agency}), due {_time(matter.stage_deadline)}"
+        if matter.current
+        else (f"closed: {raw['outcome']}")
+    )
+    overdue = raw["overdue"]
+    sys.stdout.write(f"{matter.id}  {matter.template}  {state}{'  OVERDUE' if overdue else ''}\n")
+    if raw["deadline"]:
+        sys.stdout.write(f"  whole matter due {_time(raw['deadline'])}\n")
+    rows = [("stage", "decision", "agency", "sealed (UTC+8)", "deadline", "step", "")]
+    for step in matter.steps:
+        late = "overdue" if step["overdue"] else "on time" if step["deadline"] else ""
+        rows.append(
+            (
+                step["stage"],
+                step["decision"],
+                step["agency"],
+                _time(step["sealed"]),
+                _time(step["deadline"]),
+                step["id"],
+                late,
+            )
+        )
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        line = "  " + "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row))
+        if color and row[-1] == "overdue":
+            line = RED + line + RESET
+        sys.stdout.write(line.rstrip() + "\n")
+    if matter.alerts:
+        sys.stdout.write(f"  alerts: {', '.join(matter.alerts)}\n")
+    return EXIT_OK
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    filters = {
+        k: v for k, v in (("status", args.status), ("severity", args.severity), ("agency", args.agency),
+                          ("template", args.template)) if v
+    }  # fmt: skip
+    with Client(args.node) as client:
+        for alert in reversed(client.alerts(**filters)):
+            _print_alert(alert, args.json)
+        if args.watch:
+            sys.stdout.flush()
+            for alert in client.watch_alerts():
+                if all(alert.get(k) == v for k, v in filters.items()):
+                    _print_alert(alert, args.json)
+                    sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_receive_alerts(args: argparse.Namespace) -> int:
+    host, colon, port_text = args.listen.rpartition(":")
+    if not colon or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        fail("--listen must be HOST:PORT, e.g. 127.0.0.1:9000")
+    public_key = _supervision_key(args)
+    seen: set[str] = set()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = self.headers.get("Content-Length", "")
+            if not length.isdigit() or int(length) > MAX_ALERT_BODY:
+                self.send_error(413 if length.isdigit() else 411)
+                return
+            body = self.rfile.read(int(length))
+            if not verify_delivery(body, self.headers.get(SIGNATURE_HEADER, ""), public_key):
+                sys.stderr.write(f"refused a delivery from {self.client_address[0]}: the signature does not verify\n")
+                self.send_error(401, "bad signature")
+                return
+            try:
+                alert = json.loads(body)
+            except ValueError:
+                self.send_error(400, "not JSON")
+                return
+            key = self.headers.get(IDEMPOTENCY_HEADER, "")
+            with lock:
+                again = key in seen
+                seen.add(key)
+                if args.json:
+                    sys.stdout.write(json.dumps(alert, ensure_ascii=False) + "\n")
+                else:
+                    _print_alert(alert, False, suffix="  (again)" if again else "")
+                sys.stdout.flush()
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    try:
+        server = ThreadingHTTPServer((host, int(port_text)), Handler)
+    except OSError as exc:
+        fail(f"cannot listen on {args.listen}: {exc.strerror}")
+    sys.stderr.write(f"receiving alerts at http://{args.listen}/ (key {public_key.key_id.hex()[:16]}…); Ctrl-C stops\n")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def _supervision_key(args: argparse.Namespace) -> SM2PublicKey:
+    if args.public_key:
+        source = Path(args.public_key)
+        try:
+            if source.exists():
+                return SM2PublicKey.load(source)
+            return SM2PublicKey.from_bytes(bytes.fromhex(args.public_key))
+        except ValueError:
+            fail("--public-key must be a PEM file or a hex SM2 point")
+    with Client(args.node) as client:
+        supervision = client.supervision()
+    if supervision.get("public_key") is None:
+        fail(f"{args.node} raises no alerts (it runs without a supervision key)")
+    return SM2PublicKey.from_bytes(bytes.fromhex(supervision["public_key"]))
+
+
+def _print_alert(alert: Any, as_json: bool, *, suffix: str = "") -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(dict(alert), ensure_ascii=False) + "\n")
+        return
+    what = f"stage {alert['stage']}" if alert["scope"] == "stage" else "the whole matter"
+    mark = "RED" if alert["severity"] == "red" else "warning"
+    line = (
+        f"{alert['id']}  {mark:7}  {alert['status']:12}  {alert['matter']}  {alert['template']}  {what}  "
+        f"{alert['agency']}  due {_time(alert['deadline'])}"
+    )
+    line += suffix
+    if alert["severity"] == "red" and sys.stdout.isatty():
+        line = RED + line + RESET
+    sys.stdout.write(line + "\n")
+
+
+def _time(milliseconds: int | None) -> str:
+    if milliseconds is None:
+        return "—"
+    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
