@@ -67,7 +67,8 @@ def test_every_message_has_both_languages_with_the_same_placeholders():
 @pytest.mark.parametrize(
     "path",
     ["/", "/blocks", "/blocks/1", "/blocks/2", "/evidence", "/evidence?kind=document", "/agencies", "/validators",
-     "/log", "/verify", "/verify?id=DEV-000000-9H"],
+     "/agencies/91110000MA0DEV001X", "/log", "/verify", "/verify?id=DEV-000000-9H", "/matters", "/alerts",
+     "/reports"],
 )  # fmt: skip
 def test_pages_render_in_chinese_and_english(site, path):
     _, client = site

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import tempfile
+import time
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -26,6 +27,7 @@ from tiezheng.statement import KINDS
 
 from ... import __version__
 from ...node import Node
+from ...process.reports import report
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
 from .search import search
 from .views import DAYS_SHOWN, ExplorerData, format_time
@@ -53,7 +55,7 @@ def create_explorer_router(node: Node) -> APIRouter:
     data = ExplorerData(node)
     genesis = node.genesis.protocol
 
-    def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def render(request: Request, template: str, /, http_status: int = 200, **context: Any) -> HTMLResponse:
         language = language_of(request.query_params.get("lang"), request.cookies.get(COOKIE))
         t = Translator(language)
         other = LANGUAGES[1 - LANGUAGES.index(language)]
@@ -71,7 +73,7 @@ def create_explorer_router(node: Node) -> APIRouter:
                 "words": {key: t(key) for key in MESSAGES if key.startswith(SCRIPT_WORDS)},
                 **context,
             },
-            status_code=status,
+            status_code=http_status,
         )
         if request.query_params.get("lang") in LANGUAGES:
             response.set_cookie(COOKIE, language, max_age=ONE_YEAR, samesite="lax")
@@ -84,7 +86,7 @@ def create_explorer_router(node: Node) -> APIRouter:
         return response
 
     def not_found(request: Request, message: str) -> HTMLResponse:
-        return render(request, "not_found.html", status=404, message=message)
+        return render(request, "not_found.html", http_status=404, message=message)
 
     def cursor(value: str | None) -> int | None:
         return int(value) if value is not None and value.isdigit() else None
@@ -249,6 +251,95 @@ def create_explorer_router(node: Node) -> APIRouter:
     def log(request: Request, before: str | None = None) -> HTMLResponse:
         return render(request, "log.html", head=data.head(), page=data.blocks(cursor(before)))
 
+    # Process trail
+
+    process = node.process
+
+    def alert_rows(records: list[Any]) -> list[dict[str, Any]]:
+        return [process.alert_event(r) for r in records]
+
+    @router.get("/matters", response_class=HTMLResponse)
+    def matters(
+        request: Request,
+        before: str | None = None,
+        template: Annotated[str | None, Query(max_length=64)] = None,
+        status: Annotated[str | None, Query(max_length=8)] = None,
+    ) -> HTMLResponse:
+        ids = {t.hash: t.id for t in process.library.templates}
+        now = int(time.time() * 1000)
+        rows, older = [], None
+        for matter in process.matters(before=cursor(before)):
+            if (template and ids.get(matter.template) != template) or (status and matter.status != status):
+                continue
+            if len(rows) == 25:
+                older = rows[-1]["matter"].index
+                break
+            late = matter.status == "open" and any(
+                d is not None and d < now for d in (matter.stage_deadline, matter.deadline)
+            )
+            rows.append({"id": data.evidence_id(matter.index), "matter": matter, "late": late,
+                         "template": ids.get(matter.template, "?")})  # fmt: skip
+        extra = (f"&template={template}" if template else "") + (f"&status={status}" if status else "")
+        return render(
+            request, "matters.html", rows=rows, older=older, extra=extra, template=template, status=status,
+            template_ids=sorted(set(ids.values())),
+        )  # fmt: skip
+
+    @router.get("/matters/{matter_id}", response_class=HTMLResponse)
+    def matter_page(request: Request, matter_id: str) -> HTMLResponse:
+        found = find(matter_id)
+        matter = process.matter(found) if isinstance(found, int) else None
+        if matter is None:
+            return not_found(request, f"matter {matter_id[:60]}")
+        template = process.template_of(matter)
+        now = int(time.time() * 1000)
+        current = template.stage(matter.current) if template and matter.current else None
+        stage_late = matter.status == "open" and matter.stage_deadline is not None and matter.stage_deadline < now
+        matter_late = matter.status == "open" and matter.deadline is not None and matter.deadline < now
+        records = [r for r in (process.alert(i) for i in matter.alerts) if r is not None]
+        return render(
+            request,
+            "matter.html",
+            id=data.evidence_id(matter.index),
+            matter=matter,
+            template=template,
+            current_agency=matter.agency_for(current) if current else None,
+            stage_late=stage_late,
+            matter_late=matter_late,
+            late=stage_late or matter_late,
+            ids=[data.evidence_id(s.index) for s in matter.steps],
+            alerts=alert_rows(records),
+        )
+
+    @router.get("/alerts", response_class=HTMLResponse)
+    def alerts_page(
+        request: Request,
+        before: str | None = None,
+        status: Annotated[str | None, Query(max_length=16)] = None,
+        severity: Annotated[str | None, Query(max_length=8)] = None,
+    ) -> HTMLResponse:
+        records, older = [], None
+        for record in process.alerts(before=cursor(before)):
+            if (status and record.status != status) or (severity and record.severity != severity):
+                continue
+            if len(records) == 50:
+                older = records[-1].index
+                break
+            records.append(record)
+        extra = (f"&status={status}" if status else "") + (f"&severity={severity}" if severity else "")
+        return render(
+            request, "alerts.html", alerts=alert_rows(records), older=older, extra=extra, status=status,
+            severity=severity,
+        )  # fmt: skip
+
+    @router.get("/reports", response_class=HTMLResponse)
+    def reports_page(request: Request, by: str = "agency") -> HTMLResponse:
+        if by not in ("agency", "template", "stage"):
+            by = "agency"
+        ids = {t.hash: t.id for t in process.library.templates}
+        rows = report(process.matters(), process.alerts(), ids, by=by)  # type: ignore[arg-type]
+        return render(request, "reports.html", rows=rows, by=by)
+
     @router.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> Response:
         result = search(data, genesis.chain_code, q)
@@ -256,7 +347,7 @@ def create_explorer_router(node: Node) -> APIRouter:
             return RedirectResponse(result.location, status_code=303)
         rows = [data.row(v) for v in (data.view(i) for i in result.matches) if v is not None]
         status = 200 if rows else 404
-        return render(request, "search.html", status=status, result=result, query=q, rows=rows)
+        return render(request, "search.html", http_status=status, result=result, query=q, rows=rows)
 
     @router.get("/verify", response_class=HTMLResponse, name="verify_page")
     def verify_page(request: Request, id: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
