@@ -103,6 +103,18 @@ try {
     assert.equal((await page.textContent("#evidence-id")).trim(), seed.step_ids[1]);
   });
 
+  await check("a matter's timeline lists each step with its evidence ID and deadline", async () => {
+    await page.goto(`${URL_BASE}/matters`);
+    await Promise.all([page.waitForLoadState("load"), page.click(`a[href="/matters/${seed.matter}"]`)]);
+    assert.equal((await page.textContent("#matter-id")).trim(), seed.matter);
+    const rows = await page.$$eval("table.timeline tbody tr", (trs) => trs.map((tr) => tr.innerText));
+    assert.equal(rows.length, 4, rows.join("\n")); // opened, 受理, 初审, and 复核 in progress
+    assert.ok(rows[1].includes("受理") && rows[2].includes("初审") && rows[3].includes("复核"), rows.join("\n"));
+    assert.equal(await page.locator("table.timeline tr.late").count(), 0, "nothing is overdue yet");
+    await shot("matter");
+    return rows[2].replace(/\s+/g, " ");
+  });
+
   await check("the agency page shows its records and history", async () => {
     await page.goto(`${URL_BASE}/agencies/${seed.agency}`);
     const text = await page.textContent("main");

@@ -90,6 +90,14 @@ def test_explorer_and_verify_page_in_chromium(explorer_node, tmp_path):
     assert not failed, "\n\n".join(f"{c['check']}:\n{c['detail']}" for c in failed)
     assert returncode == 0, "".join(stderr)[-3000:]
     names = [c["check"] for c in checks]
-    assert len(names) == 16, names
-    for expected in ("explorer-home", "evidence", "block", "verify-valid", "verify-tampered", "search-mistyped"):
+    assert len(names) == 17, names
+    for expected in (
+        "explorer-home",
+        "evidence",
+        "block",
+        "matter",
+        "verify-valid",
+        "verify-tampered",
+        "search-mistyped",
+    ):
         assert (ARTIFACTS / f"{expected}.png").stat().st_size > 10_000

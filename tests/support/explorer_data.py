@@ -14,7 +14,8 @@ PERMIT = "行政许可决定书\n京市监许〔2026〕第 0417 号\n准予许�
 
 
 def seed(url: str, data_dir: Path, folder: Path) -> dict[str, Any]:
-    """Anchor a permit (with its receipt saved), a process trail of two steps and a batch of 300 documents.
+    """Anchor a permit (with its receipt saved), a process trail of two steps, a batch of 300 documents
+    and a permit matter under the administrative-permit template, two stages in.
 
     Returns what the browser tests look for: IDs, digests, file and receipt paths, block heights.
     """
@@ -27,7 +28,13 @@ def seed(url: str, data_dir: Path, folder: Path) -> dict[str, Any]:
     tampered = folder / "决定书-改.txt"
     tampered.write_bytes(PERMIT.replace("准予".encode(), "不予".encode(), 1))
     subject = subject_hash("京市监许〔2026〕第 0417 号", b"explorer-test-salt")
-    with Client(url, key=key, agency=agency["agency_code"]) as client:
+    with Client(
+        url,
+        key=key,
+        agency=agency["agency_code"],
+        subject_salt=b"explorer-test-salt",
+        operator_salt=b"officials-salt-of-the-agency",
+    ) as client:
         accepted = client.anchor(b"application form", "conclusion", stage="受理", subject=subject, wait=True)
         review = client.anchor(
             b"first review", "conclusion", stage="初审", subject=subject, prev=accepted.id, wait=True
@@ -38,6 +45,12 @@ def seed(url: str, data_dir: Path, folder: Path) -> dict[str, Any]:
         anchored.receipt.save(receipt)
         batch = client.anchor_many([b"archive document %d" % i for i in range(300)], "document", wait=True)
         block = client.get(anchored.id).block_height
+        matter = client.open_matter("administrative-permit", "京市监许〔2026〕第 0418 号", official="王某").id
+        client.step(matter, "受理", after=b"application accepted", official="王某")
+        client.step(
+            matter, "初审", after=b"first review opinion", before=b"application accepted", official="李某",
+            fields={"opinion": sm3("材料齐全，符合法定形式".encode())},
+        )  # fmt: skip
     return {
         "agency": agency["agency_code"],
         "permit_id": anchored.id,
@@ -48,4 +61,5 @@ def seed(url: str, data_dir: Path, folder: Path) -> dict[str, Any]:
         "step_ids": [accepted.id, review.id],
         "batch_ids": [batch[0].id, batch[-1].id],
         "block": block,
+        "matter": matter,
     }

@@ -1,0 +1,280 @@
+"""Process trails on real node processes: the CLI and SDK, overdue alerts in every channel, webhooks across a crash.
+
+A dev node runs with tests/data/workflows (a drill template whose stages last
+three seconds, registered here in ProcessTrail by an admin transaction), so a
+deadline really passes during the test; a real HTTP receiver checks each
+webhook's SM2 signature with the node's published supervision key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.admin import admin_signature, admin_transact
+from tests.support.processes import NodeProcess, free_port
+from tests.support.receiver import Receiver
+from tiezheng.errors import TiezhengError
+from tiezheng.gm import SM2PublicKey, keystore
+from tiezheng.sdk import ApiError, Client
+from tiezheng.workflow import WorkflowTemplate
+from tiezheng_node.execution.addresses import PROCESS_TRAIL
+
+REPO = Path(__file__).resolve().parents[2]
+WORKFLOWS = REPO / "tests" / "data" / "workflows"
+DRILL = WorkflowTemplate.load(WORKFLOWS / "drill.workflow.json")
+TIEZHENG = str(Path(os.environ.get("VIRTUAL_ENV", REPO / ".venv")) / "bin" / "tiezheng")
+SALTS = {"TIEZHENG_SUBJECT_SALT": "test-subject-salt", "TIEZHENG_OPERATOR_SALT": "a secret agency salt 0123"}
+
+
+@pytest.fixture
+def node(tmp_path):
+    process = NodeProcess(
+        tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "200", "--workflow-dir", str(WORKFLOWS)]
+    )
+    process.start()
+    receipt = admin_transact(process, "ProcessTrail", PROCESS_TRAIL, "registerTemplate", DRILL.hash, DRILL.id, 1)
+    assert receipt["status"] == "0x1"
+    yield process
+    process.stop()
+
+
+def client_for(node: NodeProcess) -> Client:
+    agency = node.accounts()["agency"]
+    key = keystore.load(node.data_dir / agency["sm2_keystore"], agency["passphrase"])
+    return Client(
+        node.url,
+        key=key,
+        agency=agency["agency_code"],
+        subject_salt=SALTS["TIEZHENG_SUBJECT_SALT"].encode(),
+        operator_salt=SALTS["TIEZHENG_OPERATOR_SALT"].encode(),
+    )
+
+
+def cli(node: NodeProcess, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    agency = node.accounts()["agency"]
+    env = {**os.environ, **SALTS, "TIEZHENG_PASSPHRASE": agency["passphrase"], **(env or {})}
+    return subprocess.run([TIEZHENG, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def writes(node: NodeProcess) -> list[str]:
+    agency = node.accounts()["agency"]
+    return ["--node", node.url, "--key", str(node.data_dir / agency["sm2_keystore"]), "--agency", agency["agency_code"]]
+
+
+def test_a_permit_recorded_step_by_step_with_the_cli(node, tmp_path):
+    files = {}
+    for name in ("申请书", "初审意见", "复核意见", "决定书", "回执"):
+        files[name] = tmp_path / f"{name}.pdf"
+        files[name].write_bytes(f"{name} content".encode() * 50)
+    opened = cli(node, "matter", "open", *writes(node), "--template", "administrative-permit",
+                 "--subject", "京市监许〔2026〕0417", "--document", str(files["申请书"]),
+                 "--official", "官员-007")  # fmt: skip
+    assert opened.returncode == 0, opened.stderr
+    matter = opened.stdout.split()[0]
+    assert "now at 受理" in opened.stdout
+    steps = [
+        ("受理", files["申请书"], files["申请书"], []),
+        ("初审", files["申请书"], files["初审意见"], ["--opinion", str(files["初审意见"])]),
+        ("复核", files["初审意见"], files["复核意见"], ["--opinion", str(files["复核意见"]), "--next", "审批签发"]),
+        ("审批签发", files["复核意见"], files["决定书"], ["--document-no", "京市监许〔2026〕0417号"]),
+        ("结果反馈", files["决定书"], files["回执"], []),
+    ]
+    for stage, before, after, extra in steps:
+        done = cli(node, "matter", "step", matter, *writes(node), "--stage", stage, "--decision", "approve",
+                   "--before", str(before), "--after", str(after), "--official", "官员-007", *extra)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    shown = cli(node, "matter", "show", matter, "--node", node.url)
+    assert shown.returncode == 0 and "closed: completed" in shown.stdout
+    for stage, *_ in steps:
+        assert stage in shown.stdout
+    assert shown.stdout.count("on time") == 5
+    as_json = json.loads(cli(node, "matter", "show", matter, "--node", node.url, "--json").stdout)
+    assert [s["stage"] for s in as_json["steps"]] == [s[0] for s in steps]
+    # The case number itself is nowhere on chain: only its salted SM3.
+    record = httpx.get(f"{node.url}/v1/evidence/{matter}").json()
+    assert "0417" not in json.dumps(record, ensure_ascii=False)
+    # Out of order: a step the template does not allow now is refused with the rule, and nothing is written.
+    again = cli(node, "matter", "step", matter, *writes(node), "--stage", "受理", "--decision", "approve",
+                "--after", str(files["回执"]), "--official", "官员-007")  # fmt: skip
+    assert again.returncode == 2 and "closed" in again.stderr and "[matter-closed]" in again.stderr
+
+
+def test_step_refusals_over_http_name_the_field_and_rule(node):
+    with client_for(node) as client:
+        matter = client.open_matter("administrative-permit", "case 88", official="官员-1").id
+        with pytest.raises(ApiError) as skipped:
+            client.step(matter, "复核", after=b"x", official="官员-1")
+        assert skipped.value.status == 409 and skipped.value.code == "wrong-stage"
+        with pytest.raises(ApiError) as missing:
+            client.step(matter, "受理", after=b"x")  # no operator
+        assert missing.value.status == 422 and "[operator]" in missing.value.message
+        with pytest.raises(TiezhengError) as unknown:
+            client.open_matter("no-such-template", "case 89")
+        assert unknown.value.code == "unknown-template"
+
+
+def test_an_overdue_stage_raises_one_red_alert_everywhere(node):
+    supervision = httpx.get(f"{node.url}/v1/supervision").json()
+    receiver = Receiver(SM2PublicKey.from_bytes(bytes.fromhex(supervision["public_key"])))
+    try:
+        hook = httpx.post(
+            f"{node.url}/v1/webhooks",
+            json={
+                "url": receiver.url,
+                "severities": ["red"],
+                "auth": admin_signature(node, "webhook-add", receiver.url),
+            },
+        )
+        assert hook.status_code == 201, hook.text
+        bad = httpx.post(
+            f"{node.url}/v1/webhooks",
+            json={"url": receiver.url, "auth": admin_signature(node, "webhook-add", "http://elsewhere")},
+        )
+        assert bad.status_code == 403 and bad.json()["error"]["code"] == "bad-signature"
+        events: list[dict] = []
+
+        def listen() -> None:
+            with httpx.stream("GET", f"{node.url}/v1/events", timeout=60) as stream:
+                kind = None
+                for line in stream.iter_lines():
+                    if line.startswith("event: "):
+                        kind = line[7:]
+                    elif line.startswith("data: ") and kind == "alert":
+                        events.append(json.loads(line[6:]))
+                        if events[-1]["severity"] == "red":
+                            return
+
+        listener = threading.Thread(target=listen, daemon=True)
+        listener.start()
+        with client_for(node) as client:
+            matter = client.open_matter(DRILL.hash.hex(), "drill 1", official="官员-2")
+            deadline = client.matter(matter.id).stage_deadline
+            time.sleep(max(0.0, deadline / 1000 - time.time()) + 1.5)
+            red = [a for a in client.alerts(severity="red") if a["matter"] == matter.id]
+        assert len(red) == 1 and red[0]["stage"] == "受理" and red[0]["status"] == "open"
+        assert deadline <= red[0]["raised"] <= deadline + 1000  # within one block interval (200 ms here)
+        listener.join(timeout=10)
+        assert any(e["id"] == red[0]["id"] for e in events)
+        # The webhook: first attempt within 2 s, signed by the supervision key, acknowledged once.
+        deadline_at = time.time() + 10
+        while red[0]["id"] not in receiver.acknowledged():
+            assert time.time() < deadline_at, receiver.received
+            time.sleep(0.1)
+        delivery = receiver.acknowledged()[red[0]["id"]]
+        assert delivery["verified"] and delivery["body"]["matter"] == matter.id
+        assert delivery["at"] - red[0]["raised"] / 1000 < 2.0
+        # The CLI lists it; the explorer shows the matter in red; the alert is a record of the log with a receipt.
+        listed = cli(node, "alerts", "--node", node.url, "--severity", "red")
+        assert red[0]["id"] in listed.stdout and "RED" in listed.stdout
+        page = httpx.get(f"{node.url}/matters/{matter.id}?lang=en").text
+        assert "overdue now" in page and red[0]["id"] in page
+        assert httpx.get(f"{node.url}/v1/evidence/{red[0]['id']}/receipt").status_code == 200
+        # Acknowledged by an admin; resolved when the stage is done.
+        ack = httpx.post(f"{node.url}/v1/alerts/{red[0]['id']}/ack", json=admin_signature(node, "ack", red[0]["id"]))
+        assert ack.status_code == 200 and ack.json()["status"] == "acknowledged"
+        with client_for(node) as client:
+            client.step(matter.id, "受理", after=b"accepted", official="官员-2")
+            assert client.alerts(status="resolved", severity="red")[0]["id"] == red[0]["id"]
+        report = httpx.get(f"{node.url}/v1/reports/template").json()
+        drill = next(r for r in report["rows"] if r["template"] == "supervision-drill")
+        assert drill["overdue"] >= 1 and drill["on_time_rate"] == 0.0
+        csv_text = httpx.get(f"{node.url}/v1/reports/stage?format=csv").text
+        assert csv_text.lstrip("\ufeff").startswith("template,stage,steps")
+        assert len([r for r in receiver.received if r["key"] == red[0]["id"]]) == 1
+    finally:
+        receiver.close()
+
+
+def test_a_crash_during_delivery_neither_loses_nor_duplicates_alerts(node):
+    supervision = httpx.get(f"{node.url}/v1/supervision").json()
+    receiver = Receiver(SM2PublicKey.from_bytes(bytes.fromhex(supervision["public_key"])), fail_first=2)
+    try:
+        auth = admin_signature(node, "webhook-add", receiver.url)
+        assert httpx.post(f"{node.url}/v1/webhooks", json={"url": receiver.url, "auth": auth}).status_code == 201
+        with client_for(node) as client:
+            matters = [client.open_matter(DRILL.hash.hex(), f"drill crash {i}", official="官员-3").id for i in range(3)]
+            deadline = max(client.matter(m).stage_deadline for m in matters)
+        # Wait until every alert has been raised and tried (and refused) at least once, then kill -9.
+        expected = 6  # a warning and a red alert per matter
+        limit = time.time() + 20
+        while len({r["key"] for r in receiver.received}) < expected:
+            assert time.time() < limit, receiver.received
+            time.sleep(0.1)
+        assert deadline / 1000 < time.time()
+        node.kill()
+        before_restart = {r["key"] for r in receiver.acknowledged()}
+        node.start()
+        limit = time.time() + 30
+        while len(receiver.acknowledged()) < expected:
+            assert time.time() < limit, receiver.received
+            time.sleep(0.2)
+        time.sleep(2)  # any duplicate delivery would arrive now
+        acknowledged = receiver.acknowledged()
+        assert len(acknowledged) == expected
+        for key in acknowledged:
+            successes = [r for r in receiver.received if r["key"] == key and r["status"] == 200]
+            assert len(successes) == 1, (key, successes)
+        for key in before_restart:
+            after = [r for r in receiver.received if r["key"] == key and r["at"] > acknowledged[key]["at"]]
+            assert not after, key
+        with client_for(node) as client:
+            alerts = [a for a in client.alerts() if a["matter"] in matters]
+        assert len(alerts) == expected and len({a["id"] for a in alerts}) == expected
+    finally:
+        receiver.close()
+
+
+def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
+    """The README's walkthrough: a receiver and a webhook set up from the CLI, a drill matter overdue, acknowledged."""
+    port = free_port()
+    admin_env = {"TIEZHENG_ADMIN_KEY": node.accounts()["admin"]["evm_private_key"]}
+    receiver = subprocess.Popen(
+        [TIEZHENG, "receive-alerts", "--node", node.url, "--listen", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(receiver.stdout or []), daemon=True).start()
+    try:
+        time.sleep(1.0)
+        forged = httpx.post(f"http://127.0.0.1:{port}/", content=b'{"id":"x"}', headers={"Tiezheng-Signature": "sm2"})
+        assert forged.status_code == 401
+        added = cli(node, "admin", "webhook", "add", f"http://127.0.0.1:{port}/", "--node", node.url,
+                    "--severity", "red", env=admin_env)  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        hook = added.stdout.split()[0]
+        listed = cli(node, "admin", "webhook", "list", "--node", node.url)
+        assert f"http://127.0.0.1:{port}/" in listed.stdout and "red" in listed.stdout
+        unsigned = cli(node, "admin", "webhook", "add", "http://elsewhere/", "--node", node.url)
+        assert unsigned.returncode == 2 and "TIEZHENG_ADMIN_KEY" in unsigned.stderr
+
+        opened = cli(node, "matter", "open", *writes(node), "--template", "supervision-drill",
+                     "--subject", "演练 2026-11", "--official", "官员-9")  # fmt: skip
+        assert opened.returncode == 0, opened.stderr
+        matter = opened.stdout.split()[0]
+        limit = time.time() + 20
+        while not any(matter in line and "RED" in line for line in lines):
+            assert time.time() < limit and receiver.poll() is None, (lines, receiver.stderr)
+            time.sleep(0.1)
+        alert = next(line for line in lines if matter in line).split()[0]
+        listed = cli(node, "alerts", "--node", node.url, "--status", "open", "--severity", "red")
+        assert alert in listed.stdout
+
+        acked = cli(node, "admin", "alert", "ack", alert.lower(), "--node", node.url, env=admin_env)
+        assert acked.returncode == 0 and acked.stdout.split() == [alert, "acknowledged"], acked.stderr
+        report = cli(node, "matter", "show", matter, "--node", node.url)
+        assert "OVERDUE" in report.stdout and alert in report.stdout
+        removed = cli(node, "admin", "webhook", "remove", hook, "--node", node.url, env=admin_env)
+        assert removed.returncode == 0 and httpx.get(f"{node.url}/v1/webhooks").json() == []
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=10)

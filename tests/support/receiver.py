@@ -1,0 +1,51 @@
+"""A supervision platform's webhook endpoint, for tests and benchmarks: a real HTTP server that checks signatures."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tiezheng.gm import SM2PublicKey
+from tiezheng.supervision import ATTEMPT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
+
+
+class Receiver:
+    """A supervision platform's webhook endpoint: verifies signatures, answers with a scripted status."""
+
+    def __init__(self, public_key: SM2PublicKey, fail_first: int = 0) -> None:
+        self.public_key = public_key
+        self.fail_first = fail_first
+        self.received: list[dict] = []  # every delivery attempt: headers, body, verified, answered
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                verified = verify_delivery(body, self.headers.get(SIGNATURE_HEADER, ""), receiver.public_key)
+                with receiver.lock:
+                    key = self.headers[IDEMPOTENCY_HEADER]
+                    attempts = sum(1 for r in receiver.received if r["key"] == key)
+                    status = 503 if attempts < receiver.fail_first else 200
+                    receiver.received.append(
+                        {"key": key, "body": json.loads(body), "verified": verified, "status": status,
+                         "at": time.time(), "attempt": int(self.headers[ATTEMPT_HEADER])}
+                    )  # fmt: skip
+                self.send_response(status if verified else 401)
+                self.end_headers()
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/tiezheng"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def acknowledged(self) -> dict[str, dict]:
+        with self.lock:
+            return {r["key"]: r for r in self.received if r["status"] == 200 and r["verified"]}
+
+    def close(self) -> None:
+        self.server.shutdown()
