@@ -185,7 +185,7 @@ def test_an_overdue_stage_raises_one_red_alert_everywhere(node):
             assert client.alerts(status="resolved", severity="red")[0]["id"] == red[0]["id"]
         report = httpx.get(f"{node.url}/v1/reports/template").json()
         drill = next(r for r in report["rows"] if r["template"] == "supervision-drill")
-        assert drill["overdue"] >= 1 and drill["on_time_rate"] == 0.0
+        assert drill["overdue"] >= 1 and drill["steps_on_time_rate"] == 0.0
         csv_text = httpx.get(f"{node.url}/v1/reports/stage?format=csv").text
         assert csv_text.lstrip("\ufeff").startswith("template,stage,steps")
         assert len([r for r in receiver.received if r["key"] == red[0]["id"]]) == 1

@@ -325,18 +325,24 @@ class WebhookModel(BaseModel):
 
 
 class ReportRow(BaseModel):
+    """One row of a supervision report; matter columns are absent (null) on stage rows."""
+
     agency: str | None = None
     template: str | None = None
     stage: str | None = None
-    matters: int | None = Field(default=None, description="matters opened in the period (not on stage rows)")
-    closed: int | None = None
-    open: int | None = None
-    steps: int = Field(description="stage completions in the period")
-    on_time: int = Field(description="stage completions within their deadline")
-    on_time_rate: float | None = Field(description="on_time / steps with a deadline; null if none")
-    overdue: int = Field(description="red alerts raised")
-    average_hours: float | None = Field(description="mean time per stage (or per matter, on matter rows), hours")
-    p90_hours: float | None
+    matters: int | None = Field(default=None, description="matters opened in the period")
+    closed: int | None = Field(default=None, description="matters closed in the period")
+    open: int | None = Field(default=None, description="of the matters opened in the period, those still open")
+    matters_on_time: int | None = Field(default=None, description="matters closed by their overall deadline")
+    matters_on_time_rate: float | None = Field(default=None, description="matters_on_time / closed with a deadline")
+    matter_hours_avg: float | None = Field(default=None, description="mean hours from opening to closing")
+    matter_hours_p90: float | None = Field(default=None, description="90th percentile (nearest rank) of the same")
+    steps: int = Field(description="stages completed in the period")
+    steps_on_time: int = Field(description="stages completed by their deadline")
+    steps_on_time_rate: float | None = Field(description="steps_on_time / steps with a deadline; null if none")
+    stage_hours_avg: float | None = Field(description="mean hours from a stage becoming active to its step")
+    stage_hours_p90: float | None = Field(description="90th percentile (nearest rank) of the same")
+    overdue: int = Field(description="red alerts raised in the period")
 
 
 class ReportModel(BaseModel):

@@ -28,7 +28,7 @@ from tiezheng.workflow import Matter
 
 from ..node import Node
 from ..process.records import AlertRecord, Webhook
-from ..process.reports import report
+from ..process.reports import columns, report
 from .models import (
     AdminSignature,
     AlertModel,
@@ -389,11 +389,7 @@ def create_process_router(node: Node) -> APIRouter:
         rows = report(process.matters(), process.alerts(), template_ids(), by=by, start=start, stop=stop)
         if format == "csv":
             out = io.StringIO()
-            columns = {"agency": ["agency"], "template": ["template"], "stage": ["template", "stage"]}[by]
-            counts = ["matters", "closed", "open"] if by != "stage" else []
-            fields = [*columns, *counts, "steps", "on_time", "on_time_rate", "overdue"]
-            fields += ["average_hours", "p90_hours"]
-            writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+            writer = csv.DictWriter(out, fieldnames=columns(by), lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
             return Response(

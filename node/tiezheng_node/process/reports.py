@@ -2,9 +2,17 @@
 
 Computed from the matters' recorded steps and the alert records, per responsible
 agency, per template or per stage of a template, over a period of block time.
-A step is *on time* when its block time is within the stage's deadline; times
-are hours between the stage becoming active and the step sealing it (for matter
-rows: between opening and closing).
+
+- A *step* (a stage completed) counts in the period its block time falls in; it
+  is on time when sealed by the stage's deadline; its time is the hours from the
+  stage becoming active to the step sealing it.
+- A *matter* counts as opened in the period of its opening and as closed in the
+  period of its closing; a closed matter is on time when it closed by its overall
+  deadline; its time is the hours from opening to closing. Matter figures are
+  kept per owning agency and per template (a stage row has none).
+- *Overdue* counts red alerts raised in the period.
+
+Percentiles are nearest-rank.
 """
 
 from __future__ import annotations
@@ -21,6 +29,27 @@ from .records import AlertRecord
 
 By = Literal["agency", "template", "stage"]
 HOUR_MS = 3_600_000
+STAGE_COLUMNS = ("steps", "steps_on_time", "steps_on_time_rate", "stage_hours_avg", "stage_hours_p90")
+MATTER_COLUMNS = (
+    "matters",
+    "closed",
+    "open",
+    "matters_on_time",
+    "matters_on_time_rate",
+    "matter_hours_avg",
+    "matter_hours_p90",
+)
+KEY_COLUMNS: dict[By, tuple[str, ...]] = {
+    "agency": ("agency",),
+    "template": ("template",),
+    "stage": ("template", "stage"),
+}
+
+
+def columns(by: By) -> list[str]:
+    """The columns of a report, in order (the CSV header)."""
+    matter = list(MATTER_COLUMNS) if by != "stage" else []
+    return [*KEY_COLUMNS[by], *matter, *STAGE_COLUMNS, "overdue"]
 
 
 @dataclass
@@ -28,11 +57,14 @@ class _Row:
     matters: int = 0
     closed: int = 0
     open: int = 0
+    closed_with_deadline: int = 0
+    matters_on_time: int = 0
+    matter_hours: list[float] = field(default_factory=list)
     steps: int = 0
-    with_deadline: int = 0
-    on_time: int = 0
+    steps_with_deadline: int = 0
+    steps_on_time: int = 0
+    stage_hours: list[float] = field(default_factory=list)
     overdue: int = 0
-    hours: list[float] = field(default_factory=list)
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -41,6 +73,17 @@ def percentile(values: list[float], share: float) -> float | None:
         return None
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _hours(values: list[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    p90 = percentile(values, 0.9)
+    return round(sum(values) / len(values), 2), round(p90, 2) if p90 is not None else None
 
 
 def report(
@@ -52,7 +95,7 @@ def report(
     start: int | None = None,
     stop: int | None = None,
 ) -> list[dict[str, object]]:
-    """Rows keyed by agency, template or (template, stage), for block times in [start, stop]."""
+    """Rows keyed by agency, template or (template, stage), for block times in [start, stop], sorted by key."""
 
     def within(time_ms: int | None) -> bool:
         return time_ms is not None and (start is None or time_ms >= start) and (stop is None or time_ms <= stop)
@@ -60,24 +103,27 @@ def report(
     rows: defaultdict[tuple[str, ...], _Row] = defaultdict(_Row)
     for matter in matters:
         template = template_ids.get(matter.template, matter.template.hex()[:16])
-        if within(matter.opened) and by != "stage":
+        if by != "stage":
             row = rows[(matter.owner,) if by == "agency" else (template,)]
-            row.matters += 1
-            row.closed += matter.status == "closed"
-            row.open += matter.status == "open"
-            if by == "template" and matter.closed is not None:
-                row.hours.append((matter.closed - matter.opened) / HOUR_MS)
+            if within(matter.opened):
+                row.matters += 1
+                row.open += matter.status == "open"
+            if within(matter.closed):
+                assert matter.closed is not None
+                row.closed += 1
+                row.matter_hours.append((matter.closed - matter.opened) / HOUR_MS)
+                if matter.deadline is not None:
+                    row.closed_with_deadline += 1
+                    row.matters_on_time += matter.closed <= matter.deadline
         for step in matter.steps:
             if not within(step.sealed):
                 continue
-            key = {"agency": (step.agency,), "template": (template,), "stage": (template, step.stage)}[by]
-            row = rows[key]
+            row = rows[{"agency": (step.agency,), "template": (template,), "stage": (template, step.stage)}[by]]
             row.steps += 1
+            row.stage_hours.append((step.sealed - step.activated) / HOUR_MS)
             if step.deadline is not None:
-                row.with_deadline += 1
-                row.on_time += not step.overdue
-            if by != "template":
-                row.hours.append((step.sealed - step.activated) / HOUR_MS)
+                row.steps_with_deadline += 1
+                row.steps_on_time += not step.overdue
     for alert in alerts:
         if alert.severity != "red" or not within(alert.raised):
             continue
@@ -86,21 +132,26 @@ def report(
         rows[key].overdue += 1
     out = []
     for key, row in sorted(rows.items()):
-        named: dict[str, object] = (
-            {"agency": key[0]} if by == "agency" else {"template": key[0]} if by == "template" else
-            {"template": key[0], "stage": key[1]}
-        )  # fmt: skip
-        counts = {"matters": row.matters, "closed": row.closed, "open": row.open} if by != "stage" else {}
-        out.append(
-            named
-            | counts
-            | {
-                "steps": row.steps,
-                "on_time": row.on_time,
-                "on_time_rate": round(row.on_time / row.with_deadline, 4) if row.with_deadline else None,
-                "overdue": row.overdue,
-                "average_hours": round(sum(row.hours) / len(row.hours), 2) if row.hours else None,
-                "p90_hours": round(p90, 2) if (p90 := percentile(row.hours, 0.9)) is not None else None,
+        stage_avg, stage_p90 = _hours(row.stage_hours)
+        values: dict[str, object] = dict(zip(KEY_COLUMNS[by], key, strict=True))
+        if by != "stage":
+            matter_avg, matter_p90 = _hours(row.matter_hours)
+            values |= {
+                "matters": row.matters,
+                "closed": row.closed,
+                "open": row.open,
+                "matters_on_time": row.matters_on_time,
+                "matters_on_time_rate": _rate(row.matters_on_time, row.closed_with_deadline),
+                "matter_hours_avg": matter_avg,
+                "matter_hours_p90": matter_p90,
             }
-        )
+        values |= {
+            "steps": row.steps,
+            "steps_on_time": row.steps_on_time,
+            "steps_on_time_rate": _rate(row.steps_on_time, row.steps_with_deadline),
+            "stage_hours_avg": stage_avg,
+            "stage_hours_p90": stage_p90,
+            "overdue": row.overdue,
+        }
+        out.append(values)
     return out

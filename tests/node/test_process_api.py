@@ -1,0 +1,251 @@
+"""The process REST API through the node's ASGI app: reports computed right, every bad input refused by name.
+
+The chain runs in-process with a clock the test moves, so the hours in the
+report are known exactly: three permit matters, one step an hour after opening,
+one two hours after, one ten days late, one matter withdrawn after five hours.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import pytest
+from eth_account import Account
+from eth_account.messages import encode_defunct
+from fastapi.testclient import TestClient
+
+from tests.support.desk import TEMPLATES, Clock, Desk
+from tests.support.nodekit import LocalChain
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.gm import sm3
+from tiezheng.supervision import admin_message
+from tiezheng.workflow import close_statement
+from tiezheng_node.api.app import create_app
+from tiezheng_node.process.reports import columns
+
+HOUR = 3600
+PERMIT = "administrative-permit"
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    clock = Clock()
+    chain = LocalChain(tmp_path_factory.mktemp("process-api") / "node", clock=clock)
+    desk = Desk(chain, chain.agency_key, chain.agency_code)
+    start = clock.now = float(int(clock.now))
+    a = desk.open(PERMIT, "case A")
+    clock.now += 1 * HOUR
+    desk.step(a, "受理")
+    clock.now += 2 * HOUR
+    desk.step(a, "初审")  # A now waits at 复核, active since start + 3 h
+    clock.now += HOUR / 2
+    b = desk.open(PERMIT, "case B")  # start + 3.5 h
+    clock.now += HOUR / 2
+    c = desk.open(PERMIT, "case C")  # start + 4 h
+    clock.now += 5 * HOUR
+    state = chain.node.process.matter(EvidenceId.parse(c).index)
+    desk.submit(
+        close_statement(
+            matter=c, prev=c, subject=state.subject, agency=desk.code, key_id=desk.key.public_key().key_id,
+            digest=sm3(b"withdrawal letter"), time_ms=desk.now_ms(), outcome="withdrawn",
+        )
+    )  # fmt: skip
+    chain.node.produce_block()  # C closed at start + 9 h
+    clock.now += 20 * 24 * HOUR  # B's 受理 and A's 复核 run out; 20 working days for the whole matter do not
+    chain.node.produce_block()
+    desk.step(b, "受理")  # 245.5 h + 1 ms after B opened, late
+    client = TestClient(create_app(chain.node))
+    yield {"chain": chain, "client": client, "start": int(start * 1000), "a": a, "b": b, "c": c}
+    client.close()
+    chain.close()
+
+
+def error(response) -> tuple[int, str]:
+    return response.status_code, response.json()["error"]["code"]
+
+
+def admin_auth(chain: LocalChain, action: str, target: str, *, account=None, at: int | None = None) -> dict:
+    account = account or chain.admin
+    now = at if at is not None else int(time.time() * 1000)
+    signature = account.sign_message(encode_defunct(text=admin_message("DEV", action, target, now))).signature
+    return {"signer": account.address, "time": now, "signature": "0x" + bytes(signature).hex()}
+
+
+def test_report_by_stage(scene):
+    rows = scene["client"].get("/v1/reports/stage").json()["rows"]
+    by_stage = {r["stage"]: r for r in rows if r["template"] == PERMIT}
+    accepted = by_stage["受理"]
+    assert (accepted["steps"], accepted["steps_on_time"], accepted["steps_on_time_rate"]) == (2, 1, 0.5)
+    late_hours = 20 * 24 + 9 - 3.5
+    assert accepted["stage_hours_avg"] == round((1 + late_hours) / 2, 2)
+    assert accepted["stage_hours_p90"] == late_hours and accepted["overdue"] == 1
+    review = by_stage["初审"]
+    assert (review["steps"], review["steps_on_time_rate"], review["stage_hours_avg"], review["overdue"]) == (
+        1, 1.0, 2.0, 0
+    )  # fmt: skip
+    rereview = by_stage["复核"]  # nobody finished it: no times, one red alert
+    assert (rereview["steps"], rereview["steps_on_time_rate"], rereview["stage_hours_avg"]) == (0, None, None)
+    assert rereview["overdue"] == 1
+    assert "matters" not in {k for k, v in accepted.items() if v is not None}
+
+
+def test_report_by_template_and_by_agency_agree(scene):
+    client, chain = scene["client"], scene["chain"]
+    template = next(r for r in client.get("/v1/reports/template").json()["rows"] if r["template"] == PERMIT)
+    late_hours = 20 * 24 + 9 - 3.5
+    expected = {
+        "matters": 3, "closed": 1, "open": 2, "matters_on_time": 1, "matters_on_time_rate": 1.0,
+        "matter_hours_avg": 5.0, "matter_hours_p90": 5.0, "steps": 3, "steps_on_time": 2,
+        "steps_on_time_rate": 0.6667, "stage_hours_avg": round((1 + 2 + late_hours) / 3, 2),
+        "stage_hours_p90": late_hours, "overdue": 2,
+    }  # fmt: skip
+    assert {k: template[k] for k in expected} == expected
+    agency = next(r for r in client.get("/v1/reports/agency").json()["rows"] if r["agency"] == chain.agency_code)
+    assert {k: agency[k] for k in expected} == expected
+
+
+def test_report_over_a_period(scene):
+    client, start = scene["client"], scene["start"]
+    since_b = start + int(3.5 * HOUR * 1000)
+    row = next(
+        r
+        for r in client.get("/v1/reports/template", params={"from": since_b}).json()["rows"]
+        if r["template"] == PERMIT
+    )
+    # B and C opened, C closed, B's late step; A's two steps came before.
+    assert (row["matters"], row["closed"], row["steps"], row["steps_on_time"]) == (2, 1, 1, 0)
+    until = start + 2 * HOUR * 1000
+    early = client.get("/v1/reports/stage", params={"from": start, "to": until}).json()["rows"]
+    assert [(r["stage"], r["steps"]) for r in early if r["steps"]] == [("受理", 1)]
+    iso = client.get("/v1/reports/template", params={"from": "2020-01-01T00:00:00+08:00"})
+    assert iso.status_code == 200 and iso.json()["from"] == 1577808000000
+
+
+def test_report_as_csv_opens_in_a_spreadsheet(scene):
+    response = scene["client"].get("/v1/reports/template", params={"format": "csv"})
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel reads the Chinese names as UTF-8 only with the BOM
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert list(rows[0]) == columns("template")
+    permit = next(r for r in rows if r["template"] == PERMIT)
+    assert permit["matters"] == "3" and permit["steps_on_time_rate"] == "0.6667"
+
+
+def test_the_reports_page_shows_the_same_figures(scene):
+    page = scene["client"].get("/reports?by=template&lang=en").text
+    assert "66.7%" in page and "100.0%" in page and PERMIT in page
+
+
+def test_matters_and_alerts_listed_and_filtered(scene):
+    client, chain = scene["client"], scene["chain"]
+    everything = client.get("/v1/matters").json()["items"]
+    assert [m["id"] for m in everything] == [scene["c"], scene["b"], scene["a"]]
+    assert [m["id"] for m in client.get("/v1/matters", params={"status": "closed"}).json()["items"]] == [scene["c"]]
+    paged = client.get("/v1/matters", params={"limit": 2}).json()
+    rest = client.get("/v1/matters", params={"cursor": paged["next"]}).json()
+    assert [m["id"] for m in paged["items"] + rest["items"]] == [m["id"] for m in everything] and rest["next"] is None
+    subject = everything[0]["subject"]
+    assert [m["id"] for m in client.get("/v1/matters", params={"subject": subject}).json()["items"]] == [scene["c"]]
+    red = client.get("/v1/alerts", params={"severity": "red"}).json()["items"]
+    assert {(a["matter"], a["stage"]) for a in red} == {(scene["b"], "受理"), (scene["a"], "复核")}
+    assert {a["status"] for a in red if a["matter"] == scene["b"]} == {"resolved"}
+    assert client.get("/v1/alerts", params={"template": "enforcement-case"}).json()["items"] == []
+    assert len(client.get("/v1/alerts", params={"agency": chain.agency_code}).json()["items"]) == 4
+    one = client.get(f"/v1/alerts/{red[0]['id']}").json()
+    assert one == red[0]
+    matter = client.get(f"/v1/matters/{scene['a']}").json()
+    assert matter["current"] == "复核" and [s["stage"] for s in matter["steps"]] == ["受理", "初审"]
+    assert matter["template"] == PERMIT and matter["template_hash"] == TEMPLATES[PERMIT].hash.hex()
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "expected"),
+    [
+        ("/v1/matters", {"status": "pending"}, (400, "invalid-request")),
+        ("/v1/matters", {"limit": 0}, (400, "invalid-request")),
+        ("/v1/matters", {"cursor": "-1"}, (400, "invalid-request")),
+        ("/v1/matters", {"subject": "zz"}, (400, "invalid-request")),
+        ("/v1/matters/DEV-000000-9A", {}, (400, "evidence-id-checksum")),
+        ("/v1/matters/not-an-id", {}, (400, "bad-evidence-id")),
+        (f"/v1/matters/{EvidenceId('XYZ', 0)}", {}, (404, "wrong-chain")),
+        (f"/v1/matters/{EvidenceId('DEV', 99_999)}", {}, (404, "unknown-matter")),
+        (f"/v1/alerts/{EvidenceId('DEV', 99_999)}", {}, (404, "unknown-alert")),
+        ("/v1/alerts", {"severity": "amber"}, (400, "invalid-request")),
+        ("/v1/alerts", {"limit": 501}, (400, "invalid-request")),
+        ("/v1/templates/" + "ab" * 31, {}, (400, "invalid-request")),
+        ("/v1/templates/" + "ab" * 32, {}, (404, "unknown-template")),
+        ("/v1/reports/weekday", {}, (400, "invalid-request")),
+        ("/v1/reports/agency", {"from": "yesterday"}, (400, "invalid-request")),
+        ("/v1/reports/agency", {"format": "xlsx"}, (400, "invalid-request")),
+    ],
+)
+def test_bad_reads_are_refused_by_name(scene, path, params, expected):
+    response = scene["client"].get(path, params=params)
+    assert error(response) == expected, response.text
+
+
+def test_admin_requests_need_a_fresh_unused_admin_signature(scene):
+    client, chain = scene["client"], scene["chain"]
+    url = "http://127.0.0.1:9/supervision"
+    stranger = Account.create()
+    cases = [
+        ({"url": url, "auth": admin_auth(chain, "webhook-add", url, account=stranger)}, (403, "not-admin")),
+        ({"url": url, "auth": admin_auth(chain, "webhook-add", "http://other")}, (403, "bad-signature")),
+        ({"url": url, "auth": admin_auth(chain, "webhook-add", url, at=int(time.time() * 1000) - 600_000)},
+         (403, "stale-signature")),
+        ({"url": "ftp://x", "auth": admin_auth(chain, "webhook-add", "ftp://x")}, (400, "invalid-request")),
+        ({"url": url, "severities": ["purple"], "auth": admin_auth(chain, "webhook-add", url)},
+         (400, "invalid-request")),
+        ({"url": url, "auth": {**admin_auth(chain, "webhook-add", url), "signature": "0x1234"}},
+         (400, "bad-signature")),
+        ({"url": url}, (400, "invalid-request")),
+    ]  # fmt: skip
+    for body, expected in cases:
+        assert error(client.post("/v1/webhooks", json=body)) == expected, body
+    assert client.get("/v1/webhooks").json() == []  # nothing half-registered
+    auth = admin_auth(chain, "webhook-add", url)
+    added = client.post("/v1/webhooks", json={"url": url, "severities": ["red"], "auth": auth})
+    assert added.status_code == 201 and added.json()["created_by"] == chain.admin.address
+    assert error(client.post("/v1/webhooks", json={"url": url, "auth": auth})) == (403, "replayed")
+    hook = added.json()["id"]
+    assert error(client.request("DELETE", "/v1/webhooks/999", json=admin_auth(chain, "webhook-remove", "999"))) == (
+        404, "unknown-webhook"
+    )  # fmt: skip
+    wrong_target = admin_auth(chain, "webhook-remove", "999")
+    assert error(client.request("DELETE", f"/v1/webhooks/{hook}", json=wrong_target))[1] == "bad-signature"
+    gone = client.request("DELETE", f"/v1/webhooks/{hook}", json=admin_auth(chain, "webhook-remove", str(hook)))
+    assert gone.status_code == 204 and client.get("/v1/webhooks").json() == []
+
+
+def test_acknowledging_an_alert(scene):
+    client, chain = scene["client"], scene["chain"]
+    open_red = client.get("/v1/alerts", params={"severity": "red", "status": "open"}).json()["items"]
+    assert [a["matter"] for a in open_red] == [scene["a"]]
+    alert = open_red[0]["id"]
+    assert error(client.post(f"/v1/alerts/{scene['a']}/ack", json=admin_auth(chain, "ack", scene["a"]))) == (
+        404, "unknown-alert"
+    )  # fmt: skip
+    stranger = admin_auth(chain, "ack", alert, account=Account.create())
+    assert error(client.post(f"/v1/alerts/{alert}/ack", json=stranger)) == (403, "not-admin")
+    assert client.get(f"/v1/alerts/{alert}").json()["status"] == "open"
+    done = client.post(f"/v1/alerts/{alert}/ack", json=admin_auth(chain, "ack", alert)).json()
+    assert done["status"] == "acknowledged" and done["acknowledged_by"] == chain.admin.address
+    assert done["acknowledged_at"] is not None
+
+
+def test_templates_calendar_and_supervision_are_published(scene):
+    client, chain = scene["client"], scene["chain"]
+    templates = {t["id"]: t for t in client.get("/v1/templates").json()}
+    assert set(templates) >= {PERMIT, "enforcement-case", "newborn-one-thing"}
+    permit = client.get(f"/v1/templates/{templates[PERMIT]['hash']}").json()
+    assert permit["hash"] == TEMPLATES[PERMIT].hash.hex()
+    assert [s["key"] for s in permit["stages"]] == ["受理", "初审", "复核", "集体讨论", "审批签发", "结果反馈"]
+    calendar = client.get("/v1/calendar").json()
+    assert "2026-10-01" in calendar["holidays"] and calendar["hash"]
+    supervision = client.get("/v1/supervision").json()
+    assert supervision["agency"] == chain.supervision.agency
+    assert supervision["public_key"] == chain.supervision.key.public_key().to_bytes().hex()
