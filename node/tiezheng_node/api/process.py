@@ -28,7 +28,7 @@ from tiezheng.workflow import Matter
 
 from ..node import Node
 from ..process.records import AlertRecord, Webhook
-from ..process.reports import columns, report
+from ..process.reports import columns
 from .models import (
     AdminSignature,
     AlertModel,
@@ -386,7 +386,7 @@ def create_process_router(node: Node) -> APIRouter:
         format: Annotated[Literal["json", "csv"], Query()] = "json",
     ) -> Any:
         start, stop = _time(from_, "from"), _time(to, "to")
-        rows = report(process.matters(), process.alerts(), template_ids(), by=by, start=start, stop=stop)
+        rows = process.report(by, start=start, stop=stop)
         if format == "csv":
             out = io.StringIO()
             writer = csv.DictWriter(out, fieldnames=columns(by), lineterminator="\n")

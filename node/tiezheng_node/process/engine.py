@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -65,6 +66,7 @@ from .records import (
     outbox_key,
     webhook_key,
 )
+from .reports import By, report
 
 log = logging.getLogger("tiezheng.process")
 
@@ -72,6 +74,7 @@ STEP_KIND: Final = KIND_PROCESS_STEP
 ALERT_KIND: Final = KIND_ALERT
 DEFAULT_WARN_AT: Final = 0.8
 MAX_ALERTS_PER_BLOCK: Final = 1_000
+REPORTS_KEPT: Final = 32
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ class ProcessEngine:
         self._held: dict[int, bytes] = {}  # matter → leaf hash of its step waiting for a block
         self._raising: set[str] = set()  # "matter:event" of alerts accepted, not yet sealed
         self.on_change: Callable[[list[tuple[str, dict[str, Any]]]], None] = lambda _events: None
+        # Reports read every matter; what they read changes only when a block commits.
+        self._reports: OrderedDict[tuple[Any, ...], list[dict[str, object]]] = OrderedDict()
 
     # Reading
 
@@ -147,6 +152,21 @@ class ProcessEngine:
         with self._store.scan_range(ALERT, stop, reverse=True) as rows:
             for _, value in rows:
                 yield AlertRecord.decode(value)
+
+    def report(self, by: By, *, start: int | None = None, stop: int | None = None) -> list[dict[str, object]]:
+        """A supervision report (process.reports), computed once per head block and kept for the next readers."""
+        key = (self._head().hash, by, start, stop)
+        with self._lock:
+            if key in self._reports:
+                self._reports.move_to_end(key)
+                return self._reports[key]
+        template_ids = {t.hash: t.id for t in self.library.templates}
+        rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
+        with self._lock:
+            self._reports[key] = rows
+            while len(self._reports) > REPORTS_KEPT:
+                self._reports.popitem(last=False)
+        return rows
 
     def not_applied(self, index: int) -> str | None:
         raw = self._store.get(NOT_APPLIED + index.to_bytes(8, "big"))

@@ -27,7 +27,7 @@ from tiezheng.statement import KINDS
 
 from ... import __version__
 from ...node import Node
-from ...process.reports import report
+from ...process.reports import By
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
 from .search import search
 from .views import DAYS_SHOWN, ExplorerData, format_time
@@ -334,11 +334,8 @@ def create_explorer_router(node: Node) -> APIRouter:
 
     @router.get("/reports", response_class=HTMLResponse)
     def reports_page(request: Request, by: str = "agency") -> HTMLResponse:
-        if by not in ("agency", "template", "stage"):
-            by = "agency"
-        ids = {t.hash: t.id for t in process.library.templates}
-        rows = report(process.matters(), process.alerts(), ids, by=by)  # type: ignore[arg-type]
-        return render(request, "reports.html", rows=rows, by=by)
+        kind: By = by if by in ("template", "stage") else "agency"  # type: ignore[assignment]
+        return render(request, "reports.html", rows=process.report(kind), by=kind)
 
     @router.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> Response:
