@@ -103,12 +103,14 @@ def test_calendar_files_are_checked():
 
 
 def test_builtin_templates():
-    assert set(TEMPLATES) == {"administrative-permit", "enforcement-case", "newborn-one-thing"}
+    assert set(TEMPLATES) == {"administrative-permit", "enforcement-case", "newborn-one-thing", "supervision-drill"}
     assert [s.key for s in PERMIT.stages] == ["受理", "初审", "复核", "集体讨论", "审批签发", "结果反馈"]
     enforcement = TEMPLATES["enforcement-case"]
     assert enforcement.by_key["公示"].limit.working_days == 7 and enforcement.by_key["公示"].limit.since == "决定"
     newborn = TEMPLATES["newborn-one-thing"]
     assert newborn.limit.working_days == 5 and len(newborn.other_roles) == 4
+    drill = TEMPLATES["supervision-drill"]  # for supervisors to try their alert chain end to end
+    assert [s.limit.seconds for s in drill.stages] == [60, 60]
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from tiezheng_node.execution.addresses import PROCESS_TRAIL
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = REPO / "tests" / "data" / "workflows"
-DRILL = WorkflowTemplate.load(WORKFLOWS / "drill.workflow.json")
+DRILL = WorkflowTemplate.load(WORKFLOWS / "fast-drill.workflow.json")
 TIEZHENG = str(Path(os.environ.get("VIRTUAL_ENV", REPO / ".venv")) / "bin" / "tiezheng")
 SALTS = {"TIEZHENG_SUBJECT_SALT": "test-subject-salt", "TIEZHENG_OPERATOR_SALT": "a secret agency salt 0123"}
 
@@ -184,7 +184,7 @@ def test_an_overdue_stage_raises_one_red_alert_everywhere(node):
             client.step(matter.id, "受理", after=b"accepted", official="官员-2")
             assert client.alerts(status="resolved", severity="red")[0]["id"] == red[0]["id"]
         report = httpx.get(f"{node.url}/v1/reports/template").json()
-        drill = next(r for r in report["rows"] if r["template"] == "supervision-drill")
+        drill = next(r for r in report["rows"] if r["template"] == "fast-drill")
         assert drill["overdue"] >= 1 and drill["steps_on_time_rate"] == 0.0
         csv_text = httpx.get(f"{node.url}/v1/reports/stage?format=csv").text
         assert csv_text.lstrip("\ufeff").startswith("template,stage,steps")
@@ -257,7 +257,7 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
         unsigned = cli(node, "admin", "webhook", "add", "http://elsewhere/", "--node", node.url)
         assert unsigned.returncode == 2 and "TIEZHENG_ADMIN_KEY" in unsigned.stderr
 
-        opened = cli(node, "matter", "open", *writes(node), "--template", "supervision-drill",
+        opened = cli(node, "matter", "open", *writes(node), "--template", "fast-drill",
                      "--subject", "演练 2026-11", "--official", "官员-9")  # fmt: skip
         assert opened.returncode == 0, opened.stderr
         matter = opened.stdout.split()[0]
