@@ -19,6 +19,7 @@ from tiezheng.workflow import open_statement
 from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY
 from tiezheng_node.node import Node
+from tiezheng_node.process.records import OUTBOX_END
 
 DAY = 86_400
 
@@ -221,6 +222,6 @@ def test_webhook_deliveries_are_owed_in_the_same_batch_as_the_alert(chain, desk)
     red = next(a for a in process.alerts() if a.severity == "red")
     warning = next(a for a in process.alerts() if a.severity == "warning")
     assert red.deliveries == {str(hook.id): {"attempts": 0}} and warning.deliveries == {}
-    with chain.node.store.scan(b"O") as rows:
+    with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
         owed = list(rows)
     assert len(owed) == 1

@@ -54,6 +54,9 @@ from ..store import Store
 from ..store.keys import ALERT, DUE, MATTER, META_WEBHOOK_NEXT, NOT_APPLIED, OUTBOX, WEBHOOK
 from .library import WorkflowLibrary
 from .records import (
+    FENCES,
+    MATTER_END,
+    OUTBOX_END,
     AlertRecord,
     Webhook,
     alert_key,
@@ -112,6 +115,9 @@ class ProcessEngine:
         if not 0 <= warn_at < 1:
             raise ValueError("warn_at must lie in [0, 1)")
         self._store = store
+        missing = {fence: b"" for fence in FENCES if store.get(fence) is None}
+        if missing:
+            store.commit(missing)
         self.library = library
         self._trail = trail
         self._head = head
@@ -135,7 +141,7 @@ class ProcessEngine:
 
     def matters(self, *, before: int | None = None) -> Iterator[Matter]:
         """Every matter, newest first (below the cursor ``before``, a matter index)."""
-        stop = matter_key(before) if before is not None else MATTER + b"\xff" * 8
+        stop = matter_key(before) if before is not None else MATTER_END
         with self._store.scan_range(MATTER, stop, reverse=True) as rows:
             for _, value in rows:
                 yield decode_matter(value)
@@ -539,5 +545,5 @@ class ProcessEngine:
 
 
 def outbox_due(store: Store, now_ms: int) -> list[tuple[bytes, bytes]]:
-    with store.scan_range(OUTBOX, OUTBOX + (now_ms + 1).to_bytes(8, "big")) as rows:
+    with store.scan_range(OUTBOX, min(OUTBOX + (now_ms + 1).to_bytes(8, "big"), OUTBOX_END)) as rows:
         return list(rows)

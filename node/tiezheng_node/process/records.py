@@ -17,7 +17,7 @@ grows with the deadlines that passed, not with the matters that are open.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import cbor2
 
@@ -26,6 +26,15 @@ from tiezheng.gm import sm3
 from tiezheng.workflow import Due, Matter
 
 from ..store.keys import ALERT, DUE, MATTER, OUTBOX, WEBHOOK
+
+# Live keys closing the matter and outbox keyspaces. The pending keyspace ``P`` that
+# follows them is a long run of deleted keys (every record passes through it), and
+# LevelDB steps over deleted keys one by one until compaction drops them: a reverse
+# scan of the matters, or a forward scan reaching the outbox's end, would pay for
+# every record ever anchored. A scan that stops at a fence never walks into ``P``.
+MATTER_END: Final = MATTER + b"\xff"
+OUTBOX_END: Final = OUTBOX + b"\xff"
+FENCES: Final = (MATTER_END, OUTBOX_END)
 
 
 def _stored(raw: bytes) -> Any:

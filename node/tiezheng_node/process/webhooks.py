@@ -28,8 +28,9 @@ from tiezheng.evidence_id import EvidenceId
 from tiezheng.supervision import ATTEMPT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature_header
 
 from ..store import Store
+from ..store.keys import OUTBOX
 from .engine import ProcessEngine, outbox_due
-from .records import AlertRecord, Webhook, alert_key, outbox_key, parse_outbox_key, webhook_key
+from .records import OUTBOX_END, AlertRecord, Webhook, alert_key, outbox_key, parse_outbox_key, webhook_key
 
 log = logging.getLogger("tiezheng.webhooks")
 
@@ -79,7 +80,7 @@ class WebhookDispatcher:
             self._wake.clear()
 
     def _seconds_to_next(self) -> float:
-        with self._store.scan_range(b"O", b"O" + b"\xff" * 8) as rows:
+        with self._store.scan_range(OUTBOX, OUTBOX_END) as rows:
             first = next(rows, None)
         if first is None:
             return 5.0
