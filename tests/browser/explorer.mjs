@@ -112,7 +112,12 @@ try {
     assert.ok(rows[1].includes("受理") && rows[2].includes("初审") && rows[3].includes("复核"), rows.join("\n"));
     assert.equal(await page.locator("table.timeline tr.late").count(), 0, "nothing is overdue yet");
     await shot("matter");
-    return rows[2].replace(/\s+/g, " ");
+    const step = rows[2].replace(/\s+/g, " ");
+    // The step's own page: its fields (the before/after digests) and the way back to its matter.
+    await Promise.all([page.waitForLoadState("load"), page.click("table.timeline tbody tr:nth-child(3) a")]);
+    assert.ok(await page.isVisible(`dd a[href="/matters/${seed.matter}"]`), "the step links its matter");
+    assert.ok((await page.textContent("ul.meta")).includes("before"), "the step's meta is shown");
+    return step;
   });
 
   await check("the agency page shows its records and history", async () => {

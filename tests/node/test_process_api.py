@@ -249,3 +249,11 @@ def test_templates_calendar_and_supervision_are_published(scene):
     supervision = client.get("/v1/supervision").json()
     assert supervision["agency"] == chain.supervision.agency
     assert supervision["public_key"] == chain.supervision.key.public_key().to_bytes().hex()
+
+
+def test_a_steps_evidence_page_links_its_matter(scene):
+    client = scene["client"]
+    first_step = client.get(f"/v1/matters/{scene['a']}").json()["steps"][0]["id"]
+    for evidence_id in (scene["a"], first_step):
+        page = client.get(f"/evidence/{evidence_id}").text
+        assert f'href="/matters/{scene["a"]}"' in page and 'id="not-applied"' not in page

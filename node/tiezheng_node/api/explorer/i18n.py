@@ -185,6 +185,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "matter.deadline": ("总时限", "Overall deadline"),
     "matter.timeline": ("办理轨迹", "Timeline"),
     "matter.open_step": ("立项", "opened"),
+    "matter.not_applied": ("未计入办件：{reason}", "not applied to the matter: {reason}"),
     "matter.step": ("环节记录", "Step"),
     "matter.decision": ("处理结果", "Decision"),
     "matter.activated": ("开始", "Started"),

@@ -23,7 +23,7 @@ from tiezheng.certificate import facts, render_html, render_pdf
 from tiezheng.errors import EvidenceIdError
 from tiezheng.evidence_id import EvidenceId, EvidenceIdChecksumError
 from tiezheng.gm import sm3
-from tiezheng.statement import KINDS
+from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, KINDS
 
 from ... import __version__
 from ...node import Node
@@ -39,6 +39,7 @@ TEMPLATES.env.globals.update(format_time=format_time, KINDS=KINDS)
 TEMPLATES.env.filters["thousands"] = lambda value: f"{value:,}"
 TEMPLATES.env.filters["short"] = lambda value, size=16: value if len(value) <= size + 2 else value[:size] + "…"
 TEMPLATES.env.filters["sm3hex"] = lambda value: sm3(value).hex()
+TEMPLATES.env.tests["bytes"] = lambda value: isinstance(value, bytes)
 
 ONE_YEAR: Final = 365 * 24 * 3600
 SCRIPT_WORDS: Final = ("check.", "verify.", "log.", "live", "seal.", "yes", "no")  # the words the pages' scripts show
@@ -185,6 +186,10 @@ def create_explorer_router(node: Node) -> APIRouter:
             stored = node.evidence.log.batch(batch[0])
             signers = list(stored.signatures) if stored else []
         others = [i for i in data.with_digest(view.statement.digest) if i != view.index][:20]
+        meta = dict(view.statement.meta or {})
+        matter = None
+        if view.statement.kind in (KIND_PROCESS_STEP, KIND_ALERT):
+            matter = meta.get("matter") or (view.evidence_id if meta.get("action") == "open" else None)
         return render(
             request,
             "evidence.html",
@@ -196,6 +201,8 @@ def create_explorer_router(node: Node) -> APIRouter:
             leaf_hash=data.leaf_hash(view),
             agency=data.agency(view.statement.agency),
             others=[data.evidence_id(i) for i in others],
+            matter=matter,
+            not_applied=node.process.not_applied(view.index) if matter else None,
         )
 
     @router.get("/evidence/{evidence_id}/certificate")
