@@ -165,11 +165,18 @@ def cmd_dev(args: argparse.Namespace) -> int:
     node = _open(args, genesis, validator, supervision)
     url = f"http://{_display_host(args.host)}:{args.port}"
     state = "new" if first_run else f"continuing at block {node.head.height}"
+    alerts = (
+        f"signed by {supervision.agency}, key {supervision.key.public_key().key_id.hex()[:16]}… ({url}/v1/supervision)"
+        if supervision is not None
+        else "off (this data directory has no supervision key)"
+    )
     print(
         f"""Tiezheng dev node — chain {genesis.chain_code} (chain id {genesis.chain_id}), {state}
 
   explorer      {url}/
   verify        {url}/verify
+  matters       {url}/matters
+  alerts        {alerts}
   JSON-RPC      {url}/rpc
   health        {url}/healthz
   API docs      {url}/docs
