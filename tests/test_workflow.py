@@ -124,6 +124,8 @@ def test_builtin_templates():
         (lambda d: d["stages"].append(dict(d["stages"][1])), "appears twice"),
         (lambda d: d["stages"][-1].update(next=["受理"]), "no stage ends"),
         (lambda d: d["stages"][0].update(next=["复核"]), "cannot be reached"),
+        (lambda d: d["stages"][1].update(entered_when="approved"), "entered_when must be a yes/no step field"),
+        (lambda d: d["stages"][1].update(entered_when="hearing"), "does not require hearing"),
     ],
 )
 def test_template_errors_name_the_problem(change, message):
@@ -208,6 +210,34 @@ def test_steps_out_of_order_or_malformed_are_refused(act, code):
     with pytest.raises(StepError) as caught:
         act(Trail())
     assert caught.value.code == code and caught.value.message
+
+
+def _enforcement_at_notice() -> Trail:
+    trail = Trail(TEMPLATES["enforcement-case"])
+    for stage in ("立案", "调查取证"):
+        trail.step(stage)
+    return trail
+
+
+def test_a_requested_hearing_comes_before_the_legal_review_and_the_decision():
+    with pytest.raises(StepError) as skipped:
+        _enforcement_at_notice().step("告知/陈述申辩", hearing=True, next="法制审核")
+    assert skipped.value.code == "bad-transition" and "听证" in skipped.value.message
+    with pytest.raises(StepError) as unasked:
+        _enforcement_at_notice().step("告知/陈述申辩", hearing=False, next="听证")
+    assert unasked.value.code == "bad-transition"
+    heard = _enforcement_at_notice()
+    heard.step("告知/陈述申辩", hearing=True, next="听证")
+    assert heard.matter.current == "听证"
+    with pytest.raises(StepError) as early:
+        heard.step("决定")  # no decision before the hearing it depends on
+    assert early.value.code == "wrong-stage"
+    waived = _enforcement_at_notice()
+    waived.step("告知/陈述申辩", hearing=False, next="法制审核")
+    assert waived.matter.current == "法制审核"
+    returned = _enforcement_at_notice()
+    returned.step("告知/陈述申辩", decision="return", hearing=True)  # a return is not bound by the request
+    assert returned.matter.current == "调查取证"
 
 
 def test_the_stage_decides_which_agency_may_step():

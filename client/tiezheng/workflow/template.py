@@ -20,6 +20,7 @@ enforcement case (立案 … 决定 → 送达 → 公示 within 7 working days 
          "fields": ["operator", "before"],                   # what a step here must carry
          "decisions": ["approve", "reject"],                 # approve / return / reject
          "next": ["初审"], "returns": []},                   # allowed forward and backward moves
+        {"key": "听证", …, "entered_when": "hearing"},       # follows exactly when the step before asks
         …
       ]
     }
@@ -46,6 +47,7 @@ DECISIONS: Final = ("approve", "return", "reject")
 OWNER: Final = "owner"
 ROLE: Final = re.compile(r"[a-z][a-z0-9-]{0,31}")
 #: What a stage may require of a step: statement fields, or meta keys (see docs/workflow.md).
+BOOLEAN_STEP_FIELDS: Final = ("hearing",)
 STEP_FIELDS: Final = ("operator", "before", "decision", "next", "opinion", "hearing", "published_at", "document_no")
 MAX_STAGES: Final = 32
 
@@ -64,6 +66,7 @@ class Stage:
     decisions: tuple[str, ...]
     next: tuple[str, ...]
     returns: tuple[str, ...]
+    entered_when: str | None = None  # a boolean step field: this stage follows exactly when it is true
 
     @property
     def terminal(self) -> bool:
@@ -163,6 +166,12 @@ class WorkflowTemplate:
                 raise TemplateError(f"stage {stage.key} allows 'return' but lists no stage to return to")
             if stage.next and "approve" not in stage.decisions:
                 raise TemplateError(f"stage {stage.key} has next stages but no 'approve' decision")
+            for target in stage.next:
+                flag = self.by_key[target].entered_when
+                if flag is not None and flag not in stage.fields:
+                    raise TemplateError(
+                        f"stage {stage.key} leads to {target}, entered when {flag} is true, but does not require {flag}"
+                    )
         reachable, frontier = {self.stages[0].key}, [self.stages[0]]
         while frontier:
             for target in frontier.pop().next:
@@ -185,7 +194,7 @@ def _names(value: Any, where: str) -> dict[str, str]:
 def _stage(value: Any, where: str, roles: dict[str, Any]) -> Stage:
     if type(value) is not dict:
         raise TemplateError(f"{where} must be an object")
-    unknown = set(value) - {"key", "en", "role", "limit", "fields", "decisions", "next", "returns"}
+    unknown = set(value) - {"key", "en", "role", "limit", "fields", "decisions", "next", "returns", "entered_when"}
     if unknown:
         raise TemplateError(f"{where} has unknown field {sorted(unknown)[0]!r}")
     key = value.get("key")
@@ -203,6 +212,9 @@ def _stage(value: Any, where: str, roles: dict[str, Any]) -> Stage:
     if not decisions or any(d not in DECISIONS for d in decisions):
         raise TemplateError(f"{where}.decisions must be some of {', '.join(DECISIONS)}")
     limit = _limit(value["limit"], f"{where}.limit") if "limit" in value else None
+    entered_when = value.get("entered_when")
+    if entered_when is not None and entered_when not in BOOLEAN_STEP_FIELDS:
+        raise TemplateError(f"{where}.entered_when must be a yes/no step field ({', '.join(BOOLEAN_STEP_FIELDS)})")
     return Stage(
         key=key,
         english=english if type(english) is str else key,
@@ -212,6 +224,7 @@ def _stage(value: Any, where: str, roles: dict[str, Any]) -> Stage:
         decisions=tuple(decisions),
         next=tuple(_strings(value.get("next", []), f"{where}.next")),
         returns=tuple(_strings(value.get("returns", []), f"{where}.returns")),
+        entered_when=entered_when,
     )
 
 

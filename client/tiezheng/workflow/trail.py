@@ -277,7 +277,9 @@ def check_step(
             field="meta.decision",
         )
     _check_fields(current, statement, matter)
-    _next_stage(current, claim)
+    following = _next_stage(current, claim)
+    if claim.decision == "approve":
+        _check_branch(template, current, following, statement)
     return current
 
 
@@ -314,6 +316,23 @@ def _check_fields(stage: Stage, statement: Statement, matter: Matter) -> None:
             raise StepError(
                 "meta.published_at must lie between the decision and this step", "time-order", field="meta.published_at"
             )
+
+
+def _check_branch(template: WorkflowTemplate, stage: Stage, following: str | None, statement: Statement) -> None:
+    """A stage entered on request (a hearing) follows exactly when the step asks for it: never skipped, never forced."""
+    meta = dict(statement.meta or {})
+    for target in stage.next:
+        flag = template.by_key[target].entered_when
+        if flag is None or following is None:
+            continue
+        if meta.get(flag) is True and following != target:
+            raise StepError(
+                f"meta.{flag} is true: the matter must go to {target} next, not {following}",
+                "bad-transition",
+                field="meta.next",
+            )
+        if meta.get(flag) is not True and following == target:
+            raise StepError(f"{target} follows only when meta.{flag} is true", "bad-transition", field="meta.next")
 
 
 def _next_stage(stage: Stage, claim: Claim) -> str | None:
