@@ -8,6 +8,7 @@ webhook's SM2 signature with the node's published supervision key.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -23,7 +24,7 @@ from tests.support.processes import NodeProcess, free_port
 from tests.support.receiver import Receiver
 from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PublicKey, keystore
-from tiezheng.sdk import ApiError, Client
+from tiezheng.sdk import ApiError, AsyncClient, Client, MatterView
 from tiezheng.workflow import WorkflowTemplate
 from tiezheng_node.execution.addresses import PROCESS_TRAIL
 
@@ -278,3 +279,35 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
     finally:
         receiver.terminate()
         receiver.wait(timeout=10)
+
+
+def test_the_async_client_follows_a_matter_and_its_alerts(node):
+    agency = node.accounts()["agency"]
+    key = keystore.load(node.data_dir / agency["sm2_keystore"], agency["passphrase"])
+
+    async def scenario() -> tuple[dict, MatterView, MatterView]:
+        async with AsyncClient(
+            node.url, key=key, agency=agency["agency_code"], subject_salt=b"async salt",
+            operator_salt=SALTS["TIEZHENG_OPERATOR_SALT"].encode(),
+        ) as client:  # fmt: skip
+            events = client.watch_alerts()
+            matter = (await client.open_matter(DRILL.id, "async drill", official="官员-5")).id
+
+            async def first_red() -> dict:
+                async for event in events:
+                    if event["matter"] == matter and event["severity"] == "red":
+                        return dict(event)
+                raise AssertionError("the stream ended")
+
+            red = await asyncio.wait_for(first_red(), timeout=20)
+            await events.aclose()
+            await client.step(matter, "受理", after=b"accepted late", official="官员-5")
+            stepped = await client.matter(matter)
+            await client.close_matter(matter, "transferred")
+            return red, stepped, await client.matter(matter)
+
+    red, stepped, closed = asyncio.run(scenario())
+    assert red["stage"] == "受理" and red["status"] == "open"
+    assert stepped.current == "办结" and red["id"] in stepped.alerts and stepped.steps[0]["overdue"]
+    assert closed.status == "closed" and closed.latest != stepped.latest
+    assert httpx.get(f"{node.url}/v1/matters/{closed.id}").json()["outcome"] == "transferred"

@@ -257,3 +257,17 @@ def test_a_steps_evidence_page_links_its_matter(scene):
     for evidence_id in (scene["a"], first_step):
         page = client.get(f"/evidence/{evidence_id}").text
         assert f'href="/matters/{scene["a"]}"' in page and 'id="not-applied"' not in page
+
+
+def test_the_matters_and_alerts_pages_filter(scene):
+    client = scene["client"]
+    closed = client.get("/matters", params={"status": "closed"}).text
+    assert scene["c"] in closed and scene["a"] not in closed and scene["b"] not in closed
+    every = client.get("/matters?lang=en").text
+    assert all(scene[m] in every for m in "abc")
+    red = client.get("/alerts", params={"severity": "red"}).text
+    assert red.count('data-alert="') == 2
+    warnings = client.get("/alerts", params={"severity": "warning", "status": "open"}).text
+    assert warnings.count('data-alert="') >= 1 and "bad" not in warnings.split("<tbody>")[1].split("</tbody>")[0]
+    page = client.get(f"/matters/{scene['b']}?lang=en").text
+    assert "overdue" in page and page.count('class="late"') >= 1

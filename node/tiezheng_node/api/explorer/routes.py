@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any, Final
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -286,7 +287,7 @@ def create_explorer_router(node: Node) -> APIRouter:
             )
             rows.append({"id": data.evidence_id(matter.index), "matter": matter, "late": late,
                          "template": ids.get(matter.template, "?")})  # fmt: skip
-        extra = (f"&template={template}" if template else "") + (f"&status={status}" if status else "")
+        extra = _query_tail(template=template, status=status)
         return render(
             request, "matters.html", rows=rows, older=older, extra=extra, template=template, status=status,
             template_ids=sorted(set(ids.values())),
@@ -333,7 +334,7 @@ def create_explorer_router(node: Node) -> APIRouter:
                 older = records[-1].index
                 break
             records.append(record)
-        extra = (f"&status={status}" if status else "") + (f"&severity={severity}" if severity else "")
+        extra = _query_tail(status=status, severity=severity)
         return render(
             request, "alerts.html", alerts=alert_rows(records), older=older, extra=extra, status=status,
             severity=severity,
@@ -362,3 +363,9 @@ def create_explorer_router(node: Node) -> APIRouter:
 
 def _relative(url: URL) -> str:
     return f"{url.path}?{url.query}" if url.query else url.path
+
+
+def _query_tail(**filters: str | None) -> str:
+    """The filters of a list page, URL-encoded, to follow its cursor in the "older" link."""
+    given = {name: value for name, value in filters.items() if value}
+    return "&" + urlencode(given) if given else ""
