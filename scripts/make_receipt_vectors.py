@@ -63,12 +63,14 @@ def main() -> None:
     chain = ToyChain(validators, chain_code="VEC")
     for filler in range(5):
         chain.submit(SignedStatement.sign(statement_for(agency, b"earlier record %d" % filler), agency))
-    signed = SignedStatement.sign(
-        statement_for(
-            agency, DIRECT_RECORD, kind="enforcement-record", subject=subject_hash("京市监罚〔2026〕第 1123 号")
-        ),
-        agency,
+    statement = statement_for(
+        agency, DIRECT_RECORD, kind="enforcement-record", subject=subject_hash("京市监罚〔2026〕第 1123 号")
     )
+    signed = SignedStatement.sign(statement, agency)
+    # The non-minimal-der case pads r with a zero byte: r must not have one already, or the padded
+    # signature would outgrow any DER SM2 signature and fail as a malformed receipt instead.
+    while signed.signatures[0].value[3] != 32:
+        signed = SignedStatement.sign(statement, agency)
     direct_index = chain.submit(signed.cosign(official, "official").cosign(notary, "notary"))
     chain.seal_block()
     batch_statements = [statement_for(agency, b"batch record %d" % i, stage="初审") for i in range(37)]
@@ -157,6 +159,13 @@ def main() -> None:
         "direct.txt",
         "evidence-id",
         description="one symbol of the evidence ID changed",
+    )
+    case(
+        "lower-case-id",
+        dataclasses.replace(direct, evidence_id=good_id.lower()),
+        "direct.txt",
+        "evidence-id",
+        description="the evidence ID spelt in lower case: it names the same leaf, but the receipt's bytes changed",
     )
     case(
         "other-leaf",

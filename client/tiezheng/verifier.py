@@ -133,12 +133,17 @@ def _verify(receipt_or_bytes: Receipt | bytes, genesis: Genesis, digest: bytes |
     )
 
     evidence_id = _step(verdict, "evidence-id", lambda: EvidenceId.parse(receipt.evidence_id), None, record=False)
+    # The receipt carries the canonical spelling: a reader who accepts "dev-…" for "DEV-…" would let
+    # a receipt's bytes change without its verdict changing.
     _require(
         verdict,
         "evidence-id",
-        evidence_id.chain == genesis.chain_code and evidence_id.index == receipt.leaf_index,
+        str(evidence_id) == receipt.evidence_id
+        and evidence_id.chain == genesis.chain_code
+        and evidence_id.index == receipt.leaf_index,
         f"{evidence_id} is leaf {receipt.leaf_index}",
-        f"{receipt.evidence_id} does not name leaf {receipt.leaf_index} of chain {genesis.chain_code}",
+        f"{receipt.evidence_id} is not the canonical evidence ID of leaf {receipt.leaf_index} of chain "
+        f"{genesis.chain_code} ({EvidenceId(genesis.chain_code, receipt.leaf_index)})",
     )
     verdict.evidence_id = str(evidence_id)
 

@@ -5,7 +5,7 @@
 //   const verdict = verifyReceipt(receiptBytes, genesisText, { digest });
 //   verdict.valid; verdict.checks  // [{ name, ok, detail }], in the order below
 
-import { parseEvidenceId } from "./evidence-id.js";
+import { formatEvidenceId, parseEvidenceId } from "./evidence-id.js";
 import { parseGenesis } from "./genesis.js";
 import { leafHash, verifyInclusion } from "./merkle.js";
 import {
@@ -84,13 +84,16 @@ function run(verdict, receiptBytes, genesisInput, digest) {
   );
 
   const id = step("evidence-id", () => parseEvidenceId(receipt.evidenceId), null);
+  // The receipt carries the canonical spelling: accepting "dev-…" for "DEV-…" would let a
+  // receipt's bytes change without its verdict changing.
+  const canonical = formatEvidenceId(genesis.chainCode, BigInt(receipt.leaf));
   require(
     "evidence-id",
-    id.chain === genesis.chainCode && id.index === BigInt(receipt.leaf),
+    receipt.evidenceId === canonical && id.chain === genesis.chainCode && id.index === BigInt(receipt.leaf),
     `${receipt.evidenceId} is leaf ${receipt.leaf}`,
-    `${receipt.evidenceId} does not name leaf ${receipt.leaf} of chain ${genesis.chainCode}`,
+    `${receipt.evidenceId} is not the canonical evidence ID of leaf ${receipt.leaf} of chain ${genesis.chainCode} (${canonical})`,
   );
-  verdict.evidenceId = receipt.evidenceId.trim().toUpperCase();
+  verdict.evidenceId = canonical;
 
   const statement = step("statement", () => decodeStatement(receipt.statement), "well-formed");
   verdict.statement = statement;

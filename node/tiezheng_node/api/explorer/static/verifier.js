@@ -6534,13 +6534,14 @@ function run(verdict, receiptBytes, genesisInput, digest) {
     `the receipt is for chain ${chain.code} (id ${chain.id}, genesis ${toHex(chain.genesis).slice(0, 16)}…), not the given genesis ${genesis.chainCode} (id ${genesis.chainId}, ${toHex(genesis.hash).slice(0, 16)}…)`
   );
   const id = step("evidence-id", () => parseEvidenceId(receipt.evidenceId), null);
+  const canonical = formatEvidenceId(genesis.chainCode, BigInt(receipt.leaf));
   require2(
     "evidence-id",
-    id.chain === genesis.chainCode && id.index === BigInt(receipt.leaf),
+    receipt.evidenceId === canonical && id.chain === genesis.chainCode && id.index === BigInt(receipt.leaf),
     `${receipt.evidenceId} is leaf ${receipt.leaf}`,
-    `${receipt.evidenceId} does not name leaf ${receipt.leaf} of chain ${genesis.chainCode}`
+    `${receipt.evidenceId} is not the canonical evidence ID of leaf ${receipt.leaf} of chain ${genesis.chainCode} (${canonical})`
   );
-  verdict.evidenceId = receipt.evidenceId.trim().toUpperCase();
+  verdict.evidenceId = canonical;
   const statement = step("statement", () => decodeStatement(receipt.statement), "well-formed");
   verdict.statement = statement;
   if (digest === null) {
