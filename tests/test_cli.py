@@ -283,3 +283,27 @@ def test_verify_bad_input(anchored, tmp_path):
     assert_one_line_error(run("verify", "--digest", "zz", receipt, "--genesis", genesis), text="hex")
     assert_one_line_error(run("verify", "--digest", "00" * 31, receipt, "--genesis", genesis), text="32 bytes")
     assert_one_line_error(run("verify", receipt, "--genesis", genesis), text="FILE RECEIPT")
+
+
+# process trails and supervision: refused before anything is sent
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["receive-alerts", "--listen", "nowhere", "--public-key", "04" + "00" * 64], "HOST:PORT"),
+        (["receive-alerts", "--listen", "127.0.0.1:99999", "--public-key", "04" + "00" * 64], "HOST:PORT"),
+        (["receive-alerts", "--public-key", "zz"], "PEM file or a hex SM2 point"),
+        (["receive-alerts"], "required"),
+        (["admin", "webhook", "add", "ftp://example", "--node", "http://127.0.0.1:9"], "http:// or https://"),
+        (["admin", "webhook", "remove", "first", "--node", "http://127.0.0.1:9"], "invalid int value"),
+        (["admin", "alert", "ack", "DEV-000000-9A", "--node", "http://127.0.0.1:9"], "not an alert's evidence ID"),
+        (["admin", "alert", "ack", "not-an-id", "--node", "http://127.0.0.1:9"], "not an alert's evidence ID"),
+        (["matter", "show", "DEV-000000-9A", "--node", "http://127.0.0.1:9"], "not a matter ID"),
+        (["matter", "step", "DEV-000000-9H", "--node", "http://127.0.0.1:9", "--key", "k", "--agency", "A",
+          "--stage", "受理", "--decision", "maybe", "--after", "f"], "invalid choice"),
+        (["alerts", "--node", "http://127.0.0.1:9", "--severity", "purple"], "invalid choice"),
+    ],
+)  # fmt: skip
+def test_process_and_supervision_commands_refuse_bad_input(args, text):
+    assert_one_line_error(run(*args), text=text)
