@@ -111,7 +111,7 @@ def full_scan(chain: LocalChain) -> int:
 def page_times(chain: LocalChain, runs: int) -> list[tuple[str, float]]:
     """Server time of the supervision pages at this many matters, and of a report's first reader after a block."""
     process = chain.node.process
-    ids = {t.hash: t.id for t in process.library.templates}
+    ids = process.library.template_ids
     out = [
         (
             "report over every matter, first reader after a block (`GET /v1/reports/template`, uncached)",

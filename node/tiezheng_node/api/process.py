@@ -94,7 +94,7 @@ def create_process_router(node: Node) -> APIRouter:
         return str(EvidenceId(chain, index))
 
     def template_ids() -> dict[bytes, str]:
-        return {t.hash: t.id for t in process.library.templates}
+        return process.library.template_ids
 
     def resolve(text: str, what: str) -> int:
         try:

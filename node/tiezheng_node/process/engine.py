@@ -166,7 +166,7 @@ class ProcessEngine:
             if key in self._reports:
                 self._reports.move_to_end(key)
                 return self._reports[key]
-        template_ids = {t.hash: t.id for t in self.library.templates}
+        template_ids = self.library.template_ids
         rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
         with self._lock:
             self._reports[key] = rows

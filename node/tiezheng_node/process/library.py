@@ -41,3 +41,8 @@ class WorkflowLibrary:
     @property
     def templates(self) -> list[WorkflowTemplate]:
         return list(self._templates.values())
+
+    @property
+    def template_ids(self) -> dict[bytes, str]:
+        """Template hash → id, for naming templates in lists and reports."""
+        return {t.hash: t.id for t in self._templates.values()}

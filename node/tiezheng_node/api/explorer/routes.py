@@ -273,7 +273,7 @@ def create_explorer_router(node: Node) -> APIRouter:
         template: Annotated[str | None, Query(max_length=64)] = None,
         status: Annotated[str | None, Query(max_length=8)] = None,
     ) -> HTMLResponse:
-        ids = {t.hash: t.id for t in process.library.templates}
+        ids = process.library.template_ids
         now = int(time.time() * 1000)
         rows, older = [], None
         for matter in process.matters(before=cursor(before)):
