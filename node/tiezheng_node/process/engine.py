@@ -351,6 +351,7 @@ class ProcessEngine:
         """Apply the block's process steps and alerts; every write goes into the block's batch."""
         staged = StagedProcess()
         calendar = self.calendar()
+        hooks = self.webhooks()  # once per block, not once per alert: a busy block carries a thousand
         for submission in submissions:
             for offset, entry in enumerate(submission.entries):
                 if entry.kind not in (STEP_KIND, ALERT_KIND):
@@ -361,7 +362,7 @@ class ProcessEngine:
                     if entry.kind == STEP_KIND:
                         self._apply_step(staged, statement, index, block_time, calendar)
                     else:
-                        self._apply_alert(staged, statement, index, block_time)
+                        self._apply_alert(staged, statement, index, block_time, hooks)
                 except (StepError, TiezhengError) as exc:
                     reason = exc.message if isinstance(exc, StepError | TiezhengError) else str(exc)
                     staged.writes[NOT_APPLIED + index.to_bytes(8, "big")] = reason.encode()
@@ -429,7 +430,9 @@ class ProcessEngine:
         raw = staged.writes.get(alert_key(index)) or self._store.get(alert_key(index))
         return AlertRecord.decode(raw) if raw else None
 
-    def _apply_alert(self, staged: StagedProcess, statement: Statement, index: int, block_time: int) -> None:
+    def _apply_alert(
+        self, staged: StagedProcess, statement: Statement, index: int, block_time: int, hooks: list[Webhook]
+    ) -> None:
         registered = self._agency(statement.agency)
         if (
             self.supervision is None
@@ -467,7 +470,7 @@ class ProcessEngine:
         staged.matters[after.index] = after
         staged.raised.append(f"{matter.index}:{record.event}")
         template_id = template.id if template else ""
-        for hook in self.webhooks():
+        for hook in hooks:
             if hook.wants(record, template_id):
                 staged.writes[outbox_key(block_time, index, hook.id)] = cbor.encode([0, None])
                 record.deliveries[str(hook.id)] = {"attempts": 0}
