@@ -196,6 +196,41 @@ def test_pending_submissions_survive_a_restart(tmp_path):
         reopened.close()
 
 
+def test_statements_logged_before_a_restart_are_still_recognised_once_the_filter_is_filled(tmp_path):
+    chain = LocalChain(tmp_path / "node")
+    single = signed(chain, b"logged alone").to_cbor()
+    statements = [statement_for(chain.agency_key, b"logged %d" % i, agency=chain.agency_code) for i in range(30)]
+    submit(chain, single)
+    submit_envelope(chain, BatchEnvelope.build(statements, chain.agency_key, time=1))
+    chain.node.produce_block()
+    chain.node.close()
+    reopened = Node(tmp_path / "node", Genesis.load(chain.layout.genesis), chain.validator_key)
+    try:
+        evidence = reopened.evidence
+        assert evidence.log.logged_filter.wait_ready(10)
+        again = evidence.accept(evidence.admission.signed_statement(single))
+        assert again.indexes == [0] and again.new == [False]
+        fresh = [statement_for(chain.agency_key, b"new %d" % i, agency=chain.agency_code) for i in range(5)]
+        mixed = evidence.accept(
+            evidence.admission.envelope(
+                BatchEnvelope.build(statements[10:] + fresh, chain.agency_key, time=2).to_cbor()
+            )
+        )
+        mixed.durable.result(timeout=10)
+        assert mixed.indexes == [*range(11, 31), *range(31, 36)]
+        assert mixed.new == [False] * 20 + [True] * 5
+        assert not evidence.log.logged_filter.may_contain(sm3(b"never logged") + bytes(8))
+        reopened.produce_block()
+        # Keys committed after the restart come from the block, not from the start-up scan.
+        after = evidence.accept(
+            evidence.admission.envelope(BatchEnvelope.build(fresh, chain.agency_key, time=3).to_cbor())
+        )
+        assert after.new == [False] * 5 and after.indexes == list(range(31, 36))
+        assert evidence.log.size == 36
+    finally:
+        reopened.close()
+
+
 def test_contract_anchors_are_caught_up_after_a_crash(tmp_path):
     from tiezheng_node.store.keys import META_EVM_ANCHORS
 

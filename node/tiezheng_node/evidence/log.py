@@ -12,7 +12,9 @@ Storage is laid out for writing many records per block with few LevelDB keys:
 * the agency, kind and subject indexes are *posting lists*: one key per block and
   indexed value, holding the leaf indexes of that block's matching records;
 * the digest index has one key per record, because admission looks statements
-  up by it (digest ‖ first 8 bytes of the leaf hash → leaf index);
+  up by it (digest ‖ first 8 bytes of the leaf hash → leaf index); its keys are
+  also held in an in-memory Bloom filter (``LoggedFilter``), so that the
+  question is put to LevelDB only for statements that may have been logged;
 * Merkle nodes above the leaves, one per record on average.
 """
 
@@ -49,6 +51,7 @@ from ..store.keys import (
 )
 from .items import Submission
 from .log_store import STORED_FROM_LEVEL, LevelDBNodeStore
+from .logged_filter import DEFAULT_CAPACITY, LoggedFilter, start_filling
 from .records import STATEMENTS_PER_CHUNK, BatchRecord, LeafRecord, encode_batch_members, encode_head
 
 PACK_SIZE: Final = 256
@@ -101,6 +104,7 @@ class StagedEvidence:
     merkle: StagedAppend
     writes: dict[bytes, bytes | None]
     tail: list[bytes]  # the records of the last, incomplete pack after this block
+    logged_keys: list[bytes]  # the digest index keys this block adds, without their prefix
 
     @property
     def size(self) -> int:
@@ -121,6 +125,22 @@ class EvidenceLog:
         self._nodes = LevelDBNodeStore(store, self._stored_leaf_hashes)
         self._merkle = MerkleLog(self._nodes)
         self._tail = self._load_tail()
+        self._logged = LoggedFilter(capacity=max(DEFAULT_CAPACITY, 2 * self.size))
+        self._closing = threading.Event()
+        self._filling = start_filling(self._logged, self._logged_keys, stop=self._closing)
+
+    def _logged_keys(self) -> Iterator[bytes]:
+        skip = len(DIGEST_INDEX)
+        return (key[skip:] for key in self._store.keys(DIGEST_INDEX))
+
+    @property
+    def logged_filter(self) -> LoggedFilter:
+        return self._logged
+
+    def close(self) -> None:
+        """Stop reading the digest index into memory (before the store closes)."""
+        self._closing.set()
+        self._filling.join(timeout=30)
 
     def _load_tail(self) -> list[bytes]:
         size = self._merkle.size
@@ -144,6 +164,7 @@ class EvidenceLog:
         writes: dict[bytes, bytes | None] = {}
         day = day_of(block_time_ms)
         leaf_hashes: list[bytes] = []
+        logged_keys: list[bytes] = []
         first = self.size
         records = list(self._tail)
         postings: defaultdict[bytes, list[int]] = defaultdict(list)
@@ -160,7 +181,9 @@ class EvidenceLog:
             else:
                 records.extend(LeafRecord(e.statement, e.signatures, None).encode() for e in entries)
             for entry in entries:
-                writes[DIGEST_INDEX + entry.digest + entry.leaf_hash[:8]] = index.to_bytes(8, "big")
+                logged = entry.digest + entry.leaf_hash[:8]
+                logged_keys.append(logged)
+                writes[DIGEST_INDEX + logged] = index.to_bytes(8, "big")
                 agency = agency_lists.get(entry.agency)
                 if agency is None:
                     agency = agency_lists[entry.agency] = postings[AGENCY_INDEX + agency_key(entry.agency) + block]
@@ -190,7 +213,7 @@ class EvidenceLog:
                 writes[log_node_key(level, node_index)] = value
         writes[META_LOG_SIZE] = staged.new_size.to_bytes(8, "big")
         tail = records[len(records) - len(records) % PACK_SIZE :]
-        return StagedEvidence(tuple(submissions), staged, writes, tail)
+        return StagedEvidence(tuple(submissions), staged, writes, tail, logged_keys)
 
     def _count_day(self, writes: dict[bytes, bytes | None], day: int, agency: bytes, records: int) -> None:
         key = daily_key(agency, day)
@@ -211,7 +234,11 @@ class EvidenceLog:
         return counts
 
     def advance(self, staged: StagedEvidence) -> None:
-        """Adopt a staged append once its writes are committed."""
+        """Adopt a staged append once its writes are committed.
+
+        The filter learns the new keys here, before the pending pool lets go of
+        the statements: one of the two always knows a statement is taken."""
+        self._logged.add(staged.logged_keys)
         self._merkle.advance(staged.merkle)
         self._tail = staged.tail
 
@@ -326,8 +353,11 @@ class EvidenceLog:
     # Indexes
 
     def find_statement(self, leaf_hash: bytes, statement: bytes, digest: bytes) -> int | None:
-        """The leaf index of an already logged statement, or None: one point lookup (bloom-filtered when absent)."""
-        raw = self._store.get(DIGEST_INDEX + digest + leaf_hash[:8])
+        """The leaf index of an already logged statement, or None: the in-memory filter, then one point lookup."""
+        logged = digest + leaf_hash[:8]
+        if not self._logged.may_contain(logged):
+            return None
+        raw = self._store.get(DIGEST_INDEX + logged)
         if raw is None:
             return None
         index = int.from_bytes(raw, "big")

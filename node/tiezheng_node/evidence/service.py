@@ -121,6 +121,7 @@ class EvidenceService:
 
     def close(self) -> None:
         self.pending.close()
+        self.log.close()
         self.admission.close()
         if self._workers is not None:
             self._workers.close()

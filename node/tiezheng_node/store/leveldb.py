@@ -87,6 +87,12 @@ class Store:
         """Keys and values under ``prefix``, in key order (or reversed)."""
         return self._db.iterator(prefix=prefix, reverse=reverse)
 
+    def keys(self, prefix: bytes) -> Iterator[bytes]:
+        """The keys under ``prefix`` in key order, as they were when iteration began
+        (a LevelDB iterator reads the snapshot it was opened on)."""
+        with self._db.iterator(prefix=prefix, include_value=False) as keys:
+            yield from keys
+
     def scan_range(self, start: bytes, stop: bytes, *, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         """Keys in [start, stop), in key order (or reversed)."""
         return self._db.iterator(start=start, stop=stop, reverse=reverse)
