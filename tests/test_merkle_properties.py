@@ -16,6 +16,7 @@ from tiezheng.merkle import (
     leaf_hash,
     root,
     root_from_inclusion_proof,
+    root_from_leaf_hashes,
     verify_consistency,
     verify_inclusion,
 )
@@ -171,3 +172,30 @@ def test_sha256_log_matches_the_rfc6962_reference_root():
     log.append_many(leaves)
     # The tree of the RFC 6962 test data (certificate-transparency-go, merkle_tree_test).
     assert log.root().hex() == "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
+
+
+@given(st.lists(st.binary(max_size=8), max_size=300))
+def test_level_by_level_root_is_the_recursive_mth(leaves):
+    hashes = [leaf_hash(leaf) for leaf in leaves]
+    assert root_from_leaf_hashes(hashes) == root(leaves)
+
+
+def test_level_by_level_root_matches_the_rfc6962_reference_root():
+    import hashlib
+
+    def sha256(data: bytes) -> bytes:
+        return hashlib.sha256(data).digest()
+
+    leaves = [
+        bytes.fromhex(h)
+        for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f")
+    ]
+    hashes = [leaf_hash(leaf, sha256) for leaf in leaves]
+    assert root_from_leaf_hashes(hashes, sha256).hex() == (
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
+    )
+    # Every prefix too: sizes that are not powers of two carry an unpaired node up.
+    assert root_from_leaf_hashes(hashes[:7], sha256).hex() == (
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c"
+    )
+    assert root_from_leaf_hashes([], sha256) == sha256(b"")

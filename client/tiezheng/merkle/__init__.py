@@ -8,6 +8,7 @@ from .rfc9162 import (
     leaf_hash,
     node_hash,
     root,
+    root_from_leaf_hashes,
 )
 from .verify import root_from_inclusion_proof, verify_consistency, verify_inclusion
 
@@ -25,6 +26,7 @@ __all__ = [
     "node_hash",
     "root",
     "root_from_inclusion_proof",
+    "root_from_leaf_hashes",
     "verify_consistency",
     "verify_inclusion",
 ]

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from tiezheng.errors import DecodeError
 from tiezheng.gm import get_backend
-from tiezheng.merkle import MemoryNodeStore, MerkleLog
-from tiezheng.merkle.rfc9162 import LEAF_PREFIX
+from tiezheng.merkle.rfc9162 import LEAF_PREFIX, root_from_leaf_hashes
 from tiezheng.statement import decode_statement
 
 
@@ -34,7 +33,7 @@ def check_statements(statements: list[bytes], agency: str, key: bytes) -> Checke
     the bulk of admitting an envelope, and runs beside the block producer on
     another core.
     """
-    leaf_hash = get_backend().sm3
+    sm3 = get_backend().sm3
     leaf_hashes: list[bytes] = []
     digests: list[bytes] = []
     kinds: list[str] = []
@@ -44,29 +43,18 @@ def check_statements(statements: list[bytes], agency: str, key: bytes) -> Checke
         try:
             value = decode_statement(statement)
         except DecodeError as exc:
-            return CheckedStatements([], [], [], [], b"", (f"statement {position}: {exc.message}", exc.code))
+            return _refused(f"statement {position}: {exc.message}", exc.code)
         if value["agency"] != agency or value["key"] != key:
-            return CheckedStatements(
-                [],
-                [],
-                [],
-                [],
-                b"",
-                (f"statement {position} names agency/key other than the batch header's", "batch-mismatch"),
-            )
-        leaf = leaf_hash(LEAF_PREFIX + statement)
+            return _refused(f"statement {position} names agency/key other than the batch header's", "batch-mismatch")
+        leaf = sm3(LEAF_PREFIX + statement)
         if leaf in seen:
-            return CheckedStatements(
-                [], [], [], [], b"", (f"statement {position} appears twice in the batch", "duplicate-in-batch")
-            )
+            return _refused(f"statement {position} appears twice in the batch", "duplicate-in-batch")
         seen.add(leaf)
         leaf_hashes.append(leaf)
         digests.append(value["digest"])
         kinds.append(value["kind"])
         subjects.append(value.get("subject"))
-    tree = MerkleLog(MemoryNodeStore())
-    tree.append_leaf_hashes(leaf_hashes)
-    return CheckedStatements(leaf_hashes, digests, kinds, subjects, tree.root())
+    return CheckedStatements(leaf_hashes, digests, kinds, subjects, root_from_leaf_hashes(leaf_hashes, sm3))
 
 
 def _refused(message: str, code: str) -> CheckedStatements:
