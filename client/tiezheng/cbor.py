@@ -14,6 +14,7 @@ DecodeError naming what was wrong.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Final
 
 import cbor2
@@ -21,6 +22,7 @@ import cbor2
 from .errors import DecodeError
 
 MAX_DEPTH: Final = 8
+_CONTAINERS: Final = (dict, list)
 
 
 class CBORError(DecodeError):
@@ -48,9 +50,10 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
     this format does not allow, for callers that check the exact type of every
     value themselves (the statement decoder, on the hot path of admission).
     """
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise CBORError(f"{what} must be bytes")
-    data = bytes(data)
+    if type(data) is not bytes:
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise CBORError(f"{what} must be bytes")
+        data = bytes(data)
     if len(data) > max_size:
         raise CBORError(f"{what} is {len(data)} bytes; the limit is {max_size}", code="too-large")
     if not data:
@@ -87,20 +90,30 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
 def _keys_in_order(value: Any) -> bool:
     """True if every map in ``value`` has text keys in RFC 8949 §4.2.1 order (shorter first, then bytewise)."""
     if type(value) is dict:
-        previous: tuple[int, bytes] | None = None
-        for key, item in value.items():
-            if type(key) is not str:
-                return False
-            encoded = key.encode("utf-8")
-            current = (len(encoded), encoded)
-            if previous is not None and current <= previous:
-                return False
-            previous = current
-            if type(item) in (dict, list) and not _keys_in_order(item):
+        if not _key_sequence_in_order(tuple(value)):
+            return False
+        # A loop, not all(generator): this runs for every statement admitted.
+        for item in value.values():  # noqa: SIM110
+            if type(item) in _CONTAINERS and not _keys_in_order(item):
                 return False
         return True
     if type(value) is list:
-        return all(_keys_in_order(item) for item in value if type(item) in (dict, list))
+        return all(_keys_in_order(item) for item in value if type(item) in _CONTAINERS)
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _key_sequence_in_order(keys: tuple[Any, ...]) -> bool:
+    """Cached by the whole key sequence: the objects of one format repeat a handful of key layouts."""
+    previous: tuple[int, bytes] | None = None
+    for key in keys:
+        if type(key) is not str:
+            return False
+        encoded = key.encode("utf-8")
+        current = (len(encoded), encoded)
+        if previous is not None and current <= previous:
+            return False
+        previous = current
     return True
 
 
