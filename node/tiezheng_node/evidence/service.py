@@ -83,6 +83,8 @@ class EvidenceService:
         self.pending = PendingEvidence(store, self.log.size, max_pending=max_pending)
         workers = default_admission_workers() if admission_workers is None else admission_workers
         self._workers = CheckWorkers(workers) if workers else None
+        if self._workers is not None:
+            self._workers.start()
         self.admission = Admission(agency, self._locate, workers=self._workers)
         self._restore_pending()
 

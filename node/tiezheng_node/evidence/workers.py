@@ -79,7 +79,7 @@ class _Worker:
 
 
 class CheckWorkers:
-    """A fixed number of worker processes, started on first use; ``check`` waits (without the GIL) for one."""
+    """A fixed number of worker processes, started eagerly or on first use; ``check`` waits for one without the GIL."""
 
     def __init__(self, count: int, *, answer_timeout: float = DEFAULT_ANSWER_TIMEOUT) -> None:
         self._count = count
@@ -96,12 +96,20 @@ class CheckWorkers:
         )
         return _Worker(process, self._answer_timeout)
 
+    def start(self) -> None:
+        """Start the worker processes now, so the first large envelope does not wait for Python to start."""
+        with self._lock:
+            self._fill()
+
+    def _fill(self) -> None:
+        while len(self._workers) < self._count:
+            worker = self._start()
+            self._workers.append(worker)
+            self._idle.put(worker)
+
     def check(self, statements: list[bytes], agency: str, key: bytes) -> CheckedStatements:
         with self._lock:
-            while len(self._workers) < self._count:
-                worker = self._start()
-                self._workers.append(worker)
-                self._idle.put(worker)
+            self._fill()
         worker = self._idle.get()
         try:
             return worker.check(statements, agency, key)
