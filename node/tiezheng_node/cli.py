@@ -10,12 +10,14 @@ Exit status 0 on a clean shutdown, 2 for bad usage or input that cannot be read.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Final
 
 import uvicorn
 
@@ -269,8 +271,29 @@ def _display_host(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "") else host
 
 
+#: Allocations between young-generation collections (CPython's default is 700).
+GC_YOUNG_THRESHOLD: Final = 50_000
+
+
+def _settle_garbage_collector() -> None:
+    """Keep the cyclic garbage collector from rescanning what start-up built, and from running constantly.
+
+    Admission allocates a few objects per statement (tens of thousands per
+    envelope) which die young, mostly without cycles; at CPython's default the
+    collector ran ~1,400 times while a node took 400,000 records, and each full
+    collection walked py-evm's and the app's 200,000 long-lived objects: about a
+    tenth of the process's time. Freezing start-up's objects moves them out of
+    every later collection; a larger young generation makes collections rare.
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
+
+
 def _serve(node: Node, host: str, port: int) -> int:
     app = create_app(node)
+    _settle_garbage_collector()
     if node.is_validator:
         node.start()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
