@@ -52,6 +52,11 @@ class NodeMetrics:
         Gauge("tiezheng_log_size", "Records in the evidence log", registry=self.registry).set_function(
             lambda: node.evidence.log.size
         )
+        Gauge(
+            "tiezheng_digest_filter_ready",
+            "1 once the in-memory filter of logged statements has read the whole digest index after start-up",
+            registry=self.registry,
+        ).set_function(lambda: 1 if node.evidence.log.logged_filter.ready else 0)
         Gauge("tiezheng_head_height", "Height of the last committed block", registry=self.registry).set_function(
             lambda: node.head.height
         )
