@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 
 import httpx
 import pytest
@@ -150,6 +151,12 @@ def test_log_blocks_registry(dev_node, proven, genesis):
     assert health["log_size"] == head["size"] or health["log_size"] > head["size"]
     metrics = httpx.get(dev_node.url + "/metrics").text
     assert "tiezheng_records_committed_total" in metrics and "tiezheng_pending_records" in metrics
+    # A dev node's digest index is tiny: it is in memory within moments of start-up.
+    deadline = time.monotonic() + 10
+    while "tiezheng_digest_filter_ready 1.0" not in metrics and time.monotonic() < deadline:
+        time.sleep(0.1)
+        metrics = httpx.get(dev_node.url + "/metrics").text
+    assert "tiezheng_digest_filter_ready 1.0" in metrics
 
 
 def test_openapi_is_complete(dev_node):
