@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Protocol
 
 from ..gm import get_backend
@@ -119,25 +120,34 @@ class MerkleLog:
         return staged.first_index
 
     def stage(self, leaf_hashes: Sequence[bytes]) -> StagedAppend:
-        """The effect of appending these leaf hashes, computed without changing the log."""
+        """The effect of appending these leaf hashes, computed without changing the log.
+
+        Level by level: the new nodes of a level are paired into the next one in
+        a single comprehension. A run of new nodes that starts on a right child
+        (an odd index) takes its left sibling from the frontier; a run of odd
+        length leaves its last node unpaired, a frontier subtree of the new size.
+        """
         hash = self._hash
-        levels = [level for level, _ in self._frontier]
-        hashes = [value for _, value in self._frontier]
+        old = dict(self._frontier)  # level → hash; the frontier has one subtree per 1-bit of the size
         nodes: list[Node] = []
-        index = self._size
-        for value in leaf_hashes:
-            nodes.append((0, index, value))
-            level = 0
-            while levels and levels[-1] == level:
-                levels.pop()
-                value = hash(NODE_PREFIX + hashes.pop() + value)
-                level += 1
-                nodes.append((level, index >> level, value))
-            levels.append(level)
-            hashes.append(value)
-            index += 1
-        frontier = tuple(zip(levels, hashes, strict=True))
-        return StagedAppend(self._size, index, tuple(nodes), frontier, self._fold(hashes))
+        unpaired: list[tuple[int, bytes]] = []
+        run = list(leaf_hashes)
+        start, level = self._size, 0
+        while run:
+            nodes.extend(zip(repeat(level), range(start, start + len(run)), run))
+            if start & 1:  # bit `level` of the old size: the frontier holds this run's left sibling
+                run = [old.pop(level), *run]
+                start -= 1
+            if len(run) & 1:
+                unpaired.append((level, run[-1]))
+            run = [hash(NODE_PREFIX + run[i] + run[i + 1]) for i in range(0, len(run) - 1, 2)]
+            start >>= 1
+            level += 1
+        # What is left of the old frontier lies above every level the new leaves reached.
+        frontier = (*old.items(), *reversed(unpaired))
+        return StagedAppend(
+            self._size, self._size + len(leaf_hashes), tuple(nodes), frontier, self._fold([h for _, h in frontier])
+        )
 
     def advance(self, staged: StagedAppend) -> None:
         """Adopt a staged append whose nodes the caller has stored."""
