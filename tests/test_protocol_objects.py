@@ -113,6 +113,46 @@ def test_non_canonical_encodings_are_rejected():
         Statement.from_cbor(b"\x00" * 5000)
 
 
+plain_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**64) + 1, 2**64 - 1) | st.binary(max_size=6) | st.text(max_size=6),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=10,
+)
+
+
+def _depth(value) -> int:
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    return 0
+
+
+@settings(max_examples=400)
+@given(plain_values)
+def test_decode_accepts_exactly_the_deterministic_encoding(value):
+    if _depth(value) > cbor.MAX_DEPTH - 1:
+        return
+    canonical = cbor.encode(value)
+    assert cbor.decode(canonical, max_size=1 << 16) == value
+    as_built = cbor2.dumps(value)  # every map's keys in the order they were inserted
+    if as_built == canonical:
+        assert cbor.decode(as_built, max_size=1 << 16) == value
+    else:
+        with pytest.raises(DecodeError) as caught:
+            cbor.decode(as_built, max_size=1 << 16)
+        assert caught.value.code == "non-canonical-cbor"
+
+
+def test_a_key_layout_seen_in_order_does_not_vouch_for_a_nested_map_out_of_order():
+    inner_sorted, inner_unsorted = {"a": 1, "bb": 2}, {"bb": 2, "a": 1}
+    assert cbor.decode(cbor2.dumps({"k": inner_sorted, "m": 1}), max_size=100) == {"k": inner_sorted, "m": 1}
+    with pytest.raises(DecodeError, match="deterministic"):
+        cbor.decode(cbor2.dumps({"k": inner_unsorted, "m": 1}), max_size=100)
+    with pytest.raises(DecodeError, match="deterministic"):
+        cbor.decode(cbor2.dumps([{"m": 1, "k": 2}]), max_size=100)
+
+
 @settings(max_examples=500)
 @given(st.binary(max_size=300))
 def test_statement_decoder_fuzz(data):
