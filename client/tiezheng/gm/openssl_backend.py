@@ -2,8 +2,14 @@
 
 SM3 comes from ``hashlib`` and SM4-GCM from ``cryptography``. SM2 goes through
 libcrypto's EVP interface with ctypes: no maintained Python package exposes
-OpenSSL's SM2 signatures with a distinguishing ID, and ctypes releases the GIL
-around each call, so verification runs in parallel across threads.
+OpenSSL's SM2 signatures with a distinguishing ID.
+
+The calls that do elliptic-curve arithmetic (signing, verifying, loading a key)
+release the GIL, so verification runs in parallel across threads. The others
+(allocating and freeing contexts, setting the ID) take a microsecond and keep
+it: a thread that gives the GIL up must wait for it again, up to the
+interpreter's switch interval when other threads are busy, and nine such waits
+per signature made verification on a busy node ~40 times slower.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ import ctypes
 import ctypes.util
 import hashlib
 import weakref
-from typing import Final
+from types import SimpleNamespace
+from typing import Any, Final
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -31,6 +38,10 @@ _PKCS8_SCALAR_ONLY_PREFIX: Final = bytes.fromhex(
 )
 
 
+#: The calls doing elliptic-curve arithmetic, long enough to be worth releasing the GIL for.
+_SLOW: Final = frozenset(("EVP_DigestSign", "EVP_DigestVerify", "d2i_AutoPrivateKey", "d2i_PUBKEY"))
+
+
 class _LibCrypto:
     """The handful of libcrypto functions SM2 needs, with their C signatures."""
 
@@ -38,9 +49,10 @@ class _LibCrypto:
         path = ctypes.util.find_library("crypto")
         if path is None:
             raise BackendUnavailable("libcrypto not found")
-        lib = ctypes.CDLL(path)
-        lib.OpenSSL_version_num.restype = ctypes.c_ulong
-        if lib.OpenSSL_version_num() < 0x30000000:
+        releasing = ctypes.CDLL(path)  # calls release the GIL
+        holding = ctypes.PyDLL(path)  # the same library; calls keep the GIL
+        releasing.OpenSSL_version_num.restype = ctypes.c_ulong
+        if releasing.OpenSSL_version_num() < 0x30000000:
             raise BackendUnavailable("OpenSSL 3 is required for the SM2 fast path")
         if "sm3" not in hashlib.algorithms_available:
             raise BackendUnavailable("hashlib has no SM3: Python is linked against an OpenSSL without it")
@@ -69,14 +81,16 @@ class _LibCrypto:
             ),
             "ERR_clear_error": (None, []),
         }
+        functions = {}
         for name, (restype, argtypes) in signatures.items():
-            function = getattr(lib, name, None)
+            function = getattr(releasing if name in _SLOW else holding, name, None)
             if function is None:
                 raise BackendUnavailable(f"libcrypto lacks {name}")
             function.restype = restype
             function.argtypes = argtypes
-        self.lib = lib
-        self.sm3_md = lib.EVP_sm3()
+            functions[name] = function
+        self.lib: Any = SimpleNamespace(**functions)
+        self.sm3_md = self.lib.EVP_sm3()
         if not self.sm3_md:
             raise BackendUnavailable("libcrypto has no SM3 digest")
 
