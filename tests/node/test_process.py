@@ -15,10 +15,12 @@ from tiezheng.batch import BatchEnvelope
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.statement import Statement
+from tiezheng.verifier import verify_receipt
 from tiezheng.workflow import open_statement
 from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY
 from tiezheng_node.node import Node
+from tiezheng_node.process.engine import PARALLEL_SIGNING_FROM
 from tiezheng_node.process.records import OUTBOX_END
 
 DAY = 86_400
@@ -128,6 +130,22 @@ def test_overdue_stage_raises_one_red_alert_and_completing_it_resolves_it(chain,
     assert {a.status for a in chain.node.process.alerts()} == {"resolved"}
     state = chain.node.process.matter(index)
     assert state.steps[0].overdue and set(state.alerts) == {a.index for a in alerts}
+
+
+def test_a_burst_of_alerts_in_one_block_is_signed_on_every_core_and_each_verifies(chain, desk):
+    matters = [desk.open("administrative-permit", f"burst {n}") for n in range(PARALLEL_SIGNING_FROM // 2 + 2)]
+    latest = max(chain.node.process.matter(EvidenceId.parse(m).index).stage_deadline for m in matters)
+    chain.clock.now = latest / 1000 + 60
+    block = chain.node.produce_block()
+    alerts = list(chain.node.process.alerts())
+    assert len(alerts) == 2 * len(matters) >= PARALLEL_SIGNING_FROM  # a warning and a red alert each
+    assert block.records == len(alerts)
+    assert sorted(a.matter for a in alerts) == sorted(EvidenceId.parse(m).index for m in matters for _ in range(2))
+    for alert in alerts:
+        receipt = chain.node.evidence.receipt(alert.index)
+        verdict = verify_receipt(receipt, chain.genesis)
+        assert verdict.valid, verdict.checks
+        assert receipt.signatures[0].public_key.key_id == chain.supervision.key.public_key().key_id
 
 
 def test_working_day_limits_and_the_whole_matters_limit(chain, desk):

@@ -20,9 +20,11 @@ Three moments:
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -77,6 +79,8 @@ STEP_KIND: Final = KIND_PROCESS_STEP
 ALERT_KIND: Final = KIND_ALERT
 DEFAULT_WARN_AT: Final = 0.8
 MAX_ALERTS_PER_BLOCK: Final = 1_000
+#: From this many alerts in one block on, they are signed on a thread per core.
+PARALLEL_SIGNING_FROM: Final = 16
 REPORTS_KEPT: Final = 32
 
 
@@ -312,17 +316,26 @@ class ProcessEngine:
         """Signed alert statements for the deadlines passed by ``block_time`` that are not raised yet."""
         if self.supervision is None:
             return []
-        out = []
+        statements = []
         for item in self.due_by(block_time):
             matter = self.matter(item.matter)
             if matter is None:
                 continue
-            out.append(self._alert_statement(matter, item, block_time))
+            statements.append(self._alert_statement(matter, item, block_time))
             with self._lock:
                 self._raising.add(f"{item.matter}:{item.key}")
-        return out
+        key = self.supervision.key
 
-    def _alert_statement(self, matter: Matter, due: Due, block_time: int) -> bytes:
+        def signed(statement: Statement) -> bytes:
+            return SignedStatement.sign(statement, key).to_cbor()
+
+        if len(statements) < PARALLEL_SIGNING_FROM:
+            return [signed(s) for s in statements]
+        # SM2 signing runs in libcrypto without the GIL: a burst of alerts is signed on every core.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="alert-sign") as pool:
+            return list(pool.map(signed, statements))
+
+    def _alert_statement(self, matter: Matter, due: Due, block_time: int) -> Statement:
         assert self.supervision is not None
         key = self.supervision.key
         template = self.library.template(matter.template)
@@ -334,7 +347,7 @@ class ProcessEngine:
             "deadline": due.deadline,
             "template": template.id if template else matter.template.hex(),
         }
-        statement = Statement(
+        return Statement(
             kind=ALERT_KIND,
             digest=sm3(cbor.encode(payload)),
             agency=self.supervision.agency,
@@ -345,7 +358,6 @@ class ProcessEngine:
             prev=str(EvidenceId(self.chain_code, matter.last_index)),
             meta=payload,
         )
-        return SignedStatement.sign(statement, key).to_cbor()
 
     def stage(self, submissions: list[Submission], block_time: int) -> StagedProcess:
         """Apply the block's process steps and alerts; every write goes into the block's batch."""
