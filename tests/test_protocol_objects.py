@@ -367,3 +367,17 @@ def test_cbor_round_trip_of_plain_values(value):
     except DecodeError as exc:
         # Only what the format forbids may fail: integers beyond 64 bits (tagged bignums) or deep nesting.
         assert exc.code == "bad-cbor"
+
+
+def test_large_inputs_leave_nothing_behind_in_the_key_layout_memo():
+    from tiezheng.cbor import _memo_key_sequence_in_order as memo
+
+    memo.cache_clear()
+    for n in range(5):
+        huge = cbor2.dumps({f"{n}-{i:06d}": i for i in range(2_000)})  # ~20 KiB, one layout each
+        with pytest.raises(DecodeError):
+            Statement.from_cbor(huge)  # too large for a statement: refused before decoding
+        assert cbor.decode(huge, max_size=1 << 20) is not None
+    assert memo.cache_info().currsize == 0
+    cbor.decode(full_statement().to_cbor(), max_size=4096)
+    assert memo.cache_info().currsize == 2  # the statement's map and its meta map

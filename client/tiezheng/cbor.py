@@ -79,7 +79,8 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
     try:
         # The slow path only runs when the fast one says no, to tell "non-canonical"
         # apart from canonical data cbor2 re-encodes differently (shortest-form floats).
-        canonical = (_keys_in_order(value) and cbor2.dumps(value) == data) or encode(value) == data
+        memo = len(data) <= _MEMO_INPUT_LIMIT
+        canonical = (_keys_in_order(value, memo) and cbor2.dumps(value) == data) or encode(value) == data
     except Exception:
         raise CBORError(f"{what} holds a value that has no deterministic encoding") from None
     if not canonical:
@@ -87,24 +88,28 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
     return value
 
 
-def _keys_in_order(value: Any) -> bool:
-    """True if every map in ``value`` has text keys in RFC 8949 §4.2.1 order (shorter first, then bytewise)."""
+def _keys_in_order(value: Any, memo: bool) -> bool:
+    """True if every map in ``value`` has text keys in RFC 8949 §4.2.1 order (shorter first, then bytewise).
+
+    With ``memo`` each map's key sequence is looked up in a small memo first: the
+    objects of one format repeat a handful of layouts, and admission decodes
+    millions of statements. Only small inputs use it, so what it keeps is bounded.
+    """
     if type(value) is dict:
-        if not _key_sequence_in_order(tuple(value)):
+        keys = tuple(value)
+        if not (_memo_key_sequence_in_order(keys) if memo else _key_sequence_in_order(keys)):
             return False
         # A loop, not all(generator): this runs for every statement admitted.
         for item in value.values():  # noqa: SIM110
-            if type(item) in _CONTAINERS and not _keys_in_order(item):
+            if type(item) in _CONTAINERS and not _keys_in_order(item, memo):
                 return False
         return True
     if type(value) is list:
-        return all(_keys_in_order(item) for item in value if type(item) in _CONTAINERS)
+        return all(_keys_in_order(item, memo) for item in value if type(item) in _CONTAINERS)
     return True
 
 
-@lru_cache(maxsize=1024)
 def _key_sequence_in_order(keys: tuple[Any, ...]) -> bool:
-    """Cached by the whole key sequence: the objects of one format repeat a handful of key layouts."""
     previous: tuple[int, bytes] | None = None
     for key in keys:
         if type(key) is not str:
@@ -115,6 +120,12 @@ def _key_sequence_in_order(keys: tuple[Any, ...]) -> bool:
             return False
         previous = current
     return True
+
+
+# 256 layouts of inputs up to 4 KiB: the memo never holds more than about a megabyte,
+# whatever a client sends (a statement is at most 2 KiB).
+_MEMO_INPUT_LIMIT: Final = 4096
+_memo_key_sequence_in_order: Final = lru_cache(maxsize=256)(_key_sequence_in_order)
 
 
 def _check_plain(value: Any, what: str, depth: int) -> None:
