@@ -96,6 +96,13 @@ class Node:
         self.data_dir = Path(data_dir)
         self.genesis = NodeGenesis.from_protocol(genesis)
         self._clock = clock
+        self._validator_index: int | None = None
+        self._validator_key = validator_key
+        if validator_key is not None:
+            keys = [v.public_key for v in genesis.validators.validators]
+            if validator_key.public_key() not in keys:
+                raise StoreError("the validator key is not one of the genesis validators")
+            self._validator_index = keys.index(validator_key.public_key())
         self.store = Store(self.data_dir / "chain")
         try:
             self.execution = ExecutionChain(self.store, self.genesis)
@@ -126,28 +133,21 @@ class Node:
             self.evidence.admission.statement_check = self.process.check
             self.process.restore(self.evidence.pending.snapshot())
             self.webhooks = WebhookDispatcher(self.store, self.process, clock=clock)
+            self._work = threading.Event()
+            self.pool.on_added = self._work.set
+            self.evidence.pending.on_durable = self._work.set
+            self._produce_lock = threading.Lock()
+            self._listeners: list[BlockListener] = []
+            self._stop = threading.Event()
+            self._producer: threading.Thread | None = None
+            self._head = self._load_head()
+            self._catch_up_contract_anchors()
         except BaseException:
+            # The evidence service's threads and worker processes read the store: they stop first.
             if hasattr(self, "evidence"):
                 self.evidence.close()
             self.store.close()
             raise
-        self._work = threading.Event()
-        self.pool.on_added = self._work.set
-        self.evidence.pending.on_durable = self._work.set
-        self._validator_index: int | None = None
-        self._validator_key = validator_key
-        if validator_key is not None:
-            keys = [v.public_key for v in genesis.validators.validators]
-            if validator_key.public_key() not in keys:
-                self.store.close()
-                raise StoreError("the validator key is not one of the genesis validators")
-            self._validator_index = keys.index(validator_key.public_key())
-        self._produce_lock = threading.Lock()
-        self._listeners: list[BlockListener] = []
-        self._stop = threading.Event()
-        self._producer: threading.Thread | None = None
-        self._head = self._load_head()
-        self._catch_up_contract_anchors()
         if self.evidence.pending.has_ready():
             self._work.set()
 

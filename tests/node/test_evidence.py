@@ -16,6 +16,7 @@ from tiezheng.verifier import verify_receipt
 from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY, EVIDENCE_REGISTRY
 from tiezheng_node.node import Node
+from tiezheng_node.store import StoreError
 
 
 @pytest.fixture
@@ -229,6 +230,32 @@ def test_statements_logged_before_a_restart_are_still_recognised_once_the_filter
         assert evidence.log.size == 36
     finally:
         reopened.close()
+
+
+def test_a_node_that_fails_to_open_leaves_no_thread_or_process_reading_its_store(tmp_path):
+    import threading
+
+    from tiezheng_node.evidence.records import encode_pending
+    from tiezheng_node.store import Store
+    from tiezheng_node.store.keys import PENDING, index_key
+
+    chain = LocalChain(tmp_path / "node", admission_workers=1)
+    chain.node.close()
+    genesis = Genesis.load(chain.layout.genesis)
+    store = Store(tmp_path / "node" / "chain")
+    store.commit({index_key(PENDING, 0): encode_pending("b", b"", None, 0)})  # a batch with no batch record
+    store.close()
+    before = {t.name for t in threading.enumerate()}
+    with pytest.raises(RuntimeError, match="store is damaged"):
+        Node(tmp_path / "node", genesis, chain.validator_key, admission_workers=1)
+    left = {t.name for t in threading.enumerate()} - before
+    assert not {name for name in left if name.startswith(("evidence-", "sm2-verify"))}
+    # Nothing holds the store: it opens again at once.
+    Store(tmp_path / "node" / "chain").close()
+    # A validator key that is not the genesis's is refused before the store is opened at all.
+    with pytest.raises(StoreError, match="not one of the genesis validators"):
+        Node(tmp_path / "elsewhere", genesis, SM2PrivateKey.generate())
+    assert not (tmp_path / "elsewhere").exists()
 
 
 def test_contract_anchors_are_caught_up_after_a_crash(tmp_path):

@@ -106,3 +106,36 @@ def test_a_failing_scan_leaves_the_filter_saying_maybe(caplog):
 def test_nonsense_sizes_are_refused(capacity, error_rate):
     with pytest.raises(ValueError, match="capacity must be positive"):
         LoggedFilter(capacity=capacity, error_rate=error_rate)
+
+
+class _Refusing:
+    """Stands in for an rbloom filter that refuses every call (out of memory, or a call meeting another)."""
+
+    def __init__(self, *_args) -> None:
+        pass
+
+    def update(self, _keys) -> None:
+        raise MemoryError("no room for a bigger filter")
+
+    def __contains__(self, _key) -> bool:
+        raise RuntimeError("Already mutably borrowed")
+
+
+def test_a_filter_that_cannot_grow_says_maybe_from_then_on_and_never_raises(monkeypatch, caplog):
+    from tiezheng_node.evidence import logged_filter
+
+    logged = ready_filter(capacity=10)
+    logged.add([os.urandom(40) for _ in range(10)])
+    monkeypatch.setattr(logged_filter, "Bloom", _Refusing)
+    lost = [os.urandom(40) for _ in range(5)]
+    logged.add(lost)  # needs a second, bigger filter: cannot be made
+    assert not logged.ready
+    assert all(logged.may_contain(key) for key in lost)
+    assert logged.may_contain(os.urandom(40))  # everything is "maybe" now
+    assert "digest filter failed" in caplog.text
+
+
+def test_a_lookup_rbloom_refuses_is_a_maybe():
+    logged = ready_filter()
+    logged._filters = (_Refusing(),)
+    assert logged.may_contain(os.urandom(40))

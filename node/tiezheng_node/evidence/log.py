@@ -138,9 +138,10 @@ class EvidenceLog:
         return self._logged
 
     def close(self) -> None:
-        """Stop reading the digest index into memory (before the store closes)."""
+        """Stop reading the digest index into memory. Before the store closes, always: the
+        reading thread is inside a LevelDB iterator, which closing the store frees."""
         self._closing.set()
-        self._filling.join(timeout=30)
+        self._filling.join()
 
     def _load_tail(self) -> list[bytes]:
         size = self._merkle.size
@@ -238,9 +239,9 @@ class EvidenceLog:
 
         The filter learns the new keys here, before the pending pool lets go of
         the statements: one of the two always knows a statement is taken."""
-        self._logged.add(staged.logged_keys)
         self._merkle.advance(staged.merkle)
         self._tail = staged.tail
+        self._logged.add(staged.logged_keys)  # last, though it never raises
 
     # Reading leaves
 

@@ -16,8 +16,14 @@ is merely slower for the first seconds after a restart. Keys are hashed with
 Python's own keyed hash (SipHash under a per-process secret): clients choose
 digests, and cannot aim at collisions they cannot compute. It grows by
 chaining filters, each twice the capacity of the last (a scalable Bloom
-filter, Almeida et al. 2007), so the false-positive rate stays near its target
-however long the log becomes.
+filter, Almeida et al. 2007); each aims at 1 %, so the rate grows by about a
+point per doubling past the first filter, which is sized at twice the log at
+start-up.
+
+The one thing the filter must never do is say "not logged" of a logged
+statement. So a failure to add keys (memory, or rbloom refusing a call that
+meets another in progress) breaks the filter for good: from then on it says
+"maybe" to everything, and admission asks LevelDB as it did without it.
 """
 
 from __future__ import annotations
@@ -50,14 +56,15 @@ class LoggedFilter:
         self._added = 0  # keys added to the newest filter
         self._lock = threading.Lock()
         self._ready = threading.Event()
+        self._broken = False
 
     @property
     def ready(self) -> bool:
         """True once every key logged before start-up has been added (until then every answer is "maybe")."""
-        return self._ready.is_set()
+        return self._ready.is_set() and not self._broken
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        return self._ready.wait(timeout)
+        return self._ready.wait(timeout) and not self._broken
 
     def mark_ready(self) -> None:
         self._ready.set()
@@ -67,27 +74,35 @@ class LoggedFilter:
         return len(self._filters)
 
     def add(self, keys: Sequence[bytes]) -> None:
-        """Add keys. A list, not any iterable: rbloom then hashes them all without running Python
-        code in between, so a lookup on another thread never meets the filter half-updated."""
-        if not keys:
+        """Add keys (a list, which rbloom hashes without calling back into our code).
+
+        Never raises: if the keys cannot be added, the filter is broken and says "maybe" from then on."""
+        if not keys or self._broken:
             return
         with self._lock:
-            filters = self._filters
-            if self._added + len(keys) > self._capacity:
-                self._capacity = max(self._capacity * 2, len(keys))
-                filters = (*filters, Bloom(self._capacity, self._error_rate))
-                self._filters = filters
-                self._added = 0
-            filters[-1].update(keys)
-            self._added += len(keys)
+            try:
+                filters = self._filters
+                if self._added + len(keys) > self._capacity:
+                    self._capacity = max(self._capacity * 2, len(keys))
+                    filters = (*filters, Bloom(self._capacity, self._error_rate))
+                    self._filters = filters
+                    self._added = 0
+                filters[-1].update(keys)
+                self._added += len(keys)
+            except Exception:  # never raise: a block calls this after its commit
+                self._broken = True
+                log.exception("the in-memory digest filter failed; admission asks the store for every statement")
 
     def may_contain(self, key: bytes) -> bool:
-        if not self._ready.is_set():
+        if not self._ready.is_set() or self._broken:
             return True
         filters = self._filters
-        if len(filters) == 1:  # nearly always: skip the generator
-            return key in filters[0]
-        return any(key in bloom for bloom in filters)
+        try:
+            if len(filters) == 1:  # nearly always: skip the generator
+                return key in filters[0]
+            return any(key in bloom for bloom in filters)
+        except RuntimeError:  # rbloom refuses a lookup that meets an update in progress: "maybe" is safe
+            return True
 
     def fill(self, keys: Iterable[bytes], *, stop: threading.Event | None = None) -> bool:
         """Add every key of ``keys`` (the store's digest index, read in the background), then mark the filter ready.

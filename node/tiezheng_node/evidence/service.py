@@ -83,10 +83,14 @@ class EvidenceService:
         self.pending = PendingEvidence(store, self.log.size, max_pending=max_pending)
         workers = default_admission_workers() if admission_workers is None else admission_workers
         self._workers = CheckWorkers(workers) if workers else None
-        if self._workers is not None:
-            self._workers.start()
         self.admission = Admission(agency, self._locate, workers=self._workers)
-        self._restore_pending()
+        try:
+            if self._workers is not None:
+                self._workers.start()
+            self._restore_pending()
+        except BaseException:
+            self.close()  # its threads and processes must not outlive a service that never started
+            raise
 
     def _restore_pending(self) -> None:
         with self._store.scan(PENDING) as rows:
