@@ -73,6 +73,28 @@ def test_resubmission_returns_the_same_id_and_appends_nothing(chain):
     assert chain.node.produce_block() is None
 
 
+def test_a_statement_logged_between_its_admission_and_its_reservation_is_not_logged_twice(chain):
+    data = signed(chain, b"raced").to_cbor()
+    statements = [statement_for(chain.agency_key, b"raced %d" % i, agency=chain.agency_code) for i in range(3)]
+    envelope = BatchEnvelope.build(statements, chain.agency_key, time=1).to_cbor()
+    evidence = chain.node.evidence
+    # Two requests are admitted (checked, looked up: new) before either is reserved ...
+    late_single = evidence.admission.signed_statement(data)
+    late_batch = evidence.admission.envelope(envelope)
+    # ... meanwhile the same statements come in again, are reserved and logged, and leave the pending pool.
+    submit(chain, data)
+    submit_envelope(chain, BatchEnvelope.build(statements[:2], chain.agency_key, time=2))
+    chain.node.produce_block()
+    assert evidence.log.size == 3
+    single = evidence.accept(late_single)
+    batch = evidence.accept(late_batch)
+    batch.durable.result(timeout=10)
+    assert single.indexes == [0] and single.new == [False]
+    assert batch.indexes == [1, 2, 3] and batch.new == [False, False, True]
+    chain.node.produce_block()
+    assert evidence.log.size == 4
+
+
 def test_batch_envelope_and_partial_duplicates(chain):
     statements = [statement_for(chain.agency_key, b"batch %d" % i, agency=chain.agency_code) for i in range(50)]
     first = submit_envelope(chain, BatchEnvelope.build(statements[:20], chain.agency_key, time=1))

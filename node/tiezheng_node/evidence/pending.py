@@ -20,7 +20,7 @@ from typing import Final
 
 from ..store import Store
 from ..store.keys import BATCH, BATCH_STATEMENTS, PENDING, index_key
-from .items import Submission
+from .items import Entry, Submission
 from .records import STATEMENTS_PER_CHUNK, BatchRecord, encode_pending, encode_statement_chunk
 
 DEFAULT_MAX_PENDING: Final = 1_000_000
@@ -59,9 +59,21 @@ class SubmissionTooLarge(Exception):
     """One submission holds more records than the pending pool ever admits."""
 
 
+#: Where the log already holds a statement (its leaf index), or None; asked under the pool's lock.
+LoggedLookup = Callable[[Entry], int | None]
+
+
 class PendingEvidence:
-    def __init__(self, store: Store, next_index: int, *, max_pending: int = DEFAULT_MAX_PENDING) -> None:
+    def __init__(
+        self,
+        store: Store,
+        next_index: int,
+        *,
+        max_pending: int = DEFAULT_MAX_PENDING,
+        logged: LoggedLookup = lambda _entry: None,
+    ) -> None:
         self._store = store
+        self._logged = logged
         self._lock = threading.Lock()
         self._queue: deque[Submission] = deque()
         self._by_statement: dict[bytes, int] = {}  # leaf hash → reserved leaf index
@@ -112,14 +124,22 @@ class PendingEvidence:
         """Reserve leaf indexes for a submission and start writing it.
 
         Returns a future that resolves once the submission is durable, and the
-        statements that another submission reserved in the meantime (statement
-        hash → its leaf index): those are left out of this one, so a statement
-        raced in by two requests is still logged once. ``extra_writes`` go in the
-        same synced write. Raises PoolFull when the backlog is over the limit.
+        statements that another submission reserved (or a block logged) since
+        admission looked them up (statement hash → its leaf index): those are
+        left out of this one, so a statement raced in by two requests is still
+        logged once. The log is asked here, under the lock, because a block
+        drops its statements from the pool only after the log has them.
+        ``extra_writes`` go in the same synced write. Raises PoolFull when the
+        backlog is over the limit.
         """
         with self._lock:
-            raced = {e.leaf_hash: self._locate_unlocked(e.leaf_hash) for e in submission.entries}
-            raced = {h: i for h, i in raced.items() if i is not None}
+            raced = {}
+            for entry in submission.entries:
+                found = self._by_statement.get(entry.leaf_hash)
+                if found is None:
+                    found = self._logged(entry)
+                if found is not None:
+                    raced[entry.leaf_hash] = found
             if raced:
                 submission.entries = [e for e in submission.entries if e.leaf_hash not in raced]
                 if submission.batch is not None:
@@ -154,9 +174,6 @@ class PendingEvidence:
                 self._writes.append((writes, future, [submission]))
                 self._writer_wakeup.notify()
         return future, raced
-
-    def _locate_unlocked(self, leaf_hash: bytes) -> int | None:
-        return self._by_statement.get(leaf_hash)
 
     def restore(self, submission: Submission) -> None:
         """Put back a submission read from the store at start-up (already durable, already reserved)."""

@@ -80,7 +80,12 @@ class EvidenceService:
         self._genesis = genesis
         self._consensus = consensus
         self.log = EvidenceLog(store)
-        self.pending = PendingEvidence(store, self.log.size, max_pending=max_pending)
+        self.pending = PendingEvidence(
+            store,
+            self.log.size,
+            max_pending=max_pending,
+            logged=lambda e: self.log.find_statement(e.leaf_hash, e.statement, e.digest),
+        )
         workers = default_admission_workers() if admission_workers is None else admission_workers
         self._workers = CheckWorkers(workers) if workers else None
         self.admission = Admission(agency, self._locate, workers=self._workers)
