@@ -316,24 +316,27 @@ class ProcessEngine:
         """Signed alert statements for the deadlines passed by ``block_time`` that are not raised yet."""
         if self.supervision is None:
             return []
-        statements = []
+        due: list[Due] = []
+        statements: list[Statement] = []
         for item in self.due_by(block_time):
             matter = self.matter(item.matter)
-            if matter is None:
-                continue
-            statements.append(self._alert_statement(matter, item, block_time))
-            with self._lock:
-                self._raising.add(f"{item.matter}:{item.key}")
+            if matter is not None:
+                due.append(item)
+                statements.append(self._alert_statement(matter, item, block_time))
         key = self.supervision.key
 
         def signed(statement: Statement) -> bytes:
             return SignedStatement.sign(statement, key).to_cbor()
 
         if len(statements) < PARALLEL_SIGNING_FROM:
-            return [signed(s) for s in statements]
-        # SM2 signing runs in libcrypto without the GIL: a burst of alerts is signed on every core.
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="alert-sign") as pool:
-            return list(pool.map(signed, statements))
+            alerts = [signed(s) for s in statements]
+        else:
+            # SM2 signing runs in libcrypto without the GIL: a burst of alerts is signed on every core.
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="alert-sign") as pool:
+                alerts = list(pool.map(signed, statements))
+        with self._lock:  # in flight from here on; if signing failed, all are due again at the next block
+            self._raising.update(f"{item.matter}:{item.key}" for item in due)
+        return alerts
 
     def _alert_statement(self, matter: Matter, due: Due, block_time: int) -> Statement:
         assert self.supervision is not None
