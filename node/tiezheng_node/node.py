@@ -279,7 +279,7 @@ class Node:
                 return None
             staging = time.perf_counter()
             evidence = self.evidence.log.stage(submissions, block_time)
-            process = self.process.stage(submissions, block_time)
+            process = self.process.stage(submissions, block_time, built.header.block_number)
             validators = self.genesis.protocol.validators
             header = ConsensusHeader(
                 chain_id=self.genesis.chain_id,

@@ -22,6 +22,7 @@ from tiezheng_node.execution.addresses import AGENCY_REGISTRY
 from tiezheng_node.node import Node
 from tiezheng_node.process.engine import PARALLEL_SIGNING_FROM
 from tiezheng_node.process.records import OUTBOX_END
+from tiezheng_node.process.reports import report
 
 DAY = 86_400
 
@@ -243,3 +244,53 @@ def test_webhook_deliveries_are_owed_in_the_same_batch_as_the_alert(chain, desk)
     with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
         owed = list(rows)
     assert len(owed) == 1
+
+
+def _from_every_matter(chain, by):
+    process = chain.node.process
+    return report(process.matters(), process.alerts(), process.library.template_ids, by=by)
+
+
+def test_report_totals_kept_block_by_block_equal_reports_read_from_every_matter(chain, desk):
+    """The whole-history report follows the blocks (process.tally); reading every matter is the oracle."""
+    permits = [desk.open("administrative-permit", f"totals {n}") for n in range(3)]
+    process = chain.node.process
+    advance = process.advance
+
+    def first_report_between_commit_and_advance(staged):
+        process.report("agency")  # builds the totals from a snapshot that already holds this block
+        advance(staged)  # which must then not add it a second time
+
+    process.advance = first_report_between_commit_and_advance
+    enforcement = desk.open("enforcement-case", "totals enforcement")
+    process.advance = advance
+    for by in ("agency", "template", "stage"):
+        assert chain.node.process.report(by) == _from_every_matter(chain, by)
+
+    def agree() -> None:
+        for by in ("agency", "template", "stage"):
+            assert chain.node.process.report(by) == _from_every_matter(chain, by), by
+
+    desk.step(permits[0], "受理")
+    agree()
+    for stage in ("初审",):
+        desk.step(permits[0], stage)
+    desk.step(permits[0], "复核", next_stage="审批签发")
+    desk.step(permits[0], "审批签发")
+    desk.step(permits[0], "结果反馈")  # closes it: matters open − 1, closed + 1
+    agree()
+    desk.step(enforcement, "立案")
+    state = chain.node.process.matter(EvidenceId.parse(permits[1]).index)
+    chain.clock.now = state.stage_deadline / 1000 + 60  # overdue: red alerts and warnings, one block
+    chain.node.produce_block()
+    assert any(a.severity == "red" for a in chain.node.process.alerts())
+    agree()
+    desk.step(permits[1], "受理", seal=False)
+    desk.open("administrative-permit", "opened in the same block")  # seals both
+    agree()
+    # After a restart the totals are built again from the store: the same rows.
+    rows = {by: chain.node.process.report(by) for by in ("agency", "template", "stage")}
+    chain.node.close()
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    assert {by: chain.node.process.report(by) for by in ("agency", "template", "stage")} == rows
+    agree()

@@ -53,7 +53,7 @@ from ..evidence.admission import EvidenceRejected
 from ..evidence.items import Submission
 from ..execution.registry import AgencyInfo, TrailView
 from ..store import Store
-from ..store.keys import ALERT, DUE, MATTER, META_WEBHOOK_NEXT, NOT_APPLIED, OUTBOX, WEBHOOK
+from ..store.keys import ALERT, DUE, MATTER, META_HEAD, META_WEBHOOK_NEXT, NOT_APPLIED, OUTBOX, WEBHOOK
 from .library import WorkflowLibrary
 from .records import (
     FENCES,
@@ -72,6 +72,7 @@ from .records import (
     webhook_key,
 )
 from .reports import By, report
+from .tally import ReportTally
 
 log = logging.getLogger("tiezheng.process")
 
@@ -94,8 +95,11 @@ class Supervision:
 
 @dataclass
 class StagedProcess:
+    height: int = 0
     writes: dict[bytes, bytes | None] = field(default_factory=dict)
     matters: dict[int, Matter] = field(default_factory=dict)  # changed in this block
+    before: dict[int, Matter | None] = field(default_factory=dict)  # those matters as the block found them
+    alert_records: list[AlertRecord] = field(default_factory=list)  # raised in this block
     applied: set[bytes] = field(default_factory=set)  # hashes of the process statements sealed (their holds end)
     raised: list[str] = field(default_factory=list)  # event keys of alerts logged
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # what to tell subscribers
@@ -131,6 +135,8 @@ class ProcessEngine:
         self.warn_at = warn_at
         self._clock = clock
         self._lock = threading.Lock()
+        self._tally_lock = threading.Lock()
+        self._tally: ReportTally | None = None
         self._held: dict[int, bytes] = {}  # matter → leaf hash of its step waiting for a block
         self._raising: set[str] = set()  # "matter:event" of alerts accepted, not yet sealed
         self.on_change: Callable[[list[tuple[str, dict[str, Any]]]], None] = lambda _events: None
@@ -171,12 +177,37 @@ class ProcessEngine:
                 self._reports.move_to_end(key)
                 return self._reports[key]
         template_ids = self.library.template_ids
-        rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
+        if start is None and stop is None:
+            rows = self._totals().report(by, template_ids)
+        else:
+            rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
         with self._lock:
             self._reports[key] = rows
             while len(self._reports) > REPORTS_KEPT:
                 self._reports.popitem(last=False)
         return rows
+
+    def _totals(self) -> ReportTally:
+        """The whole-history report totals, built from a snapshot of the store on first use.
+
+        Built under the lock ``advance`` takes: a block committed before the
+        snapshot is in it and is then skipped by height; one committed after is
+        added by ``advance`` once the build is done."""
+        with self._tally_lock:
+            if self._tally is None:
+                with self._store.snapshot() as snapshot:
+                    raw = snapshot.get(META_HEAD)
+                    matters = (
+                        decode_matter(value)
+                        for value in snapshot.iterator(start=MATTER, stop=MATTER_END, include_key=False)
+                    )
+                    alerts = (
+                        AlertRecord.decode(value)
+                        for value in snapshot.iterator(start=ALERT, stop=ALERT + b"\xff" * 8, include_key=False)
+                    )
+                    height = int.from_bytes(raw, "big") if raw else 0
+                    self._tally = ReportTally.build(height, matters, alerts)
+            return self._tally
 
     def not_applied(self, index: int) -> str | None:
         raw = self._store.get(NOT_APPLIED + index.to_bytes(8, "big"))
@@ -362,9 +393,9 @@ class ProcessEngine:
             meta=payload,
         )
 
-    def stage(self, submissions: list[Submission], block_time: int) -> StagedProcess:
-        """Apply the block's process steps and alerts; every write goes into the block's batch."""
-        staged = StagedProcess()
+    def stage(self, submissions: list[Submission], block_time: int, height: int) -> StagedProcess:
+        """Apply block ``height``'s process steps and alerts; every write goes into the block's batch."""
+        staged = StagedProcess(height)
         calendar = self.calendar()
         hooks = self.webhooks()  # once per block, not once per alert: a busy block carries a thousand
         for submission in submissions:
@@ -395,6 +426,13 @@ class ProcessEngine:
             staged.writes[key] = None
         for key, due in new.items():
             staged.writes[key] = encode_due(due)
+        self._changing(staged, before, after)
+
+    @staticmethod
+    def _changing(staged: StagedProcess, before: Matter | None, after: Matter) -> None:
+        """Stage a matter's new state, remembering the state the block found it in."""
+        if after.index not in staged.matters:
+            staged.before[after.index] = before
         staged.writes[matter_key(after.index)] = encode_matter(after)
         staged.matters[after.index] = after
 
@@ -480,9 +518,7 @@ class ProcessEngine:
             record.status, record.resolved_at = "resolved", block_time  # the matter moved on meanwhile
         else:
             staged.writes[due_key(due)] = None
-        after = replace(matter, alerts=(*matter.alerts, index))
-        staged.writes[matter_key(after.index)] = encode_matter(after)
-        staged.matters[after.index] = after
+        self._changing(staged, matter, replace(matter, alerts=(*matter.alerts, index)))
         staged.raised.append(f"{matter.index}:{record.event}")
         template_id = template.id if template else ""
         for hook in hooks:
@@ -491,16 +527,26 @@ class ProcessEngine:
                 record.deliveries[str(hook.id)] = {"attempts": 0}
         staged.writes[alert_key(index)] = record.encode()
         staged.new_alerts.append(index)
+        staged.alert_records.append(record)
         staged.events.append(("alert", self.alert_event(record)))
 
     def advance(self, staged: StagedProcess) -> None:
-        """After the block's commit: end the holds of applied steps, forget raised alerts, tell subscribers."""
+        """After the block's commit: end the holds of applied steps, forget raised alerts, add to the
+        report totals, tell subscribers."""
         with self._lock:
             for name in staged.raised:
                 self._raising.discard(name)
             for matter, held in list(self._held.items()):
                 if held in staged.applied:
                     del self._held[matter]
+        with self._tally_lock:
+            tally = self._tally
+            if tally is not None and staged.height > tally.height:
+                for index, after in staged.matters.items():
+                    tally.matter_changed(staged.before[index], after)
+                for record in staged.alert_records:
+                    tally.alert_raised(record)
+                tally.height = staged.height
         if staged.events:
             self.on_change(staged.events)
 

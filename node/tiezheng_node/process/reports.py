@@ -18,12 +18,14 @@ Percentiles are nearest-rank.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from tiezheng.workflow import Matter
+from tiezheng.workflow.trail import StepRecord
 
 from .records import AlertRecord
 
@@ -53,21 +55,82 @@ def columns(by: By) -> list[str]:
 
 
 @dataclass
-class _Row:
+class Row:
+    """One report row's counts and the hours behind its averages and percentiles."""
+
     matters: int = 0
     closed: int = 0
     open: int = 0
     closed_with_deadline: int = 0
     matters_on_time: int = 0
-    matter_hours: list[float] = field(default_factory=list)
+    matter_hours: array[float] = field(default_factory=lambda: array("d"))  # 8 bytes a value: totals keep them
     steps: int = 0
     steps_with_deadline: int = 0
     steps_on_time: int = 0
-    stage_hours: list[float] = field(default_factory=list)
+    stage_hours: array[float] = field(default_factory=lambda: array("d"))
     overdue: int = 0
 
+    def opened(self, matter: Matter) -> None:
+        self.matters += 1
+        self.open += matter.status == "open"
 
-def percentile(values: list[float], share: float) -> float | None:
+    def closing(self, matter: Matter) -> None:
+        assert matter.closed is not None
+        self.closed += 1
+        self.matter_hours.append((matter.closed - matter.opened) / HOUR_MS)
+        if matter.deadline is not None:
+            self.closed_with_deadline += 1
+            self.matters_on_time += matter.closed <= matter.deadline
+
+    def step(self, step: StepRecord) -> None:
+        self.steps += 1
+        self.stage_hours.append((step.sealed - step.activated) / HOUR_MS)
+        if step.deadline is not None:
+            self.steps_with_deadline += 1
+            self.steps_on_time += not step.overdue
+
+    def merged(self, other: Row) -> Row:
+        return Row(
+            self.matters + other.matters,
+            self.closed + other.closed,
+            self.open + other.open,
+            self.closed_with_deadline + other.closed_with_deadline,
+            self.matters_on_time + other.matters_on_time,
+            self.matter_hours + other.matter_hours,
+            self.steps + other.steps,
+            self.steps_with_deadline + other.steps_with_deadline,
+            self.steps_on_time + other.steps_on_time,
+            self.stage_hours + other.stage_hours,
+            self.overdue + other.overdue,
+        )
+
+
+#: Rows are keyed by agency code, template hash, or (template hash, stage); ``format_rows`` names the templates.
+RowKey = tuple[Any, ...]
+
+
+def row_of_matter(by: By, matter: Matter) -> RowKey | None:
+    """The row a matter's opening and closing count in (stage reports have no matter figures)."""
+    return None if by == "stage" else (matter.owner,) if by == "agency" else (matter.template,)
+
+
+def row_of_step(by: By, matter: Matter, step: StepRecord) -> RowKey:
+    return (
+        (step.agency,) if by == "agency" else (matter.template,) if by == "template" else (matter.template, step.stage)
+    )
+
+
+def row_of_alert(by: By, alert: AlertRecord) -> RowKey:
+    return (
+        (alert.agency,)
+        if by == "agency"
+        else (alert.template,)
+        if by == "template"
+        else (alert.template, alert.stage or "—")
+    )
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
     """The nearest-rank percentile (the value at rank ⌈share·n⌉), or None for no values."""
     if not values:
         return None
@@ -79,7 +142,7 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _hours(values: list[float]) -> tuple[float | None, float | None]:
+def _hours(values: Sequence[float]) -> tuple[float | None, float | None]:
     if not values:
         return None, None
     p90 = percentile(values, 0.9)
@@ -100,38 +163,38 @@ def report(
     def within(time_ms: int | None) -> bool:
         return time_ms is not None and (start is None or time_ms >= start) and (stop is None or time_ms <= stop)
 
-    rows: defaultdict[tuple[str, ...], _Row] = defaultdict(_Row)
+    rows: defaultdict[RowKey, Row] = defaultdict(Row)
     for matter in matters:
-        template = template_ids.get(matter.template, matter.template.hex()[:16])
-        if by != "stage":
-            row = rows[(matter.owner,) if by == "agency" else (template,)]
+        key = row_of_matter(by, matter)
+        if key is not None:
             if within(matter.opened):
-                row.matters += 1
-                row.open += matter.status == "open"
+                rows[key].opened(matter)
             if within(matter.closed):
-                assert matter.closed is not None
-                row.closed += 1
-                row.matter_hours.append((matter.closed - matter.opened) / HOUR_MS)
-                if matter.deadline is not None:
-                    row.closed_with_deadline += 1
-                    row.matters_on_time += matter.closed <= matter.deadline
+                rows[key].closing(matter)
         for step in matter.steps:
-            if not within(step.sealed):
-                continue
-            row = rows[{"agency": (step.agency,), "template": (template,), "stage": (template, step.stage)}[by]]
-            row.steps += 1
-            row.stage_hours.append((step.sealed - step.activated) / HOUR_MS)
-            if step.deadline is not None:
-                row.steps_with_deadline += 1
-                row.steps_on_time += not step.overdue
+            if within(step.sealed):
+                rows[row_of_step(by, matter, step)].step(step)
     for alert in alerts:
-        if alert.severity != "red" or not within(alert.raised):
-            continue
-        template = template_ids.get(alert.template, alert.template.hex()[:16])
-        key = {"agency": (alert.agency,), "template": (template,), "stage": (template, alert.stage or "—")}[by]
-        rows[key].overdue += 1
+        if alert.severity == "red" and within(alert.raised):
+            rows[row_of_alert(by, alert)].overdue += 1
+    return format_rows(rows, template_ids, by=by)
+
+
+def format_rows(rows: Mapping[RowKey, Row], template_ids: dict[bytes, str], *, by: By) -> list[dict[str, object]]:
+    """The report's rows, templates named by their id (rows of versions of one template merge), sorted by key."""
+
+    def named(key: RowKey) -> tuple[str, ...]:
+        if by == "agency":
+            return key  # type: ignore[return-value]
+        template = template_ids.get(key[0], key[0].hex()[:16])
+        return (template, *key[1:])
+
+    merged: dict[tuple[str, ...], Row] = {}
+    for key, row in rows.items():
+        name = named(key)
+        merged[name] = merged[name].merged(row) if name in merged else row
     out = []
-    for key, row in sorted(rows.items()):
+    for key, row in sorted(merged.items()):
         stage_avg, stage_p90 = _hours(row.stage_hours)
         values: dict[str, object] = dict(zip(KEY_COLUMNS[by], key, strict=True))
         if by != "stage":
