@@ -56,6 +56,7 @@ from ..store import Store
 from ..store.keys import ALERT, DUE, MATTER, META_HEAD, META_WEBHOOK_NEXT, NOT_APPLIED, OUTBOX, WEBHOOK
 from .library import WorkflowLibrary
 from .records import (
+    ALERTS_STOP,
     FENCES,
     MATTER_END,
     OUTBOX_END,
@@ -164,7 +165,7 @@ class ProcessEngine:
         return AlertRecord.decode(raw) if raw is not None else None
 
     def alerts(self, *, before: int | None = None) -> Iterator[AlertRecord]:
-        stop = alert_key(before) if before is not None else ALERT + b"\xff" * 8
+        stop = alert_key(before) if before is not None else ALERTS_STOP
         with self._store.scan_range(ALERT, stop, reverse=True) as rows:
             for _, value in rows:
                 yield AlertRecord.decode(value)
@@ -203,7 +204,7 @@ class ProcessEngine:
                     )
                     alerts = (
                         AlertRecord.decode(value)
-                        for value in snapshot.iterator(start=ALERT, stop=ALERT + b"\xff" * 8, include_key=False)
+                        for value in snapshot.iterator(start=ALERT, stop=ALERTS_STOP, include_key=False)
                     )
                     height = int.from_bytes(raw, "big") if raw else 0
                     self._tally = ReportTally.build(height, matters, alerts)

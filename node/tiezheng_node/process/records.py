@@ -75,6 +75,10 @@ def alert_key(index: int) -> bytes:
     return ALERT + index.to_bytes(8, "big")
 
 
+#: Past every alert's key: the stop of a scan over all alerts.
+ALERTS_STOP: Final = ALERT + b"\xff" * 8
+
+
 @dataclass
 class AlertRecord:
     """An alert the chain raised: where it stands for the supervisors, and its webhook deliveries."""
