@@ -151,6 +151,12 @@ def test_log_blocks_registry(dev_node, proven, genesis):
     assert health["log_size"] == head["size"] or health["log_size"] > head["size"]
     metrics = httpx.get(dev_node.url + "/metrics").text
     assert "tiezheng_records_committed_total" in metrics and "tiezheng_pending_records" in metrics
+    accepted = {
+        line.split("{")[1].split("}")[0]: float(line.split()[-1])
+        for line in metrics.splitlines()
+        if line.startswith("tiezheng_records_accepted_total{")
+    }
+    assert accepted.get('endpoint="evidence"', 0) >= 1, accepted  # the shared record, at least
     # A dev node's digest index is tiny: it is in memory within moments of start-up.
     deadline = time.monotonic() + 10
     while "tiezheng_digest_filter_ready 1.0" not in metrics and time.monotonic() < deadline:
@@ -290,6 +296,18 @@ def test_bad_batches(dev_node, agency):
         ("/v1/blocks?limit=0", 400, "invalid-request"),
         ("/v1/blocks?before=x", 400, "invalid-request"),
         ("/v1/nowhere", 404, "not-found"),
+        # Unicode digits pass str.isdigit but not int(); heights past 2**63 do not fit a store key.
+        ("/v1/evidence?cursor=%C2%B2", 400, "invalid-request"),
+        ("/v1/evidence?cursor=1234567890123456789", 400, "invalid-request"),
+        ("/v1/evidence?from=%C2%B2", 400, "invalid-request"),
+        ("/v1/evidence?to=%D9%A3", 400, "invalid-request"),
+        ("/v1/blocks/18446744073709551616", 400, "invalid-request"),
+        ("/v1/blocks?before=18446744073709551616", 400, "invalid-request"),
+        ("/v1/log/proof/inclusion?index=18446744073709551616", 400, "invalid-request"),
+        ("/v1/log/proof/consistency?old=1&new=18446744073709551616", 400, "invalid-request"),
+        ("/v1/matters?cursor=%D9%A3", 400, "invalid-request"),
+        ("/v1/alerts?cursor=99999999999999999999", 400, "invalid-request"),
+        ("/v1/reports/agency?from=%C2%B2", 400, "invalid-request"),
     ],
 )
 def test_bad_reads(dev_node, proven, path, status, code):
@@ -350,6 +368,76 @@ def test_bad_admin_requests(dev_node, agency):
     )
     body = assert_error(revoke_unknown, 409, "reverted")
     assert "AgencyRegistry" in body["error"]["message"]
+
+
+def test_admin_bodies_in_cbor_and_their_limits(dev_node):
+    from tiezheng import cbor
+
+    url = dev_node.url + "/v1/admin/agencies"
+    assert_error(post_cbor(dev_node, "/v1/admin/agencies", cbor.encode({"transaction": "0xdeadbeef"})), 400,
+                 "invalid-transaction")  # fmt: skip
+    assert_error(post_cbor(dev_node, "/v1/admin/agencies", cbor.encode({"transaction": 7})), 400, "invalid-request")
+    assert_error(post_cbor(dev_node, "/v1/admin/agencies", cbor.encode(["0xdeadbeef"])), 400, "invalid-request")
+    assert_error(post_cbor(dev_node, "/v1/admin/agencies", b"\xa1\x61"), 400, "bad-cbor")
+    assert_error(httpx.post(url, content=b"transaction=0x", headers={"content-type": "text/plain"}), 415,
+                 "unsupported-media-type")  # fmt: skip
+    oversized = httpx.post(url, json={"transaction": "0x" + "00" * 40_000}, timeout=60)
+    assert_error(oversized, 413, "too-large")
+    webhook = {"url": "http://127.0.0.1:9/hook", "auth": {"signer": "0x" + "11" * 20, "time": 1, "signature": "0x"}}
+    assert_error(post_cbor(dev_node, "/v1/webhooks", cbor.encode(webhook)), 403, "stale-signature")
+
+
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/evidence",
+        "/v1/evidence/batch",
+        "/v1/admin/agencies",
+        "/v1/admin/agencies/X/revoke",
+        "/v1/webhooks",
+        "/v1/alerts/DEV-000001-00/ack",
+    ],
+)
+def test_deeply_nested_json_is_refused_not_fatal(dev_node, path):
+    # The curve library py-evm imports raises the recursion limit to 100,000, deep enough
+    # for the standard library's C parser to overflow the stack on this body.
+    response = httpx.post(dev_node.url + path, content=DEEP_JSON, headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text
+    assert httpx.get(dev_node.url + "/healthz").json()["status"] == "ok"
+
+
+def test_deeply_nested_json_rpc_is_a_parse_error(dev_node):
+    response = httpx.post(dev_node.rpc_url, content=DEEP_JSON, headers={"content-type": "application/json"})
+    assert response.json()["error"]["code"] == -32700
+    assert httpx.get(dev_node.url + "/healthz").json()["status"] == "ok"
+
+
+def test_openapi_documents_the_errors_the_node_sends(dev_node):
+    document = httpx.get(dev_node.url + "/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert "422" not in operation["responses"], (path, method)
+            if (operation.get("parameters") or operation.get("requestBody")) and path != "/rpc":
+                assert "400" in operation["responses"], (path, method)  # JSON-RPC answers 200 with its error
+            if method == "post" and path != "/rpc":
+                assert set(operation["requestBody"]["content"]) == {"application/cbor", "application/json"}, path
+
+    def refs(value):
+        if isinstance(value, dict):
+            yield from ([value["$ref"]] if "$ref" in value else [])
+            for item in value.values():
+                yield from refs(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from refs(item)
+
+    for ref in set(refs(document)):
+        assert ref.removeprefix("#/components/schemas/") in schemas, ref
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))

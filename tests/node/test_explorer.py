@@ -189,9 +189,21 @@ def test_transaction_search_and_page(site):
 
 def test_missing_pages_are_404_with_a_message(site):
     _, client = site
-    for path in ("/blocks/0", "/blocks/99999", "/blocks/abc", "/evidence/DEV-0000ZZ-00", "/evidence/garbage"):
+    for path in (
+        "/blocks/0", "/blocks/99999", "/blocks/abc", "/blocks/%C2%B2", "/blocks/18446744073709551616",
+        "/evidence/DEV-0000ZZ-00", "/evidence/garbage",
+    ):  # fmt: skip
         response = client.get(path)
         assert response.status_code == 404 and 'id="not-found-message"' in response.text, path
+
+
+def test_cursors_that_are_not_counters_give_the_first_page(site):
+    _, client = site
+    for path in ("/blocks", "/evidence", "/log", "/matters", "/alerts"):
+        first = client.get(path)
+        for cursor in ("%C2%B2", "%D9%A3", "18446744073709551616", "-1"):
+            response = client.get(f"{path}?before={cursor}")
+            assert response.status_code == 200, (path, cursor)
 
 
 def test_list_pagination_walks_every_record_once(site):

@@ -9,22 +9,24 @@ if the registry refused.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from eth_abi import decode as abi_decode
 from eth_typing import Address
 from eth_utils import function_signature_to_4byte_selector
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Depends, Path
 
 from ..execution.addresses import AGENCY_REGISTRY
 from ..execution.artifacts import load as load_artifact
 from ..node import Node, SubmissionError
+from .bodies import body_openapi, model_body
+from .errors import ApiError
 from .eth_format import revert_reason
 from .models import AdminResult, AdminTransactionBody, ErrorResponse
 from .notifier import BlockNotifier
-from .rest import ApiError
 
 ADMIN_WAIT_SECONDS = 30.0
+TRANSACTION_BODY: Final = Depends(model_body(AdminTransactionBody))
 _REGISTER = function_signature_to_4byte_selector("register(string,string,bytes,address)")
 _REVOKE = function_signature_to_4byte_selector("revoke(string)")
 
@@ -36,6 +38,8 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         400: {"model": ErrorResponse, "description": "not a transaction, or not the expected registry call"},
         403: {"model": ErrorResponse, "description": "the signer is not an admin"},
         409: {"model": ErrorResponse, "description": "the registry reverted (the reason says why)"},
+        413: {"model": ErrorResponse, "description": "body larger than 64 KiB"},
+        415: {"model": ErrorResponse, "description": "body neither application/json nor application/cbor"},
         504: {"model": ErrorResponse, "description": "no block included the transaction in time"},
     }
 
@@ -97,8 +101,9 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         response_model=AdminResult,
         responses=responses,
         summary="Register an agency (admin-signed transaction)",
+        openapi_extra=body_openapi(AdminTransactionBody),
     )
-    async def register_agency(body: Annotated[AdminTransactionBody, Body()]) -> AdminResult:
+    async def register_agency(body: Annotated[AdminTransactionBody, TRANSACTION_BODY]) -> AdminResult:
         return await run(body.transaction, _REGISTER, check_register)
 
     @router.post(
@@ -106,9 +111,10 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         response_model=AdminResult,
         responses=responses,
         summary="Revoke an agency (admin-signed transaction)",
+        openapi_extra=body_openapi(AdminTransactionBody),
     )
     async def revoke_agency(
-        code: Annotated[str, Path(max_length=64)], body: Annotated[AdminTransactionBody, Body()]
+        code: Annotated[str, Path(max_length=64)], body: Annotated[AdminTransactionBody, TRANSACTION_BODY]
     ) -> AdminResult:
         def check(arguments: bytes) -> None:
             try:

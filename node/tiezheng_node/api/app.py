@@ -17,16 +17,22 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..node import Node
 from .admin import create_admin_router
+from .bodies import read_limited
+from .errors import ApiError, error_response
 from .events import EventHub, create_events_router
 from .explorer import STATIC_DIR, create_explorer_router
 from .metrics import NodeMetrics
-from .models import BatchBody, SignedStatementBody
+from .models import AdminSignature, AdminTransactionBody, BatchBody, SignedStatementBody, WebhookBody
 from .notifier import BlockNotifier
 from .process import create_process_router
-from .rest import ApiError, create_router, error_response
+from .rest import create_router
 from .rpc import JsonRpc, RpcError, _error_response
 
 MAX_RPC_BODY: Final = 1024 * 1024
+INVALID_REQUEST: Final = {
+    "description": "bad input: the code says what",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+}
 
 
 class Health(BaseModel):
@@ -60,7 +66,7 @@ def create_app(node: Node) -> FastAPI:
     notifier = BlockNotifier()
     node.add_listener(lambda _block: notifier.notify())
     metrics = NodeMetrics(node)
-    app.include_router(create_router(node, notifier))
+    app.include_router(create_router(node, notifier, lambda endpoint, n: metrics.accepted.labels(endpoint).inc(n)))
     app.include_router(create_admin_router(node, notifier))
     hub = EventHub()
     node.process.on_change = lambda events: [hub.publish(kind, payload) for kind, payload in events]
@@ -121,6 +127,11 @@ def create_app(node: Node) -> FastAPI:
         "/rpc",
         tags=["json-rpc"],
         summary="Ethereum JSON-RPC 2.0 (single call or batch)",
+        responses={
+            200: {"description": "the result or a JSON-RPC error object (a list for a batch)"},
+            204: {"description": "notifications only: no response"},
+            413: {"description": "body larger than 1 MiB (a JSON-RPC error object)"},
+        },
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -138,37 +149,44 @@ def create_app(node: Node) -> FastAPI:
         },
     )
     async def json_rpc(request: Request) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_RPC_BODY):
-            return JSONResponse(
-                _error_response(None, RpcError(-32600, f"request body larger than {MAX_RPC_BODY} bytes")),
-                status_code=413,
-            )
-        body = await request.body()
-        if len(body) > MAX_RPC_BODY:
-            return JSONResponse(
-                _error_response(None, RpcError(-32600, f"request body larger than {MAX_RPC_BODY} bytes")),
-                status_code=413,
-            )
+        try:
+            body = await read_limited(request, MAX_RPC_BODY)
+        except ApiError as exc:
+            return JSONResponse(_error_response(None, RpcError(-32600, exc.message)), status_code=exc.status)
         result = await run_in_threadpool(rpc.handle, body)
         if result is None:
             return Response(status_code=204)
         return JSONResponse(result)
 
-    _register_schemas(app, JsonRpcRequest)
+    _complete_openapi(
+        app, JsonRpcRequest, SignedStatementBody, BatchBody, AdminTransactionBody, AdminSignature, WebhookBody
+    )
     return app
 
 
-def _register_schemas(app: FastAPI, *models: type[BaseModel]) -> None:
-    """Add models referenced only from hand-written request bodies to the OpenAPI components."""
+def _complete_openapi(app: FastAPI, *models: type[BaseModel]) -> None:
+    """Make the OpenAPI document say what the node does.
+
+    Models referenced only from hand-written request bodies join the components.
+    FastAPI documents a 422 with its own error shape on every operation with
+    parameters; the node answers invalid requests with a 400 in its one error
+    shape instead, so each 422 becomes that 400.
+    """
     original = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = original()
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for model in (*models, SignedStatementBody, BatchBody):
+            for model in models:
                 components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    responses = operation.get("responses", {})
+                    if responses.pop("422", None) is not None:
+                        responses.setdefault("400", INVALID_REQUEST)
+            components.pop("HTTPValidationError", None)
+            components.pop("ValidationError", None)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Final, Literal
 
 from eth_account import Account
 from eth_account.messages import encode_defunct
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from tiezheng.errors import DecodeError
@@ -29,6 +29,8 @@ from tiezheng.workflow import Matter
 from ..node import Node
 from ..process.records import AlertRecord, Webhook
 from ..process.reports import columns
+from .bodies import body_openapi, model_body
+from .errors import ApiError
 from .models import (
     AdminSignature,
     AlertModel,
@@ -45,13 +47,17 @@ from .models import (
     WebhookBody,
     WebhookModel,
 )
-from .rest import ERRORS, ApiError, _time
+from .params import COUNTER_PATTERN, block_time
+from .rest import ERRORS
 
 SIGNATURE_WINDOW_MS: Final = 5 * 60 * 1000
 ADMIN_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     **ERRORS,
     403: {"model": ErrorResponse, "description": "the signature is not an admin's, or is stale or replayed"},
+    413: {"model": ErrorResponse, "description": "body larger than 64 KiB"},
+    415: {"model": ErrorResponse, "description": "body neither application/json nor application/cbor"},
 }
+SIGNATURE_BODY: Final = Depends(model_body(AdminSignature))
 
 
 class AdminSignatures:
@@ -235,7 +241,7 @@ def create_process_router(node: Node) -> APIRouter:
         agency: Annotated[str | None, Query(max_length=64, description="owner or party agency code")] = None,
         status: Annotated[Literal["open", "closed"] | None, Query()] = None,
         subject: Annotated[str | None, Query(pattern=r"^[0-9a-fA-F]{64}$", description="SM3 subject, hex")] = None,
-        cursor: Annotated[str | None, Query(pattern=r"^\d{1,19}$", description="the previous page's next")] = None,
+        cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> MatterPage:
         ids = template_ids()
@@ -283,7 +289,7 @@ def create_process_router(node: Node) -> APIRouter:
         agency: Annotated[str | None, Query(max_length=64, description="the responsible agency")] = None,
         template: Annotated[str | None, Query(max_length=64, description="template id")] = None,
         severity: Annotated[Literal["red", "warning"] | None, Query()] = None,
-        cursor: Annotated[str | None, Query(pattern=r"^\d{1,19}$")] = None,
+        cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> AlertPage:
         ids = template_ids()
@@ -317,8 +323,9 @@ def create_process_router(node: Node) -> APIRouter:
         responses=ADMIN_ERRORS,
         tags=["process"],
         summary="Acknowledge an alert (admin-signed: `tiezheng CHAIN ack ALERT_ID TIME`)",
+        openapi_extra=body_openapi(AdminSignature),
     )
-    def acknowledge(alert_id: str, auth: Annotated[AdminSignature, Body()]) -> AlertModel:
+    def acknowledge(alert_id: str, auth: Annotated[AdminSignature, SIGNATURE_BODY]) -> AlertModel:
         index = resolve(alert_id, "alert")
         if process.alert(index) is None:
             raise ApiError(404, "unknown-alert", f"no alert {alert_id}")
@@ -341,8 +348,9 @@ def create_process_router(node: Node) -> APIRouter:
         responses=ADMIN_ERRORS,
         tags=["process"],
         summary="Register a supervisor's webhook (admin-signed: `tiezheng CHAIN webhook-add URL TIME`)",
+        openapi_extra=body_openapi(WebhookBody),
     )
-    def add_webhook(body: Annotated[WebhookBody, Body()]) -> WebhookModel:
+    def add_webhook(body: Annotated[WebhookBody, Depends(model_body(WebhookBody))]) -> WebhookModel:
         if not body.url.startswith(("http://", "https://")):
             raise ApiError(400, "invalid-request", "url must be http:// or https://")
         signer = signatures.check(body.auth, "webhook-add", body.url)
@@ -361,9 +369,10 @@ def create_process_router(node: Node) -> APIRouter:
         responses=ADMIN_ERRORS,
         tags=["process"],
         summary="Remove a webhook (admin-signed: `tiezheng CHAIN webhook-remove ID TIME`)",
+        openapi_extra=body_openapi(AdminSignature),
     )
     def remove_webhook(
-        hook_id: Annotated[int, Path(ge=1, lt=2**32)], auth: Annotated[AdminSignature, Body()]
+        hook_id: Annotated[int, Path(ge=1, lt=2**32)], auth: Annotated[AdminSignature, SIGNATURE_BODY]
     ) -> Response:
         signatures.check(auth, "webhook-remove", str(hook_id))
         if not process.remove_webhook(hook_id):
@@ -385,7 +394,7 @@ def create_process_router(node: Node) -> APIRouter:
         to: Annotated[str | None, Query(description="block time to, inclusive")] = None,
         format: Annotated[Literal["json", "csv"], Query()] = "json",
     ) -> Any:
-        start, stop = _time(from_, "from"), _time(to, "to")
+        start, stop = block_time(from_, "from"), block_time(to, "to")
         rows = process.report(by, start=start, stop=stop)
         if format == "csv":
             out = io.StringIO()

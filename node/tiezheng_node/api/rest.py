@@ -10,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from datetime import datetime
+from collections.abc import Callable
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
 
 from tiezheng.errors import DecodeError
 from tiezheng.evidence_id import EvidenceId
@@ -27,6 +26,8 @@ from ..evidence.admission import Admitted, EvidenceRejected
 from ..evidence.pending import PoolFull, SubmissionTooLarge
 from ..evidence.service import Accepted, EvidenceView
 from ..node import Node
+from .bodies import body_openapi, parse_json, read_body
+from .errors import ApiError
 from .models import (
     AgencyModel,
     BatchBody,
@@ -50,6 +51,7 @@ from .models import (
     ValidatorModel,
 )
 from .notifier import BlockNotifier
+from .params import COUNTER_LIMIT, COUNTER_PATTERN, block_time, hex32
 
 MAX_BODY: Final = 32 * 1024 * 1024
 MAX_SINGLE_BODY: Final = 64 * 1024
@@ -69,59 +71,15 @@ SUBMIT_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
 }
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.headers = headers or {}
-
-
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
-
-
-def _body_schema(json_model: type, cbor_description: str) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/cbor": {"schema": {"type": "string", "format": "binary", "description": cbor_description}},
-                "application/json": {"schema": {"$ref": f"#/components/schemas/{json_model.__name__}"}},
-            },
-        }
-    }
-
-
-def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
+def create_router(
+    node: Node, notifier: BlockNotifier, count_accepted: Callable[[str, int], None] = lambda _endpoint, _n: None
+) -> APIRouter:
+    """The /v1 evidence routes; ``count_accepted(endpoint, records)`` hears of records newly accepted (durably)."""
     router = APIRouter(prefix="/v1")
     evidence = node.evidence
     genesis = node.genesis.protocol
 
     # Submitting
-
-    async def read_body(request: Request, limit: int) -> tuple[str, bytes]:
-        declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            raise ApiError(413, "too-large", f"the body is larger than {limit:,} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                raise ApiError(413, "too-large", f"the body is larger than {limit:,} bytes")
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type not in ("application/cbor", "application/json"):
-            raise ApiError(415, "unsupported-media-type", "send application/cbor or application/json")
-        return content_type, bytes(body)
-
-    def parse_json(body: bytes, model: type) -> Any:
-        try:
-            return model.model_validate_json(body)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "body"
-            raise ApiError(400, "invalid-request", f"{where}: {first['msg']}") from None
 
     def unbase64(text: str, what: str) -> bytes:
         try:
@@ -139,8 +97,9 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         except SubmissionTooLarge as exc:
             raise ApiError(413, "too-large", str(exc)) from None
 
-    async def durable(accepted: Accepted) -> None:
+    async def durable(accepted: Accepted, endpoint: str) -> None:
         await asyncio.wrap_future(accepted.durable)
+        count_accepted(endpoint, sum(accepted.new))
 
     async def wait_proven(last_index: int, timeout: float) -> bool:
         return await notifier.wait_for(lambda: evidence.log.size > last_index, timeout)
@@ -152,7 +111,7 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         responses={200: {"model": Submitted, "description": "proven (waited for, or already known)"}, **SUBMIT_ERRORS},
         tags=["evidence"],
         summary="Anchor one signed statement",
-        openapi_extra=_body_schema(SignedStatementBody, "the signed statement's deterministic CBOR"),
+        openapi_extra=body_openapi(SignedStatementBody, "the signed statement's deterministic CBOR"),
     )
     async def submit_statement(
         request: Request,
@@ -167,7 +126,7 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         )
         admitted: Admitted = await admit(lambda: evidence.admission.signed_statement(data))
         accepted = await admit(lambda: evidence.accept(admitted))
-        await durable(accepted)
+        await durable(accepted, "evidence")
         index = accepted.indexes[0]
         proven = index < evidence.log.size or (wait and await wait_proven(index, timeout))
         receipt = evidence.receipt(index) if proven and wait else None
@@ -188,7 +147,7 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         responses={200: {"model": BatchSubmitted}, **SUBMIT_ERRORS},
         tags=["evidence"],
         summary="Anchor a batch envelope, or up to 10,000 signed statements",
-        openapi_extra=_body_schema(BatchBody, "a batch envelope's deterministic CBOR"),
+        openapi_extra=body_openapi(BatchBody, "a batch envelope's deterministic CBOR"),
     )
     async def submit_batch(
         request: Request,
@@ -211,7 +170,7 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
                 items = [unbase64(s, f"statements[{i}]") for i, s in enumerate(parsed.statements or [])]
                 results = await admit(lambda: evidence.admission.signed_statements(items))
                 accepted = await admit(lambda: evidence.accept_many(results))
-        await durable(accepted)
+        await durable(accepted, "batch")
         last = max(accepted.indexes)
         proven = last < evidence.log.size or (wait and await wait_proven(last, timeout))
         result = BatchSubmitted(
@@ -291,17 +250,15 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
             str | None, Query(alias="from", description="block time from (ms since 1970, or ISO 8601)")
         ] = None,
         to: Annotated[str | None, Query(description="block time to, inclusive")] = None,
-        cursor: Annotated[str | None, Query(description="the previous page's next cursor")] = None,
+        cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
         order: Annotated[Literal["asc", "desc"], Query()] = "desc",
     ) -> EvidencePage:
-        digest_bytes = _hex32(digest, "digest")
-        subject_bytes = _hex32(subject, "subject")
-        start, stop = node.leaf_range(_time(from_, "from"), _time(to, "to"))
+        digest_bytes = hex32(digest, "digest")
+        subject_bytes = hex32(subject, "subject")
+        start, stop = node.leaf_range(block_time(from_, "from"), block_time(to, "to"))
         descending = order == "desc"
         if cursor is not None:
-            if not cursor.isdigit():
-                raise ApiError(400, "invalid-request", "cursor must be the value of a previous page's next")
             position = int(cursor)
             start, stop = (start, min(stop, position)) if descending else (max(start, position + 1), stop)
         indexes = list(
@@ -348,9 +305,11 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         summary="Inclusion proof",
     )
     def inclusion_proof(
-        index: Annotated[int | None, Query(ge=0, description="leaf index (or give id)")] = None,
+        index: Annotated[int | None, Query(ge=0, lt=COUNTER_LIMIT, description="leaf index (or give id)")] = None,
         id: Annotated[str | None, Query(description="evidence ID")] = None,
-        size: Annotated[int | None, Query(ge=1, description="tree size (default: the current size)")] = None,
+        size: Annotated[
+            int | None, Query(ge=1, lt=COUNTER_LIMIT, description="tree size (default: the current size)")
+        ] = None,
     ) -> InclusionProofModel:
         if (index is None) == (id is None):
             raise ApiError(400, "invalid-request", "give index or id")
@@ -377,8 +336,10 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         summary="Consistency proof",
     )
     def consistency_proof(
-        old: Annotated[int, Query(ge=1, description="the older tree size")],
-        new: Annotated[int | None, Query(ge=1, description="the newer tree size (default: the current size)")] = None,
+        old: Annotated[int, Query(ge=1, lt=COUNTER_LIMIT, description="the older tree size")],
+        new: Annotated[
+            int | None, Query(ge=1, lt=COUNTER_LIMIT, description="the newer tree size (default: the current size)")
+        ] = None,
     ) -> ConsistencyProofModel:
         new_size = new if new is not None else evidence.log.size
         if not old <= new_size <= evidence.log.size:
@@ -420,7 +381,9 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
 
     @router.get("/blocks", response_model=BlockPage, tags=["blocks"], summary="Blocks, newest first")
     def list_blocks(
-        before: Annotated[int | None, Query(ge=1, description="list blocks below this height")] = None,
+        before: Annotated[
+            int | None, Query(ge=1, lt=COUNTER_LIMIT, description="list blocks below this height")
+        ] = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> BlockPage:
         top = min(before - 1 if before is not None else node.head.height, node.head.height)
@@ -430,7 +393,7 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         )
 
     @router.get("/blocks/{height}", response_model=BlockModel, responses=ERRORS, tags=["blocks"], summary="One block")
-    def get_block(height: int) -> BlockModel:
+    def get_block(height: Annotated[int, Path(lt=COUNTER_LIMIT)]) -> BlockModel:
         if height < 1:
             raise ApiError(404, "not-found", "blocks start at height 1")
         return block_model(height)
@@ -534,29 +497,3 @@ def create_router(node: Node, notifier: BlockNotifier) -> APIRouter:
 
 def _signer(role: str, key: SM2PublicKey) -> SignerModel:
     return SignerModel(role=role, public_key=key.to_bytes().hex(), key_id=key.key_id.hex())
-
-
-def _hex32(value: str | None, name: str) -> bytes | None:
-    if value is None:
-        return None
-    try:
-        raw = bytes.fromhex(value.removeprefix("0x"))
-    except ValueError:
-        raise ApiError(400, "invalid-request", f"{name} must be hex") from None
-    if len(raw) != 32:
-        raise ApiError(400, "invalid-request", f"{name} must be 32 bytes (64 hex digits)")
-    return raw
-
-
-def _time(value: str | None, name: str) -> int | None:
-    if value is None:
-        return None
-    if value.isdigit():
-        return int(value)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ApiError(400, "invalid-request", f"{name} must be ms since 1970 or an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise ApiError(400, "invalid-request", f"{name} needs a time zone (e.g. Z or +08:00)")
-    return int(moment.timestamp() * 1000)

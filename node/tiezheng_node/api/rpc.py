@@ -9,7 +9,6 @@ the sender is not permitted to transact (as Besu's account permissioning).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any, Final
@@ -18,6 +17,7 @@ from eth.abc import BlockAPI, BlockHeaderAPI
 from eth.exceptions import BlockNotFound, HeaderNotFound, Revert
 from eth_bloom import BloomFilter
 from eth_typing import Address
+from pydantic_core import from_json
 
 from .. import __version__
 from ..node import Node, SubmissionError
@@ -100,8 +100,8 @@ class JsonRpc:
     def handle(self, body: bytes) -> Any:
         """The response for a request body: a dict, a list (batch), or None (notifications only)."""
         try:
-            request = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            request = from_json(body, allow_inf_nan=False)  # bounded nesting: see api/bodies.py
+        except ValueError:
             return _error_response(None, RpcError(-32700, "parse error: the body is not JSON"))
         if isinstance(request, list):
             if not request:

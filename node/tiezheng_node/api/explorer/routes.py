@@ -29,6 +29,7 @@ from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, KINDS
 from ... import __version__
 from ...node import Node
 from ...process.reports import By
+from ..params import counter
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
 from .search import search
 from .views import DAYS_SHOWN, ExplorerData, format_time
@@ -90,9 +91,6 @@ def create_explorer_router(node: Node) -> APIRouter:
     def not_found(request: Request, message: str) -> HTMLResponse:
         return render(request, "not_found.html", http_status=404, message=message)
 
-    def cursor(value: str | None) -> int | None:
-        return int(value) if value is not None and value.isdigit() else None
-
     @router.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
         return render(
@@ -108,17 +106,17 @@ def create_explorer_router(node: Node) -> APIRouter:
 
     @router.get("/blocks", response_class=HTMLResponse)
     def blocks(request: Request, before: str | None = None) -> HTMLResponse:
-        return render(request, "blocks.html", page=data.blocks(cursor(before)), live=before is None)
+        return render(request, "blocks.html", page=data.blocks(counter(before)), live=before is None)
 
     @router.get("/blocks/{height}", response_class=HTMLResponse)
     def block(request: Request, height: str, before: str | None = None) -> HTMLResponse:
-        if not height.isdigit() or not 1 <= int(height) <= data.head_height:
+        number = counter(height)
+        if number is None or not 1 <= number <= data.head_height:
             return not_found(request, f"block {height[:40]}")
-        number = int(height)
         row = data.block_row(number)
         sealed = node.sealed_header(number)
         assert row is not None and sealed is not None
-        records = data.records(cursor(before), start=row.first_index, stop=row.log_size)
+        records = data.records(counter(before), start=row.first_index, stop=row.log_size)
         return render(
             request,
             "block.html",
@@ -153,7 +151,7 @@ def create_explorer_router(node: Node) -> APIRouter:
     ) -> HTMLResponse:
         kind = kind or None
         agency = agency or None
-        page = data.records(cursor(before), kind=kind, agency=agency)
+        page = data.records(counter(before), kind=kind, agency=agency)
         return render(
             request, "evidence_list.html", page=page, kind=kind, agency=agency, live=before is None and not kind
         )
@@ -242,7 +240,7 @@ def create_explorer_router(node: Node) -> APIRouter:
             history=data.agency_history(info),
             per_day=data.records_per_day(info.code),
             days=DAYS_SHOWN,
-            page=data.records(cursor(before), agency=info.code),
+            page=data.records(counter(before), agency=info.code),
         )
 
     @router.get("/validators", response_class=HTMLResponse)
@@ -257,7 +255,7 @@ def create_explorer_router(node: Node) -> APIRouter:
 
     @router.get("/log", response_class=HTMLResponse)
     def log(request: Request, before: str | None = None) -> HTMLResponse:
-        return render(request, "log.html", head=data.head(), page=data.blocks(cursor(before)))
+        return render(request, "log.html", head=data.head(), page=data.blocks(counter(before)))
 
     # Process trail
 
@@ -276,7 +274,7 @@ def create_explorer_router(node: Node) -> APIRouter:
         ids = process.library.template_ids
         now = int(time.time() * 1000)
         rows, older = [], None
-        for matter in process.matters(before=cursor(before)):
+        for matter in process.matters(before=counter(before)):
             if (template and ids.get(matter.template) != template) or (status and matter.status != status):
                 continue
             if len(rows) == 25:
@@ -327,7 +325,7 @@ def create_explorer_router(node: Node) -> APIRouter:
         severity: Annotated[str | None, Query(max_length=8)] = None,
     ) -> HTMLResponse:
         records, older = [], None
-        for record in process.alerts(before=cursor(before)):
+        for record in process.alerts(before=counter(before)):
             if (status and record.status != status) or (severity and record.severity != severity):
                 continue
             if len(records) == 50:

@@ -1,0 +1,53 @@
+"""Query and path values the routers read themselves: page cursors, block times, 32-byte hex.
+
+Python's ``str.isdigit`` and regular expressions' ``\\d`` accept every Unicode digit
+("²", "٣"), which ``int`` then refuses or reads as another number; and a height or
+index past 2**63 does not fit the store's 8-byte keys. So counters are ASCII digits,
+at most 18 of them, checked in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Final
+
+from .errors import ApiError
+
+#: A page cursor, height or index as it may appear in a URL (below 10**18 < 2**63).
+COUNTER_PATTERN: Final = r"^[0-9]{1,18}$"
+#: The bound of heights, indexes and sizes given as integers.
+COUNTER_LIMIT: Final = 10**18
+_COUNTER: Final = re.compile(COUNTER_PATTERN)
+
+
+def counter(value: str | None) -> int | None:
+    """The counter ``value`` spells, or None if it is absent or not one (the explorer shows the first page)."""
+    return int(value) if value is not None and _COUNTER.match(value) else None
+
+
+def hex32(value: str | None, name: str) -> bytes | None:
+    if value is None:
+        return None
+    try:
+        raw = bytes.fromhex(value.removeprefix("0x"))
+    except ValueError:
+        raise ApiError(400, "invalid-request", f"{name} must be hex") from None
+    if len(raw) != 32:
+        raise ApiError(400, "invalid-request", f"{name} must be 32 bytes (64 hex digits)")
+    return raw
+
+
+def block_time(value: str | None, name: str) -> int | None:
+    """A time given as ms since 1970 or as an ISO 8601 time with a zone, in ms."""
+    if value is None:
+        return None
+    if _COUNTER.match(value):
+        return int(value)
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, "invalid-request", f"{name} must be ms since 1970 or an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise ApiError(400, "invalid-request", f"{name} needs a time zone (e.g. Z or +08:00)")
+    return int(moment.timestamp() * 1000)
