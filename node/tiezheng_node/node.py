@@ -19,6 +19,7 @@ from typing import Final
 
 from eth.abc import BlockAPI, BlockHeaderAPI, ReceiptAPI, SignedTransactionAPI
 from eth.exceptions import HeaderNotFound
+from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
 from eth_typing import Address
 from eth_utils import ValidationError, to_checksum_address
 
@@ -226,6 +227,18 @@ class Node:
         if transaction.gas > self.genesis.gas_target:
             raise SubmissionError(
                 f"gas {transaction.gas} exceeds the block gas target {self.genesis.gas_target}", "gas-limit", -32000
+            )
+        if transaction.gas < transaction.intrinsic_gas:
+            raise SubmissionError(
+                f"intrinsic gas too low: gas {transaction.gas}, needs at least {transaction.intrinsic_gas}",
+                "intrinsic-gas",
+                -32000,
+            )
+        if getattr(transaction, "type_id", None) == BLOB_TX_TYPE:
+            raise SubmissionError(
+                "blob transactions (type 3) are not accepted: this chain carries no blobs",
+                "unsupported-transaction-type",
+                -32000,
             )
         if not self.registry.is_allowed_sender(sender, head):
             raise SubmissionError(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 from eth_account import Account
 from web3 import Web3
-from web3.exceptions import ContractCustomError, ContractLogicError, Web3RPCError
+from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3RPCError
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "contracts" / "artifacts"
 
@@ -129,6 +130,37 @@ def test_unregistered_account_is_refused(w3, notebook):
         w3.eth.send_raw_transaction(stranger.sign_transaction(transaction).raw_transaction)
     assert caught.value.rpc_response["error"]["code"] == -32007
     assert "not permitted" in caught.value.rpc_response["error"]["message"]
+
+
+def test_transactions_py_evm_would_refuse_never_stop_the_chain(w3, admin, notebook):
+    # Each of these once stopped every later block: too little gas for the intrinsic
+    # cost is refused at submission; transfers that overdraw only together are left out.
+    too_little = notebook.functions.note("x").build_transaction(
+        {"from": admin.address, "gas": 20_999, "nonce": w3.eth.get_transaction_count(admin.address, "pending")}
+    )
+    with pytest.raises(Web3RPCError) as caught:
+        w3.eth.send_raw_transaction(admin.sign_transaction(too_little).raw_transaction)
+    assert "intrinsic gas too low" in caught.value.rpc_response["error"]["message"]
+    half = w3.eth.get_balance(admin.address) // 2 + 1
+    nonce = w3.eth.get_transaction_count(admin.address, "pending")
+    sink = Account.create().address
+    hashes = []
+    for offset in range(3):
+        transfer = {
+            "to": sink, "value": half, "gas": 21_000, "nonce": nonce + offset,
+            "maxFeePerGas": 0, "maxPriorityFeePerGas": 0, "chainId": w3.eth.chain_id,
+        }  # fmt: skip
+        hashes.append(w3.eth.send_raw_transaction(admin.sign_transaction(transfer).raw_transaction))
+    assert w3.eth.wait_for_transaction_receipt(hashes[0], timeout=30).status == 1
+    deadline = time.monotonic() + 30
+    while w3.eth.get_transaction_count(admin.address, "pending") != nonce + 1:  # the overdrafts are dropped
+        assert time.monotonic() < deadline, "the overdrawing transfers were never dropped"
+        time.sleep(0.1)
+    for dropped in hashes[1:]:
+        with pytest.raises(TransactionNotFound):
+            w3.eth.get_transaction(dropped)
+    receipt = send(w3, admin, notebook.functions.note("after").build_transaction({"from": admin.address}))
+    assert receipt.status == 1 and w3.eth.get_balance(sink) == half
 
 
 def test_registered_agency_may_transact_until_revoked(w3, admin, notebook):

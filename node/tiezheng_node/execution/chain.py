@@ -10,10 +10,17 @@ it is committed, and never block the producer.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from eth.abc import BlockAPI, BlockHeaderAPI, ComputationAPI, ReceiptAPI, SignedTransactionAPI
+from eth.abc import (
+    BlockAPI,
+    BlockHeaderAPI,
+    ComputationAPI,
+    ReceiptAPI,
+    SignedTransactionAPI,
+    VirtualMachineAPI,
+)
 from eth.chains.base import Chain
 from eth.constants import ZERO_ADDRESS
 from eth.db.atomic import AtomicDB
@@ -29,6 +36,15 @@ from .vm import chain_class, reader_class
 
 class ExecutionError(RuntimeError):
     """A block could not be built for a reason that is not any one transaction's fault."""
+
+
+class _SpoiledBlock(Exception):
+    """A transaction failed after py-evm had begun changing the state for it."""
+
+    def __init__(self, transaction: SignedTransactionAPI, reason: str) -> None:
+        super().__init__(reason)
+        self.transaction = transaction
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,18 @@ class BuiltBlock:
 class TransactionLocation:
     block_number: int
     index: int
+
+
+def invalid_reason(vm: VirtualMachineAPI, header: BlockHeaderAPI, transaction: SignedTransactionAPI) -> str | None:
+    """Why py-evm would refuse ``transaction`` on ``vm``'s state under ``header``, asked before it changes anything."""
+    if transaction.gas < transaction.intrinsic_gas:
+        return f"intrinsic gas too low: gas {transaction.gas}, needs at least {transaction.intrinsic_gas}"
+    try:
+        vm.validate_transaction_against_header(header, transaction)
+        vm.state.validate_transaction(transaction)
+    except ValidationError as exc:
+        return str(exc)
+    return None
 
 
 class ExecutionChain:
@@ -171,9 +199,32 @@ class ExecutionChain:
         """Execute ``transactions`` in order on top of ``parent``; the block and its pending writes.
 
         A transaction that is invalid against the state (nonce, balance, intrinsic
-        gas) or that ``admit`` refuses (returns a reason) is left out and reported;
-        one that would take the block past the gas target is deferred to a later block.
+        gas), that ``admit`` refuses (returns a reason), or that fails inside py-evm
+        is left out and reported; one that would take the block past the gas target
+        is deferred to a later block. No transaction can stop a block being built.
         """
+        refused: list[Rejected] = []
+        candidates = list(transactions)
+        while True:
+            try:
+                built = self._build(parent, candidates, timestamp=timestamp, admit=admit)
+            except _SpoiledBlock as exc:
+                # py-evm locks the state before each transaction, dropping every
+                # checkpoint, so a failure part-way leaves no way back: the whole
+                # block is built again without the transaction.
+                candidates = [t for t in candidates if t is not exc.transaction]
+                refused.append(Rejected(exc.transaction, exc.reason))
+                continue
+            return replace(built, rejected=(*refused, *built.rejected)) if refused else built
+
+    def _build(
+        self,
+        parent: BlockHeaderAPI,
+        transactions: Sequence[SignedTransactionAPI],
+        *,
+        timestamp: int,
+        admit: Callable[[SignedTransactionAPI], str | None],
+    ) -> BuiltBlock:
         database = EvmDatabase(self._store)
         chain = self._chain_class(AtomicDB(database))
         header = chain.create_header_from_parent(
@@ -195,17 +246,14 @@ class ExecutionChain:
             if result.gas_used + transaction.gas > target:
                 deferred.append(transaction)
                 continue
-            reason = admit(transaction)
+            reason = admit(transaction) or invalid_reason(vm, result, transaction)
             if reason is not None:
                 rejected.append(Rejected(transaction, reason))
                 continue
-            snapshot = vm.state.snapshot()
             try:
                 receipt, computation = vm.apply_transaction(result, transaction)
-            except ValidationError as exc:
-                vm.state.revert(snapshot)
-                rejected.append(Rejected(transaction, str(exc)))
-                continue
+            except Exception as exc:  # py-evm's checks past ours, or its own bug: never the whole chain's fault
+                raise _SpoiledBlock(transaction, f"{type(exc).__name__}: {exc}") from exc
             result = vm.increment_blob_gas_used(vm.add_receipt_to_header(result, receipt), transaction)
             included.append(transaction)
             receipts.append(receipt)

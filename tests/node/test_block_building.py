@@ -1,0 +1,94 @@
+"""No transaction can stop the chain: what py-evm would refuse is left out, and blocks keep coming.
+
+py-evm locks the state before each transaction, so a transaction that fails once
+execution has begun cannot be rolled back inside the block being built; these
+tests send each kind of transaction that once halted block production.
+"""
+
+from __future__ import annotations
+
+import pytest
+from eth_account import Account
+
+from tests.support.nodekit import LocalChain
+from tiezheng_node.execution.addresses import AGENCY_REGISTRY
+from tiezheng_node.node import SubmissionError
+
+SINK = bytes.fromhex("22" * 20)
+
+
+@pytest.fixture
+def chain(tmp_path):
+    local = LocalChain(tmp_path / "node")
+    yield local
+    local.close()
+
+
+def balance(chain: LocalChain, account) -> int:
+    return chain.node.execution.state(chain.node.head.execution).get_balance(bytes.fromhex(account.address[2:]))
+
+
+def assert_chain_moves_on(chain: LocalChain) -> None:
+    """An ordinary call from the agency still gets into the next block."""
+    height = chain.node.head.height
+    sent = chain.transact(chain.agency, "AgencyRegistry", AGENCY_REGISTRY, "isAdmin", SINK)
+    assert sent.ok and sent.block.sealed.height == height + 1
+
+
+@pytest.mark.parametrize("gas", [1, 20_999])
+def test_gas_below_the_intrinsic_cost_is_refused_at_submission(chain, gas):
+    with pytest.raises(SubmissionError) as refused:
+        chain.node.submit_transaction(chain.sign(chain.admin, SINK, b"", gas=gas))
+    assert refused.value.code == "intrinsic-gas" and "21000" in str(refused.value)
+    assert_chain_moves_on(chain)
+
+
+def test_blob_transactions_are_refused_at_submission(chain):
+    blob = {
+        "type": 3,
+        "chainId": chain.genesis.chain_id,
+        "nonce": chain.nonce(chain.admin),
+        "gas": 100_000,
+        "maxFeePerGas": 0,
+        "maxPriorityFeePerGas": 0,
+        "maxFeePerBlobGas": 1,
+        "to": "0x" + SINK.hex(),
+        "value": 0,
+        "data": b"",
+        "blobVersionedHashes": [b"\x01" + b"\x00" * 31],
+    }
+    raw = bytes(Account.from_key(chain.admin.key).sign_transaction(blob).raw_transaction)
+    with pytest.raises(SubmissionError) as refused:
+        chain.node.submit_transaction(raw)
+    assert refused.value.code == "unsupported-transaction-type", refused.value
+    assert_chain_moves_on(chain)
+
+
+def test_transfers_that_overdraw_together_leave_the_later_ones_out(chain):
+    half = balance(chain, chain.admin) // 2 + 1
+    hashes = [
+        chain.node.submit_transaction(chain.sign(chain.admin, SINK, b"", value=half, gas=21_000)) for _ in range(3)
+    ]  # each is affordable alone, so the pool takes all three
+    block = chain.node.produce_block()
+    assert block is not None
+    assert [t.hash for t in block.block.transactions] == hashes[:1]
+    assert len(chain.node.pool) == 0  # the overdrafts are dropped, not retried forever
+    assert chain.node.execution.state(chain.node.head.execution).get_balance(SINK) == half
+    assert_chain_moves_on(chain)
+
+
+def test_a_transaction_failing_inside_execution_is_dropped_and_the_block_rebuilt(chain):
+    # Initcode over EIP-3860's limit passes every check made before execution; py-evm
+    # refuses it only after charging gas and bumping the nonce, with no way back.
+    ordinary = chain.node.submit_transaction(
+        chain.sign(chain.agency, AGENCY_REGISTRY, b"", gas=100_000)
+    )  # fallback-less call: reverts, but is a valid transaction
+    oversized = chain.node.submit_transaction(chain.sign(chain.admin, None, b"\x00" * 50_000, gas=5_000_000))
+    block = chain.node.produce_block()
+    assert block is not None
+    included = [t.hash for t in block.block.transactions]
+    assert ordinary in included and oversized not in included
+    assert len(chain.node.pool) == 0
+    state = chain.node.execution.state(chain.node.head.execution)
+    assert state.get_nonce(bytes.fromhex(chain.admin.address[2:])) == 0  # the spoiled attempt left no trace
+    assert_chain_moves_on(chain)
