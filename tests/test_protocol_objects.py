@@ -247,7 +247,7 @@ def test_envelope_decoder_fuzz(data):
 # Evidence IDs
 
 
-@given(st.sampled_from(["DEV", "GZ01", "BJ", "ZZZZZZZZ"]), st.integers(0, 32**13 - 1))
+@given(st.sampled_from(["DEV", "GZ01", "BJ", "ZZZZZZZZ"]), st.integers(0, 2**64 - 1))
 def test_evidence_id_round_trip(chain, index):
     evidence_id = EvidenceId(chain, index)
     text = str(evidence_id)
@@ -286,6 +286,16 @@ def _assert_not_another_record(text: str, index: int) -> None:
     except EvidenceIdError:
         return
     pytest.fail(f"{text} resolved to {parsed} instead of being reported as mistyped (was leaf {index})")
+
+
+@pytest.mark.parametrize("index", [2**64, 2**65 - 1])
+def test_an_index_past_64_bits_is_malformed_even_with_good_check_symbols(index):
+    text = format_evidence_id("DEV", index)  # 13 symbols spell up to 2**65 - 1
+    with pytest.raises(EvidenceIdError, match="out of range") as refused:
+        EvidenceId.parse(text)
+    assert not isinstance(refused.value, EvidenceIdChecksumError)
+    with pytest.raises(EvidenceIdError):
+        EvidenceId("DEV", index)
 
 
 def test_mistyped_is_distinguished_from_malformed():

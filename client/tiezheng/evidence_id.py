@@ -4,7 +4,8 @@ Form: ``<CHAIN>-<INDEX>-<CHECK>``, for example ``DEV-00000G-A1`` (leaf 16 of cha
 
 * CHAIN is the chain's code from its genesis (2–8 letters and digits);
 * INDEX is the record's leaf index in the evidence log, in Crockford base32,
-  zero-padded to at least six symbols;
+  zero-padded to at least six symbols; a leaf index is below 2^64 (RFC 9162's
+  tree sizes are 64-bit), so at most 13 symbols;
 * CHECK is two Crockford symbols holding an ISO/IEC 7064-style pure check value:
   c = Σ vᵢ·32^(L−1−i) mod 1021 over the symbol values of CHAIN (0–35), a
   separator (36) and INDEX (0–31). 1021 is prime and larger than every symbol
@@ -30,7 +31,7 @@ _CHAIN_SYMBOLS: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SEPARATOR_VALUE: Final = 36
 _MODULUS: Final = 1021
 _MIN_INDEX_SYMBOLS: Final = 6
-MAX_INDEX: Final = 32**13 - 1  # 13 symbols: far beyond any log, and bounded so parsing is cheap
+MAX_INDEX: Final = 2**64 - 1  # RFC 9162 leaf indexes are 64-bit; 13 symbols spell more, and are refused
 _DECODE: Final = {symbol: value for value, symbol in enumerate(CROCKFORD)} | {"O": 0, "I": 1, "L": 1}
 CHAIN_CODE_PATTERN: Final = re.compile(r"[A-Z0-9]{2,8}")
 _SHAPE: Final = re.compile(r"([A-Za-z0-9]{2,8})-([0-9A-Za-z]{6,13})-([0-9A-Za-z]{2})")

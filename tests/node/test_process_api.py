@@ -171,6 +171,10 @@ def test_matters_and_alerts_listed_and_filtered(scene):
         ("/v1/matters", {"subject": "zz"}, (400, "invalid-request")),
         ("/v1/matters/DEV-000000-9A", {}, (400, "evidence-id-checksum")),
         ("/v1/matters/not-an-id", {}, (400, "bad-evidence-id")),
+        # A well-checked ID of a leaf past 2**64 (no log has one; store keys are 64-bit).
+        ("/v1/matters/DEV-G000000000000-GQ", {}, (400, "bad-evidence-id")),
+        ("/v1/alerts/DEV-G000000000000-GQ", {}, (400, "bad-evidence-id")),
+        ("/v1/evidence/DEV-G000000000000-GQ", {}, (400, "bad-evidence-id")),
         (f"/v1/matters/{EvidenceId('XYZ', 0)}", {}, (404, "wrong-chain")),
         (f"/v1/matters/{EvidenceId('DEV', 99_999)}", {}, (404, "unknown-matter")),
         (f"/v1/alerts/{EvidenceId('DEV', 99_999)}", {}, (404, "unknown-alert")),
