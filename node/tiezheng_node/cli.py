@@ -17,6 +17,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Final
 
 import uvicorn
@@ -27,6 +28,7 @@ from tiezheng.gm import SM2PrivateKey, keystore
 
 from . import __version__, logging_setup
 from .api.app import create_app
+from .api.events import EventHub
 from .devnet import DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet
 from .evidence.pending import DEFAULT_MAX_PENDING
 from .node import Node
@@ -37,6 +39,8 @@ DEFAULT_DEV_DIR = ".tiezheng-dev"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8545
 EXIT_USAGE = 2
+#: How long a stopping server waits for open requests (a submission waiting for its block, say).
+GRACEFUL_SHUTDOWN_SECONDS: Final = 5
 
 
 class _Parser(argparse.ArgumentParser):
@@ -291,13 +295,37 @@ def _settle_garbage_collector() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
 
 
+class _NodeServer(uvicorn.Server):
+    """uvicorn's server, ending the live event streams as soon as it is asked to stop.
+
+    A graceful shutdown waits for open requests, and an event stream never ends on
+    its own: with an explorer tab open, Ctrl-C would wait for the reader to leave.
+    """
+
+    def __init__(self, config: uvicorn.Config, hub: EventHub) -> None:
+        super().__init__(config)
+        self._hub = hub
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._hub.close()
+        super().handle_exit(sig, frame)
+
+
 def _serve(node: Node, host: str, port: int) -> int:
     app = create_app(node)
     _settle_garbage_collector()
     if node.is_validator:
         node.start()
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+    server = _NodeServer(config, app.state.event_hub)
     # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the
     # handler it found; make that handler return, so node.close() runs and we exit 0.
     signal.signal(signal.SIGTERM, lambda *_: None)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import threading
+import time
 
 import httpx
+import pytest
 
+from tests.support.processes import NodeProcess, free_port
 from tiezheng.signed_statement import SignedStatement
 
 
@@ -45,3 +50,39 @@ def test_block_events_stream_as_blocks_commit(dev_node, agency):
     assert block["log_size"] > response.json()["index"]
     assert set(block) == {"height", "time", "hash", "log_size", "log_root", "records", "transactions"}
     assert block["height"] <= head["height"]
+
+
+def test_a_reader_leaving_is_not_an_error(dev_node):
+    before = dev_node.log().count("Traceback")
+    for _ in range(3):
+        with httpx.stream("GET", dev_node.url + "/v1/events", timeout=10) as response:
+            next(response.iter_lines())  # the retry hint: connected
+    time.sleep(0.5)
+    log = dev_node.log()
+    assert log.count("Traceback") == before and "Exception in ASGI application" not in log, log[-2000:]
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_the_node_stops_promptly_with_readers_connected(tmp_path, stop_signal):
+    # An explorer tab or `tiezheng alerts --watch` holds a stream open; Ctrl-C must still stop the node.
+    node = NodeProcess(tmp_path / "data", free_port())
+    node.start()
+    ended = threading.Event()
+
+    def read() -> None:
+        with contextlib.suppress(httpx.HTTPError), httpx.stream("GET", node.url + "/v1/events", timeout=30) as response:
+            for _ in response.iter_lines():
+                pass
+        ended.set()
+
+    readers = [threading.Thread(target=read, daemon=True) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    time.sleep(1.0)
+    assert node.process is not None
+    started = time.monotonic()
+    node.process.send_signal(stop_signal)
+    node.process.wait(timeout=30)
+    assert time.monotonic() - started < 4, "the node waited for its readers"
+    assert node.process.returncode == 0, node.log()[-2000:]
+    assert ended.wait(5)

@@ -69,6 +69,7 @@ def create_app(node: Node) -> FastAPI:
     app.include_router(create_router(node, notifier, lambda endpoint, n: metrics.accepted.labels(endpoint).inc(n)))
     app.include_router(create_admin_router(node, notifier))
     hub = EventHub()
+    app.state.event_hub = hub  # closed by the server when it stops, ending the live streams
     node.process.on_change = lambda events: [hub.publish(kind, payload) for kind, payload in events]
     app.include_router(create_events_router(node, hub))
     app.include_router(create_process_router(node))

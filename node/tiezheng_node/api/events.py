@@ -2,9 +2,10 @@
 
 ``GET /v1/events`` streams ``block`` events (height, time, log size and root,
 records) as blocks are committed; other parts of the node publish their own
-kinds (``alert``) through the same hub. A subscriber that falls behind by more
-than its queue holds is told so (``event: lagged``) and should re-read the
-state it shows; the stream never blocks the node.
+kinds (``alert``, ``matter``) through the same hub. A subscriber that falls
+behind by more than its queue holds is told so (``event: lagged``) and should
+re-read the state it shows; the stream never blocks the node. When the server
+stops, the hub is closed and every stream ends.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from ..node import CommittedBlock, Node
@@ -24,42 +26,59 @@ QUEUE_SIZE: Final = 256
 KEEPALIVE_SECONDS: Final = 15.0
 
 
+#: What a subscriber's queue holds: an event (kind, JSON), LAGGED after dropped events, or CLOSED.
+Item = tuple[str, str]
+LAGGED: Final[Item] = ("lagged", "{}")
+CLOSED: Final[Item] = ("", "")
+
+
 class EventHub:
-    """Fans events out to every connected subscriber; ``publish`` may be called from any thread."""
+    """Fans events out to every connected subscriber; ``publish`` and ``close`` may be called from any thread."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[tuple[str, str] | None]]] = set()
+        self._closed = False
+        self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[Item]]] = set()
 
     def publish(self, kind: str, payload: dict[str, Any]) -> None:
-        message = (kind, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+        self._send((kind, json.dumps(payload, ensure_ascii=False, separators=(",", ":"))))
+
+    def close(self) -> None:
+        """End every stream (the server is stopping: open streams would hold its graceful shutdown forever)."""
+        with self._lock:
+            self._closed = True
+        self._send(CLOSED)
+
+    def _send(self, item: Item) -> None:
         with self._lock:
             subscribers = list(self._subscribers)
         for loop, queue in subscribers:
             if not loop.is_closed():
-                loop.call_soon_threadsafe(_offer, queue, message)
+                loop.call_soon_threadsafe(_offer, queue, item)
 
-    async def subscribe(self) -> AsyncIterator[tuple[str, str] | None]:
-        """Events as (kind, JSON) until the subscriber goes away; None means some were dropped."""
-        queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(QUEUE_SIZE)
+    @contextmanager
+    def subscription(self) -> Iterator[asyncio.Queue[Item]]:
+        """A queue of this hub's events while the block runs (in an event loop's task)."""
+        queue: asyncio.Queue[Item] = asyncio.Queue(QUEUE_SIZE)
         entry = (asyncio.get_running_loop(), queue)
         with self._lock:
             self._subscribers.add(entry)
+            if self._closed:
+                queue.put_nowait(CLOSED)
         try:
-            while True:
-                yield await queue.get()
+            yield queue
         finally:
             with self._lock:
                 self._subscribers.discard(entry)
 
 
-def _offer(queue: asyncio.Queue[tuple[str, str] | None], message: tuple[str, str]) -> None:
-    if queue.full():
+def _offer(queue: asyncio.Queue[Item], item: Item) -> None:
+    if queue.full() or item is CLOSED:
         while not queue.empty():
             queue.get_nowait()
-        queue.put_nowait(None)
+        queue.put_nowait(CLOSED if item is CLOSED else LAGGED)
         return
-    queue.put_nowait(message)
+    queue.put_nowait(item)
 
 
 def block_event(committed: CommittedBlock) -> dict[str, Any]:
@@ -93,28 +112,21 @@ def create_events_router(node: Node, hub: EventHub) -> APIRouter:
             }
         },
     )
-    async def events(request: Request) -> StreamingResponse:
+    async def events() -> StreamingResponse:
         async def stream() -> AsyncIterator[str]:
+            # Starlette cancels this generator when the client goes away; the
+            # subscription ends with it.
             yield "retry: 2000\n\n"
-            events = hub.subscribe()
-            waiting: asyncio.Task[tuple[str, str] | None] | None = None
-            try:
-                while not await request.is_disconnected():
-                    if waiting is None:
-                        waiting = asyncio.ensure_future(events.__anext__())
-                    done, _ = await asyncio.wait({waiting}, timeout=KEEPALIVE_SECONDS)
-                    if not done:
+            with hub.subscription() as queue:
+                while True:
+                    try:
+                        kind, data = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                    except TimeoutError:
                         yield ": keepalive\n\n"
                         continue
-                    item, waiting = waiting.result(), None
-                    if item is None:
-                        yield "event: lagged\ndata: {}\n\n"
-                    else:
-                        yield f"event: {item[0]}\ndata: {item[1]}\n\n"
-            finally:
-                if waiting is not None:
-                    waiting.cancel()
-                await events.aclose()
+                    if (kind, data) == CLOSED:
+                        return
+                    yield f"event: {kind}\ndata: {data}\n\n"
 
         return StreamingResponse(
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
