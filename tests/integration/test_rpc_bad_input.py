@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -48,6 +50,16 @@ def post(node, body: bytes | str, content_type: str = "application/json") -> htt
         ),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", ["x"]]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionReceipt", "params": ["0x1234"]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", [50, 25]]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"data": "0x01", "input": "0x02"}]}', -32602),
+        (
+            b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getStorageAt", "params": ["0x'
+            + b"11" * 20
+            + b'", "0x'
+            + b"00" * 33
+            + b'"]}',
+            -32602,
+        ),
     ],
 )
 def test_bad_requests_get_the_right_error(dev_node, body, code):
@@ -57,6 +69,39 @@ def test_bad_requests_get_the_right_error(dev_node, body, code):
     error = payload[0]["error"] if isinstance(payload, list) else payload["error"]
     assert error["code"] == code, error
     assert error["message"]
+
+
+POOR = "0x" + "77" * 20  # an address with no balance
+
+
+@pytest.mark.parametrize(
+    ("method", "call", "words"),
+    [
+        ("eth_call", {"from": POOR, "to": POOR, "value": "0x1"}, "balance"),
+        ("eth_estimateGas", {"from": POOR, "to": POOR, "value": "0x1"}, "balance"),
+        ("eth_call", {"to": POOR, "gas": "0x1"}, "intrinsic gas too low"),
+        ("eth_estimateGas", {"to": "0x0000000000000000000000000000000000000a01", "data": "0x" + "00" * 64,
+                             "gas": hex(21_300)}, "gas required exceeds allowance (21300)"),  # needs 21,340
+    ],
+)  # fmt: skip
+def test_calls_py_evm_refuses_get_a_plain_error(dev_node, method, call, words):
+    response = post(dev_node, json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": [call, "latest"]}))
+    error = response.json()["error"]
+    assert error["code"] == -32000 and words in error["message"], error
+
+
+def test_estimates_respect_the_callers_cap(dev_node):
+    call = {"to": "0x0000000000000000000000000000000000000a01", "data": "0x" + "00" * 64}
+    needed = int(dev_node.rpc("eth_estimateGas", call), 16)
+    assert int(dev_node.rpc("eth_estimateGas", {**call, "gas": hex(needed)}), 16) == needed
+
+
+def test_storage_slots_may_have_leading_zeros_and_blocks_have_a_size(dev_node):
+    address = "0x0000000000000000000000000000000000007A01"
+    assert dev_node.rpc("eth_getStorageAt", address, "0x01", "latest") == dev_node.rpc(
+        "eth_getStorageAt", address, "0x1", "latest"
+    )
+    assert int(dev_node.rpc("eth_getBlockByNumber", "0x0", False)["size"], 16) > 500
 
 
 def test_unknown_things_are_null_not_errors(dev_node):

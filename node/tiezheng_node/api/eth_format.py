@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+import rlp
 from eth._utils.address import generate_contract_address
 from eth.abc import BlockAPI, ReceiptAPI, SignedTransactionAPI
 from eth_utils import to_checksum_address
@@ -129,7 +130,7 @@ def format_block(block: BlockAPI, *, full: bool, chain_id: int) -> dict[str, Any
         "difficulty": "0x0",
         "totalDifficulty": "0x0",
         "extraData": data(header.extra_data),
-        "size": quantity(len(block.encode()) if hasattr(block, "encode") else 0),
+        "size": quantity(len(rlp.encode(block))),
         "gasLimit": quantity(header.gas_limit),
         "gasUsed": quantity(header.gas_used),
         "timestamp": quantity(header.timestamp),

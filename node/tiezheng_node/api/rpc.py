@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any, Final
 
 from eth.abc import BlockAPI, BlockHeaderAPI
-from eth.exceptions import BlockNotFound, HeaderNotFound, Revert
+from eth.exceptions import BlockNotFound, HeaderNotFound, OutOfGas, Revert
 from eth_bloom import BloomFilter
 from eth_typing import Address
 from pydantic_core import from_json
 
 from .. import __version__
+from ..execution.chain import CallRefused
 from ..node import Node, SubmissionError
 from .eth_format import (
     ParamError,
@@ -137,6 +139,8 @@ class JsonRpc:
             return (
                 _error_response(request_id, RpcError(-32602, f"invalid params: {message}")) if "id" in request else None
             )
+        except CallRefused as exc:
+            return _error_response(request_id, RpcError(-32000, str(exc))) if "id" in request else None
         except Exception:
             log.exception("internal error in %s", request["method"])
             return _error_response(request_id, RpcError(-32603, "internal error")) if "id" in request else None
@@ -256,7 +260,7 @@ class JsonRpc:
 
     def _storage_at(self, params: list[Any]) -> Any:
         account = Address(parse_address(params[0], "address"))
-        slot = parse_quantity(params[1], "storage slot") if not _is_data32(params[1]) else int(params[1], 16)
+        slot = _storage_slot(params[1])
         header = self._resolve(params[2] if len(params) > 2 else "latest")
         value = self._node.execution.state(header).get_storage(account, slot)
         return data(value.to_bytes(32, "big"))
@@ -266,6 +270,8 @@ class JsonRpc:
     def _message(self, call: Any) -> dict[str, Any]:
         if not isinstance(call, dict):
             raise ParamError("the call must be an object")
+        if "input" in call and "data" in call and call["input"] != call["data"]:
+            raise ParamError('both "input" and "data" are set and they differ')
         input_field = call.get("input", call.get("data", "0x"))
         return {
             "sender": Address(parse_address(call["from"], "from")) if call.get("from") else ZERO_ADDRESS,
@@ -287,10 +293,14 @@ class JsonRpc:
 
     def _estimate_gas(self, params: list[Any]) -> Any:
         message = self._message(params[0])
-        message.pop("gas")
+        cap = message["gas"]
+        if cap is not None and cap > self._node.genesis.gas_target:
+            raise ParamError(f"gas must not exceed {self._node.genesis.gas_target}")
         header = self._resolve(params[1] if len(params) > 1 else "latest")
-        computation = self._node.execution.call(at=header, gas=None, **message)
+        computation = self._node.execution.call(at=header, **message)
         if computation.is_error:
+            if cap is not None and isinstance(computation.error, OutOfGas):
+                raise RpcError(-32000, f"gas required exceeds allowance ({cap})")
             raise _execution_error(computation.error, computation.output)
         return quantity(self._node.execution.estimate_gas(at=header, **message))
 
@@ -305,6 +315,8 @@ class JsonRpc:
             or not all(isinstance(p, int | float) and 0 <= p <= 100 for p in percentiles)
         ):
             raise ParamError("reward percentiles must be numbers in [0, 100]")
+        if percentiles is not None and any(a > b for a, b in pairwise(percentiles)):
+            raise ParamError("reward percentiles must be in ascending order")
         oldest = max(0, newest - count + 1)
         ratios = []
         for number in range(oldest, newest + 1):
@@ -383,8 +395,14 @@ def _flag(params: list[Any], position: int) -> bool:
     return params[position]
 
 
-def _is_data32(value: Any) -> bool:
-    return type(value) is str and len(value) == 66 and value.startswith("0x")
+def _storage_slot(value: Any) -> int:
+    """A storage key as clients send it: 0x hex of at most 32 bytes, leading zeros allowed (geth reads it so)."""
+    if type(value) is not str or not value.startswith("0x") or not 2 < len(value) <= 66:
+        raise ParamError("storage slot must be 0x hex of at most 32 bytes")
+    try:
+        return int(value[2:], 16)
+    except ValueError:
+        raise ParamError("storage slot must be 0x hex of at most 32 bytes") from None
 
 
 def _addresses(value: Any) -> list[bytes] | None:

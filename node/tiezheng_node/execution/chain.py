@@ -38,6 +38,10 @@ class ExecutionError(RuntimeError):
     """A block could not be built for a reason that is not any one transaction's fault."""
 
 
+class CallRefused(ValueError):
+    """A call py-evm will not run: the sender cannot pay the value, or the gas is below the intrinsic cost."""
+
+
 class _SpoiledBlock(Exception):
     """A transaction failed after py-evm had begun changing the state for it."""
 
@@ -169,22 +173,36 @@ class ExecutionChain:
             value=value,
             data=data,
         )
+        if unsigned.gas < unsigned.intrinsic_gas:
+            raise CallRefused(f"intrinsic gas too low: gas {unsigned.gas}, needs at least {unsigned.intrinsic_gas}")
         snapshot = state.snapshot()
         try:
             return state.apply_transaction(SpoofTransaction(unsigned, from_=sender))
+        except ValidationError as exc:
+            raise CallRefused(str(exc)) from None
         finally:
             state.revert(snapshot)
 
-    def estimate_gas(self, *, sender: Address, to: Address | bytes, data: bytes, value: int, at: BlockHeaderAPI) -> int:
-        """The least gas with which the message succeeds, by binary search (py-evm's estimator)."""
+    def estimate_gas(
+        self, *, sender: Address, to: Address | bytes, data: bytes, value: int, gas: int | None, at: BlockHeaderAPI
+    ) -> int:
+        """The least gas with which the message succeeds, up to ``gas`` (or the gas target): py-evm's binary search."""
         view = self._view()
         header = view.create_header_from_parent(at, timestamp=at.timestamp + 1, coinbase=ZERO_ADDRESS)
         vm = view.get_vm(header)
         unsigned = vm.create_unsigned_transaction(
-            nonce=vm.state.get_nonce(sender), gas_price=0, gas=self._genesis.gas_target, to=to, value=value, data=data
+            nonce=vm.state.get_nonce(sender),
+            gas_price=0,
+            gas=gas if gas is not None else self._genesis.gas_target,
+            to=to,
+            value=value,
+            data=data,
         )
         with vm.in_costless_state() as state:
-            return view.gas_estimator(state, SpoofTransaction(unsigned, from_=sender))
+            try:
+                return view.gas_estimator(state, SpoofTransaction(unsigned, from_=sender))
+            except ValidationError as exc:
+                raise CallRefused(str(exc)) from None
 
     # Building
 
