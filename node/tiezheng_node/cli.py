@@ -14,6 +14,7 @@ import gc
 import os
 import shutil
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ import uvicorn
 from tiezheng.errors import TiezhengError
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey, keystore
+from tiezheng.gm.backend import BackendUnavailable
 
 from . import __version__, logging_setup
 from .api.app import create_app
@@ -145,9 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except (TiezhengError, StoreError) as exc:
+    except (TiezhengError, StoreError, BackendUnavailable) as exc:
         message = exc.message if isinstance(exc, TiezhengError) else str(exc)
         sys.stderr.write(f"tiezheng-node: error: {message}\n")
+        return EXIT_USAGE
+    except OSError as exc:  # a data directory that is a file, unwritable, on a full disk…
+        where = f": {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"tiezheng-node: error: {exc.strerror or exc}{where}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 0
@@ -155,13 +161,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_dev(args: argparse.Namespace) -> int:
     logging_setup.configure(args.verbose)
+    listener = _listen(args.host, args.port)
     layout = DevLayout(args.data)
     first_run = not layout.exists()
     if first_run:
         if args.block_interval_ms < 50:
             raise StoreError("--block-interval-ms must be at least 50")
         if (args.data / "chain").exists():
-            raise StoreError(f"{args.data} holds a chain but no dev genesis; use another --data directory")
+            missing = ", ".join(str(p) for p in layout.required() if not p.exists())
+            raise StoreError(
+                f"{args.data} holds a dev chain but {missing} is missing; restore it, or use another --data directory"
+            )
         create_devnet(args.data, block_interval_ms=args.block_interval_ms)
     genesis = Genesis.load(layout.genesis)
     validator = keystore.load(layout.validator_key, DEV_PASSPHRASE)
@@ -169,7 +179,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     if layout.supervision_key.exists():
         supervision = Supervision(keystore.load(layout.supervision_key, DEV_PASSPHRASE), DEV_SUPERVISION_CODE)
     node = _open(args, genesis, validator, supervision)
-    url = f"http://{_display_host(args.host)}:{args.port}"
+    url = f"http://{_display_host(args.host)}:{listener.getsockname()[1]}"
     state = "new" if first_run else f"continuing at block {node.head.height}"
     alerts = (
         f"signed by {supervision.agency}, key {supervision.key.public_key().key_id.hex()[:16]}… ({url}/v1/supervision)"
@@ -194,7 +204,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
 """,
         flush=True,
     )
-    return _serve(node, args.host, args.port)
+    return _serve(node, listener)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -226,12 +236,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.supervision_key is not None:
         key = keystore.load(args.supervision_key, _passphrase("the supervision keystore"))
         supervision = Supervision(key, args.supervision_agency)
+    listener = _listen(args.host, args.port)
     node = _open(args, genesis, validator, supervision)
-    print(
-        f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, http://{_display_host(args.host)}:{args.port}/rpc",
-        flush=True,
-    )
-    return _serve(node, args.host, args.port)
+    url = f"http://{_display_host(args.host)}:{listener.getsockname()[1]}"
+    print(f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, {url}/rpc", flush=True)
+    return _serve(node, listener)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound before anything is printed: a taken port or a bad host is a plain error."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        listener = socket.socket(family, kind, protocol)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+    except OSError as exc:
+        raise StoreError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return listener
 
 
 def _passphrase(what: str) -> str:
@@ -311,15 +332,13 @@ class _NodeServer(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
-def _serve(node: Node, host: str, port: int) -> int:
+def _serve(node: Node, listener: socket.socket) -> int:
     app = create_app(node)
     _settle_garbage_collector()
     if node.is_validator:
         node.start()
     config = uvicorn.Config(
         app,
-        host=host,
-        port=port,
         log_level="warning",
         access_log=False,
         lifespan="off",
@@ -330,7 +349,7 @@ def _serve(node: Node, host: str, port: int) -> int:
     # handler it found; make that handler return, so node.close() runs and we exit 0.
     signal.signal(signal.SIGTERM, lambda *_: None)
     try:
-        server.run()
+        server.run(sockets=[listener])
     finally:
         node.close()
     return 0 if server.started else EXIT_USAGE

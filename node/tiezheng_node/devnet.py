@@ -69,8 +69,12 @@ class DevLayout:
         """The key the dev node signs overdue alerts with, registered as the dev supervision office's."""
         return self.keys / "supervision.key"
 
+    def required(self) -> tuple[Path, ...]:
+        """The files a dev data directory cannot run without."""
+        return (self.genesis, self.accounts, self.validator_key)
+
     def exists(self) -> bool:
-        return self.genesis.exists() and self.accounts.exists() and self.validator_key.exists()
+        return all(path.exists() for path in self.required())
 
 
 def build_genesis_document(

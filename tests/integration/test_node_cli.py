@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import subprocess
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -138,3 +141,55 @@ def test_init_refuses_another_genesis(dev_chain, tmp_path):
     one_line_error(
         run("init", "--genesis", str(tmp_path / "other.json"), "--data", str(tmp_path / "x")), "another genesis"
     )
+
+
+def test_operator_mistakes_are_one_line_errors(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a directory")
+    genesis = tmp_path / "genesis.json"
+    genesis.write_text((Path(__file__).parents[2] / "docs" / "examples" / "genesis.json").read_text())
+    one_line_error(run("dev", "--data", str(a_file), "--port", str(free_port())), "Not a directory")
+    one_line_error(run("init", "--genesis", str(genesis), "--data", str(a_file)), "File exists")
+    one_line_error(
+        run("dev", "--data", str(tmp_path / "d"), "--port", str(free_port()), env={"TIEZHENG_GM_BACKEND": "bogus"}),
+        "unknown backend 'bogus'",
+    )
+    one_line_error(run("dev", "--data", str(tmp_path / "h"), "--host", "999.1.1.1"), "cannot listen on 999.1.1.1")
+    assert not (tmp_path / "h").exists()  # nothing created for a node that cannot serve
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        one_line_error(run("dev", "--data", str(tmp_path / "p"), "--port", str(port)), "Address already in use")
+
+
+def test_a_dev_directory_missing_its_validator_key_says_so(dev_chain, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(dev_chain.data_dir, copy, ignore=shutil.ignore_patterns("LOCK"))
+    (copy / "keys" / "validator.key").unlink()
+    one_line_error(run("dev", "--data", str(copy), "--port", str(free_port())), "validator.key is missing")
+
+
+def test_port_zero_prints_the_port_it_got(tmp_path):
+    process = subprocess.Popen(
+        [TIEZHENG_NODE, "dev", "--data", str(tmp_path / "data"), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = next(line for line in process.stdout if "JSON-RPC" in line)
+        url = line.split()[-1]
+        assert not url.endswith(":0/rpc")
+        for _ in range(200):
+            try:
+                assert httpx.get(url.removesuffix("/rpc") + "/healthz", timeout=1).json()["status"] == "ok"
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("the node did not answer on the port it printed")
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
