@@ -204,6 +204,12 @@ def test_returns_reopen_an_earlier_stage_with_a_new_deadline():
         (lambda t: (t.step("受理"), t.step("初审"), t.step("复核")), "bad-transition"),  # two ways on: name one
         (lambda t: (t.step("受理"), t.step("初审", next="结果反馈")), "bad-transition"),
         (lambda t: t.step("受理", hours=-2), "time-order"),
+        (lambda t: t.step("受理", decision="maybe"), "bad-decision"),
+        (lambda t: t.step("受理", matter=7), "bad-field"),
+        # A known field is checked wherever it appears, not only where the stage requires it.
+        (lambda t: t.step("受理", published_at="yesterday"), "bad-field"),
+        (lambda t: t.step("受理", before=b"short"), "bad-field"),
+        (lambda t: t.step("受理", hearing=True), "bad-field"),  # no hearing can follow 受理
     ],
 )
 def test_steps_out_of_order_or_malformed_are_refused(act, code):
@@ -227,17 +233,28 @@ def test_a_requested_hearing_comes_before_the_legal_review_and_the_decision():
         _enforcement_at_notice().step("告知/陈述申辩", hearing=False, next="听证")
     assert unasked.value.code == "bad-transition"
     heard = _enforcement_at_notice()
-    heard.step("告知/陈述申辩", hearing=True, next="听证")
+    heard.step("告知/陈述申辩", hearing=True)  # the request alone leads to 听证
     assert heard.matter.current == "听证"
     with pytest.raises(StepError) as early:
         heard.step("决定")  # no decision before the hearing it depends on
     assert early.value.code == "wrong-stage"
     waived = _enforcement_at_notice()
-    waived.step("告知/陈述申辩", hearing=False, next="法制审核")
+    waived.step("告知/陈述申辩", hearing=False)  # and its absence past it
     assert waived.matter.current == "法制审核"
     returned = _enforcement_at_notice()
     returned.step("告知/陈述申辩", decision="return", hearing=True)  # a return is not bound by the request
     assert returned.matter.current == "调查取证"
+
+
+@pytest.mark.parametrize("template", ["not hex", 7, "ab" * 31, "zz" * 32])
+def test_an_opening_names_its_template_well(template):
+    opening = Trail().statement(meta={"action": "open", "template": template})
+    with pytest.raises(StepError) as caught:
+        read_claim(opening)
+    assert caught.value.code == "bad-field" and caught.value.field == "meta.template"
+    with pytest.raises(StepError) as absent:
+        read_claim(Trail().statement(meta={"action": "open"}))
+    assert absent.value.code == "missing-field"
 
 
 def test_the_stage_decides_which_agency_may_step():

@@ -194,9 +194,10 @@ def test_enforcement_publication_is_due_seven_working_days_after_the_decision(ch
     matter = desk.open("enforcement-case", "京市监罚〔2026〕1123")
     for stage in ("立案", "调查取证"):
         desk.step(matter, stage)
-    hearing = rejected(lambda: desk.step(matter, "告知/陈述申辩", fields={"hearing": True}))
-    assert hearing.code == "bad-transition"  # 听证 or 法制审核: the step must say which
-    desk.step(matter, "告知/陈述申辩", next_stage="听证", fields={"hearing": True})
+    skipped = rejected(lambda: desk.step(matter, "告知/陈述申辩", next_stage="法制审核", fields={"hearing": True}))
+    assert skipped.code == "bad-transition"  # a requested hearing cannot be skipped
+    desk.step(matter, "告知/陈述申辩", fields={"hearing": True})  # the flag alone leads to 听证
+    assert chain.node.process.matter(EvidenceId.parse(matter).index).current == "听证"
     for stage in ("听证", "法制审核", "决定"):
         desk.step(matter, stage)
     state = chain.node.process.matter(EvidenceId.parse(matter).index)

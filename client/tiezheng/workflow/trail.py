@@ -13,6 +13,7 @@ matter's latest step, so that the steps form a chain of custody.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
@@ -62,10 +63,10 @@ def read_claim(statement: Statement) -> Claim:
         raise StepError("a process step needs a subject (SM3 of the matter's number)", "missing-field", field="subject")
     if action == "open":
         template = meta.get("template")
+        if template is None:
+            raise StepError("opening a matter names its template", "missing-field", field="meta.template")
         if type(template) is not str or len(template) != 64:
-            raise StepError(
-                "meta.template must be the template's SM3 hash in hex", "missing-field", field="meta.template"
-            )
+            raise StepError("meta.template must be the template's SM3 hash in hex", "bad-field", field="meta.template")
         try:
             template_hash = bytes.fromhex(template)
         except ValueError:
@@ -77,8 +78,10 @@ def read_claim(statement: Statement) -> Claim:
             raise StepError("meta.party.<role> must be agency codes", "bad-field", field="meta.party")
         return Claim("open", template=template_hash, parties=parties)
     matter_text = meta.get("matter")
+    if matter_text is None:
+        raise StepError("a step names its matter's evidence ID (meta.matter)", "missing-field", field="meta.matter")
     if type(matter_text) is not str:
-        raise StepError("meta.matter must be the matter's evidence ID", "missing-field", field="meta.matter")
+        raise StepError("meta.matter must be the matter's evidence ID", "bad-field", field="meta.matter")
     try:
         matter = EvidenceId.parse(matter_text)
     except EvidenceIdError as exc:
@@ -93,8 +96,10 @@ def read_claim(statement: Statement) -> Claim:
     if statement.stage is None:
         raise StepError("a step names its stage", "missing-field", field="stage")
     decision = meta.get("decision")
+    if decision is None:
+        raise StepError("a step carries its decision (meta.decision)", "missing-field", field="meta.decision")
     if decision not in DECISIONS:
-        raise StepError("meta.decision must be approve, return or reject", "missing-field", field="meta.decision")
+        raise StepError("meta.decision must be approve, return or reject", "bad-decision", field="meta.decision")
     following = meta.get("next")
     if following is not None and type(following) is not str:
         raise StepError("meta.next must name a stage", "bad-field", field="meta.next")
@@ -276,14 +281,26 @@ def check_step(
             "bad-decision",
             field="meta.decision",
         )
-    _check_fields(current, statement, matter)
-    following = _next_stage(current, claim)
+    _check_fields(current, statement, matter, template)
+    following = _next_stage(template, current, claim, statement)
     if claim.decision == "approve":
         _check_branch(template, current, following, statement)
     return current
 
 
-def _check_fields(stage: Stage, statement: Statement, matter: Matter) -> None:
+#: What each known step field must hold, checked wherever it appears (a stage's ``fields`` make it required).
+FIELD_RULES: Final[dict[str, tuple[Callable[[object], bool], str]]] = {
+    "before": (lambda v: type(v) is bytes and len(v) == 32, "the SM3 digest (32 bytes) of the document before"),
+    "opinion": (lambda v: type(v) is bytes and len(v) == 32, "the SM3 digest (32 bytes) of the written opinion"),
+    "hearing": (lambda v: type(v) is bool, "true or false: whether a hearing was requested"),
+    "published_at": (lambda v: type(v) is int and v >= 0, "the publication time, ms since 1970"),
+    "document_no": (lambda v: type(v) is str, "the document's number, as text"),
+    "decision": (lambda v: v in DECISIONS, "approve, return or reject"),
+    "next": (lambda v: type(v) is str, "the next stage"),
+}
+
+
+def _check_fields(stage: Stage, statement: Statement, matter: Matter, template: WorkflowTemplate) -> None:
     meta = dict(statement.meta or {})
     for name in stage.fields:
         if name == "operator":
@@ -291,25 +308,19 @@ def _check_fields(stage: Stage, statement: Statement, matter: Matter) -> None:
                 raise StepError(
                     f"a step at {stage.key} must name its operator (pseudonymous)", "missing-field", field="operator"
                 )
-            continue
-        if name not in meta:
+        elif name not in meta:
             raise StepError(f"a step at {stage.key} must carry meta.{name}", "missing-field", field=f"meta.{name}")
-        value = meta[name]
-        rule = {
-            "before": (lambda v: type(v) is bytes and len(v) == 32, "the SM3 digest (32 bytes) of the document before"),
-            "opinion": (
-                lambda v: type(v) is bytes and len(v) == 32,
-                "the SM3 digest (32 bytes) of the written opinion",
-            ),
-            "hearing": (lambda v: type(v) is bool, "true or false: whether a hearing was requested"),
-            "published_at": (lambda v: type(v) is int and v >= 0, "the publication time, ms since 1970"),
-            "document_no": (lambda v: type(v) is str, "the document's number, as text"),
-            "decision": (lambda v: v in DECISIONS, "approve, return or reject"),
-            "next": (lambda v: type(v) is str, "the next stage"),
-        }[name]
-        if not rule[0](value):
+    for name, value in meta.items():
+        rule = FIELD_RULES.get(name)
+        if rule is not None and not rule[0](value):
             raise StepError(f"meta.{name} must be {rule[1]}", "bad-field", field=f"meta.{name}")
-    if "published_at" in stage.fields:
+    # A flag that enters a conditional stage means something only where such a stage may follow.
+    successors = {template.by_key[target].entered_when for target in (*stage.next, *stage.returns)}
+    flags = {"hearing"} | {s.entered_when for s in template.stages if s.entered_when is not None}
+    for name in flags & meta.keys():
+        if name not in successors:
+            raise StepError(f"meta.{name}: no stage after {stage.key} depends on it", "bad-field", field=f"meta.{name}")
+    if "published_at" in meta:
         published = meta["published_at"]
         decided = max((s.claimed for s in matter.steps if s.stage == "决定"), default=matter.opened_claimed)
         if not decided <= published <= statement.time:
@@ -335,7 +346,7 @@ def _check_branch(template: WorkflowTemplate, stage: Stage, following: str | Non
             raise StepError(f"{target} follows only when meta.{flag} is true", "bad-transition", field="meta.next")
 
 
-def _next_stage(stage: Stage, claim: Claim) -> str | None:
+def _next_stage(template: WorkflowTemplate, stage: Stage, claim: Claim, statement: Statement) -> str | None:
     if claim.decision == "reject":
         return None
     choices = stage.next if claim.decision == "approve" else stage.returns
@@ -349,6 +360,10 @@ def _next_stage(stage: Stage, claim: Claim) -> str | None:
                 field="meta.next",
             )
         return claim.next
+    if len(choices) > 1 and claim.decision == "approve":
+        implied = _implied_by_flags(template, choices, dict(statement.meta or {}))
+        if implied is not None:
+            return implied
     if len(choices) > 1:
         raise StepError(
             f"from {stage.key} the next stage must be named (meta.next: one of {', '.join(choices)})",
@@ -356,6 +371,22 @@ def _next_stage(stage: Stage, claim: Claim) -> str | None:
             field="meta.next",
         )
     return choices[0] if choices else None
+
+
+def _implied_by_flags(template: WorkflowTemplate, choices: tuple[str, ...], meta: dict[str, object]) -> str | None:
+    """Where the choice is only between a conditional stage and going on, the step's flag makes it.
+
+    ``meta.hearing: true`` leads to 听证, its absence (or false) past it; a choice
+    between two ordinary stages is still the step's to name in ``meta.next``.
+    """
+    conditional = [c for c in choices if template.by_key[c].entered_when is not None]
+    ordinary = [c for c in choices if template.by_key[c].entered_when is None]
+    requested = [c for c in conditional if meta.get(template.by_key[c].entered_when or "") is True]
+    if len(requested) == 1:
+        return requested[0]
+    if not requested and len(ordinary) == 1:
+        return ordinary[0]
+    return None
 
 
 def apply_step(
@@ -381,7 +412,7 @@ def apply_step(
             last_index=index,
             last_claimed=statement.time,
         )
-    following = _next_stage(stage, claim)
+    following = _next_stage(template, stage, claim, statement)
     record = StepRecord(
         index=index,
         stage=stage.key,
