@@ -158,6 +158,18 @@ def page_times(chain: LocalChain, runs: int) -> list[tuple[str, float]]:
             client.get(path)
             ms = timed_ms(lambda path=path: client.get(path).raise_for_status(), runs)[0]
             out.append((f"`GET {path}`" + (" (kept for the head block)" if "reports" in path else ""), ms))
+        # Filters matching few matters: the postings give the candidates; without them, every matter is read.
+        one = sm3(b"case %d" % 12_345).hex()
+        for path, what in (
+            ("/v1/matters?status=closed", "none closed"),
+            ("/matters?status=closed", "none closed"),
+            (f"/v1/matters?subject={one}", "one matter of them all"),
+        ):
+            ms = timed_ms(lambda path=path: client.get(path).raise_for_status(), runs)[0]
+            shown = path if len(path) <= 40 else path[:40] + "…"
+            out.append((f"`GET {shown}` ({what})", ms))
+        unindexed = timed_ms(lambda: [m for m in process.matters() if m.status == "closed"][:50], runs)[0]
+        out.append(("reference: that closed-matters page read from every matter (no postings)", unindexed))
         return out
     finally:
         client.close()

@@ -120,6 +120,7 @@ class Node:
                 admission_workers=admission_workers,
             )
             self.trail = TrailView(self.execution)
+            self._produce_lock = threading.Lock()
             self.process = ProcessEngine(
                 self.store,
                 WorkflowLibrary(workflow_dirs),
@@ -130,6 +131,7 @@ class Node:
                 supervision=supervision,
                 warn_at=warn_at,
                 clock=clock,
+                commit_lock=self._produce_lock,
             )
             self.evidence.admission.statement_check = self.process.check
             self.process.restore(self.evidence.pending.snapshot())
@@ -137,7 +139,6 @@ class Node:
             self._work = threading.Event()
             self.pool.on_added = self._work.set
             self.evidence.pending.on_durable = self._work.set
-            self._produce_lock = threading.Lock()
             self._listeners: list[BlockListener] = []
             self._stop = threading.Event()
             self._producer: threading.Thread | None = None

@@ -247,7 +247,13 @@ def create_process_router(node: Node) -> APIRouter:
         ids = template_ids()
         items: list[Matter] = []
         more = False
-        for matter in process.matters(before=int(cursor) if cursor else None):
+        for matter in process.matters(
+            before=int(cursor) if cursor else None,
+            status=status,
+            templates=process.template_hashes(template) if template is not None else None,
+            agency=agency,
+            subject=bytes.fromhex(subject) if subject is not None else None,
+        ):
             if template is not None and ids.get(matter.template) != template:
                 continue
             if agency is not None and agency != matter.owner and agency not in matter.parties.values():
@@ -295,7 +301,13 @@ def create_process_router(node: Node) -> APIRouter:
         ids = template_ids()
         found: list[AlertRecord] = []
         more = False
-        for record in process.alerts(before=int(cursor) if cursor else None):
+        for record in process.alerts(
+            before=int(cursor) if cursor else None,
+            status=status,
+            severity=severity,
+            agency=agency,
+            templates=process.template_hashes(template) if template is not None else None,
+        ):
             if status is not None and record.status != status:
                 continue
             if agency is not None and record.agency != agency:

@@ -53,8 +53,11 @@ from ..evidence.admission import EvidenceRejected
 from ..evidence.items import Submission
 from ..execution.registry import AgencyInfo, TrailView
 from ..store import Store
-from ..store.keys import ALERT, DUE, MATTER, META_HEAD, META_WEBHOOK_NEXT, NOT_APPLIED, OUTBOX, WEBHOOK
+from ..store.keys import ALERT, DUE, MATTER, META_HEAD, META_POSTINGS, META_WEBHOOK_NEXT, NOT_APPLIED, OUTBOX, WEBHOOK
 from .library import WorkflowLibrary
+from .postings import alert_postings, facet_prefix, matter_postings, newest_first
+from .postings import build as build_postings
+from .postings import changes as posting_changes
 from .records import (
     ALERTS_STOP,
     FENCES,
@@ -120,6 +123,7 @@ class ProcessEngine:
         supervision: Supervision | None,
         warn_at: float = DEFAULT_WARN_AT,
         clock: Callable[[], float],
+        commit_lock: threading.Lock | None = None,
     ) -> None:
         if not 0 <= warn_at < 1:
             raise ValueError("warn_at must lie in [0, 1)")
@@ -127,6 +131,12 @@ class ProcessEngine:
         missing = {fence: b"" for fence in FENCES if store.get(fence) is None}
         if missing:
             store.commit(missing)
+        if store.get(META_POSTINGS) is None:
+            self._build_postings()
+        # Alert records change in three places: blocks (raised, resolved), acknowledgements and
+        # webhook deliveries. Each reads, changes and commits the record under this lock, which
+        # the block producer holds from staging a block to committing it.
+        self.commit_lock = commit_lock or threading.Lock()
         self.library = library
         self._trail = trail
         self._head = head
@@ -150,12 +160,45 @@ class ProcessEngine:
         raw = self._store.get(matter_key(index))
         return decode_matter(raw) if raw is not None else None
 
-    def matters(self, *, before: int | None = None) -> Iterator[Matter]:
-        """Every matter, newest first (below the cursor ``before``, a matter index)."""
-        stop = matter_key(before) if before is not None else MATTER_END
-        with self._store.scan_range(MATTER, stop, reverse=True) as rows:
-            for _, value in rows:
-                yield decode_matter(value)
+    def matters(
+        self,
+        *,
+        before: int | None = None,
+        status: str | None = None,
+        templates: Iterable[bytes] | None = None,
+        agency: str | None = None,
+        subject: bytes | None = None,
+    ) -> Iterator[Matter]:
+        """Matters newest first, below the cursor ``before`` (a matter index).
+
+        Given a filter, only matters holding the posting of its most selective
+        facet are read; the caller checks every filter on what it gets.
+        """
+        prefixes = (
+            [facet_prefix("matter", "subject", subject)]
+            if subject is not None
+            else [facet_prefix("matter", "agency", agency)]
+            if agency is not None
+            else [facet_prefix("matter", "template", t) for t in templates]
+            if templates is not None
+            else [facet_prefix("matter", "status", status)]
+            if status is not None
+            else None
+        )
+        if prefixes is None:
+            stop = matter_key(before) if before is not None else MATTER_END
+            with self._store.scan_range(MATTER, stop, reverse=True) as rows:
+                for _, value in rows:
+                    yield decode_matter(value)
+            return
+        for index in newest_first(self._store, prefixes, below=before):
+            matter = self.matter(index)
+            if matter is not None:
+                yield matter
+
+    def template_hashes(self, template_id: str) -> list[bytes]:
+        """The hashes of every version of a template (by its id) this node holds."""
+        return [h for h, i in self.library.template_ids.items() if i == template_id]
 
     def template_of(self, matter: Matter) -> WorkflowTemplate | None:
         return self.library.template(matter.template)
@@ -164,11 +207,47 @@ class ProcessEngine:
         raw = self._store.get(alert_key(index))
         return AlertRecord.decode(raw) if raw is not None else None
 
-    def alerts(self, *, before: int | None = None) -> Iterator[AlertRecord]:
-        stop = alert_key(before) if before is not None else ALERTS_STOP
-        with self._store.scan_range(ALERT, stop, reverse=True) as rows:
-            for _, value in rows:
-                yield AlertRecord.decode(value)
+    def alerts(
+        self,
+        *,
+        before: int | None = None,
+        status: str | None = None,
+        severity: str | None = None,
+        agency: str | None = None,
+        templates: Iterable[bytes] | None = None,
+    ) -> Iterator[AlertRecord]:
+        """Alerts newest first, below ``before``; a filter narrows the reading as for ``matters``."""
+        prefixes = (
+            [facet_prefix("alert", "agency", agency)]
+            if agency is not None
+            else [facet_prefix("alert", "template", t) for t in templates]
+            if templates is not None
+            else [facet_prefix("alert", "status", status)]
+            if status is not None
+            else [facet_prefix("alert", "severity", severity)]
+            if severity is not None
+            else None
+        )
+        if prefixes is None:
+            stop = alert_key(before) if before is not None else ALERTS_STOP
+            with self._store.scan_range(ALERT, stop, reverse=True) as rows:
+                for _, value in rows:
+                    yield AlertRecord.decode(value)
+            return
+        for index in newest_first(self._store, prefixes, below=before):
+            record = self.alert(index)
+            if record is not None:
+                yield record
+
+    def _build_postings(self) -> None:
+        """Give a store written before postings existed a posting for every matter and alert, once."""
+        with self._store.snapshot() as snapshot:
+            matters = (decode_matter(v) for v in snapshot.iterator(start=MATTER, stop=MATTER_END, include_key=False))
+            alerts = (
+                AlertRecord.decode(v) for v in snapshot.iterator(start=ALERT, stop=ALERTS_STOP, include_key=False)
+            )
+            writes = dict(build_postings(matters, alerts))
+        self._store.commit({**writes, META_POSTINGS: b"1"})
 
     def report(self, by: By, *, start: int | None = None, stop: int | None = None) -> list[dict[str, object]]:
         """A supervision report (process.reports), computed once per head block and kept for the next readers."""
@@ -435,6 +514,7 @@ class ProcessEngine:
         if after.index not in staged.matters:
             staged.before[after.index] = before
         staged.writes[matter_key(after.index)] = encode_matter(after)
+        staged.writes.update(posting_changes(matter_postings(before) if before else set(), matter_postings(after)))
         staged.matters[after.index] = after
 
     def _apply_step(
@@ -476,8 +556,10 @@ class ProcessEngine:
                 after.current != record.stage or after.activated != before.activated
             )
             if stage_done or after.status == "closed":
+                held = alert_postings(record)
                 record.status, record.resolved_at = "resolved", block_time
                 staged.writes[alert_key(alert_index)] = record.encode()
+                staged.writes.update(posting_changes(held, alert_postings(record)))
                 staged.events.append(("alert", self.alert_event(record)))
 
     def _pending_alert(self, staged: StagedProcess, index: int) -> AlertRecord | None:
@@ -527,6 +609,7 @@ class ProcessEngine:
                 staged.writes[outbox_key(block_time, index, hook.id)] = cbor.encode([0, None])
                 record.deliveries[str(hook.id)] = {"attempts": 0}
         staged.writes[alert_key(index)] = record.encode()
+        staged.writes.update(posting_changes(set(), alert_postings(record)))
         staged.new_alerts.append(index)
         staged.alert_records.append(record)
         staged.events.append(("alert", self.alert_event(record)))
@@ -554,13 +637,14 @@ class ProcessEngine:
     # Supervisors
 
     def acknowledge(self, index: int, by: str, at_ms: int) -> AlertRecord:
-        with self._lock:
+        with self.commit_lock:
             record = self.alert(index)
             if record is None:
                 raise KeyError(index)
             if record.status == "open":
+                held = alert_postings(record)
                 record.status, record.acknowledged_by, record.acknowledged_at = "acknowledged", by, at_ms
-                self._store.commit({alert_key(index): record.encode()})
+                self._store.commit({alert_key(index): record.encode(), **posting_changes(held, alert_postings(record))})
         self.on_change([("alert", self.alert_event(record))])
         return record
 

@@ -8,6 +8,7 @@
 | ``N`` | leaf index (8) | why a process-step in the log was not applied to its matter (text) |
 | ``W`` | webhook id (4) | CBOR of a registered webhook |
 | ``O`` | next attempt (8) ‖ alert (8) ‖ webhook id (4) | CBOR [attempts, last error]: a delivery still owed |
+| ``I`` | kind ‖ facet ‖ value (8) ‖ index (8) | empty: a filtered list's posting (process/postings.py) |
 
 The deadline index is ordered by time, so finding what is due at a block is
 one range scan from the start of the keyspace to the block's time: its cost

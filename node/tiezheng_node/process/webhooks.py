@@ -103,17 +103,19 @@ class WebhookDispatcher:
             hook, record = Webhook.decode(hook_raw), AlertRecord.decode(record_raw)
             error = self._post(hook, record, attempts + 1)
             now = int(self._clock() * 1000)
-            record = AlertRecord.decode(self._store.get(alert_key(alert_index)) or record_raw)
-            if error is None:
-                record.deliveries[str(hook_id)] = {"delivered": now, "attempts": attempts + 1}
-                self._store.commit({key: None, alert_key(alert_index): record.encode()})
-                delivered += 1
-            else:
-                later = outbox_key(now + retry_delay_ms(attempts + 1), alert_index, hook_id)
-                record.deliveries[str(hook_id)] = {"attempts": attempts + 1, "error": error}
-                self._store.commit(
-                    {key: None, later: cbor.encode([attempts + 1, error]), alert_key(alert_index): record.encode()}
-                )
+            with self._engine.commit_lock:  # a block or an acknowledgement may have changed the record meanwhile
+                record = AlertRecord.decode(self._store.get(alert_key(alert_index)) or record_raw)
+                if error is None:
+                    record.deliveries[str(hook_id)] = {"delivered": now, "attempts": attempts + 1}
+                    self._store.commit({key: None, alert_key(alert_index): record.encode()})
+                    delivered += 1
+                else:
+                    later = outbox_key(now + retry_delay_ms(attempts + 1), alert_index, hook_id)
+                    record.deliveries[str(hook_id)] = {"attempts": attempts + 1, "error": error}
+                    self._store.commit(
+                        {key: None, later: cbor.encode([attempts + 1, error]), alert_key(alert_index): record.encode()}
+                    )
+            if error is not None:
                 log.info("webhook %d: alert %d not delivered (%s); retrying", hook_id, alert_index, error)
         return delivered
 

@@ -274,7 +274,8 @@ def create_explorer_router(node: Node) -> APIRouter:
         ids = process.library.template_ids
         now = int(time.time() * 1000)
         rows, older = [], None
-        for matter in process.matters(before=counter(before)):
+        templates = process.template_hashes(template) if template else None
+        for matter in process.matters(before=counter(before), templates=templates, status=status):
             if (template and ids.get(matter.template) != template) or (status and matter.status != status):
                 continue
             if len(rows) == 25:
@@ -325,7 +326,7 @@ def create_explorer_router(node: Node) -> APIRouter:
         severity: Annotated[str | None, Query(max_length=8)] = None,
     ) -> HTMLResponse:
         records, older = [], None
-        for record in process.alerts(before=counter(before)):
+        for record in process.alerts(before=counter(before), status=status, severity=severity):
             if (status and record.status != status) or (severity and record.severity != severity):
                 continue
             if len(records) == 50:
