@@ -58,10 +58,12 @@ from tiezheng.sdk import Client
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.workflow import WorkflowTemplate, open_statement
 from tiezheng_node.api.app import create_app
+from tiezheng_node.evidence.log import DAY_OFFSET_MS
 from tiezheng_node.execution.addresses import PROCESS_TRAIL
 from tiezheng_node.process.engine import MAX_ALERTS_PER_BLOCK
 from tiezheng_node.process.records import MATTER_END, decode_matter
 from tiezheng_node.process.reports import percentile, report
+from tiezheng_node.process.tally import DAY_MS
 from tiezheng_node.store.keys import DUE, MATTER
 
 TARGET_SCAN_MS = 50.0
@@ -148,6 +150,22 @@ def page_times(chain: LocalChain, runs: int) -> list[tuple[str, float]]:
             statistics.median(samples),
         )
     )
+    # A period of whole days (UTC+08:00) merges the per-day totals; any other period reads every matter.
+    now = int(chain.node.head.sealed.header.time)
+    midnight = (now + DAY_OFFSET_MS) // DAY_MS * DAY_MS - DAY_OFFSET_MS
+    month = (midnight - 29 * DAY_MS, midnight + DAY_MS - 1)
+    unaligned = (month[0] + 1, month[1])
+    for period, what in (
+        (month, "30 whole days, from the per-day totals"),
+        (unaligned, "a period starting at 00:00:00.001, read from every matter"),
+    ):
+        samples = []
+        for _ in range(runs):
+            after_a_block()  # each block makes a new report: nothing kept from the last
+            began = time.perf_counter()
+            process.report("template", start=period[0], stop=period[1])
+            samples.append((time.perf_counter() - began) * 1000)
+        out.append((f"report over {what}, first reader after a block", statistics.median(samples)))
     # These matters have no steps yet; with steps, a report sorts each row's hours for its 90th percentile.
     hours = array("d", (random.random() * 100 for _ in range(500_000)))
     sorting = timed_ms(lambda: percentile(hours, 0.9), runs)[0]

@@ -18,11 +18,13 @@ from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
 from tiezheng.workflow import open_statement
 from tiezheng_node.evidence.admission import EvidenceRejected
+from tiezheng_node.evidence.log import DAY_OFFSET_MS
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY
 from tiezheng_node.node import Node
 from tiezheng_node.process.engine import PARALLEL_SIGNING_FROM
 from tiezheng_node.process.records import OUTBOX_END
 from tiezheng_node.process.reports import report
+from tiezheng_node.process.tally import DAY_MS, whole_days
 
 DAY = 86_400
 
@@ -271,6 +273,17 @@ def test_report_totals_kept_block_by_block_equal_reports_read_from_every_matter(
     def agree() -> None:
         for by in ("agency", "template", "stage"):
             assert chain.node.process.report(by) == _from_every_matter(chain, by), by
+        # Whole days (UTC+08:00) come from the per-day totals; any other period from the matters.
+        process = chain.node.process
+        midnight = (int(chain.clock.now * 1000) + DAY_OFFSET_MS) // DAY_MS * DAY_MS - DAY_OFFSET_MS
+        days = [midnight + n * DAY_MS for n in range(-12, 2)]
+        periods = [(a, b - 1) for a in days for b in days if a < b] + [(None, days[5] - 1), (days[8], None)]
+        for by in ("agency", "template", "stage"):
+            for start, stop in periods:
+                expected = report(process.matters(), process.alerts(), process.library.template_ids, by=by,
+                                  start=start, stop=stop)  # fmt: skip
+                assert whole_days(start, stop) is not None
+                assert process.report(by, start=start, stop=stop) == expected, (by, start, stop)
 
     desk.step(permits[0], "受理")
     agree()

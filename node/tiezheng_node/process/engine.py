@@ -76,7 +76,7 @@ from .records import (
     webhook_key,
 )
 from .reports import By, report
-from .tally import ReportTally
+from .tally import ReportTally, whole_days
 
 log = logging.getLogger("tiezheng.process")
 
@@ -257,8 +257,11 @@ class ProcessEngine:
                 self._reports.move_to_end(key)
                 return self._reports[key]
         template_ids = self.library.template_ids
+        days = whole_days(start, stop)
         if start is None and stop is None:
             rows = self._totals().report(by, template_ids)
+        elif days is not None:
+            rows = self._totals().days_report(by, template_ids, *days)
         else:
             rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
         with self._lock:

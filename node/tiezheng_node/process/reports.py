@@ -89,6 +89,26 @@ class Row:
             self.steps_with_deadline += 1
             self.steps_on_time += not step.overdue
 
+    @classmethod
+    def combined(cls, rows: Sequence[Row]) -> Row:
+        """The rows of several periods as one (each array copied once, not once per row)."""
+        if len(rows) == 1:
+            return rows[0]
+        total = cls()
+        for row in rows:
+            total.matters += row.matters
+            total.closed += row.closed
+            total.open += row.open
+            total.closed_with_deadline += row.closed_with_deadline
+            total.matters_on_time += row.matters_on_time
+            total.matter_hours.extend(row.matter_hours)
+            total.steps += row.steps
+            total.steps_with_deadline += row.steps_with_deadline
+            total.steps_on_time += row.steps_on_time
+            total.stage_hours.extend(row.stage_hours)
+            total.overdue += row.overdue
+        return total
+
     def merged(self, other: Row) -> Row:
         return Row(
             self.matters + other.matters,

@@ -10,8 +10,10 @@ formatted (sorting each row's hours for its 90th percentile).
 The totals are built on the first request, from a snapshot of the store, and
 record the height of the block they include; each block then adds its changes
 once, by height, whether it committed before or after the snapshot was taken.
-Reports over a period still read the matters (``reports.report``), and the
-tests check both give the same rows.
+The same totals are also kept per day (UTC+08:00) of each event: a matter's
+opening, its closing, a step, an alert. A report over whole days merges those
+days' rows; a period that starts or ends inside a day still reads the matters
+(``reports.report``). The tests check all three give the same rows.
 """
 
 from __future__ import annotations
@@ -22,16 +24,21 @@ from typing import Final, get_args
 
 from tiezheng.workflow import Matter
 
+from ..evidence.log import DAY_OFFSET_MS, day_of
 from .records import AlertRecord
 from .reports import By, Row, RowKey, format_rows, row_of_alert, row_of_matter, row_of_step
 
 BYS: Final[tuple[By, ...]] = get_args(By)
+DAY_MS: Final = 86_400_000
 
 
 class ReportTally:
     def __init__(self, height: int) -> None:
         self.height = height  # the last block whose changes the totals include
         self._rows: dict[By, defaultdict[RowKey, Row]] = {by: defaultdict(Row) for by in BYS}
+        self._days: dict[By, defaultdict[int, defaultdict[RowKey, Row]]] = {
+            by: defaultdict(lambda: defaultdict(Row)) for by in BYS
+        }
 
     @classmethod
     def build(cls, height: int, matters: Iterable[Matter], alerts: Iterable[AlertRecord]) -> ReportTally:
@@ -47,21 +54,50 @@ class ReportTally:
         """Add what a block changed in a matter: its opening, its closing, its new steps."""
         new_steps = after.steps[len(before.steps) :] if before is not None else after.steps
         for by, rows in self._rows.items():
+            days = self._days[by]
             key = row_of_matter(by, after)
             if key is not None:
+                opened_on = days[day_of(after.opened)]
                 if before is None:
                     rows[key].opened(after)
+                    opened_on[key].opened(after)
                 elif before.status == "open" and after.status != "open":
                     rows[key].open -= 1
+                    opened_on[key].open -= 1  # "open" counts the matters opened then that are open now
                 if after.closed is not None and (before is None or before.closed is None):
                     rows[key].closing(after)
+                    days[day_of(after.closed)][key].closing(after)
             for step in new_steps:
-                rows[row_of_step(by, after, step)].step(step)
+                step_key = row_of_step(by, after, step)
+                rows[step_key].step(step)
+                days[day_of(step.sealed)][step_key].step(step)
 
     def alert_raised(self, alert: AlertRecord) -> None:
         if alert.severity == "red":
             for by, rows in self._rows.items():
-                rows[row_of_alert(by, alert)].overdue += 1
+                key = row_of_alert(by, alert)
+                rows[key].overdue += 1
+                self._days[by][day_of(alert.raised)][key].overdue += 1
 
     def report(self, by: By, template_ids: dict[bytes, str]) -> list[dict[str, object]]:
         return format_rows(self._rows[by], template_ids, by=by)
+
+    def days_report(
+        self, by: By, template_ids: dict[bytes, str], first_day: int | None, last_day: int | None
+    ) -> list[dict[str, object]]:
+        """The report over the days [first_day, last_day] (UTC+08:00 day numbers; None: unbounded)."""
+        chosen: defaultdict[RowKey, list[Row]] = defaultdict(list)
+        for day, rows in self._days[by].items():
+            if (first_day is None or day >= first_day) and (last_day is None or day <= last_day):
+                for key, row in rows.items():
+                    chosen[key].append(row)
+        return format_rows({key: Row.combined(rows) for key, rows in chosen.items()}, template_ids, by=by)
+
+
+def whole_days(start: int | None, stop: int | None) -> tuple[int | None, int | None] | None:
+    """The days a period of block time [start, stop] (ms, inclusive) covers, if it starts and ends at midnights."""
+    if start is not None and (start + DAY_OFFSET_MS) % DAY_MS:
+        return None
+    if stop is not None and (stop + 1 + DAY_OFFSET_MS) % DAY_MS:
+        return None
+    return (day_of(start) if start is not None else None, day_of(stop) if stop is not None else None)
