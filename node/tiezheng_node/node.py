@@ -142,6 +142,8 @@ class Node:
             self._listeners: list[BlockListener] = []
             self._stop = threading.Event()
             self._producer: threading.Thread | None = None
+            #: Why the last attempt to seal a block failed, until one succeeds (shown by /healthz).
+            self.production_error: str | None = None
             self._head = self._load_head()
             self._catch_up_contract_anchors()
         except BaseException:
@@ -394,8 +396,10 @@ class Node:
                 break
             try:
                 self.produce_block()
-            except Exception:
+                self.production_error = None
+            except Exception as exc:
                 log.exception("block production failed")
+                self.production_error = f"{type(exc).__name__}: {exc}"[:500]
                 self._stop.wait(interval)
             if len(self.pool) or self.evidence.pending.has_ready():
                 self._work.set()

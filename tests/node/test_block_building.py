@@ -92,3 +92,17 @@ def test_a_transaction_failing_inside_execution_is_dropped_and_the_block_rebuilt
     state = chain.node.execution.state(chain.node.head.execution)
     assert state.get_nonce(bytes.fromhex(chain.admin.address[2:])) == 0  # the spoiled attempt left no trace
     assert_chain_moves_on(chain)
+
+
+def test_health_says_degraded_while_blocks_fail_to_seal(chain):
+    from fastapi.testclient import TestClient
+
+    from tiezheng_node.api.app import create_app
+
+    with TestClient(create_app(chain.node)) as client:
+        healthy = client.get("/healthz")
+        assert healthy.status_code == 200 and healthy.json()["status"] == "ok"
+        chain.node.production_error = "OSError: [Errno 28] No space left on device"  # as the producer records it
+        degraded = client.get("/healthz")
+        assert degraded.status_code == 503  # a container health check restarts or pages on this
+        assert degraded.json()["status"] == "degraded" and "No space" in degraded.json()["production_error"]

@@ -36,13 +36,14 @@ INVALID_REQUEST: Final = {
 
 
 class Health(BaseModel):
-    status: str = Field(description='"ok" while the node serves')
+    status: str = Field(description='"ok", or "degraded" while this validator fails to seal blocks')
     chain: str = Field(description="the chain code from the genesis")
     chain_id: int
     height: int = Field(description="height of the last committed block")
     log_size: int = Field(description="records in the evidence log")
     pending_records: int = Field(description="records accepted and waiting for a block")
     validator: bool = Field(description="whether this node seals blocks")
+    production_error: str | None = Field(None, description="why the last attempt to seal a block failed")
 
 
 class JsonRpcRequest(BaseModel):
@@ -102,10 +103,17 @@ def create_app(node: Node) -> FastAPI:
         metrics.request_latency.labels(getattr(route, "path", "unmatched")).observe(time.perf_counter() - started)
         return response
 
-    @app.get("/healthz", response_model=Health, tags=["node"], summary="Liveness and head")
-    def healthz() -> Health:
-        return Health(
-            status="ok",
+    @app.get(
+        "/healthz",
+        response_model=Health,
+        tags=["node"],
+        summary="Liveness and head",
+        responses={503: {"model": Health, "description": "degraded: this validator fails to seal blocks"}},
+    )
+    def healthz() -> Response:
+        health = Health(
+            status="ok" if node.production_error is None else "degraded",
+            production_error=node.production_error,
             chain=node.genesis.protocol.chain_code,
             chain_id=node.genesis.chain_id,
             height=node.head.height,
@@ -113,6 +121,7 @@ def create_app(node: Node) -> FastAPI:
             pending_records=node.evidence.pending.pending_leaves,
             validator=node.is_validator,
         )
+        return JSONResponse(health.model_dump(), status_code=200 if health.production_error is None else 503)
 
     @app.get(
         "/metrics",
