@@ -282,6 +282,8 @@ def test_bad_batches(dev_node, agency):
         ("/v1/evidence?limit=0", 400, "invalid-request"),
         ("/v1/evidence?limit=5000", 400, "invalid-request"),
         ("/v1/evidence?order=sideways", 400, "invalid-request"),
+        ("/v1/evidence?kind=Not+A+Kind", 400, "invalid-request"),
+        ("/v1/evidence?agency=%E6%9C%BA%E6%9E%84", 400, "invalid-request"),
         ("/v1/log/proof/inclusion", 400, "invalid-request"),
         ("/v1/log/proof/inclusion?index=0&id=DEV-000000-9H", 400, "invalid-request"),
         ("/v1/log/proof/inclusion?index=99999999", 400, "out-of-range"),

@@ -21,6 +21,7 @@ from tiezheng.errors import DecodeError
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PublicKey, sm3
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
+from tiezheng.statement import AGENCY_CODE, KIND
 
 from ..evidence.admission import Admitted, EvidenceRejected
 from ..evidence.pending import PoolFull, SubmissionTooLarge
@@ -243,9 +244,9 @@ def create_router(
     @router.get("/evidence", response_model=EvidencePage, responses=ERRORS, tags=["evidence"], summary="Search records")
     def search_evidence(
         digest: Annotated[str | None, Query(description="SM3 of the record, hex")] = None,
-        agency: Annotated[str | None, Query(max_length=64)] = None,
+        agency: Annotated[str | None, Query(pattern=f"^{AGENCY_CODE.pattern}$", description="agency code")] = None,
         subject: Annotated[str | None, Query(description="SM3 subject, hex")] = None,
-        kind: Annotated[str | None, Query(max_length=32)] = None,
+        kind: Annotated[str | None, Query(pattern=f"^{KIND.pattern}$", description="statement kind")] = None,
         from_: Annotated[
             str | None, Query(alias="from", description="block time from (ms since 1970, or ISO 8601)")
         ] = None,
