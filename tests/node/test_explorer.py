@@ -197,6 +197,59 @@ def test_missing_pages_are_404_with_a_message(site):
         assert response.status_code == 404 and 'id="not-found-message"' in response.text, path
 
 
+def _not_found(response) -> tuple[str, str]:
+    """The heading and message of a 404 page, as text."""
+    assert response.status_code == 404, response.text[:300]
+    title = re.search(r'<h1 id="not-found-title">(.*?)</h1>', response.text, re.S)
+    message = re.search(r'<p class="message bad" id="not-found-message">(.*?)</p>', response.text, re.S)
+    assert title and message, response.text[:500]
+    return text_of(title.group(1)).strip(), text_of(message.group(1)).strip()
+
+
+def test_missing_pages_speak_the_readers_language(site):
+    chain, client = site
+    evidence = chain.node.evidence
+    statement = statement_for(chain.agency_key, b"waiting for its block", agency=chain.agency_code)
+    signed = SignedStatement.sign(statement, chain.agency_key).to_cbor()
+    accepted = evidence.accept(evidence.admission.signed_statement(signed))
+    accepted.durable.result()
+    pending = evidence.evidence_id(accepted.indexes[0])
+    not_a_matter = chain.node.evidence.evidence_id(1)
+    for path in (
+        "/blocks/99999", "/tx/0x" + "00" * 32, "/agencies/NOPE", f"/matters/{not_a_matter}",
+        f"/evidence/{pending}/certificate", f"/evidence/{evidence.evidence_id(10_000)}",
+        f"/evidence/{EvidenceId('BJ01', 5)}",
+    ):  # fmt: skip
+        title, message = _not_found(client.get(path, params={"lang": "zh"}))
+        # Chinese throughout: the only Latin letters are those of the code or ID the reader gave.
+        words = set(re.findall(r"[A-Za-z]{3,}", message)) - {"DEV", "NOPE", "BJ01"}
+        assert title == "未找到" and not words, (path, message)
+        english_title, english = _not_found(client.get(path, params={"lang": "en"}))
+        assert english_title == "Not found" and not re.search(r"[\u4e00-\u9fff]", english), (path, english)
+        client.cookies.clear()
+    assert "latest block is at height" in _not_found(client.get("/blocks/99999?lang=en"))[1]
+    assert (
+        f"{not_a_matter} is not the record that opened a matter"
+        in _not_found(client.get(f"/matters/{not_a_matter}?lang=en"))[1]
+    )
+    assert "not in a block yet" in _not_found(client.get(f"/evidence/{pending}/certificate?lang=en"))[1]
+    client.cookies.clear()
+
+
+def test_a_mistyped_evidence_id_is_mistyped_on_every_page(site):
+    chain, client = site
+    good = chain.node.evidence.evidence_id(5)
+    typo = good[:-1] + ("A" if good[-1] != "A" else "B")
+    for path in (f"/evidence/{typo}", f"/evidence/{typo}/certificate", f"/matters/{typo}"):
+        title, message = _not_found(client.get(path, params={"lang": "zh"}))
+        assert title == "存证编号有误" and "校验位不符" in message and typo in message, (path, title, message)
+        title, message = _not_found(client.get(path, params={"lang": "en"}))
+        assert title == "Invalid evidence ID" and "fails its checksum" in message, (path, title, message)
+        client.cookies.clear()
+    title, message = _not_found(client.get("/matters/DEV-0000U0-00?lang=zh"))  # U is no Crockford symbol
+    assert title == "存证编号有误" and "不是有效的存证编号" in message and "DEV-00000G-" in message, message
+
+
 def test_cursors_that_are_not_counters_give_the_first_page(site):
     _, client = site
     for path in ("/blocks", "/evidence", "/log", "/matters", "/alerts"):

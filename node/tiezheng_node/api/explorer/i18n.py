@@ -251,7 +251,26 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "agency code.",
     ),
     "search.many": ("“{query}” 对应多条存证：", "Several records match “{query}”:"),
+    "search.malformed": (
+        "“{query}” 不是有效的存证编号（存证编号形如 {example}）。",
+        "“{query}” is not a valid evidence ID (evidence IDs look like {example}).",
+    ),
     "not_found.title": ("未找到", "Not found"),
+    "id.invalid.title": ("存证编号有误", "Invalid evidence ID"),
+    "not_found.block": (
+        "没有 “{height}” 这一区块（最新区块的高度为 {head}）。",
+        "There is no block “{height}” (the latest block is at height {head}).",
+    ),
+    "not_found.transaction": ("本链没有交易 “{hash}”。", "There is no transaction “{hash}” on this chain."),
+    "not_found.agency": ("没有以 “{code}” 为代码登记的机构。", "No agency is registered under the code “{code}”."),
+    "not_found.matter": (
+        "存证 {id} 不是办件的立项记录，没有对应的办件。",
+        "{id} is not the record that opened a matter, so there is no matter to show.",
+    ),
+    "not_found.receipt": (
+        "存证 {id} 已受理，尚未写入区块，还没有回执和证书。",
+        "{id} is accepted but not in a block yet, so it has no receipt or certificate yet.",
+    ),
     # Verify page
     "verify.title": ("存证核验", "Verify a record"),
     "verify.intro": (

@@ -21,8 +21,6 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import URL
 
 from tiezheng.certificate import facts, render_html, render_pdf
-from tiezheng.errors import EvidenceIdError
-from tiezheng.evidence_id import EvidenceId, EvidenceIdChecksumError
 from tiezheng.gm import sm3
 from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, KINDS
 
@@ -31,7 +29,7 @@ from ...node import Node
 from ...process.reports import By
 from ..params import counter
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
-from .search import search
+from .search import SearchResult, lookup_evidence_id, search
 from .views import DAYS_SHOWN, ExplorerData, format_time
 
 HERE: Final = Path(__file__).parent
@@ -45,12 +43,6 @@ TEMPLATES.env.tests["bytes"] = lambda value: isinstance(value, bytes)
 
 ONE_YEAR: Final = 365 * 24 * 3600
 SCRIPT_WORDS: Final = ("check.", "verify.", "log.", "live", "seal.", "yes", "no")  # the words the pages' scripts show
-
-
-class PageNotFound(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def create_explorer_router(node: Node) -> APIRouter:
@@ -88,8 +80,15 @@ def create_explorer_router(node: Node) -> APIRouter:
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
-    def not_found(request: Request, message: str) -> HTMLResponse:
-        return render(request, "not_found.html", http_status=404, message=message)
+    def not_found(request: Request, message: str, /, title: str = "not_found.title", **values: object) -> HTMLResponse:
+        """A 404 page whose heading and message are i18n keys, so that both read in the reader's language."""
+        return render(request, "not_found.html", http_status=404, title=title, message=message, values=values)
+
+    def unresolved(request: Request, result: SearchResult) -> HTMLResponse:
+        """An evidence ID in an address that names no record here: mistyped and malformed IDs say so."""
+        title = "id.invalid.title" if result.message in ("search.mistyped", "search.malformed") else "not_found.title"
+        assert result.message is not None
+        return not_found(request, result.message, title=title, **result.values)
 
     @router.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
@@ -112,7 +111,7 @@ def create_explorer_router(node: Node) -> APIRouter:
     def block(request: Request, height: str, before: str | None = None) -> HTMLResponse:
         number = counter(height)
         if number is None or not 1 <= number <= data.head_height:
-            return not_found(request, f"block {height[:40]}")
+            return not_found(request, "not_found.block", height=height[:40], head=data.head_height)
         row = data.block_row(number)
         sealed = node.sealed_header(number)
         assert row is not None and sealed is not None
@@ -139,7 +138,7 @@ def create_explorer_router(node: Node) -> APIRouter:
             except ValueError:
                 row = None
         if row is None:
-            return not_found(request, f"transaction {transaction_hash[:70]}")
+            return not_found(request, "not_found.transaction", hash=transaction_hash[:70])
         return render(request, "tx.html", tx=row)
 
     @router.get("/evidence", response_class=HTMLResponse)
@@ -156,24 +155,14 @@ def create_explorer_router(node: Node) -> APIRouter:
             request, "evidence_list.html", page=page, kind=kind, agency=agency, live=before is None and not kind
         )
 
-    def find(evidence_id: str) -> int | str:
-        try:
-            parsed = EvidenceId.parse(evidence_id)
-        except EvidenceIdChecksumError:
-            return "mistyped"
-        except EvidenceIdError:
-            return "malformed"
-        if parsed.chain != genesis.chain_code or data.view(parsed.index) is None:
-            return "absent"
-        return parsed.index
+    def find(evidence_id: str) -> int | SearchResult:
+        return lookup_evidence_id(data, genesis.chain_code, evidence_id)
 
     @router.get("/evidence/{evidence_id}", response_class=HTMLResponse)
     def evidence(request: Request, evidence_id: str) -> HTMLResponse:
         found = find(evidence_id)
-        if isinstance(found, str):
-            t = Translator(language_of(request.query_params.get("lang"), request.cookies.get(COOKIE)))
-            key = "search.mistyped" if found == "mistyped" else "search.not_found"
-            return not_found(request, t(key, query=evidence_id[:60]))
+        if isinstance(found, SearchResult):
+            return unresolved(request, found)
         view = data.view(found)
         assert view is not None
         record = view.record
@@ -207,9 +196,11 @@ def create_explorer_router(node: Node) -> APIRouter:
     @router.get("/evidence/{evidence_id}/certificate")
     def certificate(request: Request, evidence_id: str, format: str = "html") -> Response:
         found = find(evidence_id)
-        receipt = node.evidence.receipt(found) if isinstance(found, int) else None
+        if isinstance(found, SearchResult):
+            return unresolved(request, found)
+        receipt = node.evidence.receipt(found)
         if receipt is None:
-            return not_found(request, f"receipt {evidence_id[:60]}")
+            return not_found(request, "not_found.receipt", id=data.evidence_id(found))
         verify_url = str(request.url_for("verify_page"))
         the_facts = facts(receipt, genesis, verify_url)
         if format == "pdf":
@@ -232,7 +223,7 @@ def create_explorer_router(node: Node) -> APIRouter:
     def agency(request: Request, code: str, before: str | None = None) -> HTMLResponse:
         info = data.agency(code[:64])
         if info is None:
-            return not_found(request, f"agency {code[:64]}")
+            return not_found(request, "not_found.agency", code=code[:64])
         return render(
             request,
             "agency.html",
@@ -294,9 +285,11 @@ def create_explorer_router(node: Node) -> APIRouter:
     @router.get("/matters/{matter_id}", response_class=HTMLResponse)
     def matter_page(request: Request, matter_id: str) -> HTMLResponse:
         found = find(matter_id)
-        matter = process.matter(found) if isinstance(found, int) else None
+        if isinstance(found, SearchResult):
+            return unresolved(request, found)
+        matter = process.matter(found)
         if matter is None:
-            return not_found(request, f"matter {matter_id[:60]}")
+            return not_found(request, "not_found.matter", id=data.evidence_id(found))
         template = process.template_of(matter)
         now = int(time.time() * 1000)
         current = template.stage(matter.current) if template and matter.current else None
