@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 
 import pytest
@@ -271,3 +272,40 @@ def test_the_matters_and_alerts_pages_filter(scene):
     assert warnings.count('data-alert="') >= 1 and "bad" not in warnings.split("<tbody>")[1].split("</tbody>")[0]
     page = client.get(f"/matters/{scene['b']}?lang=en").text
     assert "overdue" in page and page.count('class="late"') >= 1
+
+
+def test_stages_are_named_in_the_readers_language(scene):
+    """The chain holds each stage's Chinese key; in English the pages name it as its template does."""
+    client = scene["client"]
+    english = {
+        "matter": client.get(f"/matters/{scene['a']}?lang=en").text,
+        "matters": client.get("/matters?lang=en").text,
+        "alerts": client.get("/alerts?lang=en").text,
+        "report": client.get("/reports?by=stage&lang=en").text,
+    }
+    for name, stages in {
+        "matter": ("Acceptance", "First review", "Re-review"),  # two steps done, the third in progress
+        "matters": ("First review", "Re-review"),  # where B and A wait
+        "alerts": ("Acceptance", "Re-review"),  # the stages that ran out
+        "report": ("Acceptance", "First review"),
+    }.items():
+        assert all(stage in english[name] for stage in stages), name
+        assert not re.search(r"<td>[^<]*(受理|初审|复核)", english[name]), name
+    chinese = client.get(f"/matters/{scene['a']}?lang=zh").text
+    assert "受理" in chinese and "初审" in chinese and "Acceptance" not in chinese and "First review" not in chinese
+    # A step's own page keeps what the statement holds next to the English name.
+    first_step = client.get(f"/v1/matters/{scene['a']}").json()["steps"][0]["id"]
+    page = client.get(f"/evidence/{first_step}?lang=en").text
+    assert '<dd id="stage">Acceptance (受理)</dd>' in page
+    assert '<dd id="stage">受理</dd>' in client.get(f"/evidence/{first_step}?lang=zh").text
+
+
+def test_an_alerts_page_labels_each_field_once(scene):
+    client = scene["client"]
+    alert = client.get("/v1/alerts").json()["items"][0]["id"]
+    for language in ("en", "zh"):
+        page = client.get(f"/evidence/{alert}?lang={language}").text
+        # "Matter" and "Matter (SM3)" read as one label: compare them without what the brackets add.
+        labels = [re.sub(r"\s*\(.*?\)", "", label) for label in re.findall(r"<dt>(.*?)</dt>", page)]
+        assert len(labels) == len(set(labels)), (language, labels)
+        assert alert in page and 'href="/matters/' in page

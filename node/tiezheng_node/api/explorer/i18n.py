@@ -72,7 +72,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "agency": ("机构", "Agency"),
     "stage": ("环节", "Stage"),
     "digest": ("文件摘要 (SM3)", "Record digest (SM3)"),
-    "subject": ("办件标识 (SM3)", "Matter (SM3)"),
+    "subject": ("办件标识 (SM3)", "Subject pseudonym (SM3)"),
     "operator": ("经办人假名 (SM3)", "Operator pseudonym (SM3)"),
     "prev": ("上一环节", "Previous step"),
     "meta": ("附加字段", "Extra fields"),

@@ -30,7 +30,7 @@ from ...process.reports import By
 from ..params import counter
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
 from .search import SearchResult, lookup_evidence_id, search
-from .views import DAYS_SHOWN, ExplorerData, format_time
+from .views import DAYS_SHOWN, ExplorerData, format_time, role_label, stage_label
 
 HERE: Final = Path(__file__).parent
 STATIC_DIR: Final = HERE / "static"
@@ -49,6 +49,7 @@ def create_explorer_router(node: Node) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     data = ExplorerData(node)
     genesis = node.genesis.protocol
+    process = node.process
 
     def render(request: Request, template: str, /, http_status: int = 200, **context: Any) -> HTMLResponse:
         language = language_of(request.query_params.get("lang"), request.cookies.get(COOKIE))
@@ -66,6 +67,8 @@ def create_explorer_router(node: Node) -> APIRouter:
                 "version": __version__,
                 "head_height": data.head_height,
                 "words": {key: t(key) for key in MESSAGES if key.startswith(SCRIPT_WORDS)},
+                "stage_name": lambda template, key: stage_label(template, key, language),
+                "role_name": lambda template, role: role_label(template, role, language),
                 **context,
             },
             status_code=http_status,
@@ -178,6 +181,8 @@ def create_explorer_router(node: Node) -> APIRouter:
         matter = None
         if view.statement.kind in (KIND_PROCESS_STEP, KIND_ALERT):
             matter = meta.get("matter") or (view.evidence_id if meta.get("action") == "open" else None)
+        opened = find(matter) if matter else None
+        trail = process.matter(opened) if isinstance(opened, int) else None
         return render(
             request,
             "evidence.html",
@@ -190,6 +195,7 @@ def create_explorer_router(node: Node) -> APIRouter:
             agency=data.agency(view.statement.agency),
             others=[data.evidence_id(i) for i in others],
             matter=matter,
+            template=process.template_of(trail) if trail else None,
             not_applied=node.process.not_applied(view.index) if matter else None,
         )
 
@@ -250,10 +256,9 @@ def create_explorer_router(node: Node) -> APIRouter:
 
     # Process trail
 
-    process = node.process
-
     def alert_rows(records: list[Any]) -> list[dict[str, Any]]:
-        return [process.alert_event(r) for r in records]
+        # The template itself rides along so that the page can name the stage in the reader's language.
+        return [{**process.alert_event(r), "workflow": process.library.template(r.template)} for r in records]
 
     @router.get("/matters", response_class=HTMLResponse)
     def matters(
@@ -275,7 +280,8 @@ def create_explorer_router(node: Node) -> APIRouter:
                 d is not None and d < now for d in (matter.stage_deadline, matter.deadline)
             )
             rows.append({"id": data.evidence_id(matter.index), "matter": matter, "late": late,
-                         "template": ids.get(matter.template, "?")})  # fmt: skip
+                         "template": ids.get(matter.template, "?"),
+                         "workflow": process.template_of(matter)})  # fmt: skip
         extra = _query_tail(template=template, status=status)
         return render(
             request, "matters.html", rows=rows, older=older, extra=extra, template=template, status=status,
@@ -334,7 +340,8 @@ def create_explorer_router(node: Node) -> APIRouter:
     @router.get("/reports", response_class=HTMLResponse)
     def reports_page(request: Request, by: str = "agency") -> HTMLResponse:
         kind: By = by if by in ("template", "stage") else "agency"  # type: ignore[assignment]
-        return render(request, "reports.html", rows=process.report(kind), by=kind)
+        workflows = {t.id: t for t in sorted(process.library.templates, key=lambda t: t.revision)}
+        return render(request, "reports.html", rows=process.report(kind), by=kind, workflows=workflows)
 
     @router.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> Response:

@@ -18,6 +18,7 @@ from tiezheng.genesis import Validator
 from tiezheng.gm import sm3
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 from tiezheng.statement import KINDS
+from tiezheng.workflow import WorkflowTemplate
 
 from ...consensus.headers import SealedBlockHeader
 from ...evidence.log import day_of
@@ -41,6 +42,19 @@ def format_time(milliseconds: int) -> str:
 
 def day_label(day: int) -> str:
     return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=day)).strftime("%m-%d")
+
+
+def stage_label(template: WorkflowTemplate | None, key: str | None, language: str) -> str | None:
+    """A stage as the reader's language names it. The chain holds the Chinese key; a template gives the English
+    name, and a stage no template describes is shown as recorded."""
+    stage = template.stage(key) if template is not None and key is not None and language != "zh" else None
+    return stage.english if stage is not None else key
+
+
+def role_label(template: WorkflowTemplate | None, role: str, language: str) -> str:
+    """A matter's role (a machine key such as ``reviewer``) by the name its template gives it in this language."""
+    names = template.roles.get(role) if template is not None else None
+    return names.get(language, role) if names else role
 
 
 @dataclass(frozen=True)
