@@ -175,6 +175,32 @@ def test_search(site):
     assert "<script>alert(1)</script>" not in go("<script>alert(1)</script>").text
 
 
+def test_search_takes_an_agency_code_in_any_case_and_refuses_empty_and_long_queries_in_words(site):
+    chain, client = site
+
+    def go(query: str, language: str = "en"):
+        return client.get("/search", params={"q": query, "lang": language}, follow_redirects=False)
+
+    code = chain.agency_code
+    assert code == code.upper()
+    for typed in (code.lower(), f" {code.lower()} ", code.title()):
+        assert go(typed).headers["location"] == f"/agencies/{code}", typed
+    page = client.get(f"/agencies/{code.lower()}", follow_redirects=False)
+    assert page.status_code == 301 and page.headers["location"] == f"/agencies/{code}"
+    for empty in ("", "   "):
+        response = go(empty)
+        assert response.status_code == 200 and "Type what to look for" in response.text, empty
+        assert "请输入要查找的内容" in go(empty, "zh").text
+    long = go("x" * 201)
+    assert long.status_code == 400 and long.headers["content-type"].startswith("text/html")
+    assert "at most 200 characters" in long.text and 'id="search-message"' in long.text
+    assert 'value="' + "x" * 200 + '"' in long.text  # the box shows what it can hold
+    assert "输入过长" in go("x" * 5000, "zh").text
+    assert go("x" * 200).status_code == 404  # as long as the box allows: looked for, and not found
+    assert 'maxlength="200" required' in client.get("/").text  # the browser does not send an empty query
+    client.cookies.clear()
+
+
 def test_transaction_search_and_page(site):
     chain, client = site
     sent = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "addAdmin", chain.agency.address)

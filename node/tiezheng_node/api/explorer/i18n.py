@@ -250,6 +250,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "“{query}” is not recognised: enter an evidence ID, a 64-digit hex digest or hash, a block height or an "
         "agency code.",
     ),
+    "search.empty": (
+        "请输入要查找的内容：存证编号、文件摘要、区块高度或哈希、交易哈希或机构代码。",
+        "Type what to look for: an evidence ID, a record digest, a block height or hash, a transaction hash or an "
+        "agency code.",
+    ),
+    "search.too_long": (
+        "输入过长：搜索框最多接受 {limit} 个字符，所能查找的内容都比这短。",
+        "That is too long: the search box takes at most {limit} characters, and everything it finds is shorter.",
+    ),
     "search.many": ("“{query}” 对应多条存证：", "Several records match “{query}”:"),
     "search.malformed": (
         "“{query}” 不是有效的存证编号（存证编号形如 {example}）。",

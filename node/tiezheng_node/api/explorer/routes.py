@@ -29,7 +29,7 @@ from ...node import Node
 from ...process.reports import By
 from ..params import counter
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
-from .search import SearchResult, lookup_evidence_id, search
+from .search import MAX_QUERY, SearchResult, agency_code, lookup_evidence_id, search
 from .views import DAYS_SHOWN, ExplorerData, format_time, role_label, stage_label
 
 HERE: Final = Path(__file__).parent
@@ -226,10 +226,14 @@ def create_explorer_router(node: Node) -> APIRouter:
         return render(request, "agencies.html", agencies=data.agencies())
 
     @router.get("/agencies/{code}", response_class=HTMLResponse)
-    def agency(request: Request, code: str, before: str | None = None) -> HTMLResponse:
-        info = data.agency(code[:64])
-        if info is None:
+    def agency(request: Request, code: str, before: str | None = None) -> Response:
+        registered = agency_code(data, code[:64])
+        if registered is None:
             return not_found(request, "not_found.agency", code=code[:64])
+        if registered != code:
+            return RedirectResponse(f"/agencies/{registered}", status_code=301)
+        info = data.agency(registered)
+        assert info is not None
         return render(
             request,
             "agency.html",
@@ -344,13 +348,14 @@ def create_explorer_router(node: Node) -> APIRouter:
         return render(request, "reports.html", rows=process.report(kind), by=kind, workflows=workflows)
 
     @router.get("/search", response_class=HTMLResponse)
-    def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    def search_page(request: Request, q: str = "") -> Response:
+        # No length limit on q here: an over-long query gets this page with a message, not a JSON refusal.
         result = search(data, genesis.chain_code, q)
         if result.location is not None:
             return RedirectResponse(result.location, status_code=303)
         rows = [data.row(v) for v in (data.view(i) for i in result.matches) if v is not None]
-        status = 200 if rows else 404
-        return render(request, "search.html", http_status=status, result=result, query=q, rows=rows)
+        status = result.status()
+        return render(request, "search.html", http_status=status, result=result, query=q[:MAX_QUERY], rows=rows)
 
     @router.get("/verify", response_class=HTMLResponse, name="verify_page")
     def verify_page(request: Request, id: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:

@@ -23,6 +23,7 @@ from .views import ExplorerData
 EVIDENCE_ID_SHAPE: Final = re.compile(r"[A-Za-z0-9]{2,8}-[0-9A-Za-z]{6,13}-[0-9A-Za-z]{2}")
 HEX32: Final = re.compile(r"(?:0x)?([0-9a-fA-F]{64})")
 HEIGHT: Final = re.compile(r"[0-9]{1,12}")
+MAX_QUERY: Final = 200  # the box's maxlength; far longer than anything it takes (a 0x-prefixed hash is 66)
 SHOWN: Final = 100  # of a query echoed back in a message
 
 
@@ -35,12 +36,20 @@ class SearchResult:
     values: dict[str, str] = field(default_factory=dict)
     matches: list[int] = field(default_factory=list)
 
+    def status(self) -> int:
+        """The HTTP status of the page that shows this result (a redirect has its own)."""
+        if self.message == "search.too_long":
+            return 400
+        return 200 if self.matches or self.message == "search.empty" else 404
+
 
 def search(data: ExplorerData, chain_code: str, text: str) -> SearchResult:
     query = text.strip()
     values = {"query": query[:SHOWN]}
     if not query:
-        return SearchResult(message="search.not_recognised", values=values)
+        return SearchResult(message="search.empty")
+    if len(query) > MAX_QUERY:
+        return SearchResult(message="search.too_long", values={"limit": str(MAX_QUERY)})
     if EVIDENCE_ID_SHAPE.fullmatch(query):
         found = lookup_evidence_id(data, chain_code, query)
         return SearchResult(location=f"/evidence/{data.evidence_id(found)}") if isinstance(found, int) else found
@@ -49,11 +58,22 @@ def search(data: ExplorerData, chain_code: str, text: str) -> SearchResult:
         return _hash(data, bytes.fromhex(hexadecimal.group(1)), values)
     if HEIGHT.fullmatch(query) and 1 <= int(query) <= data.head_height:
         return SearchResult(location=f"/blocks/{int(query)}")
-    if AGENCY_CODE.fullmatch(query) and data.agency(query) is not None:
-        return SearchResult(location=f"/agencies/{query}")
+    if AGENCY_CODE.fullmatch(query):
+        code = agency_code(data, query)
+        if code is not None:
+            return SearchResult(location=f"/agencies/{code}")
     if HEIGHT.fullmatch(query) or AGENCY_CODE.fullmatch(query):
         return SearchResult(message="search.not_found", values=values)
     return SearchResult(message="search.not_recognised", values=values)
+
+
+def agency_code(data: ExplorerData, text: str) -> str | None:
+    """The registered code ``text`` names: as typed, or in capitals (codes are issued in capitals, people type
+    them in either case)."""
+    for code in dict.fromkeys((text, text.upper())):
+        if data.agency(code) is not None:
+            return code
+    return None
 
 
 def lookup_evidence_id(data: ExplorerData, chain_code: str, text: str) -> int | SearchResult:
