@@ -135,6 +135,19 @@ def test_block_page_lists_seals_records_and_pages(site):
     assert not set(ids) & set(second)
 
 
+def test_a_block_without_records_shows_no_range(site):
+    chain, client = site
+    chain.node.produce_block()  # whatever records wait go into a block of their own first
+    someone = "0x" + "42" * 20
+    sent = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "addAdmin", someone)
+    height = sent.block.sealed.height
+    assert chain.node.sealed_header(height).header.log_size == chain.node.sealed_header(height - 1).header.log_size
+    empty = re.search(r'<dd id="block-records">(.*?)</dd>', client.get(f"/blocks/{height}").text)
+    assert empty and empty.group(1) == "0"
+    full = re.search(r'<dd id="block-records">(.*?)</dd>', client.get("/blocks/1").text)
+    assert full and full.group(1) == "3 (#0 – #2)"
+
+
 def test_agency_page_and_its_history_after_revocation(site, tmp_path):
     chain, client = site
     page = text_of(client.get(f"/agencies/{chain.agency_code}?lang=en").text)
