@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from eth_account import Account
@@ -309,3 +310,31 @@ def test_an_alerts_page_labels_each_field_once(scene):
         labels = [re.sub(r"\s*\(.*?\)", "", label) for label in re.findall(r"<dt>(.*?)</dt>", page)]
         assert len(labels) == len(set(labels)), (language, labels)
         assert alert in page and 'href="/matters/' in page
+
+
+def test_the_reports_page_takes_a_period_and_passes_it_to_the_csv(scene):
+    client, start = scene["client"], scene["start"]
+    beijing = timezone(timedelta(hours=8))
+    day = lambda ms: datetime.fromtimestamp(ms / 1000, tz=beijing).date().isoformat()  # noqa: E731
+    # Days 10 to 30 after the start hold one step only: B's 受理, twenty days late.
+    first, last = day(start + 10 * 24 * HOUR * 1000), day(start + 30 * 24 * HOUR * 1000)
+    page = client.get("/reports", params={"by": "stage", "from": first, "to": last, "lang": "en"}).text
+    rows = re.findall(r"<tr>\s*<td>[^<]*</td><td>([^<]*)</td>\s*<td class=\"num\">(\d+)</td>", page)
+    assert [row for row in rows if row[1] != "0"] == [("Acceptance", "1")], rows
+    assert f'name="from" value="{first}"' in page and f'name="to" value="{last}"' in page
+    assert f"{first} – {last}" in page
+    # The other views and the CSV keep the period; the CSV's bounds are the days' first and last ms in UTC+8.
+    assert f'href="/reports?by=agency&amp;from={first}&amp;to={last}"' in page
+    csv_link = re.search(r'<a href="(/v1/reports/stage\?[^"]+)" id="report-csv"', page).group(1).replace("&amp;", "&")
+    assert f"from={first}T00%3A00%3A00.000%2B08%3A00" in csv_link
+    assert f"to={last}T23%3A59%3A59.999%2B08%3A00" in csv_link
+    exported = list(csv.DictReader(io.StringIO(client.get(csv_link).text.lstrip("\ufeff"))))
+    assert [(r["stage"], r["steps"], r["steps_on_time"]) for r in exported if r["steps"] != "0"] == [("受理", "1", "0")]
+    # Without a period, every step counts; a period that does not read says so and shows all time.
+    everything = client.get("/reports?by=stage&lang=en").text
+    assert "all time" in everything and '/v1/reports/stage?format=csv"' in everything
+    for bad in ({"from": "2026-13-01"}, {"from": last, "to": first}, {"from": "yesterday"}):
+        refused = client.get("/reports", params={"by": "stage", "lang": "zh", **bad})
+        assert refused.status_code == 200 and 'id="period-message"' in refused.text, bad
+        assert "统计期间无法识别" in refused.text
+    client.cookies.clear()

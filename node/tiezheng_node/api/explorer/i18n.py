@@ -234,6 +234,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "reports.p90": ("环节 90% 用时（小时）", "Stage p90 (h)"),
     "reports.overdue": ("超时预警", "Overdue alerts"),
     "reports.csv": ("导出 CSV", "Export CSV"),
+    "reports.period": ("统计期间（按上链时间，北京时间）", "Period (by block time, UTC+8)"),
+    "reports.from": ("起始日期", "From"),
+    "reports.to": ("截止日期", "To"),
+    "reports.apply": ("统计", "Show"),
+    "reports.all_time": ("全部时间", "all time"),
+    "reports.bad_period": (
+        "统计期间无法识别：日期应为 YYYY-MM-DD，且起始日期不晚于截止日期。下面是全部时间的统计。",
+        "That period does not read: dates are YYYY-MM-DD, and the first is not after the last. Below is all time.",
+    ),
     # Search
     "search.title": ("搜索", "Search"),
     "search.mistyped": (

@@ -30,7 +30,7 @@ from ...process.reports import By
 from ..params import counter
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
 from .search import MAX_QUERY, SearchResult, agency_code, lookup_evidence_id, search
-from .views import DAYS_SHOWN, ExplorerData, format_time, role_label, stage_label
+from .views import DAYS_SHOWN, ExplorerData, day_period, format_time, iso_time, role_label, stage_label
 
 HERE: Final = Path(__file__).parent
 STATIC_DIR: Final = HERE / "static"
@@ -342,10 +342,29 @@ def create_explorer_router(node: Node) -> APIRouter:
         )  # fmt: skip
 
     @router.get("/reports", response_class=HTMLResponse)
-    def reports_page(request: Request, by: str = "agency") -> HTMLResponse:
+    def reports_page(
+        request: Request,
+        by: str = "agency",
+        first: Annotated[str | None, Query(alias="from")] = None,
+        last: Annotated[str | None, Query(alias="to")] = None,
+    ) -> HTMLResponse:
         kind: By = by if by in ("template", "stage") else "agency"  # type: ignore[assignment]
         workflows = {t.id: t for t in sorted(process.library.templates, key=lambda t: t.revision)}
-        return render(request, "reports.html", rows=process.report(kind), by=kind, workflows=workflows)
+        first, last = first or None, last or None  # an empty date field sends "from="
+        try:
+            start, stop = day_period(first, last)
+        except ValueError:
+            first = last = start = stop = None
+            bad_period = True
+        else:
+            bad_period = False
+        # The CSV comes from the API, which reads block times: the same period, as ISO times in UTC+8.
+        bounds = {name: iso_time(ms) for name, ms in (("from", start), ("to", stop)) if ms is not None}
+        return render(
+            request, "reports.html", rows=process.report(kind, start=start, stop=stop), by=kind, workflows=workflows,
+            first=first, last=last, bad_period=bad_period, period=_query_tail(**{"from": first, "to": last}),
+            csv_query=urlencode({"format": "csv", **bounds}),
+        )  # fmt: skip
 
     @router.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, q: str = "") -> Response:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Final
 
 from eth.exceptions import BlockNotFound, HeaderNotFound
@@ -32,12 +32,37 @@ BEIJING: Final = timezone(timedelta(hours=8), "UTC+08:00")
 BLOCKS_PER_PAGE: Final = 20
 RECORDS_PER_PAGE: Final = 25
 DAYS_SHOWN: Final = 30
+DAY_MS: Final = 24 * 3600 * 1000
 
 
 def format_time(milliseconds: int) -> str:
     """Block and claimed times in China Standard Time, the agencies' clock."""
     moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING)
     return moment.strftime("%Y-%m-%d %H:%M:%S") + " (UTC+8)"
+
+
+def day_period(first: str | None, last: str | None) -> tuple[int | None, int | None]:
+    """Block-time bounds in ms, both inclusive, of the days ``first`` to ``last`` (YYYY-MM-DD, either may be
+    missing) in China Standard Time, the day the agencies and the supervisors count in. ValueError if a date
+    does not read or the period runs backwards."""
+    start = _day_start(first) if first else None
+    stop = _day_start(last) + DAY_MS - 1 if last else None
+    if start is not None and stop is not None and start > stop:
+        raise ValueError("the period ends before it starts")
+    return start, stop
+
+
+def _day_start(text: str) -> int:
+    day = date.fromisoformat(text) if len(text) == 10 else None  # only YYYY-MM-DD, not the other ISO forms
+    if day is None:
+        raise ValueError(f"{text!r} is not a date")
+    return int(datetime(day.year, day.month, day.day, tzinfo=BEIJING).timestamp() * 1000)
+
+
+def iso_time(milliseconds: int) -> str:
+    """A block time as the REST API reads it (ISO 8601 with the zone), for links from the pages."""
+    moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING)
+    return moment.isoformat(timespec="milliseconds")
 
 
 def day_label(day: int) -> str:
