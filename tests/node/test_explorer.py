@@ -15,12 +15,13 @@ from tests.support.nodekit import LocalChain
 from tests.support.toychain import statement_for
 from tiezheng.batch import BatchEnvelope
 from tiezheng.evidence_id import EvidenceId
-from tiezheng.gm import sm3
+from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
 from tiezheng_node.api.app import create_app
 from tiezheng_node.api.explorer.i18n import MESSAGES
 from tiezheng_node.evidence.log import day_of
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY
+from tiezheng_node.execution.artifacts import load as load_artifact
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +154,34 @@ def test_agency_page_and_its_history_after_revocation(site, tmp_path):
     page = text_of(client.get(f"/agencies/{chain.agency_code}?lang=en").text)
     assert "active" in page and "registered" in page and chain.node.evidence.evidence_id(63) in page
     assert client.get("/agencies/NOPE").status_code == 404
+
+
+def test_agency_history_links_each_agencys_own_transaction_when_a_block_holds_several(site):
+    chain, client = site
+    registry = load_artifact("AgencyRegistry")
+    codes = ["320500TWIN0001", "320500TWIN0002"]
+    key = lambda: SM2PrivateKey.generate().public_key().to_bytes()  # noqa: E731
+    for calls in (
+        [("register", code, f"同批登记机构 {i}", key(), f"0x{0x7100 + i:040x}") for i, code in enumerate(codes)],
+        [("revoke", code) for code in reversed(codes)],  # revoked in the other order
+    ):
+        hashes = [chain.node.submit_transaction(chain.sign(chain.admin, AGENCY_REGISTRY, registry.calldata(*call)))
+                  for call in calls]  # fmt: skip
+        block = chain.node.produce_block()
+        assert block is not None and [t.hash for t in block.block.transactions] == hashes
+        assert all(r.state_root == b"\x01" for r in block.receipts)
+    history = {}
+    for code in codes:
+        page = client.get(f"/agencies/{code}?lang=en").text
+        history[code] = re.findall(r'<tr><td>(registered|revoked)</td>.*?href="/tx/(0x[0-9a-f]{64})"', page)
+        assert [event for event, _ in history[code]] == ["registered", "revoked"], page
+    # Two transactions per block, each agency its own: four different transactions in all.
+    assert len({tx for rows in history.values() for _, tx in rows}) == 4, history
+    for code, rows in history.items():
+        for event, tx in rows:
+            logged = client.get(f"/tx/{tx}?lang=en").text
+            assert code in logged or code.encode().hex() in logged, (code, event, tx)
+    client.cookies.clear()
 
 
 def test_search(site):

@@ -13,6 +13,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Final
 
 from eth.exceptions import BlockNotFound, HeaderNotFound
+from eth_abi import decode as abi_decode
+from eth_abi.exceptions import DecodingError
+from eth_utils import keccak
 
 from tiezheng.genesis import Validator
 from tiezheng.gm import sm3
@@ -33,6 +36,15 @@ BLOCKS_PER_PAGE: Final = 20
 RECORDS_PER_PAGE: Final = 25
 DAYS_SHOWN: Final = 30
 DAY_MS: Final = 24 * 3600 * 1000
+# AgencyRegistry's events (contracts/src/AgencyRegistry.sol): topic and the types of the non-indexed fields,
+# the first of which is the agency's code.
+REGISTRY_EVENTS: Final = {
+    "registered": (
+        keccak(text="AgencyRegistered(string,address,bytes,string,uint256)"),
+        ("string", "bytes", "string", "uint256"),
+    ),
+    "revoked": (keccak(text="AgencyRevoked(string,address,uint256)"), ("string", "uint256")),
+}
 
 
 def format_time(milliseconds: int) -> str:
@@ -311,12 +323,14 @@ class ExplorerData:
         events = [("registered", agency.registered_at)]
         if not agency.active:
             events.append(("revoked", agency.revoked_at))
-        return [(event, height, self._registry_transaction(height)) for event, height in events]
+        return [(event, height, self._registry_transaction(height, event, agency.code)) for event, height in events]
 
-    def _registry_transaction(self, height: int) -> str | None:
-        """The transaction of a block that called the agency registry (the block holds few, so a scan is cheap)."""
+    def _registry_transaction(self, height: int, event: str, code: str) -> str | None:
+        """The transaction whose log records ``event`` for this agency. One block may register or revoke several
+        agencies, so the registry's logs are read, not just the call's address (a block holds few: a scan is
+        cheap)."""
         for row in self.transactions(height):
-            if row.to is not None and row.to.lower() == "0x" + AGENCY_REGISTRY.hex():
+            if row.success and any(registry_event_code(log, event) == code for log in row.logs):
                 return row.hash
         return None
 
@@ -335,6 +349,18 @@ class ExplorerData:
     @property
     def kinds(self) -> list[str]:
         return list(KINDS)
+
+
+def registry_event_code(log: dict[str, Any], event: str) -> str | None:
+    """The agency code an AgencyRegistry log of ``event`` names, or None for any other log."""
+    topic, types = REGISTRY_EVENTS[event]
+    if (log["address"] or "").lower() != "0x" + AGENCY_REGISTRY.hex() or log["topics"][:1] != ["0x" + topic.hex()]:
+        return None
+    try:
+        code = abi_decode(types, bytes.fromhex(log["data"][2:]))[0]
+    except DecodingError:
+        return None
+    return code if isinstance(code, str) else None
 
 
 def _transaction_count(node: Node, height: int) -> int:
