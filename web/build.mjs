@@ -49,6 +49,9 @@ async function build(outDir) {
       sourcemap: false,
       legalComments: "inline",
       charset: "utf8",
+      // Paths in the bundle's comments as the project sees them (node_modules/…), also where
+      // node_modules is a link to another checkout's: otherwise the bundle names the link's target.
+      preserveSymlinks: true,
       logLevel: "error",
       banner: { js: `// Built by web/build.mjs from ${bundle.entry} with esbuild ${PINNED}; do not edit.` },
     });

@@ -88,6 +88,23 @@ try {
     return message;
   });
 
+  await check("an empty search is not sent, and the page stays", async () => {
+    await page.goto(`${URL_BASE}/blocks/${seed.block}`);
+    await page.fill("form.search input[name=q]", "");
+    await page.press("form.search input[name=q]", "Enter");
+    await page.waitForTimeout(300);
+    assert.equal(new URL(page.url()).pathname, `/blocks/${seed.block}`);
+    assert.equal(await page.evaluate(() => document.querySelector("form.search input[name=q]").validity.valueMissing), true);
+  });
+
+  await check("a mistyped ID in a matter's address is reported as mistyped", async () => {
+    const typo = seed.matter.slice(0, -1) + (seed.matter.at(-1) === "A" ? "B" : "A");
+    const response = await page.goto(`${URL_BASE}/matters/${typo}`);
+    assert.equal(response.status(), 404);
+    assert.equal((await page.textContent("#not-found-title")).trim(), "存证编号有误");
+    assert.ok((await page.textContent("#not-found-message")).includes("校验位不符"));
+  });
+
   await check("the block page lists its seals, verified, and its evidence", async () => {
     await page.goto(`${URL_BASE}/evidence/${seed.permit_id}`);
     await Promise.all([page.waitForLoadState("load"), page.click(`a[href="/blocks/${seed.block}"]`)]);
@@ -137,6 +154,22 @@ try {
     await page.goto(URL_BASE + "/?lang=zh");
   });
 
+  await check("the reports page takes a period of days", async () => {
+    await page.goto(URL_BASE + "/reports?by=stage");
+    const today = await page.evaluate(() => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10));
+    await page.fill("#period input[name=from]", "2020-01-01");
+    await page.fill("#period input[name=to]", today);
+    await Promise.all([page.waitForLoadState("load"), page.click("#period button")]);
+    const query = new URL(page.url()).searchParams;
+    assert.deepEqual([query.get("by"), query.get("from"), query.get("to")], ["stage", "2020-01-01", today]);
+    assert.ok((await page.textContent("#report-period")).includes(`2020-01-01 – ${today}`));
+    const rows = await page.$$eval("#report tbody tr", (trs) => trs.map((tr) => tr.innerText));
+    assert.ok(rows.some((row) => row.includes("受理")), rows.join("\n"));
+    const csv = new URL(await page.getAttribute("#report-csv", "href"), URL_BASE);
+    assert.equal(csv.searchParams.get("from"), "2020-01-01T00:00:00.000+08:00");
+    assert.equal(csv.searchParams.get("to"), `${today}T23:59:59.999+08:00`);
+  });
+
   await check("the log page checks consistency between two sealed heads in the browser", async () => {
     await page.goto(URL_BASE + "/log");
     await page.fill("#consistency input[name=old]", "1");
@@ -158,13 +191,25 @@ try {
       verdict: await page.getAttribute("body", "data-verdict"),
       failed: await page.getAttribute("body", "data-failed"),
       text: (await page.textContent("#result")).replace(/\s+/g, " "),
+      verdictLine: (await page.textContent("#verdict")).trim(),
+      checks: await page.$$eval("#checks li", (items) =>
+        items.map((li) => ({ name: li.dataset.check, state: li.className, mark: li.children[0].textContent, detail: li.children[2].textContent }))),
     };
   };
+  // What a Chinese line may hold besides Chinese: hex, evidence IDs and codes in capitals, SM2/SM3.
+  const englishIn = (text) =>
+    (text.replace(/\b[0-9a-f]{8,}\b/g, "").match(/[A-Za-z][A-Za-z0-9-]*/g) ?? []).filter((w) => /[a-z]/.test(w));
 
   await check("/verify: the right file and its receipt are VALID", async () => {
     const result = await verify({ file: seed.permit_file, receipt: seed.receipt_file });
     assert.equal(result.verdict, "valid", result.text);
-    assert.ok(result.text.includes("有效 VALID"));
+    assert.equal(result.verdictLine, "有效 VALID");
+    assert.equal(result.checks.length, 11);
+    for (const check of result.checks) {
+      assert.equal(check.state, "ok", JSON.stringify(check));
+      assert.deepEqual(englishIn(check.detail), [], `${check.name}: ${check.detail}`);
+    }
+    assert.ok(result.checks.find((c) => c.name === "digest").detail.includes("与存证一致"));
     await shot("verify-valid");
   });
 
@@ -172,6 +217,9 @@ try {
     const result = await verify({ file: seed.tampered_file, receipt: seed.receipt_file });
     assert.equal(result.verdict, "invalid", result.text);
     assert.equal(result.failed, "digest");
+    const digest = result.checks.find((c) => c.name === "digest");
+    assert.ok(digest.state === "bad" && digest.detail.includes("不符"), JSON.stringify(digest));
+    assert.deepEqual(result.checks.flatMap((c) => englishIn(c.detail)), []);
     await shot("verify-tampered");
   });
 
@@ -180,11 +228,37 @@ try {
     assert.equal(result.verdict, "valid", result.text);
   });
 
-  await check("/verify: a mistyped ID is refused with the node's message", async () => {
+  await check("/verify: a receipt without its file is valid as a receipt, the file not checked", async () => {
+    const result = await verify({ id: seed.permit_id });
+    assert.equal(result.verdict, "receipt-only", result.text);
+    assert.equal(result.verdictLine, "回执有效，未核对文件 RECEIPT VALID — FILE NOT CHECKED");
+    assert.equal(await page.getAttribute("#verdict", "class"), "receipt-only");
+    const digest = result.checks.find((c) => c.name === "digest");
+    assert.deepEqual([digest.state, digest.mark], ["unchecked", "–"], JSON.stringify(digest));
+    assert.ok(digest.detail.includes("未核对"), digest.detail);
+    assert.ok(result.checks.filter((c) => c.name !== "digest").every((c) => c.state === "ok"));
+    await shot("verify-receipt-only");
+    return result.verdictLine;
+  });
+
+  await check("/verify: a mistyped ID is refused in the page's language", async () => {
     const id = seed.permit_id;
     const result = await verify({ file: seed.permit_file, id: id.slice(0, -1) + (id.at(-1) === "A" ? "B" : "A") });
     assert.equal(result.verdict, "error");
-    assert.ok(/typo|mistyped|校验/.test(result.text), result.text);
+    assert.ok(result.verdictLine.includes("校验位不符"), result.verdictLine);
+    assert.deepEqual(englishIn(result.verdictLine), [], result.verdictLine);
+    return result.verdictLine;
+  });
+
+  await check("/verify in English says each check in English", async () => {
+    await page.goto(URL_BASE + "/verify?lang=en");
+    const result = await verify({ file: seed.permit_file, receipt: seed.receipt_file });
+    assert.equal(result.verdictLine, "VALID");
+    assert.equal(result.checks.find((c) => c.name === "receipt").detail, "decodes");
+    assert.ok(result.checks.every((c) => !/[\u4e00-\u9fff]/.test(c.detail)), JSON.stringify(result.checks));
+    const partial = await verify({ id: seed.permit_id });
+    assert.equal(partial.verdictLine, "RECEIPT VALID — FILE NOT CHECKED");
+    await page.goto(URL_BASE + "/?lang=zh");
   });
 
   await check("/verify hashes a 100 MB file in a worker without freezing the page", async () => {

@@ -15,12 +15,13 @@ from tests.support.nodekit import LocalChain
 from tests.support.toychain import statement_for
 from tiezheng.batch import BatchEnvelope
 from tiezheng.evidence_id import EvidenceId
-from tiezheng.gm import sm3
+from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
 from tiezheng_node.api.app import create_app
 from tiezheng_node.api.explorer.i18n import MESSAGES
 from tiezheng_node.evidence.log import day_of
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY
+from tiezheng_node.execution.artifacts import load as load_artifact
 
 
 @pytest.fixture(scope="module")
@@ -135,11 +136,52 @@ def test_block_page_lists_seals_records_and_pages(site):
     assert not set(ids) & set(second)
 
 
+def test_a_block_without_records_shows_no_range(site):
+    chain, client = site
+    chain.node.produce_block()  # whatever records wait go into a block of their own first
+    someone = "0x" + "42" * 20
+    sent = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "addAdmin", someone)
+    height = sent.block.sealed.height
+    assert chain.node.sealed_header(height).header.log_size == chain.node.sealed_header(height - 1).header.log_size
+    empty = re.search(r'<dd id="block-records">(.*?)</dd>', client.get(f"/blocks/{height}").text)
+    assert empty and empty.group(1) == "0"
+    full = re.search(r'<dd id="block-records">(.*?)</dd>', client.get("/blocks/1").text)
+    assert full and full.group(1) == "3 (#0 – #2)"
+
+
 def test_agency_page_and_its_history_after_revocation(site, tmp_path):
     chain, client = site
     page = text_of(client.get(f"/agencies/{chain.agency_code}?lang=en").text)
     assert "active" in page and "registered" in page and chain.node.evidence.evidence_id(63) in page
     assert client.get("/agencies/NOPE").status_code == 404
+
+
+def test_agency_history_links_each_agencys_own_transaction_when_a_block_holds_several(site):
+    chain, client = site
+    registry = load_artifact("AgencyRegistry")
+    codes = ["320500TWIN0001", "320500TWIN0002"]
+    key = lambda: SM2PrivateKey.generate().public_key().to_bytes()  # noqa: E731
+    for calls in (
+        [("register", code, f"同批登记机构 {i}", key(), f"0x{0x7100 + i:040x}") for i, code in enumerate(codes)],
+        [("revoke", code) for code in reversed(codes)],  # revoked in the other order
+    ):
+        hashes = [chain.node.submit_transaction(chain.sign(chain.admin, AGENCY_REGISTRY, registry.calldata(*call)))
+                  for call in calls]  # fmt: skip
+        block = chain.node.produce_block()
+        assert block is not None and [t.hash for t in block.block.transactions] == hashes
+        assert all(r.state_root == b"\x01" for r in block.receipts)
+    history = {}
+    for code in codes:
+        page = client.get(f"/agencies/{code}?lang=en").text
+        history[code] = re.findall(r'<tr><td>(registered|revoked)</td>.*?href="/tx/(0x[0-9a-f]{64})"', page)
+        assert [event for event, _ in history[code]] == ["registered", "revoked"], page
+    # Two transactions per block, each agency its own: four different transactions in all.
+    assert len({tx for rows in history.values() for _, tx in rows}) == 4, history
+    for code, rows in history.items():
+        for event, tx in rows:
+            logged = client.get(f"/tx/{tx}?lang=en").text
+            assert code in logged or code.encode().hex() in logged, (code, event, tx)
+    client.cookies.clear()
 
 
 def test_search(site):
@@ -175,6 +217,32 @@ def test_search(site):
     assert "<script>alert(1)</script>" not in go("<script>alert(1)</script>").text
 
 
+def test_search_takes_an_agency_code_in_any_case_and_refuses_empty_and_long_queries_in_words(site):
+    chain, client = site
+
+    def go(query: str, language: str = "en"):
+        return client.get("/search", params={"q": query, "lang": language}, follow_redirects=False)
+
+    code = chain.agency_code
+    assert code == code.upper()
+    for typed in (code.lower(), f" {code.lower()} ", code.title()):
+        assert go(typed).headers["location"] == f"/agencies/{code}", typed
+    page = client.get(f"/agencies/{code.lower()}", follow_redirects=False)
+    assert page.status_code == 301 and page.headers["location"] == f"/agencies/{code}"
+    for empty in ("", "   "):
+        response = go(empty)
+        assert response.status_code == 200 and "Type what to look for" in response.text, empty
+        assert "请输入要查找的内容" in go(empty, "zh").text
+    long = go("x" * 201)
+    assert long.status_code == 400 and long.headers["content-type"].startswith("text/html")
+    assert "at most 200 characters" in long.text and 'id="search-message"' in long.text
+    assert 'value="' + "x" * 200 + '"' in long.text  # the box shows what it can hold
+    assert "输入过长" in go("x" * 5000, "zh").text
+    assert go("x" * 200).status_code == 404  # as long as the box allows: looked for, and not found
+    assert 'maxlength="200" required' in client.get("/").text  # the browser does not send an empty query
+    client.cookies.clear()
+
+
 def test_transaction_search_and_page(site):
     chain, client = site
     sent = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "addAdmin", chain.agency.address)
@@ -195,6 +263,59 @@ def test_missing_pages_are_404_with_a_message(site):
     ):  # fmt: skip
         response = client.get(path)
         assert response.status_code == 404 and 'id="not-found-message"' in response.text, path
+
+
+def _not_found(response) -> tuple[str, str]:
+    """The heading and message of a 404 page, as text."""
+    assert response.status_code == 404, response.text[:300]
+    title = re.search(r'<h1 id="not-found-title">(.*?)</h1>', response.text, re.S)
+    message = re.search(r'<p class="message bad" id="not-found-message">(.*?)</p>', response.text, re.S)
+    assert title and message, response.text[:500]
+    return text_of(title.group(1)).strip(), text_of(message.group(1)).strip()
+
+
+def test_missing_pages_speak_the_readers_language(site):
+    chain, client = site
+    evidence = chain.node.evidence
+    statement = statement_for(chain.agency_key, b"waiting for its block", agency=chain.agency_code)
+    signed = SignedStatement.sign(statement, chain.agency_key).to_cbor()
+    accepted = evidence.accept(evidence.admission.signed_statement(signed))
+    accepted.durable.result()
+    pending = evidence.evidence_id(accepted.indexes[0])
+    not_a_matter = chain.node.evidence.evidence_id(1)
+    for path in (
+        "/blocks/99999", "/tx/0x" + "00" * 32, "/agencies/NOPE", f"/matters/{not_a_matter}",
+        f"/evidence/{pending}/certificate", f"/evidence/{evidence.evidence_id(10_000)}",
+        f"/evidence/{EvidenceId('BJ01', 5)}",
+    ):  # fmt: skip
+        title, message = _not_found(client.get(path, params={"lang": "zh"}))
+        # Chinese throughout: the only Latin letters are those of the code or ID the reader gave.
+        words = set(re.findall(r"[A-Za-z]{3,}", message)) - {"DEV", "NOPE", "BJ01"}
+        assert title == "未找到" and not words, (path, message)
+        english_title, english = _not_found(client.get(path, params={"lang": "en"}))
+        assert english_title == "Not found" and not re.search(r"[\u4e00-\u9fff]", english), (path, english)
+        client.cookies.clear()
+    assert "latest block is at height" in _not_found(client.get("/blocks/99999?lang=en"))[1]
+    assert (
+        f"{not_a_matter} is not the record that opened a matter"
+        in _not_found(client.get(f"/matters/{not_a_matter}?lang=en"))[1]
+    )
+    assert "not in a block yet" in _not_found(client.get(f"/evidence/{pending}/certificate?lang=en"))[1]
+    client.cookies.clear()
+
+
+def test_a_mistyped_evidence_id_is_mistyped_on_every_page(site):
+    chain, client = site
+    good = chain.node.evidence.evidence_id(5)
+    typo = good[:-1] + ("A" if good[-1] != "A" else "B")
+    for path in (f"/evidence/{typo}", f"/evidence/{typo}/certificate", f"/matters/{typo}"):
+        title, message = _not_found(client.get(path, params={"lang": "zh"}))
+        assert title == "存证编号有误" and "校验位不符" in message and typo in message, (path, title, message)
+        title, message = _not_found(client.get(path, params={"lang": "en"}))
+        assert title == "Invalid evidence ID" and "fails its checksum" in message, (path, title, message)
+        client.cookies.clear()
+    title, message = _not_found(client.get("/matters/DEV-0000U0-00?lang=zh"))  # U is no Crockford symbol
+    assert title == "存证编号有误" and "不是有效的存证编号" in message and "DEV-00000G-" in message, message
 
 
 def test_cursors_that_are_not_counters_give_the_first_page(site):

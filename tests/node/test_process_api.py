@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from eth_account import Account
@@ -275,3 +277,68 @@ def test_the_matters_and_alerts_pages_filter(scene):
     assert warnings.count('data-alert="') >= 1 and "bad" not in warnings.split("<tbody>")[1].split("</tbody>")[0]
     page = client.get(f"/matters/{scene['b']}?lang=en").text
     assert "overdue" in page and page.count('class="late"') >= 1
+
+
+def test_stages_are_named_in_the_readers_language(scene):
+    """The chain holds each stage's Chinese key; in English the pages name it as its template does."""
+    client = scene["client"]
+    english = {
+        "matter": client.get(f"/matters/{scene['a']}?lang=en").text,
+        "matters": client.get("/matters?lang=en").text,
+        "alerts": client.get("/alerts?lang=en").text,
+        "report": client.get("/reports?by=stage&lang=en").text,
+    }
+    for name, stages in {
+        "matter": ("Acceptance", "First review", "Re-review"),  # two steps done, the third in progress
+        "matters": ("First review", "Re-review"),  # where B and A wait
+        "alerts": ("Acceptance", "Re-review"),  # the stages that ran out
+        "report": ("Acceptance", "First review"),
+    }.items():
+        assert all(stage in english[name] for stage in stages), name
+        assert not re.search(r"<td>[^<]*(受理|初审|复核)", english[name]), name
+    chinese = client.get(f"/matters/{scene['a']}?lang=zh").text
+    assert "受理" in chinese and "初审" in chinese and "Acceptance" not in chinese and "First review" not in chinese
+    # A step's own page keeps what the statement holds next to the English name.
+    first_step = client.get(f"/v1/matters/{scene['a']}").json()["steps"][0]["id"]
+    page = client.get(f"/evidence/{first_step}?lang=en").text
+    assert '<dd id="stage">Acceptance (受理)</dd>' in page
+    assert '<dd id="stage">受理</dd>' in client.get(f"/evidence/{first_step}?lang=zh").text
+
+
+def test_an_alerts_page_labels_each_field_once(scene):
+    client = scene["client"]
+    alert = client.get("/v1/alerts").json()["items"][0]["id"]
+    for language in ("en", "zh"):
+        page = client.get(f"/evidence/{alert}?lang={language}").text
+        # "Matter" and "Matter (SM3)" read as one label: compare them without what the brackets add.
+        labels = [re.sub(r"\s*\(.*?\)", "", label) for label in re.findall(r"<dt>(.*?)</dt>", page)]
+        assert len(labels) == len(set(labels)), (language, labels)
+        assert alert in page and 'href="/matters/' in page
+
+
+def test_the_reports_page_takes_a_period_and_passes_it_to_the_csv(scene):
+    client, start = scene["client"], scene["start"]
+    beijing = timezone(timedelta(hours=8))
+    day = lambda ms: datetime.fromtimestamp(ms / 1000, tz=beijing).date().isoformat()  # noqa: E731
+    # Days 10 to 30 after the start hold one step only: B's 受理, twenty days late.
+    first, last = day(start + 10 * 24 * HOUR * 1000), day(start + 30 * 24 * HOUR * 1000)
+    page = client.get("/reports", params={"by": "stage", "from": first, "to": last, "lang": "en"}).text
+    rows = re.findall(r"<tr>\s*<td>[^<]*</td><td>([^<]*)</td>\s*<td class=\"num\">(\d+)</td>", page)
+    assert [row for row in rows if row[1] != "0"] == [("Acceptance", "1")], rows
+    assert f'name="from" value="{first}"' in page and f'name="to" value="{last}"' in page
+    assert f"{first} – {last}" in page
+    # The other views and the CSV keep the period; the CSV's bounds are the days' first and last ms in UTC+8.
+    assert f'href="/reports?by=agency&amp;from={first}&amp;to={last}"' in page
+    csv_link = re.search(r'<a href="(/v1/reports/stage\?[^"]+)" id="report-csv"', page).group(1).replace("&amp;", "&")
+    assert f"from={first}T00%3A00%3A00.000%2B08%3A00" in csv_link
+    assert f"to={last}T23%3A59%3A59.999%2B08%3A00" in csv_link
+    exported = list(csv.DictReader(io.StringIO(client.get(csv_link).text.lstrip("\ufeff"))))
+    assert [(r["stage"], r["steps"], r["steps_on_time"]) for r in exported if r["steps"] != "0"] == [("受理", "1", "0")]
+    # Without a period, every step counts; a period that does not read says so and shows all time.
+    everything = client.get("/reports?by=stage&lang=en").text
+    assert "all time" in everything and '/v1/reports/stage?format=csv"' in everything
+    for bad in ({"from": "2026-13-01"}, {"from": last, "to": first}, {"from": "yesterday"}):
+        refused = client.get("/reports", params={"by": "stage", "lang": "zh", **bad})
+        assert refused.status_code == 200 and 'id="period-message"' in refused.text, bad
+        assert "统计期间无法识别" in refused.text
+    client.cookies.clear()

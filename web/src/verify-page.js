@@ -1,10 +1,13 @@
 // /verify: hash the chosen file in a worker, fetch or read the receipt, verify it in this browser
-// against the genesis, and show each check in plain words. Nothing is uploaded.
+// against the genesis, and show each check in plain words, in the page's language. Nothing is uploaded.
 
-import { CHECKS, parseGenesis, ready, sm3, toHex, verifyReceipt } from "./verifier.js";
+import { CHECKS, parseEvidenceId, parseGenesis, ready, sm3, toHex, verifyReceipt } from "./verifier.js";
+import { checkLine, checkState, fetchRefusal, PageRefusal, refusal, VERDICT_WORDS, verdictKind } from "./verify-words.js";
 
 const words = JSON.parse(document.getElementById("words").textContent);
+const language = document.body.dataset.lang;
 const $ = (id) => document.getElementById(id);
+const MARKS = { ok: "✓", bad: "✗", unchecked: "–", skipped: "–" };
 
 function hashInWorker(file) {
   return new Promise((resolve, reject) => {
@@ -37,14 +40,20 @@ async function receiptBytes() {
   const chosen = $("receipt").files[0];
   if (chosen) return new Uint8Array(await chosen.arrayBuffer());
   const id = $("evidence-id-input").value.trim();
-  if (!id) throw new Error(words["verify.need_receipt"]);
+  if (!id) throw new PageRefusal(words["verify.need_receipt"]);
+  // A mistyped ID is caught here, in the reader's words, before anything is asked of the node.
+  try {
+    parseEvidenceId(id);
+  } catch (error) {
+    throw fetchRefusal(error.code, id, null, words);
+  }
   const response = await fetch(`/v1/evidence/${encodeURIComponent(id)}/receipt`, { headers: { Accept: "application/cbor" } });
   if (!response.ok) {
-    let message = `HTTP ${response.status}`;
+    let code = null;
     try {
-      message = (await response.json()).error.message;
+      code = (await response.json()).error.code;
     } catch {}
-    throw new Error(words["verify.fetch_failed"] + message);
+    throw fetchRefusal(code, id, response.status, words);
   }
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -68,20 +77,23 @@ function show(verdict, note) {
     const check = byName.get(name);
     const item = document.createElement("li");
     item.dataset.check = name;
-    item.className = check ? (check.ok ? "ok" : "bad") : "skipped";
+    item.className = checkState(check);
     const mark = document.createElement("span");
     mark.className = "mark";
-    mark.textContent = check ? (check.ok ? "✓" : "✗") : "–";
+    mark.textContent = MARKS[item.className];
     const label = document.createElement("span");
     label.textContent = words[`check.${name}`];
     const detail = document.createElement("span");
-    detail.textContent = check ? check.detail : words["check.skipped"];
+    const line = checkLine(check, words, language);
+    detail.textContent = line.text;
+    if (line.title) detail.title = line.title;
     item.append(mark, label, detail);
     list.append(item);
   }
+  const kind = verdictKind(verdict);
   const verdictLine = $("verdict");
-  verdictLine.textContent = verdict.valid ? words["verify.valid"] : words["verify.invalid"];
-  verdictLine.className = verdict.valid ? "valid" : "invalid";
+  verdictLine.textContent = words[VERDICT_WORDS[kind]];
+  verdictLine.className = kind;
   const summary = $("summary");
   summary.replaceChildren();
   const add = (term, value) => {
@@ -106,7 +118,7 @@ function show(verdict, note) {
   }
   if (verdict.sealedBy.length) add(words["check.seals"], verdict.sealedBy.join(", "));
   $("result").hidden = false;
-  document.body.dataset.verdict = verdict.valid ? "valid" : "invalid";
+  document.body.dataset.verdict = kind;
   document.body.dataset.failed = verdict.failed ? verdict.failed.name : "";
 }
 
@@ -124,7 +136,7 @@ $("verify-form").addEventListener("submit", async (event) => {
     show(verdict, file ? null : words["verify.no_file"]);
   } catch (error) {
     $("result").hidden = false;
-    $("verdict").textContent = error.message;
+    $("verdict").textContent = refusal(error, words, language);
     $("verdict").className = "invalid";
     $("checks").replaceChildren();
     $("summary").replaceChildren();
@@ -145,7 +157,7 @@ $("genesis").addEventListener("change", async () => {
     await ready();
     shown.textContent = toHex(parseGenesis(await chosen.text(), sm3).hash);
   } catch (error) {
-    shown.textContent = error.message;
+    shown.textContent = refusal(error, words, language);
   }
 });
 

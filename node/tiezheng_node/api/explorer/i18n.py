@@ -72,7 +72,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "agency": ("机构", "Agency"),
     "stage": ("环节", "Stage"),
     "digest": ("文件摘要 (SM3)", "Record digest (SM3)"),
-    "subject": ("办件标识 (SM3)", "Matter (SM3)"),
+    "subject": ("办件标识 (SM3)", "Subject pseudonym (SM3)"),
     "operator": ("经办人假名 (SM3)", "Operator pseudonym (SM3)"),
     "prev": ("上一环节", "Previous step"),
     "meta": ("附加字段", "Extra fields"),
@@ -234,6 +234,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "reports.p90": ("环节 90% 用时（小时）", "Stage p90 (h)"),
     "reports.overdue": ("超时预警", "Overdue alerts"),
     "reports.csv": ("导出 CSV", "Export CSV"),
+    "reports.period": ("统计期间（按上链时间，北京时间）", "Period (by block time, UTC+8)"),
+    "reports.from": ("起始日期", "From"),
+    "reports.to": ("截止日期", "To"),
+    "reports.apply": ("统计", "Show"),
+    "reports.all_time": ("全部时间", "all time"),
+    "reports.bad_period": (
+        "统计期间无法识别：日期应为 YYYY-MM-DD，且起始日期不晚于截止日期。下面是全部时间的统计。",
+        "That period does not read: dates are YYYY-MM-DD, and the first is not after the last. Below is all time.",
+    ),
     # Search
     "search.title": ("搜索", "Search"),
     "search.mistyped": (
@@ -250,8 +259,36 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "“{query}” is not recognised: enter an evidence ID, a 64-digit hex digest or hash, a block height or an "
         "agency code.",
     ),
+    "search.empty": (
+        "请输入要查找的内容：存证编号、文件摘要、区块高度或哈希、交易哈希或机构代码。",
+        "Type what to look for: an evidence ID, a record digest, a block height or hash, a transaction hash or an "
+        "agency code.",
+    ),
+    "search.too_long": (
+        "输入过长：搜索框最多接受 {limit} 个字符，所能查找的内容都比这短。",
+        "That is too long: the search box takes at most {limit} characters, and everything it finds is shorter.",
+    ),
     "search.many": ("“{query}” 对应多条存证：", "Several records match “{query}”:"),
+    "search.malformed": (
+        "“{query}” 不是有效的存证编号（存证编号形如 {example}）。",
+        "“{query}” is not a valid evidence ID (evidence IDs look like {example}).",
+    ),
     "not_found.title": ("未找到", "Not found"),
+    "id.invalid.title": ("存证编号有误", "Invalid evidence ID"),
+    "not_found.block": (
+        "没有 “{height}” 这一区块（最新区块的高度为 {head}）。",
+        "There is no block “{height}” (the latest block is at height {head}).",
+    ),
+    "not_found.transaction": ("本链没有交易 “{hash}”。", "There is no transaction “{hash}” on this chain."),
+    "not_found.agency": ("没有以 “{code}” 为代码登记的机构。", "No agency is registered under the code “{code}”."),
+    "not_found.matter": (
+        "存证 {id} 不是办件的立项记录，没有对应的办件。",
+        "{id} is not the record that opened a matter, so there is no matter to show.",
+    ),
+    "not_found.receipt": (
+        "存证 {id} 已受理，尚未写入区块，还没有回执和证书。",
+        "{id} is accepted but not in a block yet, so it has no receipt or certificate yet.",
+    ),
     # Verify page
     "verify.title": ("存证核验", "Verify a record"),
     "verify.intro": (
@@ -275,7 +312,29 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "verify.invalid": ("无效 INVALID", "INVALID"),
     "verify.print": ("打印核验证书", "Print the verification certificate"),
     "verify.need_receipt": ("请选择回执文件或输入存证编号。", "Choose a receipt file or type an evidence ID."),
-    "verify.fetch_failed": ("无法从本节点取得回执：", "Could not fetch the receipt from this node: "),
+    "verify.receipt_only": (
+        "回执有效，未核对文件 RECEIPT VALID — FILE NOT CHECKED",
+        "RECEIPT VALID — FILE NOT CHECKED",
+    ),
+    "verify.failed": ("无法完成核验：", "Could not verify: "),
+    "verify.fetch.evidence-id-checksum": (
+        "存证编号 “{id}” 的校验位不符，可能输入有误，请核对后重新输入。",
+        "The evidence ID “{id}” fails its checksum: it was probably mistyped. Please check it and type it again.",
+    ),
+    "verify.fetch.bad-evidence-id": (
+        "“{id}” 不是有效的存证编号（格式为“链代码-序号-校验位”）。",
+        "“{id}” is not a valid evidence ID (the form is CHAIN-INDEX-CHECK).",
+    ),
+    "verify.fetch.wrong-chain": ("“{id}” 不是本链的存证编号。", "“{id}” is an evidence ID of another chain."),
+    "verify.fetch.not-found": ("本节点没有存证 {id}。", "This node has no record {id}."),
+    "verify.fetch.not-proven": (
+        "存证 {id} 已受理，尚未写入区块，还没有回执；请稍后再试。",
+        "{id} is accepted but not in a block yet, so it has no receipt yet; try again shortly.",
+    ),
+    "verify.fetch.other": (
+        "无法从本节点取得回执（HTTP {status}），请稍后再试或选择回执文件。",
+        "Could not fetch the receipt from this node (HTTP {status}); try again, or choose the receipt file.",
+    ),
     "verify.agency": ("存证机构", "Agency"),
     "verify.kind": ("类型", "Kind"),
     "verify.stage": ("环节", "Stage"),
@@ -295,6 +354,106 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "check.inclusion": ("日志包含证明", "Inclusion in the log"),
     "check.seals": ("验证节点共识签名", "Validators' seals"),
     "check.skipped": ("未执行（前一项未通过）", "not run (an earlier check failed)"),
+    # What each check found: the browser verifier's sentences (web/src/verifier.js DETAILS, equal to the
+    # English here, a test keeps them so), with the same {places}.
+    "check.detail.receipt.ok": ("解码无误", "decodes"),
+    "check.detail.genesis.ok": (
+        "链 {chain}（链标识 {id}），创世哈希 {genesis}…",
+        "chain {chain} (id {id}), genesis {genesis}…",
+    ),
+    "check.detail.genesis.other": (
+        "回执属于链 {chain}（链标识 {id}，创世哈希 {genesis}…），不是所给创世的链 {given_chain}（链标识 {given_id}，"
+        "创世哈希 {given_genesis}…）",
+        "the receipt is for chain {chain} (id {id}, genesis {genesis}…), not the given genesis {given_chain} "
+        "(id {given_id}, {given_genesis}…)",
+    ),
+    "check.detail.evidence-id.ok": ("{evidence_id} 即日志第 {leaf} 号叶子", "{evidence_id} is leaf {leaf}"),
+    "check.detail.evidence-id.other": (
+        "{evidence_id} 不是链 {chain} 日志第 {leaf} 号叶子的规范存证编号（应为 {canonical}）",
+        "{evidence_id} is not the canonical evidence ID of leaf {leaf} of chain {chain} ({canonical})",
+    ),
+    "check.detail.statement.ok": ("格式正确", "well-formed"),
+    "check.detail.digest.no-file": (
+        "未核对：没有选择文件，未比对文件内容",
+        "no file given: the record's bytes were not compared",
+    ),
+    "check.detail.digest.ok": ("文件的 SM3 摘要为 {digest}，与存证一致", "SM3 of the file is {digest}"),
+    "check.detail.digest.other": (
+        "文件的 SM3 摘要 {digest} 与存证的摘要 {anchored} 不符",
+        "the file's SM3 {digest} is not the anchored digest {anchored}",
+    ),
+    "check.detail.signatures.direct": (
+        "机构 {agency} 及 {cosigners} 个共同签名方",
+        "agency {agency} and {cosigners} co-signer(s)",
+    ),
+    "check.detail.signatures.batch": ("机构 {agency} 签署了批次头", "agency {agency} signed the batch header"),
+    "check.detail.batch-path.direct": ("非批量存证", "not batched"),
+    "check.detail.batch-path.ok": ("批次中第 {position} 条声明", "statement {position} of the batch"),
+    "check.detail.validator-set.ok": (
+        "自创世以来 {transitions} 次验证节点交接",
+        "{transitions} hand-over(s) since genesis",
+    ),
+    "check.detail.header.ok": ("区块 {height}，日志规模 {size}", "block {height}, log size {size}"),
+    "check.detail.header.other": (
+        "区块头属于其他链或其他验证节点集合，或其日志尚不含该记录",
+        "the consensus header is for another chain, another validator set, or a log that does not yet hold the leaf",
+    ),
+    "check.detail.inclusion.ok": (
+        "第 {leaf} 号叶子在规模为 {size}、根为 {root}… 的日志中",
+        "leaf {leaf} is in the log of {size} at root {root}…",
+    ),
+    "check.detail.inclusion.other": (
+        "包含证明推不出区块头中的日志根",
+        "the inclusion proof does not lead to the header's log root",
+    ),
+    "check.detail.seals.ok": (
+        "{total} 个验证节点中的 {count} 个签署了区块 {height}（法定数 {quorum}）",
+        "{count} of {total} validators sealed block {height} (quorum {quorum})",
+    ),
+    # Why a check failed, by the error's code (web/src: each error carries one; in English the page shows the
+    # error's own, more particular, message instead).
+    "check.error": ("未通过（错误代码 {code}）", "failed ({code})"),
+    "check.error.error": ("数据无法解读", "the data does not read"),
+    "check.error.bad-cbor": ("不是有效的 CBOR 编码", "not valid CBOR"),
+    "check.error.too-large": ("数据超出允许的大小", "larger than allowed"),
+    "check.error.non-canonical-cbor": (
+        "不是确定性 CBOR 编码（RFC 8949 §4.2.1），字节可能被改动",
+        "not deterministic CBOR (RFC 8949 §4.2.1): the bytes may have been altered",
+    ),
+    "check.error.bad-receipt": ("回执格式无效", "not a valid receipt"),
+    "check.error.unsupported-version": ("格式版本不受支持", "a format version this verifier does not read"),
+    "check.error.bad-field": ("某字段的值不符合格式要求", "a field's value is not in the required form"),
+    "check.error.missing-field": ("缺少必需字段", "a required field is missing"),
+    "check.error.unknown-field": ("含有未定义的字段", "a field the format does not define"),
+    "check.error.bad-statement": ("存证声明的内容不符合规范", "the statement's content is not valid"),
+    "check.error.bad-evidence-id": ("存证编号格式无效", "the evidence ID is malformed"),
+    "check.error.evidence-id-checksum": ("存证编号校验位不符", "the evidence ID fails its checksum"),
+    "check.error.bad-genesis": ("创世文件或验证节点集合无效", "the genesis or a validator set is not valid"),
+    "check.error.bad-key": ("公钥无效（不是 SM2 曲线上的点）", "a public key is not valid (not a point on SM2)"),
+    "check.error.missing-agency-signature": ("第一个签名不是机构签名", "the first signature is not the agency's"),
+    "check.error.agency-key-mismatch": (
+        "签名所用密钥不是声明中指明的机构密钥",
+        "signed with a key other than the agency key it names",
+    ),
+    "check.error.duplicate-signer": ("同一密钥签名了两次", "one key signed twice"),
+    "check.error.bad-agency-signature": ("机构的 SM2 签名无法通过核验", "the agency's SM2 signature does not verify"),
+    "check.error.bad-cosignature": ("共同签名方的 SM2 签名无法通过核验", "a co-signer's SM2 signature does not verify"),
+    "check.error.batch-mismatch": (
+        "声明的机构或密钥与批次头不一致",
+        "the statement's agency or key differs from its batch's",
+    ),
+    "check.error.bad-batch-path": (
+        "声明在批次中的路径推不出已签名的批次根",
+        "the statement's path does not lead to the signed batch root",
+    ),
+    "check.error.wrong-chain": ("验证节点交接记录属于其他链", "a validator hand-over belongs to another chain"),
+    "check.error.bad-transition": ("验证节点交接记录无效", "a validator hand-over is not valid"),
+    "check.error.bad-seals": (
+        "共识签名所列的验证节点有误（不存在或重复）",
+        "the seals name a validator that does not exist, or one twice",
+    ),
+    "check.error.bad-seal": ("有验证节点的共识签名无法通过核验", "a validator's seal does not verify"),
+    "check.error.no-quorum": ("有效的共识签名未达法定数", "fewer valid seals than the quorum"),
 }
 
 

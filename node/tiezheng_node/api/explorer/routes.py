@@ -21,8 +21,6 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import URL
 
 from tiezheng.certificate import facts, render_html, render_pdf
-from tiezheng.errors import EvidenceIdError
-from tiezheng.evidence_id import EvidenceId, EvidenceIdChecksumError
 from tiezheng.gm import sm3
 from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, KINDS
 
@@ -31,8 +29,8 @@ from ...node import Node
 from ...process.reports import By
 from ..params import counter
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
-from .search import search
-from .views import DAYS_SHOWN, ExplorerData, format_time
+from .search import MAX_QUERY, SearchResult, agency_code, lookup_evidence_id, search
+from .views import DAYS_SHOWN, ExplorerData, day_period, format_time, iso_time, role_label, stage_label
 
 HERE: Final = Path(__file__).parent
 STATIC_DIR: Final = HERE / "static"
@@ -47,16 +45,11 @@ ONE_YEAR: Final = 365 * 24 * 3600
 SCRIPT_WORDS: Final = ("check.", "verify.", "log.", "live", "seal.", "yes", "no")  # the words the pages' scripts show
 
 
-class PageNotFound(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def create_explorer_router(node: Node) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     data = ExplorerData(node)
     genesis = node.genesis.protocol
+    process = node.process
 
     def render(request: Request, template: str, /, http_status: int = 200, **context: Any) -> HTMLResponse:
         language = language_of(request.query_params.get("lang"), request.cookies.get(COOKIE))
@@ -74,6 +67,8 @@ def create_explorer_router(node: Node) -> APIRouter:
                 "version": __version__,
                 "head_height": data.head_height,
                 "words": {key: t(key) for key in MESSAGES if key.startswith(SCRIPT_WORDS)},
+                "stage_name": lambda template, key: stage_label(template, key, language),
+                "role_name": lambda template, role: role_label(template, role, language),
                 **context,
             },
             status_code=http_status,
@@ -88,8 +83,15 @@ def create_explorer_router(node: Node) -> APIRouter:
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
-    def not_found(request: Request, message: str) -> HTMLResponse:
-        return render(request, "not_found.html", http_status=404, message=message)
+    def not_found(request: Request, message: str, /, title: str = "not_found.title", **values: object) -> HTMLResponse:
+        """A 404 page whose heading and message are i18n keys, so that both read in the reader's language."""
+        return render(request, "not_found.html", http_status=404, title=title, message=message, values=values)
+
+    def unresolved(request: Request, result: SearchResult) -> HTMLResponse:
+        """An evidence ID in an address that names no record here: mistyped and malformed IDs say so."""
+        title = "id.invalid.title" if result.message in ("search.mistyped", "search.malformed") else "not_found.title"
+        assert result.message is not None
+        return not_found(request, result.message, title=title, **result.values)
 
     @router.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
@@ -112,7 +114,7 @@ def create_explorer_router(node: Node) -> APIRouter:
     def block(request: Request, height: str, before: str | None = None) -> HTMLResponse:
         number = counter(height)
         if number is None or not 1 <= number <= data.head_height:
-            return not_found(request, f"block {height[:40]}")
+            return not_found(request, "not_found.block", height=height[:40], head=data.head_height)
         row = data.block_row(number)
         sealed = node.sealed_header(number)
         assert row is not None and sealed is not None
@@ -139,7 +141,7 @@ def create_explorer_router(node: Node) -> APIRouter:
             except ValueError:
                 row = None
         if row is None:
-            return not_found(request, f"transaction {transaction_hash[:70]}")
+            return not_found(request, "not_found.transaction", hash=transaction_hash[:70])
         return render(request, "tx.html", tx=row)
 
     @router.get("/evidence", response_class=HTMLResponse)
@@ -156,24 +158,14 @@ def create_explorer_router(node: Node) -> APIRouter:
             request, "evidence_list.html", page=page, kind=kind, agency=agency, live=before is None and not kind
         )
 
-    def find(evidence_id: str) -> int | str:
-        try:
-            parsed = EvidenceId.parse(evidence_id)
-        except EvidenceIdChecksumError:
-            return "mistyped"
-        except EvidenceIdError:
-            return "malformed"
-        if parsed.chain != genesis.chain_code or data.view(parsed.index) is None:
-            return "absent"
-        return parsed.index
+    def find(evidence_id: str) -> int | SearchResult:
+        return lookup_evidence_id(data, genesis.chain_code, evidence_id)
 
     @router.get("/evidence/{evidence_id}", response_class=HTMLResponse)
     def evidence(request: Request, evidence_id: str) -> HTMLResponse:
         found = find(evidence_id)
-        if isinstance(found, str):
-            t = Translator(language_of(request.query_params.get("lang"), request.cookies.get(COOKIE)))
-            key = "search.mistyped" if found == "mistyped" else "search.not_found"
-            return not_found(request, t(key, query=evidence_id[:60]))
+        if isinstance(found, SearchResult):
+            return unresolved(request, found)
         view = data.view(found)
         assert view is not None
         record = view.record
@@ -189,6 +181,8 @@ def create_explorer_router(node: Node) -> APIRouter:
         matter = None
         if view.statement.kind in (KIND_PROCESS_STEP, KIND_ALERT):
             matter = meta.get("matter") or (view.evidence_id if meta.get("action") == "open" else None)
+        opened = find(matter) if matter else None
+        trail = process.matter(opened) if isinstance(opened, int) else None
         return render(
             request,
             "evidence.html",
@@ -201,15 +195,18 @@ def create_explorer_router(node: Node) -> APIRouter:
             agency=data.agency(view.statement.agency),
             others=[data.evidence_id(i) for i in others],
             matter=matter,
+            template=process.template_of(trail) if trail else None,
             not_applied=node.process.not_applied(view.index) if matter else None,
         )
 
     @router.get("/evidence/{evidence_id}/certificate")
     def certificate(request: Request, evidence_id: str, format: str = "html") -> Response:
         found = find(evidence_id)
-        receipt = node.evidence.receipt(found) if isinstance(found, int) else None
+        if isinstance(found, SearchResult):
+            return unresolved(request, found)
+        receipt = node.evidence.receipt(found)
         if receipt is None:
-            return not_found(request, f"receipt {evidence_id[:60]}")
+            return not_found(request, "not_found.receipt", id=data.evidence_id(found))
         verify_url = str(request.url_for("verify_page"))
         the_facts = facts(receipt, genesis, verify_url)
         if format == "pdf":
@@ -229,10 +226,14 @@ def create_explorer_router(node: Node) -> APIRouter:
         return render(request, "agencies.html", agencies=data.agencies())
 
     @router.get("/agencies/{code}", response_class=HTMLResponse)
-    def agency(request: Request, code: str, before: str | None = None) -> HTMLResponse:
-        info = data.agency(code[:64])
-        if info is None:
-            return not_found(request, f"agency {code[:64]}")
+    def agency(request: Request, code: str, before: str | None = None) -> Response:
+        registered = agency_code(data, code[:64])
+        if registered is None:
+            return not_found(request, "not_found.agency", code=code[:64])
+        if registered != code:
+            return RedirectResponse(f"/agencies/{registered}", status_code=301)
+        info = data.agency(registered)
+        assert info is not None
         return render(
             request,
             "agency.html",
@@ -259,10 +260,9 @@ def create_explorer_router(node: Node) -> APIRouter:
 
     # Process trail
 
-    process = node.process
-
     def alert_rows(records: list[Any]) -> list[dict[str, Any]]:
-        return [process.alert_event(r) for r in records]
+        # The template itself rides along so that the page can name the stage in the reader's language.
+        return [{**process.alert_event(r), "workflow": process.library.template(r.template)} for r in records]
 
     @router.get("/matters", response_class=HTMLResponse)
     def matters(
@@ -285,7 +285,8 @@ def create_explorer_router(node: Node) -> APIRouter:
                 d is not None and d < now for d in (matter.stage_deadline, matter.deadline)
             )
             rows.append({"id": data.evidence_id(matter.index), "matter": matter, "late": late,
-                         "template": ids.get(matter.template, "?")})  # fmt: skip
+                         "template": ids.get(matter.template, "?"),
+                         "workflow": process.template_of(matter)})  # fmt: skip
         extra = _query_tail(template=template, status=status)
         return render(
             request, "matters.html", rows=rows, older=older, extra=extra, template=template, status=status,
@@ -295,9 +296,11 @@ def create_explorer_router(node: Node) -> APIRouter:
     @router.get("/matters/{matter_id}", response_class=HTMLResponse)
     def matter_page(request: Request, matter_id: str) -> HTMLResponse:
         found = find(matter_id)
-        matter = process.matter(found) if isinstance(found, int) else None
+        if isinstance(found, SearchResult):
+            return unresolved(request, found)
+        matter = process.matter(found)
         if matter is None:
-            return not_found(request, f"matter {matter_id[:60]}")
+            return not_found(request, "not_found.matter", id=data.evidence_id(found))
         template = process.template_of(matter)
         now = int(time.time() * 1000)
         current = template.stage(matter.current) if template and matter.current else None
@@ -340,18 +343,39 @@ def create_explorer_router(node: Node) -> APIRouter:
         )  # fmt: skip
 
     @router.get("/reports", response_class=HTMLResponse)
-    def reports_page(request: Request, by: str = "agency") -> HTMLResponse:
+    def reports_page(
+        request: Request,
+        by: str = "agency",
+        first: Annotated[str | None, Query(alias="from")] = None,
+        last: Annotated[str | None, Query(alias="to")] = None,
+    ) -> HTMLResponse:
         kind: By = by if by in ("template", "stage") else "agency"  # type: ignore[assignment]
-        return render(request, "reports.html", rows=process.report(kind), by=kind)
+        workflows = {t.id: t for t in sorted(process.library.templates, key=lambda t: t.revision)}
+        first, last = first or None, last or None  # an empty date field sends "from="
+        try:
+            start, stop = day_period(first, last)
+        except ValueError:
+            first = last = start = stop = None
+            bad_period = True
+        else:
+            bad_period = False
+        # The CSV comes from the API, which reads block times: the same period, as ISO times in UTC+8.
+        bounds = {name: iso_time(ms) for name, ms in (("from", start), ("to", stop)) if ms is not None}
+        return render(
+            request, "reports.html", rows=process.report(kind, start=start, stop=stop), by=kind, workflows=workflows,
+            first=first, last=last, bad_period=bad_period, period=_query_tail(**{"from": first, "to": last}),
+            csv_query=urlencode({"format": "csv", **bounds}),
+        )  # fmt: skip
 
     @router.get("/search", response_class=HTMLResponse)
-    def search_page(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    def search_page(request: Request, q: str = "") -> Response:
+        # No length limit on q here: an over-long query gets this page with a message, not a JSON refusal.
         result = search(data, genesis.chain_code, q)
         if result.location is not None:
             return RedirectResponse(result.location, status_code=303)
         rows = [data.row(v) for v in (data.view(i) for i in result.matches) if v is not None]
-        status = 200 if rows else 404
-        return render(request, "search.html", http_status=status, result=result, query=q, rows=rows)
+        status = result.status()
+        return render(request, "search.html", http_status=status, result=result, query=q[:MAX_QUERY], rows=rows)
 
     @router.get("/verify", response_class=HTMLResponse, name="verify_page")
     def verify_page(request: Request, id: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, Final
 
 from eth.exceptions import BlockNotFound, HeaderNotFound
+from eth_abi import decode as abi_decode
+from eth_abi.exceptions import DecodingError
+from eth_utils import keccak
 
 from tiezheng.genesis import Validator
 from tiezheng.gm import sm3
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 from tiezheng.statement import KINDS
+from tiezheng.workflow import WorkflowTemplate
 
 from ...consensus.headers import SealedBlockHeader
 from ...evidence.log import day_of
@@ -31,6 +35,16 @@ BEIJING: Final = timezone(timedelta(hours=8), "UTC+08:00")
 BLOCKS_PER_PAGE: Final = 20
 RECORDS_PER_PAGE: Final = 25
 DAYS_SHOWN: Final = 30
+DAY_MS: Final = 24 * 3600 * 1000
+# AgencyRegistry's events (contracts/src/AgencyRegistry.sol): topic and the types of the non-indexed fields,
+# the first of which is the agency's code.
+REGISTRY_EVENTS: Final = {
+    "registered": (
+        keccak(text="AgencyRegistered(string,address,bytes,string,uint256)"),
+        ("string", "bytes", "string", "uint256"),
+    ),
+    "revoked": (keccak(text="AgencyRevoked(string,address,uint256)"), ("string", "uint256")),
+}
 
 
 def format_time(milliseconds: int) -> str:
@@ -39,8 +53,45 @@ def format_time(milliseconds: int) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S") + " (UTC+8)"
 
 
+def day_period(first: str | None, last: str | None) -> tuple[int | None, int | None]:
+    """Block-time bounds in ms, both inclusive, of the days ``first`` to ``last`` (YYYY-MM-DD, either may be
+    missing) in China Standard Time, the day the agencies and the supervisors count in. ValueError if a date
+    does not read or the period runs backwards."""
+    start = _day_start(first) if first else None
+    stop = _day_start(last) + DAY_MS - 1 if last else None
+    if start is not None and stop is not None and start > stop:
+        raise ValueError("the period ends before it starts")
+    return start, stop
+
+
+def _day_start(text: str) -> int:
+    day = date.fromisoformat(text) if len(text) == 10 else None  # only YYYY-MM-DD, not the other ISO forms
+    if day is None:
+        raise ValueError(f"{text!r} is not a date")
+    return int(datetime(day.year, day.month, day.day, tzinfo=BEIJING).timestamp() * 1000)
+
+
+def iso_time(milliseconds: int) -> str:
+    """A block time as the REST API reads it (ISO 8601 with the zone), for links from the pages."""
+    moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING)
+    return moment.isoformat(timespec="milliseconds")
+
+
 def day_label(day: int) -> str:
     return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=day)).strftime("%m-%d")
+
+
+def stage_label(template: WorkflowTemplate | None, key: str | None, language: str) -> str | None:
+    """A stage as the reader's language names it. The chain holds the Chinese key; a template gives the English
+    name, and a stage no template describes is shown as recorded."""
+    stage = template.stage(key) if template is not None and key is not None and language != "zh" else None
+    return stage.english if stage is not None else key
+
+
+def role_label(template: WorkflowTemplate | None, role: str, language: str) -> str:
+    """A matter's role (a machine key such as ``reviewer``) by the name its template gives it in this language."""
+    names = template.roles.get(role) if template is not None else None
+    return names.get(language, role) if names else role
 
 
 @dataclass(frozen=True)
@@ -272,12 +323,14 @@ class ExplorerData:
         events = [("registered", agency.registered_at)]
         if not agency.active:
             events.append(("revoked", agency.revoked_at))
-        return [(event, height, self._registry_transaction(height)) for event, height in events]
+        return [(event, height, self._registry_transaction(height, event, agency.code)) for event, height in events]
 
-    def _registry_transaction(self, height: int) -> str | None:
-        """The transaction of a block that called the agency registry (the block holds few, so a scan is cheap)."""
+    def _registry_transaction(self, height: int, event: str, code: str) -> str | None:
+        """The transaction whose log records ``event`` for this agency. One block may register or revoke several
+        agencies, so the registry's logs are read, not just the call's address (a block holds few: a scan is
+        cheap)."""
         for row in self.transactions(height):
-            if row.to is not None and row.to.lower() == "0x" + AGENCY_REGISTRY.hex():
+            if row.success and any(registry_event_code(log, event) == code for log in row.logs):
                 return row.hash
         return None
 
@@ -296,6 +349,18 @@ class ExplorerData:
     @property
     def kinds(self) -> list[str]:
         return list(KINDS)
+
+
+def registry_event_code(log: dict[str, Any], event: str) -> str | None:
+    """The agency code an AgencyRegistry log of ``event`` names, or None for any other log."""
+    topic, types = REGISTRY_EVENTS[event]
+    if (log["address"] or "").lower() != "0x" + AGENCY_REGISTRY.hex() or log["topics"][:1] != ["0x" + topic.hex()]:
+        return None
+    try:
+        code = abi_decode(types, bytes.fromhex(log["data"][2:]))[0]
+    except DecodingError:
+        return None
+    return code if isinstance(code, str) else None
 
 
 def _transaction_count(node: Node, height: int) -> int:

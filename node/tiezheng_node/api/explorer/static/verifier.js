@@ -6491,13 +6491,48 @@ var CHECKS = [
   "inclusion",
   "seals"
 ];
+var DETAILS = {
+  "receipt.ok": "decodes",
+  "genesis.ok": "chain {chain} (id {id}), genesis {genesis}…",
+  "genesis.other": "the receipt is for chain {chain} (id {id}, genesis {genesis}…), not the given genesis {given_chain} (id {given_id}, {given_genesis}…)",
+  "evidence-id.ok": "{evidence_id} is leaf {leaf}",
+  "evidence-id.other": "{evidence_id} is not the canonical evidence ID of leaf {leaf} of chain {chain} ({canonical})",
+  "statement.ok": "well-formed",
+  "digest.no-file": "no file given: the record's bytes were not compared",
+  "digest.ok": "SM3 of the file is {digest}",
+  "digest.other": "the file's SM3 {digest} is not the anchored digest {anchored}",
+  "signatures.direct": "agency {agency} and {cosigners} co-signer(s)",
+  "signatures.batch": "agency {agency} signed the batch header",
+  "batch-path.direct": "not batched",
+  "batch-path.ok": "statement {position} of the batch",
+  "validator-set.ok": "{transitions} hand-over(s) since genesis",
+  "header.ok": "block {height}, log size {size}",
+  "header.other": "the consensus header is for another chain, another validator set, or a log that does not yet hold the leaf",
+  "inclusion.ok": "leaf {leaf} is in the log of {size} at root {root}…",
+  "inclusion.other": "the inclusion proof does not lead to the header's log root",
+  "seals.ok": "{count} of {total} validators sealed block {height} (quorum {quorum})"
+};
+function fill(sentence, values = {}) {
+  return sentence.replace(/\{([a-z_]+)\}/g, (place, name2) => name2 in values ? String(values[name2]) : place);
+}
+function outcome(name2, ok, key, values = {}) {
+  return { name: name2, ok, key, values, detail: fill(DETAILS[key], values) };
+}
 async function ready2() {
   await ready();
 }
 var Stop = class extends Error {
 };
 function verifyReceipt(receiptBytes, genesis, { digest = null } = {}) {
-  const verdict = { checks: [], valid: false, evidenceId: null, statement: null, header: null, sealedBy: [] };
+  const verdict = {
+    checks: [],
+    valid: false,
+    fileChecked: digest !== null,
+    evidenceId: null,
+    statement: null,
+    header: null,
+    sealedBy: []
+  };
   try {
     run(verdict, receiptBytes, genesis, digest);
   } catch (error) {
@@ -6515,84 +6550,98 @@ function run(verdict, receiptBytes, genesisInput, digest) {
       result = action();
     } catch (error) {
       if (error instanceof Stop) throw error;
-      verdict.checks.push({ name: name2, ok: false, detail: `${error.message} [${error.code ?? "error"}]` });
+      const code = error.code ?? "error";
+      verdict.checks.push({ name: name2, ok: false, key: "error", values: { code }, detail: `${error.message} [${code}]` });
       throw new Stop();
     }
-    if (success !== null) verdict.checks.push({ name: name2, ok: true, detail: typeof success === "function" ? success(result) : success });
+    if (success !== null) verdict.checks.push(outcome(name2, true, ...typeof success === "function" ? success(result) : success));
     return result;
   };
   const require2 = (name2, condition, success, failure) => {
-    verdict.checks.push({ name: name2, ok: condition, detail: condition ? success : failure });
+    verdict.checks.push(outcome(name2, condition, ...condition ? success : failure));
     if (!condition) throw new Stop();
   };
-  const receipt = step("receipt", () => loadReceipt(receiptBytes), "decodes");
+  const short = (bytes) => toHex(bytes).slice(0, 16);
+  const receipt = step("receipt", () => loadReceipt(receiptBytes), ["receipt.ok"]);
   const chain = receipt.chain;
   require2(
     "genesis",
     sameBytes(chain.genesis, genesis.hash) && chain.id === genesis.chainId && chain.code === genesis.chainCode,
-    `chain ${genesis.chainCode} (id ${genesis.chainId}), genesis ${toHex(genesis.hash).slice(0, 16)}…`,
-    `the receipt is for chain ${chain.code} (id ${chain.id}, genesis ${toHex(chain.genesis).slice(0, 16)}…), not the given genesis ${genesis.chainCode} (id ${genesis.chainId}, ${toHex(genesis.hash).slice(0, 16)}…)`
+    ["genesis.ok", { chain: genesis.chainCode, id: genesis.chainId, genesis: short(genesis.hash) }],
+    ["genesis.other", {
+      chain: chain.code,
+      id: chain.id,
+      genesis: short(chain.genesis),
+      given_chain: genesis.chainCode,
+      given_id: genesis.chainId,
+      given_genesis: short(genesis.hash)
+    }]
   );
   const id = step("evidence-id", () => parseEvidenceId(receipt.evidenceId), null);
   const canonical = formatEvidenceId(genesis.chainCode, BigInt(receipt.leaf));
   require2(
     "evidence-id",
     receipt.evidenceId === canonical && id.chain === genesis.chainCode && id.index === BigInt(receipt.leaf),
-    `${receipt.evidenceId} is leaf ${receipt.leaf}`,
-    `${receipt.evidenceId} is not the canonical evidence ID of leaf ${receipt.leaf} of chain ${genesis.chainCode} (${canonical})`
+    ["evidence-id.ok", { evidence_id: receipt.evidenceId, leaf: receipt.leaf }],
+    ["evidence-id.other", { evidence_id: receipt.evidenceId, leaf: receipt.leaf, chain: genesis.chainCode, canonical }]
   );
   verdict.evidenceId = canonical;
-  const statement = step("statement", () => decodeStatement(receipt.statement), "well-formed");
+  const statement = step("statement", () => decodeStatement(receipt.statement), ["statement.ok"]);
   verdict.statement = statement;
   if (digest === null) {
-    verdict.checks.push({ name: "digest", ok: true, detail: "no file given: the record's bytes were not compared" });
+    verdict.checks.push({ ...outcome("digest", true, "digest.no-file"), checked: false });
   } else {
     require2(
       "digest",
       sameBytes(digest, statement.digest),
-      `SM3 of the file is ${toHex(digest)}`,
-      `the file's SM3 ${toHex(digest)} is not the anchored digest ${toHex(statement.digest)}`
+      ["digest.ok", { digest: toHex(digest) }],
+      ["digest.other", { digest: toHex(digest), anchored: toHex(statement.digest) }]
     );
   }
   if (receipt.batch === null) {
     step(
       "signatures",
       () => checkSignatures(receipt.statement, receipt.signatures, statement.key, "statement"),
-      `agency ${statement.agency} and ${receipt.signatures.length - 1} co-signer(s)`
+      ["signatures.direct", { agency: statement.agency, cosigners: receipt.signatures.length - 1 }]
     );
-    verdict.checks.push({ name: "batch-path", ok: true, detail: "not batched" });
+    verdict.checks.push(outcome("batch-path", true, "batch-path.direct"));
   } else {
     const batch = receipt.batch;
     step(
       "signatures",
       () => checkSignatures(batch.header, batch.signatures, statement.key, "batch header"),
-      `agency ${statement.agency} signed the batch header`
+      ["signatures.batch", { agency: statement.agency }]
     );
-    step("batch-path", () => checkBatchPath(batch, receipt.statement), `statement ${batch.index} of the batch`);
+    step("batch-path", () => checkBatchPath(batch, receipt.statement), ["batch-path.ok", { position: batch.index }]);
   }
   const [validators, since] = step(
     "validator-set",
     () => followTransitions(genesis.validators, receipt.transitions, genesis.chainId, sm32),
-    `${receipt.transitions.length} hand-over(s) since genesis`
+    ["validator-set.ok", { transitions: receipt.transitions.length }]
   );
   const header = step("header", () => decodeConsensusHeader(receipt.header), null);
   require2(
     "header",
     header.chainId === genesis.chainId && sameBytes(header.validators, validators.hash) && header.height >= since && receipt.leaf < header.logSize,
-    `block ${header.height}, log size ${header.logSize}`,
-    "the consensus header is for another chain, another validator set, or a log that does not yet hold the leaf"
+    ["header.ok", { height: header.height, size: header.logSize }],
+    ["header.other"]
   );
   verdict.header = header;
   require2(
     "inclusion",
     verifyInclusion(leafHash(receipt.statement, sm32), toIndex(receipt.leaf), toIndex(header.logSize), receipt.inclusion, header.logRoot, sm32),
-    `leaf ${receipt.leaf} is in the log of ${header.logSize} at root ${toHex(header.logRoot).slice(0, 16)}…`,
-    "the inclusion proof does not lead to the header's log root"
+    ["inclusion.ok", { leaf: receipt.leaf, size: header.logSize, root: short(header.logRoot) }],
+    ["inclusion.other"]
   );
   step(
     "seals",
     () => checkSeals(receipt.header, receipt.seals, validators),
-    `${receipt.seals.length} of ${validators.validators.length} validators sealed block ${header.height} (quorum ${validators.quorum})`
+    ["seals.ok", {
+      count: receipt.seals.length,
+      total: validators.validators.length,
+      height: header.height,
+      quorum: validators.quorum
+    }]
   );
   verdict.sealedBy = receipt.seals.map((s) => validators.validators[Number(s.validator)].name);
 }
@@ -6613,8 +6662,10 @@ function toIndex(value) {
 }
 export {
   CHECKS,
+  DETAILS,
   checkSeals,
   decodeConsensusHeader,
+  fill,
   formatEvidenceId,
   fromHex,
   parseEvidenceId,

@@ -1,9 +1,49 @@
 // Built by web/build.mjs from web/src/verify-page.js with esbuild 0.28.2; do not edit.
 
 // web/src/verify-page.js
-import { CHECKS, parseGenesis, ready, sm3, toHex, verifyReceipt } from "./verifier.js";
+import { CHECKS, parseEvidenceId, parseGenesis, ready, sm3, toHex, verifyReceipt } from "./verifier.js";
+
+// web/src/verify-words.js
+import { fill } from "./verifier.js";
+function verdictKind(verdict) {
+  if (!verdict.valid) return "invalid";
+  return verdict.fileChecked === false ? "receipt-only" : "valid";
+}
+var VERDICT_WORDS = { valid: "verify.valid", "receipt-only": "verify.receipt_only", invalid: "verify.invalid" };
+function checkState(check) {
+  if (!check) return "skipped";
+  if (check.checked === false) return "unchecked";
+  return check.ok ? "ok" : "bad";
+}
+function checkLine(check, words2, language2) {
+  if (!check) return { text: words2["check.skipped"], title: "" };
+  if (check.key === "error") {
+    const text = language2 === "en" ? check.detail : errorWords(check.values.code, words2);
+    return { text, title: check.detail };
+  }
+  const sentence = words2[`check.detail.${check.key}`];
+  return { text: sentence === void 0 ? check.detail : fill(sentence, check.values), title: "" };
+}
+function errorWords(code, words2) {
+  return words2[`check.error.${code}`] ?? fill(words2["check.error"], { code: code ?? "error" });
+}
+function refusal(error, words2, language2) {
+  if (error instanceof PageRefusal) return error.message;
+  const reason = language2 === "en" ? error.message : errorWords(error.code, words2);
+  return words2["verify.failed"] + reason;
+}
+var PageRefusal = class extends Error {
+};
+function fetchRefusal(code, id, status, words2) {
+  const sentence = words2[`verify.fetch.${code}`];
+  return new PageRefusal(sentence === void 0 ? fill(words2["verify.fetch.other"], { status }) : fill(sentence, { id }));
+}
+
+// web/src/verify-page.js
 var words = JSON.parse(document.getElementById("words").textContent);
+var language = document.body.dataset.lang;
 var $ = (id) => document.getElementById(id);
+var MARKS = { ok: "✓", bad: "✗", unchecked: "–", skipped: "–" };
 function hashInWorker(file) {
   return new Promise((resolve, reject) => {
     const worker = new Worker("/static/sm3-worker.js");
@@ -34,15 +74,20 @@ async function receiptBytes() {
   const chosen = $("receipt").files[0];
   if (chosen) return new Uint8Array(await chosen.arrayBuffer());
   const id = $("evidence-id-input").value.trim();
-  if (!id) throw new Error(words["verify.need_receipt"]);
+  if (!id) throw new PageRefusal(words["verify.need_receipt"]);
+  try {
+    parseEvidenceId(id);
+  } catch (error) {
+    throw fetchRefusal(error.code, id, null, words);
+  }
   const response = await fetch(`/v1/evidence/${encodeURIComponent(id)}/receipt`, { headers: { Accept: "application/cbor" } });
   if (!response.ok) {
-    let message = `HTTP ${response.status}`;
+    let code = null;
     try {
-      message = (await response.json()).error.message;
+      code = (await response.json()).error.code;
     } catch {
     }
-    throw new Error(words["verify.fetch_failed"] + message);
+    throw fetchRefusal(code, id, response.status, words);
   }
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -63,20 +108,23 @@ function show(verdict, note) {
     const check = byName.get(name);
     const item = document.createElement("li");
     item.dataset.check = name;
-    item.className = check ? check.ok ? "ok" : "bad" : "skipped";
+    item.className = checkState(check);
     const mark = document.createElement("span");
     mark.className = "mark";
-    mark.textContent = check ? check.ok ? "✓" : "✗" : "–";
+    mark.textContent = MARKS[item.className];
     const label = document.createElement("span");
     label.textContent = words[`check.${name}`];
     const detail = document.createElement("span");
-    detail.textContent = check ? check.detail : words["check.skipped"];
+    const line = checkLine(check, words, language);
+    detail.textContent = line.text;
+    if (line.title) detail.title = line.title;
     item.append(mark, label, detail);
     list.append(item);
   }
+  const kind = verdictKind(verdict);
   const verdictLine = $("verdict");
-  verdictLine.textContent = verdict.valid ? words["verify.valid"] : words["verify.invalid"];
-  verdictLine.className = verdict.valid ? "valid" : "invalid";
+  verdictLine.textContent = words[VERDICT_WORDS[kind]];
+  verdictLine.className = kind;
   const summary = $("summary");
   summary.replaceChildren();
   const add = (term, value) => {
@@ -101,7 +149,7 @@ function show(verdict, note) {
   }
   if (verdict.sealedBy.length) add(words["check.seals"], verdict.sealedBy.join(", "));
   $("result").hidden = false;
-  document.body.dataset.verdict = verdict.valid ? "valid" : "invalid";
+  document.body.dataset.verdict = kind;
   document.body.dataset.failed = verdict.failed ? verdict.failed.name : "";
 }
 $("verify-form").addEventListener("submit", async (event) => {
@@ -118,7 +166,7 @@ $("verify-form").addEventListener("submit", async (event) => {
     show(verdict, file ? null : words["verify.no_file"]);
   } catch (error) {
     $("result").hidden = false;
-    $("verdict").textContent = error.message;
+    $("verdict").textContent = refusal(error, words, language);
     $("verdict").className = "invalid";
     $("checks").replaceChildren();
     $("summary").replaceChildren();
@@ -138,7 +186,7 @@ $("genesis").addEventListener("change", async () => {
     await ready();
     shown.textContent = toHex(parseGenesis(await chosen.text(), sm3).hash);
   } catch (error) {
-    shown.textContent = error.message;
+    shown.textContent = refusal(error, words, language);
   }
 });
 $("print").addEventListener("click", () => window.print());
