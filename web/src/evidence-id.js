@@ -5,6 +5,8 @@ export const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CHAIN_SYMBOLS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const SEPARATOR_VALUE = 36;
 const MODULUS = 1021n;
+// RFC 9162 leaf indexes are 64-bit; thirteen symbols spell more, and those IDs are malformed.
+const MAX_INDEX = 2n ** 64n - 1n;
 const SHAPE = /^([A-Za-z0-9]{2,8})-([0-9A-Za-z]{6,13})-([0-9A-Za-z]{2})$/;
 const DECODE = new Map([...CROCKFORD].map((symbol, value) => [symbol, value]).concat([["O", 0], ["I", 1], ["L", 1]]));
 
@@ -38,6 +40,7 @@ export function parseEvidenceId(text) {
   }
   let index = 0n;
   for (const value of indexValues) index = index * 32n + BigInt(value);
+  if (index > MAX_INDEX) throw new EvidenceIdError(`leaf index ${index} is out of range`);
   return { chain, index };
 }
 

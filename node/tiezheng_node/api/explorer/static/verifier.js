@@ -10,6 +10,7 @@ var CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 var CHAIN_SYMBOLS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 var SEPARATOR_VALUE = 36;
 var MODULUS = 1021n;
+var MAX_INDEX = 2n ** 64n - 1n;
 var SHAPE = /^([A-Za-z0-9]{2,8})-([0-9A-Za-z]{6,13})-([0-9A-Za-z]{2})$/;
 var DECODE = new Map([...CROCKFORD].map((symbol, value) => [symbol, value]).concat([["O", 0], ["I", 1], ["L", 1]]));
 var EvidenceIdError = class extends Error {
@@ -40,6 +41,7 @@ function parseEvidenceId(text) {
   }
   let index = 0n;
   for (const value of indexValues) index = index * 32n + BigInt(value);
+  if (index > MAX_INDEX) throw new EvidenceIdError(`leaf index ${index} is out of range`);
   return { chain, index };
 }
 function formatEvidenceId(chain, index) {
