@@ -177,6 +177,15 @@ try {
     await page.waitForFunction(() => ["ok", "failed"].includes(document.body.dataset.consistency));
     const text = await page.textContent("#consistency-result");
     assert.equal(await page.getAttribute("body", "data-consistency"), "ok", text);
+    assert.ok(text.includes("个签章验证通过") && text.includes("较早的日志是较晚日志的前缀"), text);  // in the page's language
+    assert.ok(!text.includes("seals verify"), text);
+    // A height past the head (the form's own limit lifted): the node refuses, the page says so in its language.
+    await page.$eval("#consistency input[name=new]", (input) => input.removeAttribute("max"));
+    await page.fill("#consistency input[name=new]", "99999999");
+    await page.click("#consistency button");
+    await page.waitForFunction(() => document.body.dataset.consistency === "failed");
+    const failed = await page.textContent("#consistency-result");
+    assert.ok(failed.includes("检查未完成"), failed);
     return text.replace(/\s+/g, " ").slice(0, 300);
   });
 

@@ -169,6 +169,25 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "log.old_height": ("较早区块高度", "Earlier block height"),
     "log.new_height": ("较晚区块高度", "Later block height"),
     "log.check": ("检查", "Check"),
+    "log.check.genesis": ("创世文件 {hash}…，{validators} 个验证节点", "genesis {hash}…, {validators} validators"),
+    "log.check.head": (
+        "区块 {height}：日志大小 {size}，根 {root}…，{seals} 个签章验证通过",
+        "block {height}: log size {size}, root {root}…, {seals} seals verify",
+    ),
+    "log.check.empty": ("较早的日志为空：任何日志都是它的延续", "the earlier log is empty: every log extends it"),
+    "log.check.consistent": (
+        "{hashes} 个哈希的一致性证明（大小 {old} → {new}）：较早的日志是较晚日志的前缀",
+        "consistency proof of {hashes} hashes from size {old} to {new}: the earlier log is a prefix of the later one",
+    ),
+    "log.check.inconsistent": (
+        "{hashes} 个哈希的一致性证明（大小 {old} → {new}）未通过验证",
+        "consistency proof of {hashes} hashes from size {old} to {new} does NOT verify",
+    ),
+    "log.check.foreign_set": (
+        "区块 {height} 由创世验证节点集以外的节点集签章，本页只核验创世节点集",
+        "block {height} is sealed by a validator set other than the genesis set, the only one this page checks",
+    ),
+    "log.check.failed": ("检查未完成：{reason}", "the check could not finish: {reason}"),
     # Matters, alerts, reports
     "nav.reports": ("报表", "Reports"),
     "matters.title": ("办件", "Matters"),

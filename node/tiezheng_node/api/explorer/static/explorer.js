@@ -1,7 +1,15 @@
 // Built by web/build.mjs from web/src/explorer.js with esbuild 0.28.2; do not edit.
 
 // web/src/explorer.js
-import { checkSeals, decodeConsensusHeader, fromHex, parseGenesis, ready, sm3, toHex, verifyConsistency } from "./verifier.js";
+import { checkSeals, decodeConsensusHeader, fill as fill2, fromHex, parseGenesis, ready, sm3, toHex, verifyConsistency } from "./verifier.js";
+
+// web/src/verify-words.js
+import { fill } from "./verifier.js";
+function errorWords(code, words2) {
+  return words2[`check.error.${code}`] ?? fill(words2["check.error"], { code: code ?? "error" });
+}
+
+// web/src/explorer.js
 var words = JSON.parse(document.getElementById("words").textContent);
 function startLive() {
   const mode = document.body.dataset.live;
@@ -36,10 +44,16 @@ function startLive() {
     }, 300);
   });
 }
+var CheckStopped = class extends Error {
+};
 async function json(url) {
   const response = await fetch(url);
   const body = await response.json();
-  if (!response.ok) throw new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+    error.code = body.error ? body.error.code : void 0;
+    throw error;
+  }
   return body;
 }
 function fromBase64(text) {
@@ -50,7 +64,7 @@ async function sealedHead(height, genesis) {
   const headerBytes = fromBase64(block.header);
   const header = decodeConsensusHeader(headerBytes);
   if (toHex(header.validators) !== toHex(genesis.validators.hash)) {
-    throw new Error(`block ${height} is sealed by a validator set other than the genesis set`);
+    throw new CheckStopped(fill2(words["log.check.foreign_set"], { height }));
   }
   checkSeals(headerBytes, block.seals.map((s) => ({ validator: s.validator, sig: fromBase64(s.signature) })), genesis.validators);
   return { height, size: Number(header.logSize), root: header.logRoot, seals: block.seals.length };
@@ -79,22 +93,27 @@ function startConsistency() {
     try {
       await ready();
       const genesis = parseGenesis(JSON.stringify((await json("/v1/genesis")).document), sm3);
-      report(list, true, `genesis ${toHex(genesis.hash).slice(0, 16)}…, ${genesis.validators.validators.length} validators`);
+      const validators = genesis.validators.validators.length;
+      report(list, true, fill2(words["log.check.genesis"], { hash: toHex(genesis.hash).slice(0, 16), validators }));
+      const head = (h) => fill2(words["log.check.head"], { ...h, root: toHex(h.root).slice(0, 16) });
       const older = await sealedHead(oldHeight, genesis);
-      report(list, true, `block ${older.height}: log size ${older.size}, root ${toHex(older.root).slice(0, 16)}…, ${older.seals} seals verify`);
+      report(list, true, head(older));
       const newer = await sealedHead(newHeight, genesis);
-      report(list, true, `block ${newer.height}: log size ${newer.size}, root ${toHex(newer.root).slice(0, 16)}…, ${newer.seals} seals verify`);
+      report(list, true, head(newer));
       if (older.size === 0) {
-        report(list, true, "the earlier log is empty: every log extends it");
+        report(list, true, words["log.check.empty"]);
         document.body.dataset.consistency = "ok";
         return;
       }
       const proof = await json(`/v1/log/proof/consistency?old=${older.size}&new=${newer.size}`);
       const ok = verifyConsistency(older.size, newer.size, older.root, newer.root, proof.proof.map(fromHex), sm3);
-      report(list, ok, `consistency proof of ${proof.proof.length} hashes from size ${older.size} to ${newer.size}: ${ok ? "the earlier log is a prefix of the later one" : "does NOT verify"}`);
+      const values = { hashes: proof.proof.length, old: older.size, new: newer.size };
+      report(list, ok, fill2(words[ok ? "log.check.consistent" : "log.check.inconsistent"], values));
       document.body.dataset.consistency = ok ? "ok" : "failed";
     } catch (error) {
-      report(list, false, error.message);
+      const english = document.documentElement.lang === "en";
+      const reason = error instanceof CheckStopped || english ? error.message : errorWords(error.code, words);
+      report(list, false, error instanceof CheckStopped ? reason : fill2(words["log.check.failed"], { reason }));
       document.body.dataset.consistency = "failed";
     }
   });
