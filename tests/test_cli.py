@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PrivateKey, keystore, sm3
 from tiezheng.signed_statement import SignedStatement
 
@@ -307,3 +308,26 @@ def test_verify_bad_input(anchored, tmp_path):
 )  # fmt: skip
 def test_process_and_supervision_commands_refuse_bad_input(args, text):
     assert_one_line_error(run(*args), text=text)
+
+
+# errors are one line with a reason, never "internal error"
+
+
+@pytest.mark.parametrize("out", ["/nonexistent-folder/k.key", ""])
+def test_keys_new_to_an_unwritable_place(tmp_path, out):
+    result = run("keys", "new", "--out", out)
+    assert_one_line_error(result, text="--out" if not out else "no folder")
+    assert "internal error" not in result.stderr
+
+
+def test_keys_new_bounds_the_label(tmp_path):
+    refused = run("keys", "new", "--out", str(tmp_path / "big.key"), "--label", "x" * 100_000)
+    assert_one_line_error(refused, text="[keystore-label-too-long]")
+    assert not (tmp_path / "big.key").exists()
+    longest = "标" * keystore.MAX_LABEL_LENGTH
+    assert run("keys", "new", "--out", str(tmp_path / "ok.key"), "--label", longest).returncode == 0
+    shown = run("keys", "public", str(tmp_path / "ok.key"), passphrase=None)
+    assert shown.returncode == 0 and longest in shown.stdout
+    with pytest.raises(TiezhengError) as caught:
+        keystore.encrypt_key(SM2PrivateKey.generate(), PASS, label="x" * 70_000, iterations=1_000)
+    assert caught.value.code == "keystore-label-too-long"

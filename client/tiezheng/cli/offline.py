@@ -37,7 +37,7 @@ def cmd_hash(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_new(args: argparse.Namespace) -> int:
-    _refuse_existing(args.out)
+    _check_new_keystore(args.out, args.label)
     key = SM2PrivateKey.generate()
     keystore.save(args.out, key, passphrase(confirm=True), label=args.label)
     _print_public(key.public_key(), args.out)
@@ -45,7 +45,7 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_import(args: argparse.Namespace) -> int:
-    _refuse_existing(args.out)
+    _check_new_keystore(args.out, args.label)
     key = SM2PrivateKey.from_pem(read_file(args.pem, "PEM key", limit=64 * 1024))
     keystore.save(args.out, key, passphrase(confirm=True), label=args.label)
     _print_public(key.public_key(), args.out)
@@ -61,9 +61,16 @@ def cmd_keys_public(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _refuse_existing(path: str) -> None:
+def _check_new_keystore(path: str, label: str) -> None:
+    """Refuse what would fail after the passphrase was typed: a bad --out, a label too long to store."""
+    if not path:
+        fail("--out must name the keystore file to create")
     if os.path.exists(path):
         fail(f"{path} already exists; not overwriting a key")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        fail(f"cannot write keystore {path}: no folder {folder}")
+    keystore.check_label(label)
 
 
 def _print_public(public: SM2PublicKey, path: str, label: str = "") -> None:
