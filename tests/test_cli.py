@@ -320,6 +320,14 @@ def test_keys_new_to_an_unwritable_place(tmp_path, out):
     assert "internal error" not in result.stderr
 
 
+def test_unknown_backend_is_a_reason_not_a_bug(tmp_path):
+    (tmp_path / "f").write_bytes(b"x")
+    env = {**os.environ, "TIEZHENG_GM_BACKEND": "bogus"}
+    result = subprocess.run([TIEZHENG, "hash", str(tmp_path / "f")], capture_output=True, text=True, env=env)
+    assert_one_line_error(result, text="[backend-unavailable]")
+    assert "bogus" in result.stderr and "internal error" not in result.stderr
+
+
 def test_keys_new_bounds_the_label(tmp_path):
     refused = run("keys", "new", "--out", str(tmp_path / "big.key"), "--label", "x" * 100_000)
     assert_one_line_error(refused, text="[keystore-label-too-long]")

@@ -15,6 +15,7 @@ import httpx
 
 from .. import __version__
 from ..errors import TiezhengError
+from ..gm import BackendUnavailable
 from . import admin, online, process
 from .common import EXIT_OK, EXIT_USAGE
 from .offline import (
@@ -108,11 +109,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TiezhengError as exc:
         sys.stderr.write(f"tiezheng: error: {exc.message} [{exc.code}]\n")
         return EXIT_USAGE
+    except BackendUnavailable as exc:
+        sys.stderr.write(f"tiezheng: error: no SM2/SM3 backend: {exc} [backend-unavailable]\n")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("tiezheng: interrupted\n")
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a file that vanished or cannot be written half way: still a reason, not a bug
+        where = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"tiezheng: error: cannot access{where}: {exc.strerror or exc} [io-error]\n")
+        return EXIT_USAGE
     except httpx.HTTPError as exc:
         sys.stderr.write(f"tiezheng: error: cannot reach the node: {exc} [unreachable]\n")
         return EXIT_USAGE
