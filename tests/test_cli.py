@@ -339,3 +339,46 @@ def test_keys_new_bounds_the_label(tmp_path):
     with pytest.raises(TiezhengError) as caught:
         keystore.encrypt_key(SM2PrivateKey.generate(), PASS, label="x" * 70_000, iterations=1_000)
     assert caught.value.code == "keystore-label-too-long"
+
+
+# verify: one record per run, and --json for every outcome
+
+
+def test_verify_help_and_behaviour_agree_on_one_pair(anchored):
+    usage = run("verify", "--help").stdout
+    assert "[FILE] RECEIPT" in usage and "..." not in usage.split("options:")[0]
+    record, receipt, genesis = (str(anchored[k]) for k in ("record", "receipt", "genesis"))
+    two_pairs = run("verify", record, receipt, record, receipt, "--genesis", genesis)
+    assert_one_line_error(two_pairs, text="unrecognized arguments")
+
+
+def test_verify_json_for_every_outcome(anchored, tmp_path):
+    record, receipt, genesis = (str(anchored[k]) for k in ("record", "receipt", "genesis"))
+    (tmp_path / "junk.tzr").write_bytes(b"\x5f" + os.urandom(50))  # an indefinite-length byte string: not our CBOR
+    outcomes = {
+        "valid": (run("verify", record, receipt, "--genesis", genesis, "--json"), 0, None),
+        "junk receipt": (
+            run("verify", record, str(tmp_path / "junk.tzr"), "--genesis", genesis, "--json"),
+            2,
+            "bad-cbor",
+        ),
+        "two pairs": (run("verify", record, receipt, record, receipt, "--genesis", genesis, "--json"), 2, "usage"),
+        "no genesis": (run("verify", record, receipt, "--json"), 2, "usage"),
+        "bad digest": (run("verify", "--digest", "zz", receipt, "--genesis", genesis, "--json"), 2, "usage"),
+        "absent file": (run("verify", str(tmp_path / "absent"), receipt, "--genesis", genesis, "--json"), 2, "usage"),
+        "bad genesis": (run("verify", record, receipt, "--genesis", str(tmp_path / "junk.tzr"), "--json"), 2, None),
+    }
+    for name, (result, status, code) in outcomes.items():
+        assert result.returncode == status, (name, result.stdout, result.stderr)
+        document = json.loads(result.stdout)  # not a text line
+        assert document["valid"] is (status == 0), name
+        if status == 0:
+            assert document["error"] is None
+            continue
+        assert document["error"]["message"], name
+        if code is not None:
+            assert document["error"]["code"] == code, (name, document["error"])
+        line = result.stderr.strip()
+        assert len(line.splitlines()) == 1 and line.count("[") <= 1, (name, line)  # one code, not "[bad-cbor] [usage]"
+    junk = outcomes["junk receipt"][0].stderr
+    assert junk.rstrip().endswith("[bad-cbor]") and "[usage]" not in junk
