@@ -382,3 +382,37 @@ def test_verify_json_for_every_outcome(anchored, tmp_path):
         assert len(line.splitlines()) == 1 and line.count("[") <= 1, (name, line)  # one code, not "[bad-cbor] [usage]"
     junk = outcomes["junk receipt"][0].stderr
     assert junk.rstrip().endswith("[bad-cbor]") and "[usage]" not in junk
+
+
+# certificate
+
+
+def test_certificate_refuses_a_receipt_the_genesis_refutes(anchored, tmp_path):
+    other = ToyChain([SM2PrivateKey.generate() for _ in range(4)], chain_code="GZ01")
+    (tmp_path / "other-genesis.json").write_bytes(other.genesis.to_json())
+    for out in ("c.html", "c.pdf"):
+        refused = run(
+            "certificate", str(anchored["receipt"]), "--genesis", str(tmp_path / "other-genesis.json"),
+            "--out", str(tmp_path / out),
+        )  # fmt: skip
+        assert refused.returncode == 1, (refused.stdout, refused.stderr)
+        assert refused.stdout.startswith("INVALID  failed check: genesis"), refused.stdout
+        assert not (tmp_path / out).exists()
+    accepted = run(
+        "certificate",
+        str(anchored["receipt"]),
+        "--genesis",
+        str(anchored["genesis"]),
+        "--out",
+        str(tmp_path / "c.html"),
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    page = (tmp_path / "c.html").read_text()
+    assert "VALID" in page and "validator-0" in page
+
+
+@pytest.mark.parametrize("out", ["/nonexistent-folder/c.pdf", "/nonexistent-folder/c.html"])
+def test_certificate_to_a_missing_folder(anchored, out):
+    result = run("certificate", str(anchored["receipt"]), "--out", out)
+    assert_one_line_error(result, text="no folder")
+    assert "internal error" not in result.stderr

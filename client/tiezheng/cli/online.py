@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,9 @@ from ..gm import keystore
 from ..receipt import FILE_SUFFIX, Receipt
 from ..sdk import Anchored, ApiError, Client
 from ..statement import KINDS, subject_hash
+from ..verifier import verify_receipt
 from .common import EXIT_NEGATIVE, EXIT_OK, fail, passphrase, write_new_file
+from .offline import render_verdict
 
 DEFAULT_VERIFY_URL = "http://127.0.0.1:8545/verify"
 
@@ -188,14 +191,26 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
         fail("--out must end in .pdf or .html")
-    receipt = Receipt.load(args.receipt)
-    genesis = Genesis.load(args.genesis) if args.genesis else None
-    content = facts(receipt, genesis, args.verify_url)
     if out.exists():
         fail(f"{out} already exists; not overwriting the certificate")
+    if not out.parent.is_dir():
+        fail(f"cannot write certificate {out}: no folder {out.parent}")
+    receipt = Receipt.load(args.receipt)
+    genesis = Genesis.load(args.genesis) if args.genesis else None
+    if genesis is not None:
+        # A certificate is a claim that the record is proven: never print one the genesis refutes.
+        verdict = verify_receipt(receipt, genesis)
+        if not verdict.valid:
+            sys.stdout.write(render_verdict(verdict))
+            sys.stderr.write(f"tiezheng: no certificate written: the receipt does not verify against {args.genesis}\n")
+            return EXIT_NEGATIVE
+    content = facts(receipt, genesis, args.verify_url)
     if out.suffix.lower() == ".pdf":
-        render_pdf(content, out)
+        page = io.BytesIO()
+        render_pdf(content, page)
+        data = page.getvalue()
     else:
-        write_new_file(str(out), render_html(content).encode("utf-8"), "certificate")
+        data = render_html(content).encode("utf-8")
+    write_new_file(str(out), data, "certificate")
     sys.stdout.write(f"{receipt.evidence_id}: certificate written to {out}\n")
     return EXIT_OK
