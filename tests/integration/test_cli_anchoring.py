@@ -130,11 +130,15 @@ def test_admin_register_anchor_revoke(world, tmp_path):
     from eth_account import Account
 
     account = Account.create()
-    added = run(
+    add = (
         "admin", "agency", "add", "--node", node_url, "--admin-key", str(admin_key), "--code", "320500COUNTY1",
         "--name", "某县市场监管局", "--public-key", str(tmp_path / "county.pem"), "--account", account.address,
     )  # fmt: skip
+    added = run(*add)
     assert added.returncode == 0, added.stderr
+    twice = run(*add)  # the registry reverts: that is its code, not a usage error
+    one_line_error(twice, "code already registered")
+    assert twice.stderr.rstrip().endswith("[reverted]"), twice.stderr
     listing = run("admin", "agency", "list", "--node", node_url)
     assert "320500COUNTY1  active" in listing.stdout
     record = tmp_path / "county-record.txt"
@@ -155,10 +159,9 @@ def test_admin_register_anchor_revoke(world, tmp_path):
         "--kind", "permit", passphrase="county-pass",
     )  # fmt: skip
     one_line_error(refused, "agency-revoked")
-    one_line_error(
-        run("admin", "agency", "revoke", "320500COUNTY1", "--node", node_url, "--admin-key", str(admin_key)),
-        "already revoked",
-    )
+    again = run("admin", "agency", "revoke", "320500COUNTY1", "--node", node_url, "--admin-key", str(admin_key))
+    one_line_error(again, "already revoked")
+    assert again.stderr.rstrip().endswith("[reverted]"), again.stderr
     world["county"] = (tmp_path / "county-record.txt.tzr", b"county decision")
 
 
