@@ -5,7 +5,8 @@ every operation is written once as a generator that yields the HTTP calls it
 needs and receives their responses ("sans-IO"), and each client only runs those
 calls with its own httpx transport. Submissions are idempotent on the node (a
 statement anchored twice keeps its first evidence ID), so the clients retry
-transport failures and 429/503 answers safely, with backoff.
+safely: 429/502/503/504 answers for up to ``retry_for`` seconds per request,
+honouring Retry-After, and connection failures a few times, with backoff.
 
     from tiezheng import Client, Digest
     from tiezheng.gm import keystore
@@ -40,7 +41,14 @@ from .verifier import Verdict, verify_receipt
 from .workflow.statements import close_statement, open_statement, step_statement
 
 DEFAULT_TIMEOUT: Final = 30.0
-DEFAULT_RETRIES: Final = 4
+#: How long one request keeps being retried while the node answers busy (429) or unavailable (502-504), in seconds.
+DEFAULT_RETRY_FOR: Final = 60.0
+#: Retries after a connection failure: a few, so that a wrong URL or a stopped node fails within seconds.
+TRANSPORT_RETRIES: Final = 4
+#: Longest pause between two attempts when the node names no Retry-After.
+MAX_BACKOFF: Final = 8.0
+#: Shortest pause, even when the node says Retry-After: 0, so a busy node is not hammered.
+MIN_BACKOFF: Final = 0.1
 T = TypeVar("T")
 
 
@@ -469,9 +477,51 @@ _RETRYABLE_STATUS: Final = (429, 502, 503, 504)
 
 
 def _backoff(attempt: int, response: httpx.Response | None) -> float:
+    """The pause before attempt ``attempt + 1``: the node's Retry-After if it gave one, else exponential."""
     if response is not None and response.headers.get("retry-after", "").isdigit():
-        return float(response.headers["retry-after"])
-    return min(8.0, 0.25 * 2**attempt)
+        return max(MIN_BACKOFF, float(response.headers["retry-after"]))
+    return min(MAX_BACKOFF, 0.25 * 2**attempt)
+
+
+class _Retrying:
+    """The retry budget of one request: pauses between attempts until ``budget`` seconds have passed.
+
+    A node that answers "busy" is alive and will take the request once it has sealed a block,
+    so those answers are retried for the whole budget; a connection that fails is retried only
+    TRANSPORT_RETRIES times within it.
+    """
+
+    def __init__(self, budget: float) -> None:
+        self._deadline = time.monotonic() + budget
+        self._attempt = 0
+        self._transport_failures = 0
+
+    def pause(self, response: httpx.Response | None) -> float | None:
+        """Seconds to wait before trying again (``response`` None: the connection failed), or None to give up."""
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        if response is None:
+            self._transport_failures += 1
+            if self._transport_failures > TRANSPORT_RETRIES:
+                return None
+        delay = _backoff(self._attempt, response)
+        self._attempt += 1
+        # The last attempt is made when the budget ends, rather than giving up early.
+        return min(delay, remaining)
+
+
+def _retry_budget(retry_for: float) -> float:
+    if not retry_for >= 0:
+        raise ValueError("retry_for is a number of seconds, 0 or more")
+    return float(retry_for)
+
+
+def _headers(call: Call) -> dict[str, str]:
+    headers = {"accept": call.accept}
+    if call.content_type:
+        headers["content-type"] = call.content_type
+    return headers
 
 
 class Client:
@@ -485,14 +535,14 @@ class Client:
         agency: str | None = None,
         cosigners: Sequence[tuple[SM2PrivateKey, str]] = (),
         timeout: float = DEFAULT_TIMEOUT,
-        retries: int = DEFAULT_RETRIES,
+        retry_for: float = DEFAULT_RETRY_FOR,
         http: httpx.Client | None = None,
         subject_salt: bytes = b"",
         operator_salt: bytes | None = None,
     ) -> None:
         self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
+        self._retry_for = _retry_budget(retry_for)
         self._http = http or httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
-        self._retries = retries
 
     def __enter__(self) -> Client:
         return self
@@ -504,24 +554,29 @@ class Client:
         self._http.close()
 
     def _send(self, call: Call) -> httpx.Response:
-        headers = {"accept": call.accept}
-        if call.content_type:
-            headers["content-type"] = call.content_type
-        for attempt in range(self._retries + 1):
+        retrying = _Retrying(self._retry_for)
+        while True:
             try:
                 response = self._http.request(
-                    call.method, call.path, params=call.params, content=call.content, json=call.json, headers=headers
+                    call.method,
+                    call.path,
+                    params=call.params,
+                    content=call.content,
+                    json=call.json,
+                    headers=_headers(call),
                 )
             except httpx.TransportError:
-                if attempt == self._retries:
+                pause = retrying.pause(None)
+                if pause is None:
                     raise
-                time.sleep(_backoff(attempt, None))
+                time.sleep(pause)
                 continue
-            if response.status_code in _RETRYABLE_STATUS and attempt < self._retries:
-                time.sleep(_backoff(attempt, response))
-                continue
+            if response.status_code in _RETRYABLE_STATUS:
+                pause = retrying.pause(response)
+                if pause is not None:
+                    time.sleep(pause)
+                    continue
             return response
-        raise AssertionError("unreachable")
 
     def _run(self, operation: Operation[T]) -> T:
         try:
@@ -681,14 +736,14 @@ class AsyncClient:
         agency: str | None = None,
         cosigners: Sequence[tuple[SM2PrivateKey, str]] = (),
         timeout: float = DEFAULT_TIMEOUT,
-        retries: int = DEFAULT_RETRIES,
+        retry_for: float = DEFAULT_RETRY_FOR,
         http: httpx.AsyncClient | None = None,
         subject_salt: bytes = b"",
         operator_salt: bytes | None = None,
     ) -> None:
         self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
+        self._retry_for = _retry_budget(retry_for)
         self._http = http or httpx.AsyncClient(base_url=url.rstrip("/"), timeout=timeout)
-        self._retries = retries
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -700,24 +755,29 @@ class AsyncClient:
         await self._http.aclose()
 
     async def _send(self, call: Call) -> httpx.Response:
-        headers = {"accept": call.accept}
-        if call.content_type:
-            headers["content-type"] = call.content_type
-        for attempt in range(self._retries + 1):
+        retrying = _Retrying(self._retry_for)
+        while True:
             try:
                 response = await self._http.request(
-                    call.method, call.path, params=call.params, content=call.content, json=call.json, headers=headers
+                    call.method,
+                    call.path,
+                    params=call.params,
+                    content=call.content,
+                    json=call.json,
+                    headers=_headers(call),
                 )
             except httpx.TransportError:
-                if attempt == self._retries:
+                pause = retrying.pause(None)
+                if pause is None:
                     raise
-                await asyncio.sleep(_backoff(attempt, None))
+                await asyncio.sleep(pause)
                 continue
-            if response.status_code in _RETRYABLE_STATUS and attempt < self._retries:
-                await asyncio.sleep(_backoff(attempt, response))
-                continue
+            if response.status_code in _RETRYABLE_STATUS:
+                pause = retrying.pause(response)
+                if pause is not None:
+                    await asyncio.sleep(pause)
+                    continue
             return response
-        raise AssertionError("unreachable")
 
     async def _run(self, operation: Operation[T]) -> T:
         try:

@@ -1,0 +1,156 @@
+"""The SDK against an in-memory stand-in for the node's evidence endpoints: what it sends, and how it reads answers.
+
+The real node is exercised in tests/integration/test_sdk.py; here the node is
+a function, so retries can run on a fake clock and hashing can be slowed down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from tiezheng import sdk
+from tiezheng.batch import BatchEnvelope
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.gm import SM2PrivateKey
+from tiezheng.sdk import ApiError, AsyncClient, Client
+
+AGENCY = "91110000MA01TEST0X"
+KEY = SM2PrivateKey.generate()
+T0 = 1_780_000_000_000
+
+
+class FakeNode:
+    """POST /v1/evidence/batch, idempotent like the node, optionally busy (429) or refusing an envelope (413)."""
+
+    def __init__(self, *, busy: int = 0, retry_after: str | None = "2", refuse_envelope: int | None = None) -> None:
+        self.log: dict[bytes, int] = {}
+        self.envelopes: list[tuple[bytes, ...]] = []
+        self.requests = 0
+        self.busy = busy
+        self.retry_after = retry_after
+        self.refuse_envelope = refuse_envelope
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        if self.busy > 0:
+            self.busy -= 1
+            headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
+            return httpx.Response(429, headers=headers, json={"error": {"code": "busy", "message": "busy"}})
+        assert request.url.path == "/v1/evidence/batch"
+        if self.refuse_envelope == len(self.envelopes):
+            return httpx.Response(413, json={"error": {"code": "too-large", "message": "over the pending limit"}})
+        envelope = BatchEnvelope.from_cbor(request.content)
+        envelope.check()  # what the node checks first: a statement twice is refused as duplicate-in-batch
+        self.envelopes.append(envelope.statements)
+        fresh = [data not in self.log for data in envelope.statements]
+        indexes = [self.log.setdefault(data, len(self.log)) for data in envelope.statements]
+        body = {
+            "ids": [str(EvidenceId("TST", i)) for i in indexes],
+            "indexes": indexes,
+            "new": sum(fresh),
+            "fresh": fresh,
+            "status": "accepted",
+        }
+        return httpx.Response(202, json=body)
+
+
+def client_for(node: FakeNode, **options) -> Client:
+    http = httpx.Client(transport=httpx.MockTransport(node), base_url="http://node")
+    return Client("http://node", key=KEY, agency=AGENCY, http=http, **options)
+
+
+def async_client_for(node: FakeNode, **options) -> AsyncClient:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(node), base_url="http://node")
+    return AsyncClient("http://node", key=KEY, agency=AGENCY, http=http, **options)
+
+
+# retries: while the node is busy, for a bounded time, honouring Retry-After
+
+
+class FakeClock:
+    """time.monotonic and time.sleep on a clock that only moves when slept on."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def time(self) -> float:
+        return time.time()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(sdk, "time", fake)
+    return fake
+
+
+def test_busy_is_retried_after_retry_after_for_as_long_as_the_budget(clock):
+    node = FakeNode(busy=20, retry_after="2")
+    with client_for(node) as client:
+        anchored = client.anchor_many([b"patient"], "document")
+    assert anchored[0].new and node.requests == 21  # far more than a handful of attempts
+    assert clock.sleeps == [2.0] * 20
+
+
+def test_busy_for_longer_than_the_budget_gives_up_at_its_end(clock):
+    node = FakeNode(busy=10_000, retry_after="3")
+    with client_for(node, retry_for=30) as client, pytest.raises(ApiError) as caught:
+        client.anchor_many([b"impatient"], "document")
+    assert caught.value.code == "busy" and caught.value.status == 429
+    assert sum(clock.sleeps) == pytest.approx(30.0) and max(clock.sleeps) <= 3.0
+    assert node.requests == len(clock.sleeps) + 1
+
+
+def test_without_retry_after_the_backoff_grows_to_its_cap(clock):
+    node = FakeNode(busy=8, retry_after=None)
+    with client_for(node) as client:
+        client.anchor_many([b"backoff"], "document")
+    assert clock.sleeps == [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+
+
+def test_no_budget_means_no_retry(clock):
+    node = FakeNode(busy=1)
+    with client_for(node, retry_for=0) as client, pytest.raises(ApiError):
+        client.anchor_many([b"once"], "document")
+    assert node.requests == 1 and clock.sleeps == []
+    with pytest.raises(ValueError):
+        Client("http://node", retry_for=-1)
+
+
+def test_a_node_that_cannot_be_reached_fails_within_a_few_attempts(clock):
+    attempts = []
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        raise httpx.ConnectError("connection refused", request=request)
+
+    http = httpx.Client(transport=httpx.MockTransport(refused), base_url="http://node")
+    with Client("http://node", key=KEY, agency=AGENCY, http=http) as client, pytest.raises(httpx.ConnectError):
+        client.anchor_many([b"nowhere"], "document")
+    assert len(attempts) == sdk.TRANSPORT_RETRIES + 1 and sum(clock.sleeps) < 5
+
+
+def test_async_client_rides_out_busy_too(monkeypatch, clock):
+    async def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+
+    monkeypatch.setattr(sdk.asyncio, "sleep", sleep)
+    node = FakeNode(busy=12, retry_after="2")
+
+    async def scenario() -> list[sdk.Anchored]:
+        async with async_client_for(node) as client:
+            return await client.anchor_many([b"async patient"], "document")
+
+    assert asyncio.run(scenario())[0].new and clock.sleeps == [2.0] * 12
