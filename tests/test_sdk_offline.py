@@ -15,7 +15,7 @@ import pytest
 from tiezheng import sdk
 from tiezheng.batch import BatchEnvelope
 from tiezheng.evidence_id import EvidenceId
-from tiezheng.gm import SM2PrivateKey
+from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.sdk import ApiError, AsyncClient, Client
 
 AGENCY = "91110000MA01TEST0X"
@@ -154,3 +154,57 @@ def test_async_client_rides_out_busy_too(monkeypatch, clock):
             return await client.anchor_many([b"async patient"], "document")
 
     assert asyncio.run(scenario())[0].new and clock.sleeps == [2.0] * 12
+
+
+# identical inputs are one record
+
+
+def test_identical_inputs_in_one_millisecond_are_one_record_with_one_id(tmp_path):
+    node = FakeNode()
+    copies = []
+    for name in ("a.pdf", "copy of a.pdf"):
+        (tmp_path / name).write_bytes(b"the same decision")
+        copies.append(tmp_path / name)
+    with client_for(node) as client:
+        anchored = client.anchor_many([b"dup", b"dup", b"other", copies[0], b"dup", copies[1]], "document", time_ms=T0)
+    assert len(anchored) == 6 and len(node.envelopes) == 1 and len(node.envelopes[0]) == 3
+    ids = [a.id for a in anchored]
+    assert ids[0] == ids[1] == ids[4] and ids[3] == ids[5] and len(set(ids)) == 3
+    assert [a.new for a in anchored] == [True, False, True, True, False, False]
+    assert [a.statement.digest for a in anchored][:3] == [sm3(b"dup"), sm3(b"dup"), sm3(b"other")]
+
+
+def test_duplicates_in_the_default_time_are_anchored_too():
+    node = FakeNode()
+    with client_for(node) as client:
+        anchored = client.anchor_many([b"dup"] * 300, "document")  # statements built in one or a few milliseconds
+    assert len(anchored) == 300 and len(node.envelopes) == 1
+    assert len({a.id for a in anchored}) == len(node.envelopes[0]) == sum(a.new for a in anchored)
+
+
+# new is per record
+
+
+def test_new_is_true_only_for_records_this_call_added():
+    node = FakeNode()
+    with client_for(node) as client:
+        first = client.anchor_many([b"a", b"b"], "document", time_ms=T0)
+        again = client.anchor_many([b"a", b"c", b"b"], "document", time_ms=T0)
+    assert [a.new for a in first] == [True, True]
+    assert [a.new for a in again] == [False, True, False]
+    assert [again[0].id, again[2].id] == [first[0].id, first[1].id]
+
+
+def test_a_node_without_fresh_still_answers():
+    node = FakeNode()
+
+    def old_node(request: httpx.Request) -> httpx.Response:
+        response = node(request)
+        body = response.json()
+        del body["fresh"]
+        return httpx.Response(response.status_code, json=body)
+
+    http = httpx.Client(transport=httpx.MockTransport(old_node), base_url="http://node")
+    with Client("http://node", key=KEY, agency=AGENCY, http=http) as client:
+        assert [a.new for a in client.anchor_many([b"a", b"b"], "document", time_ms=T0)] == [True, True]
+        assert [a.new for a in client.anchor_many([b"a", b"b"], "document", time_ms=T0)] == [False, False]

@@ -82,7 +82,11 @@ Record = bytes | bytearray | os.PathLike[str] | Digest
 
 @dataclass(frozen=True)
 class Anchored:
-    """A statement the node accepted: its evidence ID, and the receipt once proven (when waited for)."""
+    """A statement the node accepted: its evidence ID, and the receipt once proven (when waited for).
+
+    ``new`` is true when this call added the record to the log, false when the node already had it
+    (or an earlier input of the same ``anchor_many`` call was the same statement).
+    """
 
     id: str
     index: int
@@ -275,21 +279,40 @@ class _Operations:
     def anchor_envelope(
         self, statements: Sequence[Statement], *, wait: bool, timeout: float
     ) -> Operation[list[Anchored]]:
+        """Anchor statements in one envelope; one result per statement given, in order.
+
+        Statements that are equal (same record, same fields, built in the same
+        millisecond) are one record: the envelope carries each once, and every
+        copy gets its evidence ID. Only the first copy counts as ``new``.
+        """
         key, _ = self._signer()
-        envelope = BatchEnvelope.build(statements, key, time=int(time.time() * 1000))
+        encoded = [s.to_cbor() for s in statements]
+        position: dict[bytes, int] = {}  # a statement's bytes → its place in the envelope
+        distinct: list[Statement] = []
+        for data, statement in zip(encoded, statements, strict=True):
+            if data not in position:
+                position[data] = len(distinct)
+                distinct.append(statement)
+        envelope = BatchEnvelope.build(distinct, key, time=int(time.time() * 1000))
         for cosigner, role in self._cosigners:
             envelope = envelope.cosign(cosigner, role)
         params = {"wait": "true", "timeout": str(timeout)} if wait else None
         response = yield Call("POST", "/v1/evidence/batch", params, envelope.to_cbor(), content_type="application/cbor")
         body = _json(response)
-        if len(body["ids"]) != len(statements):
+        ids, indexes = body["ids"], body["indexes"]
+        # A node older than the per-statement "fresh" list only says how many were new.
+        fresh = body["fresh"] if "fresh" in body else [body["new"] > 0] * len(distinct)
+        if not len(ids) == len(indexes) == len(fresh) == len(distinct):
             raise TiezhengError(
                 "the node answered with a different number of IDs than statements sent", code="protocol"
             )
-        return [
-            Anchored(i, n, body["status"], True, s)
-            for i, n, s in zip(body["ids"], body["indexes"], statements, strict=True)
-        ]
+        seen: set[int] = set()
+        results = []
+        for data, statement in zip(encoded, statements, strict=True):
+            k = position[data]
+            results.append(Anchored(ids[k], indexes[k], body["status"], bool(fresh[k]) and k not in seen, statement))
+            seen.add(k)
+        return results
 
     def anchor_many(
         self,
