@@ -7,6 +7,7 @@ a function, so retries can run on a fake clock and hashing can be slowed down.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import httpx
@@ -208,3 +209,69 @@ def test_a_node_without_fresh_still_answers():
     with Client("http://node", key=KEY, agency=AGENCY, http=http) as client:
         assert [a.new for a in client.anchor_many([b"a", b"b"], "document", time_ms=T0)] == [True, True]
         assert [a.new for a in client.anchor_many([b"a", b"b"], "document", time_ms=T0)] == [False, False]
+
+
+# AsyncClient reads files off the event loop
+
+
+@pytest.fixture
+def slow_hashing(monkeypatch):
+    """sm3_file that takes 0.3 s and notes the thread it ran on."""
+    threads: list[threading.Thread] = []
+    real = sdk.sm3_file
+
+    def slow(path):
+        threads.append(threading.current_thread())
+        time.sleep(0.3)
+        return real(path)
+
+    monkeypatch.setattr(sdk, "sm3_file", slow)
+    return threads
+
+
+def test_async_client_hashes_paths_in_a_worker_thread(tmp_path, slow_hashing):
+    files = []
+    for i in range(3):
+        files.append(tmp_path / f"f{i}")
+        files[-1].write_bytes(b"file %d" % i)
+    node = FakeNode()
+
+    async def scenario() -> tuple[int, list[sdk.Anchored]]:
+        ticks = 0
+        done = asyncio.Event()
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while not done.is_set():
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        async def anchor() -> list[sdk.Anchored]:
+            async with async_client_for(node) as client:
+                one = await client.anchor_many(files[:2], "document")
+                two = await client.anchor_many([files[2]], "document")
+            done.set()
+            return one + two
+
+        _, anchored = await asyncio.gather(ticker(), anchor())
+        return ticks, anchored
+
+    ticks, anchored = asyncio.run(scenario())
+    assert [a.statement.digest for a in anchored] == [sm3(f.read_bytes()) for f in files]
+    assert slow_hashing and all(t is not threading.main_thread() for t in slow_hashing)
+    assert ticks >= 30  # the loop kept running through 0.9 s of hashing
+
+
+def test_async_anchor_of_one_path_hashes_off_the_loop(tmp_path, slow_hashing):
+    (tmp_path / "f").write_bytes(b"one")
+
+    def single(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(202, json={"id": "TST-000000-00", "index": 0, "status": "accepted", "new": True})
+
+    async def scenario() -> sdk.Anchored:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(single), base_url="http://node")
+        async with AsyncClient("http://node", key=KEY, agency=AGENCY, http=http) as client:
+            return await client.anchor(tmp_path / "f", "permit")
+
+    assert asyncio.run(scenario()).statement.digest == sm3(b"one")
+    assert len(slow_hashing) == 1 and slow_hashing[0] is not threading.main_thread()

@@ -7,6 +7,8 @@ calls with its own httpx transport. Submissions are idempotent on the node (a
 statement anchored twice keeps its first evidence ID), so the clients retry
 safely: 429/502/503/504 answers for up to ``retry_for`` seconds per request,
 honouring Retry-After, and connection failures a few times, with backoff.
+Blocking work (hashing a file) is an instruction too, so ``AsyncClient`` runs
+it in a worker thread.
 
     from tiezheng import Client, Digest
     from tiezheng.gm import keystore
@@ -21,12 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import httpx
 
@@ -49,6 +52,8 @@ TRANSPORT_RETRIES: Final = 4
 MAX_BACKOFF: Final = 8.0
 #: Shortest pause, even when the node says Retry-After: 0, so a busy node is not hammered.
 MIN_BACKOFF: Final = 0.1
+#: In-memory records at least this large are hashed off the event loop too (a file always is).
+ASYNC_HASH_THRESHOLD: Final = 1 << 20
 T = TypeVar("T")
 
 
@@ -190,7 +195,18 @@ class Pause:
     seconds: float
 
 
-Operation = Generator[Call | Pause, httpx.Response | None, T]
+@dataclass(frozen=True)
+class Work:
+    """An instruction: run this blocking function (hashing a file) and send back its result.
+
+    ``Client`` calls it in place; ``AsyncClient`` calls it in a worker thread, so the
+    event loop keeps serving other tasks while a large file is read.
+    """
+
+    function: Callable[[], Any]
+
+
+Operation = Generator[Call | Pause | Work, Any, T]
 Progress = Callable[[int, int], None]
 
 
@@ -236,10 +252,33 @@ class _Operations:
         meta: Mapping[str, MetaValue] | None = None,
         time_ms: int | None = None,
     ) -> Statement:
+        return self.statement_for(
+            digest_of(record),
+            kind,
+            subject=subject,
+            operator=operator,
+            stage=stage,
+            prev=prev,
+            meta=meta,
+            time_ms=time_ms,
+        )
+
+    def statement_for(
+        self,
+        digest: bytes,
+        kind: str,
+        *,
+        subject: bytes | None = None,
+        operator: bytes | None = None,
+        stage: str | None = None,
+        prev: str | None = None,
+        meta: Mapping[str, MetaValue] | None = None,
+        time_ms: int | None = None,
+    ) -> Statement:
         key, agency = self._signer()
         return Statement(
             kind=kind,
-            digest=digest_of(record),
+            digest=digest,
             agency=agency,
             key=key.public_key().key_id,
             time=time_ms if time_ms is not None else int(time.time() * 1000),
@@ -262,7 +301,22 @@ class _Operations:
             signed = signed.cosign(cosigner, role)
         return signed
 
+    def digest(self, record: Record) -> Operation[bytes]:
+        """A record's SM3 digest; reading a file (or hashing a large buffer) is handed to the runner as Work."""
+        if isinstance(record, os.PathLike) or (
+            isinstance(record, bytes | bytearray) and len(record) >= ASYNC_HASH_THRESHOLD
+        ):
+            return cast(bytes, (yield Work(functools.partial(digest_of, record))))
+        return digest_of(record)
+
     # Operations
+
+    def anchor_record(
+        self, record: Record, kind: str, fields: Mapping[str, Any], *, wait: bool, timeout: float
+    ) -> Operation[Anchored]:
+        self._signer()  # no key: say so before reading a large file
+        digest = yield from self.digest(record)
+        return (yield from self.anchor(self.statement_for(digest, kind, **fields), wait=wait, timeout=timeout))
 
     def anchor(self, statement: Statement, *, wait: bool, timeout: float) -> Operation[Anchored]:
         signed = self.sign(statement)
@@ -325,10 +379,14 @@ class _Operations:
         progress: Progress | None,
         fields: Mapping[str, Any],
     ) -> Operation[list[Anchored]]:
+        self._signer()
         items = list(records)
         results: list[Anchored] = []
         for chunk in _chunks(items, chunk_size):
-            statements = [self.statement(r, kind, **fields) for r in chunk]
+            statements = []
+            for record in chunk:
+                digest = yield from self.digest(record)
+                statements.append(self.statement_for(digest, kind, **fields))
             results += yield from self.anchor_envelope(statements, wait=False, timeout=timeout)
             if progress:
                 progress(len(results), len(items))
@@ -357,7 +415,8 @@ class _Operations:
         _check(response)
         return Receipt.from_cbor(response.content)
 
-    def find_by_digest(self, digest: bytes) -> Operation[list[EvidenceRecord]]:
+    def find_by_digest(self, record: Record) -> Operation[list[EvidenceRecord]]:
+        digest = yield from self.digest(record)
         response = yield Call("GET", "/v1/evidence", {"digest": digest.hex(), "limit": "1000", "order": "asc"})
         return [EvidenceRecord.from_json(item) for item in _json(response)["items"]]
 
@@ -388,14 +447,15 @@ class _Operations:
         operator: bytes | None,
         timeout: float,
     ) -> Operation[Anchored]:
-        template_hash = yield from self.template_hash(template)
         key, agency = self._signer()
+        digest = (yield from self.digest(document)) if document is not None else subject
+        template_hash = yield from self.template_hash(template)
         statement = open_statement(
             template_hash=template_hash,
             subject=subject,
             agency=agency,
             key_id=key.public_key().key_id,
-            digest=digest_of(document) if document is not None else subject,
+            digest=digest,
             time_ms=int(time.time() * 1000),
             parties=parties,
             operator=operator,
@@ -421,6 +481,8 @@ class _Operations:
     ) -> Operation[Anchored]:
         """Record a step; while the matter's previous step waits for its block, wait and try again."""
         key, agency = self._signer()
+        after_digest = yield from self.digest(after)
+        before_digest = (yield from self.digest(before)) if before is not None else None
         deadline = time.monotonic() + timeout
         while True:
             matter = yield from self.matter(matter_id)
@@ -432,8 +494,8 @@ class _Operations:
                 subject=matter.subject,
                 agency=agency,
                 key_id=key.public_key().key_id,
-                after=digest_of(after),
-                before=digest_of(before) if before is not None else None,
+                after=after_digest,
+                before=before_digest,
                 operator=operator,
                 next_stage=next_stage,
                 time_ms=int(time.time() * 1000),
@@ -608,6 +670,8 @@ class Client:
                 if isinstance(step, Pause):
                     time.sleep(step.seconds)
                     step = operation.send(None)
+                elif isinstance(step, Work):
+                    step = operation.send(step.function())
                 else:
                     step = operation.send(self._send(step))
         except StopIteration as done:
@@ -623,9 +687,7 @@ class Client:
         self, record: Record, kind: str, *, wait: bool = False, timeout: float = 30.0, **fields: Any
     ) -> Anchored:
         """Anchor one record as an individually signed statement; with ``wait`` return once proven, with the receipt."""
-        return self._run(
-            self._ops.anchor(self._ops.statement(record, kind, **fields), wait=wait, timeout=min(timeout, 60.0))
-        )
+        return self._run(self._ops.anchor_record(record, kind, fields, wait=wait, timeout=min(timeout, 60.0)))
 
     def anchor_many(
         self,
@@ -736,7 +798,7 @@ class Client:
         return self._run(self._ops.receipt(evidence_id))
 
     def find_by_digest(self, record_or_digest: Record) -> list[EvidenceRecord]:
-        return self._run(self._ops.find_by_digest(digest_of(record_or_digest)))
+        return self._run(self._ops.find_by_digest(record_or_digest))
 
     def genesis(self) -> Genesis:
         """The node's genesis. A verifier should trust a genesis it got independently, not this one."""
@@ -802,15 +864,20 @@ class AsyncClient:
                     continue
             return response
 
+    async def _step(self, step: Call | Pause | Work) -> Any:
+        """Carry out one instruction of an operation; what to send back into it."""
+        if isinstance(step, Pause):
+            await asyncio.sleep(step.seconds)
+            return None
+        if isinstance(step, Work):
+            return await asyncio.to_thread(step.function)
+        return await self._send(step)
+
     async def _run(self, operation: Operation[T]) -> T:
         try:
             step = next(operation)
             while True:
-                if isinstance(step, Pause):
-                    await asyncio.sleep(step.seconds)
-                    step = operation.send(None)
-                else:
-                    step = operation.send(await self._send(step))
+                step = operation.send(await self._step(step))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -820,9 +887,7 @@ class AsyncClient:
     async def anchor(
         self, record: Record, kind: str, *, wait: bool = False, timeout: float = 30.0, **fields: Any
     ) -> Anchored:
-        return await self._run(
-            self._ops.anchor(self._ops.statement(record, kind, **fields), wait=wait, timeout=min(timeout, 60.0))
-        )
+        return await self._run(self._ops.anchor_record(record, kind, fields, wait=wait, timeout=min(timeout, 60.0)))
 
     async def anchor_many(
         self,
@@ -850,7 +915,7 @@ class AsyncClient:
         return await self._run(self._ops.receipt(evidence_id))
 
     async def find_by_digest(self, record_or_digest: Record) -> list[EvidenceRecord]:
-        return await self._run(self._ops.find_by_digest(digest_of(record_or_digest)))
+        return await self._run(self._ops.find_by_digest(record_or_digest))
 
     async def genesis(self) -> Genesis:
         return await self._run(self._ops.genesis())
