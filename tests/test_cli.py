@@ -416,3 +416,8 @@ def test_certificate_to_a_missing_folder(anchored, out):
     result = run("certificate", str(anchored["receipt"]), "--out", out)
     assert_one_line_error(result, text="no folder")
     assert "internal error" not in result.stderr
+
+
+def test_anchor_help_says_receipts_in_folders_are_skipped():
+    text = " ".join(run("anchor", "--help").stdout.split())
+    assert "receipts (*.tzr) are skipped" in text

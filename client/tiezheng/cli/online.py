@@ -31,9 +31,11 @@ def add_commands(commands: Any) -> None:
         "anchor",
         help="anchor files (and folders, recursively) on a node; print one evidence ID per file",
         description="Hashes each file with SM3 locally (the file never leaves this machine), signs the statements "
-        "with the agency's SM2 key (one signature per batch of up to 10,000), and submits them.",
+        "with the agency's SM2 key (one signature per batch of up to 10,000), and submits them. "
+        f"In a folder, receipts (*{FILE_SUFFIX}) are skipped: they are proofs, not records; name one explicitly "
+        "to anchor it.",
     )
-    anchor.add_argument("paths", nargs="+", metavar="PATH")
+    anchor.add_argument("paths", nargs="+", metavar="PATH", help=f"files, and folders (their *{FILE_SUFFIX} skipped)")
     anchor.add_argument("--node", required=True, metavar="URL", help="the node, e.g. http://127.0.0.1:8545")
     anchor.add_argument("--key", required=True, metavar="KEYFILE", help="the agency's SM2 keystore")
     anchor.add_argument("--agency", required=True, metavar="CODE", help="the agency's registered code")
