@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -275,3 +276,49 @@ def test_async_anchor_of_one_path_hashes_off_the_loop(tmp_path, slow_hashing):
 
     assert asyncio.run(scenario()).statement.digest == sm3(b"one")
     assert len(slow_hashing) == 1 and slow_hashing[0] is not threading.main_thread()
+
+
+# each envelope's results as soon as it is accepted, and progress while hashing
+
+
+def test_envelopes_are_handed_over_as_soon_as_accepted():
+    node = FakeNode(refuse_envelope=1)
+    received = []
+    with client_for(node) as client:
+        envelopes = client.anchor_envelopes([b"r %d" % i for i in range(5)], "document", chunk_size=2)
+        received.append(next(envelopes))
+        assert node.requests == 1  # the first envelope's IDs are in hand before the second is sent
+        with pytest.raises(ApiError) as caught:
+            next(envelopes)
+    assert caught.value.code == "too-large"
+    assert [len(e) for e in received] == [2] and all(a.status == "accepted" for a in received[0])
+    assert [a.index for a in received[0]] == [0, 1]
+
+
+def test_hash_progress_moves_before_each_envelope_is_sent(tmp_path):
+    files = []
+    for i in range(5):
+        files.append(tmp_path / f"{i}.bin")
+        files[-1].write_bytes(b"%d" % i * 1000)
+    events: list[tuple[str, int, int]] = []
+    node = FakeNode()
+    with client_for(node) as client:
+        client.anchor_many(
+            files,
+            "document",
+            chunk_size=2,
+            progress=lambda done, total: events.append(("anchored", done, total)),
+            hash_progress=lambda done, total: events.append(("hashed", done, total)),
+        )
+    assert events == [
+        ("hashed", 1, 5), ("hashed", 2, 5), ("anchored", 2, 5),
+        ("hashed", 3, 5), ("hashed", 4, 5), ("anchored", 4, 5),
+        ("hashed", 5, 5), ("anchored", 5, 5),
+    ]  # fmt: skip
+
+
+def test_a_missing_key_is_reported_before_any_file_is_read(tmp_path, slow_hashing):
+    http = httpx.Client(transport=httpx.MockTransport(FakeNode()), base_url="http://node")
+    with Client("http://node", http=http) as reader, pytest.raises(sdk.TiezhengError, match="no agency key"):
+        reader.anchor_many([Path(tmp_path)], "document")
+    assert slow_hashing == []

@@ -206,7 +206,15 @@ class Work:
     function: Callable[[], Any]
 
 
-Operation = Generator[Call | Pause | Work, Any, T]
+@dataclass(frozen=True)
+class Emit:
+    """An instruction: hand this value to the caller now (an envelope's results, as soon as it is accepted)."""
+
+    value: Any
+
+
+Operation = Generator[Call | Pause | Work | Emit, Any, T]
+#: ``progress(done, total)``: how many of ``total`` records are done (anchored, or hashed).
 Progress = Callable[[int, int], None]
 
 
@@ -368,6 +376,37 @@ class _Operations:
             seen.add(k)
         return results
 
+    def anchor_envelopes(
+        self,
+        records: Iterable[Record],
+        kind: str,
+        *,
+        chunk_size: int,
+        timeout: float,
+        progress: Progress | None,
+        hash_progress: Progress | None,
+        fields: Mapping[str, Any],
+    ) -> Operation[list[Anchored]]:
+        """Hash, sign and send records an envelope at a time; Emit each envelope's results once accepted."""
+        self._signer()
+        items = list(records)
+        results: list[Anchored] = []
+        hashed = 0
+        for chunk in _chunks(items, chunk_size):
+            statements = []
+            for record in chunk:
+                digest = yield from self.digest(record)
+                statements.append(self.statement_for(digest, kind, **fields))
+                hashed += 1
+                if hash_progress:
+                    hash_progress(hashed, len(items))
+            accepted = yield from self.anchor_envelope(statements, wait=False, timeout=timeout)
+            results += accepted
+            if progress:
+                progress(len(results), len(items))
+            yield Emit(accepted)
+        return results
+
     def anchor_many(
         self,
         records: Iterable[Record],
@@ -377,19 +416,18 @@ class _Operations:
         wait: bool,
         timeout: float,
         progress: Progress | None,
+        hash_progress: Progress | None,
         fields: Mapping[str, Any],
     ) -> Operation[list[Anchored]]:
-        self._signer()
-        items = list(records)
-        results: list[Anchored] = []
-        for chunk in _chunks(items, chunk_size):
-            statements = []
-            for record in chunk:
-                digest = yield from self.digest(record)
-                statements.append(self.statement_for(digest, kind, **fields))
-            results += yield from self.anchor_envelope(statements, wait=False, timeout=timeout)
-            if progress:
-                progress(len(results), len(items))
+        results = yield from self.anchor_envelopes(
+            records,
+            kind,
+            chunk_size=chunk_size,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
+        )
         if wait and results:
             last = max(results, key=lambda a: a.index)
             yield from self.wait(last.id, timeout=timeout, interval=0.25)
@@ -663,17 +701,29 @@ class Client:
                     continue
             return response
 
-    def _run(self, operation: Operation[T]) -> T:
+    def _steps(self, operation: Operation[T]) -> Generator[Any, None, T]:
+        """Run an operation, yielding what it Emits; its result is the generator's return value."""
         try:
             step = next(operation)
             while True:
-                if isinstance(step, Pause):
+                if isinstance(step, Emit):
+                    yield step.value
+                    step = operation.send(None)
+                elif isinstance(step, Pause):
                     time.sleep(step.seconds)
                     step = operation.send(None)
                 elif isinstance(step, Work):
                     step = operation.send(step.function())
                 else:
                     step = operation.send(self._send(step))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+    def _run(self, operation: Operation[T]) -> T:
+        steps = self._steps(operation)
+        try:
+            while True:
+                next(steps)
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -698,13 +748,52 @@ class Client:
         wait: bool = False,
         timeout: float = 60.0,
         progress: Progress | None = None,
+        hash_progress: Progress | None = None,
         **fields: Any,
     ) -> list[Anchored]:
-        """Anchor many records through batch envelopes of up to ``chunk_size``, one signature per envelope."""
+        """Anchor many records through batch envelopes of up to ``chunk_size``, one signature per envelope.
+
+        One result per record, in order. ``progress(anchored, total)`` is called after each envelope,
+        ``hash_progress(hashed, total)`` after each record is hashed.
+        """
         operation = self._ops.anchor_many(
-            records, kind, chunk_size=chunk_size, wait=wait, timeout=timeout, progress=progress, fields=fields
+            records,
+            kind,
+            chunk_size=chunk_size,
+            wait=wait,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
         )
         return self._run(operation)
+
+    def anchor_envelopes(
+        self,
+        records: Iterable[Record],
+        kind: str,
+        *,
+        chunk_size: int = MAX_BATCH_SIZE,
+        timeout: float = 60.0,
+        progress: Progress | None = None,
+        hash_progress: Progress | None = None,
+        **fields: Any,
+    ) -> Iterator[list[Anchored]]:
+        """Like ``anchor_many``, but yield each envelope's results (its records, in order) once accepted.
+
+        If a later envelope fails, the IDs already yielded stand: keep them, so that a retry
+        of the rest does not anchor the same records again under a new time.
+        """
+        operation = self._ops.anchor_envelopes(
+            records,
+            kind,
+            chunk_size=chunk_size,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
+        )
+        yield from self._steps(operation)
 
     def wait(self, evidence_id: str, *, timeout: float = 60.0, interval: float = 0.25) -> EvidenceRecord:
         """Poll until the record is proven; TiezhengError ``timeout`` if it is not within ``timeout`` seconds."""
@@ -877,7 +966,7 @@ class AsyncClient:
         try:
             step = next(operation)
             while True:
-                step = operation.send(await self._step(step))
+                step = operation.send(None if isinstance(step, Emit) else await self._step(step))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -898,12 +987,51 @@ class AsyncClient:
         wait: bool = False,
         timeout: float = 60.0,
         progress: Progress | None = None,
+        hash_progress: Progress | None = None,
         **fields: Any,
     ) -> list[Anchored]:
         operation = self._ops.anchor_many(
-            records, kind, chunk_size=chunk_size, wait=wait, timeout=timeout, progress=progress, fields=fields
+            records,
+            kind,
+            chunk_size=chunk_size,
+            wait=wait,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
         )
         return await self._run(operation)
+
+    async def anchor_envelopes(
+        self,
+        records: Iterable[Record],
+        kind: str,
+        *,
+        chunk_size: int = MAX_BATCH_SIZE,
+        timeout: float = 60.0,
+        progress: Progress | None = None,
+        hash_progress: Progress | None = None,
+        **fields: Any,
+    ) -> AsyncIterator[list[Anchored]]:
+        operation = self._ops.anchor_envelopes(
+            records,
+            kind,
+            chunk_size=chunk_size,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
+        )
+        try:
+            step = next(operation)
+            while True:
+                if isinstance(step, Emit):
+                    yield step.value
+                    step = operation.send(None)
+                else:
+                    step = operation.send(await self._step(step))
+        except StopIteration:
+            return
 
     async def wait(self, evidence_id: str, *, timeout: float = 60.0, interval: float = 0.25) -> EvidenceRecord:
         return await self._run(self._ops.wait(evidence_id, timeout=timeout, interval=interval))
