@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PrivateKey, keystore, sm3
 from tiezheng.signed_statement import SignedStatement
 
@@ -307,3 +308,116 @@ def test_verify_bad_input(anchored, tmp_path):
 )  # fmt: skip
 def test_process_and_supervision_commands_refuse_bad_input(args, text):
     assert_one_line_error(run(*args), text=text)
+
+
+# errors are one line with a reason, never "internal error"
+
+
+@pytest.mark.parametrize("out", ["/nonexistent-folder/k.key", ""])
+def test_keys_new_to_an_unwritable_place(tmp_path, out):
+    result = run("keys", "new", "--out", out)
+    assert_one_line_error(result, text="--out" if not out else "no folder")
+    assert "internal error" not in result.stderr
+
+
+def test_unknown_backend_is_a_reason_not_a_bug(tmp_path):
+    (tmp_path / "f").write_bytes(b"x")
+    env = {**os.environ, "TIEZHENG_GM_BACKEND": "bogus"}
+    result = subprocess.run([TIEZHENG, "hash", str(tmp_path / "f")], capture_output=True, text=True, env=env)
+    assert_one_line_error(result, text="[backend-unavailable]")
+    assert "bogus" in result.stderr and "internal error" not in result.stderr
+
+
+def test_keys_new_bounds_the_label(tmp_path):
+    refused = run("keys", "new", "--out", str(tmp_path / "big.key"), "--label", "x" * 100_000)
+    assert_one_line_error(refused, text="[keystore-label-too-long]")
+    assert not (tmp_path / "big.key").exists()
+    longest = "标" * keystore.MAX_LABEL_LENGTH
+    assert run("keys", "new", "--out", str(tmp_path / "ok.key"), "--label", longest).returncode == 0
+    shown = run("keys", "public", str(tmp_path / "ok.key"), passphrase=None)
+    assert shown.returncode == 0 and longest in shown.stdout
+    with pytest.raises(TiezhengError) as caught:
+        keystore.encrypt_key(SM2PrivateKey.generate(), PASS, label="x" * 70_000, iterations=1_000)
+    assert caught.value.code == "keystore-label-too-long"
+
+
+# verify: one record per run, and --json for every outcome
+
+
+def test_verify_help_and_behaviour_agree_on_one_pair(anchored):
+    usage = run("verify", "--help").stdout
+    assert "[FILE] RECEIPT" in usage and "..." not in usage.split("options:")[0]
+    record, receipt, genesis = (str(anchored[k]) for k in ("record", "receipt", "genesis"))
+    two_pairs = run("verify", record, receipt, record, receipt, "--genesis", genesis)
+    assert_one_line_error(two_pairs, text="unrecognized arguments")
+
+
+def test_verify_json_for_every_outcome(anchored, tmp_path):
+    record, receipt, genesis = (str(anchored[k]) for k in ("record", "receipt", "genesis"))
+    (tmp_path / "junk.tzr").write_bytes(b"\x5f" + os.urandom(50))  # an indefinite-length byte string: not our CBOR
+    outcomes = {
+        "valid": (run("verify", record, receipt, "--genesis", genesis, "--json"), 0, None),
+        "junk receipt": (
+            run("verify", record, str(tmp_path / "junk.tzr"), "--genesis", genesis, "--json"),
+            2,
+            "bad-cbor",
+        ),
+        "two pairs": (run("verify", record, receipt, record, receipt, "--genesis", genesis, "--json"), 2, "usage"),
+        "no genesis": (run("verify", record, receipt, "--json"), 2, "usage"),
+        "bad digest": (run("verify", "--digest", "zz", receipt, "--genesis", genesis, "--json"), 2, "usage"),
+        "absent file": (run("verify", str(tmp_path / "absent"), receipt, "--genesis", genesis, "--json"), 2, "usage"),
+        "bad genesis": (run("verify", record, receipt, "--genesis", str(tmp_path / "junk.tzr"), "--json"), 2, None),
+    }
+    for name, (result, status, code) in outcomes.items():
+        assert result.returncode == status, (name, result.stdout, result.stderr)
+        document = json.loads(result.stdout)  # not a text line
+        assert document["valid"] is (status == 0), name
+        if status == 0:
+            assert document["error"] is None
+            continue
+        assert document["error"]["message"], name
+        if code is not None:
+            assert document["error"]["code"] == code, (name, document["error"])
+        line = result.stderr.strip()
+        assert len(line.splitlines()) == 1 and line.count("[") <= 1, (name, line)  # one code, not "[bad-cbor] [usage]"
+    junk = outcomes["junk receipt"][0].stderr
+    assert junk.rstrip().endswith("[bad-cbor]") and "[usage]" not in junk
+
+
+# certificate
+
+
+def test_certificate_refuses_a_receipt_the_genesis_refutes(anchored, tmp_path):
+    other = ToyChain([SM2PrivateKey.generate() for _ in range(4)], chain_code="GZ01")
+    (tmp_path / "other-genesis.json").write_bytes(other.genesis.to_json())
+    for out in ("c.html", "c.pdf"):
+        refused = run(
+            "certificate", str(anchored["receipt"]), "--genesis", str(tmp_path / "other-genesis.json"),
+            "--out", str(tmp_path / out),
+        )  # fmt: skip
+        assert refused.returncode == 1, (refused.stdout, refused.stderr)
+        assert refused.stdout.startswith("INVALID  failed check: genesis"), refused.stdout
+        assert not (tmp_path / out).exists()
+    accepted = run(
+        "certificate",
+        str(anchored["receipt"]),
+        "--genesis",
+        str(anchored["genesis"]),
+        "--out",
+        str(tmp_path / "c.html"),
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    page = (tmp_path / "c.html").read_text()
+    assert "VALID" in page and "validator-0" in page
+
+
+@pytest.mark.parametrize("out", ["/nonexistent-folder/c.pdf", "/nonexistent-folder/c.html"])
+def test_certificate_to_a_missing_folder(anchored, out):
+    result = run("certificate", str(anchored["receipt"]), "--out", out)
+    assert_one_line_error(result, text="no folder")
+    assert "internal error" not in result.stderr
+
+
+def test_anchor_help_says_receipts_in_folders_are_skipped():
+    text = " ".join(run("anchor", "--help").stdout.split())
+    assert "receipts (*.tzr) are skipped" in text

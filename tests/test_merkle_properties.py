@@ -199,3 +199,45 @@ def test_level_by_level_root_matches_the_rfc6962_reference_root():
         "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c"
     )
     assert root_from_leaf_hashes([], sha256) == sha256(b"")
+
+
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 100),
+    st.floats(allow_nan=True),
+    st.text(max_size=5),
+    st.binary(max_size=40),
+    st.lists(st.one_of(st.none(), st.integers(), st.text(max_size=3), st.binary(max_size=40)), max_size=5),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=3),
+    st.builds(object),
+)
+
+
+@given(anything, anything, anything, anything, anything)
+def test_verifiers_return_false_for_wrongly_typed_input(leaf, index, size, proof, head):
+    assert verify_inclusion(leaf, index, size, proof, head) in (True, False)
+    assert verify_consistency(index, size, leaf, head, proof) in (True, False)
+    assert root_from_inclusion_proof(leaf, index, size, proof) is None or isinstance(leaf, bytes)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda good: verify_inclusion(good["leaf"], "0", good["size"], good["proof"], good["root"]),
+        lambda good: verify_inclusion(good["leaf"], None, good["size"], good["proof"], good["root"]),
+        lambda good: verify_inclusion(good["leaf"], good["index"], good["size"], None, good["root"]),
+        lambda good: verify_inclusion(good["leaf"], good["index"], str(good["size"]), good["proof"], good["root"]),
+        lambda good: verify_inclusion(good["leaf"], True, good["size"], good["proof"], good["root"]),
+        lambda good: verify_consistency(1, 1, None, None, None),
+        lambda good: verify_consistency(1, 1, None, None, []),
+        lambda good: verify_consistency(1, 1, "root", "root", []),
+        lambda good: verify_consistency(None, good["size"], good["root"], good["root"], []),
+        lambda good: verify_consistency(good["size"], good["size"], good["root"], good["root"], None),
+    ],
+)
+def test_wrong_types_are_not_proofs(call):
+    log = build([b"a", b"b", b"c"])
+    good = {"leaf": leaf_hash(b"b"), "index": 1, "size": 3, "proof": log.inclusion_proof(1, 3), "root": log.root()}
+    assert verify_inclusion(good["leaf"], good["index"], good["size"], good["proof"], good["root"])
+    assert call(good) is False

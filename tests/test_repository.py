@@ -70,3 +70,30 @@ print("ok")
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def test_the_client_ships_its_type_annotations(tmp_path):
+    """PEP 561: py.typed is declared as package data, and a build of the package contains it."""
+    import shutil
+    import subprocess
+    import sys
+    import tomllib
+
+    marker = ROOT / "client" / "tiezheng" / "py.typed"
+    assert marker.is_file()
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "py.typed" in config["tool"]["setuptools"]["package-data"]["tiezheng"]
+    # Build only the client's modules (build_py: what a wheel holds), from a copy, so no build files land here.
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "client", tmp_path / "client", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "node").mkdir()
+    built = subprocess.run(
+        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "--build-lib", "out"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "out" / "tiezheng" / "py.typed").is_file()
+    assert (tmp_path / "out" / "tiezheng" / "sdk.py").is_file()

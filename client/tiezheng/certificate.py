@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import segno
 
@@ -51,7 +51,8 @@ def facts(receipt: Receipt, genesis: Genesis | None, verify_url: str) -> Certifi
     statement = Statement.from_cbor(receipt.statement)
     header = ConsensusHeader.from_cbor(receipt.header)
     verdict: Verdict | None = verify_receipt(receipt, genesis) if genesis is not None else None
-    if genesis is not None:
+    if genesis is not None and verdict is not None and verdict.valid:
+        # Only a genesis the receipt verifies against names its sealers; another's names would be false.
         names = [v.name for v in genesis.validators.validators]
         sealed_by = [names[s.validator] if s.validator < len(names) else f"#{s.validator}" for s in receipt.seals]
     else:
@@ -199,7 +200,8 @@ def _register_cjk_font(pdfmetrics: Any, ttfont: Any, cidfont: Any) -> str:
     return "STSong-Light"
 
 
-def render_pdf(f: CertificateFacts, path: Path) -> None:
+def render_pdf(f: CertificateFacts, path: Path | BinaryIO) -> None:
+    """Write the certificate as PDF to a file path, or to a binary stream."""
     # reportlab is imported here, not at the top: it takes a quarter of a second, and
     # every other command of the CLI would pay for it.
     from reportlab.graphics import renderPDF
@@ -277,7 +279,7 @@ def render_pdf(f: CertificateFacts, path: Path) -> None:
     ]
     story += [Paragraph(text(step), body) for step in HOW_TO_VERIFY]
     document = SimpleDocTemplate(
-        str(path),
+        str(path) if isinstance(path, Path) else path,
         pagesize=A4,
         title=f"存证证书 {f.evidence_id}",
         author="Tiezheng",

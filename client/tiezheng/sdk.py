@@ -5,7 +5,10 @@ every operation is written once as a generator that yields the HTTP calls it
 needs and receives their responses ("sans-IO"), and each client only runs those
 calls with its own httpx transport. Submissions are idempotent on the node (a
 statement anchored twice keeps its first evidence ID), so the clients retry
-transport failures and 429/503 answers safely, with backoff.
+safely: 429/502/503/504 answers for up to ``retry_for`` seconds per request,
+honouring Retry-After, and connection failures a few times, with backoff.
+Blocking work (hashing a file) is an instruction too, so ``AsyncClient`` runs
+it in a worker thread.
 
     from tiezheng import Client, Digest
     from tiezheng.gm import keystore
@@ -20,12 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import httpx
 
@@ -40,7 +44,16 @@ from .verifier import Verdict, verify_receipt
 from .workflow.statements import close_statement, open_statement, step_statement
 
 DEFAULT_TIMEOUT: Final = 30.0
-DEFAULT_RETRIES: Final = 4
+#: How long one request keeps being retried while the node answers busy (429) or unavailable (502-504), in seconds.
+DEFAULT_RETRY_FOR: Final = 60.0
+#: Retries after a connection failure: a few, so that a wrong URL or a stopped node fails within seconds.
+TRANSPORT_RETRIES: Final = 4
+#: Longest pause between two attempts when the node names no Retry-After.
+MAX_BACKOFF: Final = 8.0
+#: Shortest pause, even when the node says Retry-After: 0, so a busy node is not hammered.
+MIN_BACKOFF: Final = 0.1
+#: In-memory records at least this large are hashed off the event loop too (a file always is).
+ASYNC_HASH_THRESHOLD: Final = 1 << 20
 T = TypeVar("T")
 
 
@@ -74,7 +87,11 @@ Record = bytes | bytearray | os.PathLike[str] | Digest
 
 @dataclass(frozen=True)
 class Anchored:
-    """A statement the node accepted: its evidence ID, and the receipt once proven (when waited for)."""
+    """A statement the node accepted: its evidence ID, and the receipt once proven (when waited for).
+
+    ``new`` is true when this call added the record to the log, false when the node already had it
+    (or an earlier input of the same ``anchor_many`` call was the same statement).
+    """
 
     id: str
     index: int
@@ -178,7 +195,26 @@ class Pause:
     seconds: float
 
 
-Operation = Generator[Call | Pause, httpx.Response | None, T]
+@dataclass(frozen=True)
+class Work:
+    """An instruction: run this blocking function (hashing a file) and send back its result.
+
+    ``Client`` calls it in place; ``AsyncClient`` calls it in a worker thread, so the
+    event loop keeps serving other tasks while a large file is read.
+    """
+
+    function: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Emit:
+    """An instruction: hand this value to the caller now (an envelope's results, as soon as it is accepted)."""
+
+    value: Any
+
+
+Operation = Generator[Call | Pause | Work | Emit, Any, T]
+#: ``progress(done, total)``: how many of ``total`` records are done (anchored, or hashed).
 Progress = Callable[[int, int], None]
 
 
@@ -224,10 +260,33 @@ class _Operations:
         meta: Mapping[str, MetaValue] | None = None,
         time_ms: int | None = None,
     ) -> Statement:
+        return self.statement_for(
+            digest_of(record),
+            kind,
+            subject=subject,
+            operator=operator,
+            stage=stage,
+            prev=prev,
+            meta=meta,
+            time_ms=time_ms,
+        )
+
+    def statement_for(
+        self,
+        digest: bytes,
+        kind: str,
+        *,
+        subject: bytes | None = None,
+        operator: bytes | None = None,
+        stage: str | None = None,
+        prev: str | None = None,
+        meta: Mapping[str, MetaValue] | None = None,
+        time_ms: int | None = None,
+    ) -> Statement:
         key, agency = self._signer()
         return Statement(
             kind=kind,
-            digest=digest_of(record),
+            digest=digest,
             agency=agency,
             key=key.public_key().key_id,
             time=time_ms if time_ms is not None else int(time.time() * 1000),
@@ -250,7 +309,22 @@ class _Operations:
             signed = signed.cosign(cosigner, role)
         return signed
 
+    def digest(self, record: Record) -> Operation[bytes]:
+        """A record's SM3 digest; reading a file (or hashing a large buffer) is handed to the runner as Work."""
+        if isinstance(record, os.PathLike) or (
+            isinstance(record, bytes | bytearray) and len(record) >= ASYNC_HASH_THRESHOLD
+        ):
+            return cast(bytes, (yield Work(functools.partial(digest_of, record))))
+        return digest_of(record)
+
     # Operations
+
+    def anchor_record(
+        self, record: Record, kind: str, fields: Mapping[str, Any], *, wait: bool, timeout: float
+    ) -> Operation[Anchored]:
+        self._signer()  # no key: say so before reading a large file
+        digest = yield from self.digest(record)
+        return (yield from self.anchor(self.statement_for(digest, kind, **fields), wait=wait, timeout=timeout))
 
     def anchor(self, statement: Statement, *, wait: bool, timeout: float) -> Operation[Anchored]:
         signed = self.sign(statement)
@@ -267,21 +341,71 @@ class _Operations:
     def anchor_envelope(
         self, statements: Sequence[Statement], *, wait: bool, timeout: float
     ) -> Operation[list[Anchored]]:
+        """Anchor statements in one envelope; one result per statement given, in order.
+
+        Statements that are equal (same record, same fields, built in the same
+        millisecond) are one record: the envelope carries each once, and every
+        copy gets its evidence ID. Only the first copy counts as ``new``.
+        """
         key, _ = self._signer()
-        envelope = BatchEnvelope.build(statements, key, time=int(time.time() * 1000))
+        encoded = [s.to_cbor() for s in statements]
+        position: dict[bytes, int] = {}  # a statement's bytes → its place in the envelope
+        distinct: list[Statement] = []
+        for data, statement in zip(encoded, statements, strict=True):
+            if data not in position:
+                position[data] = len(distinct)
+                distinct.append(statement)
+        envelope = BatchEnvelope.build(distinct, key, time=int(time.time() * 1000))
         for cosigner, role in self._cosigners:
             envelope = envelope.cosign(cosigner, role)
         params = {"wait": "true", "timeout": str(timeout)} if wait else None
         response = yield Call("POST", "/v1/evidence/batch", params, envelope.to_cbor(), content_type="application/cbor")
         body = _json(response)
-        if len(body["ids"]) != len(statements):
+        ids, indexes = body["ids"], body["indexes"]
+        # A node older than the per-statement "fresh" list only says how many were new.
+        fresh = body["fresh"] if "fresh" in body else [body["new"] > 0] * len(distinct)
+        if not len(ids) == len(indexes) == len(fresh) == len(distinct):
             raise TiezhengError(
                 "the node answered with a different number of IDs than statements sent", code="protocol"
             )
-        return [
-            Anchored(i, n, body["status"], True, s)
-            for i, n, s in zip(body["ids"], body["indexes"], statements, strict=True)
-        ]
+        seen: set[int] = set()
+        results = []
+        for data, statement in zip(encoded, statements, strict=True):
+            k = position[data]
+            results.append(Anchored(ids[k], indexes[k], body["status"], bool(fresh[k]) and k not in seen, statement))
+            seen.add(k)
+        return results
+
+    def anchor_envelopes(
+        self,
+        records: Iterable[Record],
+        kind: str,
+        *,
+        chunk_size: int,
+        timeout: float,
+        progress: Progress | None,
+        hash_progress: Progress | None,
+        fields: Mapping[str, Any],
+    ) -> Operation[list[Anchored]]:
+        """Hash, sign and send records an envelope at a time; Emit each envelope's results once accepted."""
+        self._signer()
+        items = list(records)
+        results: list[Anchored] = []
+        hashed = 0
+        for chunk in _chunks(items, chunk_size):
+            statements = []
+            for record in chunk:
+                digest = yield from self.digest(record)
+                statements.append(self.statement_for(digest, kind, **fields))
+                hashed += 1
+                if hash_progress:
+                    hash_progress(hashed, len(items))
+            accepted = yield from self.anchor_envelope(statements, wait=False, timeout=timeout)
+            results += accepted
+            if progress:
+                progress(len(results), len(items))
+            yield Emit(accepted)
+        return results
 
     def anchor_many(
         self,
@@ -292,15 +416,18 @@ class _Operations:
         wait: bool,
         timeout: float,
         progress: Progress | None,
+        hash_progress: Progress | None,
         fields: Mapping[str, Any],
     ) -> Operation[list[Anchored]]:
-        items = list(records)
-        results: list[Anchored] = []
-        for chunk in _chunks(items, chunk_size):
-            statements = [self.statement(r, kind, **fields) for r in chunk]
-            results += yield from self.anchor_envelope(statements, wait=False, timeout=timeout)
-            if progress:
-                progress(len(results), len(items))
+        results = yield from self.anchor_envelopes(
+            records,
+            kind,
+            chunk_size=chunk_size,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
+        )
         if wait and results:
             last = max(results, key=lambda a: a.index)
             yield from self.wait(last.id, timeout=timeout, interval=0.25)
@@ -326,7 +453,8 @@ class _Operations:
         _check(response)
         return Receipt.from_cbor(response.content)
 
-    def find_by_digest(self, digest: bytes) -> Operation[list[EvidenceRecord]]:
+    def find_by_digest(self, record: Record) -> Operation[list[EvidenceRecord]]:
+        digest = yield from self.digest(record)
         response = yield Call("GET", "/v1/evidence", {"digest": digest.hex(), "limit": "1000", "order": "asc"})
         return [EvidenceRecord.from_json(item) for item in _json(response)["items"]]
 
@@ -357,14 +485,15 @@ class _Operations:
         operator: bytes | None,
         timeout: float,
     ) -> Operation[Anchored]:
-        template_hash = yield from self.template_hash(template)
         key, agency = self._signer()
+        digest = (yield from self.digest(document)) if document is not None else subject
+        template_hash = yield from self.template_hash(template)
         statement = open_statement(
             template_hash=template_hash,
             subject=subject,
             agency=agency,
             key_id=key.public_key().key_id,
-            digest=digest_of(document) if document is not None else subject,
+            digest=digest,
             time_ms=int(time.time() * 1000),
             parties=parties,
             operator=operator,
@@ -390,6 +519,8 @@ class _Operations:
     ) -> Operation[Anchored]:
         """Record a step; while the matter's previous step waits for its block, wait and try again."""
         key, agency = self._signer()
+        after_digest = yield from self.digest(after)
+        before_digest = (yield from self.digest(before)) if before is not None else None
         deadline = time.monotonic() + timeout
         while True:
             matter = yield from self.matter(matter_id)
@@ -401,8 +532,8 @@ class _Operations:
                 subject=matter.subject,
                 agency=agency,
                 key_id=key.public_key().key_id,
-                after=digest_of(after),
-                before=digest_of(before) if before is not None else None,
+                after=after_digest,
+                before=before_digest,
                 operator=operator,
                 next_stage=next_stage,
                 time_ms=int(time.time() * 1000),
@@ -469,9 +600,51 @@ _RETRYABLE_STATUS: Final = (429, 502, 503, 504)
 
 
 def _backoff(attempt: int, response: httpx.Response | None) -> float:
+    """The pause before attempt ``attempt + 1``: the node's Retry-After if it gave one, else exponential."""
     if response is not None and response.headers.get("retry-after", "").isdigit():
-        return float(response.headers["retry-after"])
-    return min(8.0, 0.25 * 2**attempt)
+        return max(MIN_BACKOFF, float(response.headers["retry-after"]))
+    return min(MAX_BACKOFF, 0.25 * 2**attempt)
+
+
+class _Retrying:
+    """The retry budget of one request: pauses between attempts until ``budget`` seconds have passed.
+
+    A node that answers "busy" is alive and will take the request once it has sealed a block,
+    so those answers are retried for the whole budget; a connection that fails is retried only
+    TRANSPORT_RETRIES times within it.
+    """
+
+    def __init__(self, budget: float) -> None:
+        self._deadline = time.monotonic() + budget
+        self._attempt = 0
+        self._transport_failures = 0
+
+    def pause(self, response: httpx.Response | None) -> float | None:
+        """Seconds to wait before trying again (``response`` None: the connection failed), or None to give up."""
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        if response is None:
+            self._transport_failures += 1
+            if self._transport_failures > TRANSPORT_RETRIES:
+                return None
+        delay = _backoff(self._attempt, response)
+        self._attempt += 1
+        # The last attempt is made when the budget ends, rather than giving up early.
+        return min(delay, remaining)
+
+
+def _retry_budget(retry_for: float) -> float:
+    if not retry_for >= 0:
+        raise ValueError("retry_for is a number of seconds, 0 or more")
+    return float(retry_for)
+
+
+def _headers(call: Call) -> dict[str, str]:
+    headers = {"accept": call.accept}
+    if call.content_type:
+        headers["content-type"] = call.content_type
+    return headers
 
 
 class Client:
@@ -485,14 +658,14 @@ class Client:
         agency: str | None = None,
         cosigners: Sequence[tuple[SM2PrivateKey, str]] = (),
         timeout: float = DEFAULT_TIMEOUT,
-        retries: int = DEFAULT_RETRIES,
+        retry_for: float = DEFAULT_RETRY_FOR,
         http: httpx.Client | None = None,
         subject_salt: bytes = b"",
         operator_salt: bytes | None = None,
     ) -> None:
         self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
+        self._retry_for = _retry_budget(retry_for)
         self._http = http or httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
-        self._retries = retries
 
     def __enter__(self) -> Client:
         return self
@@ -504,34 +677,53 @@ class Client:
         self._http.close()
 
     def _send(self, call: Call) -> httpx.Response:
-        headers = {"accept": call.accept}
-        if call.content_type:
-            headers["content-type"] = call.content_type
-        for attempt in range(self._retries + 1):
+        retrying = _Retrying(self._retry_for)
+        while True:
             try:
                 response = self._http.request(
-                    call.method, call.path, params=call.params, content=call.content, json=call.json, headers=headers
+                    call.method,
+                    call.path,
+                    params=call.params,
+                    content=call.content,
+                    json=call.json,
+                    headers=_headers(call),
                 )
             except httpx.TransportError:
-                if attempt == self._retries:
+                pause = retrying.pause(None)
+                if pause is None:
                     raise
-                time.sleep(_backoff(attempt, None))
+                time.sleep(pause)
                 continue
-            if response.status_code in _RETRYABLE_STATUS and attempt < self._retries:
-                time.sleep(_backoff(attempt, response))
-                continue
+            if response.status_code in _RETRYABLE_STATUS:
+                pause = retrying.pause(response)
+                if pause is not None:
+                    time.sleep(pause)
+                    continue
             return response
-        raise AssertionError("unreachable")
 
-    def _run(self, operation: Operation[T]) -> T:
+    def _steps(self, operation: Operation[T]) -> Generator[Any, None, T]:
+        """Run an operation, yielding what it Emits; its result is the generator's return value."""
         try:
             step = next(operation)
             while True:
-                if isinstance(step, Pause):
+                if isinstance(step, Emit):
+                    yield step.value
+                    step = operation.send(None)
+                elif isinstance(step, Pause):
                     time.sleep(step.seconds)
                     step = operation.send(None)
+                elif isinstance(step, Work):
+                    step = operation.send(step.function())
                 else:
                     step = operation.send(self._send(step))
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+    def _run(self, operation: Operation[T]) -> T:
+        steps = self._steps(operation)
+        try:
+            while True:
+                next(steps)
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -545,9 +737,7 @@ class Client:
         self, record: Record, kind: str, *, wait: bool = False, timeout: float = 30.0, **fields: Any
     ) -> Anchored:
         """Anchor one record as an individually signed statement; with ``wait`` return once proven, with the receipt."""
-        return self._run(
-            self._ops.anchor(self._ops.statement(record, kind, **fields), wait=wait, timeout=min(timeout, 60.0))
-        )
+        return self._run(self._ops.anchor_record(record, kind, fields, wait=wait, timeout=min(timeout, 60.0)))
 
     def anchor_many(
         self,
@@ -558,13 +748,52 @@ class Client:
         wait: bool = False,
         timeout: float = 60.0,
         progress: Progress | None = None,
+        hash_progress: Progress | None = None,
         **fields: Any,
     ) -> list[Anchored]:
-        """Anchor many records through batch envelopes of up to ``chunk_size``, one signature per envelope."""
+        """Anchor many records through batch envelopes of up to ``chunk_size``, one signature per envelope.
+
+        One result per record, in order. ``progress(anchored, total)`` is called after each envelope,
+        ``hash_progress(hashed, total)`` after each record is hashed.
+        """
         operation = self._ops.anchor_many(
-            records, kind, chunk_size=chunk_size, wait=wait, timeout=timeout, progress=progress, fields=fields
+            records,
+            kind,
+            chunk_size=chunk_size,
+            wait=wait,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
         )
         return self._run(operation)
+
+    def anchor_envelopes(
+        self,
+        records: Iterable[Record],
+        kind: str,
+        *,
+        chunk_size: int = MAX_BATCH_SIZE,
+        timeout: float = 60.0,
+        progress: Progress | None = None,
+        hash_progress: Progress | None = None,
+        **fields: Any,
+    ) -> Iterator[list[Anchored]]:
+        """Like ``anchor_many``, but yield each envelope's results (its records, in order) once accepted.
+
+        If a later envelope fails, the IDs already yielded stand: keep them, so that a retry
+        of the rest does not anchor the same records again under a new time.
+        """
+        operation = self._ops.anchor_envelopes(
+            records,
+            kind,
+            chunk_size=chunk_size,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
+        )
+        yield from self._steps(operation)
 
     def wait(self, evidence_id: str, *, timeout: float = 60.0, interval: float = 0.25) -> EvidenceRecord:
         """Poll until the record is proven; TiezhengError ``timeout`` if it is not within ``timeout`` seconds."""
@@ -658,7 +887,7 @@ class Client:
         return self._run(self._ops.receipt(evidence_id))
 
     def find_by_digest(self, record_or_digest: Record) -> list[EvidenceRecord]:
-        return self._run(self._ops.find_by_digest(digest_of(record_or_digest)))
+        return self._run(self._ops.find_by_digest(record_or_digest))
 
     def genesis(self) -> Genesis:
         """The node's genesis. A verifier should trust a genesis it got independently, not this one."""
@@ -681,14 +910,14 @@ class AsyncClient:
         agency: str | None = None,
         cosigners: Sequence[tuple[SM2PrivateKey, str]] = (),
         timeout: float = DEFAULT_TIMEOUT,
-        retries: int = DEFAULT_RETRIES,
+        retry_for: float = DEFAULT_RETRY_FOR,
         http: httpx.AsyncClient | None = None,
         subject_salt: bytes = b"",
         operator_salt: bytes | None = None,
     ) -> None:
         self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
+        self._retry_for = _retry_budget(retry_for)
         self._http = http or httpx.AsyncClient(base_url=url.rstrip("/"), timeout=timeout)
-        self._retries = retries
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -700,34 +929,44 @@ class AsyncClient:
         await self._http.aclose()
 
     async def _send(self, call: Call) -> httpx.Response:
-        headers = {"accept": call.accept}
-        if call.content_type:
-            headers["content-type"] = call.content_type
-        for attempt in range(self._retries + 1):
+        retrying = _Retrying(self._retry_for)
+        while True:
             try:
                 response = await self._http.request(
-                    call.method, call.path, params=call.params, content=call.content, json=call.json, headers=headers
+                    call.method,
+                    call.path,
+                    params=call.params,
+                    content=call.content,
+                    json=call.json,
+                    headers=_headers(call),
                 )
             except httpx.TransportError:
-                if attempt == self._retries:
+                pause = retrying.pause(None)
+                if pause is None:
                     raise
-                await asyncio.sleep(_backoff(attempt, None))
+                await asyncio.sleep(pause)
                 continue
-            if response.status_code in _RETRYABLE_STATUS and attempt < self._retries:
-                await asyncio.sleep(_backoff(attempt, response))
-                continue
+            if response.status_code in _RETRYABLE_STATUS:
+                pause = retrying.pause(response)
+                if pause is not None:
+                    await asyncio.sleep(pause)
+                    continue
             return response
-        raise AssertionError("unreachable")
+
+    async def _step(self, step: Call | Pause | Work) -> Any:
+        """Carry out one instruction of an operation; what to send back into it."""
+        if isinstance(step, Pause):
+            await asyncio.sleep(step.seconds)
+            return None
+        if isinstance(step, Work):
+            return await asyncio.to_thread(step.function)
+        return await self._send(step)
 
     async def _run(self, operation: Operation[T]) -> T:
         try:
             step = next(operation)
             while True:
-                if isinstance(step, Pause):
-                    await asyncio.sleep(step.seconds)
-                    step = operation.send(None)
-                else:
-                    step = operation.send(await self._send(step))
+                step = operation.send(None if isinstance(step, Emit) else await self._step(step))
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -737,9 +976,7 @@ class AsyncClient:
     async def anchor(
         self, record: Record, kind: str, *, wait: bool = False, timeout: float = 30.0, **fields: Any
     ) -> Anchored:
-        return await self._run(
-            self._ops.anchor(self._ops.statement(record, kind, **fields), wait=wait, timeout=min(timeout, 60.0))
-        )
+        return await self._run(self._ops.anchor_record(record, kind, fields, wait=wait, timeout=min(timeout, 60.0)))
 
     async def anchor_many(
         self,
@@ -750,12 +987,51 @@ class AsyncClient:
         wait: bool = False,
         timeout: float = 60.0,
         progress: Progress | None = None,
+        hash_progress: Progress | None = None,
         **fields: Any,
     ) -> list[Anchored]:
         operation = self._ops.anchor_many(
-            records, kind, chunk_size=chunk_size, wait=wait, timeout=timeout, progress=progress, fields=fields
+            records,
+            kind,
+            chunk_size=chunk_size,
+            wait=wait,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
         )
         return await self._run(operation)
+
+    async def anchor_envelopes(
+        self,
+        records: Iterable[Record],
+        kind: str,
+        *,
+        chunk_size: int = MAX_BATCH_SIZE,
+        timeout: float = 60.0,
+        progress: Progress | None = None,
+        hash_progress: Progress | None = None,
+        **fields: Any,
+    ) -> AsyncIterator[list[Anchored]]:
+        operation = self._ops.anchor_envelopes(
+            records,
+            kind,
+            chunk_size=chunk_size,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
+        )
+        try:
+            step = next(operation)
+            while True:
+                if isinstance(step, Emit):
+                    yield step.value
+                    step = operation.send(None)
+                else:
+                    step = operation.send(await self._step(step))
+        except StopIteration:
+            return
 
     async def wait(self, evidence_id: str, *, timeout: float = 60.0, interval: float = 0.25) -> EvidenceRecord:
         return await self._run(self._ops.wait(evidence_id, timeout=timeout, interval=interval))
@@ -767,7 +1043,7 @@ class AsyncClient:
         return await self._run(self._ops.receipt(evidence_id))
 
     async def find_by_digest(self, record_or_digest: Record) -> list[EvidenceRecord]:
-        return await self._run(self._ops.find_by_digest(digest_of(record_or_digest)))
+        return await self._run(self._ops.find_by_digest(record_or_digest))
 
     async def genesis(self) -> Genesis:
         return await self._run(self._ops.genesis())

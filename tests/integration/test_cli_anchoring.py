@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.support.processes import NodeProcess, free_port
+from tiezheng.header import ConsensusHeader
 
 TIEZHENG = str(Path(sys.executable).parent / "tiezheng")
 
@@ -130,11 +134,15 @@ def test_admin_register_anchor_revoke(world, tmp_path):
     from eth_account import Account
 
     account = Account.create()
-    added = run(
+    add = (
         "admin", "agency", "add", "--node", node_url, "--admin-key", str(admin_key), "--code", "320500COUNTY1",
         "--name", "某县市场监管局", "--public-key", str(tmp_path / "county.pem"), "--account", account.address,
     )  # fmt: skip
+    added = run(*add)
     assert added.returncode == 0, added.stderr
+    twice = run(*add)  # the registry reverts: that is its code, not a usage error
+    one_line_error(twice, "code already registered")
+    assert twice.stderr.rstrip().endswith("[reverted]"), twice.stderr
     listing = run("admin", "agency", "list", "--node", node_url)
     assert "320500COUNTY1  active" in listing.stdout
     record = tmp_path / "county-record.txt"
@@ -144,7 +152,8 @@ def test_admin_register_anchor_revoke(world, tmp_path):
         "--kind", "permit", "--wait", passphrase="county-pass",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "county-record.txt.tzr").is_file()
+    receipt = tmp_path / "county-record.txt.tzr"
+    assert receipt.is_file()
     revoked = run(
         "admin", "agency", "revoke", "320500COUNTY1", "--node", node_url, env={"TIEZHENG_ADMIN_KEY": world["admin_key"]}
     )
@@ -155,11 +164,14 @@ def test_admin_register_anchor_revoke(world, tmp_path):
         "--kind", "permit", passphrase="county-pass",
     )  # fmt: skip
     one_line_error(refused, "agency-revoked")
-    one_line_error(
-        run("admin", "agency", "revoke", "320500COUNTY1", "--node", node_url, "--admin-key", str(admin_key)),
-        "already revoked",
-    )
-    world["county"] = (tmp_path / "county-record.txt.tzr", b"county decision")
+    again = run("admin", "agency", "revoke", "320500COUNTY1", "--node", node_url, "--admin-key", str(admin_key))
+    one_line_error(again, "already revoked")
+    assert again.stderr.rstrip().endswith("[reverted]"), again.stderr
+
+    # The record it anchored before its revocation still verifies, offline, against the genesis alone.
+    (tmp_path / "county-decision.txt").write_text("county decision")
+    verified = run("verify", str(tmp_path / "county-decision.txt"), str(receipt), "--genesis", world["genesis"])
+    assert verified.returncode == 0 and verified.stdout.startswith("VALID"), verified.stdout + verified.stderr
 
 
 def test_anchor_bad_input(world, tmp_path):
@@ -192,10 +204,6 @@ def test_offline_court_path_after_the_node_stops(world, anchored, tmp_path):
         result = run("verify", str(path), str(anchored["receipts"][path]), "--genesis", genesis)
         assert result.returncode == 0, result.stdout
         assert result.stdout.startswith(f"VALID  {evidence_id}")
-    if "county" in world:  # a revoked agency's earlier record still verifies
-        receipt, data = world["county"]
-        (tmp_path / "county.txt").write_bytes(data)
-        assert run("verify", str(tmp_path / "county.txt"), str(receipt), "--genesis", genesis).returncode == 0
 
     path = world["files"][1]
     receipt = anchored["receipts"][path]
@@ -220,6 +228,83 @@ def test_offline_court_path_after_the_node_stops(world, anchored, tmp_path):
         result = run("verify", str(path), str(target), "--genesis", genesis)
         assert result.returncode == 1, (name, result.stdout)
         assert result.stdout.startswith(f"INVALID  failed check: {name}"), (name, result.stdout)
+
+
+def _dev_agency_args(node: NodeProcess) -> list[str]:
+    agency = node.accounts()["agency"]
+    key = str(node.data_dir / agency["sm2_keystore"])
+    return ["--node", node.url, "--key", key, "--agency", agency["agency_code"], "--kind", "document"]
+
+
+def test_each_envelope_is_proven_before_the_next_and_copies_share_a_record(tmp_path):
+    """With --wait, a batch's receipts are written before the next batch is sent; identical files are one record."""
+    node = NodeProcess(tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "200"]).start()
+    try:
+        folder = tmp_path / "卷"
+        folder.mkdir()
+        for i in range(300):  # hashed in a few milliseconds: many copies' statements are identical
+            (folder / f"a{i:03}.txt").write_text("one notice, copied")
+        for i in range(50):
+            (folder / f"b{i:03}.txt").write_text(f"distinct {i}")
+        (folder / "a000.txt.tzr").write_bytes(b"an earlier receipt: a proof, not a record")
+        result = run(
+            "anchor", str(folder), *_dev_agency_args(node), "--batch-size", "100", "--wait",
+            "--receipts", str(tmp_path / "r"), passphrase=node.accounts()["agency"]["passphrase"],
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr + node.log()[-2000:]
+        printed = dict(reversed(line.split("  ", 1)) for line in result.stdout.splitlines())
+        names = sorted(Path(p).name for p in printed)
+        assert names == [f"a{i:03}.txt" for i in range(300)] + [f"b{i:03}.txt" for i in range(50)]  # no .tzr
+        assert len({printed[str(folder / f"a{i:03}.txt")] for i in range(300)}) < 300  # copies shared records
+        from tiezheng.receipt import Receipt
+
+        def height(name: str) -> int:
+            return ConsensusHeader.from_cbor(Receipt.load(tmp_path / "r" / "卷" / f"{name}.tzr").header).height
+
+        envelopes = [[f"a{i:03}.txt" for i in range(k, k + 100)] for k in (0, 100, 200)]
+        envelopes.append([f"b{i:03}.txt" for i in range(50)])
+        heights = [{height(name) for name in envelope} for envelope in envelopes]
+        for earlier, later in itertools.pairwise(heights):
+            assert max(earlier) < min(later), heights  # each batch was proven before the next one was sent
+        checked = run("verify", str(folder / "a042.txt"), str(tmp_path / "r" / "卷" / "a042.txt.tzr"),
+                      "--genesis", str(node.data_dir / "genesis.json"))  # fmt: skip
+        assert checked.returncode == 0 and checked.stdout.startswith("VALID"), checked.stdout
+    finally:
+        node.stop()
+
+
+def test_a_run_that_gives_up_part_way_has_printed_what_was_accepted(tmp_path):
+    """The node stays busy past --retry-for: the first batch's IDs are printed all the same, and are real."""
+    node = NodeProcess(
+        tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "60000", "--max-pending-records", "100"]
+    ).start()
+    try:
+        passphrase = node.accounts()["agency"]["passphrase"]
+        (tmp_path / "first").write_text("sealed at once: the next block is a minute away")
+        assert run("anchor", str(tmp_path / "first"), *_dev_agency_args(node), passphrase=passphrase).returncode == 0
+        deadline = time.monotonic() + 10
+        while httpx.get(node.url + "/healthz").json()["height"] < 1:
+            assert time.monotonic() < deadline, "the first block was not sealed"
+            time.sleep(0.1)
+        folder = tmp_path / "卷"
+        folder.mkdir()
+        for i in range(150):
+            (folder / f"f{i:03}.txt").write_text(f"record {i}")
+        started = time.monotonic()
+        result = run(
+            "anchor", str(folder), *_dev_agency_args(node), "--batch-size", "100", "--retry-for", "2",
+            passphrase=passphrase,
+        )  # fmt: skip
+        one_line_error(result, "[busy]")  # 100 pending, 50 more refused until the next block
+        assert 2 <= time.monotonic() - started < 30
+        lines = [line.split("  ", 1) for line in result.stdout.splitlines()]
+        assert [Path(p).name for _, p in lines] == [f"f{i:03}.txt" for i in range(100)]
+        for evidence_id, _ in lines[:3]:
+            status = run("status", evidence_id, "--node", node.url)
+            assert status.returncode == 0 and "accepted" in status.stdout, status.stdout
+        assert httpx.get(node.url + "/healthz").json()["pending_records"] == 100
+    finally:
+        node.stop()
 
 
 def _render_json(receipt: Path) -> str:

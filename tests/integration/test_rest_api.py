@@ -77,10 +77,15 @@ def test_batch_envelope_and_signed_list(dev_node, agency, genesis):
     assert response.status_code == 200
     body = response.json()
     assert body["new"] == 200 and body["status"] == "proven" and len(body["ids"]) == 200
+    assert body["fresh"] == [True] * 200
     assert body["indexes"] == list(range(body["indexes"][0], body["indexes"][0] + 200))
+    overlapping = BatchEnvelope.build([statements[7], agency.statement(b"env new"), statements[3]], agency.key, time=2)
+    again = post_cbor(dev_node, "/v1/evidence/batch", overlapping.to_cbor()).json()
+    assert again["fresh"] == [False, True, False] and again["new"] == 1
+    assert [again["ids"][0], again["ids"][2]] == [body["ids"][7], body["ids"][3]]
     listed = [base64.b64encode(agency.signed(b"listed %d" % i).to_cbor()).decode() for i in range(5)]
     response = httpx.post(dev_node.url + "/v1/evidence/batch", json={"statements": listed}, params={"wait": "true"})
-    assert response.status_code == 200 and response.json()["new"] == 5
+    assert response.status_code == 200 and response.json()["new"] == 5 and response.json()["fresh"] == [True] * 5
     receipt = httpx.get(dev_node.url + f"/v1/evidence/{body['ids'][123]}/receipt").content
     assert verify_receipt(Receipt.from_cbor(receipt), genesis, digest=sm3(b"env 123")).valid
 
@@ -180,6 +185,8 @@ def test_openapi_is_complete(dev_node):
     assert set(submit["requestBody"]["content"]) == {"application/cbor", "application/json"}
     assert {"400", "403", "413", "429"} <= set(submit["responses"])
     assert "SignedStatementBody" in document["components"]["schemas"]
+    batch = document["components"]["schemas"]["BatchSubmitted"]
+    assert "fresh" in batch["required"] and batch["properties"]["fresh"]["items"]["type"] == "boolean"
     assert httpx.get(dev_node.url + "/docs").status_code == 200
 
 

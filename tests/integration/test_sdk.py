@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import httpx
 import pytest
@@ -52,6 +53,24 @@ def test_anchor_many_with_progress(dev_node, agency, genesis):
         receipt = client.receipt(anchored[1_234].id)
         assert Client.verify(b"bulk 1234", receipt, genesis).valid
         assert not Client.verify(b"bulk 1235", receipt, genesis).valid
+
+
+def test_identical_records_anchor_once_and_new_is_per_record(dev_node, agency, genesis, tmp_path):
+    copies = []
+    for name in ("a.pdf", "a copy.pdf"):
+        copies.append(tmp_path / name)
+        copies[-1].write_bytes(b"one decision, filed twice")
+    moment = int(time.time() * 1000)  # one millisecond for all: identical inputs make identical statements
+    with Client(dev_node.url, key=agency.key, agency=agency.code) as client:
+        assert len(client.anchor_many([b"dup"] * 2, "document")) == 2  # whether or not built in one millisecond
+        first = client.anchor_many([b"dup", copies[0], b"dup", copies[1]], "document", time_ms=moment, wait=True)
+        assert first[0].id == first[2].id and first[1].id == first[3].id and first[0].id != first[1].id
+        assert [a.new for a in first] == [True, True, False, False]
+        again = client.anchor_many([copies[1], b"fresh", b"dup"], "document", time_ms=moment)
+        assert [a.new for a in again] == [False, True, False]
+        assert [again[0].id, again[2].id] == [first[1].id, first[0].id]
+        for path in copies:  # each file's receipt: the one record's
+            assert Client.verify(path, client.receipt(first[1].id), genesis).valid
 
 
 def test_errors_carry_the_server_code(dev_node, agency):

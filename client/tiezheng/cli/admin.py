@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from ..errors import EvidenceIdError
+from ..errors import EvidenceIdError, TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey
 from ..sdk import _check
@@ -117,10 +117,20 @@ def _admin_account(args: argparse.Namespace) -> Any:
         fail(f"the admin key cannot be read: {exc}")
 
 
+#: The JSON-RPC error code of a call the EVM reverted (as geth answers eth_call and eth_estimateGas).
+_RPC_REVERTED = 3
+
+
 def _rpc(client: httpx.Client, method: str, *params: Any) -> Any:
     body = client.post("/rpc", json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).json()
     if "error" in body:
-        fail(f"the node refused {method}: {body['error']['message']}")
+        error = body["error"]
+        if error.get("code") == _RPC_REVERTED:
+            # Gas estimation runs the call first: a registry refusal shows here, before anything is sent,
+            # and is the same refusal as the admin endpoint's 409, so it carries the same code.
+            reason = str(error.get("message", "")).removeprefix("execution reverted").lstrip(": ") or "reverted"
+            raise TiezhengError(f"the registry refused the call: {reason}", code="reverted")
+        fail(f"the node refused {method}: {error.get('message')}")
     return body["result"]
 
 

@@ -10,11 +10,13 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 import httpx
 
 from .. import __version__
 from ..errors import TiezhengError
+from ..gm import BackendUnavailable
 from . import admin, online, process
 from .common import EXIT_OK, EXIT_USAGE
 from .offline import (
@@ -25,17 +27,26 @@ from .offline import (
     cmd_sign,
     cmd_verify,
     cmd_verify_sig,
+    render_error_json,
 )
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its usage errors as one line and exit status 2."""
+class _ArgumentsRefused(Exception):
+    """argparse refused the command line: ``main`` reports it (one line, exit status 2)."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-        raise SystemExit(EXIT_USAGE)
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors raised for ``main`` to report as one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _ArgumentsRefused(self.prog, message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,14 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
         "verify",
         help="verify a record and its receipt offline against a genesis",
         description="Checks every link from the file's SM3 digest to a quorum of validator seals, "
-        "trusting only the genesis. Needs no network.",
+        "trusting only the genesis. Needs no network. One record per run: loop in the shell for several.",
     )
-    verify.add_argument(
-        "paths", nargs="+", metavar="[FILE] RECEIPT", help="the record (omit with --digest) and its receipt"
-    )
+    verify.add_argument("file", nargs="?", metavar="FILE", help="the record (omit it with --digest)")
+    verify.add_argument("receipt", metavar="RECEIPT", help="its receipt (.tzr, or its JSON rendering)")
     verify.add_argument("--genesis", required=True, metavar="GENESIS")
     verify.add_argument("--digest", metavar="HEX", help="the record's SM3 digest, instead of the file")
-    verify.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    verify.add_argument(
+        "--json", action="store_true", help="print the verdict as JSON (errors too, with valid false and error)"
+    )
     verify.set_defaults(handler=cmd_verify)
 
     online.add_commands(commands)
@@ -100,19 +112,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(arguments)
+    except _ArgumentsRefused as refused:
+        sys.stderr.write(f"{refused.prog}: error: {refused.message} (see {refused.prog} --help)\n")
+        if arguments[:1] == ["verify"] and "--json" in arguments:
+            sys.stdout.write(render_error_json("usage", refused.message))
+        return EXIT_USAGE
     handler: Handler = args.handler
     try:
         return handler(args)
     except TiezhengError as exc:
         sys.stderr.write(f"tiezheng: error: {exc.message} [{exc.code}]\n")
         return EXIT_USAGE
+    except BackendUnavailable as exc:
+        sys.stderr.write(f"tiezheng: error: no SM2/SM3 backend: {exc} [backend-unavailable]\n")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("tiezheng: interrupted\n")
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a file that vanished or cannot be written half way: still a reason, not a bug
+        where = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"tiezheng: error: cannot access{where}: {exc.strerror or exc} [io-error]\n")
+        return EXIT_USAGE
     except httpx.HTTPError as exc:
         sys.stderr.write(f"tiezheng: error: cannot reach the node: {exc} [unreachable]\n")
         return EXIT_USAGE

@@ -8,9 +8,11 @@ import os
 import sys
 from datetime import UTC, datetime
 
+from ..errors import TiezhengError
 from ..genesis import Genesis
 from ..gm import SM2PrivateKey, SM2PublicKey, keystore, sm3_file
-from ..verifier import Verdict, verify_receipt_file
+from ..receipt import Receipt
+from ..verifier import Verdict, verify_receipt
 from .common import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, fail, passphrase, read_file, write_new_file
 
 # hash
@@ -37,7 +39,7 @@ def cmd_hash(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_new(args: argparse.Namespace) -> int:
-    _refuse_existing(args.out)
+    _check_new_keystore(args.out, args.label)
     key = SM2PrivateKey.generate()
     keystore.save(args.out, key, passphrase(confirm=True), label=args.label)
     _print_public(key.public_key(), args.out)
@@ -45,7 +47,7 @@ def cmd_keys_new(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_import(args: argparse.Namespace) -> int:
-    _refuse_existing(args.out)
+    _check_new_keystore(args.out, args.label)
     key = SM2PrivateKey.from_pem(read_file(args.pem, "PEM key", limit=64 * 1024))
     keystore.save(args.out, key, passphrase(confirm=True), label=args.label)
     _print_public(key.public_key(), args.out)
@@ -61,9 +63,16 @@ def cmd_keys_public(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _refuse_existing(path: str) -> None:
+def _check_new_keystore(path: str, label: str) -> None:
+    """Refuse what would fail after the passphrase was typed: a bad --out, a label too long to store."""
+    if not path:
+        fail("--out must name the keystore file to create")
     if os.path.exists(path):
         fail(f"{path} already exists; not overwriting a key")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        fail(f"cannot write keystore {path}: no folder {folder}")
+    keystore.check_label(label)
 
 
 def _print_public(public: SM2PublicKey, path: str, label: str = "") -> None:
@@ -109,32 +118,51 @@ def _load_public_key(path: str) -> SM2PublicKey:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    if len(args.paths) > 2:
-        fail("give FILE RECEIPT, or --digest HEX RECEIPT")
-    if args.digest is not None:
-        if len(args.paths) != 1:
-            fail("with --digest give only the RECEIPT")
-        record, receipt_path = None, args.paths[0]
-        try:
-            digest: bytes | None = bytes.fromhex(args.digest)
-        except ValueError:
-            fail("--digest must be hex")
-        if len(digest) != 32:
-            fail("--digest must be 32 bytes (64 hex digits) of SM3")
-    else:
-        if len(args.paths) != 2:
-            fail("give FILE RECEIPT (or --digest HEX RECEIPT)")
-        (record, receipt_path), digest = args.paths, None
-        if not os.path.isfile(record):
-            fail(f"cannot read file {record}: not a readable file")
-    if not os.path.isfile(receipt_path):
-        fail(f"cannot read receipt {receipt_path}: not a readable file")
-    genesis = Genesis.load(args.genesis)
-    verdict = verify_receipt_file(receipt_path, genesis, record=record, digest=digest)
-    if verdict.failed is not None and verdict.failed.name == "receipt":
-        fail(f"{receipt_path} is not a readable receipt: {verdict.failed.detail}")
+    """One record (or its digest) and its receipt; with --json every outcome, errors too, is a JSON document."""
+    try:
+        verdict = _verify(args)
+    except TiezhengError as exc:
+        if args.json:
+            sys.stdout.write(render_error_json(exc.code, exc.message))
+        raise
     sys.stdout.write(render_verdict_json(verdict) if args.json else render_verdict(verdict))
     return EXIT_OK if verdict.valid else EXIT_NEGATIVE
+
+
+def _verify(args: argparse.Namespace) -> Verdict:
+    digest: bytes | None = None
+    if args.digest is not None:
+        if args.file is not None:
+            fail("with --digest give only the RECEIPT")
+        digest = _digest_option(args.digest)
+    elif args.file is None:
+        fail("give FILE RECEIPT (or --digest HEX RECEIPT)")
+    elif not os.path.isfile(args.file):
+        fail(f"cannot read file {args.file}: not a readable file")
+    if not os.path.isfile(args.receipt):
+        fail(f"cannot read receipt {args.receipt}: not a readable file")
+    try:
+        receipt = Receipt.load(args.receipt)
+    except TiezhengError as exc:
+        # The decoder's own code ([bad-cbor], …) says why; it replaces the generic usage code.
+        raise TiezhengError(f"{args.receipt} is not a readable receipt: {exc.message}", code=exc.code) from None
+    genesis = Genesis.load(args.genesis)
+    if args.file is not None:
+        try:
+            digest = sm3_file(args.file)
+        except OSError as exc:
+            fail(f"cannot read file {args.file}: {exc.strerror}")
+    return verify_receipt(receipt, genesis, digest=digest)
+
+
+def _digest_option(text: str) -> bytes:
+    try:
+        digest = bytes.fromhex(text)
+    except ValueError:
+        fail("--digest must be hex")
+    if len(digest) != 32:
+        fail("--digest must be 32 bytes (64 hex digits) of SM3")
+    return digest
 
 
 def render_verdict(verdict: Verdict) -> str:
@@ -160,6 +188,15 @@ def render_verdict(verdict: Verdict) -> str:
 
 
 def render_verdict_json(verdict: Verdict) -> str:
+    return _json_document(verdict, None)
+
+
+def render_error_json(code: str, message: str) -> str:
+    """What `verify --json` prints when it cannot reach a verdict: valid false, and the error's code and reason."""
+    return _json_document(Verdict(), {"code": code, "message": message})
+
+
+def _json_document(verdict: Verdict, error: dict[str, str] | None) -> str:
     statement, header = verdict.statement, verdict.header
     document = {
         "valid": verdict.valid,
@@ -172,6 +209,7 @@ def render_verdict_json(verdict: Verdict) -> str:
         "block": header.height if header else None,
         "block_time": header.time if header else None,
         "sealed_by": list(verdict.sealed_by),
+        "error": error,
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 

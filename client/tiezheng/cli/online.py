@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +18,14 @@ from ..evidence_id import EvidenceId
 from ..genesis import Genesis
 from ..gm import keystore
 from ..receipt import FILE_SUFFIX, Receipt
-from ..sdk import Anchored, ApiError, Client
+from ..sdk import DEFAULT_RETRY_FOR, Anchored, ApiError, Client
 from ..statement import KINDS, subject_hash
+from ..verifier import verify_receipt
 from .common import EXIT_NEGATIVE, EXIT_OK, fail, passphrase, write_new_file
+from .offline import render_verdict
 
 DEFAULT_VERIFY_URL = "http://127.0.0.1:8545/verify"
+MAX_RETRY_FOR = 24 * 3600.0
 
 
 def add_commands(commands: Any) -> None:
@@ -28,9 +33,12 @@ def add_commands(commands: Any) -> None:
         "anchor",
         help="anchor files (and folders, recursively) on a node; print one evidence ID per file",
         description="Hashes each file with SM3 locally (the file never leaves this machine), signs the statements "
-        "with the agency's SM2 key (one signature per batch of up to 10,000), and submits them.",
+        "with the agency's SM2 key (one signature per batch of up to 10,000), and submits them. Each batch's "
+        "'<evidence id>  <path>' lines are printed (and, with --wait, its receipts written) as soon as the node "
+        f"accepts it. In a folder, receipts (*{FILE_SUFFIX}) are skipped: they are proofs, not records; name one "
+        "explicitly to anchor it.",
     )
-    anchor.add_argument("paths", nargs="+", metavar="PATH")
+    anchor.add_argument("paths", nargs="+", metavar="PATH", help=f"files, and folders (their *{FILE_SUFFIX} skipped)")
     anchor.add_argument("--node", required=True, metavar="URL", help="the node, e.g. http://127.0.0.1:8545")
     anchor.add_argument("--key", required=True, metavar="KEYFILE", help="the agency's SM2 keystore")
     anchor.add_argument("--agency", required=True, metavar="CODE", help="the agency's registered code")
@@ -40,6 +48,13 @@ def add_commands(commands: Any) -> None:
     anchor.add_argument("--wait", action="store_true", help="wait until proven and write the receipts")
     anchor.add_argument("--receipts", metavar="DIR", type=Path, help="write receipts into DIR (default: FILE.tzr)")
     anchor.add_argument("--batch-size", type=int, default=10_000, metavar="N", help="statements per envelope (≤ 10000)")
+    anchor.add_argument(
+        "--retry-for",
+        type=float,
+        default=DEFAULT_RETRY_FOR,
+        metavar="SECONDS",
+        help=f"while the node is busy or unreachable, keep retrying a batch this long ({DEFAULT_RETRY_FOR:.0f})",
+    )
     anchor.add_argument("--quiet", action="store_true", help="no progress bar")
     anchor.set_defaults(handler=cmd_anchor)
 
@@ -104,6 +119,8 @@ def cmd_anchor(args: argparse.Namespace) -> int:
         fail(f"--kind must be one of {', '.join(KINDS)} (or a private kind starting with x-)")
     if args.receipts is not None and not args.wait:
         fail("--receipts needs --wait: receipts exist once the records are proven")
+    if not 0 <= args.retry_for <= MAX_RETRY_FOR:
+        fail(f"--retry-for must lie in [0, {MAX_RETRY_FOR:.0f}] seconds")
     files = _files(args.paths)
     key = keystore.load(args.key, passphrase())
     fields: dict[str, Any] = {}
@@ -112,41 +129,76 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     if args.stage:
         fields["stage"] = args.stage
     show = not args.quiet and sys.stderr.isatty() and len(files) > 1
+    roots = [Path(p) for p in args.paths]
+    count = 0
     with (
-        Client(args.node, key=key, agency=args.agency) as client,
-        tqdm(total=len(files), unit="file", disable=not show, file=sys.stderr) as bar,
+        Client(args.node, key=key, agency=args.agency, retry_for=args.retry_for) as client,
+        tqdm(total=len(files), unit="file", desc="hashed", disable=not show, file=sys.stderr) as bar,
     ):
-        anchored: list[Anchored]
-        if len(files) == 1:
-            anchored = [client.anchor(files[0], args.kind, wait=args.wait, timeout=60, **fields)]
-            bar.update(1)
-        else:
-            done = [0]
+        for paths, anchored in _anchor_in_envelopes(client, files, args, fields, bar):
+            # Print (and prove) each envelope before sending the next: if a later one fails,
+            # the IDs already reserved are on record and a rerun can leave those files out.
+            _print_ids(paths, anchored)
+            if args.wait:
+                _write_receipts(client, paths, anchored, args.receipts, roots)
+            count += len(anchored)
+            bar.set_postfix_str(f"anchored {count}", refresh=False)
+    if not args.wait:
+        sys.stderr.write(
+            f"accepted {count} record(s); once proven, fetch receipts with tiezheng receipt ID --node URL --out FILE\n"
+        )
+    else:
+        sys.stderr.write(f"proven: wrote {count} receipt(s)\n")
+    return EXIT_OK
 
-            def progress(count: int, _total: int) -> None:
-                bar.update(count - done[0])
-                done[0] = count
 
-            anchored = client.anchor_many(files, args.kind, chunk_size=args.batch_size, progress=progress, **fields)
-        for path, record in zip(files, anchored, strict=True):
+def _anchor_in_envelopes(
+    client: Client, files: list[Path], args: argparse.Namespace, fields: dict[str, Any], bar: tqdm[Any]
+) -> Iterator[tuple[list[Path], list[Anchored]]]:
+    """Each envelope's files and their records, as soon as the node accepted it (one file: one signed statement)."""
+    if len(files) == 1:
+        yield files, [client.anchor(files[0], args.kind, wait=args.wait, timeout=60, **fields)]
+        bar.update(1)
+        return
+    hashed = [0]
+
+    def hash_progress(done: int, _total: int) -> None:
+        bar.update(done - hashed[0])
+        hashed[0] = done
+
+    start = 0
+    for anchored in client.anchor_envelopes(
+        files, args.kind, chunk_size=args.batch_size, hash_progress=hash_progress, **fields
+    ):
+        yield files[start : start + len(anchored)], anchored
+        start += len(anchored)
+
+
+def _print_ids(paths: list[Path], anchored: list[Anchored]) -> None:
+    # Lines printed while the progress bar is drawn on the same terminal would break it: tqdm clears it first.
+    with tqdm.external_write_mode(file=sys.stdout):
+        for path, record in zip(paths, anchored, strict=True):
             sys.stdout.write(f"{record.id}  {path}\n")
         sys.stdout.flush()
-        if not args.wait:
-            sys.stderr.write(
-                f"accepted {len(anchored)} record(s); once proven, fetch receipts with"
-                " tiezheng receipt ID --node URL --out FILE\n"
-            )
-            return EXIT_OK
-        last = max(anchored, key=lambda a: a.index)
+
+
+def _write_receipts(
+    client: Client, paths: list[Path], anchored: list[Anchored], folder: Path | None, roots: list[Path]
+) -> None:
+    """Wait until the envelope's records are proven, then write each file's receipt (copies share one)."""
+    last = max(anchored, key=lambda a: a.index)
+    if last.receipt is None:
         client.wait(last.id, timeout=120)
-        roots = [Path(p) for p in args.paths]
-        for path, record in zip(files, anchored, strict=True):
-            receipt = record.receipt or client.receipt(record.id)
-            target = _receipt_path(path, args.receipts, roots)
+    receipts: dict[str, bytes] = {}
+    for path, record in zip(paths, anchored, strict=True):
+        if record.id not in receipts:
+            receipts[record.id] = (record.receipt or client.receipt(record.id)).to_cbor()
+        target = _receipt_path(path, folder, roots)
+        try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(receipt.to_cbor())
-    sys.stderr.write(f"proven: wrote {len(anchored)} receipt(s)\n")
-    return EXIT_OK
+            target.write_bytes(receipts[record.id])
+        except OSError as exc:
+            fail(f"cannot write receipt {target}: {exc.strerror} ({record.id} is anchored; tiezheng receipt gets it)")
 
 
 def _check_id(text: str) -> str:
@@ -188,14 +240,26 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
         fail("--out must end in .pdf or .html")
-    receipt = Receipt.load(args.receipt)
-    genesis = Genesis.load(args.genesis) if args.genesis else None
-    content = facts(receipt, genesis, args.verify_url)
     if out.exists():
         fail(f"{out} already exists; not overwriting the certificate")
+    if not out.parent.is_dir():
+        fail(f"cannot write certificate {out}: no folder {out.parent}")
+    receipt = Receipt.load(args.receipt)
+    genesis = Genesis.load(args.genesis) if args.genesis else None
+    if genesis is not None:
+        # A certificate is a claim that the record is proven: never print one the genesis refutes.
+        verdict = verify_receipt(receipt, genesis)
+        if not verdict.valid:
+            sys.stdout.write(render_verdict(verdict))
+            sys.stderr.write(f"tiezheng: no certificate written: the receipt does not verify against {args.genesis}\n")
+            return EXIT_NEGATIVE
+    content = facts(receipt, genesis, args.verify_url)
     if out.suffix.lower() == ".pdf":
-        render_pdf(content, out)
+        page = io.BytesIO()
+        render_pdf(content, page)
+        data = page.getvalue()
     else:
-        write_new_file(str(out), render_html(content).encode("utf-8"), "certificate")
+        data = render_html(content).encode("utf-8")
+    write_new_file(str(out), data, "certificate")
     sys.stdout.write(f"{receipt.evidence_id}: certificate written to {out}\n")
     return EXIT_OK

@@ -35,6 +35,8 @@ SALT_SIZE: Final = 16
 _SCALAR_SIZE: Final = 32
 #: A keystore is a few hundred bytes; refuse to parse anything much larger.
 MAX_FILE_SIZE: Final = 64 * 1024
+#: A label is a name, not a document: even escaped (6 bytes a character) it keeps a keystore far below MAX_FILE_SIZE.
+MAX_LABEL_LENGTH: Final = 1024
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def encrypt_key(
         raise ValueError(f"iterations must lie in [{MIN_ITERATIONS}, {MAX_ITERATIONS}]")
     if not passphrase:
         raise KeystoreError("refusing to encrypt a key under an empty passphrase", code="keystore-empty-passphrase")
+    check_label(label)
     salt = secrets.token_bytes(SALT_SIZE)
     nonce = secrets.token_bytes(NONCE_SIZE)
     public = key.public_key()
@@ -76,6 +79,19 @@ def encrypt_key(
     sealed = sm4_gcm_encrypt(kek, nonce, key.to_scalar_bytes(), _associated_data(document), backend=backend)
     document["cipher"]["ciphertext"] = sealed.hex()
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def check_label(label: str) -> None:
+    """Refuse a label this module could write but not read back (too long), or not write (not UTF-8 text)."""
+    if len(label) > MAX_LABEL_LENGTH:
+        raise KeystoreError(
+            f"the label is {len(label):,} characters; at most {MAX_LABEL_LENGTH} fit in a keystore",
+            code="keystore-label-too-long",
+        )
+    try:
+        label.encode("utf-8")
+    except UnicodeEncodeError:
+        raise KeystoreError("the label is not valid Unicode text", code="keystore-bad-label") from None
 
 
 def decrypt_key(data: bytes, passphrase: str, *, backend: GMBackend | None = None) -> SM2PrivateKey:
@@ -122,6 +138,8 @@ def save(path: str | Path, key: SM2PrivateKey, passphrase: str, **options: Any) 
         descriptor = os.open(path, flags, 0o600)
     except FileExistsError:
         raise KeystoreError(f"{path} already exists; not overwriting a key", code="keystore-exists") from None
+    except OSError as exc:
+        raise KeystoreError(f"cannot write keystore {path!s}: {exc.strerror}", code="keystore-unwritable") from None
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
         handle.flush()

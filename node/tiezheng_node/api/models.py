@@ -48,6 +48,9 @@ class BatchSubmitted(BaseModel):
     ids: list[str] = Field(description="one evidence ID per statement, in submission order")
     indexes: list[int]
     new: int = Field(description="how many statements were new (the others were already known)")
+    fresh: list[bool] = Field(
+        description="per statement, in submission order: true if this request anchored it, false if it was known"
+    )
     status: Literal["accepted", "proven"] = Field(description="proven only when waited for and every record is proven")
 
 

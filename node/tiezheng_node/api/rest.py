@@ -178,6 +178,7 @@ def create_router(
             ids=[evidence.evidence_id(i) for i in accepted.indexes],
             indexes=accepted.indexes,
             new=sum(accepted.new),
+            fresh=list(accepted.new),
             status="proven" if proven else "accepted",
         )
         return JSONResponse(result.model_dump(), status_code=200 if proven else 202)

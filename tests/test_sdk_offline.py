@@ -1,0 +1,324 @@
+"""The SDK against an in-memory stand-in for the node's evidence endpoints: what it sends, and how it reads answers.
+
+The real node is exercised in tests/integration/test_sdk.py; here the node is
+a function, so retries can run on a fake clock and hashing can be slowed down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tiezheng import sdk
+from tiezheng.batch import BatchEnvelope
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.sdk import ApiError, AsyncClient, Client
+
+AGENCY = "91110000MA01TEST0X"
+KEY = SM2PrivateKey.generate()
+T0 = 1_780_000_000_000
+
+
+class FakeNode:
+    """POST /v1/evidence/batch, idempotent like the node, optionally busy (429) or refusing an envelope (413)."""
+
+    def __init__(self, *, busy: int = 0, retry_after: str | None = "2", refuse_envelope: int | None = None) -> None:
+        self.log: dict[bytes, int] = {}
+        self.envelopes: list[tuple[bytes, ...]] = []
+        self.requests = 0
+        self.busy = busy
+        self.retry_after = retry_after
+        self.refuse_envelope = refuse_envelope
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        if self.busy > 0:
+            self.busy -= 1
+            headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
+            return httpx.Response(429, headers=headers, json={"error": {"code": "busy", "message": "busy"}})
+        assert request.url.path == "/v1/evidence/batch"
+        if self.refuse_envelope == len(self.envelopes):
+            return httpx.Response(413, json={"error": {"code": "too-large", "message": "over the pending limit"}})
+        envelope = BatchEnvelope.from_cbor(request.content)
+        envelope.check()  # what the node checks first: a statement twice is refused as duplicate-in-batch
+        self.envelopes.append(envelope.statements)
+        fresh = [data not in self.log for data in envelope.statements]
+        indexes = [self.log.setdefault(data, len(self.log)) for data in envelope.statements]
+        body = {
+            "ids": [str(EvidenceId("TST", i)) for i in indexes],
+            "indexes": indexes,
+            "new": sum(fresh),
+            "fresh": fresh,
+            "status": "accepted",
+        }
+        return httpx.Response(202, json=body)
+
+
+def client_for(node: FakeNode, **options) -> Client:
+    http = httpx.Client(transport=httpx.MockTransport(node), base_url="http://node")
+    return Client("http://node", key=KEY, agency=AGENCY, http=http, **options)
+
+
+def async_client_for(node: FakeNode, **options) -> AsyncClient:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(node), base_url="http://node")
+    return AsyncClient("http://node", key=KEY, agency=AGENCY, http=http, **options)
+
+
+# retries: while the node is busy, for a bounded time, honouring Retry-After
+
+
+class FakeClock:
+    """time.monotonic and time.sleep on a clock that only moves when slept on."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def time(self) -> float:
+        return time.time()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(sdk, "time", fake)
+    return fake
+
+
+def test_busy_is_retried_after_retry_after_for_as_long_as_the_budget(clock):
+    node = FakeNode(busy=20, retry_after="2")
+    with client_for(node) as client:
+        anchored = client.anchor_many([b"patient"], "document")
+    assert anchored[0].new and node.requests == 21  # far more than a handful of attempts
+    assert clock.sleeps == [2.0] * 20
+
+
+def test_busy_for_longer_than_the_budget_gives_up_at_its_end(clock):
+    node = FakeNode(busy=10_000, retry_after="3")
+    with client_for(node, retry_for=30) as client, pytest.raises(ApiError) as caught:
+        client.anchor_many([b"impatient"], "document")
+    assert caught.value.code == "busy" and caught.value.status == 429
+    assert sum(clock.sleeps) == pytest.approx(30.0) and max(clock.sleeps) <= 3.0
+    assert node.requests == len(clock.sleeps) + 1
+
+
+def test_without_retry_after_the_backoff_grows_to_its_cap(clock):
+    node = FakeNode(busy=8, retry_after=None)
+    with client_for(node) as client:
+        client.anchor_many([b"backoff"], "document")
+    assert clock.sleeps == [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+
+
+def test_no_budget_means_no_retry(clock):
+    node = FakeNode(busy=1)
+    with client_for(node, retry_for=0) as client, pytest.raises(ApiError):
+        client.anchor_many([b"once"], "document")
+    assert node.requests == 1 and clock.sleeps == []
+    with pytest.raises(ValueError):
+        Client("http://node", retry_for=-1)
+
+
+def test_a_node_that_cannot_be_reached_fails_within_a_few_attempts(clock):
+    attempts = []
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        raise httpx.ConnectError("connection refused", request=request)
+
+    http = httpx.Client(transport=httpx.MockTransport(refused), base_url="http://node")
+    with Client("http://node", key=KEY, agency=AGENCY, http=http) as client, pytest.raises(httpx.ConnectError):
+        client.anchor_many([b"nowhere"], "document")
+    assert len(attempts) == sdk.TRANSPORT_RETRIES + 1 and sum(clock.sleeps) < 5
+
+
+def test_async_client_rides_out_busy_too(monkeypatch, clock):
+    async def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+
+    monkeypatch.setattr(sdk.asyncio, "sleep", sleep)
+    node = FakeNode(busy=12, retry_after="2")
+
+    async def scenario() -> list[sdk.Anchored]:
+        async with async_client_for(node) as client:
+            return await client.anchor_many([b"async patient"], "document")
+
+    assert asyncio.run(scenario())[0].new and clock.sleeps == [2.0] * 12
+
+
+# identical inputs are one record
+
+
+def test_identical_inputs_in_one_millisecond_are_one_record_with_one_id(tmp_path):
+    node = FakeNode()
+    copies = []
+    for name in ("a.pdf", "copy of a.pdf"):
+        (tmp_path / name).write_bytes(b"the same decision")
+        copies.append(tmp_path / name)
+    with client_for(node) as client:
+        anchored = client.anchor_many([b"dup", b"dup", b"other", copies[0], b"dup", copies[1]], "document", time_ms=T0)
+    assert len(anchored) == 6 and len(node.envelopes) == 1 and len(node.envelopes[0]) == 3
+    ids = [a.id for a in anchored]
+    assert ids[0] == ids[1] == ids[4] and ids[3] == ids[5] and len(set(ids)) == 3
+    assert [a.new for a in anchored] == [True, False, True, True, False, False]
+    assert [a.statement.digest for a in anchored][:3] == [sm3(b"dup"), sm3(b"dup"), sm3(b"other")]
+
+
+def test_duplicates_in_the_default_time_are_anchored_too():
+    node = FakeNode()
+    with client_for(node) as client:
+        anchored = client.anchor_many([b"dup"] * 300, "document")  # statements built in one or a few milliseconds
+    assert len(anchored) == 300 and len(node.envelopes) == 1
+    assert len({a.id for a in anchored}) == len(node.envelopes[0]) == sum(a.new for a in anchored)
+
+
+# new is per record
+
+
+def test_new_is_true_only_for_records_this_call_added():
+    node = FakeNode()
+    with client_for(node) as client:
+        first = client.anchor_many([b"a", b"b"], "document", time_ms=T0)
+        again = client.anchor_many([b"a", b"c", b"b"], "document", time_ms=T0)
+    assert [a.new for a in first] == [True, True]
+    assert [a.new for a in again] == [False, True, False]
+    assert [again[0].id, again[2].id] == [first[0].id, first[1].id]
+
+
+def test_a_node_without_fresh_still_answers():
+    node = FakeNode()
+
+    def old_node(request: httpx.Request) -> httpx.Response:
+        response = node(request)
+        body = response.json()
+        del body["fresh"]
+        return httpx.Response(response.status_code, json=body)
+
+    http = httpx.Client(transport=httpx.MockTransport(old_node), base_url="http://node")
+    with Client("http://node", key=KEY, agency=AGENCY, http=http) as client:
+        assert [a.new for a in client.anchor_many([b"a", b"b"], "document", time_ms=T0)] == [True, True]
+        assert [a.new for a in client.anchor_many([b"a", b"b"], "document", time_ms=T0)] == [False, False]
+
+
+# AsyncClient reads files off the event loop
+
+
+@pytest.fixture
+def slow_hashing(monkeypatch):
+    """sm3_file that takes 0.3 s and notes the thread it ran on."""
+    threads: list[threading.Thread] = []
+    real = sdk.sm3_file
+
+    def slow(path):
+        threads.append(threading.current_thread())
+        time.sleep(0.3)
+        return real(path)
+
+    monkeypatch.setattr(sdk, "sm3_file", slow)
+    return threads
+
+
+def test_async_client_hashes_paths_in_a_worker_thread(tmp_path, slow_hashing):
+    files = []
+    for i in range(3):
+        files.append(tmp_path / f"f{i}")
+        files[-1].write_bytes(b"file %d" % i)
+    node = FakeNode()
+
+    async def scenario() -> tuple[int, list[sdk.Anchored]]:
+        ticks = 0
+        done = asyncio.Event()
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while not done.is_set():
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        async def anchor() -> list[sdk.Anchored]:
+            async with async_client_for(node) as client:
+                one = await client.anchor_many(files[:2], "document")
+                two = await client.anchor_many([files[2]], "document")
+            done.set()
+            return one + two
+
+        _, anchored = await asyncio.gather(ticker(), anchor())
+        return ticks, anchored
+
+    ticks, anchored = asyncio.run(scenario())
+    assert [a.statement.digest for a in anchored] == [sm3(f.read_bytes()) for f in files]
+    assert slow_hashing and all(t is not threading.main_thread() for t in slow_hashing)
+    assert ticks >= 30  # the loop kept running through 0.9 s of hashing
+
+
+def test_async_anchor_of_one_path_hashes_off_the_loop(tmp_path, slow_hashing):
+    (tmp_path / "f").write_bytes(b"one")
+
+    def single(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(202, json={"id": "TST-000000-00", "index": 0, "status": "accepted", "new": True})
+
+    async def scenario() -> sdk.Anchored:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(single), base_url="http://node")
+        async with AsyncClient("http://node", key=KEY, agency=AGENCY, http=http) as client:
+            return await client.anchor(tmp_path / "f", "permit")
+
+    assert asyncio.run(scenario()).statement.digest == sm3(b"one")
+    assert len(slow_hashing) == 1 and slow_hashing[0] is not threading.main_thread()
+
+
+# each envelope's results as soon as it is accepted, and progress while hashing
+
+
+def test_envelopes_are_handed_over_as_soon_as_accepted():
+    node = FakeNode(refuse_envelope=1)
+    received = []
+    with client_for(node) as client:
+        envelopes = client.anchor_envelopes([b"r %d" % i for i in range(5)], "document", chunk_size=2)
+        received.append(next(envelopes))
+        assert node.requests == 1  # the first envelope's IDs are in hand before the second is sent
+        with pytest.raises(ApiError) as caught:
+            next(envelopes)
+    assert caught.value.code == "too-large"
+    assert [len(e) for e in received] == [2] and all(a.status == "accepted" for a in received[0])
+    assert [a.index for a in received[0]] == [0, 1]
+
+
+def test_hash_progress_moves_before_each_envelope_is_sent(tmp_path):
+    files = []
+    for i in range(5):
+        files.append(tmp_path / f"{i}.bin")
+        files[-1].write_bytes(b"%d" % i * 1000)
+    events: list[tuple[str, int, int]] = []
+    node = FakeNode()
+    with client_for(node) as client:
+        client.anchor_many(
+            files,
+            "document",
+            chunk_size=2,
+            progress=lambda done, total: events.append(("anchored", done, total)),
+            hash_progress=lambda done, total: events.append(("hashed", done, total)),
+        )
+    assert events == [
+        ("hashed", 1, 5), ("hashed", 2, 5), ("anchored", 2, 5),
+        ("hashed", 3, 5), ("hashed", 4, 5), ("anchored", 4, 5),
+        ("hashed", 5, 5), ("anchored", 5, 5),
+    ]  # fmt: skip
+
+
+def test_a_missing_key_is_reported_before_any_file_is_read(tmp_path, slow_hashing):
+    http = httpx.Client(transport=httpx.MockTransport(FakeNode()), base_url="http://node")
+    with Client("http://node", http=http) as reader, pytest.raises(sdk.TiezhengError, match="no agency key"):
+        reader.anchor_many([Path(tmp_path)], "document")
+    assert slow_hashing == []
