@@ -322,3 +322,24 @@ def test_a_missing_key_is_reported_before_any_file_is_read(tmp_path, slow_hashin
     with Client("http://node", http=http) as reader, pytest.raises(sdk.TiezhengError, match="no agency key"):
         reader.anchor_many([Path(tmp_path)], "document")
     assert slow_hashing == []
+
+
+def test_case_and_document_numbers_need_the_agency_salt():
+    from tiezheng.errors import TiezhengError
+    from tiezheng.statement import document_number_hash, subject_hash
+
+    key = SM2PrivateKey.generate()
+    for salt in (None, b"short salt"):
+        unsalted = sdk._Operations(key, "AGENCY-1", (), subject_salt=salt)
+        with pytest.raises(TiezhengError) as refused:
+            unsalted.subject("京市监许〔2026〕0417号")
+        assert refused.value.code == "no-salt"
+        with pytest.raises(TiezhengError):
+            unsalted.step_fields({}, "出生-1")
+        assert unsalted.step_fields({"hearing": True}, None) == {"hearing": True}  # nothing to hash, no salt needed
+    salt = b"our agency's secret salt"
+    salted = sdk._Operations(key, "AGENCY-1", (), subject_salt=salt)
+    assert salted.subject("京市监许〔2026〕0417号") == subject_hash("京市监许〔2026〕0417号", salt)
+    fields = salted.step_fields({"hearing": False}, "出生-1")
+    assert fields == {"hearing": False, "document_no": document_number_hash("出生-1", salt)}
+    assert fields["document_no"].startswith("sm3:") and "出生" not in fields["document_no"]

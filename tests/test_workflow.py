@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.support.toychain import statement_for
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey, sm3
-from tiezheng.statement import Statement
+from tiezheng.statement import Statement, document_number_hash
 from tiezheng.workflow import (
     StepError,
     TemplateError,
@@ -158,7 +158,7 @@ class Trail:
     def step(self, stage: str, decision: str = "approve", hours: float = 1, **meta):
         self.time += int(hours * 3_600_000)
         fields = {"operator": sm3(b"official 7"), "before": sm3(b"before"), "opinion": sm3(b"op")}
-        fields["document_no"] = "一号"
+        fields["document_no"] = document_number_hash("一号", b"agency salt, 16+ bytes")
         body = {"matter": str(EvidenceId("TST", self.matter.index)), "decision": decision} | meta
         for name in self.template.by_key[stage].fields if stage in self.template.by_key else ():
             if name in ("before", "opinion", "document_no", "hearing", "published_at") and name not in body:
@@ -210,6 +210,16 @@ def test_returns_reopen_an_earlier_stage_with_a_new_deadline():
         (lambda t: t.step("受理", published_at="yesterday"), "bad-field"),
         (lambda t: t.step("受理", before=b"short"), "bad-field"),
         (lambda t: t.step("受理", hearing=True), "bad-field"),  # no hearing can follow 受理
+        # A document's number goes on chain salted and hashed, never as itself.
+        (
+            lambda t: (
+                t.step("受理"),
+                t.step("初审"),
+                t.step("复核", next="审批签发"),
+                t.step("审批签发", document_no="京市监许〔2026〕0417号"),
+            ),
+            "bad-field",
+        ),
     ],
 )
 def test_steps_out_of_order_or_malformed_are_refused(act, code):

@@ -39,7 +39,7 @@ from .genesis import Genesis
 from .gm import SM2PrivateKey, sm3, sm3_file
 from .receipt import Receipt
 from .signed_statement import SignedStatement
-from .statement import MetaValue, Statement, operator_hash, subject_hash
+from .statement import MIN_SALT_BYTES, MetaValue, Statement, document_number_hash, operator_hash, subject_hash
 from .verifier import Verdict, verify_receipt
 from .workflow.statements import close_statement, open_statement, step_statement
 
@@ -227,7 +227,7 @@ class _Operations:
         agency: str | None,
         cosigners: Sequence[tuple[SM2PrivateKey, str]],
         *,
-        subject_salt: bytes = b"",
+        subject_salt: bytes | None = None,
         operator_salt: bytes | None = None,
     ) -> None:
         self._key = key
@@ -237,7 +237,27 @@ class _Operations:
         self._operator_salt = operator_salt
 
     def subject(self, case_number: str) -> bytes:
-        return subject_hash(case_number, self._subject_salt)
+        return subject_hash(case_number, self._case_salt())
+
+    def document_number(self, number: str) -> str:
+        return document_number_hash(number, self._case_salt())
+
+    def step_fields(self, fields: Mapping[str, MetaValue] | None, document_no: str | None) -> dict[str, MetaValue]:
+        """A step's fields, with a document's number as it goes on chain (salted and hashed)."""
+        out = dict(fields or {})
+        if document_no is not None:
+            out["document_no"] = self.document_number(document_no)
+        return out
+
+    def _case_salt(self) -> bytes:
+        # Case and document numbers are short and guessable: unsalted, their SM3 is as good as the number.
+        if self._subject_salt is None or len(self._subject_salt) < MIN_SALT_BYTES:
+            raise TiezhengError(
+                f"pass subject_salt= (the agency's secret salt, at least {MIN_SALT_BYTES} bytes) to name a case "
+                "or a document number",
+                code="no-salt",
+            )
+        return self._subject_salt
 
     def operator(self, official: str | None) -> bytes | None:
         if official is None:
@@ -660,7 +680,7 @@ class Client:
         timeout: float = DEFAULT_TIMEOUT,
         retry_for: float = DEFAULT_RETRY_FOR,
         http: httpx.Client | None = None,
-        subject_salt: bytes = b"",
+        subject_salt: bytes | None = None,
         operator_salt: bytes | None = None,
     ) -> None:
         self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
@@ -836,10 +856,15 @@ class Client:
         before: Record | None = None,
         next_stage: str | None = None,
         official: str | None = None,
+        document_no: str | None = None,
         fields: Mapping[str, MetaValue] | None = None,
         timeout: float = 30.0,
     ) -> Anchored:
-        """Record a step of a matter at its current stage (approve, return or reject), proven when this returns."""
+        """Record a step of a matter at its current stage (approve, return or reject), proven when this returns.
+
+        ``document_no`` goes on chain as SM3(subject salt ‖ number) (``statement.document_number_hash``).
+        """
+        fields = self._ops.step_fields(fields, document_no)
         return self._run(
             self._ops.step(
                 matter_id,
@@ -912,7 +937,7 @@ class AsyncClient:
         timeout: float = DEFAULT_TIMEOUT,
         retry_for: float = DEFAULT_RETRY_FOR,
         http: httpx.AsyncClient | None = None,
-        subject_salt: bytes = b"",
+        subject_salt: bytes | None = None,
         operator_salt: bytes | None = None,
     ) -> None:
         self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
@@ -1079,9 +1104,11 @@ class AsyncClient:
         before: Record | None = None,
         next_stage: str | None = None,
         official: str | None = None,
+        document_no: str | None = None,
         fields: Mapping[str, MetaValue] | None = None,
         timeout: float = 30.0,
     ) -> Anchored:
+        fields = self._ops.step_fields(fields, document_no)
         return await self._run(
             self._ops.step(
                 matter_id,

@@ -217,10 +217,28 @@ def subject_hash(case_number: str, salt: bytes = b"") -> bytes:
     return sm3(salt + case_number.encode("utf-8"))
 
 
+#: The least salt an agency hashes case numbers, document numbers and officials' IDs with.
+MIN_SALT_BYTES: Final = 16
+
+#: How a document's number appears on chain: the salted SM3, never the number (see document_number_hash).
+DOCUMENT_NUMBER_PATTERN: Final = re.compile(r"sm3:[0-9a-f]{64}")
+
+
+def document_number_hash(number: str, agency_salt: bytes) -> str:
+    """``sm3:`` and the hex SM3(agency salt ‖ document number): a document's number as it goes on chain.
+
+    Some numbers identify a person (a birth certificate's), so the plain number never
+    goes on chain; the agency holding the salt, or a court it gives it to, recomputes it.
+    """
+    if len(agency_salt) < MIN_SALT_BYTES:
+        raise ValueError(f"the agency salt must be at least {MIN_SALT_BYTES} bytes")
+    return "sm3:" + sm3(agency_salt + number.encode("utf-8")).hex()
+
+
 def operator_hash(agency_salt: bytes, official_id: str) -> bytes:
     """SM3(agency salt ‖ official's ID): pseudonymous on chain, resolvable by the agency that holds the salt."""
-    if len(agency_salt) < 16:
-        raise ValueError("the agency salt must be at least 16 bytes")
+    if len(agency_salt) < MIN_SALT_BYTES:
+        raise ValueError(f"the agency salt must be at least {MIN_SALT_BYTES} bytes")
     return sm3(agency_salt + official_id.encode("utf-8"))
 
 

@@ -30,6 +30,9 @@ def run(
     return subprocess.run([TIEZHENG, *args], capture_output=True, text=True, env=environment, timeout=timeout)
 
 
+SUBJECT_SALT = "anchoring test subject salt"
+
+
 def one_line_error(result: subprocess.CompletedProcess[str], text: str, code: int = 2) -> None:
     assert result.returncode == code, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
@@ -71,7 +74,7 @@ def anchored(world):
         "anchor", str(world["folder"]), "--node", world["node"].url, "--key", world["key"], "--agency", world["code"],
         "--kind", "enforcement-record", "--subject", "京执〔2026〕第 42 号", "--stage", "调查取证",
         "--wait", "--receipts", str(world["root"] / "receipts"),
-        passphrase=world["passphrase"],
+        passphrase=world["passphrase"], env={"TIEZHENG_SUBJECT_SALT": SUBJECT_SALT},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr + world["node"].log()[-2000:]
     lines = result.stdout.strip().splitlines()
@@ -94,6 +97,10 @@ def test_status_and_receipt_download(world, anchored, tmp_path):
     assert status.returncode == 0 and "proven" in status.stdout and "enforcement-record / 调查取证" in status.stdout
     assert run("receipt", evidence_id, "--node", world["node"].url, "--out", str(tmp_path / "r.tzr")).returncode == 0
     assert (tmp_path / "r.tzr").read_bytes() == anchored["receipts"][path].read_bytes()
+    from tiezheng.statement import subject_hash
+
+    record = httpx.get(f"{world['node'].url}/v1/evidence/{evidence_id}").json()
+    assert record["statement"]["subject"] == subject_hash("京执〔2026〕第 42 号", SUBJECT_SALT.encode()).hex()
     assert (
         run("receipt", evidence_id, "--node", world["node"].url, "--out", str(tmp_path / "r.json"), "--json").returncode
         == 0
@@ -185,6 +192,10 @@ def test_anchor_bad_input(world, tmp_path):
         run("anchor", str(tmp_path / "f"), *base, "--receipts", str(tmp_path), passphrase=world["passphrase"]), "--wait"
     )
     one_line_error(run("anchor", str(tmp_path / "f"), *base, passphrase="wrong"), "wrong passphrase")
+    for salt in ({}, {"TIEZHENG_SUBJECT_SALT": "short"}):  # a case number is never sent unsalted
+        case = ["--subject", "京执〔2026〕1号"]
+        subject = run("anchor", str(tmp_path / "f"), *base, *case, passphrase=world["passphrase"], env=salt)
+        one_line_error(subject, "TIEZHENG_SUBJECT_SALT")
     unreachable = ["--node", f"http://127.0.0.1:{free_port()}", *base[2:]]
     one_line_error(run("anchor", str(tmp_path / "f"), *unreachable, passphrase=world["passphrase"]), "cannot reach")
     one_line_error(run("status", "DEV-000000-00", "--node", world["node"].url), "typo")

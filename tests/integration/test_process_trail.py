@@ -25,6 +25,7 @@ from tests.support.receiver import Receiver
 from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PublicKey, keystore
 from tiezheng.sdk import ApiError, AsyncClient, Client, MatterView
+from tiezheng.statement import document_number_hash
 from tiezheng.workflow import WorkflowTemplate
 from tiezheng_node.execution.addresses import PROCESS_TRAIL
 
@@ -99,9 +100,14 @@ def test_a_permit_recorded_step_by_step_with_the_cli(node, tmp_path):
     assert shown.stdout.count("on time") == 5
     as_json = json.loads(cli(node, "matter", "show", matter, "--node", node.url, "--json").stdout)
     assert [s["stage"] for s in as_json["steps"]] == [s[0] for s in steps]
-    # The case number itself is nowhere on chain: only its salted SM3.
+    # The case number itself is nowhere on chain: only its salted SM3; nor is the decision's number.
     record = httpx.get(f"{node.url}/v1/evidence/{matter}").json()
     assert "0417" not in json.dumps(record, ensure_ascii=False)
+    signing = as_json["steps"][3]["id"]
+    signed = httpx.get(f"{node.url}/v1/evidence/{signing}").json()["statement"]
+    assert "0417" not in json.dumps(signed, ensure_ascii=False)
+    salt = SALTS["TIEZHENG_SUBJECT_SALT"].encode()
+    assert signed["meta"]["document_no"] == document_number_hash("京市监许〔2026〕0417号", salt)
     # Out of order: a step the template does not allow now is refused with the rule, and nothing is written.
     again = cli(node, "matter", "step", matter, *writes(node), "--stage", "受理", "--decision", "approve",
                 "--after", str(files["回执"]), "--official", "官员-007")  # fmt: skip
@@ -287,7 +293,7 @@ def test_the_async_client_follows_a_matter_and_its_alerts(node):
 
     async def scenario() -> tuple[dict, MatterView, MatterView]:
         async with AsyncClient(
-            node.url, key=key, agency=agency["agency_code"], subject_salt=b"async salt",
+            node.url, key=key, agency=agency["agency_code"], subject_salt=b"async subject salt, 16+",
             operator_salt=SALTS["TIEZHENG_OPERATOR_SALT"].encode(),
         ) as client:  # fmt: skip
             events = client.watch_alerts()

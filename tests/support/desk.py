@@ -7,7 +7,7 @@ import time
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
-from tiezheng.statement import Statement
+from tiezheng.statement import Statement, document_number_hash
 from tiezheng.workflow import builtin_templates, open_statement, step_statement
 
 from .nodekit import LocalChain
@@ -58,7 +58,11 @@ class Desk:
         fields = options.pop("fields", {})
         template = self.chain.node.process.template_of(state)
         required = template.by_key[stage].fields if template.stage(stage) else ()
-        defaults = {"opinion": sm3(b"opinion"), "document_no": "京市监〔2026〕1号", "hearing": False}
+        defaults = {
+            "opinion": sm3(b"opinion"),
+            "document_no": document_number_hash("京市监〔2026〕1号", b"desk salt, 16 bytes or more"),
+            "hearing": False,
+        }
         for name in required:
             if name in defaults and name not in fields:
                 fields[name] = defaults[name]

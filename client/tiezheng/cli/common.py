@@ -8,11 +8,13 @@ import sys
 from typing import Final, NoReturn
 
 from ..errors import TiezhengError
+from ..statement import MIN_SALT_BYTES
 
 EXIT_OK: Final = 0
 EXIT_NEGATIVE: Final = 1
 EXIT_USAGE: Final = 2
 PASSPHRASE_ENV: Final = "TIEZHENG_PASSPHRASE"
+SUBJECT_SALT_ENV: Final = "TIEZHENG_SUBJECT_SALT"
 
 
 class UsageError(TiezhengError):
@@ -23,6 +25,14 @@ class UsageError(TiezhengError):
 
 def fail(message: str) -> NoReturn:
     raise UsageError(message)
+
+
+def subject_salt(needed_by: str) -> bytes:
+    """The agency's subject salt from $TIEZHENG_SUBJECT_SALT, or a one-line refusal naming the option that needs it."""
+    salt = os.environ.get(SUBJECT_SALT_ENV, "").encode()
+    if len(salt) < MIN_SALT_BYTES:
+        fail(f"{needed_by} needs ${SUBJECT_SALT_ENV}: the agency's secret salt, at least {MIN_SALT_BYTES} bytes")
+    return salt
 
 
 def passphrase(*, confirm: bool = False, prompt: str = "Passphrase: ") -> str:

@@ -21,7 +21,7 @@ from ..receipt import FILE_SUFFIX, Receipt
 from ..sdk import DEFAULT_RETRY_FOR, Anchored, ApiError, Client
 from ..statement import KINDS, subject_hash
 from ..verifier import verify_receipt
-from .common import EXIT_NEGATIVE, EXIT_OK, fail, passphrase, write_new_file
+from .common import EXIT_NEGATIVE, EXIT_OK, fail, passphrase, subject_salt, write_new_file
 from .offline import render_verdict
 
 DEFAULT_VERIFY_URL = "http://127.0.0.1:8545/verify"
@@ -43,7 +43,9 @@ def add_commands(commands: Any) -> None:
     anchor.add_argument("--key", required=True, metavar="KEYFILE", help="the agency's SM2 keystore")
     anchor.add_argument("--agency", required=True, metavar="CODE", help="the agency's registered code")
     anchor.add_argument("--kind", required=True, metavar="KIND", help=f"one of {', '.join(KINDS)}, or x-…")
-    anchor.add_argument("--subject", metavar="TEXT", help="case or matter number; only its SM3 is sent")
+    anchor.add_argument(
+        "--subject", metavar="TEXT", help="case or matter number; only its SM3 salted by $TIEZHENG_SUBJECT_SALT is sent"
+    )
     anchor.add_argument("--stage", metavar="STAGE", help="workflow stage, e.g. 受理")
     anchor.add_argument("--wait", action="store_true", help="wait until proven and write the receipts")
     anchor.add_argument("--receipts", metavar="DIR", type=Path, help="write receipts into DIR (default: FILE.tzr)")
@@ -125,7 +127,7 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     key = keystore.load(args.key, passphrase())
     fields: dict[str, Any] = {}
     if args.subject:
-        fields["subject"] = subject_hash(args.subject)
+        fields["subject"] = subject_hash(args.subject, subject_salt("--subject"))
     if args.stage:
         fields["stage"] = args.stage
     show = not args.quiet and sys.stderr.isatty() and len(files) > 1

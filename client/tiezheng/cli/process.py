@@ -1,8 +1,9 @@
 """``tiezheng matter open|step|close|show`` and ``tiezheng alerts``: a matter's process trail from the command line.
 
 Only digests and pseudonyms reach the chain: the case number is hashed with the
-agency's subject salt ($TIEZHENG_SUBJECT_SALT, may be empty) and an official's
-ID with its operator salt ($TIEZHENG_OPERATOR_SALT, at least 16 characters);
+agency's subject salt ($TIEZHENG_SUBJECT_SALT), and so is a document's number;
+an official's ID with its operator salt ($TIEZHENG_OPERATOR_SALT); each salt is
+a secret of at least 16 bytes;
 documents are hashed here with SM3 and never leave the machine.
 """
 
@@ -21,11 +22,10 @@ from typing import Any, Final
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey, keystore, sm3_file
 from ..sdk import Client, Digest
-from ..statement import MetaValue
+from ..statement import MIN_SALT_BYTES, MetaValue
 from ..supervision import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
-from .common import EXIT_OK, fail, passphrase
+from .common import EXIT_OK, fail, passphrase, subject_salt
 
-SUBJECT_SALT_ENV: Final = "TIEZHENG_SUBJECT_SALT"
 OPERATOR_SALT_ENV: Final = "TIEZHENG_OPERATOR_SALT"
 BEIJING: Final = timezone(timedelta(hours=8))
 RED: Final = "\x1b[31m"
@@ -69,7 +69,11 @@ def add_commands(commands: Any) -> None:
     step.add_argument("--before", type=Path, metavar="FILE", help="the document as the step found it")
     step.add_argument("--next", metavar="STAGE", help="where the matter goes when the template offers a choice")
     step.add_argument("--opinion", type=Path, metavar="FILE", help="the written opinion (its SM3 is recorded)")
-    step.add_argument("--document-no", metavar="TEXT", help="the document's number, e.g. 京市监许〔2026〕0417号")
+    step.add_argument(
+        "--document-no",
+        metavar="TEXT",
+        help="the document's number, e.g. 京市监许〔2026〕0417号; only its salted SM3 is sent",
+    )
     step.add_argument("--hearing", choices=("yes", "no"), help="whether a hearing was requested")
     step.add_argument("--published-at", metavar="TIME", help="when the decision was published (ISO 8601)")
     step.set_defaults(handler=cmd_step)
@@ -113,13 +117,19 @@ def add_commands(commands: Any) -> None:
 def _client(args: argparse.Namespace) -> Client:
     key = keystore.load(args.key, passphrase())
     salt = os.environ.get(OPERATOR_SALT_ENV)
-    if args.official is not None and (salt is None or len(salt.encode()) < 16):
-        fail(f"--official needs ${OPERATOR_SALT_ENV}: the agency's secret salt, at least 16 characters")
+    if args.official is not None and (salt is None or len(salt.encode()) < MIN_SALT_BYTES):
+        fail(f"--official needs ${OPERATOR_SALT_ENV}: the agency's secret salt, at least {MIN_SALT_BYTES} bytes")
+    if getattr(args, "subject", None) is not None:
+        salt_for_cases: bytes | None = subject_salt("--subject")
+    elif getattr(args, "document_no", None):
+        salt_for_cases = subject_salt("--document-no")
+    else:
+        salt_for_cases = None
     return Client(
         args.node,
         key=key,
         agency=args.agency,
-        subject_salt=os.environ.get(SUBJECT_SALT_ENV, "").encode(),
+        subject_salt=salt_for_cases,
         operator_salt=salt.encode() if salt else None,
     )
 
@@ -161,8 +171,6 @@ def cmd_step(args: argparse.Namespace) -> int:
     fields: dict[str, MetaValue] = {}
     if args.opinion:
         fields["opinion"] = _file(args.opinion, "opinion").value
-    if args.document_no:
-        fields["document_no"] = args.document_no
     if args.hearing:
         fields["hearing"] = args.hearing == "yes"
     if args.published_at:
@@ -183,6 +191,7 @@ def cmd_step(args: argparse.Namespace) -> int:
             before=_file(args.before, "--before file") if args.before else None,
             next_stage=args.next,
             official=args.official,
+            document_no=args.document_no,
             fields=fields,
         )
         matter = client.matter(matter_id)

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal
 
 from ..errors import EvidenceIdError
 from ..evidence_id import EvidenceId
-from ..statement import Statement
+from ..statement import DOCUMENT_NUMBER_PATTERN, Statement
 from .calendar import Limit, WorkCalendar
 from .template import DECISIONS, OWNER, Stage, WorkflowTemplate
 
@@ -294,7 +294,10 @@ FIELD_RULES: Final[dict[str, tuple[Callable[[object], bool], str]]] = {
     "opinion": (lambda v: type(v) is bytes and len(v) == 32, "the SM3 digest (32 bytes) of the written opinion"),
     "hearing": (lambda v: type(v) is bool, "true or false: whether a hearing was requested"),
     "published_at": (lambda v: type(v) is int and v >= 0, "the publication time, ms since 1970"),
-    "document_no": (lambda v: type(v) is str, "the document's number, as text"),
+    "document_no": (
+        lambda v: type(v) is str and DOCUMENT_NUMBER_PATTERN.fullmatch(v) is not None,
+        "sm3: and the hex salted SM3 of the document's number (statement.document_number_hash), never the number",
+    ),
     "decision": (lambda v: v in DECISIONS, "approve, return or reject"),
     "next": (lambda v: type(v) is str, "the next stage"),
 }
