@@ -11,6 +11,7 @@ import pytest
 from tests.integration.conftest import DevAgency
 from tests.support.processes import NodeProcess, free_port
 from tiezheng import ApiError, AsyncClient, Client, Digest
+from tiezheng.batch import BatchEnvelope
 from tiezheng.errors import TiezhengError
 from tiezheng.genesis import Genesis
 from tiezheng.gm import sm3
@@ -106,10 +107,23 @@ def test_async_client(dev_node, agency, genesis):
 
 def test_back_pressure_is_ridden_out(tmp_path):
     node = NodeProcess(
-        tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "1500", "--max-pending-records", "100"]
+        tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "2500", "--max-pending-records", "100"]
     ).start()
     try:
         agency = DevAgency(node)
+        # A full pool answers 429 with the time its pending records need: here one 2.5 s block, so 3 s.
+        envelopes = [
+            BatchEnvelope.build(
+                [agency.statement(b"burst %d %d" % (n, i)) for i in range(60)], agency.key, time=int(time.time() * 1000)
+            ).to_cbor()
+            for n in range(3)
+        ]
+        answers = [
+            httpx.post(node.url + "/v1/evidence/batch", content=e, headers={"content-type": "application/cbor"})
+            for e in envelopes
+        ]
+        busy = [a for a in answers if a.status_code == 429]
+        assert busy and all(a.headers["retry-after"] == "3" for a in busy), [a.status_code for a in answers]
         with Client(node.url, key=agency.key, agency=agency.code) as client:
             anchored = client.anchor_many(
                 [b"pressure %d" % i for i in range(300)], "document", chunk_size=50, wait=True

@@ -26,7 +26,7 @@ from tiezheng.statement import AGENCY_CODE, KIND
 from ..evidence.admission import Admitted, EvidenceRejected
 from ..evidence.pending import PoolFull, SubmissionTooLarge
 from ..evidence.service import Accepted, EvidenceView
-from ..node import Node
+from ..node import MAX_RECORDS_PER_BLOCK, Node
 from .bodies import body_openapi, parse_json, read_body
 from .errors import ApiError
 from .models import (
@@ -57,7 +57,7 @@ from .params import COUNTER_LIMIT, COUNTER_PATTERN, block_time, hex32
 MAX_BODY: Final = 32 * 1024 * 1024
 MAX_SINGLE_BODY: Final = 64 * 1024
 MAX_WAIT_SECONDS: Final = 60.0
-RETRY_AFTER_SECONDS: Final = 2
+MAX_RETRY_AFTER_SECONDS: Final = 60
 
 ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     400: {"model": ErrorResponse, "description": "bad input: the code says what"},
@@ -88,13 +88,19 @@ def create_router(
         except (binascii.Error, ValueError):
             raise ApiError(400, "invalid-request", f"{what} is not valid base64") from None
 
+    def retry_after() -> int:
+        """Seconds until the blocks now due have taken what is pending: when a retry has room again."""
+        blocks = -(-evidence.pending.pending_leaves // MAX_RECORDS_PER_BLOCK)
+        seconds = -(-max(1, blocks) * node.genesis.block_interval_ms // 1000)
+        return min(MAX_RETRY_AFTER_SECONDS, max(1, seconds))
+
     async def admit(action: Any) -> Any:
         try:
             return await run_in_threadpool(action)
         except EvidenceRejected as exc:
             raise ApiError(exc.status, exc.code, exc.message) from None
         except PoolFull as exc:
-            raise ApiError(429, "busy", str(exc), {"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+            raise ApiError(429, "busy", str(exc), {"Retry-After": str(retry_after())}) from None
         except SubmissionTooLarge as exc:
             raise ApiError(413, "too-large", str(exc)) from None
 
