@@ -20,6 +20,7 @@ from typing import Final
 from eth.abc import BlockAPI, BlockHeaderAPI, ReceiptAPI, SignedTransactionAPI
 from eth.exceptions import HeaderNotFound
 from eth.vm.forks.cancun.constants import BLOB_TX_TYPE
+from eth.vm.forks.shanghai.constants import MAX_INITCODE_SIZE
 from eth_typing import Address
 from eth_utils import ValidationError, to_checksum_address
 
@@ -237,6 +238,12 @@ class Node:
                 "intrinsic-gas",
                 -32000,
             )
+        if not transaction.to and len(transaction.data) > MAX_INITCODE_SIZE:
+            raise SubmissionError(
+                f"initcode of {len(transaction.data)} bytes exceeds EIP-3860's limit of {MAX_INITCODE_SIZE}",
+                "initcode-too-large",
+                -32000,
+            )
         if getattr(transaction, "type_id", None) == BLOB_TX_TYPE:
             raise SubmissionError(
                 "blob transactions (type 3) are not accepted: this chain carries no blobs",
@@ -288,8 +295,9 @@ class Node:
                     head.execution, transactions, timestamp=timestamp, admit=self._admit(head.execution)
                 )
             except ExecutionError:
-                log.exception("block %d could not be built; its transactions stay pending", head.height + 1)
-                return None
+                # Raised on, so that the producer backs off and /healthz says why blocks stopped.
+                log.error("block %d could not be built; its transactions stay pending", head.height + 1)
+                raise
             self.pool.remove([r.transaction.hash for r in built.rejected])
             if not built.block.transactions and not submissions and not self.genesis.empty_blocks:
                 return None

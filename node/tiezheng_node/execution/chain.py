@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import plyvel
 from eth.abc import (
     BlockAPI,
     BlockHeaderAPI,
@@ -29,7 +30,7 @@ from eth.vm.spoof import SpoofTransaction
 from eth_typing import Address, Hash32
 from eth_utils import ValidationError
 
-from ..store import EvmDatabase, Store
+from ..store import EvmDatabase, Store, StoreError
 from .genesis import NodeGenesis
 from .vm import chain_class, reader_class
 
@@ -270,6 +271,8 @@ class ExecutionChain:
                 continue
             try:
                 receipt, computation = vm.apply_transaction(result, transaction)
+            except (OSError, StoreError, plyvel.Error) as exc:  # the store's fault, not the transaction's
+                raise ExecutionError(f"block {header.block_number}: reading state failed: {exc}") from exc
             except Exception as exc:  # py-evm's checks past ours, or its own bug: never the whole chain's fault
                 raise _SpoiledBlock(transaction, f"{type(exc).__name__}: {exc}") from exc
             result = vm.increment_blob_gas_used(vm.add_receipt_to_header(result, receipt), transaction)
