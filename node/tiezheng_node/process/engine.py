@@ -257,11 +257,12 @@ class ProcessEngine:
                 self._reports.move_to_end(key)
                 return self._reports[key]
         template_ids = self.library.template_ids
+        all_time = start is None and stop is None
         days = whole_days(start, stop)
-        if start is None and stop is None:
-            rows = self._totals().report(by, template_ids)
-        elif days is not None:
-            rows = self._totals().days_report(by, template_ids, *days)
+        if all_time or days is not None:
+            totals = self._totals()
+            with self._tally_lock:  # the producer adds to the totals as blocks commit
+                rows = totals.report(by, template_ids) if all_time else totals.days_report(by, template_ids, *days)
         else:
             rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
         with self._lock:
