@@ -273,6 +273,9 @@ def test_the_matters_and_alerts_pages_filter(scene):
     assert all(scene[m] in every for m in "abc")
     red = client.get("/alerts", params={"severity": "red"}).text
     assert red.count('data-alert="') == 2
+    # A form submitted with "—" sends empty values: they filter nothing.
+    assert all(scene[m] in client.get("/matters?template=&status=").text for m in "abc")
+    assert client.get("/alerts?status=&severity=red").text.count('data-alert="') == 2
     warnings = client.get("/alerts", params={"severity": "warning", "status": "open"}).text
     assert warnings.count('data-alert="') >= 1 and "bad" not in warnings.split("<tbody>")[1].split("</tbody>")[0]
     page = client.get(f"/matters/{scene['b']}?lang=en").text
@@ -337,7 +340,7 @@ def test_the_reports_page_takes_a_period_and_passes_it_to_the_csv(scene):
     # Without a period, every step counts; a period that does not read says so and shows all time.
     everything = client.get("/reports?by=stage&lang=en").text
     assert "all time" in everything and '/v1/reports/stage?format=csv"' in everything
-    for bad in ({"from": "2026-13-01"}, {"from": last, "to": first}, {"from": "yesterday"}):
+    for bad in ({"from": "2026-13-01"}, {"from": last, "to": first}, {"from": "yesterday"}, {"from": "0001-01-01"}):
         refused = client.get("/reports", params={"by": "stage", "lang": "zh", **bad})
         assert refused.status_code == 200 and 'id="period-message"' in refused.text, bad
         assert "统计期间无法识别" in refused.text

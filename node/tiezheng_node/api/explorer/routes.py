@@ -271,6 +271,7 @@ def create_explorer_router(node: Node) -> APIRouter:
         template: Annotated[str | None, Query(max_length=64)] = None,
         status: Annotated[str | None, Query(max_length=8)] = None,
     ) -> HTMLResponse:
+        template, status = template or None, status or None  # the forms' "—" sends an empty value
         ids = process.library.template_ids
         now = int(time.time() * 1000)
         rows, older = [], None
@@ -328,6 +329,7 @@ def create_explorer_router(node: Node) -> APIRouter:
         status: Annotated[str | None, Query(max_length=16)] = None,
         severity: Annotated[str | None, Query(max_length=8)] = None,
     ) -> HTMLResponse:
+        status, severity = status or None, severity or None  # the forms' "—" sends an empty value
         records, older = [], None
         for record in process.alerts(before=counter(before), status=status, severity=severity):
             if (status and record.status != status) or (severity and record.severity != severity):
@@ -354,13 +356,14 @@ def create_explorer_router(node: Node) -> APIRouter:
         first, last = first or None, last or None  # an empty date field sends "from="
         try:
             start, stop = day_period(first, last)
-        except ValueError:
+            # The CSV comes from the API, which reads block times: the same period, as ISO times in UTC+8.
+            bounds = {name: iso_time(ms) for name, ms in (("from", start), ("to", stop)) if ms is not None}
+        except (ValueError, OverflowError):  # not a date, or one no block time can have (year 1)
             first = last = start = stop = None
+            bounds = {}
             bad_period = True
         else:
             bad_period = False
-        # The CSV comes from the API, which reads block times: the same period, as ISO times in UTC+8.
-        bounds = {name: iso_time(ms) for name, ms in (("from", start), ("to", stop)) if ms is not None}
         return render(
             request, "reports.html", rows=process.report(kind, start=start, stop=stop), by=kind, workflows=workflows,
             first=first, last=last, bad_period=bad_period, period=_query_tail(**{"from": first, "to": last}),
