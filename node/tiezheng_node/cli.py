@@ -246,7 +246,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _listen(host: str, port: int) -> socket.socket:
     """The server's socket, bound before anything is printed: a taken port or a bad host is a plain error."""
     try:
-        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        # "localhost" often lists ::1 first; clients mostly try 127.0.0.1, so IPv4 is preferred as uvicorn does.
+        found.sort(key=lambda entry: entry[0] != socket.AF_INET)
+        family, kind, protocol, _, address = found[0]
         listener = socket.socket(family, kind, protocol)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(address)

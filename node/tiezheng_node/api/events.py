@@ -36,7 +36,8 @@ class EventHub:
     """Fans events out to every connected subscriber; ``publish`` and ``close`` may be called from any thread."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        # Reentrant: close() runs in the signal handler, which may interrupt this thread inside subscription().
+        self._lock = threading.RLock()
         self._closed = False
         self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[Item]]] = set()
 
