@@ -122,6 +122,16 @@ def test_without_retry_after_the_backoff_grows_to_its_cap(clock):
     assert clock.sleeps == [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
 
 
+def test_the_backoff_stays_at_its_cap_however_long_it_retries():
+    assert sdk._backoff(5_000, None) == sdk.MAX_BACKOFF  # no float overflow after a thousand attempts
+
+
+def test_a_503_is_retried_only_when_it_says_when():
+    lacking = httpx.Response(503, json={"error": {"code": "no-calendar", "message": "no calendar file"}})
+    assert not sdk._retryable(lacking)  # a missing file does not appear with time
+    assert sdk._retryable(httpx.Response(503, headers={"Retry-After": "3"}))
+
+
 def test_no_budget_means_no_retry(clock):
     node = FakeNode(busy=1)
     with client_for(node, retry_for=0) as client, pytest.raises(ApiError):

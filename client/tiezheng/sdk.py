@@ -619,11 +619,27 @@ def _json(response: httpx.Response) -> Any:
 _RETRYABLE_STATUS: Final = (429, 502, 503, 504)
 
 
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    return float(value) if value.isascii() and value.isdigit() else None
+
+
+def _retryable(response: httpx.Response) -> bool:
+    """Worth asking again: busy, or a gateway between us and the node failed; a 503 only if it says when.
+
+    The node's own 503s without Retry-After (a template or calendar file it lacks) do not pass with time.
+    """
+    if response.status_code == 503:
+        return _retry_after(response) is not None
+    return response.status_code in _RETRYABLE_STATUS
+
+
 def _backoff(attempt: int, response: httpx.Response | None) -> float:
     """The pause before attempt ``attempt + 1``: the node's Retry-After if it gave one, else exponential."""
-    if response is not None and response.headers.get("retry-after", "").isdigit():
-        return max(MIN_BACKOFF, float(response.headers["retry-after"]))
-    return min(MAX_BACKOFF, 0.25 * 2**attempt)
+    after = _retry_after(response) if response is not None else None
+    if after is not None:
+        return max(MIN_BACKOFF, after)
+    return min(MAX_BACKOFF, 0.25 * 2 ** min(attempt, 16))  # the exponent bounded: 2**1024 overflows a float
 
 
 class _Retrying:
@@ -714,7 +730,7 @@ class Client:
                     raise
                 time.sleep(pause)
                 continue
-            if response.status_code in _RETRYABLE_STATUS:
+            if _retryable(response):
                 pause = retrying.pause(response)
                 if pause is not None:
                     time.sleep(pause)
@@ -971,7 +987,7 @@ class AsyncClient:
                     raise
                 await asyncio.sleep(pause)
                 continue
-            if response.status_code in _RETRYABLE_STATUS:
+            if _retryable(response):
                 pause = retrying.pause(response)
                 if pause is not None:
                     await asyncio.sleep(pause)
