@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from ..errors import TiezhengError
 from ..genesis import Genesis
-from ..gm import SM2PrivateKey, SM2PublicKey, keystore, sm3_file
+from ..gm import SM2PrivateKey, SM2PublicKey, file_chunks, keystore, sm3_file
 from ..receipt import Receipt
 from ..verifier import Verdict, verify_receipt
 from .common import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, fail, passphrase, read_file, write_new_file
@@ -87,11 +87,16 @@ def _print_public(public: SM2PublicKey, path: str, label: str = "") -> None:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    message = read_file(args.file, "file")
+    if not os.path.isfile(args.file):
+        fail(f"cannot read file {args.file}: not a readable file")
     if os.path.exists(args.out):
         fail(f"{args.out} already exists; not overwriting the signature")
     key = keystore.load(args.key, passphrase())
-    write_new_file(args.out, key.sign(message), "signature")
+    try:
+        signature = key.sign_chunks(file_chunks(args.file))  # constant memory: evidence files run to gigabytes
+    except OSError as exc:
+        fail(f"cannot read file {args.file}: {exc.strerror}")
+    write_new_file(args.out, signature, "signature")
     sys.stdout.write(f"signed {args.file} with key {key.public_key().key_id.hex()[:16]}…: {args.out}\n")
     return EXIT_OK
 
@@ -99,8 +104,13 @@ def cmd_sign(args: argparse.Namespace) -> int:
 def cmd_verify_sig(args: argparse.Namespace) -> int:
     public = _load_public_key(args.pubkey)
     signature = read_file(args.signature, "signature", limit=4096)
-    message = read_file(args.file, "file")
-    if public.verify(message, signature):
+    if not os.path.isfile(args.file):
+        fail(f"cannot read file {args.file}: not a readable file")
+    try:
+        valid = public.verify_chunks(file_chunks(args.file), signature)
+    except OSError as exc:
+        fail(f"cannot read file {args.file}: {exc.strerror}")
+    if valid:
         sys.stdout.write(f"Signature OK (key id {public.key_id.hex()})\n")
         return EXIT_OK
     sys.stdout.write(f"Signature INVALID for {args.file} under key id {public.key_id.hex()}\n")

@@ -8,6 +8,7 @@ independent cross-check in the tests. Keys remember the backend that made them.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from functools import cache
 from typing import Protocol
 
@@ -51,6 +52,14 @@ class GMBackend(Protocol):
 
     def sm2_verify(self, handle: object, message: bytes, signature: bytes, uid: bytes) -> bool:
         """Verify a signature that has already passed strict DER and range checks."""
+        ...
+
+    def sm2_sign_chunks(self, handle: object, chunks: Iterable[bytes], uid: bytes) -> bytes:
+        """``sm2_sign`` of the chunks' concatenation, reading one chunk at a time (a file of any size)."""
+        ...
+
+    def sm2_verify_chunks(self, handle: object, chunks: Iterable[bytes], signature: bytes, uid: bytes) -> bool:
+        """``sm2_verify`` of the chunks' concatenation, one chunk at a time."""
         ...
 
     def sm4_gcm_encrypt(self, key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 from gmssl import sm3 as gmssl_sm3
@@ -105,9 +105,28 @@ class GmsslBackend:
         z = self.sm3(z_value_input(key.point, uid))
         return self.sm3(z + message)
 
+    def _digest_chunks(self, key: _PureKey, chunks: Iterable[bytes], uid: bytes) -> bytes:
+        hasher = self.sm3_hasher()
+        hasher.update(self.sm3(z_value_input(key.point, uid)))
+        for chunk in chunks:
+            hasher.update(chunk)
+        return hasher.digest()
+
     def sm2_sign(self, handle: object, message: bytes, uid: bytes) -> bytes:
-        assert isinstance(handle, _PureKey) and handle.scalar is not None
-        e = self._digest(handle, message, uid)
+        assert isinstance(handle, _PureKey)
+        return self._sign_digest(handle, self._digest(handle, message, uid))
+
+    def sm2_sign_chunks(self, handle: object, chunks: Iterable[bytes], uid: bytes) -> bytes:
+        assert isinstance(handle, _PureKey)
+        return self._sign_digest(handle, self._digest_chunks(handle, chunks, uid))
+
+    def sm2_verify_chunks(self, handle: object, chunks: Iterable[bytes], signature: bytes, uid: bytes) -> bool:
+        assert isinstance(handle, _PureKey)
+        r, s = decode_signature(signature)
+        return bool(handle.curve.verify(f"{r:064x}{s:064x}", self._digest_chunks(handle, chunks, uid)))
+
+    def _sign_digest(self, handle: _PureKey, e: bytes) -> bytes:
+        assert handle.scalar is not None
         while True:
             k = 1 + secrets.randbelow(N - 1)
             raw = handle.curve.sign(e, f"{k:064x}")

@@ -18,6 +18,7 @@ import ctypes
 import ctypes.util
 import hashlib
 import weakref
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any, Final
 
@@ -39,7 +40,18 @@ _PKCS8_SCALAR_ONLY_PREFIX: Final = bytes.fromhex(
 
 
 #: The calls doing elliptic-curve arithmetic, long enough to be worth releasing the GIL for.
-_SLOW: Final = frozenset(("EVP_DigestSign", "EVP_DigestVerify", "d2i_AutoPrivateKey", "d2i_PUBKEY"))
+_SLOW: Final = frozenset(
+    (
+        "EVP_DigestSign",
+        "EVP_DigestVerify",
+        "EVP_DigestSignUpdate",
+        "EVP_DigestVerifyUpdate",
+        "EVP_DigestSignFinal",
+        "EVP_DigestVerifyFinal",
+        "d2i_AutoPrivateKey",
+        "d2i_PUBKEY",
+    )
+)
 
 
 class _LibCrypto:
@@ -79,6 +91,10 @@ class _LibCrypto:
                 ctypes.c_int,
                 [_VOIDP, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t],
             ),
+            "EVP_DigestSignUpdate": (ctypes.c_int, [_VOIDP, ctypes.c_char_p, ctypes.c_size_t]),
+            "EVP_DigestSignFinal": (ctypes.c_int, [_VOIDP, ctypes.c_char_p, ctypes.POINTER(ctypes.c_size_t)]),
+            "EVP_DigestVerifyUpdate": (ctypes.c_int, [_VOIDP, ctypes.c_char_p, ctypes.c_size_t]),
+            "EVP_DigestVerifyFinal": (ctypes.c_int, [_VOIDP, ctypes.c_char_p, ctypes.c_size_t]),
             "ERR_clear_error": (None, []),
         }
         functions = {}
@@ -192,6 +208,42 @@ class OpenSSLBackend:
             if lib.EVP_DigestVerifyInit(md_ctx, None, self._crypto.sm3_md, None, handle.pointer) != 1:
                 return False
             return lib.EVP_DigestVerify(md_ctx, signature, len(signature), message, len(message)) == 1
+        finally:
+            lib.EVP_MD_CTX_free(md_ctx)
+            lib.EVP_PKEY_CTX_free(pkey_ctx)
+            lib.ERR_clear_error()
+
+    def sm2_sign_chunks(self, handle: object, chunks: Iterable[bytes], uid: bytes) -> bytes:
+        assert isinstance(handle, _EvpKey)
+        lib = self._crypto.lib
+        md_ctx, pkey_ctx = self._digest_context(handle, uid)
+        try:
+            if lib.EVP_DigestSignInit(md_ctx, None, self._crypto.sm3_md, None, handle.pointer) != 1:
+                raise ValueError("EVP_DigestSignInit failed")
+            for chunk in chunks:
+                if lib.EVP_DigestSignUpdate(md_ctx, chunk, len(chunk)) != 1:
+                    raise ValueError("EVP_DigestSignUpdate failed")
+            size = ctypes.c_size_t(_MAX_SIGNATURE_SIZE)
+            buffer = ctypes.create_string_buffer(_MAX_SIGNATURE_SIZE)
+            if lib.EVP_DigestSignFinal(md_ctx, buffer, ctypes.byref(size)) != 1:
+                raise ValueError("EVP_DigestSignFinal failed")
+            return buffer.raw[: size.value]
+        finally:
+            lib.EVP_MD_CTX_free(md_ctx)
+            lib.EVP_PKEY_CTX_free(pkey_ctx)
+            lib.ERR_clear_error()
+
+    def sm2_verify_chunks(self, handle: object, chunks: Iterable[bytes], signature: bytes, uid: bytes) -> bool:
+        assert isinstance(handle, _EvpKey)
+        lib = self._crypto.lib
+        md_ctx, pkey_ctx = self._digest_context(handle, uid)
+        try:
+            if lib.EVP_DigestVerifyInit(md_ctx, None, self._crypto.sm3_md, None, handle.pointer) != 1:
+                return False
+            for chunk in chunks:
+                if lib.EVP_DigestVerifyUpdate(md_ctx, chunk, len(chunk)) != 1:
+                    return False
+            return lib.EVP_DigestVerifyFinal(md_ctx, signature, len(signature)) == 1
         finally:
             lib.EVP_MD_CTX_free(md_ctx)
             lib.EVP_PKEY_CTX_free(pkey_ctx)

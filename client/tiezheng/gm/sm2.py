@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
@@ -110,6 +111,17 @@ class SM2PublicKey:
         except Exception:
             return False
 
+    def verify_chunks(self, chunks: Iterable[bytes], signature: bytes, uid: bytes = DEFAULT_UID) -> bool:
+        """``verify`` of the chunks' concatenation, one chunk at a time: a file of any size in constant memory.
+
+        A malformed signature is False; an error reading the chunks (OSError) is raised, not taken for a verdict.
+        """
+        try:
+            decode_signature(bytes(signature))
+        except Exception:
+            return False
+        return self._backend.sm2_verify_chunks(self._handle, chunks, bytes(signature), bytes(uid))
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, SM2PublicKey) and other._point == self._point
 
@@ -170,6 +182,10 @@ class SM2PrivateKey:
     def sign(self, message: bytes, uid: bytes = DEFAULT_UID) -> bytes:
         """A DER-encoded SM2 signature over ``message`` (SM3 with the signer's Z for ``uid``)."""
         return self._backend.sm2_sign(self._handle, bytes(message), bytes(uid))
+
+    def sign_chunks(self, chunks: Iterable[bytes], uid: bytes = DEFAULT_UID) -> bytes:
+        """``sign`` of the chunks' concatenation, one chunk at a time: a file of any size in constant memory."""
+        return self._backend.sm2_sign_chunks(self._handle, chunks, bytes(uid))
 
     def __repr__(self) -> str:
         return f"SM2PrivateKey(key_id={self._public.key_id.hex()[:16]}…)"

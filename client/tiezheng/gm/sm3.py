@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final, Protocol
 
@@ -34,6 +35,13 @@ def sm3_stream(stream: ReadableInto, *, backend: GMBackend | None = None) -> byt
     while size := stream.readinto(view):
         hasher.update(view[:size])
     return hasher.digest()
+
+
+def file_chunks(path: str | Path) -> Iterator[bytes]:
+    """A file's contents in chunks of CHUNK_SIZE bytes (to sign or verify it in constant memory)."""
+    with open(path, "rb") as stream:
+        while chunk := stream.read(CHUNK_SIZE):
+            yield chunk
 
 
 def sm3_file(path: str | Path, *, backend: GMBackend | None = None) -> bytes:
