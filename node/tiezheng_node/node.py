@@ -28,6 +28,7 @@ from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey
 from tiezheng.header import ConsensusHeader, Seal
 
+from .consensus.dev_sealer import FIXED_SET_REASON, SealingError, calls_set_change, sole_sealer_position, vet_receipt
 from .consensus.headers import ConsensusStore, SealedBlockHeader
 from .evidence.items import Submission
 from .evidence.pending import DEFAULT_MAX_PENDING
@@ -101,10 +102,10 @@ class Node:
         self._validator_index: int | None = None
         self._validator_key = validator_key
         if validator_key is not None:
-            keys = [v.public_key for v in genesis.validators.validators]
-            if validator_key.public_key() not in keys:
-                raise StoreError("the validator key is not one of the genesis validators")
-            self._validator_index = keys.index(validator_key.public_key())
+            try:
+                self._validator_index = sole_sealer_position(genesis.validators, validator_key.public_key())
+            except SealingError as exc:
+                raise StoreError(str(exc)) from None
         self.store = Store(self.data_dir / "chain")
         try:
             self.execution = ExecutionChain(self.store, self.genesis)
@@ -250,6 +251,8 @@ class Node:
                 "unsupported-transaction-type",
                 -32000,
             )
+        if transaction.to and calls_set_change(transaction.to, transaction.data):
+            raise SubmissionError(FIXED_SET_REASON, "validator-set-fixed", -32000)
         if not self.registry.is_allowed_sender(sender, head):
             raise SubmissionError(
                 f"account {to_checksum_address(sender)} is not permitted to send transactions "
@@ -292,7 +295,11 @@ class Node:
             timestamp = max(block_time // 1000, head.execution.timestamp + 1)
             try:
                 built = self.execution.build_block(
-                    head.execution, transactions, timestamp=timestamp, admit=self._admit(head.execution)
+                    head.execution,
+                    transactions,
+                    timestamp=timestamp,
+                    admit=self._admit(head.execution),
+                    vet=vet_receipt,
                 )
             except ExecutionError:
                 # Raised on, so that the producer backs off and /healthz says why blocks stopped.

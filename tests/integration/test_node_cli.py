@@ -130,6 +130,25 @@ def test_run_refuses_a_wrong_validator_passphrase(dev_chain, tmp_path):
     )
 
 
+def test_run_refuses_to_seal_alone_for_several_validators(dev_chain, tmp_path):
+    # One seal is not a quorum of two: blocks sealed so would fail every verifier.
+    from tiezheng.gm import SM2PrivateKey
+
+    document = json.loads((dev_chain.data_dir / "genesis.json").read_text())
+    second = SM2PrivateKey.generate().public_key().to_bytes().hex()
+    document["validators"].append({"name": "second-validator", "public_key": second})
+    (tmp_path / "two.json").write_text(json.dumps(document))
+    assert run("init", "--genesis", str(tmp_path / "two.json"), "--data", str(tmp_path / "two")).returncode == 0
+    passphrase = json.loads((dev_chain.data_dir / "dev-accounts.json").read_text())["accounts"][0]["passphrase"]
+    key = dev_chain.data_dir / "keys" / "validator.key"
+    one_line_error(
+        run(
+            "run", "--data", str(tmp_path / "two"), "--validator-key", str(key), env={"TIEZHENG_PASSPHRASE": passphrase}
+        ),
+        "needs 2 seals",
+    )
+
+
 def test_init_refuses_another_genesis(dev_chain, tmp_path):
     other = json.loads((dev_chain.data_dir / "genesis.json").read_text())
     other["name"] = "another chain"

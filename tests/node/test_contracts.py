@@ -260,22 +260,38 @@ def test_anchor_returns_the_statement_hash(chain):
 # ValidatorSet
 
 
-def test_validator_set_is_admin_managed(chain):
+def set_refusal(chain, sender, function: str, *args) -> str | None:
+    from tiezheng_node.execution.artifacts import load
+
+    computation = chain.raw_call(VALIDATOR_SET, load("ValidatorSet").calldata(function, *args), sender=sender)
+    return reason_of(computation) if computation.is_error else None
+
+
+def test_validator_set_rules_hold_for_admins_and_refuse_others(chain):
+    # The node never lets a change into a block (tests/node/test_validator_set.py), so the
+    # contract's own rules are exercised by simulation.
+    admin = address_bytes(chain.admin)
     key = SM2PrivateKey.generate().public_key().to_bytes()
-    assert chain.transact(chain.admin, "ValidatorSet", VALIDATOR_SET, "addValidator", "court-validator", key).ok
-    assert chain.call("ValidatorSet", VALIDATOR_SET, "validatorCount") == 2
-    refused = chain.transact(
-        chain.agency,
-        "ValidatorSet",
-        VALIDATOR_SET,
-        "addValidator",
-        "x",
-        SM2PrivateKey.generate().public_key().to_bytes(),
+    assert set_refusal(chain, admin, "addValidator", "court-validator", key) is None
+    assert set_refusal(chain, address_bytes(chain.agency), "addValidator", "x", key) == (
+        "ValidatorSet: caller is not an admin"
     )
-    assert not refused.ok
-    assert chain.transact(chain.admin, "ValidatorSet", VALIDATOR_SET, "removeValidator", 1).ok
-    last = chain.transact(chain.admin, "ValidatorSet", VALIDATOR_SET, "removeValidator", 0)
-    assert not last.ok
+    dev_key = chain.validator_key.public_key().to_bytes()
+    assert set_refusal(chain, admin, "addValidator", "again", dev_key) == "ValidatorSet: duplicate validator key"
+    assert set_refusal(chain, admin, "addValidator", "short", key[:33]) == (
+        "ValidatorSet: public key must be 65 bytes starting with 0x04"
+    )
+    assert set_refusal(chain, admin, "addValidator", "", key) == "ValidatorSet: name must be 1 to 256 bytes"
+    assert set_refusal(chain, admin, "removeValidator", 0) == "ValidatorSet: cannot remove the last validator"
+    assert set_refusal(chain, admin, "removeValidator", 1) == "ValidatorSet: index out of range"
+
+
+def test_validator_removal_shifts_the_later_validators_down(chain):
+    probe = chain.deploy(chain.admin, "ValidatorSetProbe")
+    assert chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "addAdmin", probe).ok
+    key = SM2PrivateKey.generate().public_key().to_bytes()
+    count, first = chain.call("ValidatorSetProbe", probe, "addThenRemove", "court-validator", key, 0)
+    assert (count, first) == (1, key)
 
 
 def test_process_trail_registers_the_shipped_templates_and_calendar_at_genesis(chain):

@@ -214,19 +214,21 @@ class ExecutionChain:
         *,
         timestamp: int,
         admit: Callable[[SignedTransactionAPI], str | None] = lambda _: None,
+        vet: Callable[[ReceiptAPI], str | None] = lambda _: None,
     ) -> BuiltBlock:
         """Execute ``transactions`` in order on top of ``parent``; the block and its pending writes.
 
         A transaction that is invalid against the state (nonce, balance, intrinsic
-        gas), that ``admit`` refuses (returns a reason), or that fails inside py-evm
-        is left out and reported; one that would take the block past the gas target
-        is deferred to a later block. No transaction can stop a block being built.
+        gas), that ``admit`` refuses before it runs or ``vet`` refuses by its receipt
+        (each returns a reason), or that fails inside py-evm is left out and
+        reported; one that would take the block past the gas target is deferred to a
+        later block. No transaction can stop a block being built.
         """
         refused: list[Rejected] = []
         candidates = list(transactions)
         while True:
             try:
-                built = self._build(parent, candidates, timestamp=timestamp, admit=admit)
+                built = self._build(parent, candidates, timestamp=timestamp, admit=admit, vet=vet)
             except _SpoiledBlock as exc:
                 # py-evm locks the state before each transaction, dropping every
                 # checkpoint, so a failure part-way leaves no way back: the whole
@@ -243,6 +245,7 @@ class ExecutionChain:
         *,
         timestamp: int,
         admit: Callable[[SignedTransactionAPI], str | None],
+        vet: Callable[[ReceiptAPI], str | None],
     ) -> BuiltBlock:
         database = EvmDatabase(self._store)
         chain = self._chain_class(AtomicDB(database))
@@ -275,6 +278,9 @@ class ExecutionChain:
                 raise ExecutionError(f"block {header.block_number}: reading state failed: {exc}") from exc
             except Exception as exc:  # py-evm's checks past ours, or its own bug: never the whole chain's fault
                 raise _SpoiledBlock(transaction, f"{type(exc).__name__}: {exc}") from exc
+            reason = vet(receipt)
+            if reason is not None:
+                raise _SpoiledBlock(transaction, reason)
             result = vm.increment_blob_gas_used(vm.add_receipt_to_header(result, receipt), transaction)
             included.append(transaction)
             receipts.append(receipt)
