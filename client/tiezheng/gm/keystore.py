@@ -223,4 +223,8 @@ def _parse(data: bytes) -> dict[str, Any]:
         raise corrupt(str(exc)) from None
     if public.key_id.hex() != document["key_id"].lower():
         raise corrupt("key_id does not match public_key")
+    try:
+        _associated_data(document)
+    except UnicodeEncodeError:
+        raise corrupt("text that is not Unicode (an unpaired surrogate escape)") from None
     return document
