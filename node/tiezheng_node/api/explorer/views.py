@@ -76,11 +76,9 @@ def _day_start(text: str) -> int:
 
 
 def iso_time(milliseconds: int) -> str:
-    """A block time as the REST API reads it (ISO 8601 with the zone, or ms past year 9999), for links."""
-    try:
-        moment = (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=milliseconds)).astimezone(BEIJING)
-    except (ValueError, OverflowError):
-        return str(milliseconds)
+    """A block time as the REST API reads it (ISO 8601 with the zone), for links from the pages; exact to the
+    millisecond. OverflowError outside the years 1 to 9999 (the reports page refuses such a period)."""
+    moment = (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=milliseconds)).astimezone(BEIJING)
     return moment.isoformat(timespec="milliseconds")
 
 
