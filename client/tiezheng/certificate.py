@@ -90,8 +90,12 @@ def facts(receipt: Receipt, genesis: Genesis | None, verify_url: str) -> Certifi
 
 
 def _time(milliseconds: int) -> str:
-    moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
-    beijing = moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    """Beijing and UTC time; the plain count past year 9999, which a statement (2^53 ms) or header may claim."""
+    try:
+        moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+        beijing = moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    except (ValueError, OverflowError):
+        return f"{milliseconds} ms since 1970-01-01T00:00:00Z (after the year 9999)"
     return f"{beijing} (UTC+08:00) / {moment.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3]}Z"
 
 

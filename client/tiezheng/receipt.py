@@ -20,6 +20,7 @@ from . import cbor
 from .batch import BatchProof
 from .errors import DecodeError
 from .header import MAX_HEADER_SIZE, Seal, ValidatorTransition, seals_from_value, seals_to_value
+from .jsondoc import check_nesting
 from .schema import FieldError, MapReader
 from .signing import Signature, signatures_from_value, signatures_to_value
 from .statement import MAX_STATEMENT_SIZE
@@ -132,6 +133,9 @@ class Receipt:
     def from_json(cls, text: str | bytes) -> Receipt:
         """Parse the JSON rendering; byte strings are base64 under {"b64": …}."""
         try:
+            if isinstance(text, bytes):
+                text = text.decode(json.detect_encoding(text), "surrogatepass")  # as json.loads reads bytes
+            check_nesting(text, "receipt JSON", ReceiptError)
             value = json.loads(text)
             return cls.from_cbor(cbor.encode(_from_jsonable(value)))
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValueError, OverflowError) as exc:

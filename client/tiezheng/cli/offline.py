@@ -225,5 +225,9 @@ def _json_document(verdict: Verdict, error: dict[str, str] | None) -> str:
 
 
 def _time(milliseconds: int) -> str:
-    moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    """ISO 8601 in UTC; the plain count past year 9999, which a valid statement (2^53 ms) may claim."""
+    try:
+        moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    except (ValueError, OverflowError):
+        return f"{milliseconds} ms since 1970-01-01T00:00:00Z (after the year 9999)"
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -180,7 +180,7 @@ def cmd_step(args: argparse.Namespace) -> int:
             fail("--published-at must be an ISO 8601 time, e.g. 2026-11-23T10:00+08:00")
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=BEIJING)
-        fields["published_at"] = int(moment.timestamp() * 1000)
+        fields["published_at"] = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1)  # exact
     matter_id = _matter_id(args.matter)
     with _client(args) as client:
         step = client.step(
@@ -355,7 +355,10 @@ def _print_alert(alert: Any, as_json: bool, *, suffix: str = "") -> None:
 def _time(milliseconds: int | None) -> str:
     if milliseconds is None:
         return "—"
-    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError):  # past year 9999, as a statement may claim
+        return f"{milliseconds} ms"
 
 
 def _width(text: str) -> int:

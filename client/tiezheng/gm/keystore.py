@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from ..errors import KeyFormatError, KeystoreError
+from ..errors import DecodeError, KeyFormatError, KeystoreError
+from ..jsondoc import check_nesting
 from .backend import GMBackend, get_backend
 from .sm2 import SM2PrivateKey, SM2PublicKey
 from .sm4 import KEY_SIZE, NONCE_SIZE, TAG_SIZE, AuthenticationError, sm4_gcm_decrypt, sm4_gcm_encrypt
@@ -175,8 +176,12 @@ def _parse(data: bytes) -> dict[str, Any]:
     if len(data) > MAX_FILE_SIZE:
         raise corrupt("file is too large")
     try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        text = data.decode("utf-8")
+        check_nesting(text, "the file")
+        document = json.loads(text)
+    except DecodeError as exc:
+        raise corrupt(exc.message) from None
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or an integer of 4,300 digits or more
         raise corrupt("not JSON") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise corrupt('missing "format": "tiezheng-keystore"')
@@ -218,4 +223,8 @@ def _parse(data: bytes) -> dict[str, Any]:
         raise corrupt(str(exc)) from None
     if public.key_id.hex() != document["key_id"].lower():
         raise corrupt("key_id does not match public_key")
+    try:
+        _associated_data(document)
+    except UnicodeEncodeError:
+        raise corrupt("text that is not Unicode (an unpaired surrogate escape)") from None
     return document

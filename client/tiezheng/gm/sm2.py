@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import Final
 
 from ..errors import KeyFormatError
 from . import key_encoding
@@ -21,6 +22,9 @@ from .curve import (
     is_on_curve,
 )
 from .signature_der import decode_signature
+
+#: A key file (PEM, DER or a point) is a few hundred bytes; more is not a key, and is not read.
+MAX_KEY_FILE_SIZE: Final = 64 * 1024
 
 
 class SM2PublicKey:
@@ -68,12 +72,17 @@ class SM2PublicKey:
 
     @classmethod
     def load(cls, path: str | Path, *, backend: GMBackend | None = None) -> SM2PublicKey:
-        """From a file holding PEM, DER or a raw point (binary or hex)."""
-        data = Path(path).read_bytes()
+        """From a file holding PEM, DER or a raw point (binary or hex); OSError if it cannot be read."""
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_KEY_FILE_SIZE + 1)
+        if len(data) > MAX_KEY_FILE_SIZE:
+            raise KeyFormatError(f"a public key file holds at most {MAX_KEY_FILE_SIZE:,} bytes")
         if data.lstrip().startswith(b"-----BEGIN"):
             return cls.from_pem(data, backend=backend)
         text = data.strip()
         if text and all(c in b"0123456789abcdefABCDEF" for c in text):
+            if len(text) % 2:
+                raise KeyFormatError("a hex public key has an even number of digits")
             return cls.from_bytes(bytes.fromhex(text.decode("ascii")), backend=backend)
         if data[:1] == b"\x30":
             return cls.from_der(data, backend=backend)

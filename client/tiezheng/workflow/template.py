@@ -202,7 +202,7 @@ def _stage(value: Any, where: str, roles: dict[str, Any]) -> Stage:
         raise TemplateError(f"{where}.key must be 1–32 printable characters (it is the statements' stage)")
     english = value.get("en", key)
     role = value.get("role")
-    if role not in roles:
+    if type(role) is not str or role not in roles:
         raise TemplateError(f"{where}.role must be one of the template's roles")
     fields = _strings(value.get("fields", []), f"{where}.fields")
     bad = [f for f in fields if f not in STEP_FIELDS]

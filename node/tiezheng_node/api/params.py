@@ -9,7 +9,7 @@ at most 18 of them, checked in one place.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from .errors import ApiError
@@ -19,6 +19,8 @@ COUNTER_PATTERN: Final = r"^[0-9]{1,18}$"
 #: The bound of heights, indexes and sizes given as integers.
 COUNTER_LIMIT: Final = 10**18
 _COUNTER: Final = re.compile(COUNTER_PATTERN)
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MILLISECOND: Final = timedelta(milliseconds=1)
 
 
 def counter(value: str | None) -> int | None:
@@ -50,4 +52,4 @@ def block_time(value: str | None, name: str) -> int | None:
         raise ApiError(400, "invalid-request", f"{name} must be ms since 1970 or an ISO 8601 time") from None
     if moment.tzinfo is None:
         raise ApiError(400, "invalid-request", f"{name} needs a time zone (e.g. Z or +08:00)")
-    return int(moment.timestamp() * 1000)
+    return (moment - _EPOCH) // _MILLISECOND  # exact: timestamp() is a float, and * 1000 can lose the last ms

@@ -107,7 +107,7 @@ class NodeGenesis:
             alloc[_address(address, "genesis.execution.alloc")] = int(balance, 16)
         contracts = []
         for item in _list(section, "system_contracts"):
-            if type(item) is not dict or item.get("name") not in SYSTEM_CONTRACTS:
+            if type(item) is not dict or type(item.get("name")) is not str or item["name"] not in SYSTEM_CONTRACTS:
                 raise GenesisError(f"genesis.execution.system_contracts: names are {', '.join(SYSTEM_CONTRACTS)}")
             address = _address(item.get("address"), f"system contract {item['name']}")
             if address != SYSTEM_CONTRACTS[item["name"]]:

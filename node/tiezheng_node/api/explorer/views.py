@@ -48,8 +48,12 @@ REGISTRY_EVENTS: Final = {
 
 
 def format_time(milliseconds: int) -> str:
-    """Block and claimed times in China Standard Time, the agencies' clock."""
-    moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING)
+    """Block and claimed times in China Standard Time, the agencies' clock; past year 9999 (a statement may
+    claim up to 2^53 ms), the plain count."""
+    try:
+        moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING)
+    except (ValueError, OverflowError):
+        return f"{milliseconds} ms since 1970"
     return moment.strftime("%Y-%m-%d %H:%M:%S") + " (UTC+8)"
 
 
@@ -72,8 +76,9 @@ def _day_start(text: str) -> int:
 
 
 def iso_time(milliseconds: int) -> str:
-    """A block time as the REST API reads it (ISO 8601 with the zone), for links from the pages."""
-    moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING)
+    """A block time as the REST API reads it (ISO 8601 with the zone), for links from the pages; exact to the
+    millisecond. OverflowError outside the years 1 to 9999 (the reports page refuses such a period)."""
+    moment = (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=milliseconds)).astimezone(BEIJING)
     return moment.isoformat(timespec="milliseconds")
 
 
