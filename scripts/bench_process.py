@@ -237,8 +237,8 @@ def scan_part(matters: int, runs: int, folder: Path) -> tuple[str, dict[str, flo
         f"the busy scan is {fmt(full_ms / busy_ms, 0)}× faster than the full scan and the quiet one "
         f"{fmt(full_ms / quiet_ms, 0)}×). The scan reads the deadline index from its start to the block's time, so "
         "its cost follows the deadlines that passed (capped per block), not the matters that are open. A busy "
-        "block costs more in signing (one SM2 signature per alert, on a thread per core), admitting and applying its alert statements "
-        f"than in finding them; a burst of more than {MAX_ALERTS_PER_BLOCK:,} simultaneous deadlines drains at that "
+        "block costs more in building, admitting and applying its alert statements (one batch envelope under one SM2 "
+        "signature) than in finding them; a burst of more than {MAX_ALERTS_PER_BLOCK:,} simultaneous deadlines drains at that "
         "many per block, so its later alerts come a block or more after their deadlines."
     )
     return body, figures

@@ -30,6 +30,7 @@ from tiezheng.header import ConsensusHeader, Seal
 
 from .consensus.dev_sealer import FIXED_SET_REASON, SealingError, calls_set_change, sole_sealer_position, vet_receipt
 from .consensus.headers import ConsensusStore, SealedBlockHeader
+from .evidence.admission import EvidenceRejected
 from .evidence.items import Submission
 from .evidence.pending import DEFAULT_MAX_PENDING
 from .evidence.service import EvidenceService
@@ -426,12 +427,17 @@ class Node:
 
     def _raise_alerts(self, block_time: int) -> None:
         """Queue the alerts of deadlines passed by ``block_time``, durably, ahead of the block that takes them."""
-        futures = []
-        for signed in self.process.raise_due(block_time):
-            admitted = self.evidence.admission.from_chain(signed)
-            futures.append(self.evidence.accept(admitted).durable)
-        for future in futures:
-            future.result(timeout=60)
+        envelope = self.process.raise_due(block_time)
+        if envelope is None:
+            return
+        try:
+            admitted = self.evidence.admission.envelope(envelope, reserved=("process-step",))
+        except EvidenceRejected as exc:
+            # The supervision agency was revoked or re-keyed on chain: these alerts stay in
+            # flight (not signed again every block) until a restart with a registered key.
+            log.error("overdue alerts could not be raised: %s (%s)", exc.message, exc.code)
+            return
+        self.evidence.accept(admitted).durable.result(timeout=60)
 
     def close(self) -> None:
         self._stop.set()

@@ -21,7 +21,6 @@ from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.evidence.log import DAY_OFFSET_MS
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY
 from tiezheng_node.node import Node
-from tiezheng_node.process.engine import PARALLEL_SIGNING_FROM
 from tiezheng_node.process.records import OUTBOX_END
 from tiezheng_node.process.reports import report
 from tiezheng_node.process.tally import DAY_MS, whole_days
@@ -135,20 +134,37 @@ def test_overdue_stage_raises_one_red_alert_and_completing_it_resolves_it(chain,
     assert state.steps[0].overdue and set(state.alerts) == {a.index for a in alerts}
 
 
-def test_a_burst_of_alerts_in_one_block_is_signed_on_every_core_and_each_verifies(chain, desk):
-    matters = [desk.open("administrative-permit", f"burst {n}") for n in range(PARALLEL_SIGNING_FROM // 2 + 2)]
+def test_a_burst_of_alerts_goes_into_one_block_under_one_signature_and_each_verifies(chain, desk):
+    matters = [desk.open("administrative-permit", f"burst {n}") for n in range(12)]
     latest = max(chain.node.process.matter(EvidenceId.parse(m).index).stage_deadline for m in matters)
     chain.clock.now = latest / 1000 + 60
     block = chain.node.produce_block()
     alerts = list(chain.node.process.alerts())
-    assert len(alerts) == 2 * len(matters) >= PARALLEL_SIGNING_FROM  # a warning and a red alert each
+    assert len(alerts) == 2 * len(matters)  # a warning and a red alert each
     assert block.records == len(alerts)
     assert sorted(a.matter for a in alerts) == sorted(EvidenceId.parse(m).index for m in matters for _ in range(2))
+    batch_headers = set()
     for alert in alerts:
         receipt = chain.node.evidence.receipt(alert.index)
         verdict = verify_receipt(receipt, chain.genesis)
         assert verdict.valid, verdict.checks
-        assert receipt.signatures[0].public_key.key_id == chain.supervision.key.public_key().key_id
+        assert receipt.batch is not None and not receipt.signatures
+        assert receipt.batch.signatures[0].public_key.key_id == chain.supervision.key.public_key().key_id
+        batch_headers.add(receipt.batch.header)
+    assert len(batch_headers) == 1
+
+
+def test_alerts_wait_while_the_supervision_agency_is_revoked_and_blocks_go_on(chain, desk, caplog):
+    matter = desk.open("administrative-permit", "case revoked supervision")
+    sent = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "revoke", chain.supervision.agency)
+    assert sent.ok
+    deadline = chain.node.process.matter(EvidenceId.parse(matter).index).stage_deadline
+    chain.clock.now = deadline / 1000 + 60
+    with caplog.at_level("ERROR", logger="tiezheng"):
+        assert chain.node.produce_block() is None  # nothing to seal: the alerts could not be raised
+    assert "overdue alerts could not be raised" in caplog.text and "agency-revoked" in caplog.text
+    assert list(chain.node.process.alerts()) == []
+    assert chain.transact(chain.agency, "AgencyRegistry", AGENCY_REGISTRY, "isAdmin", b"\x00" * 20).ok
 
 
 def test_working_day_limits_and_the_whole_matters_limit(chain, desk):

@@ -145,8 +145,11 @@ class Admission:
                 seen.add(leaf_hash)
         return admitted
 
-    def envelope(self, data: bytes) -> Admitted:
-        """Admit a batch envelope: one agency signature over the SM3 root of up to 10,000 statements."""
+    def envelope(self, data: bytes, *, reserved: tuple[str, ...] = RESERVED_IN_BATCHES) -> Admitted:
+        """Admit a batch envelope: one agency signature over the SM3 root of up to 10,000 statements.
+
+        Kinds in ``reserved`` are refused in envelopes; the node's own alert batches allow alerts.
+        """
         try:
             envelope = BatchEnvelope.from_cbor(data)
             header = BatchHeader.from_cbor(envelope.header)
@@ -176,11 +179,11 @@ class Admission:
             raise EvidenceRejected(*checked.error)
         if checked.root != header.root:
             raise EvidenceRejected("the batch root is not the root of its statements", "bad-batch-root")
-        for reserved in RESERVED_IN_BATCHES:
-            if reserved in checked.kinds:
-                position = checked.kinds.index(reserved)
+        for kind in reserved:
+            if kind in checked.kinds:
+                position = checked.kinds.index(kind)
                 raise EvidenceRejected(
-                    f"statement {position} is a {reserved}: those are submitted one at a time, not in envelopes",
+                    f"statement {position} is a {kind}: those are submitted one at a time, not in envelopes",
                     "process-step-in-batch",
                     422,
                 )

@@ -9,8 +9,8 @@ Three moments:
   refusal names the field and the rule (a 4xx).
 * **block** (``raise_due`` before the block is assembled, ``stage``/``advance``
   around its commit): deadlines passed by the block's time become ``alert``
-  statements signed by the node's supervision key and go into the block's
-  evidence; the block's process steps and alerts are applied to their matters,
+  statements in one batch envelope signed by the node's supervision key and go
+  into the block's evidence; the block's process steps and alerts are applied to their matters,
   and every change — matters, the deadline index, alert records, webhook
   deliveries owed — is written in the block's own write batch. An alert is raised
   once: its deadline leaves the index in the batch that logs the alert.
@@ -20,21 +20,19 @@ Three moments:
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from eth.abc import BlockHeaderAPI
 
 from tiezheng import cbor
+from tiezheng.batch import BatchEnvelope
 from tiezheng.errors import TiezhengError
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey, sm3
-from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, Statement
 from tiezheng.workflow import (
     Due,
@@ -83,9 +81,7 @@ log = logging.getLogger("tiezheng.process")
 STEP_KIND: Final = KIND_PROCESS_STEP
 ALERT_KIND: Final = KIND_ALERT
 DEFAULT_WARN_AT: Final = 0.8
-MAX_ALERTS_PER_BLOCK: Final = 1_000
-#: From this many alerts in one block on, they are signed on a thread per core.
-PARALLEL_SIGNING_FROM: Final = 16
+MAX_ALERTS_PER_BLOCK: Final = 2_000
 REPORTS_KEPT: Final = 32
 
 
@@ -427,10 +423,14 @@ class ProcessEngine:
                     break
         return found
 
-    def raise_due(self, block_time: int) -> list[bytes]:
-        """Signed alert statements for the deadlines passed by ``block_time`` that are not raised yet."""
+    def raise_due(self, block_time: int) -> bytes | None:
+        """One batch envelope of alert statements for the deadlines passed by ``block_time`` not raised yet.
+
+        One SM2 signature over the batch root, whatever the burst: signing each
+        alert on its own cost more than everything else a busy alert block does.
+        """
         if self.supervision is None:
-            return []
+            return None
         due: list[Due] = []
         statements: list[Statement] = []
         for item in self.due_by(block_time):
@@ -438,20 +438,12 @@ class ProcessEngine:
             if matter is not None:
                 due.append(item)
                 statements.append(self._alert_statement(matter, item, block_time))
-        key = self.supervision.key
-
-        def signed(statement: Statement) -> bytes:
-            return SignedStatement.sign(statement, key).to_cbor()
-
-        if len(statements) < PARALLEL_SIGNING_FROM:
-            alerts = [signed(s) for s in statements]
-        else:
-            # SM2 signing runs in libcrypto without the GIL: a burst of alerts is signed on every core.
-            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="alert-sign") as pool:
-                alerts = list(pool.map(signed, statements))
-        with self._lock:  # in flight from here on; if signing failed, all are due again at the next block
+        if not statements:
+            return None
+        envelope = BatchEnvelope.build(statements, self.supervision.key, block_time).to_cbor()
+        with self._lock:  # in flight from here on; if admitting fails, all are due again at the next block
             self._raising.update(f"{item.matter}:{item.key}" for item in due)
-        return alerts
+        return envelope
 
     def _alert_statement(self, matter: Matter, due: Due, block_time: int) -> Statement:
         assert self.supervision is not None
