@@ -225,7 +225,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         try:
             record = client.get(evidence_id)
         except ApiError as exc:
-            if exc.status == 404:
+            # Only the node's word that it has no such record is a verdict; a 404 from a wrong URL is an error.
+            if exc.status == 404 and exc.code in ("not-found", "wrong-chain"):
                 sys.stdout.write(f"{evidence_id}  not found: {exc.message}\n")
                 return EXIT_NEGATIVE
             raise
