@@ -260,10 +260,13 @@ def cmd_alerts(args: argparse.Namespace) -> int:
             _print_alert(alert, args.json)
         if args.watch:
             sys.stdout.flush()
-            for alert in client.watch_alerts():
-                if all(alert.get(k) == v for k, v in filters.items()):
-                    _print_alert(alert, args.json)
-                    sys.stdout.flush()
+            try:
+                for alert in client.watch_alerts():
+                    if all(alert.get(k) == v for k, v in filters.items()):
+                        _print_alert(alert, args.json)
+                        sys.stdout.flush()
+            except KeyboardInterrupt:  # Ctrl-C is how a watch ends, as for receive-alerts: not a failure
+                pass
     return EXIT_OK
 
 
