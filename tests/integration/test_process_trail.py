@@ -303,6 +303,23 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
                 process.wait(timeout=10)
 
 
+def test_alerts_watch_says_so_when_the_node_ends_the_stream(node):
+    watcher = subprocess.Popen(
+        [TIEZHENG, "alerts", "--node", node.url, "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        time.sleep(1.5)
+        assert watcher.poll() is None, watcher.stderr
+        assert node.stop() == 0
+        _out, err = watcher.communicate(timeout=30)
+        assert watcher.returncode == 2, err
+        assert len(err.strip().splitlines()) == 1 and err.rstrip().endswith("[stream-ended]"), err
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.wait()
+
+
 def test_the_async_client_follows_a_matter_and_its_alerts(node):
     agency = node.accounts()["agency"]
     key = keystore.load(node.data_dir / agency["sm2_keystore"], agency["passphrase"])
