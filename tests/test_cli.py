@@ -267,9 +267,8 @@ def test_verify_tampered_receipt_names_the_check(anchored):
 def test_verify_bad_input(anchored, tmp_path):
     record, receipt, genesis = (str(anchored[k]) for k in ("record", "receipt", "genesis"))
     (tmp_path / "garbage").write_bytes(os.urandom(300))
-    assert_one_line_error(
-        run("verify", record, str(tmp_path / "garbage"), "--genesis", genesis), text="not a readable receipt"
-    )
+    assert_one_line_error(run("verify", record, str(tmp_path / "absent"), "--genesis", genesis), text="cannot read")
+    assert_one_line_error(run("verify", record, str(tmp_path), "--genesis", genesis), text="cannot read receipt")
     assert_one_line_error(run("verify", record, receipt, "--genesis", str(tmp_path / "garbage")), text="genesis")
     assert_one_line_error(
         run("verify", record, receipt, "--genesis", str(tmp_path / "absent")), text="cannot read genesis"
@@ -357,11 +356,7 @@ def test_verify_json_for_every_outcome(anchored, tmp_path):
     (tmp_path / "junk.tzr").write_bytes(b"\x5f" + os.urandom(50))  # an indefinite-length byte string: not our CBOR
     outcomes = {
         "valid": (run("verify", record, receipt, "--genesis", genesis, "--json"), 0, None),
-        "junk receipt": (
-            run("verify", record, str(tmp_path / "junk.tzr"), "--genesis", genesis, "--json"),
-            2,
-            "bad-cbor",
-        ),
+        "junk receipt": (run("verify", record, str(tmp_path / "junk.tzr"), "--genesis", genesis, "--json"), 1, None),
         "two pairs": (run("verify", record, receipt, record, receipt, "--genesis", genesis, "--json"), 2, "usage"),
         "no genesis": (run("verify", record, receipt, "--json"), 2, "usage"),
         "bad digest": (run("verify", "--digest", "zz", receipt, "--genesis", genesis, "--json"), 2, "usage"),
@@ -372,7 +367,7 @@ def test_verify_json_for_every_outcome(anchored, tmp_path):
         assert result.returncode == status, (name, result.stdout, result.stderr)
         document = json.loads(result.stdout)  # not a text line
         assert document["valid"] is (status == 0), name
-        if status == 0:
+        if status in (0, 1):
             assert document["error"] is None
             continue
         assert document["error"]["message"], name
@@ -380,11 +375,37 @@ def test_verify_json_for_every_outcome(anchored, tmp_path):
             assert document["error"]["code"] == code, (name, document["error"])
         line = result.stderr.strip()
         assert len(line.splitlines()) == 1 and line.count("[") <= 1, (name, line)  # one code, not "[bad-cbor] [usage]"
-    junk = outcomes["junk receipt"][0].stderr
-    assert junk.rstrip().endswith("[bad-cbor]") and "[usage]" not in junk
+    junk = json.loads(outcomes["junk receipt"][0].stdout)
+    assert junk["failed"] == "receipt" and junk["checks"][0]["detail"].endswith("[bad-cbor]"), junk
+
+
+RECEIPT_VECTORS = Path(__file__).resolve().parent / "vectors" / "receipts"
+VECTORS_WITH_RECORDS = [c for c in json.loads((RECEIPT_VECTORS / "manifest.json").read_text())["cases"] if c["record"]]
+
+
+@pytest.mark.parametrize("case", VECTORS_WITH_RECORDS, ids=[c["name"] for c in VECTORS_WITH_RECORDS])
+def test_verify_gives_each_receipt_vector_its_verdict(case):
+    """The command is a verifier like the others: a receipt cut short or not in v1's encoding is INVALID at
+    `receipt` (exit status 1), as the vectors say, not a failure to decide."""
+    record, receipt = (str(RECEIPT_VECTORS / case[k]) for k in ("record", "receipt"))
+    result = run("verify", record, receipt, "--genesis", str(RECEIPT_VECTORS / case["genesis"]))
+    if case["valid"]:
+        assert result.returncode == 0 and result.stdout.startswith("VALID"), (result.stdout, result.stderr)
+    else:
+        assert result.returncode == 1, (result.stdout, result.stderr)
+        assert result.stdout.startswith(f"INVALID  failed check: {case['failed']} — "), result.stdout
 
 
 # certificate
+
+
+def test_certificate_with_a_genesis_refuses_a_receipt_that_does_not_decode(anchored, tmp_path):
+    cut = tmp_path / "cut.tzr"
+    cut.write_bytes(anchored["receipt"].read_bytes()[:500])
+    refused = run("certificate", str(cut), "--genesis", str(anchored["genesis"]), "--out", str(tmp_path / "c.pdf"))
+    assert refused.returncode == 1, (refused.stdout, refused.stderr)
+    assert refused.stdout.startswith("INVALID  failed check: receipt"), refused.stdout
+    assert not (tmp_path / "c.pdf").exists()
 
 
 def test_certificate_refuses_a_receipt_the_genesis_refutes(anchored, tmp_path):

@@ -31,7 +31,7 @@ from tiezheng.gm.backend import BackendUnavailable
 from . import __version__, logging_setup
 from .api.app import create_app
 from .api.events import EventHub
-from .devnet import DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet
+from .devnet import DEV_AGENCY_CODE, DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet
 from .evidence.pending import DEFAULT_MAX_PENDING
 from .node import Node
 from .process.engine import DEFAULT_WARN_AT, Supervision
@@ -193,12 +193,14 @@ def cmd_dev(args: argparse.Namespace) -> int:
   verify        {url}/verify
   matters       {url}/matters
   alerts        {alerts}
+  REST API      {url}/v1  (the tiezheng command's --node {url})
   JSON-RPC      {url}/rpc
   health        {url}/healthz
   API docs      {url}/docs
   data          {args.data.resolve()}
   genesis       {layout.genesis.resolve()}
-  dev accounts  {layout.accounts.resolve()}
+  agency key    {layout.agency_key.resolve()}  (--agency {DEV_AGENCY_CODE})
+  dev accounts  {layout.accounts.resolve()}  (the keys' passphrase, the admin's EVM key)
 
   !! {WARNING}
 """,

@@ -108,6 +108,13 @@ def test_status_and_receipt_download(world, anchored, tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["id"] == evidence_id
 
 
+def test_status_through_a_wrong_base_url_is_an_error_not_a_missing_record(world, anchored):
+    evidence_id = next(iter(anchored["ids"].values()))
+    one_line_error(run("status", evidence_id, "--node", world["node"].url + "/rpc"), "[no-endpoint]")
+    missing = run("status", "DEV-0004W8-68", "--node", world["node"].url)  # a well-formed ID of no record
+    assert missing.returncode == 1 and "not found" in missing.stdout, (missing.stdout, missing.stderr)
+
+
 def test_certificate_pdf_and_html(world, anchored, tmp_path):
     path, evidence_id = next(iter(anchored["ids"].items()))
     receipt = str(anchored["receipts"][path])

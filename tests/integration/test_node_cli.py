@@ -198,12 +198,21 @@ def test_port_zero_prints_the_port_it_got(tmp_path):
     )
     try:
         assert process.stdout is not None
-        line = next(line for line in process.stdout if "JSON-RPC" in line)
-        url = line.split()[-1]
+        banner = []
+        for line in process.stdout:
+            banner.append(line)
+            if "DEVELOPMENT ONLY" in line:
+                break
+        url = next(line for line in banner if "JSON-RPC" in line).split()[-1]
         assert not url.endswith(":0/rpc")
+        base = url.removesuffix("/rpc")
+        # Everything the README's next commands need: --node, --key and --agency, the dev accounts.
+        text = "".join(banner)
+        assert f"--node {base})" in text, text
+        assert f"{(tmp_path / 'data' / 'keys' / 'agency.key').resolve()}  (--agency 91110000MA0DEV001X)" in text, text
         for _ in range(200):
             try:
-                assert httpx.get(url.removesuffix("/rpc") + "/healthz", timeout=1).json()["status"] == "ok"
+                assert httpx.get(base + "/healthz", timeout=1).json()["status"] == "ok"
                 break
             except httpx.HTTPError:
                 time.sleep(0.05)

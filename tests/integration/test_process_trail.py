@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -249,8 +250,16 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
+    watcher = subprocess.Popen(
+        [TIEZHENG, "alerts", "--node", node.url, "--severity", "red", "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines: list[str] = []
+    watched: list[str] = []
     threading.Thread(target=lambda: lines.extend(receiver.stdout or []), daemon=True).start()
+    threading.Thread(target=lambda: watched.extend(watcher.stdout or []), daemon=True).start()
     try:
         time.sleep(1.0)
         forged = httpx.post(f"http://127.0.0.1:{port}/", content=b'{"id":"x"}', headers={"Tiezheng-Signature": "sm2"})
@@ -272,6 +281,11 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
         while not any(matter in line and "RED" in line for line in lines):
             assert time.time() < limit and receiver.poll() is None, (lines, receiver.stderr)
             time.sleep(0.1)
+        while not any(matter in line and "RED" in line for line in watched):
+            assert time.time() < limit and watcher.poll() is None, (watched, watcher.stderr)
+            time.sleep(0.1)
+        watcher.send_signal(signal.SIGINT)  # Ctrl-C ends a watch: exit status 0, nothing on stderr
+        assert watcher.wait(timeout=10) == 0 and watcher.stderr is not None and watcher.stderr.read() == ""
         alert = next(line for line in lines if matter in line).split()[0]
         listed = cli(node, "alerts", "--node", node.url, "--status", "open", "--severity", "red")
         assert alert in listed.stdout
@@ -283,8 +297,27 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
         removed = cli(node, "admin", "webhook", "remove", hook, "--node", node.url, env=admin_env)
         assert removed.returncode == 0 and httpx.get(f"{node.url}/v1/webhooks").json() == []
     finally:
-        receiver.terminate()
-        receiver.wait(timeout=10)
+        for process in (receiver, watcher):
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+def test_alerts_watch_says_so_when_the_node_ends_the_stream(node):
+    watcher = subprocess.Popen(
+        [TIEZHENG, "alerts", "--node", node.url, "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        time.sleep(1.5)
+        assert watcher.poll() is None, watcher.stderr
+        assert node.stop() == 0
+        _out, err = watcher.communicate(timeout=30)
+        assert watcher.returncode == 2, err
+        assert len(err.strip().splitlines()) == 1 and err.rstrip().endswith("[stream-ended]"), err
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.wait()
 
 
 def test_the_async_client_follows_a_matter_and_its_alerts(node):

@@ -304,7 +304,9 @@ def test_bad_batches(dev_node, agency):
         ("/v1/blocks/abc", 400, "invalid-request"),
         ("/v1/blocks?limit=0", 400, "invalid-request"),
         ("/v1/blocks?before=x", 400, "invalid-request"),
-        ("/v1/nowhere", 404, "not-found"),
+        ("/v1/nowhere", 404, "no-endpoint"),
+        ("/rpc/v1/evidence/DEV-000000-9H", 404, "no-endpoint"),  # a client given the JSON-RPC URL as the base
+        ("/v1/evidence/DEV-0004W8-68", 404, "not-found"),  # a route, and no such record
         # Unicode digits pass str.isdigit but not int(); heights past 2**63 do not fit a store key.
         ("/v1/evidence?cursor=%C2%B2", 400, "invalid-request"),
         ("/v1/evidence?cursor=1234567890123456789", 400, "invalid-request"),

@@ -20,9 +20,9 @@ from ..gm import keystore
 from ..receipt import FILE_SUFFIX, Receipt
 from ..sdk import DEFAULT_RETRY_FOR, Anchored, ApiError, Client
 from ..statement import KINDS, subject_hash
-from ..verifier import verify_receipt
+from ..verifier import Verdict, verify_receipt
 from .common import EXIT_NEGATIVE, EXIT_OK, fail, passphrase, subject_salt, write_new_file
-from .offline import render_verdict
+from .offline import load_receipt, render_verdict
 
 DEFAULT_VERIFY_URL = "http://127.0.0.1:8545/verify"
 MAX_RETRY_FOR = 24 * 3600.0
@@ -225,7 +225,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         try:
             record = client.get(evidence_id)
         except ApiError as exc:
-            if exc.status == 404:
+            # Only the node's word that it has no such record is a verdict; a 404 from a wrong URL is an error.
+            if exc.status == 404 and exc.code in ("not-found", "wrong-chain"):
                 sys.stdout.write(f"{evidence_id}  not found: {exc.message}\n")
                 return EXIT_NEGATIVE
             raise
@@ -246,15 +247,17 @@ def cmd_certificate(args: argparse.Namespace) -> int:
         fail(f"{out} already exists; not overwriting the certificate")
     if not out.parent.is_dir():
         fail(f"cannot write certificate {out}: no folder {out.parent}")
-    receipt = Receipt.load(args.receipt)
     genesis = Genesis.load(args.genesis) if args.genesis else None
+    loaded = load_receipt(args.receipt) if genesis is not None else Receipt.load(args.receipt)
     if genesis is not None:
         # A certificate is a claim that the record is proven: never print one the genesis refutes.
-        verdict = verify_receipt(receipt, genesis)
+        verdict = loaded if isinstance(loaded, Verdict) else verify_receipt(loaded, genesis)
         if not verdict.valid:
             sys.stdout.write(render_verdict(verdict))
             sys.stderr.write(f"tiezheng: no certificate written: the receipt does not verify against {args.genesis}\n")
             return EXIT_NEGATIVE
+    assert isinstance(loaded, Receipt)  # a receipt that does not decode has no valid verdict: refused above
+    receipt = loaded
     content = facts(receipt, genesis, args.verify_url)
     if out.suffix.lower() == ".pdf":
         page = io.BytesIO()

@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
 
+from ..errors import TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey, keystore, sm3_file
 from ..sdk import Client, Digest
@@ -260,10 +261,18 @@ def cmd_alerts(args: argparse.Namespace) -> int:
             _print_alert(alert, args.json)
         if args.watch:
             sys.stdout.flush()
-            for alert in client.watch_alerts():
-                if all(alert.get(k) == v for k, v in filters.items()):
-                    _print_alert(alert, args.json)
-                    sys.stdout.flush()
+            try:
+                for alert in client.watch_alerts():
+                    if all(alert.get(k) == v for k, v in filters.items()):
+                        _print_alert(alert, args.json)
+                        sys.stdout.flush()
+            except KeyboardInterrupt:  # Ctrl-C is how a watch ends, as for receive-alerts: not a failure
+                return EXIT_OK
+            # Silence here would look like a quiet day; a watch that stopped must say so.
+            raise TiezhengError(
+                f"{args.node} ended the event stream (the node stopped or restarted): no longer watching alerts",
+                code="stream-ended",
+            )
     return EXIT_OK
 
 

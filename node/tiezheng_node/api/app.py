@@ -91,7 +91,15 @@ def create_app(node: Node) -> FastAPI:
         return error_response(400, "invalid-request", f"{where}: {first.get('msg')}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404 and "endpoint" not in request.scope:
+            # No route matched: a client pointed at a wrong base URL (…/rpc, …/v1), not a missing record.
+            return error_response(
+                404,
+                "no-endpoint",
+                f"this node has no endpoint {request.method} {request.url.path}: "
+                "the REST API is under /v1 of the node's base URL, JSON-RPC at /rpc",
+            )
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         return error_response(exc.status_code, code, str(exc.detail))
 
