@@ -238,9 +238,16 @@ def test_acknowledging_an_alert(scene):
     stranger = admin_auth(chain, "ack", alert, account=Account.create())
     assert error(client.post(f"/v1/alerts/{alert}/ack", json=stranger)) == (403, "not-admin")
     assert client.get(f"/v1/alerts/{alert}").json()["status"] == "open"
+    announced: list[tuple[str, dict]] = []
+    publish = chain.node.process.on_change
+    chain.node.process.on_change = lambda events: (announced.extend(events), publish(events))
     done = client.post(f"/v1/alerts/{alert}/ack", json=admin_auth(chain, "ack", alert)).json()
     assert done["status"] == "acknowledged" and done["acknowledged_by"] == chain.admin.address
     assert done["acknowledged_at"] is not None
+    # Acknowledging again changes nothing and announces nothing: a retried request is harmless.
+    again = client.post(f"/v1/alerts/{alert}/ack", json=admin_auth(chain, "ack", alert)).json()
+    assert again == done
+    assert [kind for kind, _ in announced] == ["alert"]
 
 
 def test_templates_calendar_and_supervision_are_published(scene):

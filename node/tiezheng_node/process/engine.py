@@ -637,10 +637,11 @@ class ProcessEngine:
             record = self.alert(index)
             if record is None:
                 raise KeyError(index)
-            if record.status == "open":
-                held = alert_postings(record)
-                record.status, record.acknowledged_by, record.acknowledged_at = "acknowledged", by, at_ms
-                self._store.commit({alert_key(index): record.encode(), **posting_changes(held, alert_postings(record))})
+            if record.status != "open":
+                return record  # acknowledged or resolved already: nothing changes, nothing to announce
+            held = alert_postings(record)
+            record.status, record.acknowledged_by, record.acknowledged_at = "acknowledged", by, at_ms
+            self._store.commit({alert_key(index): record.encode(), **posting_changes(held, alert_postings(record))})
         self.on_change([("alert", self.alert_event(record))])
         return record
 
