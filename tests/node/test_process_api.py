@@ -91,6 +91,8 @@ def test_report_by_stage(scene):
     assert (rereview["steps"], rereview["steps_on_time_rate"], rereview["stage_hours_avg"]) == (0, None, None)
     assert rereview["overdue"] == 1
     assert "matters" not in {k for k, v in accepted.items() if v is not None}
+    # Stages are listed in the order a matter passes them, not in the order of their names' code points.
+    assert [r["stage"] for r in rows if r["template"] == PERMIT] == ["受理", "初审", "复核"]
 
 
 def test_report_by_template_and_by_agency_agree(scene):

@@ -73,7 +73,7 @@ from .records import (
     outbox_key,
     webhook_key,
 )
-from .reports import By, report
+from .reports import By, in_stage_order, report
 from .tally import ReportTally, whole_days
 
 log = logging.getLogger("tiezheng.process")
@@ -261,6 +261,8 @@ class ProcessEngine:
                 rows = totals.report(by, template_ids) if all_time else totals.days_report(by, template_ids, *days)
         else:
             rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
+        if by == "stage":
+            rows = in_stage_order(rows, self.library.stage_positions())
         with self._lock:
             self._reports[key] = rows
             while len(self._reports) > REPORTS_KEPT:

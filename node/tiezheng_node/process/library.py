@@ -46,3 +46,11 @@ class WorkflowLibrary:
     def template_ids(self) -> dict[bytes, str]:
         """Template hash → id, for naming templates in lists and reports."""
         return {t.hash: t.id for t in self._templates.values()}
+
+    def stage_positions(self) -> dict[str, dict[str, int]]:
+        """Template id → each stage's position in its latest revision, for listing stages in process order."""
+        latest: dict[str, WorkflowTemplate] = {}
+        for template in self._templates.values():
+            if template.id not in latest or template.revision > latest[template.id].revision:
+                latest[template.id] = template
+        return {i: {stage.key: n for n, stage in enumerate(t.stages)} for i, t in latest.items()}

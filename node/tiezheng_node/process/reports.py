@@ -238,3 +238,16 @@ def format_rows(rows: Mapping[RowKey, Row], template_ids: dict[bytes, str], *, b
         }
         out.append(values)
     return out
+
+
+def in_stage_order(
+    rows: list[dict[str, object]], positions: Mapping[str, Mapping[str, int]]
+) -> list[dict[str, object]]:
+    """Per-stage rows by template, each template's stages in the order a matter passes them (others after)."""
+
+    def place(row: dict[str, object]) -> tuple[str, int, str]:
+        template, stage = str(row["template"]), str(row["stage"])
+        order = positions.get(template, {})
+        return template, order.get(stage, len(order)), stage
+
+    return sorted(rows, key=place)
