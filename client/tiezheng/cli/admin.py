@@ -23,9 +23,10 @@ import httpx
 from ..errors import EvidenceIdError, TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey
+from ..jsondoc import load_json
 from ..responses import BadResponseError, JsonObject, check, objects_in, read
 from ..supervision import admin_message
-from .common import EXIT_OK, fail, read_file
+from .common import EXIT_OK, fail, passphrase, read_file
 
 AGENCY_REGISTRY = "0x0000000000000000000000000000000000007A01"
 ADMIN_KEY_ENV = "TIEZHENG_ADMIN_KEY"
@@ -110,13 +111,29 @@ def _admin_account(args: argparse.Namespace) -> Any:
         if not text:
             fail(f"give --admin-key FILE or set ${ADMIN_KEY_ENV}")
     try:
-        if text.startswith("{"):
-            from .common import passphrase
+        return Account.from_key(_decrypt_keystore(Account, text) if text.startswith("{") else text)
+    except _KEY_FILE_ERRORS as exc:
+        fail(f"the admin key cannot be read: {_reason(exc)}")
 
-            return Account.from_key(Account.decrypt(json.loads(text), passphrase(prompt="Admin keystore passphrase: ")))
-        return Account.from_key(text)
-    except (ValueError, TypeError) as exc:
-        fail(f"the admin key cannot be read: {exc}")
+
+#: What eth-account raises for a key or keystore that is malformed: a field missing, of the wrong type, not hex,
+#: a KDF parameter out of range, an unknown keystore version.
+_KEY_FILE_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError, NotImplementedError)
+
+
+def _decrypt_keystore(account: Any, text: str) -> bytes:
+    """The private key in an Ethereum JSON keystore, read as strictly as any JSON document (nesting bounded)."""
+    keystore = load_json(text, "the admin keystore")
+    if not isinstance(keystore, dict):
+        fail("the admin keystore must be a JSON object (an Ethereum keystore)")
+    key: bytes = account.decrypt(keystore, passphrase(prompt="Admin keystore passphrase: "))
+    return key
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"the field {exc.args[0]!r} is missing"
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 #: The JSON-RPC error code of a call the EVM reverted (as geth answers eth_call and eth_estimateGas).
