@@ -7,6 +7,16 @@ offline verifier. It never imports the node.
 
 __version__ = "0.1.0"
 
+from .responses import BadResponseError
 from .sdk import Anchored, ApiError, AsyncClient, Client, Digest, EvidenceRecord
 
-__all__ = ["Anchored", "ApiError", "AsyncClient", "Client", "Digest", "EvidenceRecord", "__version__"]
+__all__ = [
+    "Anchored",
+    "ApiError",
+    "AsyncClient",
+    "BadResponseError",
+    "Client",
+    "Digest",
+    "EvidenceRecord",
+    "__version__",
+]

@@ -22,9 +22,7 @@ it in a worker thread.
 from __future__ import annotations
 
 import asyncio
-import base64
 import functools
-import json
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
@@ -34,10 +32,11 @@ from typing import Any, Final, TypeVar, cast
 import httpx
 
 from .batch import MAX_BATCH_SIZE, BatchEnvelope
-from .errors import TiezhengError
+from .errors import DecodeError, TiezhengError
 from .genesis import Genesis
 from .gm import SM2PrivateKey, sm3, sm3_file
 from .receipt import Receipt
+from .responses import ApiError, BadResponseError, JsonObject, check, decode_json, objects_in, read, request_name
 from .signed_statement import SignedStatement
 from .statement import MIN_SALT_BYTES, MetaValue, Statement, document_number_hash, operator_hash, subject_hash
 from .verifier import Verdict, verify_receipt
@@ -54,17 +53,10 @@ MAX_BACKOFF: Final = 8.0
 MIN_BACKOFF: Final = 0.1
 #: In-memory records at least this large are hashed off the event loop too (a file always is).
 ASYNC_HASH_THRESHOLD: Final = 1 << 20
+#: What the node says of a record: its ID is reserved and it waits for a block, or a sealed block holds it.
+RECORD_STATUSES: Final = ("accepted", "proven")
+MATTER_STATUSES: Final = ("open", "closed")
 T = TypeVar("T")
-
-
-class ApiError(TiezhengError):
-    """The node refused a request; ``code`` is the node's machine-readable reason, ``status`` the HTTP status."""
-
-    code = "api-error"
-
-    def __init__(self, message: str, *, code: str, status: int) -> None:
-        super().__init__(message, code=code)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -122,25 +114,27 @@ class EvidenceRecord:
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     @classmethod
-    def from_json(cls, value: Mapping[str, Any]) -> EvidenceRecord:
-        statement = value["statement"]
-        block = value.get("block")
+    def from_json(cls, value: Any, *, where: str = "record") -> EvidenceRecord:
+        """A record from the node's JSON; BadResponseError naming the field if the JSON is not a record."""
+        record = JsonObject(value, where)
+        statement = record.object("statement")
+        block = record.optional_object("block")
         return cls(
-            id=value["id"],
-            index=value["index"],
-            status=value["status"],
-            statement_hash=bytes.fromhex(value["statement_hash"]),
-            kind=statement["kind"],
-            digest=bytes.fromhex(statement["digest"]),
-            agency=statement["agency"],
-            time=statement["time"],
-            stage=statement.get("stage"),
-            subject=bytes.fromhex(statement["subject"]) if statement.get("subject") else None,
-            prev=statement.get("prev"),
-            block_height=block["height"] if block else None,
-            block_time=block["time"] if block else None,
-            signers=tuple(s["role"] for s in value.get("signers", [])),
-            raw=value,
+            id=record.text("id"),
+            index=record.integer("index"),
+            status=record.text("status", one_of=RECORD_STATUSES),
+            statement_hash=record.hex("statement_hash", size=32),
+            kind=statement.text("kind"),
+            digest=statement.hex("digest", size=32),
+            agency=statement.text("agency"),
+            time=statement.integer("time"),
+            stage=statement.optional_text("stage"),
+            subject=statement.optional_hex("subject", size=32),
+            prev=statement.optional_text("prev"),
+            block_height=block.integer("height") if block else None,
+            block_time=block.integer("time") if block else None,
+            signers=tuple(signer.text("role") for signer in record.objects("signers", optional=True)),
+            raw=record.value,
         )
 
 
@@ -161,20 +155,58 @@ class MatterView:
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     @classmethod
-    def from_json(cls, value: Mapping[str, Any]) -> MatterView:
+    def from_json(cls, value: Any, *, where: str = "matter") -> MatterView:
+        """A matter from the node's JSON, its steps checked too; BadResponseError naming the field if it is not one."""
+        matter = JsonObject(value, where)
+        _check_matter_state(matter)
+        for step in matter.objects("steps"):
+            _check_step(step)
         return cls(
-            id=value["id"],
-            template=value["template"],
-            status=value["status"],
-            current=value["current"],
-            current_agency=value["current_agency"],
-            stage_deadline=value["stage_deadline"],
-            latest=value["latest"],
-            subject=bytes.fromhex(value["subject"]),
-            steps=tuple(value["steps"]),
-            alerts=tuple(value["alerts"]),
-            raw=value,
+            id=matter.text("id"),
+            template=matter.text("template"),
+            status=matter.text("status", one_of=MATTER_STATUSES),
+            current=matter.optional_text("current"),
+            current_agency=matter.optional_text("current_agency"),
+            stage_deadline=matter.optional_integer("stage_deadline"),
+            latest=matter.text("latest"),
+            subject=matter.hex("subject", size=32),
+            steps=tuple(matter.array("steps")),
+            alerts=tuple(matter.texts("alerts")),
+            raw=matter.value,
         )
+
+
+def _check_step(step: JsonObject) -> None:
+    """A matter's step has what a timeline shows: its stage, decision, agency, times and whether it was late."""
+    for name in ("id", "stage", "decision", "agency"):
+        step.text(name)
+    step.integer("sealed")
+    step.optional_integer("deadline")
+    step.boolean("overdue")
+    step.optional_text("next")
+
+
+def _check_matter_state(matter: JsonObject) -> None:
+    """What a matter's timeline shows beside its steps: how it ended, its overall deadline, whether it is late."""
+    matter.optional_text("outcome")
+    matter.optional_integer("deadline")
+    matter.boolean("overdue")
+
+
+def alert_from_json(value: Any, *, where: str = "alert") -> Mapping[str, Any]:
+    """An alert as the node sends it (its list, its event stream, its webhooks), its fields checked.
+
+    BadResponseError naming the field if ``value`` is not an alert.
+    """
+    alert = JsonObject(value, where)
+    for name in ("id", "matter", "agency", "template"):
+        alert.text(name)
+    alert.text("severity", one_of=("red", "warning"))
+    alert.text("scope", one_of=("stage", "matter"))
+    alert.text("status", one_of=("open", "acknowledged", "resolved"))
+    alert.optional_text("stage")
+    alert.integer("deadline")
+    return alert.value
 
 
 @dataclass(frozen=True)
@@ -350,10 +382,8 @@ class _Operations:
         signed = self.sign(statement)
         params = {"wait": "true", "timeout": str(timeout)} if wait else None
         response = yield Call("POST", "/v1/evidence", params, signed.to_cbor(), content_type="application/cbor")
-        body = _json(response)
-        receipt = Receipt.from_cbor(base64.b64decode(body["receipt"])) if body.get("receipt") else None
-        anchored = Anchored(body["id"], body["index"], body["status"], body["new"], statement, receipt)
-        if wait and anchored.status == "proven" and receipt is None:
+        anchored = read(response, functools.partial(_submitted, statement))
+        if wait and anchored.status == "proven" and anchored.receipt is None:
             receipt = yield from self.receipt(anchored.id)
             anchored = Anchored(anchored.id, anchored.index, "proven", anchored.new, statement, receipt)
         return anchored
@@ -380,19 +410,14 @@ class _Operations:
             envelope = envelope.cosign(cosigner, role)
         params = {"wait": "true", "timeout": str(timeout)} if wait else None
         response = yield Call("POST", "/v1/evidence/batch", params, envelope.to_cbor(), content_type="application/cbor")
-        body = _json(response)
-        ids, indexes = body["ids"], body["indexes"]
-        # A node older than the per-statement "fresh" list only says how many were new.
-        fresh = body["fresh"] if "fresh" in body else [body["new"] > 0] * len(distinct)
-        if not len(ids) == len(indexes) == len(fresh) == len(distinct):
-            raise TiezhengError(
-                "the node answered with a different number of IDs than statements sent", code="protocol"
-            )
+        batch = read(response, functools.partial(_batch_submitted, len(distinct)))
         seen: set[int] = set()
         results = []
         for data, statement in zip(encoded, statements, strict=True):
             k = position[data]
-            results.append(Anchored(ids[k], indexes[k], body["status"], bool(fresh[k]) and k not in seen, statement))
+            results.append(
+                Anchored(batch.ids[k], batch.indexes[k], batch.status, batch.fresh[k] and k not in seen, statement)
+            )
             seen.add(k)
         return results
 
@@ -466,21 +491,26 @@ class _Operations:
 
     def get(self, evidence_id: str) -> Operation[EvidenceRecord]:
         response = yield Call("GET", f"/v1/evidence/{evidence_id}")
-        return EvidenceRecord.from_json(_json(response))
+        return read(response, EvidenceRecord.from_json)
 
     def receipt(self, evidence_id: str) -> Operation[Receipt]:
         response = yield Call("GET", f"/v1/evidence/{evidence_id}/receipt", accept="application/cbor")
-        _check(response)
-        return Receipt.from_cbor(response.content)
+        check(response)
+        try:
+            return Receipt.from_cbor(response.content)
+        except DecodeError as exc:
+            raise BadResponseError(
+                f"it is not a receipt: {exc.message}", request=request_name(response), body=response.content
+            ) from None
 
     def find_by_digest(self, record: Record) -> Operation[list[EvidenceRecord]]:
         digest = yield from self.digest(record)
         response = yield Call("GET", "/v1/evidence", {"digest": digest.hex(), "limit": "1000", "order": "asc"})
-        return [EvidenceRecord.from_json(item) for item in _json(response)["items"]]
+        return read(response, _record_page)
 
     def genesis(self) -> Operation[Genesis]:
         response = yield Call("GET", "/v1/genesis")
-        return Genesis.from_document(_json(response)["document"])
+        return read(response, lambda value: Genesis.from_document(JsonObject(value, "answer").object("document").value))
 
     # Process trails (docs/workflow.md)
 
@@ -490,10 +520,10 @@ class _Operations:
         if len(text) == 64 and all(c in "0123456789abcdefABCDEF" for c in text):
             return bytes.fromhex(text)
         response = yield Call("GET", "/v1/templates")
-        found = [t for t in _json(response) if t["id"] == template and t["active"]]
+        found = [t for t in read(response, _template_revisions) if t.id == template and t.active]
         if not found:
             raise TiezhengError(f"no active template {template!r} is registered on this chain", code="unknown-template")
-        return bytes.fromhex(max(found, key=lambda t: t["revision"])["hash"])
+        return max(found, key=lambda t: t.revision).hash
 
     def open_matter(
         self,
@@ -522,7 +552,7 @@ class _Operations:
 
     def matter(self, matter_id: str) -> Operation[MatterView]:
         response = yield Call("GET", f"/v1/matters/{matter_id}")
-        return MatterView.from_json(_json(response))
+        return read(response, MatterView.from_json)
 
     def step(
         self,
@@ -583,11 +613,80 @@ class _Operations:
 
     def alerts(self, filters: Mapping[str, str]) -> Operation[list[Mapping[str, Any]]]:
         response = yield Call("GET", "/v1/alerts", {k: v for k, v in filters.items() if v is not None})
-        return list(_json(response)["items"])
+        return read(response, _alert_page)
 
     def supervision(self) -> Operation[Mapping[str, Any]]:
         response = yield Call("GET", "/v1/supervision")
-        return dict(_json(response))
+        return read(response, _supervision)
+
+
+# Reading the node's answers: each parser takes decoded JSON and raises BadResponseError if it does not fit.
+
+
+def _submitted(statement: Statement, value: Any) -> Anchored:
+    body = JsonObject(value, "answer")
+    receipt = body.optional_base64("receipt")
+    return Anchored(
+        body.text("id"),
+        body.integer("index"),
+        body.text("status", one_of=RECORD_STATUSES),
+        body.boolean("new"),
+        statement,
+        Receipt.from_cbor(receipt) if receipt else None,
+    )
+
+
+@dataclass(frozen=True)
+class _BatchSubmitted:
+    ids: list[str]
+    indexes: list[int]
+    fresh: list[bool]
+    status: str
+
+
+def _batch_submitted(sent: int, value: Any) -> _BatchSubmitted:
+    """The node's answer to an envelope of ``sent`` distinct statements: an ID, an index and a fresh flag for each."""
+    body = JsonObject(value, "answer")
+    ids, indexes = body.texts("ids"), body.integers("indexes")
+    # A node older than the per-statement "fresh" list only says how many were new.
+    fresh = body.booleans("fresh") if "fresh" in body else [body.integer("new") > 0] * sent
+    if not len(ids) == len(indexes) == len(fresh) == sent:
+        raise BadResponseError(
+            f"it has {len(ids)} IDs, {len(indexes)} indexes, {len(fresh)} flags for {sent} statements"
+        )
+    return _BatchSubmitted(ids, indexes, fresh, body.text("status", one_of=RECORD_STATUSES))
+
+
+def _record_page(value: Any) -> list[EvidenceRecord]:
+    items = JsonObject(value, "answer").array("items")
+    return [EvidenceRecord.from_json(item, where=f"answer.items[{i}]") for i, item in enumerate(items)]
+
+
+@dataclass(frozen=True)
+class _TemplateRevision:
+    id: str
+    revision: int
+    active: bool
+    hash: bytes
+
+
+def _template_revisions(value: Any) -> list[_TemplateRevision]:
+    return [
+        _TemplateRevision(t.text("id"), t.integer("revision"), t.boolean("active"), t.hex("hash", size=32))
+        for t in objects_in(value, "answer")
+    ]
+
+
+def _alert_page(value: Any) -> list[Mapping[str, Any]]:
+    items = JsonObject(value, "answer").array("items")
+    return [alert_from_json(item, where=f"answer.items[{i}]") for i, item in enumerate(items)]
+
+
+def _supervision(value: Any) -> Mapping[str, Any]:
+    supervision = JsonObject(value, "answer")
+    supervision.optional_text("agency")
+    supervision.optional_hex("public_key")
+    return dict(supervision.value)
 
 
 def digest_of(record: Record) -> bytes:
@@ -598,22 +697,6 @@ def digest_of(record: Record) -> bytes:
     if isinstance(record, os.PathLike):
         return sm3_file(record)
     raise TypeError("a record is bytes, a path (pathlib.Path), or Digest(sm3 digest)")
-
-
-def _check(response: httpx.Response) -> None:
-    if response.status_code < 400:
-        return
-    try:
-        error = response.json()["error"]
-        code, message = error["code"], error["message"]
-    except Exception:
-        code, message = "http-error", f"HTTP {response.status_code}: {response.text[:200]}"
-    raise ApiError(message, code=code, status=response.status_code)
-
-
-def _json(response: httpx.Response) -> Any:
-    _check(response)
-    return response.json()
 
 
 _RETRYABLE_STATUS: Final = (429, 502, 503, 504)
@@ -912,8 +995,8 @@ class Client:
     def watch_alerts(self) -> Iterator[Mapping[str, Any]]:
         """Alerts as the node raises them (and as their status changes), from its event stream; runs until closed."""
         with self._http.stream("GET", "/v1/events", timeout=None) as response:
-            _check(response)
-            parser = _AlertEvents()
+            check(response)
+            parser = _AlertEvents(request_name(response))
             for line in response.iter_lines():
                 event = parser.feed(line)
                 if event is not None:
@@ -1153,8 +1236,8 @@ class AsyncClient:
 
     async def watch_alerts(self) -> AsyncIterator[Mapping[str, Any]]:
         async with self._http.stream("GET", "/v1/events", timeout=None) as response:
-            _check(response)
-            parser = _AlertEvents()
+            check(response)
+            parser = _AlertEvents(request_name(response))
             async for line in response.aiter_lines():
                 event = parser.feed(line)
                 if event is not None:
@@ -1166,16 +1249,23 @@ class AsyncClient:
 
 
 class _AlertEvents:
-    """Picks the ``alert`` events out of a server-sent event stream, line by line."""
+    """Picks the ``alert`` events out of a server-sent event stream, line by line.
 
-    def __init__(self) -> None:
+    An alert event whose data is not an alert is a BadResponseError naming the stream (``request``).
+    """
+
+    def __init__(self, request: str) -> None:
+        self._request = request
         self._kind: str | None = None
 
     def feed(self, line: str) -> Mapping[str, Any] | None:
         if line.startswith("event: "):
             self._kind = line[7:].strip()
         elif line.startswith("data: ") and self._kind == "alert":
-            return json.loads(line[6:])  # type: ignore[no-any-return]
+            try:
+                return alert_from_json(decode_json(line[6:]), where="event")
+            except BadResponseError as exc:
+                raise exc.about(self._request, line) from None
         elif not line:
             self._kind = None
         return None

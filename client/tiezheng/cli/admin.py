@@ -9,10 +9,12 @@ alert commands sign the one-line request of tiezheng.supervision.admin_message.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,10 @@ import httpx
 from ..errors import EvidenceIdError, TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey
-from ..sdk import _check
+from ..jsondoc import load_json
+from ..responses import BadResponseError, JsonObject, check, objects_in, read
 from ..supervision import admin_message
-from .common import EXIT_OK, fail, read_file
+from .common import EXIT_OK, fail, passphrase, read_file
 
 AGENCY_REGISTRY = "0x0000000000000000000000000000000000007A01"
 ADMIN_KEY_ENV = "TIEZHENG_ADMIN_KEY"
@@ -108,39 +111,66 @@ def _admin_account(args: argparse.Namespace) -> Any:
         if not text:
             fail(f"give --admin-key FILE or set ${ADMIN_KEY_ENV}")
     try:
-        if text.startswith("{"):
-            from .common import passphrase
+        return Account.from_key(_decrypt_keystore(Account, text) if text.startswith("{") else text)
+    except _KEY_FILE_ERRORS as exc:
+        fail(f"the admin key cannot be read: {_reason(exc)}")
 
-            return Account.from_key(Account.decrypt(json.loads(text), passphrase(prompt="Admin keystore passphrase: ")))
-        return Account.from_key(text)
-    except (ValueError, TypeError) as exc:
-        fail(f"the admin key cannot be read: {exc}")
+
+#: What eth-account raises for a key or keystore that is malformed: a field missing, of the wrong type, not hex,
+#: a KDF parameter out of range, an unknown keystore version.
+_KEY_FILE_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError, NotImplementedError)
+
+
+def _decrypt_keystore(account: Any, text: str) -> bytes:
+    """The private key in an Ethereum JSON keystore, read as strictly as any JSON document (nesting bounded)."""
+    keystore = load_json(text, "the admin keystore")
+    if not isinstance(keystore, dict):
+        fail("the admin keystore must be a JSON object (an Ethereum keystore)")
+    key: bytes = account.decrypt(keystore, passphrase(prompt="Admin keystore passphrase: "))
+    return key
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"the field {exc.args[0]!r} is missing"
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 #: The JSON-RPC error code of a call the EVM reverted (as geth answers eth_call and eth_estimateGas).
 _RPC_REVERTED = 3
 
 
-def _rpc(client: httpx.Client, method: str, *params: Any) -> Any:
-    body = client.post("/rpc", json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).json()
-    if "error" in body:
-        error = body["error"]
-        if error.get("code") == _RPC_REVERTED:
+def _rpc(client: httpx.Client, method: str, *params: Any) -> int:
+    """Call a JSON-RPC method whose result is a quantity (0x hex), as all those the admin commands use are."""
+    response = client.post("/rpc", json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
+    return read(response, functools.partial(_rpc_quantity, method))
+
+
+def _rpc_quantity(method: str, value: Any) -> int:
+    body = JsonObject(value, "answer")
+    error = body.optional_object("error")
+    if error is not None:
+        message = " ".join((error.optional_text("message") or "").split())
+        if error.value.get("code") == _RPC_REVERTED:
             # Gas estimation runs the call first: a registry refusal shows here, before anything is sent,
             # and is the same refusal as the admin endpoint's 409, so it carries the same code.
-            reason = str(error.get("message", "")).removeprefix("execution reverted").lstrip(": ") or "reverted"
+            reason = message.removeprefix("execution reverted").lstrip(": ") or "reverted"
             raise TiezhengError(f"the registry refused the call: {reason}", code="reverted")
-        fail(f"the node refused {method}: {error.get('message')}")
-    return body["result"]
+        fail(f"the node refused {method}: {message}")
+    result = body.text("result")
+    try:
+        return int(result, 16)
+    except ValueError:
+        raise BadResponseError("answer.result is not a 0x hex quantity") from None
 
 
 def _send(args: argparse.Namespace, path: str, data: bytes) -> int:
     account = _admin_account(args)
     with httpx.Client(base_url=args.node.rstrip("/"), timeout=60) as client:
-        chain_id = int(_rpc(client, "eth_chainId"), 16)
-        nonce = int(_rpc(client, "eth_getTransactionCount", account.address, "pending"), 16)
+        chain_id = _rpc(client, "eth_chainId")
+        nonce = _rpc(client, "eth_getTransactionCount", account.address, "pending")
         call = {"from": account.address, "to": AGENCY_REGISTRY, "data": "0x" + data.hex()}
-        gas = int(_rpc(client, "eth_estimateGas", call), 16)
+        gas = _rpc(client, "eth_estimateGas", call)
         signed = account.sign_transaction(
             {
                 "chainId": chain_id,
@@ -154,9 +184,9 @@ def _send(args: argparse.Namespace, path: str, data: bytes) -> int:
             }
         )
         response = client.post(path, json={"transaction": "0x" + bytes(signed.raw_transaction).hex()})
-        _check(response)
-        result = response.json()
-    sys.stdout.write(f"ok: transaction {result['transaction_hash']} in block {result['block']}\n")
+        result = read(response, lambda value: JsonObject(value, "answer"))
+        transaction, block = result.text("transaction_hash"), result.integer("block")
+    sys.stdout.write(f"ok: transaction {transaction} in block {block}\n")
     return EXIT_OK
 
 
@@ -165,10 +195,9 @@ def _signed(client: httpx.Client, args: argparse.Namespace, action: str, target:
     from eth_account.messages import encode_defunct
 
     account = _admin_account(args)
-    response = client.get("/v1/genesis")
-    _check(response)
+    chain_code = read(client.get("/v1/genesis"), lambda value: JsonObject(value, "answer").text("chain_code"))
     now = int(time.time() * 1000)
-    message = admin_message(response.json()["chain_code"], action, target, now)
+    message = admin_message(chain_code, action, target, now)
     signature = account.sign_message(encode_defunct(text=message)).signature
     return {"signer": account.address, "time": now, "signature": "0x" + bytes(signature).hex()}
 
@@ -184,31 +213,33 @@ def cmd_webhook_add(args: argparse.Namespace) -> int:
             "templates": args.template,
             "auth": _signed(client, args, "webhook-add", args.url),
         }
-        response = client.post("/v1/webhooks", json=body)
-        _check(response)
-        hook = response.json()
-    sys.stdout.write(f"{hook['id']}  {hook['url']}\n")
+        hook = read(client.post("/v1/webhooks", json=body), lambda value: JsonObject(value, "answer"))
+        hook_id, url = hook.integer("id"), hook.text("url")
+    sys.stdout.write(f"{hook_id}  {url}\n")
     return EXIT_OK
 
 
 def cmd_webhook_list(args: argparse.Namespace) -> int:
     with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
-        response = client.get("/v1/webhooks")
-        _check(response)
-        hooks = response.json()
-    if args.json:
-        sys.stdout.write(json.dumps(hooks, ensure_ascii=False, indent=2) + "\n")
-        return EXIT_OK
-    for hook in hooks:
-        only = [", ".join(hook[k]) for k in ("severities", "agencies", "templates") if hook[k]]
-        sys.stdout.write(f"{hook['id']}  {hook['url']}  {'; '.join(only) or 'all alerts'}\n")
+        _print_listing(client.get("/v1/webhooks"), _webhook_line, as_json=args.json)
     return EXIT_OK
+
+
+def _print_listing(response: httpx.Response, line: Callable[[JsonObject], str], *, as_json: bool) -> None:
+    """A listed answer: as it came (``as_json``), or one line per object; BadResponseError if it is not such a list."""
+    lines, value = read(response, lambda value: ([line(item) for item in objects_in(value, "answer")], value))
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n" if as_json else "".join(lines))
+
+
+def _webhook_line(hook: JsonObject) -> str:
+    only = [", ".join(hook.texts(k)) for k in ("severities", "agencies", "templates") if hook.texts(k)]
+    return f"{hook.integer('id')}  {hook.text('url')}  {'; '.join(only) or 'all alerts'}\n"
 
 
 def cmd_webhook_remove(args: argparse.Namespace) -> int:
     with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
         auth = _signed(client, args, "webhook-remove", str(args.id))
-        _check(client.request("DELETE", f"/v1/webhooks/{args.id}", json=auth))
+        check(client.request("DELETE", f"/v1/webhooks/{args.id}", json=auth))
     sys.stdout.write(f"removed webhook {args.id}\n")
     return EXIT_OK
 
@@ -220,10 +251,9 @@ def cmd_alert_ack(args: argparse.Namespace) -> int:
         except EvidenceIdError as exc:
             fail(f"{args.alert!r} is not an alert's evidence ID: {exc}")
         auth = _signed(client, args, "ack", alert_id)
-        response = client.post(f"/v1/alerts/{alert_id}/ack", json=auth)
-        _check(response)
-        alert = response.json()
-    sys.stdout.write(f"{alert['id']}  {alert['status']}\n")
+        alert = read(client.post(f"/v1/alerts/{alert_id}/ack", json=auth), lambda value: JsonObject(value, "answer"))
+        acknowledged, status = alert.text("id"), alert.text("status")
+    sys.stdout.write(f"{acknowledged}  {status}\n")
     return EXIT_OK
 
 
@@ -259,15 +289,13 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
-        response = client.get("/v1/agencies")
-        _check(response)
-        agencies = response.json()
-    if args.json:
-        sys.stdout.write(json.dumps(agencies, ensure_ascii=False, indent=2) + "\n")
-        return EXIT_OK
-    for agency in agencies:
-        state = "active" if agency["active"] else f"revoked at block {agency['revoked_at']}"
-        sys.stdout.write(
-            f"{agency['code']}  {state}  {agency['name']}  {agency['account']}  key {agency['key_id'][:16]}…\n"
-        )
+        _print_listing(client.get("/v1/agencies"), _agency_line, as_json=args.json)
     return EXIT_OK
+
+
+def _agency_line(agency: JsonObject) -> str:
+    state = "active" if agency.boolean("active") else f"revoked at block {agency.integer('revoked_at')}"
+    return (
+        f"{agency.text('code')}  {state}  {agency.text('name')}  {agency.text('account')}  "
+        f"key {agency.text('key_id')[:16]}…\n"
+    )

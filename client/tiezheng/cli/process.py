@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,7 +23,8 @@ from typing import Any, Final
 from ..errors import TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey, keystore, sm3_file
-from ..sdk import Client, Digest
+from ..responses import BadResponseError, decode_json
+from ..sdk import Client, Digest, alert_from_json
 from ..statement import MIN_SALT_BYTES, MetaValue
 from ..supervision import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
 from .common import EXIT_OK, fail, passphrase, subject_salt
@@ -220,22 +222,22 @@ def cmd_show(args: argparse.Namespace) -> int:
     state = (
         f"at {matter.current} ({matter.current_agency}), due {_time(matter.stage_deadline)}"
         if matter.current
-        else (f"closed: {raw['outcome']}")
+        else (f"closed: {raw.get('outcome')}")
     )
     overdue = raw["overdue"]
     sys.stdout.write(f"{matter.id}  {matter.template}  {state}{'  OVERDUE' if overdue else ''}\n")
-    if raw["deadline"]:
+    if raw.get("deadline"):
         sys.stdout.write(f"  whole matter due {_time(raw['deadline'])}\n")
     rows = [("stage", "decision", "agency", "sealed (UTC+8)", "deadline", "step", "")]
-    for step in matter.steps:
-        late = "overdue" if step["overdue"] else "on time" if step["deadline"] else ""
+    for step in matter.steps:  # their fields checked by MatterView.from_json
+        late = "overdue" if step["overdue"] else "on time" if step.get("deadline") else ""
         rows.append(
             (
                 step["stage"],
                 step["decision"],
                 step["agency"],
                 _time(step["sealed"]),
-                _time(step["deadline"]),
+                _time(step.get("deadline")),
                 step["id"],
                 late,
             )
@@ -296,9 +298,10 @@ def cmd_receive_alerts(args: argparse.Namespace) -> int:
                 self.send_error(401, "bad signature")
                 return
             try:
-                alert = json.loads(body)
-            except ValueError:
-                self.send_error(400, "not JSON")
+                alert = decode_json(body) if args.json else alert_from_json(decode_json(body))
+            except BadResponseError as exc:
+                sys.stderr.write(f"refused a delivery from {self.client_address[0]}: {exc.problem}\n")
+                self.send_error(400, "not an alert")
                 return
             key = self.headers.get(IDEMPOTENCY_HEADER, "")
             with lock:
@@ -345,11 +348,12 @@ def _supervision_key(args: argparse.Namespace) -> SM2PublicKey:
     return SM2PublicKey.from_bytes(bytes.fromhex(supervision["public_key"]))
 
 
-def _print_alert(alert: Any, as_json: bool, *, suffix: str = "") -> None:
+def _print_alert(alert: Mapping[str, Any], as_json: bool, *, suffix: str = "") -> None:
+    """An alert, its fields checked by ``alert_from_json`` (as the SDK does for the alerts it returns)."""
     if as_json:
         sys.stdout.write(json.dumps(dict(alert), ensure_ascii=False) + "\n")
         return
-    what = f"stage {alert['stage']}" if alert["scope"] == "stage" else "the whole matter"
+    what = f"stage {alert.get('stage')}" if alert["scope"] == "stage" else "the whole matter"
     mark = "RED" if alert["severity"] == "red" else "warning"
     line = (
         f"{alert['id']}  {mark:7}  {alert['status']:12}  {alert['matter']}  {alert['template']}  {what}  "

@@ -1,0 +1,397 @@
+"""The SDK and the ``tiezheng`` command against a real HTTP server that answers what the API does not promise.
+
+A proxy's HTML page sent with status 200, JSON cut short, a field missing, a field
+of another type: each must reach the caller as BadResponseError (``bad-response``)
+naming the request, and the command line as one line on standard error and exit
+status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tiezheng import cbor
+from tiezheng.evidence_id import EvidenceId
+from tiezheng.gm import SM2PrivateKey
+from tiezheng.responses import MAX_EXCERPT, ApiError, BadResponseError
+from tiezheng.sdk import AsyncClient, Client, Digest, EvidenceRecord, MatterView
+from tiezheng.signed_statement import SignedStatement
+
+from .support.canned_http import CannedServer, canned_server
+from .support.mutations import HOSTILE_JSON_VALUES, damaged_value
+from .support.toychain import ToyChain, statement_for
+
+TIEZHENG = str(Path(sys.executable).parent / "tiezheng")
+ID = str(EvidenceId("TST", 5))
+MATTER_ID = str(EvidenceId("TST", 2))
+AGENCY = "91110000MA01TEST0X"
+T0 = 1_780_000_000_000
+HTML = b"<html>\n<head><title>200 OK</title></head>\n<body><h1>Welcome to nginx!</h1>" + b"<p>x</p>\n" * 100
+
+RECORD: dict[str, Any] = {
+    "id": ID,
+    "index": 5,
+    "status": "proven",
+    "statement_hash": "ab" * 32,
+    "statement": {
+        "version": 1,
+        "kind": "permit",
+        "digest": "cd" * 32,
+        "agency": AGENCY,
+        "key": "ef" * 32,
+        "time": T0,
+        "stage": "受理",
+        "subject": "01" * 32,
+        "prev": None,
+    },
+    "signers": [{"role": "agency", "public_key": "04" + "00" * 64, "key_id": "ef" * 32}],
+    "block": {"height": 3, "time": T0 + 1000, "hash": "12" * 32},
+}
+STEP: dict[str, Any] = {
+    "id": MATTER_ID,
+    "stage": "受理",
+    "decision": "approve",
+    "agency": AGENCY,
+    "claimed": T0,
+    "sealed": T0 + 1000,
+    "activated": T0,
+    "deadline": T0 + 86_400_000,
+    "overdue": False,
+    "next": "审查",
+}
+MATTER: dict[str, Any] = {
+    "id": MATTER_ID,
+    "template": "administrative-permit",
+    "template_hash": "34" * 32,
+    "subject": "01" * 32,
+    "owner": AGENCY,
+    "parties": {},
+    "opened": T0,
+    "deadline": T0 + 20 * 86_400_000,
+    "status": "open",
+    "outcome": None,
+    "closed": None,
+    "current": "审查",
+    "current_agency": AGENCY,
+    "stage_deadline": T0 + 2 * 86_400_000,
+    "overdue": False,
+    "latest": MATTER_ID,
+    "steps": [STEP],
+    "alerts": [ID],
+}
+ALERT: dict[str, Any] = {
+    "id": ID,
+    "matter": MATTER_ID,
+    "severity": "red",
+    "scope": "stage",
+    "stage": "审查",
+    "agency": AGENCY,
+    "template": "administrative-permit",
+    "deadline": T0,
+    "raised": T0 + 1,
+    "status": "open",
+    "deliveries": {},
+}
+AGENCY_ROW: dict[str, Any] = {
+    "code": AGENCY,
+    "name": "市场监督管理局",
+    "public_key": "04" + "00" * 64,
+    "key_id": "ef" * 32,
+    "account": "0x" + "00" * 20,
+    "registered_at": 1,
+    "revoked_at": 0,
+    "active": True,
+}
+
+
+def without(value: Any, path: tuple[Any, ...]) -> Any:
+    damaged = copy.deepcopy(value)
+    parent = damaged
+    for step in path[:-1]:
+        parent = parent[step]
+    del parent[path[-1]]
+    return damaged
+
+
+def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    damaged = copy.deepcopy(value)
+    parent = damaged
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = new
+    return damaged
+
+
+class Endpoint:
+    """A path, the answer the API promises there, and which field to take away and which to spoil."""
+
+    def __init__(self, path: str, valid: Any, missing: tuple[Any, ...], wrong: tuple[Any, ...], new: Any) -> None:
+        self.path = path
+        self.valid = valid
+        self.missing = missing
+        self.wrong = wrong
+        self.new = new
+
+    def damaged(self, damage: str) -> bytes:
+        text = json.dumps(self.valid, ensure_ascii=False)
+        if damage == "html":
+            return HTML
+        if damage == "truncated":
+            return text[: len(text) // 2].encode()
+        if damage == "missing":
+            return json.dumps(without(self.valid, self.missing)).encode()
+        return json.dumps(replaced(self.valid, self.wrong, self.new)).encode()
+
+
+DAMAGES = ("html", "truncated", "missing", "wrong-type")
+ENDPOINTS = {
+    "get": Endpoint(f"/v1/evidence/{ID}", RECORD, ("statement",), ("index",), "5"),
+    "find": Endpoint(
+        "/v1/evidence", {"items": [RECORD], "next": None}, ("items", 0, "id"), ("items", 0, "statement", "digest"), 42
+    ),
+    "matter": Endpoint(f"/v1/matters/{MATTER_ID}", MATTER, ("steps", 0, "stage"), ("subject",), ["01"]),
+    "alerts": Endpoint("/v1/alerts", {"items": [ALERT], "next": None}, ("items", 0, "severity"), ("items",), {}),
+}
+SDK_CALLS: dict[str, Callable[[Any], Any]] = {
+    "get": lambda client: client.get(ID),
+    "find": lambda client: client.find_by_digest(Digest(b"\x01" * 32)),
+    "matter": lambda client: client.matter(MATTER_ID),
+    "alerts": lambda client: client.alerts(),
+}
+
+
+@pytest.fixture
+def node() -> Iterator[CannedServer]:
+    with canned_server() as server:
+        yield server
+
+
+def assert_bad_response(error: BadResponseError, path: str) -> None:
+    assert error.code == "bad-response"
+    assert path in error.message and "\n" not in error.message, error.message
+    assert error.excerpt is None or len(error.excerpt) <= MAX_EXCERPT
+
+
+# The SDK
+
+
+@pytest.mark.parametrize("operation", ENDPOINTS)
+def test_the_undamaged_answers_read_well(node, operation):
+    endpoint = ENDPOINTS[operation]
+    node.answer(endpoint.path, json.dumps(endpoint.valid).encode())
+    with Client(node.url, retry_for=0) as client:
+        assert SDK_CALLS[operation](client)
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+@pytest.mark.parametrize("operation", ENDPOINTS)
+def test_a_damaged_answer_is_a_bad_response(node, operation, damage):
+    endpoint = ENDPOINTS[operation]
+    node.answer(endpoint.path, endpoint.damaged(damage))
+    with Client(node.url, retry_for=0) as client, pytest.raises(BadResponseError) as caught:
+        SDK_CALLS[operation](client)
+    assert_bad_response(caught.value, endpoint.path)
+
+
+@pytest.mark.parametrize("operation", ENDPOINTS)
+def test_the_async_client_reports_it_the_same_way(node, operation):
+    endpoint = ENDPOINTS[operation]
+    node.answer(endpoint.path, endpoint.damaged("missing"))
+
+    async def call() -> None:
+        async with AsyncClient(node.url, retry_for=0) as client:
+            await {
+                "get": lambda: client.get(ID),
+                "find": lambda: client.find_by_digest(Digest(b"\x01" * 32)),
+                "matter": lambda: client.matter(MATTER_ID),
+                "alerts": lambda: client.alerts(),
+            }[operation]()
+
+    with pytest.raises(BadResponseError) as caught:
+        asyncio.run(call())
+    assert_bad_response(caught.value, endpoint.path)
+
+
+def test_the_html_page_is_quoted_at_most_200_characters_on_one_line(node):
+    node.answer(f"/v1/evidence/{ID}", HTML, content_type="text/html")
+    with Client(node.url, retry_for=0) as client, pytest.raises(BadResponseError) as caught:
+        client.get(ID)
+    assert caught.value.excerpt == HTML.decode()[:MAX_EXCERPT]
+    assert "not JSON" in caught.value.message and f"GET {node.url}/v1/evidence/{ID}" in caught.value.message
+
+
+def test_an_error_page_is_an_api_error_on_one_line(node):
+    node.answer(f"/v1/evidence/{ID}", HTML, status=500, content_type="text/html")
+    with Client(node.url, retry_for=0) as client, pytest.raises(ApiError) as caught:
+        client.get(ID)
+    assert caught.value.code == "http-error" and caught.value.status == 500
+    assert "\n" not in caught.value.message and len(caught.value.message) < MAX_EXCERPT + 50
+
+
+def receipt_value() -> dict[str, Any]:
+    key = SM2PrivateKey.generate()
+    chain = ToyChain([SM2PrivateKey.generate()])
+    index = chain.submit(SignedStatement.sign(statement_for(key, b"record"), key))
+    chain.seal_block()
+    return chain.receipt(index).to_value()
+
+
+RECEIPT = receipt_value()
+RECEIPT_ANSWERS = {
+    "html": HTML,
+    "truncated": cbor.encode(RECEIPT)[:200],
+    "missing": cbor.encode(without(RECEIPT, ("leaf",))),
+    "wrong-type": cbor.encode(replaced(RECEIPT, ("leaf",), "zero")),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_receipt_is_a_bad_response(node, damage):
+    path = f"/v1/evidence/{ID}/receipt"
+    node.answer(path, cbor.encode(RECEIPT), content_type="application/cbor")
+    with Client(node.url, retry_for=0) as client:
+        assert client.receipt(ID).to_value() == RECEIPT
+    node.answer(path, RECEIPT_ANSWERS[damage], content_type="application/cbor")
+    with Client(node.url, retry_for=0) as client, pytest.raises(BadResponseError) as caught:
+        client.receipt(ID)
+    assert_bad_response(caught.value, path)
+
+
+def test_an_alert_event_that_is_not_an_alert_is_a_bad_response(node):
+    stream = b"event: alert\ndata: " + json.dumps(without(ALERT, ("matter",))).encode() + b"\n\n"
+    node.answer("/v1/events", stream, content_type="text/event-stream")
+    with Client(node.url, retry_for=0) as client, pytest.raises(BadResponseError) as caught:
+        next(iter(client.watch_alerts()))
+    assert_bad_response(caught.value, "/v1/events")
+    assert "event.matter is missing" in caught.value.message
+
+
+# The parsers, fed any JSON value
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=70),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=6),
+    max_leaves=24,
+)
+
+
+def parses_or_refuses(parse: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return parse(value)
+    except BadResponseError as exc:
+        assert exc.code == "bad-response" and "\n" not in exc.message
+        return None
+
+
+@given(st.one_of(JSON_VALUES, damaged_value(RECORD, HOSTILE_JSON_VALUES)))
+def test_the_record_parser_gives_a_record_or_a_bad_response(value):
+    record = parses_or_refuses(EvidenceRecord.from_json, value)
+    if record is not None:
+        assert isinstance(record.id, str) and type(record.index) is int and len(record.digest) == 32
+        assert record.status in ("accepted", "proven") and all(isinstance(s, str) for s in record.signers)
+
+
+@given(st.one_of(JSON_VALUES, damaged_value(MATTER, HOSTILE_JSON_VALUES)))
+def test_the_matter_parser_gives_a_matter_or_a_bad_response(value):
+    matter = parses_or_refuses(MatterView.from_json, value)
+    if matter is not None:
+        assert isinstance(matter.latest, str) and len(matter.subject) == 32
+        assert matter.stage_deadline is None or type(matter.stage_deadline) is int
+        assert all(isinstance(a, str) for a in matter.alerts)
+
+
+# The command line
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("TIEZHENG_PASSPHRASE", "TIEZHENG_ADMIN_KEY")}
+    return subprocess.run(
+        [TIEZHENG, *args], capture_output=True, text=True, env={**environment, **(env or {})}, timeout=60
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], text: str) -> None:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert text in result.stderr, result.stderr
+
+
+ADMIN_KEY = {"TIEZHENG_ADMIN_KEY": "0x" + "11" * 32}
+GENESIS_ANSWER = {"hash": "00" * 32, "chain_id": 4242, "chain_code": "TST", "document": {}}
+RPC_ANSWER = {"jsonrpc": "2.0", "id": 1, "result": "0x10"}
+CLI_ENDPOINTS = {
+    "status": ENDPOINTS["get"],
+    "matter show": ENDPOINTS["matter"],
+    "alerts": ENDPOINTS["alerts"],
+    "admin agency list": Endpoint("/v1/agencies", [AGENCY_ROW], (0, "active"), (0, "name"), 5),
+    "admin webhook add": Endpoint("/v1/genesis", GENESIS_ANSWER, ("chain_code",), ("chain_code",), 7),
+    "admin agency revoke": Endpoint("/rpc", RPC_ANSWER, ("result",), ("result",), 16),
+}
+
+
+def cli_command(command: str, url: str) -> tuple[list[str], dict[str, str] | None]:
+    return {
+        "status": (["status", ID, "--node", url], None),
+        "matter show": (["matter", "show", MATTER_ID, "--node", url], None),
+        "alerts": (["alerts", "--node", url], None),
+        "admin agency list": (["admin", "agency", "list", "--node", url], None),
+        "admin webhook add": (["admin", "webhook", "add", "https://hooks.example/", "--node", url], ADMIN_KEY),
+        "admin agency revoke": (["admin", "agency", "revoke", AGENCY, "--node", url], ADMIN_KEY),
+    }[command]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+@pytest.mark.parametrize("command", CLI_ENDPOINTS)
+def test_the_command_line_says_bad_response_in_one_line(node, command, damage):
+    endpoint = CLI_ENDPOINTS[command]
+    node.answer(endpoint.path, endpoint.damaged(damage))
+    args, env = cli_command(command, node.url)
+    result = run(*args, env=env)
+    assert_one_line_error(result, "[bad-response]")
+    assert endpoint.path in result.stderr
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_receipt_says_bad_response_in_one_line(node, damage, tmp_path):
+    node.answer(f"/v1/evidence/{ID}/receipt", RECEIPT_ANSWERS[damage], content_type="application/cbor")
+    result = run("receipt", ID, "--node", node.url, "--out", str(tmp_path / "r.tzr"))
+    assert_one_line_error(result, "[bad-response]")
+    assert not (tmp_path / "r.tzr").exists()
+
+
+KEYSTORES = {
+    "nested": "{" * 100_000,
+    "not an object": '{"version": 3}' + "]",
+    "no crypto": '{"version": 3}',
+    "crypto of another type": '{"version": 3, "crypto": 5}',
+    "kdfparams of another type": '{"version": 3, "crypto": {"kdf": "scrypt", "kdfparams": []}}',
+    "not hex": '{"version": 3, "crypto": {"kdf": "pbkdf2", "kdfparams": {"c": 1, "dklen": 32, "prf": "hmac-sha256",'
+    ' "salt": "zz"}, "cipher": "aes-128-ctr", "cipherparams": {"iv": "00"}, "ciphertext": "00", "mac": "00"}}',
+    "unknown version": '{"version": 4}',
+}
+
+
+@pytest.mark.parametrize("keystore", KEYSTORES)
+def test_a_malformed_admin_keystore_is_refused_in_one_line(node, keystore, tmp_path):
+    path = tmp_path / "admin.json"
+    path.write_text(KEYSTORES[keystore])
+    result = run(
+        "admin", "agency", "revoke", AGENCY, "--node", node.url, "--admin-key", str(path),
+        env={"TIEZHENG_PASSPHRASE": "pass"},
+    )  # fmt: skip
+    assert_one_line_error(result, "admin")
+    assert node.requests == []  # refused before anything is asked of the node
