@@ -9,6 +9,7 @@ status 2, never a traceback.
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
 import json
 import os
@@ -116,6 +117,28 @@ AGENCY_ROW: dict[str, Any] = {
 }
 
 
+def _tree_head() -> dict[str, Any]:
+    chain = ToyChain([SM2PrivateKey.generate()])
+    chain.log.append(b"one record")
+    sealed = chain.seal_block()
+    return {
+        "chain_id": chain.genesis.chain_id,
+        "size": 1,
+        "root": chain.log.root().hex(),
+        "height": 1,
+        "block_hash": "56" * 32,
+        "time": T0,
+        "header": base64.b64encode(sealed.header).decode(),
+        "seals": [
+            {"validator": 0, "name": "validator-0", "signature": base64.b64encode(sealed.seals[0].signature).decode()}
+        ],
+    }
+
+
+TREE_HEAD = _tree_head()
+CONSISTENCY = {"old_size": 1, "new_size": 4, "old_root": "ab" * 32, "new_root": "cd" * 32, "proof": ["ef" * 32] * 2}
+
+
 def without(value: Any, path: tuple[Any, ...]) -> Any:
     damaged = copy.deepcopy(value)
     parent = damaged
@@ -163,12 +186,16 @@ ENDPOINTS = {
     ),
     "matter": Endpoint(f"/v1/matters/{MATTER_ID}", MATTER, ("steps", 0, "stage"), ("subject",), ["01"]),
     "alerts": Endpoint("/v1/alerts", {"items": [ALERT], "next": None}, ("items", 0, "severity"), ("items",), {}),
+    "head": Endpoint("/v1/log/head", TREE_HEAD, ("header",), ("seals", 0, "signature"), "not base64!"),
+    "consistency": Endpoint("/v1/log/proof/consistency", CONSISTENCY, ("new_size",), ("proof", 1), "ef" * 31),
 }
 SDK_CALLS: dict[str, Callable[[Any], Any]] = {
     "get": lambda client: client.get(ID),
     "find": lambda client: client.find_by_digest(Digest(b"\x01" * 32)),
     "matter": lambda client: client.matter(MATTER_ID),
     "alerts": lambda client: client.alerts(),
+    "head": lambda client: client.tree_head(),
+    "consistency": lambda client: client.consistency_proof(1, 4),
 }
 
 
@@ -217,6 +244,8 @@ def test_the_async_client_reports_it_the_same_way(node, operation):
                 "find": lambda: client.find_by_digest(Digest(b"\x01" * 32)),
                 "matter": lambda: client.matter(MATTER_ID),
                 "alerts": lambda: client.alerts(),
+                "head": lambda: client.tree_head(),
+                "consistency": lambda: client.consistency_proof(1, 4),
             }[operation]()
 
     with pytest.raises(BadResponseError) as caught:

@@ -164,6 +164,9 @@ class JsonObject:
     def hex(self, name: str, *, size: int | None = None) -> bytes:
         return self._hex(name, self.text(name), size)
 
+    def hex_list(self, name: str, *, size: int) -> list[bytes]:
+        return [self._hex(f"{name}[{i}]", text, size) for i, text in enumerate(self.texts(name))]
+
     def optional_hex(self, name: str, *, size: int | None = None) -> bytes | None:
         text = self.optional_text(name)
         return None if text is None else self._hex(name, text, size)
@@ -175,6 +178,12 @@ class JsonObject:
             raise BadResponseError(f"{self.where}.{name} is not hex") from None
         if size is not None and len(value) != size:
             raise BadResponseError(f"{self.where}.{name} is {len(value)} bytes, not {size}")
+        return value
+
+    def base64(self, name: str) -> bytes:
+        value = self.optional_base64(name)
+        if value is None:
+            raise BadResponseError(f"{self.where}.{name} is missing")
         return value
 
     def optional_base64(self, name: str) -> bytes | None:

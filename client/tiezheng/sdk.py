@@ -32,9 +32,11 @@ from typing import Any, Final, TypeVar, cast
 import httpx
 
 from .batch import MAX_BATCH_SIZE, BatchEnvelope
+from .checkpoint import Checkpoint, CheckpointError
 from .errors import DecodeError, TiezhengError
 from .genesis import Genesis
 from .gm import SM2PrivateKey, sm3, sm3_file
+from .header import Seal, SealedHeader
 from .receipt import Receipt
 from .responses import ApiError, BadResponseError, JsonObject, check, decode_json, objects_in, read, request_name
 from .signed_statement import SignedStatement
@@ -512,6 +514,14 @@ class _Operations:
         response = yield Call("GET", "/v1/genesis")
         return read(response, lambda value: Genesis.from_document(JsonObject(value, "answer").object("document").value))
 
+    def tree_head(self) -> Operation[Checkpoint]:
+        response = yield Call("GET", "/v1/log/head")
+        return read(response, _tree_head)
+
+    def consistency_proof(self, old_size: int, new_size: int) -> Operation[list[bytes]]:
+        response = yield Call("GET", "/v1/log/proof/consistency", {"old": str(old_size), "new": str(new_size)})
+        return read(response, lambda value: _consistency_proof(value, old_size, new_size))
+
     # Process trails (docs/workflow.md)
 
     def template_hash(self, template: str) -> Operation[bytes]:
@@ -655,6 +665,22 @@ def _batch_submitted(sent: int, value: Any) -> _BatchSubmitted:
             f"it has {len(ids)} IDs, {len(indexes)} indexes, {len(fresh)} flags for {sent} statements"
         )
     return _BatchSubmitted(ids, indexes, fresh, body.text("status", one_of=RECORD_STATUSES))
+
+
+def _tree_head(value: Any) -> Checkpoint:
+    answer = JsonObject(value, "answer")
+    seals = tuple(Seal(seal.integer("validator"), seal.base64("signature")) for seal in answer.objects("seals"))
+    try:
+        return Checkpoint.from_sealed(SealedHeader(answer.base64("header"), seals))
+    except CheckpointError as exc:
+        raise BadResponseError(f"answer.header is not a consensus header: {exc.message}") from None
+
+
+def _consistency_proof(value: Any, old_size: int, new_size: int) -> list[bytes]:
+    answer = JsonObject(value, "answer")
+    if (answer.integer("old_size"), answer.integer("new_size")) != (old_size, new_size):
+        raise BadResponseError(f"the proof is not between the sizes asked for, {old_size} and {new_size}")
+    return answer.hex_list("proof", size=32)
 
 
 def _record_page(value: Any) -> list[EvidenceRecord]:
@@ -1017,6 +1043,14 @@ class Client:
         """The node's genesis. A verifier should trust a genesis it got independently, not this one."""
         return self._run(self._ops.genesis())
 
+    def tree_head(self) -> Checkpoint:
+        """The node's latest sealed tree head, unverified: check it with ``Checkpoint.verify(genesis)``."""
+        return self._run(self._ops.tree_head())
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+        """The RFC 9162 proof that the log of ``new_size`` records extends the log of ``old_size``."""
+        return self._run(self._ops.consistency_proof(old_size, new_size))
+
     @staticmethod
     def verify(record: Record, receipt: Receipt, genesis: Genesis) -> Verdict:
         """Offline: check a record and its receipt against a genesis you trust (no node involved)."""
@@ -1171,6 +1205,12 @@ class AsyncClient:
 
     async def genesis(self) -> Genesis:
         return await self._run(self._ops.genesis())
+
+    async def tree_head(self) -> Checkpoint:
+        return await self._run(self._ops.tree_head())
+
+    async def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+        return await self._run(self._ops.consistency_proof(old_size, new_size))
 
     async def open_matter(
         self,

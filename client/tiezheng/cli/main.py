@@ -17,7 +17,7 @@ import httpx
 from .. import __version__
 from ..errors import TiezhengError
 from ..gm import BackendUnavailable
-from . import admin, online, process
+from . import admin, audit, online, process
 from .common import EXIT_OK, EXIT_USAGE
 from .offline import (
     cmd_hash,
@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     online.add_commands(commands)
     process.add_commands(commands)
     admin.add_commands(commands)
+    audit.add_commands(commands)
     return parser
 
 

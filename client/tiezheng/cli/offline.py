@@ -197,8 +197,8 @@ def render_verdict(verdict: Verdict) -> str:
         lines.append(f"  agency     {statement.agency}")
         lines.append(f"  kind       {statement.kind}" + (f" / {statement.stage}" if statement.stage else ""))
         lines.append(f"  record     SM3 {statement.digest.hex()}")
-        lines.append(f"  anchored   block {header.height} at {_time(header.time)} (chain time)")
-        lines.append(f"  claimed    {_time(statement.time)} (agency time)")
+        lines.append(f"  anchored   block {header.height} at {utc_time(header.time)} (chain time)")
+        lines.append(f"  claimed    {utc_time(statement.time)} (agency time)")
         lines.append(f"  sealed by  {', '.join(verdict.sealed_by)}")
     else:
         failed = verdict.failed
@@ -237,7 +237,7 @@ def _json_document(verdict: Verdict, error: dict[str, str] | None) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _time(milliseconds: int) -> str:
+def utc_time(milliseconds: int) -> str:
     """ISO 8601 in UTC; the plain count past year 9999, which a valid statement (2^53 ms) may claim."""
     try:
         moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
