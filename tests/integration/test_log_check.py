@@ -3,6 +3,7 @@ and a head the validators sealed for another history is caught and kept as evide
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import subprocess
@@ -132,3 +133,33 @@ def test_checkpoints_that_cannot_be_used_are_one_line_errors(dev_node, genesis_f
                            genesis_file)  # fmt: skip
     assert unreachable.returncode == 2 and "[unreachable]" in unreachable.stderr
     assert not (tmp_path / "x.tzh").exists()
+
+
+def test_a_head_not_sealed_by_the_genesis_validators_fails_the_check(tmp_path):
+    # A server answering with a head that a quorum of the genesis validators did not seal: another
+    # chain's validators signed it, or the answering server made it up.
+    from tests.support.canned_http import canned_server
+    from tests.support.toychain import ToyChain
+
+    trusted, impostor = ToyChain([SM2PrivateKey.generate()]), ToyChain([SM2PrivateKey.generate()])
+    impostor.log.append(b"a record")
+    sealed = impostor.seal_block()
+    genesis_file = tmp_path / "genesis.json"
+    genesis_file.write_text(json.dumps(trusted.genesis.document))
+    head = {
+        "chain_id": impostor.genesis.chain_id,
+        "size": 1,
+        "root": impostor.log.root().hex(),
+        "height": 1,
+        "block_hash": sm3(sealed.header).hex(),
+        "time": 0,
+        "header": base64.b64encode(sealed.header).decode(),
+        "seals": [{"validator": 0, "name": "v", "signature": base64.b64encode(sealed.seals[0].signature).decode()}],
+    }
+    checkpoint = tmp_path / "auditor.tzh"
+    with canned_server() as server:
+        server.answer("/v1/log/head", json.dumps(head).encode())
+        result = tiezheng("log", "check", str(checkpoint), "--node", server.url, "--genesis", str(genesis_file))
+    assert result.returncode == 1 and "[not-sealed]" in result.stdout and "validator set" in result.stdout
+    assert not checkpoint.exists()
+    assert (tmp_path / "auditor.tzh.conflict-1.tzh").exists()
