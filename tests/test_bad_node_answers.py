@@ -288,14 +288,25 @@ RECEIPT_ANSWERS = {
 
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_receipt_is_a_bad_response(node, damage):
-    path = f"/v1/evidence/{ID}/receipt"
+    receipt_id = RECEIPT["id"]
+    path = f"/v1/evidence/{receipt_id}/receipt"
     node.answer(path, cbor.encode(RECEIPT), content_type="application/cbor")
     with Client(node.url, retry_for=0) as client:
-        assert client.receipt(ID).to_value() == RECEIPT
+        assert client.receipt(receipt_id).to_value() == RECEIPT
     node.answer(path, RECEIPT_ANSWERS[damage], content_type="application/cbor")
+    with Client(node.url, retry_for=0) as client, pytest.raises(BadResponseError) as caught:
+        client.receipt(receipt_id)
+    assert_bad_response(caught.value, path)
+
+
+def test_the_receipt_of_another_record_is_a_bad_response(node):
+    path = f"/v1/evidence/{ID}/receipt"
+    assert RECEIPT["id"] != ID
+    node.answer(path, cbor.encode(RECEIPT), content_type="application/cbor")
     with Client(node.url, retry_for=0) as client, pytest.raises(BadResponseError) as caught:
         client.receipt(ID)
     assert_bad_response(caught.value, path)
+    assert f"the receipt of {RECEIPT['id']}, not of {ID}" in caught.value.message
 
 
 def test_an_alert_event_that_is_not_an_alert_is_a_bad_response(node):

@@ -499,11 +499,16 @@ class _Operations:
         response = yield Call("GET", f"/v1/evidence/{evidence_id}/receipt", accept="application/cbor")
         check(response)
         try:
-            return Receipt.from_cbor(response.content)
+            receipt = Receipt.from_cbor(response.content)
         except DecodeError as exc:
             raise BadResponseError(
                 f"it is not a receipt: {exc.message}", request=request_name(response), body=response.content
             ) from None
+        if receipt.evidence_id.upper() != evidence_id.strip().upper():
+            raise BadResponseError(
+                f"it is the receipt of {receipt.evidence_id}, not of {evidence_id}", request=request_name(response)
+            )
+        return receipt
 
     def find_by_digest(self, record: Record) -> Operation[list[EvidenceRecord]]:
         digest = yield from self.digest(record)
