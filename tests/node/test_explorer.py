@@ -19,6 +19,7 @@ from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
 from tiezheng_node.api.app import create_app
 from tiezheng_node.api.explorer.i18n import MESSAGES
+from tiezheng_node.api.explorer.search import MATCHES_SHOWN
 from tiezheng_node.evidence.log import day_of
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY
 from tiezheng_node.execution.artifacts import load as load_artifact
@@ -215,6 +216,26 @@ def test_search(site):
     assert go(chain.agency_code).headers["location"] == f"/agencies/{chain.agency_code}"
     assert "not recognised" in go("<script>alert(1)</script>").text
     assert "<script>alert(1)</script>" not in go("<script>alert(1)</script>").text
+
+
+def test_search_for_a_digest_of_many_records_says_how_many_and_where_all_are(tmp_path):
+    chain = LocalChain(tmp_path / "node")
+    try:
+        statements = [
+            statement_for(chain.agency_key, b"one form", agency=chain.agency_code, time=1_780_000_000_000 + i)
+            for i in range(MATCHES_SHOWN + 5)
+        ]
+        envelope = BatchEnvelope.build(statements, chain.agency_key, time=1)
+        chain.node.evidence.accept(chain.node.evidence.admission.envelope(envelope.to_cbor())).durable.result()
+        chain.node.produce_block()
+        with TestClient(create_app(chain.node)) as client:
+            page = client.get("/search", params={"q": sm3(b"one form").hex(), "lang": "en"}).text
+        evidence = chain.node.evidence
+        assert f"{MATCHES_SHOWN + 5} records match" in page and f"the earliest {MATCHES_SHOWN} are listed" in page
+        assert f"/v1/evidence?digest={sm3(b'one form').hex()}" in page
+        assert evidence.evidence_id(MATCHES_SHOWN - 1) in page and evidence.evidence_id(MATCHES_SHOWN) not in page
+    finally:
+        chain.close()
 
 
 def test_search_takes_an_agency_code_in_any_case_and_refuses_empty_and_long_queries_in_words(site):

@@ -288,6 +288,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "That is too long: the search box takes at most {limit} characters, and everything it finds is shorter.",
     ),
     "search.many": ("“{query}” 对应多条存证：", "Several records match “{query}”:"),
+    "search.many_more": (
+        "“{query}” 对应 {count} 条存证，以下为最早的 {shown} 条（全部：/v1/evidence?digest={digest}）：",
+        "{count} records match “{query}”; the earliest {shown} are listed (all of them: /v1/evidence?digest={digest}):",
+    ),
     "search.malformed": (
         "“{query}” 不是有效的存证编号（存证编号形如 {example}）。",
         "“{query}” is not a valid evidence ID (evidence IDs look like {example}).",

@@ -25,6 +25,7 @@ HEX32: Final = re.compile(r"(?:0x)?([0-9a-fA-F]{64})")
 HEIGHT: Final = re.compile(r"[0-9]{1,12}")
 MAX_QUERY: Final = 200  # the box's maxlength; far longer than anything it takes (a 0x-prefixed hash is 66)
 SHOWN: Final = 100  # of a query echoed back in a message
+MATCHES_SHOWN: Final = 100  # records of one digest listed on the search page, the earliest first
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,11 @@ def _hash(data: ExplorerData, value: bytes, values: dict[str, str]) -> SearchRes
     records = data.with_digest(value)
     if len(records) == 1:
         return SearchResult(location=f"/evidence/{data.evidence_id(records[0])}")
+    if len(records) > MATCHES_SHOWN:
+        counted = values | {"count": f"{len(records):,}", "shown": f"{MATCHES_SHOWN:,}", "digest": value.hex()}
+        return SearchResult(message="search.many_more", values=counted, matches=records[:MATCHES_SHOWN])
     if records:
-        return SearchResult(message="search.many", values=values, matches=records[:100])
+        return SearchResult(message="search.many", values=values, matches=records)
     height = data.height_of_hash(value)
     if height is not None:
         return SearchResult(location=f"/blocks/{height}")
