@@ -61,7 +61,13 @@ SIGNATURE_BODY: Final = Depends(model_body(AdminSignature))
 
 
 class AdminSignatures:
-    """Checks admin signatures: recent, not seen before, by an AgencyRegistry admin."""
+    """Checks admin signatures: recent, not seen before, by an AgencyRegistry admin.
+
+    "Seen" is the signer and the line signed, not the signature's text: one ECDSA
+    signature has several encodings that all recover the same signer (hex in either
+    case, ``v`` as 0/1 or 27/28, and ``s`` or ``n - s``), so remembering the text
+    would let any of the others through again.
+    """
 
     def __init__(self, node: Node) -> None:
         self._node = node
@@ -81,10 +87,11 @@ class AdminSignatures:
             raise ApiError(403, "bad-signature", f"the signature is not {auth.signer}'s over {message!r}")
         if not self._node.registry.is_admin(bytes.fromhex(signer[2:]), self._node.head.execution):
             raise ApiError(403, "not-admin", f"{signer} is not an AgencyRegistry admin")
+        used = f"{signer.lower()} {message}"
         with self._lock:
-            if auth.signature in self._seen:
+            if used in self._seen:
                 raise ApiError(403, "replayed", "this signature was used already")
-            self._seen[auth.signature] = now
+            self._seen[used] = now
             while self._seen and next(iter(self._seen.values())) < now - 2 * SIGNATURE_WINDOW_MS:
                 self._seen.popitem(last=False)
         return signer
