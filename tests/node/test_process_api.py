@@ -255,6 +255,29 @@ def test_a_used_admin_signature_is_refused_in_any_encoding(scene):
     assert gone.status_code == 204
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://supervisor:s3cret-token@127.0.0.1:9/hook",
+        "https://s3cret-token@example.org/hook",
+        "http://127.0.0.1:9/hook#s3cret-token",
+        "http://127.0.0.1:9/ho ok?s3cret-token",
+        "http://127.0.0.1:9/hook\ns3cret-token",
+        "http:///s3cret-token",
+        "http://127.0.0.1:99999/s3cret-token",
+        "ftp://127.0.0.1/s3cret-token",
+        "file:///s3cret-token",
+    ],
+)
+def test_webhook_urls_with_credentials_or_oddities_are_refused_without_echo(scene, url):
+    """Webhooks are listed to anyone: a URL with a user name, a password or garbage is refused, and not repeated."""
+    client, chain = scene["client"], scene["chain"]
+    response = client.post("/v1/webhooks", json={"url": url, "auth": admin_auth(chain, "webhook-add", url)})
+    assert error(response) == (400, "invalid-request"), response.text
+    assert "s3cret" not in response.text
+    assert all("s3cret" not in h["url"] for h in client.get("/v1/webhooks").json())
+
+
 def test_acknowledging_an_alert(scene):
     client, chain = scene["client"], scene["chain"]
     open_red = client.get("/v1/alerts", params={"severity": "red", "status": "open"}).json()["items"]
