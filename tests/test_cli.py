@@ -309,6 +309,48 @@ def test_process_and_supervision_commands_refuse_bad_input(args, text):
     assert_one_line_error(run(*args), text=text)
 
 
+def test_receive_alerts_tells_deliveries_apart_by_the_signed_alert_id(tmp_path):
+    """The Idempotency-Key header is not signed: a replayed delivery under another key is still a repeat."""
+    import socket
+    import time
+
+    import httpx
+
+    from tiezheng.supervision import signature_header
+
+    key = SM2PrivateKey.generate()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    receiver = subprocess.Popen(
+        [TIEZHENG, "receive-alerts", "--listen", f"127.0.0.1:{port}", "--json",
+         "--public-key", key.public_key().to_bytes().hex()],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        body = json.dumps({"type": "tiezheng.alert", "id": "DEV-000031-7G", "severity": "red"}).encode()
+        url, signature = f"http://127.0.0.1:{port}/", signature_header(key, body)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                first = httpx.post(url, content=body, headers={"Tiezheng-Signature": signature,
+                                                               "Idempotency-Key": "DEV-000031-7G"})  # fmt: skip
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline and receiver.poll() is None
+                time.sleep(0.1)
+        assert first.status_code == 204
+        replay = httpx.post(url, content=body, headers={"Tiezheng-Signature": signature, "Idempotency-Key": "fresh"})
+        assert replay.status_code == 400
+        again = httpx.post(url, content=body, headers={"Tiezheng-Signature": signature})
+        assert again.status_code == 204
+    finally:
+        receiver.terminate()
+        out, err = receiver.communicate(timeout=10)
+    assert len(out.splitlines()) == 2, out
+    assert "Idempotency-Key is not its id" in err
+
+
 # errors are one line with a reason, never "internal error"
 
 

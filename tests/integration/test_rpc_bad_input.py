@@ -167,6 +167,27 @@ def test_fuzzed_params_never_break_the_node(dev_node, method, params):
     assert payload["id"] == 7 and ("result" in payload or payload["error"]["code"] in (-32602, -32000, -32005, 3))
 
 
+#: Init code whose first instruction, an MSTORE 16 MiB out, costs more gas than any call has: it burns all it is given.
+BURN_ALL_GAS = "0x6000630100000052"
+
+
+def test_the_calls_of_one_request_share_one_block_target_of_gas(dev_node):
+    """A batch of 100 calls to code that burns all its gas would otherwise cost 100 times a block's work."""
+    burn = [{"jsonrpc": "2.0", "id": i, "method": "eth_call", "params": [{"data": BURN_ALL_GAS}]} for i in range(3)]
+    estimate = {"jsonrpc": "2.0", "id": 3, "method": "eth_estimateGas", "params": [{"data": BURN_ALL_GAS}]}
+    answers = httpx.post(dev_node.rpc_url, json=[*burn, estimate], timeout=60).json()
+    assert answers[0]["error"]["code"] == -32000  # out of gas, after using the whole budget
+    for answer in answers[1:]:
+        assert answer["error"]["code"] == -32005 and "another request" in answer["error"]["message"], answer
+    registry = {"to": "0x0000000000000000000000000000000000007A01", "data": "0x"}
+    cheap = [{"jsonrpc": "2.0", "id": i, "method": "eth_call", "params": [registry]} for i in range(100)]
+    assert all(
+        "error" not in a or a["error"]["code"] != -32005 for a in httpx.post(dev_node.rpc_url, json=cheap).json()
+    )
+    assert "error" in post(dev_node, json.dumps(burn[0])).json()  # a new request has a new budget
+    assert dev_node.rpc("eth_call", {"data": "0x00"}) == "0x"
+
+
 def test_node_still_serves(dev_node):
     assert dev_node.rpc("eth_chainId") == hex(7301)
     assert httpx.get(dev_node.url + "/healthz").json()["status"] == "ok"

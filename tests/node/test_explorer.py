@@ -117,9 +117,19 @@ def test_certificate_html_and_pdf(site):
     html = client.get(f"/evidence/{evidence_id}/certificate")
     assert html.status_code == 200 and evidence_id in html.text and "VALID" in html.text
     assert f"/verify?id={evidence_id}" in html.text
+    assert "default-src 'none'" in html.headers["content-security-policy"]
+    assert html.headers["x-content-type-options"] == "nosniff"
     pdf = client.get(f"/evidence/{evidence_id}/certificate?format=pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert client.get(f"/evidence/{chain.node.evidence.evidence_id(64)}/certificate").status_code == 404
+
+
+def test_everything_served_says_nosniff(site):
+    chain, client = site
+    evidence_id = chain.node.evidence.evidence_id(2)
+    for path in ("/v1/evidence/" + evidence_id, f"/v1/evidence/{evidence_id}/receipt", "/metrics", "/healthz",
+                 "/v1/reports/agency?format=csv", "/v1/nothing-here", "/static/explorer.js"):  # fmt: skip
+        assert client.get(path).headers.get("x-content-type-options") == "nosniff", path
 
 
 def test_block_page_lists_seals_records_and_pages(site):

@@ -7,6 +7,10 @@ restarts of real processes: tests/integration/test_process_trail.py.)
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+
 import pytest
 
 from tests.support.desk import TEMPLATES, Clock, Desk
@@ -263,6 +267,57 @@ def test_webhook_deliveries_are_owed_in_the_same_batch_as_the_alert(chain, desk)
     with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
         owed = list(rows)
     assert len(owed) == 1
+
+
+class EndlessAnswer:
+    """A webhook endpoint that answers 200 and then sends a body without end, as fast as it is read."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        self.sent = 0
+        self.closed = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        connection, _ = self.listener.accept()
+        with connection:
+            connection.settimeout(0.5)
+            try:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\n")
+                chunk = b"x" * 65536
+                while not self.closed.is_set():
+                    connection.sendall(chunk)
+                    self.sent += len(chunk)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()
+
+
+def test_a_webhooks_answer_body_is_not_read(chain, desk):
+    """The status is the answer: a receiver that sends a body without end neither holds nor fills the node."""
+    endpoint = EndlessAnswer()
+    process = chain.node.process
+    hook = process.add_webhook(endpoint.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
+    matter = desk.open("administrative-permit", "case endless")
+    chain.clock.now = process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 1
+    chain.node.produce_block()
+    delivered: list[int] = []
+    started = time.monotonic()
+    worker = threading.Thread(target=lambda: delivered.append(chain.node.webhooks.deliver_due()), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    endpoint.close()
+    worker.join(timeout=30)
+    assert delivered == [1], (
+        f"still reading the answer after {time.monotonic() - started:.0f} s ({endpoint.sent:,} bytes)"
+    )
+    red = next(a for a in process.alerts() if a.severity == "red")
+    assert "delivered" in red.deliveries[str(hook.id)]
 
 
 def _from_every_matter(chain, by, *, start=None, stop=None):

@@ -229,6 +229,55 @@ def test_admin_requests_need_a_fresh_unused_admin_signature(scene):
     assert gone.status_code == 204 and client.get("/v1/webhooks").json() == []
 
 
+SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+
+def other_encodings(signature: str) -> list[str]:
+    """The same ECDSA signature written otherwise: upper-case hex, v as 0/1, and (r, n - s) with v flipped."""
+    raw = bytes.fromhex(signature[2:])
+    r, s, v = raw[:32], int.from_bytes(raw[32:64], "big"), raw[64]
+    flipped = r + (SECP256K1_ORDER - s).to_bytes(32, "big") + bytes([55 - v])
+    return ["0x" + raw.hex().upper(), "0x" + (raw[:64] + bytes([v - 27])).hex(), "0x" + flipped.hex()]
+
+
+def test_a_used_admin_signature_is_refused_in_any_encoding(scene):
+    client, chain = scene["client"], scene["chain"]
+    url = "http://127.0.0.1:9/replayed"
+    auth = admin_auth(chain, "webhook-add", url)
+    added = client.post("/v1/webhooks", json={"url": url, "auth": auth})
+    assert added.status_code == 201, added.text
+    for variant in other_encodings(auth["signature"]):
+        replay = client.post("/v1/webhooks", json={"url": url, "auth": {**auth, "signature": variant}})
+        assert error(replay) == (403, "replayed"), variant
+    assert [h["url"] for h in client.get("/v1/webhooks").json()].count(url) == 1
+    hook = added.json()["id"]
+    gone = client.request("DELETE", f"/v1/webhooks/{hook}", json=admin_auth(chain, "webhook-remove", str(hook)))
+    assert gone.status_code == 204
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://supervisor:s3cret-token@127.0.0.1:9/hook",
+        "https://s3cret-token@example.org/hook",
+        "http://127.0.0.1:9/hook#s3cret-token",
+        "http://127.0.0.1:9/ho ok?s3cret-token",
+        "http://127.0.0.1:9/hook\ns3cret-token",
+        "http:///s3cret-token",
+        "http://127.0.0.1:99999/s3cret-token",
+        "ftp://127.0.0.1/s3cret-token",
+        "file:///s3cret-token",
+    ],
+)
+def test_webhook_urls_with_credentials_or_oddities_are_refused_without_echo(scene, url):
+    """Webhooks are listed to anyone: a URL with a user name, a password or garbage is refused, and not repeated."""
+    client, chain = scene["client"], scene["chain"]
+    response = client.post("/v1/webhooks", json={"url": url, "auth": admin_auth(chain, "webhook-add", url)})
+    assert error(response) == (400, "invalid-request"), response.text
+    assert "s3cret" not in response.text
+    assert all("s3cret" not in h["url"] for h in client.get("/v1/webhooks").json())
+
+
 def test_acknowledging_an_alert(scene):
     client, chain = scene["client"], scene["chain"]
     open_red = client.get("/v1/alerts", params={"severity": "red", "status": "open"}).json()["items"]

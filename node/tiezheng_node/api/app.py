@@ -107,6 +107,8 @@ def create_app(node: Node) -> FastAPI:
     async def timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
+        # Nothing the node serves (JSON, receipts, CSV, scripts, styles) is to be read as another type.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         route = request.scope.get("route")
         metrics.request_latency.labels(getattr(route, "path", "unmatched")).observe(time.perf_counter() - started)
         return response

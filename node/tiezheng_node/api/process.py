@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from typing import Annotated, Any, Final, Literal
+from urllib.parse import urlsplit
 
 from eth_account import Account
 from eth_account.messages import encode_defunct
@@ -61,7 +62,13 @@ SIGNATURE_BODY: Final = Depends(model_body(AdminSignature))
 
 
 class AdminSignatures:
-    """Checks admin signatures: recent, not seen before, by an AgencyRegistry admin."""
+    """Checks admin signatures: recent, not seen before, by an AgencyRegistry admin.
+
+    "Seen" is the signer and the line signed, not the signature's text: one ECDSA
+    signature has several encodings that all recover the same signer (hex in either
+    case, ``v`` as 0/1 or 27/28, and ``s`` or ``n - s``), so remembering the text
+    would let any of the others through again.
+    """
 
     def __init__(self, node: Node) -> None:
         self._node = node
@@ -81,13 +88,39 @@ class AdminSignatures:
             raise ApiError(403, "bad-signature", f"the signature is not {auth.signer}'s over {message!r}")
         if not self._node.registry.is_admin(bytes.fromhex(signer[2:]), self._node.head.execution):
             raise ApiError(403, "not-admin", f"{signer} is not an AgencyRegistry admin")
+        used = f"{signer.lower()} {message}"
         with self._lock:
-            if auth.signature in self._seen:
+            if used in self._seen:
                 raise ApiError(403, "replayed", "this signature was used already")
-            self._seen[auth.signature] = now
+            self._seen[used] = now
             while self._seen and next(iter(self._seen.values())) < now - 2 * SIGNATURE_WINDOW_MS:
                 self._seen.popitem(last=False)
         return signer
+
+
+def check_webhook_url(url: str) -> None:
+    """Refuse a webhook URL the node should not store or publish; the message never repeats the URL.
+
+    ``GET /v1/webhooks`` lists URLs to anyone, so a URL must not carry credentials:
+    receivers authenticate deliveries by their SM2 signature, not by a secret in the URL.
+    """
+    if not url.isprintable() or any(c.isspace() for c in url):
+        raise ApiError(400, "invalid-request", "url: spaces and control characters are not allowed")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise ApiError(400, "invalid-request", "url: not a URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ApiError(400, "invalid-request", "url must be http:// or https:// with a host")
+    if "@" in parts.netloc:
+        raise ApiError(
+            400,
+            "invalid-request",
+            "url: no user name or password (webhook URLs are public: receivers check the SM2 signature)",
+        )
+    if parts.fragment or url.endswith("#"):
+        raise ApiError(400, "invalid-request", "url: no #fragment")
 
 
 def create_process_router(node: Node) -> APIRouter:
@@ -363,8 +396,7 @@ def create_process_router(node: Node) -> APIRouter:
         openapi_extra=body_openapi(WebhookBody),
     )
     def add_webhook(body: Annotated[WebhookBody, Depends(model_body(WebhookBody))]) -> WebhookModel:
-        if not body.url.startswith(("http://", "https://")):
-            raise ApiError(400, "invalid-request", "url must be http:// or https://")
+        check_webhook_url(body.url)
         signer = signatures.check(body.auth, "webhook-add", body.url)
         hook = process.add_webhook(
             body.url,

@@ -10,6 +10,7 @@ the sender is not permitted to transact (as Besu's account permissioning).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from itertools import pairwise
 from typing import Any, Final
@@ -43,6 +44,8 @@ MAX_BATCH: Final = 100
 MAX_LOG_RANGE: Final = 10_000
 MAX_LOGS: Final = 10_000
 MAX_FEE_HISTORY: Final = 1_024
+#: How long an eth_call or eth_estimateGas waits for the one running before it (-32005 after).
+EXECUTION_WAIT_SECONDS: Final = 5.0
 ZERO_ADDRESS: Final = b"\x00" * 20
 
 
@@ -96,11 +99,17 @@ class JsonRpc:
             "eth_sendRawTransaction": self._send_raw_transaction,
             "eth_getLogs": self._get_logs,
         }
+        # Calls run code anyone sends. A request (a batch included) may spend at most the gas
+        # of one block target on them, and they run one at a time, so that no client can keep
+        # more than one core, or the block producer, busy with them.
+        self._budget = threading.local()
+        self._executing = threading.Lock()
 
     # Envelope
 
     def handle(self, body: bytes) -> Any:
         """The response for a request body: a dict, a list (batch), or None (notifications only)."""
+        self._budget.gas = self._node.genesis.gas_target
         try:
             request = from_json(body, allow_inf_nan=False)  # bounded nesting: see api/bodies.py
         except ValueError:
@@ -286,8 +295,13 @@ class JsonRpc:
         header = self._resolve(params[1] if len(params) > 1 else "latest")
         if message["gas"] is not None and message["gas"] > self._node.genesis.gas_target:
             raise ParamError(f"gas must not exceed {self._node.genesis.gas_target}")
-        computation = self._node.execution.call(at=header, **message)
+        capped = self._within_budget(message)
+        with self._execution():
+            computation = self._node.execution.call(at=header, **message)
+        self._spend(computation.get_gas_used())
         if computation.is_error:
+            if capped and isinstance(computation.error, OutOfGas):
+                raise self._budget_spent()
             raise _execution_error(computation.error, computation.output)
         return data(computation.output)
 
@@ -297,12 +311,43 @@ class JsonRpc:
         if cap is not None and cap > self._node.genesis.gas_target:
             raise ParamError(f"gas must not exceed {self._node.genesis.gas_target}")
         header = self._resolve(params[1] if len(params) > 1 else "latest")
-        computation = self._node.execution.call(at=header, **message)
-        if computation.is_error:
-            if cap is not None and isinstance(computation.error, OutOfGas):
-                raise RpcError(-32000, f"gas required exceeds allowance ({cap})")
-            raise _execution_error(computation.error, computation.output)
-        return quantity(self._node.execution.estimate_gas(at=header, **message))
+        capped = self._within_budget(message)
+        with self._execution():
+            computation = self._node.execution.call(at=header, **message)
+            self._spend(computation.get_gas_used())
+            if computation.is_error:
+                if capped and isinstance(computation.error, OutOfGas):
+                    raise self._budget_spent()
+                if cap is not None and isinstance(computation.error, OutOfGas):
+                    raise RpcError(-32000, f"gas required exceeds allowance ({cap})")
+                raise _execution_error(computation.error, computation.output)
+            return quantity(self._node.execution.estimate_gas(at=header, **message))
+
+    def _within_budget(self, message: dict[str, Any]) -> bool:
+        """Give a call no more gas than its request has left; whether that lowered it (-32005 when nothing is left)."""
+        remaining = self._budget.gas
+        wanted = message["gas"] if message["gas"] is not None else self._node.genesis.gas_target
+        if remaining <= 0:
+            raise self._budget_spent()
+        if wanted > remaining:
+            message["gas"] = remaining
+            return True
+        return False
+
+    def _spend(self, gas: int) -> None:
+        self._budget.gas -= gas
+
+    def _budget_spent(self) -> RpcError:
+        return RpcError(
+            -32005,
+            f"the calls of one request may use at most {self._node.genesis.gas_target} gas in all; "
+            "send the rest in another request",
+        )
+
+    def _execution(self) -> _Held:
+        if not self._executing.acquire(timeout=EXECUTION_WAIT_SECONDS):
+            raise RpcError(-32005, "the node is busy running other calls; retry")
+        return _Held(self._executing)
 
     # Fees (always zero on this chain)
 
@@ -373,6 +418,19 @@ class JsonRpc:
         from eth_utils import keccak
 
         return data(keccak(parse_data(params[0], "data")))
+
+
+class _Held:
+    """Releases a lock already acquired, at the end of a ``with`` block."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        self._lock = lock
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_exc: object) -> None:
+        self._lock.release()
 
 
 def _error_response(request_id: Any, error: RpcError) -> dict[str, Any]:

@@ -143,9 +143,14 @@ class WebhookDispatcher:
     def _post(self, hook: Webhook, record: AlertRecord, attempt: int) -> str | None:
         body = self.body(record)
         try:
-            response = self._client.post(hook.url, content=body, headers=self.headers(body, record, attempt))
+            # The status is the answer; the body is never read, so a receiver cannot hold this
+            # thread (and every other webhook's deliveries) or fill the node's memory with it.
+            with self._client.stream(
+                "POST", hook.url, content=body, headers=self.headers(body, record, attempt)
+            ) as got:
+                status = got.status_code
         except httpx.HTTPError as exc:
             return f"{type(exc).__name__}: {str(exc)[:200]}"
-        if 200 <= response.status_code < 300:
+        if 200 <= status < 300:
             return None
-        return f"HTTP {response.status_code}"
+        return f"HTTP {status}"

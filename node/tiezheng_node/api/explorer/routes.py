@@ -42,6 +42,12 @@ TEMPLATES.env.filters["sm3hex"] = lambda value: sm3(value).hex()
 TEMPLATES.env.tests["bytes"] = lambda value: isinstance(value, bytes)
 
 ONE_YEAR: Final = 365 * 24 * 3600
+#: The certificate is one self-contained page: inline style and an inline SVG code, nothing to load or run.
+CERTIFICATE_HEADERS: Final = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+}
 SCRIPT_WORDS: Final = ("check.", "verify.", "log.", "live", "seal.", "yes", "no")  # the words the pages' scripts show
 
 
@@ -219,7 +225,7 @@ def create_explorer_router(node: Node) -> APIRouter:
                 media_type="application/pdf",
                 headers={"Content-Disposition": f'inline; filename="{receipt.evidence_id}.pdf"'},
             )
-        return HTMLResponse(render_html(the_facts))
+        return HTMLResponse(render_html(the_facts), headers=CERTIFICATE_HEADERS)
 
     @router.get("/agencies", response_class=HTMLResponse)
     def agencies(request: Request) -> HTMLResponse:
