@@ -16,6 +16,7 @@ import pytest
 
 from tests.support.processes import NodeProcess, free_port
 from tiezheng.header import ConsensusHeader
+from tiezheng.receipt import Receipt
 
 TIEZHENG = str(Path(sys.executable).parent / "tiezheng")
 
@@ -106,6 +107,23 @@ def test_status_and_receipt_download(world, anchored, tmp_path):
         == 0
     )
     assert json.loads((tmp_path / "r.json").read_text())["id"] == evidence_id
+
+
+def test_a_receipt_replaces_a_symlink_at_its_path_and_leaves_the_link_target_alone(world, tmp_path):
+    record = tmp_path / "决定书.txt"
+    record.write_bytes("决定书 第 7 号".encode())
+    elsewhere = tmp_path / "not-a-receipt.txt"
+    elsewhere.write_text("something else")
+    (tmp_path / "决定书.txt.tzr").symlink_to(elsewhere)
+    result = run(
+        "anchor", str(record), "--node", world["node"].url, "--key", world["key"], "--agency", world["code"],
+        "--kind", "permit", "--wait", passphrase=world["passphrase"],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    receipt = tmp_path / "决定书.txt.tzr"
+    assert not receipt.is_symlink() and elsewhere.read_text() == "something else"
+    assert Receipt.from_cbor(receipt.read_bytes()).evidence_id == result.stdout.split()[0]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
 def test_status_through_a_wrong_base_url_is_an_error_not_a_missing_record(world, anchored):

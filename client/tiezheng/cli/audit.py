@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from ..checkpoint import (
 )
 from ..genesis import Genesis
 from ..sdk import Client
-from .common import EXIT_NEGATIVE, EXIT_OK, fail, read_file, write_new_file
+from .common import EXIT_NEGATIVE, EXIT_OK, fail, read_file, replace_file, write_new_file
 from .offline import utc_time
 
 
@@ -73,7 +71,7 @@ def cmd_log_check(args: argparse.Namespace) -> int:
             return _report(args, "not-sealed", f"the node's head is not sealed by the genesis validators: "
                            f"{exc.message} [{exc.code}]; saved as {conflict}", kept, head)  # fmt: skip
         if kept is None:
-            _replace(path, head)
+            replace_file(path, head.to_cbor())
             return _report(args, "first", f"saved block {head.height} as the first checkpoint", None, head)
         proof = client.consistency_proof(kept.size, head.size) if 0 < kept.size <= head.size else []
     try:
@@ -82,7 +80,7 @@ def cmd_log_check(args: argparse.Namespace) -> int:
         conflict = _save_conflict(path, head)
         return _report(args, exc.code, f"{exc.message}; saved the node's head as {conflict}", kept, head)
     if not args.no_update:
-        _replace(path, head)
+        replace_file(path, head.to_cbor())
     return _report(args, "append-only", "the log only grew", kept, head)
 
 
@@ -106,21 +104,6 @@ def _load(path: Path, genesis: Genesis) -> Checkpoint:
     except CheckpointError as exc:
         fail(f"{path} is not a head of this chain: {exc.message}")
     return checkpoint
-
-
-def _replace(path: Path, checkpoint: Checkpoint) -> None:
-    """Write the checkpoint whole or not at all: a crash leaves the old file or the new one."""
-    directory = path.parent if str(path.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(checkpoint.to_cbor())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _save_conflict(path: Path, head: Checkpoint) -> Path:

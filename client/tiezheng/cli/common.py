@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import Final, NoReturn
 
 from ..errors import TiezhengError
@@ -70,3 +72,21 @@ def write_new_file(path: str, data: bytes, what: str, *, mode: int = 0o644) -> N
         fail(f"cannot write {what} {path}: {exc.strerror}")
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a crash leaves the old file or the new one, never a part.
+
+    A symlink at ``path`` is replaced by the file, not followed.
+    """
+    directory = path.parent if str(path.parent) else Path(".")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

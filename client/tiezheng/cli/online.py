@@ -21,7 +21,7 @@ from ..receipt import FILE_SUFFIX, Receipt
 from ..sdk import DEFAULT_RETRY_FOR, Anchored, ApiError, Client
 from ..statement import KINDS, subject_hash
 from ..verifier import Verdict, verify_receipt
-from .common import EXIT_NEGATIVE, EXIT_OK, fail, passphrase, subject_salt, write_new_file
+from .common import EXIT_NEGATIVE, EXIT_OK, fail, passphrase, replace_file, subject_salt, write_new_file
 from .offline import load_receipt, render_verdict
 
 DEFAULT_VERIFY_URL = "http://127.0.0.1:8545/verify"
@@ -198,7 +198,7 @@ def _write_receipts(
         target = _receipt_path(path, folder, roots)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(receipts[record.id])
+            replace_file(target, receipts[record.id])
         except OSError as exc:
             fail(f"cannot write receipt {target}: {exc.strerror} ({record.id} is anchored; tiezheng receipt gets it)")
 
