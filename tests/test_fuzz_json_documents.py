@@ -79,3 +79,12 @@ def test_a_stage_role_of_another_type_is_a_template_error(role):
     document["stages"][0]["role"] = role
     with pytest.raises(TemplateError, match="role must be one of the template's roles"):
         WorkflowTemplate.from_json(json.dumps(document))
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_an_unpaired_surrogate_escape_is_refused_not_carried_to_the_hash(name):
+    document, decode = DOCUMENTS[name]
+    text = json.dumps({**document, "name": "\ud800"})  # json.dumps writes it as the escape \ud800
+    assert "\\ud800" in text
+    with pytest.raises(DecodeError, match="surrogate"):
+        decode(text.encode())

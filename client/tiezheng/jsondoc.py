@@ -52,9 +52,16 @@ def load_json(data: bytes | str, what: str, error: type[DecodeError] = DecodeErr
             raise error(f"{what} is not UTF-8") from None
     check_nesting(data, what, error)
     try:
-        return json.loads(data, object_pairs_hook=_no_duplicates, parse_float=_no_floats, parse_constant=_no_floats)
+        value = json.loads(data, object_pairs_hook=_no_duplicates, parse_float=_no_floats, parse_constant=_no_floats)
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise error(f"{what} is not valid JSON: {str(exc)[:200]}") from None
+    try:
+        # An escaped lone surrogate ("\ud800") parses, but is no character: the document
+        # could not be encoded (to CBOR, for its hash) or shown.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise error(f"{what} holds an unpaired surrogate escape, which is not a character") from None
+    return value
 
 
 def document_hash(document: Any) -> bytes:
