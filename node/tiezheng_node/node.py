@@ -124,6 +124,9 @@ class Node:
             )
             self.trail = TrailView(self.execution)
             self._produce_lock = threading.Lock()
+            self._accounts_lock = threading.Lock()
+            self._accounts: dict[Address, tuple[int, int]] = {}
+            self._accounts_at: bytes | None = None
             self.process = ProcessEngine(
                 self.store,
                 WorkflowLibrary(workflow_dirs),
@@ -261,16 +264,35 @@ class Node:
                 "not-permitted",
                 -32007,
             )
-        state = self.execution.state(head)
+        balance, nonce = self._account_at(sender, head)
         price = transaction.max_fee_per_gas if hasattr(transaction, "max_fee_per_gas") else transaction.gas_price
         value_needed = transaction.value + transaction.gas * price
-        if state.get_balance(sender) < value_needed:
+        if balance < value_needed:
             raise SubmissionError("insufficient funds for value and gas", "insufficient-funds", -32000)
         try:
-            self.pool.add(PendingTransaction(transaction, sender, transaction.hash), state.get_nonce(sender))
+            self.pool.add(PendingTransaction(transaction, sender, transaction.hash), nonce)
         except PoolError as exc:
             raise SubmissionError(str(exc), exc.code, -32005 if exc.code == "pool-full" else -32000) from None
         return transaction.hash
+
+    def _account_at(self, account: Address, head: BlockHeaderAPI) -> tuple[int, int]:
+        """The account's balance and nonce at ``head``, kept until the head moves.
+
+        A sender submits many transactions per block; opening the head state for each
+        cost more than everything else submission does.
+        """
+        with self._accounts_lock:
+            if self._accounts_at != head.hash:
+                self._accounts, self._accounts_at = {}, head.hash
+            known = self._accounts.get(account)
+        if known is not None:
+            return known
+        state = self.execution.state(head)
+        known = (state.get_balance(account), state.get_nonce(account))
+        with self._accounts_lock:
+            if self._accounts_at == head.hash:
+                self._accounts[account] = known
+        return known
 
     def pending_nonce(self, account: Address) -> int:
         return self.pool.pending_nonce(account, self.execution.nonce(account, self._head.execution))
