@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import pairwise
 from typing import Any, Final
 
-from eth.abc import BlockAPI, BlockHeaderAPI
+from eth.abc import BlockAPI, BlockHeaderAPI, ComputationAPI
 from eth.exceptions import BlockNotFound, HeaderNotFound, OutOfGas, Revert
 from eth_bloom import BloomFilter
 from eth_typing import Address
@@ -291,37 +292,37 @@ class JsonRpc:
         }
 
     def _call(self, params: list[Any]) -> Any:
-        message = self._message(params[0])
-        header = self._resolve(params[1] if len(params) > 1 else "latest")
-        if message["gas"] is not None and message["gas"] > self._node.genesis.gas_target:
-            raise ParamError(f"gas must not exceed {self._node.genesis.gas_target}")
-        capped = self._within_budget(message)
-        with self._execution():
-            computation = self._node.execution.call(at=header, **message)
-        self._spend(computation.get_gas_used())
-        if computation.is_error:
-            if capped and isinstance(computation.error, OutOfGas):
-                raise self._budget_spent()
-            raise _execution_error(computation.error, computation.output)
-        return data(computation.output)
+        with self._simulation(params) as (_message, _header, computation):
+            if computation.is_error:
+                raise _execution_error(computation.error, computation.output)
+            return data(computation.output)
 
     def _estimate_gas(self, params: list[Any]) -> Any:
+        with self._simulation(params) as (message, header, computation):
+            if computation.is_error:
+                if message["gas"] is not None and isinstance(computation.error, OutOfGas):
+                    raise RpcError(-32000, f"gas required exceeds allowance ({message['gas']})")
+                raise _execution_error(computation.error, computation.output)
+            return quantity(self._node.execution.estimate_gas(at=header, **message))
+
+    @contextmanager
+    def _simulation(self, params: list[Any]) -> Iterator[tuple[dict[str, Any], BlockHeaderAPI, ComputationAPI]]:
+        """Run the call in ``params`` within its request's gas budget, holding the one execution slot throughout."""
         message = self._message(params[0])
-        cap = message["gas"]
-        if cap is not None and cap > self._node.genesis.gas_target:
+        if message["gas"] is not None and message["gas"] > self._node.genesis.gas_target:
             raise ParamError(f"gas must not exceed {self._node.genesis.gas_target}")
         header = self._resolve(params[1] if len(params) > 1 else "latest")
         capped = self._within_budget(message)
-        with self._execution():
+        if not self._executing.acquire(timeout=EXECUTION_WAIT_SECONDS):
+            raise RpcError(-32005, "the node is busy running other calls; retry")
+        try:
             computation = self._node.execution.call(at=header, **message)
             self._spend(computation.get_gas_used())
-            if computation.is_error:
-                if capped and isinstance(computation.error, OutOfGas):
-                    raise self._budget_spent()
-                if cap is not None and isinstance(computation.error, OutOfGas):
-                    raise RpcError(-32000, f"gas required exceeds allowance ({cap})")
-                raise _execution_error(computation.error, computation.output)
-            return quantity(self._node.execution.estimate_gas(at=header, **message))
+            if capped and computation.is_error and isinstance(computation.error, OutOfGas):
+                raise self._budget_spent()
+            yield message, header, computation
+        finally:
+            self._executing.release()
 
     def _within_budget(self, message: dict[str, Any]) -> bool:
         """Give a call no more gas than its request has left; whether that lowered it (-32005 when nothing is left)."""
@@ -343,11 +344,6 @@ class JsonRpc:
             f"the calls of one request may use at most {self._node.genesis.gas_target} gas in all; "
             "send the rest in another request",
         )
-
-    def _execution(self) -> _Held:
-        if not self._executing.acquire(timeout=EXECUTION_WAIT_SECONDS):
-            raise RpcError(-32005, "the node is busy running other calls; retry")
-        return _Held(self._executing)
 
     # Fees (always zero on this chain)
 
@@ -418,19 +414,6 @@ class JsonRpc:
         from eth_utils import keccak
 
         return data(keccak(parse_data(params[0], "data")))
-
-
-class _Held:
-    """Releases a lock already acquired, at the end of a ``with`` block."""
-
-    def __init__(self, lock: threading.Lock) -> None:
-        self._lock = lock
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_exc: object) -> None:
-        self._lock.release()
 
 
 def _error_response(request_id: Any, error: RpcError) -> dict[str, Any]:
