@@ -211,24 +211,19 @@ class JsonObject:
         return objects_in(self.array(name, optional=optional), f"{self.where}.{name}")
 
     def texts(self, name: str) -> list[str]:
-        values = self.array(name)
-        for position, value in enumerate(values):
-            if type(value) is not str:
-                raise BadResponseError(f"{self.where}.{name}[{position}] is {kind_of(value)}, not text")
-        return values
+        return self._items(name, str, "text")
 
     def integers(self, name: str) -> list[int]:
-        values = self.array(name)
-        for position, value in enumerate(values):
-            if type(value) is not int:
-                raise BadResponseError(f"{self.where}.{name}[{position}] is {kind_of(value)}, not an integer")
-        return values
+        return self._items(name, int, "an integer")
 
     def booleans(self, name: str) -> list[bool]:
+        return self._items(name, bool, "true or false")
+
+    def _items(self, name: str, expected: type[T], description: str) -> list[T]:
         values = self.array(name)
         for position, value in enumerate(values):
-            if type(value) is not bool:
-                raise BadResponseError(f"{self.where}.{name}[{position}] is {kind_of(value)}, not true or false")
+            if type(value) is not expected:
+                raise BadResponseError(f"{self.where}.{name}[{position}] is {kind_of(value)}, not {description}")
         return values
 
 
