@@ -117,7 +117,8 @@ def _admin_account(args: argparse.Namespace) -> Any:
 
 
 #: What eth-account raises for a key or keystore that is malformed: a field missing, of the wrong type, not hex,
-#: a KDF parameter out of range, an unknown keystore version.
+#: a KDF parameter out of range; and eth-keyfile's NotImplementedError for a keystore version or KDF it does
+#: not know (caught by its standard base: this module must not import eth-keyfile, a node-only dependency).
 _KEY_FILE_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError, NotImplementedError)
 
 
