@@ -3,12 +3,32 @@
 This package is all a verifier needs: national cryptography (``tiezheng.gm``),
 RFC 9162 Merkle proofs (``tiezheng.merkle``), the protocol objects and the
 offline verifier. It never imports the node.
+
+The SDK's names are exported lazily (PEP 562): importing ``tiezheng.cbor`` or
+``tiezheng.verify`` — as the node and an offline verifier do — must not pay
+for the HTTP client stack behind ``Client``.
 """
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from .responses import BadResponseError
-from .sdk import Anchored, ApiError, AsyncClient, Client, Digest, EvidenceRecord
+if TYPE_CHECKING:
+    from .responses import BadResponseError
+    from .sdk import Anchored, ApiError, AsyncClient, Client, Digest, EvidenceRecord
+
+_LAZY_EXPORTS = {
+    "Anchored": ".sdk",
+    "ApiError": ".sdk",
+    "AsyncClient": ".sdk",
+    "BadResponseError": ".responses",
+    "Client": ".sdk",
+    "Digest": ".sdk",
+    "EvidenceRecord": ".sdk",
+}
 
 __all__ = [
     "Anchored",
@@ -20,3 +40,16 @@ __all__ = [
     "EvidenceRecord",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY_EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tiezheng' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
