@@ -10,18 +10,14 @@ Exit status 0 on a clean shutdown, 2 for bad usage or input that cannot be read.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import shutil
-import signal
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import FrameType
-from typing import Final
-
-import uvicorn
+from typing import Any
 
 from tiezheng.errors import TiezhengError
 from tiezheng.genesis import Genesis
@@ -29,20 +25,19 @@ from tiezheng.gm import SM2PrivateKey, keystore
 from tiezheng.gm.backend import BackendUnavailable
 
 from . import __version__, logging_setup
-from .api.app import create_app
-from .api.events import EventHub
 from .devnet import DEV_AGENCY_CODE, DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet
 from .evidence.pending import DEFAULT_MAX_PENDING
-from .node import Node
-from .process.engine import DEFAULT_WARN_AT, Supervision
+from .process.supervision import DEFAULT_WARN_AT, Supervision
 from .store import StoreError
+
+# The execution layer, the API and uvicorn are imported inside the commands that
+# serve, after key decryption has started (see _unlock): a node restart then
+# costs the longer of the two, not their sum.
 
 DEFAULT_DEV_DIR = ".tiezheng-dev"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8545
 EXIT_USAGE = 2
-#: How long a stopping server waits for open requests (a submission waiting for its block, say).
-GRACEFUL_SHUTDOWN_SECONDS: Final = 5
 
 
 class _Parser(argparse.ArgumentParser):
@@ -161,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_dev(args: argparse.Namespace) -> int:
     logging_setup.configure(args.verbose)
+    options = _serving_options(args)
     listener = _listen(args.host, args.port)
     layout = DevLayout(args.data)
     first_run = not layout.exists()
@@ -173,12 +169,17 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 f"{args.data} holds a dev chain but {missing} is missing; restore it, or use another --data directory"
             )
         create_devnet(args.data, block_interval_ms=args.block_interval_ms)
-    genesis = Genesis.load(layout.genesis)
-    validator = keystore.load(layout.validator_key, DEV_PASSPHRASE)
-    supervision = None
+    keys = [layout.validator_key]
     if layout.supervision_key.exists():
-        supervision = Supervision(keystore.load(layout.supervision_key, DEV_PASSPHRASE), DEV_SUPERVISION_CODE)
-    node = _open(args, genesis, validator, supervision)
+        keys.append(layout.supervision_key)
+    unlocked = _unlock([(path, DEV_PASSPHRASE) for path in keys])
+    from .node import Node
+    from .server import serve
+
+    genesis = Genesis.load(layout.genesis)
+    validator, *supervision_keys = unlocked()
+    supervision = Supervision(supervision_keys[0], DEV_SUPERVISION_CODE) if supervision_keys else None
+    node = Node(args.data, genesis, validator, supervision=supervision, **options)
     url = f"http://{_display_host(args.host)}:{listener.getsockname()[1]}"
     state = "new" if first_run else f"continuing at block {node.head.height}"
     alerts = (
@@ -206,7 +207,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
 """,
         flush=True,
     )
-    return _serve(node, listener)
+    return serve(node, listener)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -217,6 +218,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     args.data.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         shutil.copyfile(args.genesis, target)
+    from .node import Node
+
     node = Node(args.data, genesis, None)
     print(f"initialised {args.data}: chain {genesis.chain_code} (id {genesis.chain_id}), block {node.head.height}")
     node.close()
@@ -225,24 +228,48 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     logging_setup.configure(args.verbose)
+    options = _serving_options(args)
     genesis_path = args.data / "genesis.json"
     if not genesis_path.exists():
         raise StoreError(f"{args.data} is not initialised: run tiezheng-node init --genesis FILE --data {args.data}")
-    genesis = Genesis.load(genesis_path)
-    validator: SM2PrivateKey | None = None
-    if args.validator_key is not None:
-        validator = keystore.load(args.validator_key, _passphrase("the validator keystore"))
-    supervision = None
     if (args.supervision_key is None) != (args.supervision_agency is None):
         raise StoreError("give --supervision-key and --supervision-agency together")
+    keys: list[tuple[Path, str]] = []
+    if args.validator_key is not None:
+        keys.append((args.validator_key, _passphrase("the validator keystore")))
     if args.supervision_key is not None:
-        key = keystore.load(args.supervision_key, _passphrase("the supervision keystore"))
-        supervision = Supervision(key, args.supervision_agency)
+        keys.append((args.supervision_key, _passphrase("the supervision keystore")))
+    unlocked = _unlock(keys)
     listener = _listen(args.host, args.port)
-    node = _open(args, genesis, validator, supervision)
+    from .node import Node
+    from .server import serve
+
+    genesis = Genesis.load(genesis_path)
+    found = iter(unlocked())
+    validator = next(found) if args.validator_key is not None else None
+    supervision = Supervision(next(found), args.supervision_agency) if args.supervision_key is not None else None
+    node = Node(args.data, genesis, validator, supervision=supervision, **options)
     url = f"http://{_display_host(args.host)}:{listener.getsockname()[1]}"
     print(f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, {url}/rpc", flush=True)
-    return _serve(node, listener)
+    return serve(node, listener)
+
+
+def _unlock(keystores: Sequence[tuple[Path, str]]) -> Callable[[], list[SM2PrivateKey]]:
+    """Start decrypting ``keystores`` (path, passphrase) on a worker thread; the result reads the keys.
+
+    Each keystore's KDF (PBKDF2-HMAC-SM3, 600,000 rounds by default) takes about
+    a second, in OpenSSL with the GIL released, while importing py-evm, FastAPI
+    and the node takes a core for two or three: side by side they overlap. The
+    keys are read one after another on one thread so that, on two cores, the
+    imports keep a core to themselves. A keystore that fails to open raises its
+    error from the result.
+    """
+    workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keystore")
+    try:
+        pending = workers.submit(lambda: [keystore.load(path, passphrase) for path, passphrase in keystores])
+    finally:
+        workers.shutdown(wait=False)
+    return pending.result
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -267,97 +294,24 @@ def _passphrase(what: str) -> str:
     return passphrase
 
 
-def _open(
-    args: argparse.Namespace, genesis: Genesis, validator: SM2PrivateKey | None, supervision: Supervision | None
-) -> Node:
-    """The node for ``dev`` and ``run``, with the serving options both take."""
+def _serving_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options ``dev`` and ``run`` share, checked before anything slow starts, as keyword arguments of Node."""
+    if args.max_pending_records < 1:
+        raise StoreError("--max-pending-records must be at least 1")
+    if args.admission_workers is not None and not 0 <= args.admission_workers <= 64:
+        raise StoreError("--admission-workers must lie in [0, 64]")
     if not 0 <= args.warn_at < 1:
         raise StoreError("--warn-at must lie in [0, 1)")
-    return Node(
-        args.data,
-        genesis,
-        validator,
-        max_pending_records=_positive(args.max_pending_records),
-        admission_workers=_workers(args.admission_workers),
-        supervision=supervision,
-        workflow_dirs=args.workflow_dir,
-        warn_at=args.warn_at,
-    )
-
-
-def _positive(value: int) -> int:
-    if value < 1:
-        raise StoreError("--max-pending-records must be at least 1")
-    return value
-
-
-def _workers(value: int | None) -> int | None:
-    if value is not None and not 0 <= value <= 64:
-        raise StoreError("--admission-workers must lie in [0, 64]")
-    return value
+    return {
+        "max_pending_records": args.max_pending_records,
+        "admission_workers": args.admission_workers,
+        "workflow_dirs": args.workflow_dir,
+        "warn_at": args.warn_at,
+    }
 
 
 def _display_host(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "") else host
-
-
-#: Allocations between young-generation collections (CPython's default is 700).
-GC_YOUNG_THRESHOLD: Final = 50_000
-
-
-def _settle_garbage_collector() -> None:
-    """Keep the cyclic garbage collector from rescanning what start-up built, and from running constantly.
-
-    Admission allocates a few objects per statement (tens of thousands per
-    envelope) which die young, mostly without cycles; at CPython's default the
-    collector ran ~1,400 times while a node took 400,000 records, and each full
-    collection walked py-evm's and the app's 200,000 long-lived objects: about a
-    tenth of the process's time. Freezing start-up's objects moves them out of
-    every later collection; a larger young generation makes collections rare.
-    """
-    gc.collect()
-    gc.freeze()
-    _, middle, old = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
-
-
-class _NodeServer(uvicorn.Server):
-    """uvicorn's server, ending the live event streams as soon as it is asked to stop.
-
-    A graceful shutdown waits for open requests, and an event stream never ends on
-    its own: with an explorer tab open, Ctrl-C would wait for the reader to leave.
-    """
-
-    def __init__(self, config: uvicorn.Config, hub: EventHub) -> None:
-        super().__init__(config)
-        self._hub = hub
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        self._hub.close()
-        super().handle_exit(sig, frame)
-
-
-def _serve(node: Node, listener: socket.socket) -> int:
-    app = create_app(node)
-    _settle_garbage_collector()
-    if node.is_validator:
-        node.start()
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
-    server = _NodeServer(config, app.state.event_hub)
-    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the
-    # handler it found; make that handler return, so node.close() runs and we exit 0.
-    signal.signal(signal.SIGTERM, lambda *_: None)
-    try:
-        server.run(sockets=[listener])
-    finally:
-        node.close()
-    return 0 if server.started else EXIT_USAGE
 
 
 if __name__ == "__main__":

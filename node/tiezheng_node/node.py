@@ -39,8 +39,9 @@ from .execution.genesis import NodeGenesis
 from .execution.registry import RegistryView, TrailView
 from .execution.txpool import PendingTransaction, PoolError, TxPool
 from .execution.vm import TiezhengVM
-from .process.engine import DEFAULT_WARN_AT, ProcessEngine, Supervision
+from .process.engine import ProcessEngine
 from .process.library import WorkflowLibrary
+from .process.supervision import DEFAULT_WARN_AT, Supervision
 from .process.webhooks import WebhookDispatcher
 from .store import Store, StoreError, WriteSet
 from .store.keys import META_GENESIS

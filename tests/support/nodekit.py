@@ -23,7 +23,7 @@ from tiezheng_node.devnet import DEV_PASSPHRASE, DEV_SUPERVISION_CODE, DevLayout
 from tiezheng_node.execution.artifacts import Artifact
 from tiezheng_node.execution.artifacts import load as load_artifact
 from tiezheng_node.node import CommittedBlock, Node
-from tiezheng_node.process.engine import Supervision
+from tiezheng_node.process.supervision import Supervision
 
 ZERO = b"\x00" * 20
 

@@ -17,8 +17,6 @@ from collections import OrderedDict
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 
-from eth_account import Account
-from eth_account.messages import encode_defunct
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
@@ -80,6 +78,11 @@ class AdminSignatures:
         if abs(now - auth.time) > SIGNATURE_WINDOW_MS:
             raise ApiError(403, "stale-signature", "the signed time is more than 5 minutes from the node's clock")
         message = admin_message(self._node.genesis.protocol.chain_code, action, target, auth.time)
+        # Imported here: eth_account pulls in eth_keyfile and its BLS tables, a
+        # third of a second that every node start would pay for a rare request.
+        from eth_account import Account
+        from eth_account.messages import encode_defunct
+
         try:
             signer = Account.recover_message(encode_defunct(text=message), signature=auth.signature)
         except Exception:

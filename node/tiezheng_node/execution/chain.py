@@ -30,7 +30,8 @@ from eth.vm.spoof import SpoofTransaction
 from eth_typing import Address, Hash32
 from eth_utils import ValidationError
 
-from ..store import EvmDatabase, Store, StoreError
+from ..store import Store, StoreError
+from ..store.evm_db import EvmDatabase
 from .genesis import NodeGenesis
 from .vm import chain_class, reader_class
 

@@ -32,7 +32,7 @@ from tiezheng import cbor
 from tiezheng.batch import BatchEnvelope
 from tiezheng.errors import TiezhengError
 from tiezheng.evidence_id import EvidenceId
-from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.gm import sm3
 from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, Statement
 from tiezheng.workflow import (
     Due,
@@ -74,23 +74,15 @@ from .records import (
     webhook_key,
 )
 from .reports import By, in_stage_order, report
+from .supervision import DEFAULT_WARN_AT, Supervision
 from .tally import ReportTally, whole_days
 
 log = logging.getLogger("tiezheng.process")
 
 STEP_KIND: Final = KIND_PROCESS_STEP
 ALERT_KIND: Final = KIND_ALERT
-DEFAULT_WARN_AT: Final = 0.8
 MAX_ALERTS_PER_BLOCK: Final = 2_000
 REPORTS_KEPT: Final = 32
-
-
-@dataclass(frozen=True)
-class Supervision:
-    """Who signs the chain's alerts: an SM2 key, registered as the key of an agency (the supervision office)."""
-
-    key: SM2PrivateKey
-    agency: str
 
 
 @dataclass
