@@ -25,6 +25,8 @@ from tiezheng.gm import sm3
 from tiezheng.supervision import admin_message
 from tiezheng.workflow import close_statement
 from tiezheng_node.api.app import create_app
+from tiezheng_node.api.process import used_line_key
+from tiezheng_node.node import Node
 from tiezheng_node.process.reports import columns
 
 HOUR = 3600
@@ -403,3 +405,22 @@ def test_the_reports_page_takes_a_period_and_passes_it_to_the_csv(scene):
         assert refused.status_code == 200 and 'id="period-message"' in refused.text, bad
         assert "统计期间无法识别" in refused.text
     client.cookies.clear()
+
+
+def test_a_used_admin_signature_stays_used_after_a_restart(tmp_path):
+    chain = LocalChain(tmp_path / "node")
+    url = "http://127.0.0.1:9/after-restart"
+    auth = admin_auth(chain, "webhook-add", url)
+    long_ago = used_line_key(int(time.time() * 1000) - 11 * 60 * 1000, chain.admin.address, "an old line")
+    chain.node.store.commit({long_ago: b""})
+    try:
+        with TestClient(create_app(chain.node)) as client:
+            assert client.post("/v1/webhooks", json={"url": url, "auth": auth}).status_code == 201
+        assert chain.node.store.get(long_ago) is None  # pruned: it would be refused as stale anyway
+        chain.node.close()
+        chain.node = Node(tmp_path / "node", chain.genesis, chain.validator_key, **chain.node_options)
+        with TestClient(create_app(chain.node)) as client:
+            assert error(client.post("/v1/webhooks", json={"url": url, "auth": auth})) == (403, "replayed")
+            assert [hook["url"] for hook in client.get("/v1/webhooks").json()] == [url]
+    finally:
+        chain.close()
