@@ -5,7 +5,7 @@ RFC 9162 Merkle proofs (``tiezheng.merkle``), the protocol objects and the
 offline verifier. It never imports the node.
 
 The SDK's names are exported lazily (PEP 562): importing ``tiezheng.cbor`` or
-``tiezheng.verify`` — as the node and an offline verifier do — must not pay
+``tiezheng.verifier`` — as the node and an offline verifier do — must not pay
 for the HTTP client stack behind ``Client``.
 """
 
@@ -42,13 +42,15 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY_EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'tiezheng' has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # type checkers see the imports above; a module __getattr__ would hide typos from them
+
+    def __getattr__(name: str) -> Any:
+        module = _LAZY_EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'tiezheng' has no attribute {name!r}")
+        value = getattr(import_module(module, __name__), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:
