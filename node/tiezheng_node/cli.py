@@ -14,8 +14,9 @@ import os
 import shutil
 import socket
 import sys
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -172,11 +173,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
     keys = [layout.validator_key]
     if layout.supervision_key.exists():
         keys.append(layout.supervision_key)
+    genesis = Genesis.load(layout.genesis)
     unlocked = _unlock([(path, DEV_PASSPHRASE) for path in keys])
     from .node import Node
     from .server import serve
 
-    genesis = Genesis.load(layout.genesis)
     validator, *supervision_keys = unlocked()
     supervision = Supervision(supervision_keys[0], DEV_SUPERVISION_CODE) if supervision_keys else None
     node = Node(args.data, genesis, validator, supervision=supervision, **options)
@@ -239,12 +240,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         keys.append((args.validator_key, _passphrase("the validator keystore")))
     if args.supervision_key is not None:
         keys.append((args.supervision_key, _passphrase("the supervision keystore")))
-    unlocked = _unlock(keys)
+    genesis = Genesis.load(genesis_path)
     listener = _listen(args.host, args.port)
+    unlocked = _unlock(keys)
     from .node import Node
     from .server import serve
 
-    genesis = Genesis.load(genesis_path)
     found = iter(unlocked())
     validator = next(found) if args.validator_key is not None else None
     supervision = Supervision(next(found), args.supervision_agency) if args.supervision_key is not None else None
@@ -262,13 +263,18 @@ def _unlock(keystores: Sequence[tuple[Path, str]]) -> Callable[[], list[SM2Priva
     and the node takes a core for two or three: side by side they overlap. The
     keys are read one after another on one thread so that, on two cores, the
     imports keep a core to themselves. A keystore that fails to open raises its
-    error from the result.
+    error from the result. The thread is a daemon: a start that fails or is
+    interrupted before the keys are needed exits without waiting for the KDF.
     """
-    workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keystore")
-    try:
-        pending = workers.submit(lambda: [keystore.load(path, passphrase) for path, passphrase in keystores])
-    finally:
-        workers.shutdown(wait=False)
+    pending: Future[list[SM2PrivateKey]] = Future()
+
+    def work() -> None:
+        try:
+            pending.set_result([keystore.load(path, passphrase) for path, passphrase in keystores])
+        except BaseException as exc:  # handed to the reader, who raises it
+            pending.set_exception(exc)
+
+    threading.Thread(target=work, name="keystore", daemon=True).start()
     return pending.result
 
 

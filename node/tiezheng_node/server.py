@@ -23,23 +23,22 @@ GC_YOUNG_THRESHOLD: Final = 50_000
 
 def serve(node: Node, listener: socket.socket) -> int:
     """Serve ``node`` on ``listener`` until SIGINT or SIGTERM, then close it; 0 after a clean stop."""
-    app = create_app(node)
-    _settle_garbage_collector()
-    if node.is_validator:
-        node.start()
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        ws="none",  # JSON-RPC and the event stream are plain HTTP; no WebSocket protocol to load or expose
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
-    server = _NodeServer(config, app.state.event_hub)
-    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the
-    # handler it found; make that handler return, so node.close() runs and we exit 0.
-    signal.signal(signal.SIGTERM, lambda *_: None)
     try:
+        app = create_app(node)
+        _settle_garbage_collector()
+        if node.is_validator:
+            node.start()
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        )
+        server = _NodeServer(config, app.state.event_hub)
+        # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the
+        # handler it found; make that handler return, so node.close() runs and we exit 0.
+        signal.signal(signal.SIGTERM, lambda *_: None)
         server.run(sockets=[listener])
     finally:
         node.close()
