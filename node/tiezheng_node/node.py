@@ -39,6 +39,7 @@ from .execution.genesis import NodeGenesis
 from .execution.registry import RegistryView, TrailView
 from .execution.txpool import PendingTransaction, PoolError, TxPool
 from .execution.vm import TiezhengVM
+from .process.admin_lines import UsedAdminLines
 from .process.engine import ProcessEngine
 from .process.library import WorkflowLibrary
 from .process.supervision import DEFAULT_WARN_AT, Supervision
@@ -143,6 +144,7 @@ class Node:
             self.evidence.admission.statement_check = self.process.check
             self.process.restore(self.evidence.pending.snapshot())
             self.webhooks = WebhookDispatcher(self.store, self.process, clock=clock)
+            self.admin_lines = UsedAdminLines(self.store)
             self._work = threading.Event()
             self.pool.on_added = self._work.set
             self.evidence.pending.on_durable = self._work.set

@@ -25,8 +25,8 @@ from tiezheng.gm import sm3
 from tiezheng.supervision import admin_message
 from tiezheng.workflow import close_statement
 from tiezheng_node.api.app import create_app
-from tiezheng_node.api.process import used_line_key
 from tiezheng_node.node import Node
+from tiezheng_node.process.admin_lines import used_line_key
 from tiezheng_node.process.reports import columns
 
 HOUR = 3600

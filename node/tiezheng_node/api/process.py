@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import time
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
@@ -21,14 +20,12 @@ from fastapi.responses import Response
 
 from tiezheng.errors import DecodeError
 from tiezheng.evidence_id import EvidenceId
-from tiezheng.gm import sm3
 from tiezheng.supervision import admin_message
 from tiezheng.workflow import Matter
 
 from ..node import Node
 from ..process.records import AlertRecord, Webhook
 from ..process.reports import columns
-from ..store.keys import ADMIN_LINE
 from .bodies import body_openapi, model_body
 from .errors import ApiError
 from .models import (
@@ -66,13 +63,12 @@ class AdminSignatures:
     "Seen" is the signer and the line signed, not the signature's text: one ECDSA
     signature has several encodings that all recover the same signer (hex in either
     case, ``v`` as 0/1 or 27/28, and ``s`` or ``n - s``), so remembering the text
-    would let any of the others through again. Used lines are kept in the store,
-    synced before the action runs, so a restart does not open a window for replays.
+    would let any of the others through again. The node's record of used lines
+    (``process/admin_lines.py``) is in its store, so a restart forgets none.
     """
 
     def __init__(self, node: Node) -> None:
         self._node = node
-        self._lock = threading.Lock()
 
     def check(self, auth: AdminSignature, action: str, target: str) -> str:
         now = int(time.time() * 1000)
@@ -92,25 +88,9 @@ class AdminSignatures:
             raise ApiError(403, "bad-signature", f"the signature is not {auth.signer}'s over {message!r}")
         if not self._node.registry.is_admin(bytes.fromhex(signer[2:]), self._node.head.execution):
             raise ApiError(403, "not-admin", f"{signer} is not an AgencyRegistry admin")
-        used = used_line_key(auth.time, signer, message)
-        store = self._node.store
-        with self._lock:
-            if store.get(used) is not None:
-                raise ApiError(403, "replayed", "this signature was used already")
-            # Lines older than the window are refused as stale before they get here, so theirs can go.
-            with store.scan_range(ADMIN_LINE, used_line_key(max(0, now - 2 * SIGNATURE_WINDOW_MS))) as rows:
-                forgotten: dict[bytes, bytes | None] = {key: None for key, _ in rows}
-            store.commit({**forgotten, used: b""})
+        if not self._node.admin_lines.claim(auth.time, signer, message, forget_before_ms=now - 2 * SIGNATURE_WINDOW_MS):
+            raise ApiError(403, "replayed", "this signature was used already")
         return signer
-
-
-def used_line_key(signed_ms: int, signer: str = "", line: str = "") -> bytes:
-    """The store key remembering that ``signer`` used ``line``; ordered by signed time, for pruning.
-
-    Without a signer and line: the first key of that millisecond, a bound for a range scan.
-    """
-    tail = sm3(f"{signer.lower()} {line}".encode())[:16] if line else b""
-    return ADMIN_LINE + signed_ms.to_bytes(8, "big") + tail
 
 
 def check_webhook_url(url: str) -> None:
