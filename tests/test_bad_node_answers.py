@@ -423,6 +423,16 @@ KEYSTORES = {
     ' "salt": "zz"}, "cipher": "aes-128-ctr", "cipherparams": {"iv": "00"}, "ciphertext": "00", "mac": "00"}}',
     "unknown version": '{"version": 4}',
 }
+COSTLY_KEYSTORES = {
+    "scrypt asking for a terabyte": '{"version": 3, "crypto": {"kdf": "scrypt", "kdfparams": {"n": 1073741824,'
+    ' "r": 8, "p": 1, "dklen": 32, "salt": "00"}, "cipher": "aes-128-ctr", "cipherparams": {"iv": "00"},'
+    ' "ciphertext": "00", "mac": "00"}}',
+    "pbkdf2 for years": '{"version": 3, "crypto": {"kdf": "pbkdf2", "kdfparams": {"c": 4000000000, "dklen": 32,'
+    ' "prf": "hmac-sha256", "salt": "00"}, "cipher": "aes-128-ctr", "cipherparams": {"iv": "00"},'
+    ' "ciphertext": "00", "mac": "00"}}',
+    "version 4 scrypt with p in the millions": '{"version": 4, "crypto": {"kdf": {"function": "scrypt", "params":'
+    ' {"n": 262144, "r": 8, "p": 1000000, "dklen": 32, "salt": "00"}, "message": ""}}}',
+}
 
 
 @pytest.mark.parametrize("keystore", KEYSTORES)
@@ -435,3 +445,15 @@ def test_a_malformed_admin_keystore_is_refused_in_one_line(node, keystore, tmp_p
     )  # fmt: skip
     assert_one_line_error(result, "admin")
     assert node.requests == []  # refused before anything is asked of the node
+
+
+@pytest.mark.parametrize("keystore", COSTLY_KEYSTORES)
+def test_an_admin_keystore_asking_for_unbounded_kdf_work_is_refused_unrun(node, keystore, tmp_path):
+    path = tmp_path / "admin.json"
+    path.write_text(COSTLY_KEYSTORES[keystore])
+    result = run(
+        "admin", "agency", "revoke", AGENCY, "--node", node.url, "--admin-key", str(path),
+        env={"TIEZHENG_PASSPHRASE": "pass"},
+    )  # fmt: skip
+    assert_one_line_error(result, "the admin keystore asks for")
+    assert node.requests == []

@@ -484,3 +484,14 @@ def test_certificate_to_a_missing_folder(anchored, out):
 def test_anchor_help_says_receipts_in_folders_are_skipped():
     text = " ".join(run("anchor", "--help").stdout.split())
     assert "receipts (*.tzr) are skipped" in text
+
+
+@pytest.mark.parametrize("kdf", ["scrypt", "pbkdf2"])
+def test_the_admin_keystore_cost_bound_admits_what_eth_account_writes(kdf):
+    from eth_account import Account
+
+    from tiezheng.cli.admin import check_kdf_cost
+
+    written = Account.encrypt("0x" + "11" * 32, "pass", kdf=kdf)
+    check_kdf_cost(written)  # no SystemExit: geth's and eth-account's defaults are well inside the bound
+    assert Account.decrypt(written, "pass") == bytes.fromhex("11" * 32)

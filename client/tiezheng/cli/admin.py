@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
@@ -127,8 +127,40 @@ def _decrypt_keystore(account: Any, text: str) -> bytes:
     keystore = load_json(text, "the admin keystore")
     if not isinstance(keystore, dict):
         fail("the admin keystore must be a JSON object (an Ethereum keystore)")
+    check_kdf_cost(keystore)
     key: bytes = account.decrypt(keystore, passphrase(prompt="Admin keystore passphrase: "))
     return key
+
+
+#: The most KDF work an admin keystore may ask for before its passphrase is tried. geth writes scrypt
+#: n = 2^18, r = 8, p = 1 (256 MiB, n·r·p = 2^21) and PBKDF2 c = 262,144; a damaged or hostile file
+#: asking for terabytes or years is refused instead of obeyed.
+MAX_SCRYPT_WORK: Final = 1 << 23  # n·r·p; with p ≥ 1 it also bounds the memory, 128·n·r ≤ 1 GiB
+MAX_PBKDF2_ROUNDS: Final = 10_000_000
+
+
+def check_kdf_cost(keystore: dict[str, Any]) -> None:
+    """Refuse an Ethereum keystore (version 3 or 4) whose KDF parameters ask for more than the bounds above."""
+    crypto = keystore.get("crypto")
+    if not isinstance(crypto, dict):
+        return  # eth-account names what is missing or mistyped
+    kdf = crypto.get("kdf")
+    name, params = (kdf.get("function"), kdf.get("params")) if isinstance(kdf, dict) else (kdf, crypto.get("kdfparams"))
+    if not isinstance(params, dict):
+        return
+    numbers = {field: value for field, value in params.items() if isinstance(value, int)}
+    if name == "scrypt":
+        n, r, p = (numbers.get(field, 1) for field in ("n", "r", "p"))
+        if n * r * p > MAX_SCRYPT_WORK:
+            fail(
+                f"the admin keystore asks for scrypt n={n}, r={r}, p={p}: more than {MAX_SCRYPT_WORK:,} for n·r·p, "
+                "which no keystore tool writes; re-encrypt the key"
+            )
+    elif name == "pbkdf2" and numbers.get("c", 0) > MAX_PBKDF2_ROUNDS:
+        fail(
+            f"the admin keystore asks for {numbers['c']:,} PBKDF2 rounds, more than {MAX_PBKDF2_ROUNDS:,}; "
+            "re-encrypt the key"
+        )
 
 
 def _reason(exc: Exception) -> str:
