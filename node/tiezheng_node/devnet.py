@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,7 @@ from tiezheng.workflow import WorkCalendar, WorkflowTemplate, builtin_calendar, 
 
 from .execution.addresses import SYSTEM_CONTRACTS
 from .execution.artifacts import load as load_artifact
+from .store import StoreError
 
 DEV_CHAIN_ID: Final = 7301
 DEV_CHAIN_CODE: Final = "DEV"
@@ -139,8 +141,66 @@ def build_genesis_document(
     }
 
 
+#: Where a new dev directory's files are written before they are moved into place.
+STAGING: Final = ".creating"
+
+
 def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iterations: int | None = None) -> DevLayout:
-    """Create a dev genesis, keys and dev-accounts.json under ``data_dir`` (which must not hold a chain yet)."""
+    """Create a dev genesis, keys and dev-accounts.json in ``data_dir``, a new or empty directory.
+
+    Everything is written to ``data_dir/.creating`` and synced, then moved into
+    place with dev-accounts.json (what marks a dev directory complete) last. A
+    creation interrupted while writing (Ctrl-C, kill -9, power loss) leaves only
+    that staging directory, which the next creation replaces; one interrupted
+    while moving leaves a complete staging directory, whose moves the next
+    creation finishes. Either way no half-made key or genesis blocks a retry.
+    """
+    staging = data_dir / STAGING
+    if not (staging / DevLayout(staging).accounts.name).exists():
+        if data_dir.exists() and not data_dir.is_dir():
+            raise StoreError(f"{data_dir} is a file: give a new or empty --data directory")
+        if data_dir.exists() and any(entry.name != STAGING for entry in data_dir.iterdir()):
+            raise StoreError(f"{data_dir} is not empty and holds no dev chain: give a new or empty --data directory")
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        _write_devnet(staging, block_interval_ms=block_interval_ms, kdf_iterations=kdf_iterations)
+        _sync_tree(staging)
+    _publish(staging, data_dir)
+    return DevLayout(data_dir)
+
+
+def _publish(staging: Path, data_dir: Path) -> None:
+    """Move a complete staged dev directory into ``data_dir``, its accounts file last; safe to repeat."""
+    staged = DevLayout(staging)
+    for source in (staged.keys, staged.genesis, staged.accounts):
+        if source.exists():
+            os.replace(source, data_dir / source.name)
+    _sync_directory(data_dir)
+    staging.rmdir()
+
+
+def _sync_tree(root: Path) -> None:
+    """fsync every file and directory under ``root``, so a rename of it publishes contents already on disk."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            descriptor = os.open(Path(folder) / name, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        _sync_directory(Path(folder))
+
+
+def _sync_directory(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _write_devnet(data_dir: Path, *, block_interval_ms: int, kdf_iterations: int | None) -> None:
     layout = DevLayout(data_dir)
     layout.keys.mkdir(parents=True, exist_ok=True)
     os.chmod(layout.keys, 0o700)
@@ -239,4 +299,3 @@ def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iteratio
     descriptor = os.open(layout.accounts, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(json.dumps(accounts, indent=2, ensure_ascii=False) + "\n")
-    return layout

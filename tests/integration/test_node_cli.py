@@ -221,3 +221,24 @@ def test_port_zero_prints_the_port_it_got(tmp_path):
     finally:
         process.terminate()
         assert process.wait(timeout=30) == 0
+
+
+@pytest.mark.parametrize("after", [0.6, 1.2, 1.8, 2.4])
+def test_a_first_start_killed_at_any_point_starts_again(tmp_path, after):
+    """kill -9 while the dev directory is being made (its keystores take seconds): the next start just works."""
+    data = tmp_path / "data"
+    process = subprocess.Popen(
+        [TIEZHENG_NODE, "dev", "--data", str(data), "--port", str(free_port())],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(after)
+    process.kill()
+    process.wait(timeout=30)
+    node = NodeProcess(data, free_port()).start()
+    try:
+        health = httpx.get(node.url + "/healthz").json()
+        assert health["chain"] == "DEV" and health["validator"] is True
+        assert not (data / ".creating").exists()
+    finally:
+        assert node.stop() == 0
