@@ -167,7 +167,11 @@ def test_operator_mistakes_are_one_line_errors(tmp_path):
     a_file.write_text("not a directory")
     genesis = tmp_path / "genesis.json"
     genesis.write_text((Path(__file__).parents[2] / "docs" / "examples" / "genesis.json").read_text())
-    one_line_error(run("dev", "--data", str(a_file), "--port", str(free_port())), "Not a directory")
+    one_line_error(run("dev", "--data", str(a_file), "--port", str(free_port())), "a-file is a file")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("someone else's")
+    one_line_error(run("dev", "--data", str(tmp_path / "mine"), "--port", str(free_port())), "is not empty")
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
     one_line_error(run("init", "--genesis", str(genesis), "--data", str(a_file)), "File exists")
     one_line_error(
         run("dev", "--data", str(tmp_path / "d"), "--port", str(free_port()), env={"TIEZHENG_GM_BACKEND": "bogus"}),
