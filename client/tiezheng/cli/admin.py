@@ -124,41 +124,58 @@ _KEY_FILE_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError, NotImpl
 
 def _decrypt_keystore(account: Any, text: str) -> bytes:
     """The private key in an Ethereum JSON keystore, read as strictly as any JSON document (nesting bounded)."""
-    keystore = load_json(text, "the admin keystore")
-    if not isinstance(keystore, dict):
+    document = load_json(text, "the admin keystore")
+    if not isinstance(document, dict):
         fail("the admin keystore must be a JSON object (an Ethereum keystore)")
+    keystore = lowercase_keys(document)
     check_kdf_cost(keystore)
     key: bytes = account.decrypt(keystore, passphrase(prompt="Admin keystore passphrase: "))
     return key
 
 
+def lowercase_keys(document: dict[str, Any]) -> dict[str, Any]:
+    """The keystore as eth-keyfile reads it: every key lower-cased at every depth, a later duplicate winning.
+
+    The cost check below must see the very values the KDF will get: checked as written,
+    a keystore could put a cheap "crypto" beside the "Crypto" eth-keyfile would use.
+    """
+    return {key.lower(): lowercase_keys(value) if isinstance(value, dict) else value for key, value in document.items()}
+
+
 #: The most KDF work an admin keystore may ask for before its passphrase is tried. geth writes scrypt
-#: n = 2^18, r = 8, p = 1 (256 MiB, n·r·p = 2^21) and PBKDF2 c = 262,144; a damaged or hostile file
-#: asking for terabytes or years is refused instead of obeyed.
+#: n = 2^18, r = 8, p = 1 (256 MiB, n·r·p = 2^21) and PBKDF2 c = 262,144, both with a 32-byte dklen;
+#: a damaged or hostile file asking for terabytes or years is refused instead of obeyed.
 MAX_SCRYPT_WORK: Final = 1 << 23  # n·r·p; with p ≥ 1 it also bounds the memory, 128·n·r ≤ 1 GiB
 MAX_PBKDF2_ROUNDS: Final = 10_000_000
+DERIVED_KEY_BYTES: Final = range(16, 65)
+_KDF_FIELDS: Final = {"scrypt": ("n", "r", "p", "dklen"), "pbkdf2": ("c", "dklen")}
 
 
 def check_kdf_cost(keystore: dict[str, Any]) -> None:
-    """Refuse an Ethereum keystore (version 3 or 4) whose KDF parameters ask for more than the bounds above."""
+    """Refuse a keystore (keys lower-cased) whose KDF parameters are not plain integers within the bounds above."""
     crypto = keystore.get("crypto")
     if not isinstance(crypto, dict):
         return  # eth-account names what is missing or mistyped
     kdf = crypto.get("kdf")
     name, params = (kdf.get("function"), kdf.get("params")) if isinstance(kdf, dict) else (kdf, crypto.get("kdfparams"))
-    if not isinstance(params, dict):
-        return
-    numbers = {field: value for field, value in params.items() if isinstance(value, int)}
-    if name == "scrypt":
-        n, r, p = (numbers.get(field, 1) for field in ("n", "r", "p"))
-        if n * r * p > MAX_SCRYPT_WORK:
-            fail(
-                f"the admin keystore asks for scrypt n={n}, r={r}, p={p}: more than {MAX_SCRYPT_WORK:,} for n·r·p, "
-                "which no keystore tool writes; re-encrypt the key"
-            )
-    elif name == "pbkdf2" and numbers.get("c", 0) > MAX_PBKDF2_ROUNDS:
+    if name not in _KDF_FIELDS or not isinstance(params, dict):
+        return  # eth-account refuses a KDF it does not know
+    values: dict[str, int] = {}
+    for field in _KDF_FIELDS[name]:
+        value = params.get(field)
+        if type(value) is not int or value < 1:
+            fail(f"the admin keystore's {name} parameter {field!r} must be a positive integer, not {value!r:.40}")
+        values[field] = value
+    if values["dklen"] not in DERIVED_KEY_BYTES:
+        fail(f"the admin keystore asks for a {values['dklen']:,}-byte derived key; keystores use 16 to 64")
+    if name == "scrypt" and values["n"] * values["r"] * values["p"] > MAX_SCRYPT_WORK:
         fail(
-            f"the admin keystore asks for {numbers['c']:,} PBKDF2 rounds, more than {MAX_PBKDF2_ROUNDS:,}; "
+            f"the admin keystore asks for scrypt n={values['n']}, r={values['r']}, p={values['p']}: more than "
+            f"{MAX_SCRYPT_WORK:,} for n·r·p, which no keystore tool writes; re-encrypt the key"
+        )
+    if name == "pbkdf2" and values["c"] > MAX_PBKDF2_ROUNDS:
+        fail(
+            f"the admin keystore asks for {values['c']:,} PBKDF2 rounds, more than {MAX_PBKDF2_ROUNDS:,}; "
             "re-encrypt the key"
         )
 
