@@ -26,7 +26,7 @@ from tiezheng.gm import SM2PrivateKey, keystore
 from tiezheng.gm.backend import BackendUnavailable
 
 from . import __version__, logging_setup
-from .devnet import DEV_AGENCY_CODE, DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet
+from .devnet import DEV_AGENCY_CODE, DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet, tidy
 from .evidence.pending import DEFAULT_MAX_PENDING
 from .process.supervision import DEFAULT_WARN_AT, Supervision
 from .store import StoreError
@@ -170,6 +170,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 f"{args.data} holds a dev chain but {missing} is missing; restore it, or use another --data directory"
             )
         create_devnet(args.data, block_interval_ms=args.block_interval_ms)
+    else:
+        tidy(args.data)
     keys = [layout.validator_key]
     if layout.supervision_key.exists():
         keys.append(layout.supervision_key)

@@ -8,6 +8,7 @@ and keeps them out of any shared file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -143,6 +144,9 @@ def build_genesis_document(
 
 #: Where a new dev directory's files are written before they are moved into place.
 STAGING: Final = ".creating"
+#: What may be in a directory a dev chain is created in: a staging directory left by an
+#: interrupted creation, and the lost+found at the root of a freshly made ext4 volume.
+IGNORED_WHEN_EMPTY: Final = frozenset({STAGING, "lost+found"})
 
 
 def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iterations: int | None = None) -> DevLayout:
@@ -156,18 +160,29 @@ def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iteratio
     creation finishes. Either way no half-made key or genesis blocks a retry.
     """
     staging = data_dir / STAGING
-    if not (staging / DevLayout(staging).accounts.name).exists():
+    staged = DevLayout(staging)
+    if not staged.accounts.exists():
         if data_dir.exists() and not data_dir.is_dir():
             raise StoreError(f"{data_dir} is a file: give a new or empty --data directory")
-        if data_dir.exists() and any(entry.name != STAGING for entry in data_dir.iterdir()):
+        if data_dir.exists() and any(entry.name not in IGNORED_WHEN_EMPTY for entry in data_dir.iterdir()):
             raise StoreError(f"{data_dir} is not empty and holds no dev chain: give a new or empty --data directory")
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
-        _write_devnet(staging, block_interval_ms=block_interval_ms, kdf_iterations=kdf_iterations)
+        unfinished = _write_devnet(staging, block_interval_ms=block_interval_ms, kdf_iterations=kdf_iterations)
         _sync_tree(staging)
+        # The accounts file marks the staged directory complete, so it gets its name only
+        # once every file, itself included, is on disk.
+        os.replace(unfinished, staged.accounts)
+        _sync_directory(staging)
     _publish(staging, data_dir)
     return DevLayout(data_dir)
+
+
+def tidy(data_dir: Path) -> None:
+    """Remove the empty staging directory a creation interrupted after its last move leaves behind."""
+    with contextlib.suppress(OSError):
+        (data_dir / STAGING).rmdir()  # refuses, and is left, unless empty
 
 
 def _publish(staging: Path, data_dir: Path) -> None:
@@ -200,7 +215,8 @@ def _sync_directory(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _write_devnet(data_dir: Path, *, block_interval_ms: int, kdf_iterations: int | None) -> None:
+def _write_devnet(data_dir: Path, *, block_interval_ms: int, kdf_iterations: int | None) -> Path:
+    """Write a dev directory's files; the accounts file under a temporary name, which is returned."""
     layout = DevLayout(data_dir)
     layout.keys.mkdir(parents=True, exist_ok=True)
     os.chmod(layout.keys, 0o700)
@@ -296,6 +312,8 @@ def _write_devnet(data_dir: Path, *, block_interval_ms: int, kdf_iterations: int
             },
         ],
     }
-    descriptor = os.open(layout.accounts, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    unfinished = layout.accounts.with_name(layout.accounts.name + ".unfinished")
+    descriptor = os.open(unfinished, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(json.dumps(accounts, indent=2, ensure_ascii=False) + "\n")
+    return unfinished

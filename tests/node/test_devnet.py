@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from tiezheng.genesis import Genesis
 from tiezheng.gm import keystore
-from tiezheng_node.devnet import DEV_PASSPHRASE, STAGING, DevLayout, _write_devnet, create_devnet
+from tiezheng_node.devnet import DEV_PASSPHRASE, STAGING, DevLayout, _write_devnet, create_devnet, tidy
 from tiezheng_node.store import StoreError
 
 
@@ -54,9 +55,38 @@ def test_a_creation_interrupted_while_writing_is_started_over(tmp_path):
 def test_a_creation_interrupted_while_moving_is_finished_with_the_staged_files(tmp_path):
     staging = tmp_path / STAGING
     staging.mkdir()
-    _write_devnet(staging, block_interval_ms=1000, kdf_iterations=1_000)
+    os.replace(_write_devnet(staging, block_interval_ms=1000, kdf_iterations=1_000), staging / "dev-accounts.json")
     staged_genesis = (staging / "genesis.json").read_bytes()
     (staging / "keys").rename(tmp_path / "keys")  # the first move happened, then the process died
     layout = create_devnet(tmp_path, kdf_iterations=1_000)
     assert_complete(layout)
     assert layout.genesis.read_bytes() == staged_genesis  # finished, not made anew: the keys match the genesis
+
+
+def test_a_creation_interrupted_before_its_accounts_file_was_named_is_started_over(tmp_path):
+    # Every file written, the accounts file still under its temporary name: not complete, so made anew.
+    staging = tmp_path / STAGING
+    staging.mkdir()
+    unfinished = _write_devnet(staging, block_interval_ms=1000, kdf_iterations=1_000)
+    unfinished.write_text("")  # as a crash before its contents reached the disk would leave it
+    staged_genesis = (staging / "genesis.json").read_bytes()
+    layout = create_devnet(tmp_path, kdf_iterations=1_000)
+    assert_complete(layout)
+    assert layout.genesis.read_bytes() != staged_genesis
+    assert json.loads(layout.accounts.read_text())["accounts"]
+
+
+def test_the_empty_staging_left_after_the_last_move_is_tidied(tmp_path):
+    layout = create_devnet(tmp_path, kdf_iterations=1_000)
+    (tmp_path / STAGING).mkdir()
+    tidy(tmp_path)
+    assert_complete(layout)
+    (tmp_path / STAGING).mkdir()
+    (tmp_path / STAGING / "something").write_text("not ours to remove")
+    tidy(tmp_path)
+    assert (tmp_path / STAGING / "something").exists()
+
+
+def test_a_fresh_volumes_lost_and_found_does_not_make_it_non_empty(tmp_path):
+    (tmp_path / "lost+found").mkdir()
+    assert_complete(create_devnet(tmp_path, kdf_iterations=1_000))
