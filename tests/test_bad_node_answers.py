@@ -445,26 +445,25 @@ COSTLY_KEYSTORES = {
 }
 
 
-@pytest.mark.parametrize("keystore", KEYSTORES)
-def test_a_malformed_admin_keystore_is_refused_in_one_line(node, keystore, tmp_path):
-    path = tmp_path / "admin.json"
-    path.write_text(KEYSTORES[keystore])
-    result = run(
+def revoke_with_admin_keystore(node, text: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    path = folder / "admin.json"
+    path.write_text(text)
+    return run(
         "admin", "agency", "revoke", AGENCY, "--node", node.url, "--admin-key", str(path),
         env={"TIEZHENG_PASSPHRASE": "pass"},
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("keystore", KEYSTORES)
+def test_a_malformed_admin_keystore_is_refused_in_one_line(node, keystore, tmp_path):
+    result = revoke_with_admin_keystore(node, KEYSTORES[keystore], tmp_path)
     assert_one_line_error(result, "admin")
     assert node.requests == []  # refused before anything is asked of the node
 
 
 @pytest.mark.parametrize("keystore", COSTLY_KEYSTORES)
 def test_an_admin_keystore_asking_for_unbounded_kdf_work_is_refused_unrun(node, keystore, tmp_path):
-    path = tmp_path / "admin.json"
-    path.write_text(COSTLY_KEYSTORES[keystore])
-    result = run(
-        "admin", "agency", "revoke", AGENCY, "--node", node.url, "--admin-key", str(path),
-        env={"TIEZHENG_PASSPHRASE": "pass"},
-    )  # fmt: skip
+    result = revoke_with_admin_keystore(node, COSTLY_KEYSTORES[keystore], tmp_path)
     assert_one_line_error(result, "the admin keystore")
     assert "asks for" in result.stderr or "must be a positive integer" in result.stderr
     assert node.requests == []
