@@ -175,7 +175,7 @@ def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iteratio
         # once every file, itself included, is on disk.
         os.replace(unfinished, staged.accounts)
         _sync_directory(staging)
-    _publish(staging, data_dir)
+    _publish(staged, data_dir)
     return DevLayout(data_dir)
 
 
@@ -185,14 +185,13 @@ def tidy(data_dir: Path) -> None:
         (data_dir / STAGING).rmdir()  # refuses, and is left, unless empty
 
 
-def _publish(staging: Path, data_dir: Path) -> None:
+def _publish(staged: DevLayout, data_dir: Path) -> None:
     """Move a complete staged dev directory into ``data_dir``, its accounts file last; safe to repeat."""
-    staged = DevLayout(staging)
     for source in (staged.keys, staged.genesis, staged.accounts):
         if source.exists():
             os.replace(source, data_dir / source.name)
     _sync_directory(data_dir)
-    staging.rmdir()
+    staged.data_dir.rmdir()
 
 
 def _sync_tree(root: Path) -> None:
