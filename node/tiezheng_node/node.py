@@ -34,7 +34,7 @@ from .evidence.admission import EvidenceRejected
 from .evidence.items import Submission
 from .evidence.pending import DEFAULT_MAX_PENDING
 from .evidence.service import EvidenceService
-from .execution.chain import ExecutionChain, ExecutionError
+from .execution.chain import ExecutionChain, ExecutionError, Rejected
 from .execution.genesis import NodeGenesis
 from .execution.registry import RegistryView, TrailView
 from .execution.txpool import PendingTransaction, PoolError, TxPool
@@ -235,7 +235,8 @@ class Node:
         """Validate a signed transaction and add it to the pool; its hash."""
         transaction = self.decode_transaction(raw)
         sender = Address(transaction.sender)
-        head = self._head.execution
+        submitted_at = self._head
+        head = submitted_at.execution
         if transaction.gas > self.genesis.gas_target:
             raise SubmissionError(
                 f"gas {transaction.gas} exceeds the block gas target {self.genesis.gas_target}", "gas-limit", -32000
@@ -260,6 +261,17 @@ class Node:
             )
         if transaction.to and calls_set_change(transaction.to, transaction.data):
             raise SubmissionError(FIXED_SET_REASON, "validator-set-fixed", -32000)
+        nonce = self._check_sender(transaction, sender, head)
+        try:
+            self.pool.add(PendingTransaction(transaction, sender, transaction.hash), nonce)
+        except PoolError as exc:
+            raise SubmissionError(str(exc), exc.code, -32005 if exc.code == "pool-full" else -32000) from None
+        if self._head is not submitted_at:
+            self._recheck(transaction, sender)
+        return transaction.hash
+
+    def _check_sender(self, transaction: SignedTransactionAPI, sender: Address, head: BlockHeaderAPI) -> int:
+        """Refuse a sender who may not send or cannot pay at ``head``; the sender's nonce there."""
         if not self.registry.is_allowed_sender(sender, head):
             raise SubmissionError(
                 f"account {to_checksum_address(sender)} is not permitted to send transactions "
@@ -269,14 +281,25 @@ class Node:
             )
         balance, nonce = self._account_at(sender, head)
         price = transaction.max_fee_per_gas if hasattr(transaction, "max_fee_per_gas") else transaction.gas_price
-        value_needed = transaction.value + transaction.gas * price
-        if balance < value_needed:
+        if balance < transaction.value + transaction.gas * price:
             raise SubmissionError("insufficient funds for value and gas", "insufficient-funds", -32000)
-        try:
-            self.pool.add(PendingTransaction(transaction, sender, transaction.hash), nonce)
-        except PoolError as exc:
-            raise SubmissionError(str(exc), exc.code, -32005 if exc.code == "pool-full" else -32000) from None
-        return transaction.hash
+        return nonce
+
+    def _recheck(self, transaction: SignedTransactionAPI, sender: Address) -> None:
+        """Check a transaction again at a head sealed while it was being admitted.
+
+        That block may have dropped an earlier nonce of the sender, and with it every
+        later one already pending; this one, checked at the old head, would otherwise
+        slip in after the drop and wait for a nonce that never comes.
+        """
+        with self._produce_lock:  # no block half-built: the pool and the head agree
+            if self.pool.get(transaction.hash) is None:
+                return  # already sealed (or dropped by the block, as it should be)
+            try:
+                self._check_sender(transaction, sender, self._head.execution)
+            except SubmissionError:
+                self.pool.remove([transaction.hash])
+                raise
 
     def _account_at(self, account: Address, head: BlockHeaderAPI) -> tuple[int, int]:
         """The account's balance and nonce at ``head``, kept until the head moves.
@@ -331,8 +354,8 @@ class Node:
                 # Raised on, so that the producer backs off and /healthz says why blocks stopped.
                 log.error("block %d could not be built; its transactions stay pending", head.height + 1)
                 raise
-            self.pool.remove([r.transaction.hash for r in built.rejected])
             if not built.block.transactions and not submissions and not self.genesis.empty_blocks:
+                self._drop_rejected(built.rejected)
                 return None
             staging = time.perf_counter()
             evidence = self.evidence.log.stage(submissions, block_time)
@@ -377,8 +400,7 @@ class Node:
             if process.new_alerts:
                 self.webhooks.wake()
             self.pool.remove([t.hash for t in built.block.transactions])
-            for rejected in built.rejected:
-                log.info("dropped transaction %s: %s", rejected.transaction.hash.hex(), rejected.reason)
+            self._drop_rejected(built.rejected)  # after the head moved: see _recheck
             anchored = self.evidence.queue_contract_anchored(built.block, built.receipts)
         anchored.result(timeout=60)
         log.info(
@@ -401,6 +423,12 @@ class Node:
             except Exception:
                 log.exception("block listener failed")
         return committed
+
+    def _drop_rejected(self, rejected: tuple[Rejected, ...]) -> None:
+        for refused in rejected:
+            log.info("dropped transaction %s: %s", refused.transaction.hash.hex(), refused.reason)
+        for dependent in self.pool.drop([r.transaction.hash for r in rejected]):
+            log.info("dropped transaction %s: an earlier nonce of its sender was dropped", dependent.hex())
 
     def _admit(self, parent: BlockHeaderAPI) -> Callable[[SignedTransactionAPI], str | None]:
         def admit(transaction: SignedTransactionAPI) -> str | None:

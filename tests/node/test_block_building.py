@@ -77,6 +77,43 @@ def test_transfers_that_overdraw_together_leave_the_later_ones_out(chain):
     assert_chain_moves_on(chain)
 
 
+def test_a_dropped_transaction_takes_its_senders_later_nonces_with_it(chain):
+    half = balance(chain, chain.admin) // 2 + 1
+    paid, overdraft = (
+        chain.node.submit_transaction(chain.sign(chain.admin, SINK, b"", value=half, gas=21_000)) for _ in range(2)
+    )
+    waiting = chain.node.submit_transaction(chain.sign(chain.admin, SINK, b"", gas=chain.node.genesis.gas_target))
+    other = chain.node.submit_transaction(chain.sign(chain.agency, SINK, b"", gas=21_000))
+    block = chain.node.produce_block()  # ``waiting`` is past the gas target here, so not tried in this block
+    assert block is not None and {t.hash for t in block.block.transactions} == {paid, other}
+    assert chain.node.pool.get(overdraft) is None
+    assert chain.node.pool.get(waiting) is None  # its nonce can never come: without the overdraft it has a gap
+    assert chain.node.pending_nonce(bytes.fromhex(chain.admin.address[2:])) == chain.node.execution.nonce(
+        bytes.fromhex(chain.admin.address[2:]), chain.node.head.execution
+    )
+    assert_chain_moves_on(chain)
+
+
+def test_a_transaction_admitted_across_a_block_is_checked_again_at_the_new_head(chain, monkeypatch):
+    half = balance(chain, chain.admin) // 2 + 1
+    for _ in range(2):
+        chain.node.submit_transaction(chain.sign(chain.admin, SINK, b"", value=half, gas=21_000))
+    late = chain.sign(chain.admin, SINK, b"", value=half, gas=21_000)  # affordable at the head it is checked at
+    add = chain.node.pool.add
+
+    def add_after_a_block(pending, state_nonce):  # the producer seals between the checks and the pool
+        chain.node.produce_block()
+        add(pending, state_nonce)
+
+    monkeypatch.setattr(chain.node.pool, "add", add_after_a_block)
+    with pytest.raises(SubmissionError) as refused:
+        chain.node.submit_transaction(late)
+    assert refused.value.code == "insufficient-funds"
+    assert len(chain.node.pool) == 0  # not left waiting behind the overdraft the block dropped
+    monkeypatch.undo()
+    assert_chain_moves_on(chain)
+
+
 def test_oversized_initcode_is_refused_at_submission(chain):
     with pytest.raises(SubmissionError) as refused:
         chain.node.submit_transaction(chain.sign(chain.admin, None, b"\x00" * 50_000, gas=5_000_000))

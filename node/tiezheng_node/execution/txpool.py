@@ -3,7 +3,8 @@
 Fees are always zero on this chain, so there is no price ordering and no
 replacement: a second transaction with a pending nonce is refused. Blocks take
 senders in arrival order, and each sender's transactions in nonce order from
-its current state nonce, so one sender cannot starve the others.
+its current state nonce, so one sender cannot starve the others. A transaction
+the chain refuses leaves with every later nonce of its sender.
 """
 
 from __future__ import annotations
@@ -116,16 +117,24 @@ class TxPool:
                     if not queue:
                         del self._by_sender[pending.sender]
 
-    def prune(self, state_nonce: Callable[[Address], int]) -> None:
-        """Drop transactions whose nonce the chain has passed (included, or made stale)."""
+    def drop(self, hashes: list[bytes]) -> list[bytes]:
+        """Remove transactions the chain refused, with each sender's later nonces.
+
+        A later nonce can never run once the one before it is gone: kept, it would sit
+        in the pool, count towards its sender's limit, and surprise the sender by
+        running after whatever they send next with the freed nonce. Returns the hashes
+        of the later nonces dropped with them.
+        """
+        dependents: list[bytes] = []
         with self._lock:
-            senders = list(self._by_sender)
-        stale = []
-        for sender in senders:
-            nonce = state_nonce(sender)
-            with self._lock:
-                stale.extend(p.hash for n, p in self._by_sender.get(sender, {}).items() if n < nonce)
-        self.remove(stale)
+            for transaction_hash in hashes:
+                pending = self._by_hash.get(transaction_hash)
+                if pending is None:
+                    continue
+                queue = self._by_sender[pending.sender]
+                dependents.extend(p.hash for n, p in queue.items() if n > pending.transaction.nonce)
+        self.remove([*hashes, *dependents])
+        return dependents
 
     def wait(self, timeout: float) -> bool:
         """Block until the pool is non-empty (True) or ``timeout`` passes (False)."""
