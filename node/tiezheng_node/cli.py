@@ -26,6 +26,7 @@ from tiezheng.gm import SM2PrivateKey, keystore
 from tiezheng.gm.backend import BackendUnavailable
 
 from . import __version__, logging_setup
+from .data_lock import lock_data_directory
 from .devnet import DEV_AGENCY_CODE, DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet, tidy
 from .evidence.pending import DEFAULT_MAX_PENDING
 from .process.supervision import DEFAULT_WARN_AT, Supervision
@@ -158,12 +159,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_dev(args: argparse.Namespace) -> int:
     logging_setup.configure(args.verbose)
     options = _serving_options(args)
+    if args.block_interval_ms < 50:
+        raise StoreError("--block-interval-ms must be at least 50")
     listener = _listen(args.host, args.port)
+    with lock_data_directory(args.data, create=True):
+        return _serve_dev(args, options, listener)
+
+
+def _serve_dev(args: argparse.Namespace, options: dict[str, Any], listener: socket.socket) -> int:
     layout = DevLayout(args.data)
     first_run = not layout.exists()
     if first_run:
-        if args.block_interval_ms < 50:
-            raise StoreError("--block-interval-ms must be at least 50")
         if (args.data / "chain").exists():
             missing = ", ".join(str(p) for p in layout.required() if not p.exists())
             raise StoreError(
@@ -218,14 +224,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     target = args.data / "genesis.json"
     if target.exists() and Genesis.load(target).hash != genesis.hash:
         raise StoreError(f"{args.data} was initialised with another genesis")
-    args.data.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
-        shutil.copyfile(args.genesis, target)
-    from .node import Node
+    with lock_data_directory(args.data, create=True):
+        if not target.exists():
+            shutil.copyfile(args.genesis, target)
+        from .node import Node
 
-    node = Node(args.data, genesis, None)
-    print(f"initialised {args.data}: chain {genesis.chain_code} (id {genesis.chain_id}), block {node.head.height}")
-    node.close()
+        node = Node(args.data, genesis, None)
+        print(f"initialised {args.data}: chain {genesis.chain_code} (id {genesis.chain_id}), block {node.head.height}")
+        node.close()
     return 0
 
 
@@ -244,6 +250,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         keys.append((args.supervision_key, _passphrase("the supervision keystore")))
     genesis = Genesis.load(genesis_path)
     listener = _listen(args.host, args.port)
+    with lock_data_directory(args.data, create=False):
+        return _serve(args, options, genesis, keys, listener)
+
+
+def _serve(
+    args: argparse.Namespace,
+    options: dict[str, Any],
+    genesis: Genesis,
+    keys: list[tuple[Path, str]],
+    listener: socket.socket,
+) -> int:
     unlocked = _unlock(keys)
     from .node import Node
     from .server import serve

@@ -172,7 +172,7 @@ def test_operator_mistakes_are_one_line_errors(tmp_path):
     (tmp_path / "mine" / "notes.txt").write_text("someone else's")
     one_line_error(run("dev", "--data", str(tmp_path / "mine"), "--port", str(free_port())), "is not empty")
     assert [p.name for p in (tmp_path / "mine").iterdir()] == ["notes.txt"]
-    one_line_error(run("init", "--genesis", str(genesis), "--data", str(a_file)), "File exists")
+    one_line_error(run("init", "--genesis", str(genesis), "--data", str(a_file)), "a-file is a file")
     one_line_error(
         run("dev", "--data", str(tmp_path / "d"), "--port", str(free_port()), env={"TIEZHENG_GM_BACKEND": "bogus"}),
         "unknown backend 'bogus'",
@@ -191,6 +191,51 @@ def test_a_dev_directory_missing_its_validator_key_says_so(dev_chain, tmp_path):
     shutil.copytree(dev_chain.data_dir, copy, ignore=shutil.ignore_patterns("LOCK"))
     (copy / "keys" / "validator.key").unlink()
     one_line_error(run("dev", "--data", str(copy), "--port", str(free_port())), "validator.key is missing")
+
+
+def test_a_data_directory_in_use_is_refused(dev_chain, tmp_path):
+    busy = str(dev_chain.data_dir)
+    one_line_error(run("dev", "--data", busy, "--port", str(free_port())), "in use by another tiezheng-node process")
+    one_line_error(
+        run("init", "--genesis", str(dev_chain.data_dir / "genesis.json"), "--data", busy),
+        "in use by another tiezheng-node process",
+    )
+    assert httpx.get(dev_chain.url + "/healthz").json()["status"] == "ok"
+
+
+def test_two_first_starts_on_one_directory_make_one_chain(tmp_path):
+    data, ports = tmp_path / "data", [free_port(), free_port()]
+    starts = [
+        subprocess.Popen(
+            [TIEZHENG_NODE, "dev", "--data", str(data), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for port in ports
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while all(start.poll() is None for start in starts):
+            assert time.monotonic() < deadline, "neither start gave way"
+            time.sleep(0.05)
+        refused = next(start for start in starts if start.poll() is not None)
+        assert refused.returncode == 2 and refused.stderr is not None
+        assert "in use by another tiezheng-node process" in refused.stderr.read()
+        serving = NodeProcess(data, ports[starts.index(refused) ^ 1], process=starts[starts.index(refused) ^ 1])
+        for _ in range(600):
+            try:
+                health = httpx.get(serving.url + "/healthz", timeout=1).json()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        assert health["validator"] is True  # its validator key belongs to the genesis it serves
+        served = httpx.get(serving.url + "/v1/genesis").json()
+        assert served["document"] == json.loads((data / "genesis.json").read_text())
+    finally:
+        for start in starts:
+            start.terminate()
+            start.wait(timeout=30)
 
 
 def test_port_zero_prints_the_port_it_got(tmp_path):

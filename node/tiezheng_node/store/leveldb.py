@@ -53,6 +53,12 @@ class Store:
                 # answers those without reading a block from disk.
                 bloom_filter_bits=10,
             )
+        except plyvel.IOError as exc:
+            if "/LOCK: " in str(exc):  # LevelDB's own lock file: the store is open elsewhere
+                raise StoreError(
+                    f"cannot open the store at {path}: it is open already, in another process or this one"
+                ) from None
+            raise StoreError(f"cannot open the store at {path}: {exc}") from None
         except plyvel.Error as exc:
             raise StoreError(f"cannot open the store at {path}: {exc}") from None
         except OSError as exc:
