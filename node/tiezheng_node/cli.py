@@ -37,6 +37,7 @@ from .store import StoreError
 # costs the longer of the two, not their sum.
 
 DEFAULT_DEV_DIR = ".tiezheng-dev"
+DEFAULT_DEV_BLOCK_INTERVAL_MS = 1000
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8545
 EXIT_USAGE = 2
@@ -94,9 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument(
         "--block-interval-ms",
         type=int,
-        default=1000,
+        default=None,
         metavar="MS",
-        help="dev block interval for a new chain (default 1000)",
+        help=f"block interval of a new dev chain (default {DEFAULT_DEV_BLOCK_INTERVAL_MS}); a chain keeps its own",
     )
     serving(dev)
     dev.set_defaults(handler=cmd_dev)
@@ -159,8 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_dev(args: argparse.Namespace) -> int:
     logging_setup.configure(args.verbose)
     options = _serving_options(args)
-    if args.block_interval_ms < 50:
-        raise StoreError("--block-interval-ms must be at least 50")
+    if args.block_interval_ms is not None and not 50 <= args.block_interval_ms <= 3_600_000:
+        raise StoreError("--block-interval-ms must lie in [50, 3600000]")
     listener = _listen(args.host, args.port)
     with lock_data_directory(args.data, create=True):
         return _serve_dev(args, options, listener)
@@ -175,13 +176,14 @@ def _serve_dev(args: argparse.Namespace, options: dict[str, Any], listener: sock
             raise StoreError(
                 f"{args.data} holds a dev chain but {missing} is missing; restore it, or use another --data directory"
             )
-        create_devnet(args.data, block_interval_ms=args.block_interval_ms)
+        create_devnet(args.data, block_interval_ms=args.block_interval_ms or DEFAULT_DEV_BLOCK_INTERVAL_MS)
     else:
         tidy(args.data)
     keys = [layout.validator_key]
     if layout.supervision_key.exists():
         keys.append(layout.supervision_key)
     genesis = Genesis.load(layout.genesis)
+    _check_block_interval(genesis, args.block_interval_ms)
     unlocked = _unlock([(path, DEV_PASSPHRASE) for path in keys])
     from .node import Node
     from .server import serve
@@ -217,6 +219,17 @@ def _serve_dev(args: argparse.Namespace, options: dict[str, Any], listener: sock
         flush=True,
     )
     return serve(node, listener)
+
+
+def _check_block_interval(genesis: Genesis, requested: int | None) -> None:
+    """Refuse a --block-interval-ms the chain's genesis contradicts, rather than silently ignore it."""
+    execution = genesis.document.get("execution")
+    fixed = execution.get("block_interval_ms", DEFAULT_DEV_BLOCK_INTERVAL_MS) if isinstance(execution, dict) else None
+    if requested is not None and requested != fixed:
+        raise StoreError(
+            f"this chain's genesis fixes the block interval at {fixed} ms; --block-interval-ms {requested} "
+            "applies only to a new chain: leave it out, or give a new --data directory"
+        )
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -238,6 +238,21 @@ def test_two_first_starts_on_one_directory_make_one_chain(tmp_path):
             start.wait(timeout=30)
 
 
+def test_a_block_interval_the_genesis_contradicts_is_refused(dev_chain, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(dev_chain.data_dir, copy, ignore=shutil.ignore_patterns("LOCK"))
+    port = str(free_port())
+    one_line_error(
+        run("dev", "--data", str(copy), "--port", port, "--block-interval-ms", "500"),
+        "genesis fixes the block interval at 200 ms; --block-interval-ms 500 applies only to a new chain",
+    )
+    one_line_error(
+        run("dev", "--data", str(tmp_path / "new"), "--port", port, "--block-interval-ms", "10"),
+        "--block-interval-ms must lie in [50, 3600000]",
+    )
+    assert not (tmp_path / "new").exists()
+
+
 def test_port_zero_prints_the_port_it_got(tmp_path):
     process = subprocess.Popen(
         [TIEZHENG_NODE, "dev", "--data", str(tmp_path / "data"), "--port", "0"],
