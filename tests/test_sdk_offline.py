@@ -353,3 +353,19 @@ def test_case_and_document_numbers_need_the_agency_salt():
     fields = salted.step_fields({"hearing": False}, "出生-1")
     assert fields == {"hearing": False, "document_no": document_number_hash("出生-1", salt)}
     assert fields["document_no"].startswith("sm3:") and "出生" not in fields["document_no"]
+
+
+def test_officials_need_the_agency_operator_salt():
+    from tiezheng.errors import TiezhengError
+    from tiezheng.statement import operator_hash
+
+    key = SM2PrivateKey.generate()
+    for salt in (None, b"short salt"):
+        with pytest.raises(TiezhengError) as refused:
+            sdk._Operations(key, "AGENCY-1", (), operator_salt=salt).operator("official-0042")
+        assert refused.value.code == "no-salt"
+    salt = b"our agency's operator salt"
+    assert sdk._Operations(key, "AGENCY-1", (), operator_salt=salt).operator(None) is None
+    assert sdk._Operations(key, "AGENCY-1", (), operator_salt=salt).operator("official-0042") == operator_hash(
+        salt, "official-0042"
+    )

@@ -296,8 +296,11 @@ class _Operations:
     def operator(self, official: str | None) -> bytes | None:
         if official is None:
             return None
-        if self._operator_salt is None:
-            raise TiezhengError("pass operator_salt= (the agency's secret salt) to name officials", code="no-salt")
+        if self._operator_salt is None or len(self._operator_salt) < MIN_SALT_BYTES:
+            raise TiezhengError(
+                f"pass operator_salt= (the agency's secret salt, at least {MIN_SALT_BYTES} bytes) to name officials",
+                code="no-salt",
+            )
         return operator_hash(self._operator_salt, official)
 
     # Building statements

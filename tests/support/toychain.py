@@ -14,7 +14,7 @@ from tiezheng.batch import BatchEnvelope, BatchProof
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.genesis import Genesis, ValidatorSet
 from tiezheng.gm import SM2PrivateKey, sm3
-from tiezheng.header import ZERO_HASH, ConsensusHeader, Seal, SealedHeader, ValidatorTransition
+from tiezheng.header import ConsensusHeader, Seal, SealedHeader, ValidatorTransition
 from tiezheng.merkle import MemoryNodeStore, MerkleLog
 from tiezheng.receipt import ChainRef, Receipt
 from tiezheng.signed_statement import SignedStatement
@@ -85,7 +85,7 @@ class ToyChain:
             height=len(self.blocks) + 1,
             round=0,
             time=GENESIS_TIME + 1000 * (len(self.blocks) + 1),
-            parent=sm3(parent) if parent else ZERO_HASH,
+            parent=sm3(parent) if parent else self.genesis.hash,
             execution=sm3(b"execution %d" % len(self.blocks)),
             log_size=self.log.size,
             log_root=self.log.root(),
