@@ -267,6 +267,14 @@ def test_an_opening_names_its_template_well(template):
     assert absent.value.code == "missing-field"
 
 
+@pytest.mark.parametrize("matter", ["nonsense", 123, "DEV-0000000001-XXXX"])
+def test_an_opening_names_no_matter(matter):
+    opening = Trail().statement(meta={"action": "open", "template": "ab" * 32, "matter": matter})
+    with pytest.raises(StepError) as caught:
+        read_claim(opening)
+    assert caught.value.code == "bad-field" and caught.value.field == "meta.matter"
+
+
 def test_the_stage_decides_which_agency_may_step():
     newborn = TEMPLATES["newborn-one-thing"]
     parties = {"health": "HEALTH-1", "public-security": "POLICE-1"}

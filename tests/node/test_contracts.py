@@ -235,6 +235,19 @@ def test_anchor_refuses_forged_or_foreign_statements(chain):
     assert reason_of(computation) == "EvidenceRegistry: sender is not an active agency"
 
 
+@pytest.mark.parametrize("kind", ["process-step", "alert"])
+def test_anchor_refuses_the_kinds_only_the_node_can_check(chain, kind):
+    # A step must be checked against its matter and hold it until sealed; alerts come from the chain alone.
+    signed = SignedStatement.sign(
+        statement_for(chain.agency_key, b"a step", agency=chain.agency_code, kind=kind, subject=b"\x01" * 32),
+        chain.agency_key,
+    )
+    computation = chain.raw_call(
+        EVIDENCE_REGISTRY, chain_registry_calldata(signed.to_cbor()), sender=address_bytes(chain.agency)
+    )
+    assert reason_of(computation) == "EvidenceRegistry: statement rejected"
+
+
 def test_evidence_append_precompile_only_serves_evidence_registry(chain):
     good = SignedStatement.sign(statement_for(chain.agency_key, b"ok", agency=chain.agency_code), chain.agency_key)
     data = abi_encode(["bytes32", "string", "bytes"], [good.statement.key, chain.agency_code, good.to_cbor()])

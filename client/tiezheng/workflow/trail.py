@@ -73,6 +73,12 @@ def read_claim(statement: Statement) -> Claim:
             raise StepError("meta.template must be hex", "bad-field", field="meta.template") from None
         if statement.stage is not None or statement.prev is not None:
             raise StepError("opening a matter takes no stage and no prev", "bad-field", field="stage")
+        if "matter" in meta:
+            raise StepError(
+                "opening a matter takes no meta.matter: the opening statement's own evidence ID names the matter",
+                "bad-field",
+                field="meta.matter",
+            )
         parties = {k[6:]: v for k, v in meta.items() if k.startswith("party.")}
         if any(type(v) is not str for v in parties.values()):
             raise StepError("meta.party.<role> must be agency codes", "bad-field", field="meta.party")

@@ -17,6 +17,7 @@ from eth_abi.exceptions import DecodingError
 from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PublicKey, sm3
 from tiezheng.signed_statement import SignedStatement
+from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP
 
 from .addresses import (
     EVIDENCE_APPEND_PRECOMPILE,
@@ -73,6 +74,15 @@ def sm2_verify_precompile(computation: ComputationAPI) -> ComputationAPI:
     return computation
 
 
+#: Kinds a contract cannot anchor: the node checks a process step against its matter
+#: and holds the matter until the step is sealed, and raises alerts itself; neither
+#: check can run inside the EVM.
+CHECKED_ELSEWHERE: Final[dict[str, str]] = {
+    KIND_PROCESS_STEP: "process steps are submitted to the node's /v1/evidence, which checks them against their matter",
+    KIND_ALERT: "alerts are raised by the chain's supervision, not anchored",
+}
+
+
 def evidence_append_precompile(computation: ComputationAPI) -> ComputationAPI:
     """Check a signed statement for EvidenceRegistry and log it for the block's evidence batch."""
     message = computation.msg
@@ -91,6 +101,8 @@ def evidence_append_precompile(computation: ComputationAPI) -> ComputationAPI:
         signed = SignedStatement.from_cbor(signed_bytes)
         if signed.statement.key != key_id or signed.statement.agency != agency:
             raise EvidenceRejected("the statement names another agency or key than the caller's")
+        if signed.statement.kind in CHECKED_ELSEWHERE:
+            raise EvidenceRejected(CHECKED_ELSEWHERE[signed.statement.kind])
         signed.check()
     except EvidenceRejected:
         raise

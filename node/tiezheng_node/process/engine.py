@@ -383,17 +383,23 @@ class ProcessEngine:
                 raise StepError(f"{code} is not an active agency", "unknown-party", 422, f"meta.party.{role}")
 
     def restore(self, submissions: Iterable[Submission]) -> None:
-        """Holds and alerts in flight, from the submissions still pending after a restart."""
+        """Holds and alerts in flight, from the submissions still pending after a restart.
+
+        Read as leniently as the submission was: a pending statement this engine
+        would not have held (an open, or one anchored by another way in an older
+        version) is passed over, never allowed to stop the node from starting.
+        """
         for submission in submissions:
             for entry in submission.entries:
-                if entry.kind not in (STEP_KIND, ALERT_KIND):
-                    continue
-                statement = Statement.from_cbor(entry.statement)
-                meta = dict(statement.meta or {})
-                if entry.kind == ALERT_KIND and "event" in meta and "matter" in meta:
-                    self._raising.add(f"{EvidenceId.parse(meta['matter']).index}:{meta['event']}")
-                elif entry.kind == STEP_KIND and "matter" in meta:
-                    self._held[EvidenceId.parse(meta["matter"]).index] = statement.hash
+                if entry.kind == STEP_KIND:
+                    statement = Statement.from_cbor(entry.statement)
+                    held = _held_matter(statement, self.chain_code)
+                    if held is not None:
+                        self._held[held] = statement.hash
+                elif entry.kind == ALERT_KIND:
+                    raising = _raised_event(Statement.from_cbor(entry.statement))
+                    if raising is not None:
+                        self._raising.add(raising)
 
     # Block production
 
@@ -682,6 +688,29 @@ class ProcessEngine:
             "status": matter.status,
             "deadline": matter.stage_deadline,
         }
+
+
+def _held_matter(statement: Statement, chain_code: str) -> int | None:
+    """The matter a pending step holds, as ``check`` took the hold; None for an open, or a step it refuses."""
+    try:
+        claim = read_claim(statement)
+    except StepError:
+        return None
+    if claim.matter is None or claim.matter.chain != chain_code:
+        return None
+    return claim.matter.index
+
+
+def _raised_event(statement: Statement) -> str | None:
+    """The "matter:event" an alert in flight raises, or None if its meta does not name them."""
+    meta = dict(statement.meta or {})
+    matter, event = meta.get("matter"), meta.get("event")
+    if type(matter) is not str or type(event) is not str:
+        return None
+    try:
+        return f"{EvidenceId.parse(matter).index}:{event}"
+    except TiezhengError:
+        return None
 
 
 def outbox_due(store: Store, now_ms: int) -> list[tuple[bytes, bytes]]:

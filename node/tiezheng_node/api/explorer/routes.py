@@ -186,7 +186,9 @@ def create_explorer_router(node: Node) -> APIRouter:
         meta = dict(view.statement.meta or {})
         matter = None
         if view.statement.kind in (KIND_PROCESS_STEP, KIND_ALERT):
-            matter = meta.get("matter") or (view.evidence_id if meta.get("action") == "open" else None)
+            named = meta.get("matter")  # text in anything admitted now; the log keeps what older versions took
+            matter = named if isinstance(named, str) and named else None
+            matter = matter or (view.evidence_id if meta.get("action") == "open" else None)
         opened = find(matter) if matter else None
         trail = process.matter(opened) if isinstance(opened, int) else None
         return render(
