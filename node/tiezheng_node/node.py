@@ -191,9 +191,15 @@ class Node:
         sealed = self.consensus.get(height) if height else None
         return Head(sealed, execution_head)
 
-    def _catch_up_contract_anchors(self) -> None:
-        """Queue statements anchored by contracts in blocks committed before a crash could queue them."""
-        for height in range(self.evidence.contract_anchors_through() + 1, self._head.height + 1):
+    def _catch_up_contract_anchors(self, before: int | None = None) -> None:
+        """Queue statements anchored by contracts in blocks committed before a crash, or a failed write, could.
+
+        Each block's anchors are durable (with the mark of how far this has gone)
+        before the next block's are queued, so the mark never passes a block
+        whose anchors were not written.
+        """
+        stop = self._head.height + 1 if before is None else before
+        for height in range(self.evidence.contract_anchors_through() + 1, stop):
             block = self.execution.block(height)
             self.evidence.queue_contract_anchored(block, self.execution.receipts(block)).result(timeout=60)
 
@@ -401,6 +407,7 @@ class Node:
                 self.webhooks.wake()
             self.pool.remove([t.hash for t in built.block.transactions])
             self._drop_rejected(built.rejected)  # after the head moved: see _recheck
+            self._catch_up_contract_anchors(before=header.height)  # nothing to do unless a write failed
             anchored = self.evidence.queue_contract_anchored(built.block, built.receipts)
         anchored.result(timeout=60)
         log.info(
@@ -480,17 +487,23 @@ class Node:
 
     def _raise_alerts(self, block_time: int) -> None:
         """Queue the alerts of deadlines passed by ``block_time``, durably, ahead of the block that takes them."""
-        envelope = self.process.raise_due(block_time)
-        if envelope is None:
+        raising = self.process.raise_due(block_time)
+        if raising is None:
             return
         try:
-            admitted = self.evidence.admission.envelope(envelope, reserved=("process-step",))
+            admitted = self.evidence.admission.envelope(raising.envelope, reserved=("process-step",))
         except EvidenceRejected as exc:
             # The supervision agency was revoked or re-keyed on chain: these alerts stay in
             # flight (not signed again every block) until a restart with a registered key.
             log.error("overdue alerts could not be raised: %s (%s)", exc.message, exc.code)
             return
-        self.evidence.accept(admitted).durable.result(timeout=60)
+        try:
+            self.evidence.accept(admitted, bounded=False).durable.result(timeout=60)
+        except TimeoutError:
+            raise  # the write may still land: raising them again could raise each twice
+        except BaseException:
+            self.process.not_raised(raising)  # never written: due again at the next block
+            raise
 
     def close(self) -> None:
         self._stop.set()

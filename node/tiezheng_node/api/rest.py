@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Final, Literal
 
@@ -63,12 +64,15 @@ ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     400: {"model": ErrorResponse, "description": "bad input: the code says what"},
     404: {"model": ErrorResponse, "description": "not found"},
 }
+log = logging.getLogger(__name__)
+
 SUBMIT_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     **ERRORS,
     403: {"model": ErrorResponse, "description": "the agency is unknown, revoked, or not using its registered key"},
     413: {"model": ErrorResponse, "description": "body too large"},
     415: {"model": ErrorResponse, "description": "body neither application/cbor nor application/json"},
     429: {"model": ErrorResponse, "description": "the node is saturated; retry after Retry-After seconds"},
+    503: {"model": ErrorResponse, "description": "the node could not write the submission; nothing was accepted"},
 }
 
 
@@ -105,7 +109,13 @@ def create_router(
             raise ApiError(413, "too-large", str(exc)) from None
 
     async def durable(accepted: Accepted, endpoint: str) -> None:
-        await asyncio.wrap_future(accepted.durable)
+        try:
+            await asyncio.wrap_future(accepted.durable)
+        except Exception as exc:  # the store's write failed: its reservation is undone, nothing was accepted
+            log.error("a submission to /v1/%s could not be written: %s", endpoint, exc)
+            raise ApiError(
+                503, "not-stored", "the node could not write the submission, so nothing was accepted; retry later"
+            ) from None
         count_accepted(endpoint, sum(accepted.new))
 
     async def wait_proven(last_index: int, timeout: float) -> bool:
@@ -167,8 +177,6 @@ def create_router(
             accepted = await admit(lambda: evidence.accept(admitted))
         else:
             parsed = parse_json(body, BatchBody)
-            if (parsed.envelope is None) == (parsed.statements is None):
-                raise ApiError(400, "invalid-request", "send either envelope or statements")
             if parsed.envelope is not None:
                 envelope = unbase64(parsed.envelope, "envelope")
                 admitted = await admit(lambda: evidence.admission.envelope(envelope))

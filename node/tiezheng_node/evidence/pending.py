@@ -59,6 +59,9 @@ class SubmissionTooLarge(Exception):
     """One submission holds more records than the pending pool ever admits."""
 
 
+#: One queued durable write: the keys, who waits for it, the submissions it makes durable.
+_Write = tuple[dict[bytes, bytes | None], Future[None], list[Submission]]
+
 #: Where the log already holds a statement (its leaf index), or None; asked under the pool's lock.
 LoggedLookup = Callable[[Entry], int | None]
 
@@ -80,7 +83,7 @@ class PendingEvidence:
         self._next_index = next_index
         self._pending_leaves = 0
         self._max_pending = max_pending
-        self._writes: list[tuple[dict[bytes, bytes | None], Future[None], list[Submission]]] = []
+        self._writes: list[_Write] = []
         self._writer_wakeup = threading.Condition(threading.Lock())
         self._stopping = False
         self._writer = threading.Thread(target=self._write_loop, name="evidence-pending-writer", daemon=True)
@@ -119,7 +122,11 @@ class PendingEvidence:
             return [s.first_index + i for s in self._queue for i, e in enumerate(s.entries) if e.digest == digest]
 
     def reserve(
-        self, submission: Submission, *, extra_writes: dict[bytes, bytes | None] | None = None
+        self,
+        submission: Submission,
+        *,
+        extra_writes: dict[bytes, bytes | None] | None = None,
+        bounded: bool = True,
     ) -> tuple[Future[None], dict[bytes, int]]:
         """Reserve leaf indexes for a submission and start writing it.
 
@@ -130,12 +137,16 @@ class PendingEvidence:
         logged once. The log is asked here, under the lock, because a block
         drops its statements from the pool only after the log has them.
         ``extra_writes`` go in the same synced write. Raises PoolFull when the
-        backlog is over the limit.
+        backlog is over the limit, unless not ``bounded``: what the chain itself
+        puts in the log (contract anchors, overdue alerts) is never refused, and
+        is bounded by the blocks that carry it.
         """
         with self._lock:
             raced = {}
+            behind_pending = False  # a statement another pending submission reserved: durable only with it
             for entry in submission.entries:
                 found = self._by_statement.get(entry.leaf_hash)
+                behind_pending = behind_pending or found is not None
                 if found is None:
                     found = self._logged(entry)
                 if found is not None:
@@ -146,18 +157,18 @@ class PendingEvidence:
                     submission.members = [e.position for e in submission.entries]
             future: Future[None] = Future()
             if not submission.entries:
-                if extra_writes:
+                if extra_writes or behind_pending:  # resolved in write order: after the reservation it names
                     with self._writer_wakeup:
-                        self._writes.append((dict(extra_writes), future, []))
+                        self._writes.append((dict(extra_writes or {}), future, []))
                         self._writer_wakeup.notify()
                 else:
                     future.set_result(None)
                 return future, raced
-            if submission.count > self._max_pending:
+            if bounded and submission.count > self._max_pending:
                 raise SubmissionTooLarge(
                     f"{submission.count:,} records in one submission; at most {self._max_pending:,} may be pending"
                 )
-            if self._pending_leaves + submission.count > self._max_pending:
+            if bounded and self._pending_leaves + submission.count > self._max_pending:
                 raise PoolFull(self._pending_leaves, self._max_pending)
             submission.first_index = self._next_index
             self._next_index += submission.count
@@ -174,6 +185,18 @@ class PendingEvidence:
                 self._writes.append((writes, future, [submission]))
                 self._writer_wakeup.notify()
         return future, raced
+
+    def barrier(self) -> Future[None]:
+        """Resolves once everything reserved so now is durable, or fails with the write that fails first."""
+        future: Future[None] = Future()
+        with self._lock:
+            if not self._queue or self._queue[-1].durable:
+                future.set_result(None)
+                return future
+            with self._writer_wakeup:
+                self._writes.append(({}, future, []))
+                self._writer_wakeup.notify()
+        return future
 
     def restore(self, submission: Submission) -> None:
         """Put back a submission read from the store at start-up (already durable, already reserved)."""
@@ -230,8 +253,7 @@ class PendingEvidence:
             try:
                 self._store.commit(combined)
             except Exception as exc:  # the disk failed: nobody may be told "accepted"
-                for _, future, _ in batch:
-                    future.set_exception(exc)
+                self._abandon(batch, exc)
                 continue
             with self._lock:
                 for _, _, submissions in batch:
@@ -240,6 +262,29 @@ class PendingEvidence:
             for _, future, _ in batch:
                 future.set_result(None)
             self.on_durable()
+
+    def _abandon(self, failed: list[_Write], exc: Exception) -> None:
+        """Undo every reservation not yet durable, after a write of them failed.
+
+        Durable submissions are a prefix of the queue (the writer writes in
+        reservation order), so the failed ones and those reserved since form its
+        tail: they are dropped and their leaf indexes handed out again. Left in
+        place, they would stop every later block at the first of them, and after
+        a restart the durable submissions behind them would start past a gap the
+        log refuses. Their senders get the error; a retry is a new submission.
+        """
+        with self._lock:
+            with self._writer_wakeup:
+                failed = failed + self._writes
+                self._writes = []
+            while self._queue and not self._queue[-1].durable:
+                dropped = self._queue.pop()
+                self._pending_leaves -= dropped.count
+                self._next_index = dropped.first_index
+                for entry in dropped.entries:  # reserve() never maps a statement twice: these are its own
+                    self._by_statement.pop(entry.leaf_hash, None)
+        for _, future, _ in failed:
+            future.set_exception(exc)
 
     def close(self) -> None:
         with self._writer_wakeup:

@@ -139,21 +139,29 @@ class EvidenceService:
 
     # Submitting
 
-    def accept(self, admitted: Admitted, *, extra_writes: dict[bytes, bytes | None] | None = None) -> Accepted:
-        """Reserve the new statements' leaves; every statement's index (old or new) in submission order."""
+    def accept(
+        self, admitted: Admitted, *, extra_writes: dict[bytes, bytes | None] | None = None, bounded: bool = True
+    ) -> Accepted:
+        """Reserve the new statements' leaves; every statement's index (old or new) in submission order.
+
+        A hold the admission took (a process step's on its matter) ends if the
+        submission is refused or never becomes durable.
+        """
         indexes: list[int | None] = list(admitted.existing)
         new = [i is None for i in indexes]
         submission = admitted.submission
-        if submission is None:
-            future: Future[None] = Future()
-            future.set_result(None)
-            return Accepted([i for i in indexes if i is not None], new, future)
+        if submission is None:  # all logged or pending already; a pending one is only as durable as its write
+            found = [i for i in indexes if i is not None]
+            return Accepted(found, new, self.pending.barrier() if max(found) >= self.log.size else _done())
+        release = admitted.release
         try:
-            future, raced = self.pending.reserve(submission, extra_writes=extra_writes)
+            future, raced = self.pending.reserve(submission, extra_writes=extra_writes, bounded=bounded)
         except BaseException:
-            if admitted.release is not None:
-                admitted.release()
+            if release is not None:
+                release()
             raise
+        if release is not None:
+            future = _releasing_on_failure(future, release)
         reserved = {e.leaf_hash: submission.first_index + offset for offset, e in enumerate(submission.entries)}
         for position, leaf_hash in enumerate(admitted.leaf_hashes):
             if indexes[position] is None:
@@ -205,7 +213,7 @@ class EvidenceService:
             except EvidenceRejected:
                 log.warning("block %d logged an evidence statement that does not decode; skipped", block.number)
                 continue
-            futures.append(self.accept(admitted, extra_writes=marker).durable)
+            futures.append(self.accept(admitted, extra_writes=marker, bounded=False).durable)
         if not futures:
             futures.append(self.pending.reserve(_empty_submission(), extra_writes=marker)[0])
         return futures[-1]
@@ -324,3 +332,25 @@ class EvidenceService:
 
 def _empty_submission() -> Submission:
     return Submission("s", b"", [], None, 0)
+
+
+def _releasing_on_failure(durable: Future[None], release: Callable[[], None]) -> Future[None]:
+    """``durable``, but failing only after ``release`` has run: whoever learns of the failure may retry at once."""
+    settled: Future[None] = Future()
+
+    def settle(done: Future[None]) -> None:
+        error = done.exception()
+        if error is None:
+            settled.set_result(None)
+        else:
+            release()
+            settled.set_exception(error)
+
+    durable.add_done_callback(settle)
+    return settled
+
+
+def _done() -> Future[None]:
+    done: Future[None] = Future()
+    done.set_result(None)
+    return done

@@ -423,11 +423,13 @@ class ProcessEngine:
                     break
         return found
 
-    def raise_due(self, block_time: int) -> bytes | None:
+    def raise_due(self, block_time: int) -> RaisingAlerts | None:
         """One batch envelope of alert statements for the deadlines passed by ``block_time`` not raised yet.
 
         One SM2 signature over the batch root, whatever the burst: signing each
         alert on its own cost more than everything else a busy alert block does.
+        From here on they are in flight, not due again, until sealed, or handed
+        back with :meth:`not_raised` if they could not be queued.
         """
         if self.supervision is None:
             return None
@@ -441,9 +443,15 @@ class ProcessEngine:
         if not statements:
             return None
         envelope = BatchEnvelope.build(statements, self.supervision.key, block_time).to_cbor()
-        with self._lock:  # in flight from here on; if admitting fails, all are due again at the next block
-            self._raising.update(f"{item.matter}:{item.key}" for item in due)
-        return envelope
+        events = frozenset(f"{item.matter}:{item.key}" for item in due)
+        with self._lock:
+            self._raising.update(events)
+        return RaisingAlerts(envelope, events)
+
+    def not_raised(self, raising: RaisingAlerts) -> None:
+        """Alerts :meth:`raise_due` made that were never queued: due again at the next block."""
+        with self._lock:
+            self._raising.difference_update(raising.events)
 
     def _alert_statement(self, matter: Matter, due: Due, block_time: int) -> Statement:
         assert self.supervision is not None
@@ -688,6 +696,14 @@ class ProcessEngine:
             "status": matter.status,
             "deadline": matter.stage_deadline,
         }
+
+
+@dataclass(frozen=True)
+class RaisingAlerts:
+    """The alert envelope :meth:`ProcessEngine.raise_due` signed, and the "matter:event" names it raises."""
+
+    envelope: bytes
+    events: frozenset[str]
 
 
 def _held_matter(statement: Statement, chain_code: str) -> int | None:
