@@ -79,7 +79,7 @@ def parse_cbor(body: bytes, model: type[Model], limit: int) -> Model:
 def _invalid(exc: ValidationError) -> ApiError:
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "body"
-    return ApiError(400, "invalid-request", f"{where}: {first['msg']}")
+    return ApiError(400, "invalid-request", f"{where}: {first['msg'].removeprefix('Value error, ')}")
 
 
 def model_body(model: type[Model], limit: int = MAX_FORM_BODY) -> Callable[[Request], Awaitable[Model]]:

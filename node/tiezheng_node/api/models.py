@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 Hex32 = str
 
@@ -31,6 +31,12 @@ class BatchBody(BaseModel):
     statements: list[str] | None = Field(
         default=None, description="base64 of signed statements' CBOR", max_length=10_000
     )
+
+    @model_validator(mode="after")
+    def _one_of_the_two(self) -> BatchBody:
+        if (self.envelope is None) == (self.statements is None):
+            raise ValueError("send either envelope or statements")
+        return self
 
 
 class Submitted(BaseModel):
