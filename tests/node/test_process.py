@@ -37,9 +37,7 @@ DAY = 86_400
 
 @pytest.fixture
 def chain(tmp_path):
-    clock = Clock()
-    local = LocalChain(tmp_path / "node", clock=clock)
-    local.clock = clock
+    local = LocalChain(tmp_path / "node", clock=Clock())
     yield local
     local.close()
 

@@ -30,9 +30,7 @@ class DiskFull(OSError):
 
 @pytest.fixture
 def chain(tmp_path) -> Iterator[LocalChain]:
-    clock = Clock()
-    local = LocalChain(tmp_path / "node", clock=clock)
-    local.clock = clock
+    local = LocalChain(tmp_path / "node", clock=Clock())
     yield local
     local.close()
 

@@ -57,6 +57,7 @@ class LocalChain:
         self.validator_key: SM2PrivateKey = keystore.load(layout.validator_key, DEV_PASSPHRASE)
         self.supervision = Supervision(keystore.load(layout.supervision_key, DEV_PASSPHRASE), DEV_SUPERVISION_CODE)
         self.node_options = {"admission_workers": admission_workers, "supervision": self.supervision, **node_options}
+        self.clock: Any = node_options.get("clock")  # the node's clock, when a test moves it
         self.node = Node(data_dir, self.genesis, self.validator_key, **self.node_options)
 
     def close(self) -> None:
