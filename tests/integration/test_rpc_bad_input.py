@@ -44,6 +44,20 @@ def post(node, body: bytes | str, content_type: str = "application/json") -> htt
             -32602,
         ),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"topics": [1,2,3,4,5]}]}', -32602),
+        (  # 1,001 addresses: each would be tested against every block's bloom
+            b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"address": ['
+            + b",".join(b'"0x%040x"' % i for i in range(1001))
+            + b"]}]}",
+            -32602,
+        ),
+        (  # 600 addresses and 401 topic options: the limit is on both together
+            b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"address": ['
+            + b",".join(b'"0x%040x"' % i for i in range(600))
+            + b'], "topics": [['
+            + b",".join(b'"0x%064x"' % i for i in range(401))
+            + b"]]}]}",
+            -32602,
+        ),
         (
             b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"blockHash": "0x' + b"00" * 32 + b'"}]}',
             -32000,

@@ -44,6 +44,9 @@ log = logging.getLogger("tiezheng.rpc")
 MAX_BATCH: Final = 100
 MAX_LOG_RANGE: Final = 10_000
 MAX_LOGS: Final = 10_000
+#: Addresses and topic options one eth_getLogs filter may list, together: each is tested
+#: against the bloom of every block in the range.
+MAX_FILTER_VALUES: Final = 1_000
 MAX_FEE_HISTORY: Final = 1_024
 #: How long an eth_call or eth_estimateGas waits for the one running before it (-32005 after).
 EXECUTION_WAIT_SECONDS: Final = 5.0
@@ -380,6 +383,10 @@ class JsonRpc:
             raise ParamError("the filter must be an object")
         addresses = _addresses(criteria.get("address"))
         topics = _topics(criteria.get("topics"))
+        listed = len(addresses or ()) + sum(len(options) for options in topics if options)
+        if listed > MAX_FILTER_VALUES:
+            raise ParamError(f"the filter lists {listed} addresses and topics; at most {MAX_FILTER_VALUES} together")
+        blooms = _BloomQuery(addresses, topics)
         if criteria.get("blockHash") is not None:
             if "fromBlock" in criteria or "toBlock" in criteria:
                 raise ParamError("give blockHash or fromBlock/toBlock, not both")
@@ -399,7 +406,7 @@ class JsonRpc:
         found: list[dict[str, Any]] = []
         for number in range(start, end + 1):
             header = self._node.execution.header(number)
-            if not _bloom_may_match(header.bloom, addresses, topics):
+            if not blooms.may_match(header.bloom):
                 continue
             block = self._node.execution.block(number)
             for logs in format_logs(block, self._node.execution.receipts(block)):
@@ -469,11 +476,21 @@ def _topics(value: Any) -> list[list[bytes] | None]:
     return positions
 
 
-def _bloom_may_match(bloom: int, addresses: list[bytes] | None, topics: list[list[bytes] | None]) -> bool:
-    bloom_filter = BloomFilter(bloom)
-    if addresses is not None and not any(a in bloom_filter for a in addresses):
-        return False
-    return all(options is None or any(t in bloom_filter for t in options) for options in topics)
+class _BloomQuery:
+    """A filter's addresses and topics as bloom bit masks, hashed once for every block of a query."""
+
+    def __init__(self, addresses: list[bytes] | None, topics: list[list[bytes] | None]) -> None:
+        self._addresses = None if addresses is None else [_bloom_mask(a) for a in addresses]
+        self._topics = [[_bloom_mask(t) for t in options] for options in topics if options is not None]
+
+    def may_match(self, bloom: int) -> bool:
+        if self._addresses is not None and not any(bloom & mask == mask for mask in self._addresses):
+            return False
+        return all(any(bloom & mask == mask for mask in options) for options in self._topics)
+
+
+def _bloom_mask(value: bytes) -> int:
+    return int(BloomFilter.from_iterable([value]))
 
 
 def _log_matches(entry: dict[str, Any], addresses: list[bytes] | None, topics: list[list[bytes] | None]) -> bool:
