@@ -9,9 +9,10 @@ cache is dropped whenever a block carries a log from the contract.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from eth.abc import BlockHeaderAPI, ReceiptAPI
 from eth.constants import ZERO_ADDRESS
@@ -21,6 +22,11 @@ from eth_typing import Address
 from .addresses import AGENCY_REGISTRY, PROCESS_TRAIL
 from .artifacts import load as load_artifact
 from .chain import ExecutionChain
+
+#: Answers kept per contract, least recently used dropped first: far more than the
+#: registered agencies, admins and templates, but bounded, since anyone can ask about
+#: codes, accounts and hashes that do not exist.
+MAX_CACHED_ANSWERS: Final = 10_000
 
 
 @dataclass(frozen=True)
@@ -42,18 +48,21 @@ class ContractView:
         self._address = address
         self._artifact = load_artifact(contract)
         self._lock = threading.Lock()
-        self._cache: dict[tuple[str, Any], Any] = {}
+        self._cache: OrderedDict[tuple[str, Any], Any] = OrderedDict()
         self._at: bytes | None = None
 
     def _cached(self, at: BlockHeaderAPI, key: tuple[str, Any], compute: Callable[[], Any]) -> Any:
         with self._lock:
             if self._at == at.hash and key in self._cache:
+                self._cache.move_to_end(key)
                 return self._cache[key]
         value = compute()
         with self._lock:
             if self._at != at.hash:
-                self._cache, self._at = {}, at.hash
+                self._cache, self._at = OrderedDict(), at.hash
             self._cache[key] = value
+            if len(self._cache) > MAX_CACHED_ANSWERS:  # lookups of unknown codes and keys come from anyone
+                self._cache.popitem(last=False)
         return value
 
     def _call(self, at: BlockHeaderAPI, function: str, *args: Any) -> tuple[Any, ...] | None:
@@ -74,7 +83,7 @@ class ContractView:
         touched = any(log.address == self._address for receipt in receipts for log in receipt.logs)
         with self._lock:
             if touched:
-                self._cache = {}
+                self._cache = OrderedDict()
             self._at = header.hash
 
 
