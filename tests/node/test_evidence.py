@@ -14,6 +14,7 @@ from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
 from tiezheng_node.evidence.admission import EvidenceRejected
+from tiezheng_node.evidence.pending import PoolFull, SubmissionTooLarge
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY, EVIDENCE_REGISTRY
 from tiezheng_node.node import Node
 from tiezheng_node.store import StoreError
@@ -463,3 +464,24 @@ def test_a_worker_that_stops_answering_is_killed_and_replaced():
         assert workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id).leaf_hashes == first.leaf_hashes
     finally:
         workers.close()
+
+
+def test_statements_sent_together_are_all_reserved_or_none(tmp_path):
+    chain = LocalChain(tmp_path / "node", max_pending_records=5)
+    try:
+        evidence = chain.node.evidence
+        for n in range(3):
+            submit(chain, signed(chain, b"queued %d" % n).to_cbor())
+        together = evidence.admission.signed_statements([signed(chain, b"together %d" % n).to_cbor() for n in range(3)])
+        with pytest.raises(PoolFull):  # two would fit: none is taken, so a 429 means nothing was accepted
+            evidence.accept_many(together)
+        assert (evidence.pending.pending_leaves, evidence.pending.next_index) == (3, 3)
+        too_many = evidence.admission.signed_statements([signed(chain, b"many %d" % n).to_cbor() for n in range(6)])
+        with pytest.raises(SubmissionTooLarge):
+            evidence.accept_many(too_many)
+        chain.node.produce_block()
+        accepted = evidence.accept_many(together)
+        accepted.durable.result(timeout=10)
+        assert accepted.indexes == [3, 4, 5] and evidence.pending.pending_leaves == 3
+    finally:
+        chain.close()

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from typing import Final
 
 from ..store import Store
@@ -185,6 +186,27 @@ class PendingEvidence:
                 self._writes.append((writes, future, [submission]))
                 self._writer_wakeup.notify()
         return future, raced
+
+    @contextmanager
+    def room_for(self, count: int) -> Iterator[None]:
+        """Book room for ``count`` records, so that reservations made inside (unbounded) all fit or none start.
+
+        While booked, the room counts as pending twice over (booked, and reserved):
+        other requests see the pool fuller, never emptier, than it is.
+        """
+        with self._lock:
+            if count > self._max_pending:
+                raise SubmissionTooLarge(
+                    f"{count:,} records in one request; at most {self._max_pending:,} may be pending"
+                )
+            if self._pending_leaves + count > self._max_pending:
+                raise PoolFull(self._pending_leaves, self._max_pending)
+            self._pending_leaves += count
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._pending_leaves -= count
 
     def barrier(self) -> Future[None]:
         """Resolves once everything reserved so now is durable, or fails with the write that fails first."""

@@ -31,7 +31,7 @@ from ..store.keys import (
 from .admission import Admission, Admitted, EvidenceRejected, entry_for
 from .items import BatchInfo, Submission
 from .log import EvidenceLog, agency_key, kind_key
-from .pending import DEFAULT_MAX_PENDING, PendingEvidence
+from .pending import DEFAULT_MAX_PENDING, PendingEvidence, PoolFull, SubmissionTooLarge
 from .records import LeafRecord, decode_pending
 from .workers import CheckWorkers
 
@@ -173,7 +173,15 @@ class EvidenceService:
         return Accepted([i for i in indexes if i is not None], new, future)
 
     def accept_many(self, admitted: list[Admitted]) -> Accepted:
-        results = [self.accept(a) for a in admitted]
+        """Accept several admitted submissions as one request: all reserved, or (the pool being full) none."""
+        try:
+            with self.pending.room_for(sum(a.submission.count for a in admitted if a.submission is not None)):
+                results = [self.accept(a, bounded=False) for a in admitted]
+        except (PoolFull, SubmissionTooLarge):
+            for refused in admitted:
+                if refused.release is not None:
+                    refused.release()
+            raise
         futures = [r.durable for r in results]
         combined: Future[None] = Future()
         remaining = [len(futures)]
