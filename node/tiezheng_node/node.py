@@ -37,7 +37,7 @@ from .evidence.service import EvidenceService
 from .execution.chain import ExecutionChain, ExecutionError, Rejected
 from .execution.genesis import NodeGenesis
 from .execution.registry import RegistryView, TrailView
-from .execution.txpool import PendingTransaction, PoolError, TxPool
+from .execution.txpool import STRANDED_LIFETIME_SECONDS, PendingTransaction, PoolError, TxPool
 from .execution.vm import TiezhengVM
 from .process.admin_lines import UsedAdminLines
 from .process.engine import ProcessEngine
@@ -126,6 +126,7 @@ class Node:
             )
             self.trail = TrailView(self.execution)
             self._produce_lock = threading.Lock()
+            self._next_eviction = 0.0
             self._accounts_lock = threading.Lock()
             self._accounts: dict[Address, tuple[int, int]] = {}
             self._accounts_at: bytes | None = None
@@ -343,6 +344,7 @@ class Node:
             block_time = max(now_ms, parent_time + 1)
             self._raise_alerts(block_time)
             state = self.execution.state(head.execution)
+            self._evict_stranded(state.get_nonce)
             transactions = self.pool.select(state.get_nonce, MAX_TRANSACTIONS_PER_BLOCK)
             submissions = self.evidence.pending.take(MAX_RECORDS_PER_BLOCK)
             if not transactions and not submissions and not self.genesis.empty_blocks:
@@ -430,6 +432,15 @@ class Node:
             except Exception:
                 log.exception("block listener failed")
         return committed
+
+    def _evict_stranded(self, state_nonce: Callable[[Address], int]) -> None:
+        """Now and then, drop transactions stranded behind a nonce gap for longer than the pool keeps them."""
+        now = time.monotonic()
+        if now < self._next_eviction:
+            return
+        self._next_eviction = now + STRANDED_LIFETIME_SECONDS / 10
+        for stranded in self.pool.evict_stranded(state_nonce, received_before=now - STRANDED_LIFETIME_SECONDS):
+            log.info("dropped transaction %s: stranded behind a nonce gap", stranded.hex())
 
     def _drop_rejected(self, rejected: tuple[Rejected, ...]) -> None:
         for refused in rejected:

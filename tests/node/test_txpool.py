@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from eth_account import Account
 from eth_typing import Address
@@ -60,3 +62,16 @@ def test_a_dropped_nonce_may_be_sent_again():
     with pytest.raises(PoolError) as refused:
         pool.add(SIGNED[0, 1], state_nonce=0)
     assert refused.value.code == "already-known"
+
+
+def test_only_transactions_stranded_behind_a_gap_for_long_are_evicted():
+    pool = TxPool()
+    long_ago, lately = 100.0, 900.0
+    for nonce, received in ((1, long_ago), (2, long_ago), (4, long_ago), (5, lately)):
+        pool.add(replace(SIGNED[0, nonce], received=received), state_nonce=0)
+    pool.add(replace(SIGNED[1, 3], received=long_ago), state_nonce=0)
+    evicted = pool.evict_stranded(lambda sender: 1 if sender == SIGNED[0, 0].sender else 0, received_before=500.0)
+    # Sender 0 can run 1 and 2; 4 has waited behind the gap at 3 too long, 5 not yet. Sender 1 waits for 0..2.
+    assert sorted(evicted) == sorted([SIGNED[0, 4].hash, SIGNED[1, 3].hash])
+    assert {h for h in (SIGNED[0, n].hash for n in (1, 2, 5)) if pool.get(h)} == {SIGNED[0, n].hash for n in (1, 2, 5)}
+    assert pool.evict_stranded(lambda sender: 3, received_before=0.0) == [SIGNED[0, 1].hash, SIGNED[0, 2].hash]

@@ -21,6 +21,10 @@ from eth_typing import Address
 
 DEFAULT_MAX_SIZE: Final = 50_000
 DEFAULT_MAX_PER_SENDER: Final = 5_000
+#: How long a transaction may wait behind a nonce gap (geth's "queued" transactions wait
+#: three hours; fees are zero here and senders are known, so a gap not filled in minutes
+#: is a mistake, and it holds room in a bounded pool).
+STRANDED_LIFETIME_SECONDS: Final = 600.0
 
 
 class PoolError(Exception):
@@ -135,6 +139,22 @@ class TxPool:
                 dependents.extend(p.hash for n, p in queue.items() if n > pending.transaction.nonce)
         self.remove([*hashes, *dependents])
         return dependents
+
+    def evict_stranded(self, state_nonce: Callable[[Address], int], received_before: float) -> list[bytes]:
+        """Drop transactions that cannot run: a nonce the chain has passed, or one behind a gap since before
+        ``received_before`` (``time.monotonic()`` seconds). Returns their hashes."""
+        with self._lock:
+            queues = [(sender, dict(queue)) for sender, queue in self._by_sender.items()]
+        stranded: list[bytes] = []
+        for sender, queue in queues:
+            first = runnable = state_nonce(sender)
+            while runnable in queue:
+                runnable += 1
+            stranded.extend(
+                p.hash for n, p in queue.items() if n < first or (n > runnable and p.received < received_before)
+            )
+        self.remove(stranded)
+        return stranded
 
     def wait(self, timeout: float) -> bool:
         """Block until the pool is non-empty (True) or ``timeout`` passes (False)."""
