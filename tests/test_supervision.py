@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tiezheng.gm import SM2PrivateKey
-from tiezheng.supervision import admin_message, parse_signature_header, signature_header, verify_delivery
+from tiezheng.supervision import (
+    admin_message,
+    parse_signature_header,
+    signature_header,
+    verify_delivery,
+    webhook_target,
+)
 
 KEY = SM2PrivateKey.generate()
 BODY = '{"id":"DEV-0000AB-CD","severity":"red","stage":"受理"}'.encode()
@@ -81,6 +87,14 @@ def test_the_openssl_command_verifies_a_delivery(tmp_path):
 
 def test_the_admin_line_names_chain_action_target_and_time():
     assert (
-        admin_message("DEV", "ack", "DEV-00000A-B1", 1_700_000_000_000)
-        == "tiezheng DEV ack DEV-00000A-B1 1700000000000"
+        admin_message("DEV", bytes.fromhex("ab" * 32), "ack", "DEV-00000A-B1", 1_700_000_000_000)
+        == "tiezheng DEV/" + "ab" * 32 + " ack DEV-00000A-B1 1700000000000"
     )
+
+
+def test_a_webhook_line_names_its_filters_unambiguously():
+    assert webhook_target("https://hooks.example/a") == "https://hooks.example/a [[],[],[]]"
+    assert webhook_target("https://h/", ["red"], ["A-1"], ["administrative-permit"]) == (
+        'https://h/ [["red"],["A-1"],["administrative-permit"]]'
+    )
+    assert webhook_target("https://h/", agencies=["a,b"]) != webhook_target("https://h/", agencies=["a", "b"])

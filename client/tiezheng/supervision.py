@@ -8,13 +8,16 @@ than once (delivery is at least once) and must answer 2xx each time.
 
 Admin actions on the node that are not transactions (registering a webhook,
 acknowledging an alert) carry an admin's EIP-191 signature over one line,
-:func:`admin_message`; the node accepts it within five minutes of its clock, once.
+:func:`admin_message` (for a webhook, naming :func:`webhook_target`); the node
+accepts it within five minutes of its clock, once.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
+from collections.abc import Sequence
 from typing import Final
 
 from .gm import SM2PrivateKey, SM2PublicKey
@@ -62,6 +65,19 @@ def verify_delivery(body: bytes, header: str, public_key: SM2PublicKey) -> bool:
     return key_id == public_key.key_id and public_key.verify(body, signature)
 
 
-def admin_message(chain: str, action: str, target: str, time_ms: int) -> str:
-    """The line an admin signs (EIP-191 personal_sign) to authorise ``action`` on ``target`` at ``time_ms``."""
-    return f"tiezheng {chain} {action} {target} {time_ms}"
+def admin_message(chain_code: str, genesis_hash: bytes, action: str, target: str, time_ms: int) -> str:
+    """The line an admin signs (EIP-191 personal_sign) to authorise ``action`` on ``target`` at ``time_ms``.
+
+    The chain is named by its code and its genesis hash: codes repeat (every dev
+    chain is DEV), and a line signed for one chain must be no good on another.
+    """
+    return f"tiezheng {chain_code}/{genesis_hash.hex()} {action} {target} {time_ms}"
+
+
+def webhook_target(
+    url: str, severities: Sequence[str] = (), agencies: Sequence[str] = (), templates: Sequence[str] = ()
+) -> str:
+    """What a ``webhook-add`` line names: the URL and its filters (empty: all), so that whoever presents
+    the signature cannot choose which alerts the receiver gets."""
+    filters = json.dumps([list(severities), list(agencies), list(templates)], separators=(",", ":"), ensure_ascii=False)
+    return f"{url} {filters}"

@@ -27,6 +27,7 @@ from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PublicKey, keystore
 from tiezheng.sdk import ApiError, AsyncClient, Client, MatterView
 from tiezheng.statement import document_number_hash
+from tiezheng.supervision import webhook_target
 from tiezheng.workflow import WorkflowTemplate
 from tiezheng_node.execution.addresses import PROCESS_TRAIL
 
@@ -138,13 +139,16 @@ def test_an_overdue_stage_raises_one_red_alert_everywhere(node):
             json={
                 "url": receiver.url,
                 "severities": ["red"],
-                "auth": admin_signature(node, "webhook-add", receiver.url),
+                "auth": admin_signature(node, "webhook-add", webhook_target(receiver.url, ["red"])),
             },
         )
         assert hook.status_code == 201, hook.text
         bad = httpx.post(
             f"{node.url}/v1/webhooks",
-            json={"url": receiver.url, "auth": admin_signature(node, "webhook-add", "http://elsewhere")},
+            json={
+                "url": receiver.url,
+                "auth": admin_signature(node, "webhook-add", webhook_target("http://elsewhere")),
+            },
         )
         assert bad.status_code == 403 and bad.json()["error"]["code"] == "bad-signature"
         events: list[dict] = []
@@ -205,7 +209,7 @@ def test_a_crash_during_delivery_neither_loses_nor_duplicates_alerts(node):
     supervision = httpx.get(f"{node.url}/v1/supervision").json()
     receiver = Receiver(SM2PublicKey.from_bytes(bytes.fromhex(supervision["public_key"])), fail_first=2)
     try:
-        auth = admin_signature(node, "webhook-add", receiver.url)
+        auth = admin_signature(node, "webhook-add", webhook_target(receiver.url))
         assert httpx.post(f"{node.url}/v1/webhooks", json={"url": receiver.url, "auth": auth}).status_code == 201
         with client_for(node) as client:
             matters = [client.open_matter(DRILL.hash.hex(), f"drill crash {i}", official="官员-3").id for i in range(3)]

@@ -22,7 +22,7 @@ from tests.support.desk import TEMPLATES, Clock, Desk
 from tests.support.nodekit import LocalChain
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import sm3
-from tiezheng.supervision import admin_message
+from tiezheng.supervision import admin_message, webhook_target
 from tiezheng.workflow import close_statement
 from tiezheng_node.api.app import create_app
 from tiezheng_node.node import Node
@@ -70,11 +70,19 @@ def error(response) -> tuple[int, str]:
     return response.status_code, response.json()["error"]["code"]
 
 
-def admin_auth(chain: LocalChain, action: str, target: str, *, account=None, at: int | None = None) -> dict:
+def admin_auth(
+    chain: LocalChain, action: str, target: str, *, account=None, at: int | None = None, genesis: bytes | None = None
+) -> dict:
     account = account or chain.admin
     now = at if at is not None else int(time.time() * 1000)
-    signature = account.sign_message(encode_defunct(text=admin_message("DEV", action, target, now))).signature
+    line = admin_message("DEV", chain.genesis.hash if genesis is None else genesis, action, target, now)
+    signature = account.sign_message(encode_defunct(text=line)).signature
     return {"signer": account.address, "time": now, "signature": "0x" + bytes(signature).hex()}
+
+
+def hook_auth(chain: LocalChain, url: str, **options) -> dict:
+    """An admin's signature registering ``url`` for every alert."""
+    return admin_auth(chain, "webhook-add", webhook_target(url), **options)
 
 
 def test_report_by_stage(scene):
@@ -202,25 +210,32 @@ def test_admin_requests_need_a_fresh_unused_admin_signature(scene):
     client, chain = scene["client"], scene["chain"]
     url = "http://127.0.0.1:9/supervision"
     stranger = Account.create()
+    red_only = admin_auth(chain, "webhook-add", webhook_target(url, ["red"]))
     cases = [
-        ({"url": url, "auth": admin_auth(chain, "webhook-add", url, account=stranger)}, (403, "not-admin")),
-        ({"url": url, "auth": admin_auth(chain, "webhook-add", "http://other")}, (403, "bad-signature")),
-        ({"url": url, "auth": admin_auth(chain, "webhook-add", url, at=int(time.time() * 1000) - 600_000)},
+        ({"url": url, "auth": hook_auth(chain, url, account=stranger)}, (403, "not-admin")),
+        ({"url": url, "auth": hook_auth(chain, "http://other")}, (403, "bad-signature")),
+        ({"url": url, "auth": hook_auth(chain, url, at=int(time.time() * 1000) - 600_000)},
          (403, "stale-signature")),
-        ({"url": "ftp://x", "auth": admin_auth(chain, "webhook-add", "ftp://x")}, (400, "invalid-request")),
-        ({"url": url, "severities": ["purple"], "auth": admin_auth(chain, "webhook-add", url)},
+        ({"url": "ftp://x", "auth": hook_auth(chain, "ftp://x")}, (400, "invalid-request")),
+        ({"url": url, "severities": ["purple"], "auth": hook_auth(chain, url)},
          (400, "invalid-request")),
-        ({"url": url, "auth": {**admin_auth(chain, "webhook-add", url), "signature": "0x1234"}},
+        ({"url": url, "auth": {**hook_auth(chain, url), "signature": "0x1234"}},
          (400, "bad-signature")),
         ({"url": url}, (400, "invalid-request")),
+        # The signature covers the filters: whoever presents it cannot choose which alerts go out.
+        ({"url": url, "severities": ["warning"], "auth": red_only}, (403, "bad-signature")),
+        ({"url": url, "auth": red_only}, (403, "bad-signature")),
+        # ... and the chain, by its genesis: another DEV chain's line is no good here.
+        ({"url": url, "auth": admin_auth(chain, "webhook-add", webhook_target(url), genesis=bytes(32))},
+         (403, "bad-signature")),
     ]  # fmt: skip
     for body, expected in cases:
         assert error(client.post("/v1/webhooks", json=body)) == expected, body
     assert client.get("/v1/webhooks").json() == []  # nothing half-registered
-    auth = admin_auth(chain, "webhook-add", url)
-    added = client.post("/v1/webhooks", json={"url": url, "severities": ["red"], "auth": auth})
+    body = {"url": url, "severities": ["red"], "auth": admin_auth(chain, "webhook-add", webhook_target(url, ["red"]))}
+    added = client.post("/v1/webhooks", json=body)
     assert added.status_code == 201 and added.json()["created_by"] == chain.admin.address
-    assert error(client.post("/v1/webhooks", json={"url": url, "auth": auth})) == (403, "replayed")
+    assert error(client.post("/v1/webhooks", json=body)) == (403, "replayed")
     hook = added.json()["id"]
     assert error(client.request("DELETE", "/v1/webhooks/999", json=admin_auth(chain, "webhook-remove", "999"))) == (
         404, "unknown-webhook"
@@ -245,7 +260,7 @@ def other_encodings(signature: str) -> list[str]:
 def test_a_used_admin_signature_is_refused_in_any_encoding(scene):
     client, chain = scene["client"], scene["chain"]
     url = "http://127.0.0.1:9/replayed"
-    auth = admin_auth(chain, "webhook-add", url)
+    auth = hook_auth(chain, url)
     added = client.post("/v1/webhooks", json={"url": url, "auth": auth})
     assert added.status_code == 201, added.text
     for variant in other_encodings(auth["signature"]):
@@ -274,7 +289,7 @@ def test_a_used_admin_signature_is_refused_in_any_encoding(scene):
 def test_webhook_urls_with_credentials_or_oddities_are_refused_without_echo(scene, url):
     """Webhooks are listed to anyone: a URL with a user name, a password or garbage is refused, and not repeated."""
     client, chain = scene["client"], scene["chain"]
-    response = client.post("/v1/webhooks", json={"url": url, "auth": admin_auth(chain, "webhook-add", url)})
+    response = client.post("/v1/webhooks", json={"url": url, "auth": hook_auth(chain, url)})
     assert error(response) == (400, "invalid-request"), response.text
     assert "s3cret" not in response.text
     assert all("s3cret" not in h["url"] for h in client.get("/v1/webhooks").json())
@@ -410,7 +425,7 @@ def test_the_reports_page_takes_a_period_and_passes_it_to_the_csv(scene):
 def test_a_used_admin_signature_stays_used_after_a_restart(tmp_path):
     chain = LocalChain(tmp_path / "node")
     url = "http://127.0.0.1:9/after-restart"
-    auth = admin_auth(chain, "webhook-add", url)
+    auth = hook_auth(chain, url)
     long_ago = used_line_key(int(time.time() * 1000) - 11 * 60 * 1000, chain.admin.address, "an old line")
     chain.node.store.commit({long_ago: b""})
     try:

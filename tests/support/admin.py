@@ -9,6 +9,7 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import to_checksum_address
 
+from tiezheng.genesis import Genesis
 from tiezheng.supervision import admin_message
 from tiezheng_node.execution.artifacts import load as load_artifact
 
@@ -46,10 +47,11 @@ def admin_transact(node: NodeProcess, contract: str, address: bytes, function: s
     raise TimeoutError(f"transaction {transaction_hash} was not included")
 
 
-def admin_signature(node: NodeProcess, action: str, target: str, *, chain: str = "DEV") -> dict[str, Any]:
+def admin_signature(node: NodeProcess, action: str, target: str) -> dict[str, Any]:
     """The ``auth`` object of an admin-signed request (docs/workflow.md)."""
     account = admin_account(node)
     now = int(time.time() * 1000)
-    message = admin_message(chain, action, target, now)
+    genesis = Genesis.load(node.data_dir / "genesis.json")
+    message = admin_message(genesis.chain_code, genesis.hash, action, target, now)
     signature = account.sign_message(encode_defunct(text=message)).signature
     return {"signer": account.address, "time": now, "signature": "0x" + bytes(signature).hex()}

@@ -25,7 +25,7 @@ from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey
 from ..jsondoc import load_json
 from ..responses import BadResponseError, JsonObject, check, objects_in, read
-from ..supervision import admin_message
+from ..supervision import admin_message, webhook_target
 from .common import EXIT_OK, fail, passphrase, read_file
 
 AGENCY_REGISTRY = "0x0000000000000000000000000000000000007A01"
@@ -245,9 +245,13 @@ def _signed(client: httpx.Client, args: argparse.Namespace, action: str, target:
     from eth_account.messages import encode_defunct
 
     account = _admin_account(args)
-    chain_code = read(client.get("/v1/genesis"), lambda value: JsonObject(value, "answer").text("chain_code"))
+    def chain_of(value: Any) -> tuple[str, bytes]:
+        genesis = JsonObject(value, "answer")
+        return genesis.text("chain_code"), genesis.hex("hash", size=32)
+
+    chain_code, genesis_hash = read(client.get("/v1/genesis"), chain_of)
     now = int(time.time() * 1000)
-    message = admin_message(chain_code, action, target, now)
+    message = admin_message(chain_code, genesis_hash, action, target, now)
     signature = account.sign_message(encode_defunct(text=message)).signature
     return {"signer": account.address, "time": now, "signature": "0x" + bytes(signature).hex()}
 
@@ -261,7 +265,9 @@ def cmd_webhook_add(args: argparse.Namespace) -> int:
             "severities": args.severity,
             "agencies": args.agency,
             "templates": args.template,
-            "auth": _signed(client, args, "webhook-add", args.url),
+            "auth": _signed(
+                client, args, "webhook-add", webhook_target(args.url, args.severity, args.agency, args.template)
+            ),
         }
         hook = read(client.post("/v1/webhooks", json=body), lambda value: JsonObject(value, "answer"))
         hook_id, url = hook.integer("id"), hook.text("url")

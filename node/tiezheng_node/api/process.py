@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from tiezheng.errors import DecodeError
 from tiezheng.evidence_id import EvidenceId
-from tiezheng.supervision import admin_message
+from tiezheng.supervision import admin_message, webhook_target
 from tiezheng.workflow import Matter
 
 from ..node import Node
@@ -74,7 +74,8 @@ class AdminSignatures:
         now = int(time.time() * 1000)
         if abs(now - auth.time) > SIGNATURE_WINDOW_MS:
             raise ApiError(403, "stale-signature", "the signed time is more than 5 minutes from the node's clock")
-        message = admin_message(self._node.genesis.protocol.chain_code, action, target, auth.time)
+        genesis = self._node.genesis.protocol
+        message = admin_message(genesis.chain_code, genesis.hash, action, target, auth.time)
         # Imported here: eth_account pulls in eth_keyfile and its BLS tables, a
         # third of a second that every node start would pay for a rare request.
         from eth_account import Account
@@ -387,12 +388,14 @@ def create_process_router(node: Node) -> APIRouter:
         status_code=201,
         responses=ADMIN_ERRORS,
         tags=["process"],
-        summary="Register a supervisor's webhook (admin-signed: `tiezheng CHAIN webhook-add URL TIME`)",
+        summary="Register a supervisor's webhook (admin-signed: `tiezheng CHAIN/GENESIS webhook-add URL FILTERS TIME`)",
         openapi_extra=body_openapi(WebhookBody),
     )
     def add_webhook(body: Annotated[WebhookBody, Depends(model_body(WebhookBody))]) -> WebhookModel:
         check_webhook_url(body.url)
-        signer = signatures.check(body.auth, "webhook-add", body.url)
+        signer = signatures.check(
+            body.auth, "webhook-add", webhook_target(body.url, body.severities, body.agencies, body.templates)
+        )
         hook = process.add_webhook(
             body.url,
             severities=list(body.severities),
@@ -407,7 +410,7 @@ def create_process_router(node: Node) -> APIRouter:
         status_code=204,
         responses=ADMIN_ERRORS,
         tags=["process"],
-        summary="Remove a webhook (admin-signed: `tiezheng CHAIN webhook-remove ID TIME`)",
+        summary="Remove a webhook (admin-signed: `tiezheng CHAIN/GENESIS webhook-remove ID TIME`)",
         openapi_extra=body_openapi(AdminSignature),
     )
     def remove_webhook(
