@@ -21,8 +21,12 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from ..node import CommittedBlock, Node
+from .errors import ApiError
+from .models import ErrorResponse
 
 QUEUE_SIZE: Final = 256
+#: Open streams at once; each is a connection and a queue (the explorer opens one per page).
+MAX_SUBSCRIBERS: Final = 1_000
 KEEPALIVE_SECONDS: Final = 15.0
 
 
@@ -50,12 +54,21 @@ class EventHub:
             self._closed = True
         self._send(CLOSED)
 
-    def _send(self, item: Item) -> None:
+    @property
+    def full(self) -> bool:
         with self._lock:
-            subscribers = list(self._subscribers)
-        for loop, queue in subscribers:
+            return len(self._subscribers) >= MAX_SUBSCRIBERS
+
+    def _send(self, item: Item) -> None:
+        # One wake-up per event loop, not per subscriber: the block producer publishes,
+        # and must not pay for each open stream.
+        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Queue[Item]]] = {}
+        with self._lock:
+            for loop, queue in self._subscribers:
+                by_loop.setdefault(loop, []).append(queue)
+        for loop, queues in by_loop.items():
             if not loop.is_closed():
-                loop.call_soon_threadsafe(_offer, queue, item)
+                loop.call_soon_threadsafe(_offer_all, queues, item)
 
     @contextmanager
     def subscription(self) -> Iterator[asyncio.Queue[Item]]:
@@ -71,6 +84,11 @@ class EventHub:
         finally:
             with self._lock:
                 self._subscribers.discard(entry)
+
+
+def _offer_all(queues: list[asyncio.Queue[Item]], item: Item) -> None:
+    for queue in queues:
+        _offer(queue, item)
 
 
 def _offer(queue: asyncio.Queue[Item], item: Item) -> None:
@@ -110,10 +128,16 @@ def create_events_router(node: Node, hub: EventHub) -> APIRouter:
                 "description": "`event: block` with the block's height, time, hash, log size and root, records and "
                 "transactions; `event: alert` when a deadline passes; `event: lagged` when events were dropped "
                 "for a slow reader. A comment line every 15 s keeps proxies from closing the stream.",
-            }
+            },
+            503: {"model": ErrorResponse, "description": "too many streams are open (`too-many-streams`)"},
         },
     )
     async def events() -> StreamingResponse:
+        if hub.full:
+            raise ApiError(
+                503, "too-many-streams", f"{MAX_SUBSCRIBERS} event streams are open; retry later", {"Retry-After": "30"}
+            )
+
         async def stream() -> AsyncIterator[str]:
             # Starlette cancels this generator when the client goes away; the
             # subscription ends with it.
