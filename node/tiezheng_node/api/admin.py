@@ -9,15 +9,17 @@ if the registry refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
+from eth.abc import BlockHeaderAPI
 from eth_abi import decode as abi_decode
 from eth_typing import Address
 from eth_utils import function_signature_to_4byte_selector
 from fastapi import APIRouter, Depends, Path
+from fastapi.concurrency import run_in_threadpool
 
 from ..execution.addresses import AGENCY_REGISTRY
-from ..execution.artifacts import load as load_artifact
 from ..node import Node, SubmissionError
 from .bodies import body_openapi, model_body
 from .errors import ApiError
@@ -26,6 +28,16 @@ from .models import AdminResult, AdminTransactionBody, ErrorResponse
 from .notifier import BlockNotifier
 
 ADMIN_WAIT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class _Submitted:
+    hash: bytes
+    sender: Address
+    data: bytes
+    before: BlockHeaderAPI
+
+
 TRANSACTION_BODY: Final = Depends(model_body(AdminTransactionBody))
 _REGISTER = function_signature_to_4byte_selector("register(string,string,bytes,address)")
 _REVOKE = function_signature_to_4byte_selector("revoke(string)")
@@ -33,7 +45,6 @@ _REVOKE = function_signature_to_4byte_selector("revoke(string)")
 
 def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
     router = APIRouter(prefix="/v1/admin", tags=["admin"])
-    registry = load_artifact("AgencyRegistry")
     responses: dict[int | str, dict[str, Any]] = {
         400: {"model": ErrorResponse, "description": "not a transaction, or not the expected registry call"},
         403: {"model": ErrorResponse, "description": "the signer is not an admin"},
@@ -43,7 +54,8 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         504: {"model": ErrorResponse, "description": "no block included the transaction in time"},
     }
 
-    async def run(raw_hex: str, expect: bytes, check: Any) -> AdminResult:
+    def submit(raw_hex: str, expect: bytes, check: Any) -> _Submitted:
+        """Check that the transaction makes exactly this call, from an admin, and submit it."""
         try:
             raw = bytes.fromhex(raw_hex.removeprefix("0x"))
         except ValueError:
@@ -57,38 +69,40 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
             raise ApiError(400, "wrong-call", "the transaction does not make the call this endpoint is for")
         check(data[4:])
         sender = Address(transaction.sender)
-        is_admin = node.execution.call(
-            sender=sender,
-            to=AGENCY_REGISTRY,
-            data=registry.calldata("isAdmin", sender),
-            value=0,
-            gas=None,
-            at=node.head.execution,
-        )
-        if not (is_admin.is_success and abi_decode(["bool"], is_admin.output)[0]):
+        if not node.registry.is_admin(sender, node.head.execution):
             raise ApiError(403, "not-admin", "the transaction's signer is not an AgencyRegistry admin")
         before = node.head.execution
         try:
             transaction_hash = node.submit_transaction(raw)
         except SubmissionError as exc:
             raise ApiError(400, exc.code, str(exc)) from None
-        located = await notifier.wait_for(
-            lambda: node.execution.locate_transaction(transaction_hash) is not None, ADMIN_WAIT_SECONDS
-        )
-        location = node.execution.locate_transaction(transaction_hash) if located else None
+        return _Submitted(transaction_hash, sender, data, before)
+
+    def outcome(submitted: _Submitted) -> AdminResult:
+        """The included transaction's result, with the registry's revert reason if it refused."""
+        location = node.execution.locate_transaction(submitted.hash)
         if location is None:
             raise ApiError(
                 504,
                 "timeout",
-                f"transaction 0x{transaction_hash.hex()} was not included within {ADMIN_WAIT_SECONDS:.0f} s",
+                f"transaction 0x{submitted.hash.hex()} was not included within {ADMIN_WAIT_SECONDS:.0f} s",
             )
         block = node.execution.block(location.block_number)
         receipt = node.execution.receipts(block)[location.index]
         if receipt.state_root == b"\x01":
-            return AdminResult(transaction_hash="0x" + transaction_hash.hex(), block=location.block_number, status="ok")
-        replay = node.execution.call(sender=sender, to=AGENCY_REGISTRY, data=data, value=0, gas=None, at=before)
-        reason = revert_reason(replay.output) or "reverted"
-        raise ApiError(409, "reverted", reason)
+            return AdminResult(transaction_hash="0x" + submitted.hash.hex(), block=location.block_number, status="ok")
+        replay = node.execution.call(
+            sender=submitted.sender, to=AGENCY_REGISTRY, data=submitted.data, value=0, gas=None, at=submitted.before
+        )
+        raise ApiError(409, "reverted", revert_reason(replay.output) or "reverted")
+
+    async def run(raw_hex: str, expect: bytes, check: Any) -> AdminResult:
+        # Signature recovery and EVM calls take milliseconds each: off the event loop.
+        submitted = await run_in_threadpool(submit, raw_hex, expect, check)
+        await notifier.wait_for(
+            lambda: node.execution.locate_transaction(submitted.hash) is not None, ADMIN_WAIT_SECONDS
+        )
+        return await run_in_threadpool(outcome, submitted)
 
     def check_register(arguments: bytes) -> None:
         try:
