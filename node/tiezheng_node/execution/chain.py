@@ -185,26 +185,11 @@ class ExecutionChain:
         finally:
             state.revert(snapshot)
 
-    def estimate_gas(
-        self, *, sender: Address, to: Address | bytes, data: bytes, value: int, gas: int | None, at: BlockHeaderAPI
-    ) -> int:
-        """The least gas with which the message succeeds, up to ``gas`` (or the gas target): py-evm's binary search."""
+    def intrinsic_gas(self, *, to: Address | bytes, data: bytes, at: BlockHeaderAPI) -> int:
+        """What a transaction with ``to`` and ``data`` pays before its code runs, by the rules after ``at``."""
         view = self._view()
-        header = view.create_header_from_parent(at, timestamp=at.timestamp + 1, coinbase=ZERO_ADDRESS)
-        vm = view.get_vm(header)
-        unsigned = vm.create_unsigned_transaction(
-            nonce=vm.state.get_nonce(sender),
-            gas_price=0,
-            gas=gas if gas is not None else self._genesis.gas_target,
-            to=to,
-            value=value,
-            data=data,
-        )
-        with vm.in_costless_state() as state:
-            try:
-                return view.gas_estimator(state, SpoofTransaction(unsigned, from_=sender))
-            except ValidationError as exc:
-                raise CallRefused(str(exc)) from None
+        vm = view.get_vm(view.create_header_from_parent(at, timestamp=at.timestamp + 1, coinbase=ZERO_ADDRESS))
+        return vm.create_unsigned_transaction(nonce=0, gas_price=0, gas=0, to=to, value=0, data=data).intrinsic_gas
 
     # Building
 
