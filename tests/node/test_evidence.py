@@ -485,3 +485,23 @@ def test_statements_sent_together_are_all_reserved_or_none(tmp_path):
         assert accepted.indexes == [3, 4, 5] and evidence.pending.pending_leaves == 3
     finally:
         chain.close()
+
+
+def test_pending_records_are_found_by_index_and_digest(chain):
+    agency = chain.agency_key
+    submit(chain, signed(chain, b"logged first").to_cbor())
+    chain.node.produce_block()
+    first = chain.node.evidence.log.size
+    singles = [submit(chain, signed(chain, b"single %d" % n).to_cbor()) for n in range(3)]
+    members = [statement_for(agency, b"member %d" % n, agency=chain.agency_code) for n in range(5)]
+    batched = submit_envelope(chain, BatchEnvelope.build(members, agency, members[0].time))
+    late = submit(chain, signed(chain, b"single 0", time=members[0].time + 1).to_cbor())
+    pending = chain.node.evidence.pending
+    expected = [*(s.indexes[0] for s in singles), *batched.indexes, late.indexes[0]]
+    assert expected == list(range(first, first + 9))
+    for index in expected:
+        submission, offset = pending.get(index)
+        assert submission.first_index + offset == index and offset < submission.count
+    assert pending.get(first - 1) is None and pending.get(first + 9) is None
+    assert pending.matching(statement_for(agency, b"single 0").digest) == [singles[0].indexes[0], late.indexes[0]]
+    assert pending.matching(members[3].digest) == [batched.indexes[3]]

@@ -12,6 +12,7 @@ once durable, so blocks always append a prefix of the reservations.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -46,6 +47,10 @@ def durable_writes(submission: Submission) -> dict[bytes, bytes | None]:
         key = index_key(BATCH_STATEMENTS, first) + chunk.to_bytes(4, "big")
         writes[key] = encode_statement_chunk(batch.statements[start : start + STATEMENTS_PER_CHUNK])
     return writes
+
+
+def _first_index(submission: Submission) -> int:
+    return submission.first_index
 
 
 class PoolFull(Exception):
@@ -106,12 +111,19 @@ class PendingEvidence:
         return self._by_statement.get(leaf_hash)
 
     def get(self, index: int) -> tuple[Submission, int] | None:
-        """The pending submission holding leaf ``index``, and the entry's offset in it."""
+        """The pending submission holding leaf ``index``, and the entry's offset in it.
+
+        The queue is in reservation order, so first indexes ascend: a binary search,
+        not a walk of up to a million submissions under the lock admission needs.
+        """
         with self._lock:
-            for submission in self._queue:
-                if submission.first_index <= index <= submission.last_index:
-                    return submission, index - submission.first_index
-        return None
+            position = bisect.bisect_right(self._queue, index, key=_first_index) - 1
+            if position < 0:
+                return None
+            submission = self._queue[position]
+            if index > submission.last_index:
+                return None
+            return submission, index - submission.first_index
 
     def snapshot(self) -> list[Submission]:
         """The pending submissions, oldest first."""
@@ -119,8 +131,8 @@ class PendingEvidence:
             return list(self._queue)
 
     def matching(self, digest: bytes) -> list[int]:
-        with self._lock:
-            return [s.first_index + i for s in self._queue for i, e in enumerate(s.entries) if e.digest == digest]
+        """The leaf indexes of pending statements of ``digest``: read from a snapshot, off the lock."""
+        return [s.first_index + i for s in self.snapshot() for i, e in enumerate(s.entries) if e.digest == digest]
 
     def reserve(
         self,
