@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tiezheng.errors import TiezhengError
 from tiezheng.genesis import Genesis
@@ -55,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def serving(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--public-url",
+            type=_public_url,
+            default=None,
+            metavar="URL",
+            help="where readers reach this node (behind a proxy); certificates link there (default: the request host)",
+        )
         sub.add_argument(
             "--max-pending-records",
             type=int,
@@ -218,7 +226,7 @@ def _serve_dev(args: argparse.Namespace, options: dict[str, Any], listener: sock
 """,
         flush=True,
     )
-    return serve(node, listener)
+    return serve(node, listener, public_url=args.public_url)
 
 
 def _check_block_interval(genesis: Genesis, requested: int | None) -> None:
@@ -284,7 +292,7 @@ def _serve(
     node = Node(args.data, genesis, validator, supervision=supervision, **options)
     url = f"http://{_display_host(args.host)}:{listener.getsockname()[1]}"
     print(f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, {url}/rpc", flush=True)
-    return serve(node, listener)
+    return serve(node, listener, public_url=args.public_url)
 
 
 def _unlock(keystores: Sequence[tuple[Path, str]]) -> Callable[[], list[SM2PrivateKey]]:
@@ -346,6 +354,16 @@ def _serving_options(args: argparse.Namespace) -> dict[str, Any]:
         "workflow_dirs": args.workflow_dir,
         "warn_at": args.warn_at,
     }
+
+
+def _public_url(text: str) -> str:
+    """A base URL for --public-url: http(s), a host, no credentials, query or fragment; no trailing slash."""
+    parsed = urlsplit(text)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL with a host")
+    if parsed.username or parsed.password or parsed.query or parsed.fragment:
+        raise argparse.ArgumentTypeError("the public URL takes no user name, password, query or fragment")
+    return text.rstrip("/")
 
 
 def _display_host(host: str) -> str:

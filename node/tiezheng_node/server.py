@@ -21,10 +21,14 @@ GRACEFUL_SHUTDOWN_SECONDS: Final = 5
 GC_YOUNG_THRESHOLD: Final = 50_000
 
 
-def serve(node: Node, listener: socket.socket) -> int:
-    """Serve ``node`` on ``listener`` until SIGINT or SIGTERM, then close it; 0 after a clean stop."""
+def serve(node: Node, listener: socket.socket, *, public_url: str | None = None) -> int:
+    """Serve ``node`` on ``listener`` until SIGINT or SIGTERM, then close it; 0 after a clean stop.
+
+    ``public_url`` is where readers reach the node (behind a proxy, say): the
+    certificates' verification links name it.
+    """
     try:
-        app = create_app(node)
+        app = create_app(node, public_url=public_url)
         _settle_garbage_collector()
         if node.is_validator:
             node.start()

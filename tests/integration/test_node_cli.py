@@ -177,6 +177,9 @@ def test_operator_mistakes_are_one_line_errors(tmp_path):
         run("dev", "--data", str(tmp_path / "d"), "--port", str(free_port()), env={"TIEZHENG_GM_BACKEND": "bogus"}),
         "unknown backend 'bogus'",
     )
+    one_line_error(run("dev", "--data", str(tmp_path / "u"), "--public-url", "ftp://x"), "not an http:// or https://")
+    one_line_error(run("dev", "--data", str(tmp_path / "u"), "--public-url", "https://h/?q=1"), "no user name")
+    assert not (tmp_path / "u").exists()
     one_line_error(run("dev", "--data", str(tmp_path / "h"), "--host", "999.1.1.1"), "cannot listen on 999.1.1.1")
     assert not (tmp_path / "h").exists()  # nothing created for a node that cannot serve
     with socket.socket() as taken:

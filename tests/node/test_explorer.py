@@ -124,6 +124,16 @@ def test_certificate_html_and_pdf(site):
     assert client.get(f"/evidence/{chain.node.evidence.evidence_id(64)}/certificate").status_code == 404
 
 
+def test_a_certificate_links_to_the_configured_public_url_whatever_the_host_asked(site):
+    chain, client = site
+    evidence_id = chain.node.evidence.evidence_id(2)
+    spoofed = {"host": "attacker.example"}
+    assert "http://attacker.example/verify" in client.get(f"/evidence/{evidence_id}/certificate", headers=spoofed).text
+    with TestClient(create_app(chain.node, public_url="https://notary.example.gov.cn")) as configured:
+        html = configured.get(f"/evidence/{evidence_id}/certificate", headers=spoofed).text
+    assert f"https://notary.example.gov.cn/verify?id={evidence_id}" in html and "attacker.example" not in html
+
+
 def test_everything_served_says_nosniff(site):
     chain, client = site
     evidence_id = chain.node.evidence.evidence_id(2)

@@ -55,7 +55,9 @@ class JsonRpcRequest(BaseModel):
     id: int | str | None = Field(default=1)
 
 
-def create_app(node: Node) -> FastAPI:
+def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
+    """The node's HTTP interface; ``public_url`` (no trailing slash) is the base certificates link to, instead
+    of the one each request names in its Host header."""
     app = FastAPI(
         title="Tiezheng node",
         version=__version__,
@@ -74,7 +76,7 @@ def create_app(node: Node) -> FastAPI:
     node.process.on_change = lambda events: [hub.publish(kind, payload) for kind, payload in events]
     app.include_router(create_events_router(node, hub))
     app.include_router(create_process_router(node))
-    app.include_router(create_explorer_router(node))
+    app.include_router(create_explorer_router(node, public_url=public_url))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(ApiError)

@@ -51,7 +51,7 @@ CERTIFICATE_HEADERS: Final = {
 SCRIPT_WORDS: Final = ("check.", "verify.", "log.", "live", "seal.", "yes", "no")  # the words the pages' scripts show
 
 
-def create_explorer_router(node: Node) -> APIRouter:
+def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     data = ExplorerData(node)
     genesis = node.genesis.protocol
@@ -215,7 +215,9 @@ def create_explorer_router(node: Node) -> APIRouter:
         receipt = node.evidence.receipt(found)
         if receipt is None:
             return not_found(request, "not_found.receipt", id=data.evidence_id(found))
-        verify_url = str(request.url_for("verify_page"))
+        # A printed certificate outlives the request: without a configured public URL it
+        # names the host the reader asked for, which a shared cache could let someone choose.
+        verify_url = f"{public_url}/verify" if public_url else str(request.url_for("verify_page"))
         the_facts = facts(receipt, genesis, verify_url)
         if format == "pdf":
             with tempfile.TemporaryDirectory() as folder:
