@@ -308,13 +308,30 @@ def test_queries(chain):
         submit(chain, signed(chain, b"q %d" % i, **fields).to_cbor())
     chain.node.produce_block()
     evidence = chain.node.evidence
-    assert list(evidence.query(digest=sm3(b"q 4"))) == [4]
-    assert list(evidence.query(subject=subject)) == [0, 1, 2]
-    assert list(evidence.query(kind="conclusion")) == [1, 3, 5]
-    assert list(evidence.query(agency=chain.agency_code, kind="permit", descending=True)) == [4, 2, 0]
-    assert list(evidence.query(agency="NOBODY")) == []
-    assert list(evidence.query(start=2, stop=5)) == [2, 3, 4]
-    assert list(evidence.query(limit=2, descending=True)) == [5, 4]
+    assert evidence.query(digest=sm3(b"q 4")).indexes == [4]
+    assert evidence.query(subject=subject).indexes == [0, 1, 2]
+    assert evidence.query(kind="conclusion").indexes == [1, 3, 5]
+    assert evidence.query(agency=chain.agency_code, kind="permit", descending=True).indexes == [4, 2, 0]
+    assert evidence.query(agency="NOBODY").indexes == []
+    assert evidence.query(start=2, stop=5).indexes == [2, 3, 4]
+    assert evidence.query(limit=2, descending=True).indexes == [5, 4]
+    # A short scan budget gives short pages, each saying where to go on from; together they are the answer.
+    assert evidence.query(limit=2, descending=True).resume_after == 4
+    assert evidence.query(kind="permit").resume_after is None
+    for descending in (False, True):
+        pages, position = [], None
+        while True:
+            start, stop = (0, position) if descending else (0 if position is None else position + 1, None)
+            page = evidence.query(
+                agency=chain.agency_code, kind="conclusion", start=start,
+                stop=stop, descending=descending, scan_limit=2,
+            )  # fmt: skip
+            pages.append(page.indexes)
+            if page.resume_after is None:
+                break
+            position = page.resume_after
+        assert [i for page in pages for i in page] == ([5, 3, 1] if descending else [1, 3, 5])
+        assert max(len(page) for page in pages) <= 2 and len(pages) >= 3
 
 
 def test_packs_and_posting_lists_agree_with_a_brute_force_oracle(tmp_path):
@@ -365,10 +382,10 @@ def test_packs_and_posting_lists_agree_with_a_brute_force_oracle(tmp_path):
             ]  # fmt: skip
             if descending:
                 expected.reverse()
-            found = list(
-                evidence.query(kind=kind, subject=subject, agency=chain.agency_code if rng.random() < 0.3 else None,
-                               start=start, stop=stop, descending=descending, limit=10_000)
-            )  # fmt: skip
+            found = evidence.query(
+                kind=kind, subject=subject, agency=chain.agency_code if rng.random() < 0.3 else None,
+                start=start, stop=stop, descending=descending, limit=10_000,
+            ).indexes  # fmt: skip
             assert found == expected, (kind, subject, start, stop, descending)
         # Roots and proofs, whose nodes below level 4 are recomputed from the leaves, match
         # RFC 9162's recursive definitions over the leaves themselves, at past sizes too.

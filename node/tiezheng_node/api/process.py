@@ -44,6 +44,7 @@ from .models import (
     WebhookBody,
     WebhookModel,
 )
+from .paging import page_of
 from .params import COUNTER_PATTERN, block_time
 from .rest import ERRORS
 
@@ -274,28 +275,24 @@ def create_process_router(node: Node) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> MatterPage:
         ids = template_ids()
-        items: list[Matter] = []
-        more = False
-        for matter in process.matters(
+
+        def keep(matter: Matter) -> bool:
+            return (
+                (template is None or ids.get(matter.template) == template)
+                and (agency is None or agency == matter.owner or agency in matter.parties.values())
+                and (status is None or matter.status == status)
+                and (subject is None or matter.subject.hex() == subject.lower())
+            )
+
+        records = process.matters(
             before=int(cursor) if cursor else None,
             status=status,
             templates=process.template_hashes(template) if template is not None else None,
             agency=agency,
             subject=bytes.fromhex(subject) if subject is not None else None,
-        ):
-            if template is not None and ids.get(matter.template) != template:
-                continue
-            if agency is not None and agency != matter.owner and agency not in matter.parties.values():
-                continue
-            if status is not None and matter.status != status:
-                continue
-            if subject is not None and matter.subject.hex() != subject.lower():
-                continue
-            if len(items) == limit:
-                more = True
-                break
-            items.append(matter)
-        return MatterPage(items=[matter_model(m) for m in items], next=str(items[-1].index) if more and items else None)
+        )
+        items, following = page_of(records, keep, limit)
+        return MatterPage(items=[matter_model(m) for m in items], next=None if following is None else str(following))
 
     @router.get(
         "/matters/{matter_id}", response_model=MatterModel, responses=ERRORS, tags=["process"], summary="A matter"
@@ -328,28 +325,24 @@ def create_process_router(node: Node) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> AlertPage:
         ids = template_ids()
-        found: list[AlertRecord] = []
-        more = False
-        for record in process.alerts(
+
+        def keep(record: AlertRecord) -> bool:
+            return (
+                (status is None or record.status == status)
+                and (agency is None or record.agency == agency)
+                and (severity is None or record.severity == severity)
+                and (template is None or ids.get(record.template) == template)
+            )
+
+        records = process.alerts(
             before=int(cursor) if cursor else None,
             status=status,
             severity=severity,
             agency=agency,
             templates=process.template_hashes(template) if template is not None else None,
-        ):
-            if status is not None and record.status != status:
-                continue
-            if agency is not None and record.agency != agency:
-                continue
-            if severity is not None and record.severity != severity:
-                continue
-            if template is not None and ids.get(record.template) != template:
-                continue
-            if len(found) == limit:
-                more = True
-                break
-            found.append(record)
-        return AlertPage(items=[alert_model(r) for r in found], next=str(found[-1].index) if more and found else None)
+        )
+        found, following = page_of(records, keep, limit)
+        return AlertPage(items=[alert_model(r) for r in found], next=None if following is None else str(following))
 
     @router.get("/alerts/{alert_id}", response_model=AlertModel, responses=ERRORS, tags=["process"], summary="An alert")
     def alert(alert_id: str) -> AlertModel:

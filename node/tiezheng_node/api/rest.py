@@ -277,20 +277,16 @@ def create_router(
         if cursor is not None:
             position = int(cursor)
             start, stop = (start, min(stop, position)) if descending else (max(start, position + 1), stop)
-        indexes = list(
-            evidence.query(
-                digest=digest_bytes, agency=agency, subject=subject_bytes, kind=kind,
-                start=start, stop=stop, descending=descending, limit=limit + 1,
-            )
+        page = evidence.query(
+            digest=digest_bytes, agency=agency, subject=subject_bytes, kind=kind,
+            start=start, stop=stop, descending=descending, limit=limit,
         )  # fmt: skip
-        more = len(indexes) > limit
-        indexes = indexes[:limit]
-        items = [evidence_model(v) for v in (evidence.view(i) for i in indexes) if v is not None]
+        items = [evidence_model(v) for v in (evidence.view(i) for i in page.indexes) if v is not None]
         if digest_bytes is not None and cursor is None and from_ is None and to is None:
             items += [
                 evidence_model(v) for v in (evidence.view(i) for i in evidence.pending.matching(digest_bytes)) if v
             ]
-        return EvidencePage(items=items, next=str(indexes[-1]) if more and indexes else None)
+        return EvidencePage(items=items, next=None if page.resume_after is None else str(page.resume_after))
 
     # The log
 

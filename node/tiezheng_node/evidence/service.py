@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Final
@@ -38,6 +38,9 @@ from .workers import CheckWorkers
 log = logging.getLogger("tiezheng.evidence")
 
 MAX_QUERY_LIMIT: Final = 1_000
+#: Records one query reads to check filters its index cannot (about 20 µs each): a page
+#: of a rare combination may come back short, with where to go on from.
+MAX_SCANNED_PER_QUERY: Final = 10_000
 _TOPIC: Final = int.from_bytes(EVIDENCE_APPENDED_TOPIC, "big")
 
 
@@ -299,11 +302,15 @@ class EvidenceService:
         stop: int | None = None,
         descending: bool = False,
         limit: int = 50,
-    ) -> Iterator[int]:
-        """Proven leaf indexes in [start, stop) matching every filter, in log order (or reversed).
+        scan_limit: int = MAX_SCANNED_PER_QUERY,
+    ) -> QueryResult:
+        """Up to ``limit`` proven leaf indexes in [start, stop) matching every filter, in log order (or reversed).
 
         The most selective index drives the scan (digest, subject, agency, kind);
-        the other filters are checked on the records it yields.
+        the other filters are checked on the records it yields, at most
+        ``scan_limit`` of them: an agency's records of one rare kind must not cost a
+        read of all its records in one request. The result says where to go on from
+        (the last record examined) when there may be more.
         """
         stop = self.log.size if stop is None else min(stop, self.log.size)
         if digest is not None:
@@ -317,12 +324,16 @@ class EvidenceService:
             candidates = self.log.indexed(KIND_INDEX + kind_key(kind), start, stop, reverse=descending)
         else:
             candidates = iter(range(stop - 1, start - 1, -1) if descending else range(start, stop))
-        found = 0
+        filters = (digest is not None) + (subject is not None) + (agency is not None) + (kind is not None)
+        read_records = filters > 1 or agency is not None or kind is not None
+        found: list[int] = []
+        examined, last = 0, None
         for index in candidates:
-            if found >= limit:
-                return
-            needs_check = (digest is not None) + (subject is not None) + (agency is not None) + (kind is not None)
-            if needs_check > 1 or agency is not None or kind is not None:
+            if examined == scan_limit:
+                return QueryResult(found, resume_after=last)
+            examined += 1
+            last = index
+            if read_records:
                 record = self.log.leaf(index)
                 if record is None:
                     continue
@@ -334,8 +345,18 @@ class EvidenceService:
                     or (kind is not None and statement.kind != kind)
                 ):
                     continue
-            found += 1
-            yield index
+            if len(found) == limit:  # one more exists: the page is full, and not the last
+                return QueryResult(found, resume_after=found[-1])
+            found.append(index)
+        return QueryResult(found, resume_after=None)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A page of matching leaf indexes, and the index to go on from, if the query may match more."""
+
+    indexes: list[int]
+    resume_after: int | None
 
 
 def _empty_submission() -> Submission:

@@ -27,6 +27,7 @@ from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, KINDS
 from ... import __version__
 from ...node import Node
 from ...process.reports import By
+from ..paging import page_of
 from ..params import counter
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
 from .search import MAX_QUERY, SearchResult, agency_code, lookup_evidence_id, search
@@ -284,14 +285,14 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         template, status = template or None, status or None  # the forms' "—" sends an empty value
         ids = process.library.template_ids
         now = int(time.time() * 1000)
-        rows, older = [], None
         templates = process.template_hashes(template) if template else None
-        for matter in process.matters(before=counter(before), templates=templates, status=status):
-            if (template and ids.get(matter.template) != template) or (status and matter.status != status):
-                continue
-            if len(rows) == 25:
-                older = rows[-1]["matter"].index
-                break
+        matters, older = page_of(
+            process.matters(before=counter(before), templates=templates, status=status),
+            lambda m: not ((template and ids.get(m.template) != template) or (status and m.status != status)),
+            25,
+        )
+        rows = []
+        for matter in matters:
             late = matter.status == "open" and any(
                 d is not None and d < now for d in (matter.stage_deadline, matter.deadline)
             )
@@ -340,14 +341,11 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         severity: Annotated[str | None, Query(max_length=8)] = None,
     ) -> HTMLResponse:
         status, severity = status or None, severity or None  # the forms' "—" sends an empty value
-        records, older = [], None
-        for record in process.alerts(before=counter(before), status=status, severity=severity):
-            if (status and record.status != status) or (severity and record.severity != severity):
-                continue
-            if len(records) == 50:
-                older = records[-1].index
-                break
-            records.append(record)
+        records, older = page_of(
+            process.alerts(before=counter(before), status=status, severity=severity),
+            lambda r: not ((status and r.status != status) or (severity and r.severity != severity)),
+            50,
+        )
         extra = _query_tail(status=status, severity=severity)
         return render(
             request, "alerts.html", alerts=alert_rows(records), older=older, extra=extra, status=status,

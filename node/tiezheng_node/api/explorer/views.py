@@ -286,15 +286,9 @@ class ExplorerData:
         stop = size if stop is None else min(stop, size)
         if before is not None:
             stop = min(stop, before)
-        indexes = list(
-            self._node.evidence.query(
-                agency=agency, kind=kind, start=start, stop=stop, descending=True, limit=count + 1
-            )
-        )
-        more = len(indexes) > count
-        indexes = indexes[:count]
-        rows = [self.row(v) for v in (self.view(i) for i in indexes) if v is not None]
-        return Page(rows, indexes[-1] if more and indexes else None, None)
+        page = self._node.evidence.query(agency=agency, kind=kind, start=start, stop=stop, descending=True, limit=count)
+        rows = [self.row(v) for v in (self.view(i) for i in page.indexes) if v is not None]
+        return Page(rows, page.resume_after, None)
 
     def with_digest(self, digest: bytes) -> list[int]:
         found = self._node.evidence.log.with_digest(digest)
