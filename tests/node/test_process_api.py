@@ -26,6 +26,7 @@ from tiezheng.supervision import admin_message, webhook_target
 from tiezheng.workflow import close_statement
 from tiezheng_node.api.app import create_app
 from tiezheng_node.node import Node
+from tiezheng_node.process import engine as engine_module
 from tiezheng_node.process.admin_lines import used_line_key
 from tiezheng_node.process.reports import columns
 
@@ -439,3 +440,14 @@ def test_a_used_admin_signature_stays_used_after_a_restart(tmp_path):
             assert [hook["url"] for hook in client.get("/v1/webhooks").json()] == [url]
     finally:
         chain.close()
+
+
+def test_reports_that_read_every_matter_run_one_at_a_time(scene, monkeypatch):
+    client, chain = scene["client"], scene["chain"]
+    monkeypatch.setattr(engine_module, "REPORT_WAIT_SECONDS", 0.05)
+    inside_a_day = {"from": "1000", "to": "2000"}  # not whole days: no kept totals answer it
+    with chain.node.process._scanning_report:  # another such report is being read
+        busy = client.get("/v1/reports/agency", params=inside_a_day)
+        assert error(busy) == (503, "busy") and busy.headers["retry-after"] == "5"
+        assert client.get("/v1/reports/agency").status_code == 200  # kept totals need no reading
+    assert client.get("/v1/reports/agency", params=inside_a_day).status_code == 200

@@ -24,6 +24,7 @@ from tiezheng.supervision import admin_message, webhook_target
 from tiezheng.workflow import Matter
 
 from ..node import Node
+from ..process.engine import ReportBusy
 from ..process.records import AlertRecord, Webhook
 from ..process.reports import columns
 from .bodies import body_openapi, model_body
@@ -419,7 +420,11 @@ def create_process_router(node: Node) -> APIRouter:
     @router.get(
         "/reports/{by}",
         response_model=ReportModel,
-        responses={200: {"content": {"application/json": {}, "text/csv": {}}}, **ERRORS},
+        responses={
+            200: {"content": {"application/json": {}, "text/csv": {}}},
+            503: {"model": ErrorResponse, "description": "another report with bounds inside a day is being read"},
+            **ERRORS,
+        },
         tags=["process"],
         summary="Supervision report (办结时长) per agency, template or stage; CSV with format=csv",
     )
@@ -430,7 +435,10 @@ def create_process_router(node: Node) -> APIRouter:
         format: Annotated[Literal["json", "csv"], Query()] = "json",
     ) -> Any:
         start, stop = block_time(from_, "from"), block_time(to, "to")
-        rows = process.report(by, start=start, stop=stop)
+        try:
+            rows = process.report(by, start=start, stop=stop)
+        except ReportBusy as exc:
+            raise ApiError(503, "busy", str(exc), {"Retry-After": "5"}) from None
         if format == "csv":
             out = io.StringIO()
             writer = csv.DictWriter(out, fieldnames=columns(by), lineterminator="\n")

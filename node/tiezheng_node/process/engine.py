@@ -83,6 +83,12 @@ STEP_KIND: Final = KIND_PROCESS_STEP
 ALERT_KIND: Final = KIND_ALERT
 MAX_ALERTS_PER_BLOCK: Final = 2_000
 REPORTS_KEPT: Final = 32
+#: How long a report whose bounds fall inside a day waits for the one being read.
+REPORT_WAIT_SECONDS: Final = 5.0
+
+
+class ReportBusy(Exception):
+    """A report that reads every matter is already being computed."""
 
 
 @dataclass
@@ -141,6 +147,7 @@ class ProcessEngine:
         self.on_change: Callable[[list[tuple[str, dict[str, Any]]]], None] = lambda _events: None
         # Reports read every matter; what they read changes only when a block commits.
         self._reports: OrderedDict[tuple[Any, ...], list[dict[str, object]]] = OrderedDict()
+        self._scanning_report = threading.Lock()
 
     # Reading
 
@@ -252,7 +259,14 @@ class ProcessEngine:
             with self._tally_lock:  # the producer adds to the totals as blocks commit
                 rows = totals.report(by, template_ids) if all_time else totals.days_report(by, template_ids, *days)
         else:
-            rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
+            # Bounds inside a day read every matter and alert: one such report at a time, so
+            # that requests varying their bounds take one core at most, never the producer's.
+            if not self._scanning_report.acquire(timeout=REPORT_WAIT_SECONDS):
+                raise ReportBusy("another report is reading every matter; retry shortly")
+            try:
+                rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
+            finally:
+                self._scanning_report.release()
         if by == "stage":
             rows = in_stage_order(rows, self.library.stage_positions())
         with self._lock:
