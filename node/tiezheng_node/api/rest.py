@@ -92,6 +92,13 @@ def create_router(
         except (binascii.Error, ValueError):
             raise ApiError(400, "invalid-request", f"{what} is not valid base64") from None
 
+    def read_json_batch(body: bytes) -> tuple[bytes | None, list[bytes]]:
+        """A JSON batch body: the envelope's bytes, or the signed statements' bytes."""
+        parsed = parse_json(body, BatchBody)
+        if parsed.envelope is not None:
+            return unbase64(parsed.envelope, "envelope"), []
+        return None, [unbase64(s, f"statements[{i}]") for i, s in enumerate(parsed.statements or [])]
+
     def retry_after() -> int:
         """Seconds until the blocks now due have taken what is pending: when a retry has room again."""
         blocks = -(-evidence.pending.pending_leaves // MAX_RECORDS_PER_BLOCK)
@@ -176,13 +183,12 @@ def create_router(
             admitted = await admit(lambda: evidence.admission.envelope(body))
             accepted = await admit(lambda: evidence.accept(admitted))
         else:
-            parsed = parse_json(body, BatchBody)
-            if parsed.envelope is not None:
-                envelope = unbase64(parsed.envelope, "envelope")
+            # Up to 32 MiB of JSON and 10,000 base64 strings: read off the event loop.
+            envelope, items = await run_in_threadpool(read_json_batch, body)
+            if envelope is not None:
                 admitted = await admit(lambda: evidence.admission.envelope(envelope))
                 accepted = await admit(lambda: evidence.accept(admitted))
             else:
-                items = [unbase64(s, f"statements[{i}]") for i, s in enumerate(parsed.statements or [])]
                 results = await admit(lambda: evidence.admission.signed_statements(items))
                 accepted = await admit(lambda: evidence.accept_many(results))
         await durable(accepted, "batch")
