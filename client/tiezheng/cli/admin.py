@@ -245,6 +245,7 @@ def _signed(client: httpx.Client, args: argparse.Namespace, action: str, target:
     from eth_account.messages import encode_defunct
 
     account = _admin_account(args)
+
     def chain_of(value: Any) -> tuple[str, bytes]:
         genesis = JsonObject(value, "answer")
         return genesis.text("chain_code"), genesis.hex("hash", size=32)
