@@ -17,13 +17,6 @@ from tiezheng_node.node import SubmissionError
 SINK = bytes.fromhex("22" * 20)
 
 
-@pytest.fixture
-def chain(tmp_path):
-    local = LocalChain(tmp_path / "node")
-    yield local
-    local.close()
-
-
 def balance(chain: LocalChain, account) -> int:
     return chain.node.execution.state(chain.node.head.execution).get_balance(bytes.fromhex(account.address[2:]))
 

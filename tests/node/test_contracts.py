@@ -25,13 +25,6 @@ from tiezheng_node.execution.addresses import (
 )
 
 
-@pytest.fixture
-def chain(tmp_path):
-    local = LocalChain(tmp_path / "node")
-    yield local
-    local.close()
-
-
 def address_bytes(account) -> bytes:
     return bytes.fromhex(account.address[2:])
 

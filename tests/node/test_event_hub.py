@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
-import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.nodekit import LocalChain
 from tiezheng_node.api import events as events_module
 from tiezheng_node.api.app import create_app
 from tiezheng_node.api.events import EventHub
@@ -29,13 +27,6 @@ def test_events_published_from_another_thread_reach_every_subscriber_in_order():
 
     for heard in asyncio.run(scenario()):
         assert heard == [("block", f'{{"height":{n}}}') for n in range(5)]
-
-
-@pytest.fixture
-def chain(tmp_path):
-    local = LocalChain(tmp_path / "node")
-    yield local
-    local.close()
 
 
 def test_streams_beyond_the_limit_are_refused_until_one_closes(chain, monkeypatch):

@@ -20,13 +20,6 @@ from tiezheng_node.node import Node
 from tiezheng_node.store import StoreError
 
 
-@pytest.fixture
-def chain(tmp_path):
-    local = LocalChain(tmp_path / "node")
-    yield local
-    local.close()
-
-
 def signed(chain, record: bytes, **fields) -> SignedStatement:
     return SignedStatement.sign(
         statement_for(chain.agency_key, record, agency=chain.agency_code, **fields), chain.agency_key

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.support.nodekit import LocalChain
 from tiezheng_node.execution import registry as registry_module
-
-
-@pytest.fixture
-def chain(tmp_path):
-    local = LocalChain(tmp_path / "node")
-    yield local
-    local.close()
 
 
 def test_lookups_of_unknown_codes_cannot_grow_the_cache_without_bound(chain, monkeypatch):

@@ -20,13 +20,6 @@ from tiezheng_node.node import Node, SubmissionError
 from tiezheng_node.store import StoreError
 
 
-@pytest.fixture
-def chain(tmp_path):
-    local = LocalChain(tmp_path / "node")
-    yield local
-    local.close()
-
-
 def new_key() -> bytes:
     return SM2PrivateKey.generate().public_key().to_bytes()
 
