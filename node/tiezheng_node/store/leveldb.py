@@ -85,12 +85,15 @@ class Store:
         with self._db.write_batch(transaction=True, sync=sync) as batch:
             # In key order: each insert into LevelDB's memtable (a skip list) then walks
             # nearly the path of the one before, in cache. A block's 10,000 digest-index
-            # keys go in 1.3 µs apiece faster; the sort costs 0.3 µs apiece.
-            for key, value in sorted(items.items()):
+            # keys go in 1.3 µs apiece faster; the sort costs 0.3 µs apiece (sorting the
+            # keys alone: sorting (key, value) pairs costs four times that).
+            put = batch.put
+            for key in sorted(items):
+                value = items[key]
                 if value is None:
                     batch.delete(key)
                 else:
-                    batch.put(key, value)
+                    put(key, value)
 
     def scan(self, prefix: bytes, *, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         """Keys and values under ``prefix``, in key order (or reversed)."""
