@@ -116,6 +116,15 @@ def test_staged_batches_and_restart_give_the_same_log(leaves, cuts):
     assert reopened.root() == root([*leaves, b"next"])
 
 
+@given(leaves_strategy, st.integers(min_value=0, max_value=20), st.integers(min_value=0, max_value=5))
+def test_staging_from_a_level_leaves_out_only_the_lower_nodes(leaves, already, from_level):
+    log = build([b"old %d" % i for i in range(already)])
+    hashes = [log.leaf_hash(leaf) for leaf in leaves]
+    every, upper = log.stage(hashes), log.stage(hashes, nodes_from_level=from_level)
+    assert upper.nodes == tuple(node for node in every.nodes if node[0] >= from_level)
+    assert (upper.root, upper.frontier, upper.new_size) == (every.root, every.frontier, every.new_size)
+
+
 def test_empty_log():
     log = MerkleLog(MemoryNodeStore())
     assert log.size == 0

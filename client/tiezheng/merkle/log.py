@@ -119,8 +119,11 @@ class MerkleLog:
         self.advance(staged)
         return staged.first_index
 
-    def stage(self, leaf_hashes: Sequence[bytes]) -> StagedAppend:
+    def stage(self, leaf_hashes: Sequence[bytes], *, nodes_from_level: int = 0) -> StagedAppend:
         """The effect of appending these leaf hashes, computed without changing the log.
+
+        The staged nodes are those of ``nodes_from_level`` and up, for a store that
+        recomputes the lower ones from the leaves (the frontier and root use all).
 
         Level by level: the new nodes of a level are paired into the next one in
         a single comprehension. A run of new nodes that starts on a right child
@@ -134,7 +137,8 @@ class MerkleLog:
         run = list(leaf_hashes)
         start, level = self._size, 0
         while run:
-            nodes.extend(zip(repeat(level), range(start, start + len(run)), run))
+            if level >= nodes_from_level:
+                nodes.extend(zip(repeat(level), range(start, start + len(run)), run))
             if start & 1:  # bit `level` of the old size: the frontier holds this run's left sibling
                 run = [old.pop(level), *run]
                 start -= 1

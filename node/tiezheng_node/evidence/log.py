@@ -23,7 +23,7 @@ from __future__ import annotations
 import struct
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
@@ -49,7 +49,7 @@ from ..store.keys import (
     index_key,
     log_node_key,
 )
-from .items import Submission
+from .items import Entry, Submission
 from .log_store import STORED_FROM_LEVEL, LevelDBNodeStore
 from .logged_filter import DEFAULT_CAPACITY, LoggedFilter, start_filling
 from .records import STATEMENTS_PER_CHUNK, BatchRecord, LeafRecord, encode_batch_members, encode_head
@@ -96,6 +96,36 @@ def encode_postings(indexes: Sequence[int]) -> bytes:
 
 def decode_postings(value: bytes) -> tuple[int, ...]:
     return struct.unpack(f">{len(value) // 8}Q", value)
+
+
+_INDEX_VALUE: Final = struct.Struct(">Q")
+
+
+def _post(
+    postings: defaultdict[bytes, list[int]],
+    lists: dict[str, list[int]],
+    prefix: bytes,
+    key_of: Callable[[str], bytes],
+    block: bytes,
+    values: list[str],
+    indexes: range,
+) -> None:
+    """Add each leaf index to this block's posting list of its value (its agency, or its kind).
+
+    ``lists`` holds the block's lists by value, saving a key and a hash per record;
+    an envelope names one agency and mostly one kind, which is one extend.
+    """
+    if not values:
+        return
+    if values.count(values[0]) == len(values):
+        groups: Iterable[tuple[str, Sequence[int]]] = ((values[0], indexes),)
+    else:
+        groups = ((value, [index]) for value, index in zip(values, indexes, strict=True))
+    for value, members in groups:
+        posting = lists.get(value)
+        if posting is None:
+            posting = lists[value] = postings[prefix + key_of(value) + block]
+        posting.extend(members)
 
 
 @dataclass(frozen=True)
@@ -181,22 +211,20 @@ class EvidenceLog:
                 records.extend(encode_batch_members(submission.first_index, [e.position for e in entries]))
             else:
                 records.extend(LeafRecord(e.statement, e.signatures, None).encode() for e in entries)
-            for entry in entries:
-                logged = entry.digest + entry.leaf_hash[:8]
-                logged_keys.append(logged)
-                writes[DIGEST_INDEX + logged] = index.to_bytes(8, "big")
-                agency = agency_lists.get(entry.agency)
-                if agency is None:
-                    agency = agency_lists[entry.agency] = postings[AGENCY_INDEX + agency_key(entry.agency) + block]
-                agency.append(index)
-                kind = kind_lists.get(entry.kind)
-                if kind is None:
-                    kind = kind_lists[entry.kind] = postings[KIND_INDEX + kind_key(entry.kind) + block]
-                kind.append(index)
+            # Column by column rather than entry by entry: a block indexes up to a
+            # hundred thousand records, and each column is one pass in C.
+            hashes = [e.leaf_hash for e in entries]
+            indexes = range(index, index + len(entries))
+            logged = list(map(bytes.__add__, [e.digest for e in entries], [h[:8] for h in hashes]))
+            logged_keys.extend(logged)
+            writes.update(zip(map(DIGEST_INDEX.__add__, logged), map(_INDEX_VALUE.pack, indexes), strict=True))
+            _post(postings, agency_lists, AGENCY_INDEX, agency_key, block, [e.agency for e in entries], indexes)
+            _post(postings, kind_lists, KIND_INDEX, kind_key, block, [e.kind for e in entries], indexes)
+            for entry, entry_index in zip(entries, indexes, strict=True):
                 if entry.subject is not None:
-                    postings[SUBJECT_INDEX + entry.subject + block].append(index)
-                index += 1
-            leaf_hashes.extend(e.leaf_hash for e in entries)
+                    postings[SUBJECT_INDEX + entry.subject + block].append(entry_index)
+            leaf_hashes.extend(hashes)
+            index += len(entries)
             writes[index_key(PENDING, submission.first_index)] = None
         pack = first // PACK_SIZE
         for start in range(0, len(records), PACK_SIZE):
@@ -208,10 +236,9 @@ class EvidenceLog:
             self._count_day(writes, day, ALL_AGENCIES, len(leaf_hashes))
             for agency, indexes in agency_lists.items():
                 self._count_day(writes, day, agency_key(agency), len(indexes))
-        staged = self._merkle.stage(leaf_hashes)
+        staged = self._merkle.stage(leaf_hashes, nodes_from_level=STORED_FROM_LEVEL)
         for level, node_index, value in staged.nodes:
-            if level >= STORED_FROM_LEVEL:
-                writes[log_node_key(level, node_index)] = value
+            writes[log_node_key(level, node_index)] = value
         writes[META_LOG_SIZE] = staged.new_size.to_bytes(8, "big")
         tail = records[len(records) - len(records) % PACK_SIZE :]
         return StagedEvidence(tuple(submissions), staged, writes, tail, logged_keys)
@@ -358,6 +385,20 @@ class EvidenceLog:
         logged = digest + leaf_hash[:8]
         if not self._logged.may_contain(logged):
             return None
+        return self._logged_index(logged, statement)
+
+    def find_statements(self, entries: Sequence[Entry]) -> list[int | None]:
+        """``find_statement`` for each entry: the filter asked about all of them at once."""
+        keys = list(map(bytes.__add__, [e.digest for e in entries], [e.leaf_hash[:8] for e in entries]))
+        maybe = self._logged.may_contain_many(keys)
+        if not any(maybe):
+            return [None] * len(entries)
+        return [
+            self._logged_index(key, entry.statement) if may else None
+            for key, entry, may in zip(keys, entries, maybe, strict=True)
+        ]
+
+    def _logged_index(self, logged: bytes, statement: bytes) -> int | None:
         raw = self._store.get(DIGEST_INDEX + logged)
         if raw is None:
             return None
