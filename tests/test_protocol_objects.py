@@ -20,6 +20,7 @@ from tiezheng.evidence_id import (
     check_value,
     encode_base32,
     format_evidence_id,
+    format_evidence_ids,
 )
 from tiezheng.genesis import Genesis, GenesisError
 from tiezheng.gm import SM2PrivateKey, sm3
@@ -264,6 +265,14 @@ def test_fast_id_formatting_is_the_definition(chain, index):
     symbols = encode_base32(index).rjust(6, "0")
     check = check_value(chain, symbols)
     assert format_evidence_id(chain, index) == f"{chain}-{symbols}-{CROCKFORD[check // 32]}{CROCKFORD[check % 32]}"
+
+
+@given(
+    st.sampled_from(["DEV", "GZ01", "ZZZZZZZZ"]),
+    st.lists(st.one_of(st.integers(0, 2**64 - 1), st.integers(2**30 - 3, 2**30 + 3), st.integers(0, 2**20))),
+)
+def test_formatting_many_ids_is_formatting_each(chain, indexes):
+    assert format_evidence_ids(chain, indexes) == [format_evidence_id(chain, i) for i in indexes]
 
 
 @given(st.integers(0, 10**9), st.data())

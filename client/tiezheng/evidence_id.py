@@ -20,6 +20,7 @@ and CHECK the letters O, I and L are read as 0, 1 and 1.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -98,7 +99,26 @@ def format_evidence_id(chain: str, index: int) -> str:
     return f"{chain}-{symbols}-{CROCKFORD[check // 32]}{CROCKFORD[check % 32]}"
 
 
+def format_evidence_ids(chain: str, indexes: Iterable[int]) -> list[str]:
+    """``format_evidence_id`` for each index: a batch's answer names up to 10,000 records.
+
+    The six-symbol form as one expression per index, with no call: the prefix's
+    part of the check value is computed once, and the check symbols come from a
+    table of all 1021 values.
+    """
+    prefix = f"{chain}-"
+    base = _chain_value(chain) * _SIX_SYMBOLS_WEIGHT
+    pairs, checks = _PAIRS, _CHECK_SYMBOLS
+    return [
+        f"{prefix}{pairs[i >> 20]}{pairs[i >> 10 & 1023]}{pairs[i & 1023]}-{checks[(base + i) % _MODULUS]}"
+        if 0 <= i < 1 << 30
+        else format_evidence_id(chain, i)
+        for i in indexes
+    ]
+
+
 _PAIRS: Final = tuple(a + b for a in CROCKFORD for b in CROCKFORD)
+_CHECK_SYMBOLS: Final = _PAIRS[:_MODULUS]  # check value c is spelt CROCKFORD[c // 32] + CROCKFORD[c % 32]
 _SIX_SYMBOLS_WEIGHT: Final = pow(32, 6, _MODULUS)
 
 

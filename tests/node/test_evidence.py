@@ -515,3 +515,31 @@ def test_pending_records_are_found_by_index_and_digest(chain):
     assert pending.get(first - 1) is None and pending.get(first + 9) is None
     assert pending.matching(statement_for(agency, b"single 0").digest) == [singles[0].indexes[0], late.indexes[0]]
     assert pending.matching(members[3].digest) == [batched.indexes[3]]
+
+
+def test_an_envelope_overlapping_pending_records_takes_their_ids_even_when_the_pool_is_full(tmp_path):
+    chain = LocalChain(tmp_path / "node", max_pending_records=30)
+    try:
+        evidence = chain.node.evidence
+        statements = [statement_for(chain.agency_key, b"pending %d" % i, agency=chain.agency_code) for i in range(40)]
+        first = submit_envelope(chain, BatchEnvelope.build(statements[:30], chain.agency_key, time=1))
+        assert evidence.log.size == 0 and evidence.pending.pending_leaves == 30
+        # The very same envelope again, the pool full: its IDs come back, nothing is reserved twice.
+        again = submit_envelope(chain, BatchEnvelope.build(statements[:30], chain.agency_key, time=2))
+        assert again.indexes == first.indexes and not any(again.new)
+        # Ten of them and ten new ones: the new ones would overflow the pool, so none is taken.
+        overlapping = BatchEnvelope.build(statements[20:40], chain.agency_key, time=3).to_cbor()
+        with pytest.raises(PoolFull):
+            evidence.accept(evidence.admission.envelope(overlapping))
+        assert (evidence.pending.pending_leaves, evidence.pending.next_index) == (30, 30)
+        chain.node.produce_block()
+        accepted = evidence.accept(evidence.admission.envelope(overlapping))
+        accepted.durable.result(timeout=10)
+        assert accepted.indexes == list(range(20, 40)) and accepted.new == [False] * 10 + [True] * 10
+        chain.node.produce_block()
+        assert evidence.log.size == 40
+        for index in (0, 25, 30, 39):
+            proof = evidence.receipt(index)
+            assert verify_receipt(proof, chain.genesis, digest=sm3(b"pending %d" % index)).valid
+    finally:
+        chain.close()

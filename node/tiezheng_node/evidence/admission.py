@@ -63,7 +63,8 @@ class Admitted:
     """What admission decided: the submission to reserve (None if nothing is new) and each statement's fate."""
 
     submission: Submission | None
-    #: For each statement submitted, in order: the leaf index it already has, or None if it is new.
+    #: For each statement submitted, in order: the leaf index it already has, or None if it is new
+    #: (or, in an envelope, not looked up yet: the pool finds those as it reserves the submission).
     existing: list[int | None]
     #: For each statement submitted, in order: its leaf hash, SM3(0x00 ‖ statement), which identifies it.
     leaf_hashes: list[bytes]
@@ -200,15 +201,11 @@ class Admission:
             strict=True,
         )
         entries = list(map(_entry_from_fields, fields))
-        existing = [self._locate(e.leaf_hash, e.statement, e.digest) for e in entries]
-        hashes = [e.leaf_hash for e in entries]
-        new = [e for e, found in zip(entries, existing, strict=True) if found is None]
-        if not new:
-            return Admitted(None, existing, hashes, envelope.statements[0])
         batch = BatchInfo(envelope.header, envelope.signatures, tuple(statements))
-        members = None if len(new) == len(entries) else [e.position for e in new]
-        submission = Submission("b", b"", new, batch, _now_ms(), members=members)
-        return Admitted(submission, existing, hashes, envelope.statements[0])
+        # Which statements are logged or pending already is asked once, by the pool as it reserves the
+        # rest (under its lock, where the answer cannot change): asking here too would double the cost.
+        submission = Submission("b", b"", entries, batch, _now_ms())
+        return Admitted(submission, [None] * count, checked.leaf_hashes, envelope.statements[0])
 
     def _check_agency(self, statement: Statement) -> AgencyInfo:
         return self._registered(statement.agency, statement.key)

@@ -104,6 +104,18 @@ class LoggedFilter:
         except RuntimeError:  # rbloom refuses a lookup that meets an update in progress: "maybe" is safe
             return True
 
+    def may_contain_many(self, keys: Sequence[bytes]) -> list[bool]:
+        """``may_contain`` for each key, in one pass (an envelope asks about 10,000 at once)."""
+        if not self._ready.is_set() or self._broken:
+            return [True] * len(keys)
+        filters = self._filters
+        try:
+            if len(filters) == 1:
+                return list(map(filters[0].__contains__, keys))
+            return [any(key in bloom for bloom in filters) for key in keys]
+        except RuntimeError:
+            return [True] * len(keys)
+
     def fill(self, keys: Iterable[bytes], *, stop: threading.Event | None = None) -> bool:
         """Add every key of ``keys`` (the store's digest index, read in the background), then mark the filter ready.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Final
@@ -68,8 +68,8 @@ class SubmissionTooLarge(Exception):
 #: One queued durable write: the keys, who waits for it, the submissions it makes durable.
 _Write = tuple[dict[bytes, bytes | None], Future[None], list[Submission]]
 
-#: Where the log already holds a statement (its leaf index), or None; asked under the pool's lock.
-LoggedLookup = Callable[[Entry], int | None]
+#: Where the log already holds each statement (its leaf index), or None; asked under the pool's lock.
+LoggedLookup = Callable[[Sequence[Entry]], list[int | None]]
 
 
 class PendingEvidence:
@@ -79,7 +79,7 @@ class PendingEvidence:
         next_index: int,
         *,
         max_pending: int = DEFAULT_MAX_PENDING,
-        logged: LoggedLookup = lambda _entry: None,
+        logged: LoggedLookup = lambda entries: [None] * len(entries),
     ) -> None:
         self._store = store
         self._logged = logged
@@ -134,6 +134,20 @@ class PendingEvidence:
         """The leaf indexes of pending statements of ``digest``: read from a snapshot, off the lock."""
         return [s.first_index + i for s in self.snapshot() for i, e in enumerate(s.entries) if e.digest == digest]
 
+    def _taken(self, entries: Sequence[Entry]) -> tuple[dict[bytes, int], bool]:
+        """The entries already logged or reserved (leaf hash → leaf index), and whether any is reserved.
+
+        Under the lock. The log is asked about the rest all at once (mostly its
+        in-memory filter, answering "not logged")."""
+        hashes = [e.leaf_hash for e in entries]
+        reserved = list(map(self._by_statement.get, hashes))
+        if reserved.count(None) == len(reserved):
+            return {h: i for h, i in zip(hashes, self._logged(entries), strict=True) if i is not None}, False
+        taken = {h: i for h, i in zip(hashes, reserved, strict=True) if i is not None}
+        rest = [e for e in entries if e.leaf_hash not in taken]
+        taken.update((e.leaf_hash, i) for e, i in zip(rest, self._logged(rest), strict=True) if i is not None)
+        return taken, True
+
     def reserve(
         self,
         submission: Submission,
@@ -155,15 +169,8 @@ class PendingEvidence:
         is bounded by the blocks that carry it.
         """
         with self._lock:
-            raced = {}
-            behind_pending = False  # a statement another pending submission reserved: durable only with it
-            for entry in submission.entries:
-                found = self._by_statement.get(entry.leaf_hash)
-                behind_pending = behind_pending or found is not None
-                if found is None:
-                    found = self._logged(entry)
-                if found is not None:
-                    raced[entry.leaf_hash] = found
+            # A statement another pending submission reserved is durable only with it.
+            raced, behind_pending = self._taken(submission.entries)
             if raced:
                 submission.entries = [e for e in submission.entries if e.leaf_hash not in raced]
                 if submission.batch is not None:

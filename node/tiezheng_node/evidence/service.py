@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Final
 
 from eth.abc import BlockAPI, ReceiptAPI
 
-from tiezheng.evidence_id import format_evidence_id
+from tiezheng.evidence_id import format_evidence_id, format_evidence_ids
 from tiezheng.genesis import Genesis
 from tiezheng.receipt import ChainRef, Receipt
 from tiezheng.signed_statement import SignedStatement
@@ -87,7 +87,7 @@ class EvidenceService:
             store,
             self.log.size,
             max_pending=max_pending,
-            logged=lambda e: self.log.find_statement(e.leaf_hash, e.statement, e.digest),
+            logged=self.log.find_statements,
         )
         workers = default_admission_workers() if admission_workers is None else admission_workers
         self._workers = CheckWorkers(workers) if workers else None
@@ -165,6 +165,9 @@ class EvidenceService:
             raise
         if release is not None:
             future = _releasing_on_failure(future, release)
+        if not raced and len(submission.entries) == len(indexes):  # all new: the run reserved, in order
+            first = submission.first_index
+            return Accepted(list(range(first, first + len(indexes))), new, future)
         reserved = {e.leaf_hash: submission.first_index + offset for offset, e in enumerate(submission.entries)}
         for position, leaf_hash in enumerate(admitted.leaf_hashes):
             if indexes[position] is None:
@@ -237,6 +240,9 @@ class EvidenceService:
 
     def evidence_id(self, index: int) -> str:
         return format_evidence_id(self._genesis.chain_code, index)
+
+    def evidence_ids(self, indexes: Iterable[int]) -> list[str]:
+        return format_evidence_ids(self._genesis.chain_code, indexes)
 
     def view(self, index: int) -> EvidenceView | None:
         if index < self.log.size:
