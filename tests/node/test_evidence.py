@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.support.nodekit import LocalChain
 from tests.support.toychain import statement_for
+from tiezheng import cbor
 from tiezheng.batch import BatchEnvelope
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey, sm3
@@ -410,6 +413,13 @@ def test_batch_member_encoding_matches_the_generic_encoder():
 
     for batch_id, position in ((0, 0), (23, 24), (2**40, 9_999)):
         assert encode_batch_member(batch_id, position) == LeafRecord(None, (), BatchRef(batch_id, position)).encode()
+
+
+@given(st.lists(st.binary(max_size=300) | st.integers(255, 65_540).map(bytes), max_size=20))
+def test_statement_chunks_are_the_generic_encoding(statements):
+    from tiezheng_node.evidence.records import encode_statement_chunk
+
+    assert encode_statement_chunk(statements) == cbor.encode(statements)
 
 
 def test_large_envelopes_are_checked_in_worker_processes(tmp_path):
