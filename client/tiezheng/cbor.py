@@ -128,20 +128,26 @@ _MEMO_INPUT_LIMIT: Final = 4096
 _memo_key_sequence_in_order: Final = lru_cache(maxsize=256)(_key_sequence_in_order)
 
 
+_SCALARS: Final = frozenset((type(None), bool, int, bytes, str))
+
+
 def _check_plain(value: Any, what: str, depth: int) -> None:
     if depth > MAX_DEPTH:
         raise CBORError(f"{what} nests too deeply")
-    if value is None or type(value) in (bool, int, bytes, str):
+    if type(value) in _SCALARS:
         return
+    # Scalars are passed over without a call: an envelope's list holds 10,000 statements.
     if type(value) is list:
         for item in value:
-            _check_plain(item, what, depth + 1)
+            if type(item) not in _SCALARS:
+                _check_plain(item, what, depth + 1)
         return
     if type(value) is dict:
         for key, item in value.items():
             if type(key) is not str:
                 raise CBORError(f"{what} has a map key that is not text")
-            _check_plain(item, what, depth + 1)
+            if type(item) not in _SCALARS:
+                _check_plain(item, what, depth + 1)
         return
     raise CBORError(f"{what} contains a {type(value).__name__}, which this format does not allow")
 
