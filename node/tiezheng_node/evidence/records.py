@@ -101,7 +101,7 @@ def encode_statement_chunk(statements: Sequence[bytes]) -> bytes:
     Heads and statements are joined in one pass in C (a quarter of the cost of a
     generator concatenating each pair)."""
     heads = map(_byte_string_head, map(len, statements))
-    return encode_head(4, len(statements)) + b"".join(chain.from_iterable(zip(heads, statements)))
+    return encode_head(4, len(statements)) + b"".join(chain.from_iterable(zip(heads, statements, strict=True)))
 
 
 _byte_string_head: Final = lru_cache(maxsize=4096)(partial(encode_head, 2))
