@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -265,7 +266,7 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
     threading.Thread(target=lambda: lines.extend(receiver.stdout or []), daemon=True).start()
     threading.Thread(target=lambda: watched.extend(watcher.stdout or []), daemon=True).start()
     try:
-        time.sleep(1.0)
+        _wait_listening(port, receiver)
         forged = httpx.post(f"http://127.0.0.1:{port}/", content=b'{"id":"x"}', headers={"Tiezheng-Signature": "sm2"})
         assert forged.status_code == 401
         added = cli(node, "admin", "webhook", "add", f"http://127.0.0.1:{port}/", "--node", node.url,
@@ -305,6 +306,18 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=10)
+
+
+def _wait_listening(port: int, process: subprocess.Popen[str], timeout: float = 30) -> None:
+    """Until a started server process accepts connections (it may take seconds to start on a busy machine)."""
+    limit = time.time() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.time() < limit and process.poll() is None, "the receiver never started listening"
+            time.sleep(0.1)
 
 
 def test_alerts_watch_says_so_when_the_node_ends_the_stream(node):
