@@ -52,6 +52,23 @@ def test_block_events_stream_as_blocks_commit(dev_node, agency):
     assert block["height"] <= head["height"]
 
 
+def event_streams(url: str) -> float:
+    metrics = httpx.get(url + "/metrics").text
+    return float(next(line.split()[1] for line in metrics.splitlines() if line.startswith("tiezheng_event_streams ")))
+
+
+def test_open_streams_are_counted_in_the_metrics(dev_node):
+    before = event_streams(dev_node.url)
+    with httpx.stream("GET", dev_node.url + "/v1/events", timeout=10) as response:
+        lines = response.iter_lines()  # kept: dropping the iterator would close the connection
+        assert next(lines) == "retry: 2000"  # subscribed before this first line is sent
+        assert event_streams(dev_node.url) == before + 1
+    limit = time.monotonic() + 10
+    while event_streams(dev_node.url) != before:
+        assert time.monotonic() < limit, "a closed stream is still counted"
+        time.sleep(0.1)
+
+
 def test_a_reader_leaving_is_not_an_error(dev_node):
     before = dev_node.log().count("Traceback")
     for _ in range(3):

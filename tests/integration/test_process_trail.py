@@ -325,8 +325,10 @@ def test_alerts_watch_says_so_when_the_node_ends_the_stream(node):
         [TIEZHENG, "alerts", "--node", node.url, "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        time.sleep(1.5)
-        assert watcher.poll() is None, watcher.stderr
+        limit = time.time() + 30  # until the watch has its stream open (the CLI may take seconds to start)
+        while "tiezheng_event_streams 1.0" not in httpx.get(node.url + "/metrics").text:
+            assert time.time() < limit and watcher.poll() is None, watcher.stderr
+            time.sleep(0.1)
         assert node.stop() == 0
         _out, err = watcher.communicate(timeout=30)
         assert watcher.returncode == 2, err

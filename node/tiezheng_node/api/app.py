@@ -68,11 +68,11 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
     rpc = JsonRpc(node)
     notifier = BlockNotifier()
     node.add_listener(lambda _block: notifier.notify())
-    metrics = NodeMetrics(node)
-    app.include_router(create_router(node, notifier, lambda endpoint, n: metrics.accepted.labels(endpoint).inc(n)))
-    app.include_router(create_admin_router(node, notifier))
     hub = EventHub()
     app.state.event_hub = hub  # closed by the server when it stops, ending the live streams
+    metrics = NodeMetrics(node, hub)
+    app.include_router(create_router(node, notifier, lambda endpoint, n: metrics.accepted.labels(endpoint).inc(n)))
+    app.include_router(create_admin_router(node, notifier))
     node.process.on_change = lambda events: [hub.publish(kind, payload) for kind, payload in events]
     app.include_router(create_events_router(node, hub))
     app.include_router(create_process_router(node))

@@ -55,9 +55,14 @@ class EventHub:
         self._send(CLOSED)
 
     @property
-    def full(self) -> bool:
+    def subscribers(self) -> int:
+        """Streams open now (each an explorer tab, an `alerts --watch`, a supervisor's reader)."""
         with self._lock:
-            return len(self._subscribers) >= MAX_SUBSCRIBERS
+            return len(self._subscribers)
+
+    @property
+    def full(self) -> bool:
+        return self.subscribers >= MAX_SUBSCRIBERS
 
     def _send(self, item: Item) -> None:
         # One wake-up per event loop, not per subscriber: the block producer publishes,
@@ -140,9 +145,10 @@ def create_events_router(node: Node, hub: EventHub) -> APIRouter:
 
         async def stream() -> AsyncIterator[str]:
             # Starlette cancels this generator when the client goes away; the
-            # subscription ends with it.
-            yield "retry: 2000\n\n"
+            # subscription ends with it. It starts before the first line is sent, so
+            # a reader holding that line is sure to get every event after it.
             with hub.subscription() as queue:
+                yield "retry: 2000\n\n"
                 while True:
                     try:
                         kind, data = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)

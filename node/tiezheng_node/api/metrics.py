@@ -7,12 +7,13 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from ..node import CommittedBlock, Node
+from .events import MAX_SUBSCRIBERS, EventHub
 
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0)
 
 
 class NodeMetrics:
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: Node, hub: EventHub) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.records = Counter(
             "tiezheng_records_committed", "Evidence records appended to the log", registry=self.registry
@@ -60,6 +61,11 @@ class NodeMetrics:
         Gauge("tiezheng_head_height", "Height of the last committed block", registry=self.registry).set_function(
             lambda: node.head.height
         )
+        Gauge(
+            "tiezheng_event_streams",
+            f"Event streams (/v1/events) open now; at {MAX_SUBSCRIBERS:,} new ones are refused",
+            registry=self.registry,
+        ).set_function(lambda: hub.subscribers)
         node.add_listener(self.on_block)
 
     def on_block(self, block: CommittedBlock) -> None:
