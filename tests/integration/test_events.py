@@ -95,7 +95,10 @@ def test_the_node_stops_promptly_with_readers_connected(tmp_path, stop_signal):
     readers = [threading.Thread(target=read, daemon=True) for _ in range(2)]
     for reader in readers:
         reader.start()
-    time.sleep(1.0)
+    limit = time.monotonic() + 10
+    while event_streams(node.url) < 2:  # both readers connected: the stop must end their streams
+        assert time.monotonic() < limit, "the readers never connected"
+        time.sleep(0.05)
     assert node.process is not None
     started = time.monotonic()
     node.process.send_signal(stop_signal)
