@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from ..errors import TiezhengError
 from ..evidence_id import EvidenceId
@@ -32,7 +31,6 @@ from .common import EXIT_OK, fail, passphrase, subject_salt
 
 OPERATOR_SALT_ENV: Final = "TIEZHENG_OPERATOR_SALT"
 BEIJING: Final = timezone(timedelta(hours=8))
-_Item = TypeVar("_Item")
 RED: Final = "\x1b[31m"
 RESET: Final = "\x1b[0m"
 MAX_ALERT_BODY: Final = 64 * 1024
@@ -266,7 +264,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         if args.watch:
             sys.stdout.flush()
             try:
-                for alert in _read_on_a_thread(client.watch_alerts()):
+                for alert in client.watch_alerts():
                     if all(alert.get(k) == v for k, v in filters.items()):
                         _print_alert(alert, args.json)
                         sys.stdout.flush()
@@ -278,36 +276,6 @@ def cmd_alerts(args: argparse.Namespace) -> int:
                 code="stream-ended",
             )
     return EXIT_OK
-
-
-def _read_on_a_thread(stream: Iterator[_Item]) -> Iterator[_Item]:
-    """The items of a blocking stream, read on a daemon thread and handed over through a queue.
-
-    Ctrl-C then interrupts this thread's wait for the next item, never the HTTP
-    library in the middle of a read: an interrupt raised at an arbitrary point
-    inside it can leave its connection state half-changed, and a watch was seen
-    not to end on Ctrl-C. The reader is a daemon: at exit it is simply dropped.
-    """
-    handed: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
-
-    def read() -> None:
-        try:
-            for item in stream:
-                handed.put((True, item))
-        except BaseException as exc:  # the stream's failure is the caller's to report
-            handed.put((False, exc))
-        else:
-            handed.put((False, None))
-
-    threading.Thread(target=read, name="stream-reader", daemon=True).start()
-    while True:
-        more, value = handed.get()
-        if more:
-            yield value
-        elif value is None:
-            return
-        else:
-            raise value
 
 
 def cmd_receive_alerts(args: argparse.Namespace) -> int:
