@@ -260,6 +260,7 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_as_in_a_terminal,
     )
     lines: list[str] = []
     watched: list[str] = []
@@ -306,6 +307,13 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=10)
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it: a test run in the background (``./.ci/run &``) has SIGINT
+    ignored, every process it starts inherits that, and Python then never turns SIGINT into
+    KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_listening(port: int, process: subprocess.Popen[str], timeout: float = 30) -> None:
