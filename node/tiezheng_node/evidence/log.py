@@ -101,6 +101,11 @@ def decode_postings(value: bytes) -> tuple[int, ...]:
 _INDEX_VALUE: Final = struct.Struct(">Q")
 
 
+def digest_index_keys(entries: Sequence[Entry]) -> list[bytes]:
+    """Each entry's key in the digest index (without its prefix): digest ‖ first 8 bytes of the leaf hash."""
+    return list(map(bytes.__add__, [e.digest for e in entries], [e.leaf_hash[:8] for e in entries]))
+
+
 def _post(
     postings: defaultdict[bytes, list[int]],
     lists: dict[str, list[int]],
@@ -213,9 +218,8 @@ class EvidenceLog:
                 records.extend(LeafRecord(e.statement, e.signatures, None).encode() for e in entries)
             # Column by column rather than entry by entry: a block indexes up to a
             # hundred thousand records, and each column is one pass in C.
-            hashes = [e.leaf_hash for e in entries]
             indexes = range(index, index + len(entries))
-            logged = list(map(bytes.__add__, [e.digest for e in entries], [h[:8] for h in hashes]))
+            logged = digest_index_keys(entries)
             logged_keys.extend(logged)
             writes.update(zip(map(DIGEST_INDEX.__add__, logged), map(_INDEX_VALUE.pack, indexes), strict=True))
             _post(postings, agency_lists, AGENCY_INDEX, agency_key, block, [e.agency for e in entries], indexes)
@@ -223,15 +227,15 @@ class EvidenceLog:
             for entry, entry_index in zip(entries, indexes, strict=True):
                 if entry.subject is not None:
                     postings[SUBJECT_INDEX + entry.subject + block].append(entry_index)
-            leaf_hashes.extend(hashes)
+            leaf_hashes.extend(e.leaf_hash for e in entries)
             index += len(entries)
             writes[index_key(PENDING, submission.first_index)] = None
         pack = first // PACK_SIZE
         for start in range(0, len(records), PACK_SIZE):
             writes[pack_key(pack)] = encode_pack(records[start : start + PACK_SIZE])
             pack += 1
-        for key, indexes in postings.items():
-            writes[key] = encode_postings(indexes)
+        for key, posting in postings.items():
+            writes[key] = encode_postings(posting)
         if leaf_hashes:
             self._count_day(writes, day, ALL_AGENCIES, len(leaf_hashes))
             for agency, indexes in agency_lists.items():
@@ -389,7 +393,7 @@ class EvidenceLog:
 
     def find_statements(self, entries: Sequence[Entry]) -> list[int | None]:
         """``find_statement`` for each entry: the filter asked about all of them at once."""
-        keys = list(map(bytes.__add__, [e.digest for e in entries], [e.leaf_hash[:8] for e in entries]))
+        keys = digest_index_keys(entries)
         maybe = self._logged.may_contain_many(keys)
         if not any(maybe):
             return [None] * len(entries)
