@@ -94,15 +94,7 @@ class LoggedFilter:
                 log.exception("the in-memory digest filter failed; admission asks the store for every statement")
 
     def may_contain(self, key: bytes) -> bool:
-        if not self._ready.is_set() or self._broken:
-            return True
-        filters = self._filters
-        try:
-            if len(filters) == 1:  # nearly always: skip the generator
-                return key in filters[0]
-            return any(key in bloom for bloom in filters)
-        except RuntimeError:  # rbloom refuses a lookup that meets an update in progress: "maybe" is safe
-            return True
+        return self.may_contain_many((key,))[0]
 
     def may_contain_many(self, keys: Sequence[bytes]) -> list[bool]:
         """``may_contain`` for each key, in one pass (an envelope asks about 10,000 at once)."""
@@ -110,10 +102,10 @@ class LoggedFilter:
             return [True] * len(keys)
         filters = self._filters
         try:
-            if len(filters) == 1:
+            if len(filters) == 1:  # nearly always: each lookup a C call
                 return list(map(filters[0].__contains__, keys))
             return [any(key in bloom for bloom in filters) for key in keys]
-        except RuntimeError:
+        except RuntimeError:  # rbloom refuses a lookup that meets an update in progress: "maybe" is safe
             return [True] * len(keys)
 
     def fill(self, keys: Iterable[bytes], *, stop: threading.Event | None = None) -> bool:

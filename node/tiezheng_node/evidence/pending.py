@@ -139,14 +139,11 @@ class PendingEvidence:
 
         Under the lock. The log is asked about the rest all at once (mostly its
         in-memory filter, answering "not logged")."""
-        hashes = [e.leaf_hash for e in entries]
-        reserved = list(map(self._by_statement.get, hashes))
-        if reserved.count(None) == len(reserved):
-            return {h: i for h, i in zip(hashes, self._logged(entries), strict=True) if i is not None}, False
-        taken = {h: i for h, i in zip(hashes, reserved, strict=True) if i is not None}
-        rest = [e for e in entries if e.leaf_hash not in taken]
-        taken.update((e.leaf_hash, i) for e, i in zip(rest, self._logged(rest), strict=True) if i is not None)
-        return taken, True
+        by_statement = self._by_statement
+        reserved = {e.leaf_hash: i for e in entries if (i := by_statement.get(e.leaf_hash)) is not None}
+        rest = [e for e in entries if e.leaf_hash not in reserved] if reserved else entries
+        taken = {e.leaf_hash: i for e, i in zip(rest, self._logged(rest), strict=True) if i is not None}
+        return reserved | taken, bool(reserved)
 
     def reserve(
         self,

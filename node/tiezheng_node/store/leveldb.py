@@ -87,13 +87,12 @@ class Store:
             # nearly the path of the one before, in cache. A block's 10,000 digest-index
             # keys go in 1.3 µs apiece faster; the sort costs 0.3 µs apiece (sorting the
             # keys alone: sorting (key, value) pairs costs four times that).
-            put = batch.put
             for key in sorted(items):
                 value = items[key]
                 if value is None:
                     batch.delete(key)
                 else:
-                    put(key, value)
+                    batch.put(key, value)
 
     def scan(self, prefix: bytes, *, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:
         """Keys and values under ``prefix``, in key order (or reversed)."""
