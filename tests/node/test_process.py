@@ -238,6 +238,53 @@ def test_enforcement_publication_is_due_seven_working_days_after_the_decision(ch
     assert chain.node.process.matter(EvidenceId.parse(matter).index).outcome == "completed"
 
 
+def test_steps_after_a_matters_overdue_alert_do_not_raise_it_again(chain, desk):
+    matter = desk.open("administrative-permit", "case overdue as a whole")
+    index = EvidenceId.parse(matter).index
+    chain.clock.now = chain.node.process.matter(index).deadline / 1000 + 60  # past the 20 working days
+    chain.node.produce_block()
+    raised = sorted(a.event for a in chain.node.process.alerts())
+    assert {(e.split(":")[0], e.split(":")[1]) for e in raised} == {
+        ("red", "matter"), ("warning", "matter"), ("red", "stage"), ("warning", "stage"),
+    }  # fmt: skip
+    for stage in ("受理", "初审"):
+        desk.step(matter, stage)  # each step moves the stage's deadlines, not the matter's
+        chain.clock.now += 60
+        chain.node.produce_block()
+    events = [a.event for a in chain.node.process.alerts()]
+    assert len(events) == len(set(events)), events  # every event raised once
+    assert sorted(e for e in events if ":matter:" in e) == sorted(e for e in raised if ":matter:" in e)
+    assert chain.node.produce_block() is None  # and nothing left due makes blocks
+
+
+def test_a_restart_with_another_warning_share_rewatches_and_never_raises_a_stale_warning(chain, desk):
+    matter = desk.open("administrative-permit", "case warn share")
+    index = EvidenceId.parse(matter).index
+    state = chain.node.process.matter(index)
+    chain.node.close()
+    chain.node_options["warn_at"] = 0.0  # warnings off
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    assert chain.node.process.next_due() == state.stage_deadline  # the 80 % warning point is no longer watched
+    chain.clock.now = state.stage_deadline / 1000 + 60
+    chain.node.produce_block()
+    assert [(a.severity, a.scope) for a in chain.node.process.alerts()] == [("red", "stage")]
+    chain.clock.now += 60
+    assert chain.node.produce_block() is None  # no entry is left that no alert removes
+    assert [(a.severity, a.scope) for a in chain.node.process.alerts()] == [("red", "stage")]
+    chain.node.close()
+    chain.node_options["warn_at"] = 0.5
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    halfway = state.opened + (state.deadline - state.opened) // 2
+    assert chain.node.process.next_due() == halfway  # the whole matter's warning, at the new share
+    chain.clock.now = halfway / 1000 + 1
+    chain.node.produce_block()
+    chain.clock.now += 60
+    assert chain.node.produce_block() is None
+    assert sorted((a.severity, a.scope) for a in chain.node.process.alerts()) == [
+        ("red", "stage"), ("warning", "matter"),
+    ]  # fmt: skip
+
+
 def test_alerts_in_flight_survive_a_restart_and_are_not_raised_twice(chain, desk, tmp_path):
     matter = desk.open("administrative-permit", "case 5")
     index = EvidenceId.parse(matter).index

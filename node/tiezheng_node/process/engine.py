@@ -20,6 +20,7 @@ Three moments:
 from __future__ import annotations
 
 import logging
+import struct
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -51,7 +52,18 @@ from ..evidence.admission import EvidenceRejected
 from ..evidence.items import Submission
 from ..execution.registry import AgencyInfo, TrailView
 from ..store import Store
-from ..store.keys import ALERT, DUE, MATTER, META_HEAD, META_POSTINGS, META_WEBHOOK_NEXT, NOT_APPLIED, OUTBOX, WEBHOOK
+from ..store.keys import (
+    ALERT,
+    DUE,
+    MATTER,
+    META_HEAD,
+    META_POSTINGS,
+    META_WARN_AT,
+    META_WEBHOOK_NEXT,
+    NOT_APPLIED,
+    OUTBOX,
+    WEBHOOK,
+)
 from .library import WorkflowLibrary
 from .postings import alert_postings, facet_prefix, matter_postings, newest_first
 from .postings import build as build_postings
@@ -148,6 +160,32 @@ class ProcessEngine:
         # Reports read every matter; what they read changes only when a block commits.
         self._reports: OrderedDict[tuple[Any, ...], list[dict[str, object]]] = OrderedDict()
         self._scanning_report = threading.Lock()
+        self._rewatch_if_warnings_changed()
+
+    def _rewatch_if_warnings_changed(self) -> None:
+        """Rebuild the deadline index if it was built for another ``warn_at`` (or before that was recorded).
+
+        Its entries are due times, and a warning's due time is a share of its limit:
+        entries left from another share would raise warnings at the wrong time, or,
+        with warnings now off, an entry nothing removes.
+        """
+        wanted = struct.pack(">d", self.warn_at)
+        if self._store.get(META_WARN_AT) == wanted:
+            return
+        writes: dict[bytes, bytes | None] = {}
+        with self._store.scan_range(DUE, DUE + b"\xff" * 8) as rows:
+            for key, _ in rows:
+                writes[key] = None
+        with self._store.scan_range(MATTER, MATTER_END) as rows:
+            open_matters = [m for m in (decode_matter(value) for _, value in rows) if m.status == "open"]
+        for matter in open_matters:
+            for key, due in self._watching(None, matter).items():
+                writes[key] = encode_due(due)
+        writes[META_WARN_AT] = wanted
+        self._store.commit(writes)
+        log.info(
+            "deadline index rebuilt for warnings at %g of each limit (%d open matters)", self.warn_at, len(open_matters)
+        )
 
     # Reading
 
@@ -518,13 +556,40 @@ class ProcessEngine:
         return staged.matters.get(index) or self.matter(index)
 
     def _move(self, staged: StagedProcess, before: Matter | None, after: Matter) -> None:
-        old = {due_key(d) for d in watched(before, self.warn_at)} if before is not None else set()
-        new = {due_key(d): d for d in watched(after, self.warn_at)}
-        for key in old - set(new):
+        """Stage a matter's change and the change of what the deadline index watches for it.
+
+        Only the difference is written: a deadline watched before and after the change
+        keeps its entry as it is, and one whose alert was raised is watched by neither,
+        so no step can put a raised alert's deadline back (it would be raised again).
+        """
+        old = self._watching(staged, before) if before is not None else {}
+        new = self._watching(staged, after)
+        for key in old.keys() - new.keys():
             staged.writes[key] = None
-        for key, due in new.items():
-            staged.writes[key] = encode_due(due)
+        for key in new.keys() - old.keys():
+            staged.writes[key] = encode_due(new[key])
         self._changing(staged, before, after)
+
+    def _watching(self, staged: StagedProcess | None, matter: Matter) -> dict[bytes, Due]:
+        """The deadline index entries of a matter: what ``watched`` names, less the events already raised.
+
+        A warning whose red alert was raised is not watched either: it can only be late
+        (a restart that lowered ``warn_at`` past it), and would say less than the alert did.
+        """
+        raised = self._raised_events(staged, matter)
+        return {
+            due_key(d): d
+            for d in watched(matter, self.warn_at)
+            if d.key not in raised and replace(d, severity="red").key not in raised  # no warning after the red alert
+        }
+
+    def _raised_events(self, staged: StagedProcess | None, matter: Matter) -> set[str]:
+        events = set()
+        for alert_index in matter.alerts:
+            record = self._pending_alert(staged, alert_index) if staged is not None else self.alert(alert_index)
+            if record is not None:
+                events.add(record.event)
+        return events
 
     @staticmethod
     def _changing(staged: StagedProcess, before: Matter | None, after: Matter) -> None:
@@ -600,7 +665,9 @@ class ProcessEngine:
         matter = self._current(staged, matter_id.index)
         if matter is None:
             raise StepError("the alert names no matter", "unknown-matter")
-        due = next((d for d in watched(matter, self.warn_at) if d.key == meta.get("event")), None)
+        event = meta.get("event")
+        # An event raised already (an alert in flight over a restart that changed ``warn_at``, say) is not due twice.
+        due = next((d for d in self._watching(staged, matter).values() if d.key == event), None)
         template = self.library.template(matter.template)
         stage = template.stage(due.stage) if template and due and due.stage else None
         record = AlertRecord(
