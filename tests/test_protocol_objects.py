@@ -68,6 +68,8 @@ def _value() -> dict:
         (lambda v: v.pop("digest"), "missing-field"),
         (lambda v: v.pop("agency"), "missing-field"),
         (lambda v: v.update(extra=1), "unknown-field"),
+        (lambda v: v.update({b"k": 1}), "bad-cbor"),
+        (lambda v: v.update({b"k": 1, "zz": 2}), "bad-cbor"),  # once a TypeError: bytes and text do not sort
         (lambda v: v.update(digest=b"\x00" * 31), "bad-statement"),
         (lambda v: v.update(digest="00" * 32), "bad-statement"),
         (lambda v: v.update(key=b"\x00" * 33), "bad-statement"),

@@ -152,7 +152,10 @@ def _check_value(value: Any) -> None:
         if name not in value:
             raise StatementError(f"statement.{name} is missing", code="missing-field")
     if len(value) > len(_REQUIRED) and not _FIELDS.issuperset(value):
-        unknown = sorted(set(value) - _FIELDS)[0]
+        extra = set(value) - _FIELDS
+        if any(type(key) is not str for key in extra):  # the decoder left key types to this check
+            raise StatementError("statement has a map key that is not text", code="bad-cbor")
+        unknown = sorted(extra)[0]
         raise StatementError(f"statement has unknown field {unknown!r}", code="unknown-field")
     version = value["v"]
     if type(version) is not int or version < 0:
