@@ -527,6 +527,32 @@ def test_pending_records_are_found_by_index_and_digest(chain):
     assert pending.matching(members[3].digest) == [batched.indexes[3]]
 
 
+@pytest.mark.parametrize("order", ["desc", "asc"])
+def test_a_digest_search_pages_through_proven_and_pending_records_within_its_limit(chain, order):
+    from fastapi.testclient import TestClient
+
+    from tiezheng_node.api.app import create_app
+
+    agency = chain.agency_key
+    same = [statement_for(agency, b"one template file", agency=chain.agency_code, time=t) for t in range(1, 12)]
+    proven = submit_envelope(chain, BatchEnvelope.build(same[:5], agency, 1)).indexes
+    chain.node.produce_block()
+    waiting = submit_envelope(chain, BatchEnvelope.build(same[5:], agency, 2)).indexes  # 6 not in a block yet
+    digest = same[0].digest.hex()
+    with TestClient(create_app(chain.node)) as client:
+        seen, cursor = [], None
+        for _ in range(20):
+            query = {"digest": digest, "limit": 4, "order": order} | ({"cursor": cursor} if cursor else {})
+            page = client.get("/v1/evidence", params=query).json()
+            assert len(page["items"]) <= 4  # once every pending match came back, whatever the limit
+            seen += [(item["index"], item["status"]) for item in page["items"]]
+            cursor = page.get("next")
+            if cursor is None:
+                break
+    expected = [(i, "proven") for i in proven] + [(i, "accepted") for i in waiting]
+    assert seen == (expected[::-1] if order == "desc" else expected)  # each once, in order
+
+
 def test_an_envelope_overlapping_pending_records_takes_their_ids_even_when_the_pool_is_full(tmp_path):
     chain = LocalChain(tmp_path / "node", max_pending_records=30)
     try:

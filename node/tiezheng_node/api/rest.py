@@ -26,7 +26,7 @@ from tiezheng.statement import AGENCY_CODE, KIND
 
 from ..evidence.admission import Admitted, EvidenceRejected
 from ..evidence.pending import PoolFull, SubmissionTooLarge
-from ..evidence.service import Accepted, EvidenceView
+from ..evidence.service import Accepted, EvidenceView, QueryResult
 from ..node import MAX_RECORDS_PER_BLOCK, Node
 from .bodies import body_openapi, parse_json, read_body
 from .errors import ApiError
@@ -281,19 +281,24 @@ def create_router(
         subject_bytes = hex32(subject, "subject")
         start, stop = node.leaf_range(block_time(from_, "from"), block_time(to, "to"))
         descending = order == "desc"
-        if cursor is not None:
-            position = int(cursor)
+        position = None if cursor is None else int(cursor)
+        if position is not None:
             start, stop = (start, min(stop, position)) if descending else (max(start, position + 1), stop)
-        page = evidence.query(
-            digest=digest_bytes, agency=agency, subject=subject_bytes, kind=kind,
-            start=start, stop=stop, descending=descending, limit=limit,
-        )  # fmt: skip
-        items = [evidence_model(v) for v in (evidence.view(i) for i in page.indexes) if v is not None]
-        if digest_bytes is not None and cursor is None and from_ is None and to is None:
-            items += [
-                evidence_model(v) for v in (evidence.view(i) for i in evidence.pending.matching(digest_bytes)) if v
+        # Records of a digest still waiting for a block are listed too (they have no block time
+        # for from/to to select by); they come after every proven one in the log.
+        waiting: list[int] = []
+        if digest_bytes is not None and from_ is None and to is None:
+            waiting = [
+                i
+                for i in evidence.pending.matching(digest_bytes)
+                if position is None or (i < position if descending else i > position)
             ]
-        return EvidencePage(items=items, next=None if page.resume_after is None else str(page.resume_after))
+        indexes, resume_after = _merge_waiting(waiting, descending, limit, lambda room: evidence.query(
+            digest=digest_bytes, agency=agency, subject=subject_bytes, kind=kind,
+            start=start, stop=stop, descending=descending, limit=room,
+        ))  # fmt: skip
+        items = [evidence_model(v) for v in (evidence.view(i) for i in indexes) if v is not None]
+        return EvidencePage(items=items, next=None if resume_after is None else str(resume_after))
 
     # The log
 
@@ -516,3 +521,29 @@ def create_router(
 
 def _signer(role: str, key: SM2PublicKey) -> SignerModel:
     return SignerModel(role=role, public_key=key.to_bytes().hex(), key_id=key.key_id.hex())
+
+
+def _merge_waiting(
+    waiting: list[int], descending: bool, limit: int, proven: Callable[[int], QueryResult]
+) -> tuple[list[int], int | None]:
+    """One page of at most ``limit`` indexes: proven ones (``proven(room)``) and ``waiting`` ones, in page order.
+
+    Waiting records follow every proven one in the log, so a newest-first page starts
+    with them and an oldest-first page ends with them; the cursor is the last index
+    listed whenever more may follow. A record sealed while the page is read is listed once.
+    """
+    if descending:
+        newest = waiting[::-1]
+        if len(newest) >= limit:
+            return newest[:limit], newest[limit - 1]
+        page = proven(limit - len(newest))
+        listed = set(newest)
+        return newest + [i for i in page.indexes if i not in listed], page.resume_after
+    page = proven(limit)
+    if page.resume_after is not None:
+        return page.indexes, page.resume_after
+    listed = set(page.indexes)
+    later = [i for i in waiting if i not in listed]
+    room = limit - len(page.indexes)
+    indexes = page.indexes + later[:room]
+    return indexes, (indexes[-1] if len(later) > room and indexes else None)
