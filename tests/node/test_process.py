@@ -101,6 +101,9 @@ def test_process_statements_do_not_travel_in_batches_and_alerts_are_not_submitte
     assert refused.code == "process-step-in-batch" and refused.status == 422
     forged = Statement(kind="alert", digest=sm3(b"a"), agency=desk.code, key=desk.key.public_key().key_id, time=1)
     assert rejected(lambda: desk.submit(forged)).code == "reserved-kind"
+    in_batch = BatchEnvelope.build([forged], desk.key, time=1)
+    refused = rejected(lambda: chain.node.evidence.admission.envelope(in_batch.to_cbor()))
+    assert (refused.code, refused.status) == ("reserved-kind", 403)  # not a process step: never submitted at all
     unregistered = open_statement(
         template_hash=sm3(b"not a registered template"),
         subject=sm3(b"x"),

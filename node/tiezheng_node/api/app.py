@@ -205,7 +205,8 @@ def _complete_openapi(app: FastAPI, *models: type[BaseModel]) -> None:
             for operations in schema["paths"].values():
                 for operation in operations.values():
                     responses = operation.get("responses", {})
-                    if responses.pop("422", None) is not None:
+                    if _is_validation_error(responses.get("422")):  # FastAPI's own; ours are ErrorResponse
+                        del responses["422"]
                         responses.setdefault("400", INVALID_REQUEST)
             components.pop("HTTPValidationError", None)
             components.pop("ValidationError", None)
@@ -213,3 +214,11 @@ def _complete_openapi(app: FastAPI, *models: type[BaseModel]) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _is_validation_error(response: dict[str, Any] | None) -> bool:
+    """True for the 422 FastAPI documents itself (request validation), which this API answers with a 400."""
+    if response is None:
+        return False
+    schemas = [media.get("schema", {}) for media in response.get("content", {}).values()]
+    return any(schema.get("$ref", "").endswith("/HTTPValidationError") for schema in schemas)

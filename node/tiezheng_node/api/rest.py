@@ -71,8 +71,22 @@ SUBMIT_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     403: {"model": ErrorResponse, "description": "the agency is unknown, revoked, or not using its registered key"},
     413: {"model": ErrorResponse, "description": "body too large"},
     415: {"model": ErrorResponse, "description": "body neither application/cbor nor application/json"},
+    409: {
+        "model": ErrorResponse,
+        "description": "a process step out of turn: its matter's previous step is not sealed yet (step-pending), "
+        "it names another stage or previous step (wrong-stage, wrong-prev), or the matter is closed",
+    },
+    422: {
+        "model": ErrorResponse,
+        "description": "well formed, but a rule refuses it: a process step's template, transition, fields or times, "
+        "or a process step sent in a batch (docs/workflow.md lists the codes)",
+    },
     429: {"model": ErrorResponse, "description": "the node is saturated; retry after Retry-After seconds"},
-    503: {"model": ErrorResponse, "description": "the node could not write the submission; nothing was accepted"},
+    503: {
+        "model": ErrorResponse,
+        "description": "the node could not write the submission (nothing was accepted), or it lacks the template "
+        "file or calendar a process step needs (unknown-template, no-calendar)",
+    },
 }
 
 

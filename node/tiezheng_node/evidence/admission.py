@@ -183,6 +183,12 @@ class Admission:
         for kind in reserved:
             if kind in checked.kinds:
                 position = checked.kinds.index(kind)
+                if kind == "alert":
+                    raise EvidenceRejected(
+                        f"statement {position} is an alert: the chain's supervision raises those, nobody submits them",
+                        "reserved-kind",
+                        403,
+                    )
                 raise EvidenceRejected(
                     f"statement {position} is a {kind}: those are submitted one at a time, not in envelopes",
                     "process-step-in-batch",
