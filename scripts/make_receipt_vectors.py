@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import cbor2
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
@@ -135,6 +137,20 @@ def main() -> None:
     case("truncated", direct.to_cbor()[:-7], "direct.txt", "receipt", description="the file is cut short")
     value = direct.to_value() | {"note": "added"}
     case("unknown-field", cbor.encode(value), "direct.txt", "receipt", description="the receipt has a field v1 lacks")
+    case(
+        "null-batch",
+        cbor.encode(direct.to_value() | {"batch": None}),
+        "direct.txt",
+        "receipt",
+        description="an absent batch proof written as null: a second encoding of the same receipt",
+    )
+    case(
+        "empty-transitions",
+        cbor.encode(direct.to_value() | {"transitions": []}),
+        "direct.txt",
+        "receipt",
+        description="no hand-overs written as an empty list rather than left out",
+    )
     raw = direct.to_cbor()
     case(
         "non-canonical",
@@ -183,6 +199,13 @@ def main() -> None:
         "direct.txt",
         "signatures",
         description="the statement's time changed after signing",
+    )
+    case(
+        "statement-bytes-key",
+        dataclasses.replace(direct, statement=cbor2.dumps({**statement_value, b"k": 1, "zz": 2}, canonical=True)),
+        None,
+        "statement",
+        description="the statement holds a byte-string map key (and an unknown text one)",
     )
     case(
         "malformed-statement",

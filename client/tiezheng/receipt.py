@@ -101,7 +101,10 @@ class Receipt:
         chain_ref = ChainRef(chain.uint("id"), chain.text("code", max_length=8), chain.bytes("genesis", size=32))
         chain.finish()
         batch_value = reader.any("batch", optional=True)
-        transitions = reader.list("transitions", optional=True, max_items=MAX_TRANSITIONS) or []
+        transitions = reader.list("transitions", optional=True, max_items=MAX_TRANSITIONS)
+        if transitions == []:
+            raise reader.error("transitions", "must be left out when there are none, not empty")
+        transitions = transitions or []
         receipt = cls(
             version=version,
             chain=chain_ref,

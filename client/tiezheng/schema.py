@@ -30,7 +30,11 @@ class MapReader:
             if optional:
                 return None
             raise FieldError(f"{self._what}.{key} is missing", code="missing-field")
-        return self._map[key]
+        value = self._map[key]
+        if value is None and optional:
+            # An absent field is left out; a null would be a second encoding of the same object.
+            raise self.error(key, "must be left out when absent, not null")
+        return value
 
     def error(self, key: str, rule: str) -> FieldError:
         return FieldError(f"{self._what}.{key} {rule}")
@@ -90,9 +94,9 @@ class MapReader:
         return self._take(key, optional)
 
     def finish(self) -> None:
-        unknown = sorted(set(self._map) - self._taken)
+        unknown = sorted(map(repr, set(self._map) - self._taken))  # repr: the keys of a JSON map need not all be text
         if unknown:
-            raise FieldError(f"{self._what} has unknown field {unknown[0]!r}", code="unknown-field")
+            raise FieldError(f"{self._what} has unknown field {unknown[0]}", code="unknown-field")
 
 
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")

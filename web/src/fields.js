@@ -39,7 +39,10 @@ export class MapReader {
       if (optional) return undefined;
       throw new FieldError(`${this.what}.${key} is missing`, "missing-field");
     }
-    return this.map.get(key);
+    const value = this.map.get(key);
+    // An absent field is left out; a null would be a second encoding of the same object.
+    if (value === null && optional) throw this.error(key, "must be left out when absent, not null");
+    return value;
   }
 
   error(key, rule) {

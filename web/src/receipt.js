@@ -44,7 +44,9 @@ export function receiptFromCbor(bytes) {
   };
   chainReader.finish();
   const batchValue = reader.any("batch", { optional: true });
-  const transitions = reader.list("transitions", { optional: true, maxItems: 256 }) ?? [];
+  const listed = reader.list("transitions", { optional: true, maxItems: 256 });
+  if (listed !== undefined && listed.length === 0) throw reader.error("transitions", "must be left out when there are none, not empty");
+  const transitions = listed ?? [];
   const receipt = {
     chain,
     evidenceId: reader.text("id", { maxLength: 32 }),

@@ -2121,7 +2121,9 @@ var MapReader = class {
       if (optional) return void 0;
       throw new FieldError(`${this.what}.${key} is missing`, "missing-field");
     }
-    return this.map.get(key);
+    const value = this.map.get(key);
+    if (value === null && optional) throw this.error(key, "must be left out when absent, not null");
+    return value;
   }
   error(key, rule) {
     return new FieldError(`${this.what}.${key} ${rule}`);
@@ -6434,7 +6436,9 @@ function receiptFromCbor(bytes) {
   };
   chainReader.finish();
   const batchValue = reader.any("batch", { optional: true });
-  const transitions = reader.list("transitions", { optional: true, maxItems: 256 }) ?? [];
+  const listed = reader.list("transitions", { optional: true, maxItems: 256 });
+  if (listed !== void 0 && listed.length === 0) throw reader.error("transitions", "must be left out when there are none, not empty");
+  const transitions = listed ?? [];
   const receipt = {
     chain,
     evidenceId: reader.text("id", { maxLength: 32 }),
