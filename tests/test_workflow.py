@@ -155,7 +155,7 @@ class Trail:
         return statement_for(KEY, b"doc %d" % self.index, agency=agency, kind="process-step",
                              subject=sm3(b"case 1"), time=self.time, **fields)  # fmt: skip
 
-    def step(self, stage: str, decision: str = "approve", hours: float = 1, **meta):
+    def step(self, stage: str, decision: str = "approve", hours: float = 1, *, by: str = AGENCY, **meta):
         self.time += int(hours * 3_600_000)
         fields = {"operator": sm3(b"official 7"), "before": sm3(b"before"), "opinion": sm3(b"op")}
         fields["document_no"] = document_number_hash("一号", b"agency salt, 16+ bytes")
@@ -164,7 +164,11 @@ class Trail:
             if name in ("before", "opinion", "document_no", "hearing", "published_at") and name not in body:
                 body[name] = fields.get(name, True)
         statement = self.statement(
-            stage=stage, prev=str(EvidenceId("TST", self.matter.last_index)), operator=fields["operator"], meta=body
+            stage=stage,
+            prev=str(EvidenceId("TST", self.matter.last_index)),
+            operator=fields["operator"],
+            meta=body,
+            agency=by,
         )
         self.index += 1
         self.matter = apply_step(
@@ -286,6 +290,24 @@ def test_the_stage_decides_which_agency_may_step():
     assert caught.value.code == "wrong-agency" and caught.value.status == 403
     with pytest.raises(StepError, match="needs the agency for role"):
         Trail(newborn, {"health": "HEALTH-1"})
+
+
+def test_another_agencys_clock_may_run_a_little_behind_the_previous_step_but_one_agency_cannot():
+    parties = {"health": "HEALTH-1", "public-security": "POLICE-1"}
+    parties |= {"medical-insurance": "MI-1", "social-security": "SS-1"}
+    trail = Trail(TEMPLATES["newborn-one-thing"], parties)
+    trail.step("受理")
+    accepted = trail.matter.last_claimed
+    trail.step("出生医学证明", hours=-2 / 60, by="HEALTH-1")  # two minutes behind the service centre's clock
+    assert trail.matter.last_claimed == accepted  # the latest claim stays the bar for what follows
+    with pytest.raises(StepError) as caught:
+        trail.step("户口登记", hours=-10 / 60, by="POLICE-1")  # far more than clocks drift
+    assert caught.value.code == "time-order"
+    same = Trail()
+    same.step("受理")
+    with pytest.raises(StepError) as earlier:
+        same.step("初审", hours=-1 / 60)  # one agency's own steps never go back in time
+    assert earlier.value.code == "time-order"
 
 
 def test_watched_deadlines_and_warnings():

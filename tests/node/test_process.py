@@ -113,6 +113,15 @@ def test_process_statements_do_not_travel_in_batches_and_alerts_are_not_submitte
         time_ms=desk.now_ms(),
     )
     assert rejected(lambda: desk.submit(unregistered)).code == "unknown-template"
+    future = open_statement(
+        template_hash=TEMPLATES["administrative-permit"].hash,
+        subject=sm3(b"future"),
+        agency=desk.code,
+        key_id=desk.key.public_key().key_id,
+        digest=sm3(b"z"),
+        time_ms=desk.now_ms() + 365 * DAY * 1000,  # no later step could claim a time after it
+    )
+    assert rejected(lambda: desk.submit(future)).code == "time-order"
 
 
 def test_overdue_stage_raises_one_red_alert_and_completing_it_resolves_it(chain, desk):

@@ -3,9 +3,22 @@
 from .calendar import CalendarError, Limit, WorkCalendar, WorkflowError, builtin_calendar
 from .statements import close_statement, open_statement, step_statement
 from .template import Stage, TemplateError, WorkflowTemplate, builtin_templates
-from .trail import Claim, Due, Matter, StepError, StepRecord, apply_step, check_step, open_matter, read_claim, watched
+from .trail import (
+    CLOCK_SKEW_MS,
+    Claim,
+    Due,
+    Matter,
+    StepError,
+    StepRecord,
+    apply_step,
+    check_step,
+    open_matter,
+    read_claim,
+    watched,
+)
 
 __all__ = [
+    "CLOCK_SKEW_MS",
     "CalendarError",
     "Claim",
     "Due",

@@ -143,7 +143,7 @@ class Matter:
     activated: int  # when the active stage became active
     stage_deadline: int | None
     last_index: int
-    last_claimed: int
+    last_claimed: int  # the latest time a step claimed (another agency's may claim a little earlier)
     status: Literal["open", "closed"] = "open"
     outcome: str | None = None
     closed: int | None = None
@@ -248,7 +248,10 @@ def check_step(
             409,
             field="prev",
         )
-    if statement.time < matter.last_claimed:
+    # Another agency's clock may run a little behind the one that took the previous step.
+    previous_agency = matter.steps[-1].agency if matter.steps else matter.owner
+    allowed = matter.last_claimed - (CLOCK_SKEW_MS if statement.agency != previous_agency else 0)
+    if statement.time < allowed:
         raise StepError(
             "the step's time is before the previous step's: a step cannot precede the one it follows",
             "time-order",
@@ -331,10 +334,14 @@ def _check_fields(stage: Stage, statement: Statement, matter: Matter, template: 
             raise StepError(f"meta.{name}: no stage after {stage.key} depends on it", "bad-field", field=f"meta.{name}")
     if "published_at" in meta:
         published = meta["published_at"]
-        decided = max((s.claimed for s in matter.steps if s.stage == "决定"), default=matter.opened_claimed)
+        # What is published is what the stage's time limit runs from (公示: the decision, 决定).
+        since = stage.limit.since if stage.limit is not None else None
+        decided = max((s.claimed for s in matter.steps if s.stage == since), default=matter.opened_claimed)
         if not decided <= published <= statement.time:
             raise StepError(
-                "meta.published_at must lie between the decision and this step", "time-order", field="meta.published_at"
+                f"meta.published_at must lie between {since or 'the opening'} and this step",
+                "time-order",
+                field="meta.published_at",
             )
 
 
@@ -419,7 +426,7 @@ def apply_step(
             outcome=claim.outcome,
             closed=block_time,
             last_index=index,
-            last_claimed=statement.time,
+            last_claimed=max(matter.last_claimed, statement.time),
         )
     following = _next_stage(template, stage, claim, statement)
     record = StepRecord(
@@ -435,7 +442,11 @@ def apply_step(
     )
     completed = {**matter.completed, stage.key: block_time}
     moved = replace(
-        matter, steps=(*matter.steps, record), completed=completed, last_index=index, last_claimed=statement.time
+        matter,
+        steps=(*matter.steps, record),
+        completed=completed,
+        last_index=index,
+        last_claimed=max(matter.last_claimed, statement.time),
     )
     if following is None:
         outcome = "rejected" if claim.decision == "reject" else "completed"

@@ -36,6 +36,7 @@ from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import sm3
 from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, Statement
 from tiezheng.workflow import (
+    CLOCK_SKEW_MS,
     Due,
     Matter,
     StepError,
@@ -407,6 +408,9 @@ class ProcessEngine:
         return release
 
     def _check_open(self, statement: Statement, template_hash: bytes, parties: dict[str, str]) -> None:
+        if statement.time > int(self._clock() * 1000) + CLOCK_SKEW_MS:
+            # Every later step must not claim an earlier time: a future opening would lock the matter.
+            raise StepError("the opening's time is in the future", "time-order", 422, "time")
         info = self._trail.template(template_hash, self._head())
         if info is None:
             raise StepError("meta.template is not registered in ProcessTrail", "unknown-template", 422, "meta.template")
