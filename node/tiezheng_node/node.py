@@ -52,6 +52,8 @@ log = logging.getLogger("tiezheng.node")
 MAX_TRANSACTION_SIZE: Final = 128 * 1024
 MAX_TRANSACTIONS_PER_BLOCK: Final = 5_000
 MAX_RECORDS_PER_BLOCK: Final = 100_000
+#: How long the producer waits before trying again to raise alerts the supervision key could not sign.
+ALERTS_RETRY_SECONDS: Final = 30
 
 
 class SubmissionError(Exception):
@@ -154,6 +156,9 @@ class Node:
             self._producer: threading.Thread | None = None
             #: Why the last attempt to seal a block failed, until one succeeds (shown by /healthz).
             self.production_error: str | None = None
+            #: Why overdue alerts cannot be raised (the supervision agency revoked or re-keyed), while that lasts.
+            self.alerts_error: str | None = None
+            self._alerts_retry_at = 0.0
             self._head = self._load_head()
             self._catch_up_contract_anchors()
         except BaseException:
@@ -492,22 +497,35 @@ class Node:
                 self._work.set()
 
     def _deadline_passed(self) -> bool:
-        """A watched deadline passed: a block must carry its alert even if nothing else is waiting."""
+        """A watched deadline passed: a block must carry its alert even if nothing else is waiting.
+
+        Not while raising alerts is refused and waits to be tried again: those deadlines
+        are no work a block could do, and would make the producer seal nothing, four times a second."""
+        if self.process.supervision is None or self._clock() < self._alerts_retry_at:
+            return False
         due = self.process.next_due()
-        return due is not None and due <= self._clock() * 1000 and self.process.supervision is not None
+        return due is not None and due <= self._clock() * 1000
 
     def _raise_alerts(self, block_time: int) -> None:
         """Queue the alerts of deadlines passed by ``block_time``, durably, ahead of the block that takes them."""
+        if self._clock() < self._alerts_retry_at:
+            return
         raising = self.process.raise_due(block_time)
         if raising is None:
             return
         try:
             admitted = self.evidence.admission.envelope(raising.envelope, reserved=("process-step",))
         except EvidenceRejected as exc:
-            # The supervision agency was revoked or re-keyed on chain: these alerts stay in
-            # flight (not signed again every block) until a restart with a registered key.
-            log.error("overdue alerts could not be raised: %s (%s)", exc.message, exc.code)
+            # The supervision agency was revoked or re-keyed on chain. The alerts stay due and are
+            # tried again after a pause, not signed again every block; /healthz says why meanwhile.
+            # They are raised once the node runs with a registered supervision agency and key.
+            self.process.not_raised(raising)
+            self._alerts_retry_at = self._clock() + ALERTS_RETRY_SECONDS
+            self.alerts_error = f"overdue alerts cannot be raised: {exc.message} ({exc.code})"[:500]
+            log.error("overdue alerts could not be raised: %s (%s); trying again in %d s", exc.message, exc.code,
+                      ALERTS_RETRY_SECONDS)  # fmt: skip
             return
+        self.alerts_error = None
         try:
             self.evidence.accept(admitted, bounded=False).durable.result(timeout=60)
         except TimeoutError:

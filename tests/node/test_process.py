@@ -27,7 +27,7 @@ from tiezheng_node.api.app import create_app
 from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.evidence.log import DAY_OFFSET_MS
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY
-from tiezheng_node.node import Node
+from tiezheng_node.node import ALERTS_RETRY_SECONDS, Node
 from tiezheng_node.process.records import OUTBOX_END
 from tiezheng_node.process.reports import in_stage_order, report
 from tiezheng_node.process.tally import DAY_MS, whole_days
@@ -181,6 +181,16 @@ def test_alerts_wait_while_the_supervision_agency_is_revoked_and_blocks_go_on(ch
         assert chain.node.produce_block() is None  # nothing to seal: the alerts could not be raised
     assert "overdue alerts could not be raised" in caplog.text and "agency-revoked" in caplog.text
     assert list(chain.node.process.alerts()) == []
+    assert "agency-revoked" in chain.node.alerts_error
+    with TestClient(create_app(chain.node)) as client:
+        assert "agency-revoked" in client.get("/healthz").json()["alerts_error"]
+    assert not chain.node._deadline_passed()  # no work for the producer until it is time to try again
+    chain.clock.now += ALERTS_RETRY_SECONDS + 1
+    assert chain.node._deadline_passed()
+    caplog.clear()
+    with caplog.at_level("ERROR", logger="tiezheng"):
+        assert chain.node.produce_block() is None
+    assert "agency-revoked" in caplog.text  # tried again, still refused
     assert chain.transact(chain.agency, "AgencyRegistry", AGENCY_REGISTRY, "isAdmin", b"\x00" * 20).ok
 
 

@@ -44,6 +44,9 @@ class Health(BaseModel):
     pending_records: int = Field(description="records accepted and waiting for a block")
     validator: bool = Field(description="whether this node seals blocks")
     production_error: str | None = Field(None, description="why the last attempt to seal a block failed")
+    alerts_error: str | None = Field(
+        None, description="why overdue alerts cannot be raised now (the supervision agency revoked or re-keyed)"
+    )
 
 
 class JsonRpcRequest(BaseModel):
@@ -126,6 +129,7 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
         health = Health(
             status="ok" if node.production_error is None else "degraded",
             production_error=node.production_error,
+            alerts_error=node.alerts_error,
             chain=node.genesis.protocol.chain_code,
             chain_id=node.genesis.chain_id,
             height=node.head.height,
