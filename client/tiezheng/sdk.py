@@ -25,7 +25,7 @@ import asyncio
 import functools
 import os
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar, cast
 
@@ -629,8 +629,11 @@ class _Operations:
         )
         return (yield from self.anchor(statement, wait=True, timeout=timeout))
 
-    def alerts(self, filters: Mapping[str, str]) -> Operation[list[Mapping[str, Any]]]:
-        response = yield Call("GET", "/v1/alerts", {k: v for k, v in filters.items() if v is not None})
+    def alerts(self, filters: Mapping[str, str], cursor: str | None, page_size: int | None) -> Operation[AlertPage]:
+        query = {k: v for k, v in filters.items() if v is not None} | ({"cursor": cursor} if cursor else {})
+        if page_size is not None:
+            query["limit"] = str(page_size)
+        response = yield Call("GET", "/v1/alerts", query)
         return read(response, _alert_page)
 
     def supervision(self) -> Operation[Mapping[str, Any]]:
@@ -711,9 +714,22 @@ def _template_revisions(value: Any) -> list[_TemplateRevision]:
     ]
 
 
-def _alert_page(value: Any) -> list[Mapping[str, Any]]:
-    items = JsonObject(value, "answer").array("items")
-    return [alert_from_json(item, where=f"answer.items[{i}]") for i, item in enumerate(items)]
+@dataclass(frozen=True)
+class AlertPage:
+    """One page of ``GET /v1/alerts``, and the cursor of the next if there may be more."""
+
+    alerts: list[Mapping[str, Any]]
+    next: str | None
+
+
+def _alert_page(value: Any) -> AlertPage:
+    page = JsonObject(value, "answer")
+    items = page.array("items")
+    alerts = [alert_from_json(item, where=f"answer.items[{i}]") for i, item in enumerate(items)]
+    following = page.optional_text("next")
+    if following is not None and not (following.isascii() and following.isdigit()):
+        raise BadResponseError(f"answer.next must be a cursor of decimal digits, not {following[:40]!r}")
+    return AlertPage(alerts, following)
 
 
 def _supervision(value: Any) -> Mapping[str, Any]:
@@ -1018,20 +1034,40 @@ class Client:
     def matter(self, matter_id: str) -> MatterView:
         return self._run(self._ops.matter(matter_id))
 
-    def alerts(self, **filters: str) -> list[Mapping[str, Any]]:
-        """Alerts, newest first; filter by status, agency, template, severity."""
-        return self._run(self._ops.alerts(filters))
+    def alerts(
+        self, *, limit: int | None = None, page_size: int | None = None, **filters: str
+    ) -> list[Mapping[str, Any]]:
+        """Alerts, newest first, page after page (at most ``limit``); filter by status, agency, template, severity.
+
+        ``page_size`` is how many the node is asked for at a time (its default, 50, if None).
+        """
+        found: list[Mapping[str, Any]] = []
+        cursor: str | None = None
+        while limit is None or len(found) < limit:
+            page = self._run(self._ops.alerts(filters, cursor, page_size))
+            found += page.alerts
+            if page.next is None:
+                break
+            cursor = page.next
+        return found[:limit]
 
     def supervision(self) -> Mapping[str, Any]:
         """Who signs the node's alerts: the supervision agency and public key (hex), and the warning share."""
         return self._run(self._ops.supervision())
 
-    def watch_alerts(self) -> Iterator[Mapping[str, Any]]:
-        """Alerts as the node raises them (and as their status changes), from its event stream; runs until closed."""
+    def watch_alerts(self, *, subscribed: Callable[[], None] | None = None) -> Iterator[Mapping[str, Any]]:
+        """Alerts as the node raises them (and as their status changes), from its event stream; runs until closed.
+
+        ``subscribed`` is called once the node has subscribed the stream (its first line):
+        whatever is raised from then on comes through it, so a listing made then misses nothing.
+        """
         with self._http.stream("GET", "/v1/events", timeout=None) as response:
             check(response)
             parser = _AlertEvents(request_name(response))
             for line in response.iter_lines():
+                if subscribed is not None:
+                    subscribed, call = None, subscribed
+                    call()
                 event = parser.feed(line)
                 if event is not None:
                     yield event
@@ -1279,14 +1315,29 @@ class AsyncClient:
     async def supervision(self) -> Mapping[str, Any]:
         return await self._run(self._ops.supervision())
 
-    async def alerts(self, **filters: str) -> list[Mapping[str, Any]]:
-        return await self._run(self._ops.alerts(filters))
+    async def alerts(
+        self, *, limit: int | None = None, page_size: int | None = None, **filters: str
+    ) -> list[Mapping[str, Any]]:
+        found: list[Mapping[str, Any]] = []
+        cursor: str | None = None
+        while limit is None or len(found) < limit:
+            page = await self._run(self._ops.alerts(filters, cursor, page_size))
+            found += page.alerts
+            if page.next is None:
+                break
+            cursor = page.next
+        return found[:limit]
 
-    async def watch_alerts(self) -> AsyncIterator[Mapping[str, Any]]:
+    async def watch_alerts(
+        self, *, subscribed: Callable[[], Awaitable[None]] | None = None
+    ) -> AsyncIterator[Mapping[str, Any]]:
         async with self._http.stream("GET", "/v1/events", timeout=None) as response:
             check(response)
             parser = _AlertEvents(request_name(response))
             async for line in response.aiter_lines():
+                if subscribed is not None:
+                    subscribed, call = None, subscribed
+                    await call()
                 event = parser.feed(line)
                 if event is not None:
                     yield event

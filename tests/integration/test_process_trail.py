@@ -240,6 +240,9 @@ def test_a_crash_during_delivery_neither_loses_nor_duplicates_alerts(node):
             assert not after, key
         with client_for(node) as client:
             alerts = [a for a in client.alerts() if a["matter"] in matters]
+            paged = client.alerts(page_size=2)  # the SDK follows the node's pages to the end
+            assert [a["id"] for a in paged] == [a["id"] for a in client.alerts()] and len(paged) >= expected
+            assert len(client.alerts(limit=3, page_size=2)) == 3
         assert len(alerts) == expected and len({a["id"] for a in alerts}) == expected
     finally:
         receiver.close()
@@ -367,6 +370,7 @@ def test_the_async_client_follows_a_matter_and_its_alerts(node):
 
             red = await asyncio.wait_for(first_red(), timeout=20)
             await events.aclose()
+            assert red["id"] in [a["id"] for a in await client.alerts(page_size=1)]  # every page followed
             await client.step(matter, "受理", after=b"accepted late", official="官员-5")
             stepped = await client.matter(matter)
             await client.close_matter(matter, "transferred")

@@ -258,24 +258,34 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         k: v for k, v in (("status", args.status), ("severity", args.severity), ("agency", args.agency),
                           ("template", args.template)) if v
     }  # fmt: skip
-    with Client(args.node) as client:
-        for alert in reversed(client.alerts(**filters)):
+    printed: set[tuple[Any, Any]] = set()  # (id, status) of what the listing showed
+
+    def list_alerts() -> None:
+        for alert in reversed(client.alerts(**filters)):  # every page, oldest first
             _print_alert(alert, args.json)
-        if args.watch:
-            sys.stdout.flush()
-            try:
-                for alert in client.watch_alerts():
-                    if all(alert.get(k) == v for k, v in filters.items()):
-                        _print_alert(alert, args.json)
-                        sys.stdout.flush()
-            except KeyboardInterrupt:  # Ctrl-C is how a watch ends, as for receive-alerts: not a failure
-                return EXIT_OK
-            # Silence here would look like a quiet day; a watch that stopped must say so.
-            raise TiezhengError(
-                f"{args.node} ended the event stream (the node stopped or restarted): no longer watching alerts",
-                code="stream-ended",
-            )
-    return EXIT_OK
+            printed.add((alert.get("id"), alert.get("status")))
+        sys.stdout.flush()
+
+    with Client(args.node) as client:
+        if not args.watch:
+            list_alerts()
+            return EXIT_OK
+        try:
+            # Listed once the stream is subscribed, so nothing raised in between is missed
+            # (and what both the listing and the stream carry is printed once).
+            for alert in client.watch_alerts(subscribed=list_alerts):
+                if (alert.get("id"), alert.get("status")) in printed:
+                    continue
+                if all(alert.get(k) == v for k, v in filters.items()):
+                    _print_alert(alert, args.json)
+                    sys.stdout.flush()
+        except KeyboardInterrupt:  # Ctrl-C is how a watch ends, as for receive-alerts: not a failure
+            return EXIT_OK
+    # Silence here would look like a quiet day; a watch that stopped must say so.
+    raise TiezhengError(
+        f"{args.node} ended the event stream (the node stopped or restarted): no longer watching alerts",
+        code="stream-ended",
+    )
 
 
 def cmd_receive_alerts(args: argparse.Namespace) -> int:
