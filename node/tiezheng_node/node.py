@@ -470,6 +470,9 @@ class Node:
         self._stop.clear()
         self._producer = threading.Thread(target=self._run, name="block-producer", daemon=True)
         self._producer.start()
+        warning = self.calendar_warning()
+        if warning is not None:
+            log.warning("%s", warning)
         self.webhooks.start()
 
     def _run(self) -> None:
@@ -495,6 +498,10 @@ class Node:
                 self._stop.wait(interval)
             if len(self.pool) or self.evidence.pending.has_ready():
                 self._work.set()
+
+    def calendar_warning(self) -> str | None:
+        """Why deadlines may be wrong now: the registered calendar does not cover this year (in December: the next)."""
+        return self.process.calendar_gap(int(self._clock() * 1000))
 
     def _deadline_passed(self) -> bool:
         """A watched deadline passed: a block must carry its alert even if nothing else is waiting.

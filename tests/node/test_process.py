@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -531,3 +532,18 @@ def test_filtered_lists_follow_every_change_and_survive_a_rebuild(chain, desk, t
     chain.node.close()
     chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
     _filtered_equals_scanned(chain.node.process)
+
+
+def test_the_node_warns_when_its_calendar_does_not_cover_the_year(chain):
+    calendar = chain.node.process.calendar()
+    last = max(calendar.years)
+    chain.clock.now = calendar.start_of(date(last, 6, 1)) / 1000
+    assert chain.node.calendar_warning() is None
+    chain.clock.now = calendar.start_of(date(last, 12, 1)) / 1000  # the next year's arrangement is due
+    assert str(last + 1) in chain.node.calendar_warning()
+    chain.clock.now = calendar.start_of(date(last + 1, 3, 1)) / 1000
+    warning = chain.node.calendar_warning()
+    assert str(last + 1) in warning and "weekends only" in warning
+    with TestClient(create_app(chain.node)) as client:
+        health = client.get("/healthz").json()
+    assert health["calendar_warning"] == warning and health["status"] == "ok"  # a warning, not a failure

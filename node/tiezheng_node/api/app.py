@@ -47,6 +47,9 @@ class Health(BaseModel):
     alerts_error: str | None = Field(
         None, description="why overdue alerts cannot be raised now (the supervision agency revoked or re-keyed)"
     )
+    calendar_warning: str | None = Field(
+        None, description="the registered working-day calendar does not cover this year (or, in December, the next)"
+    )
 
 
 class JsonRpcRequest(BaseModel):
@@ -130,6 +133,7 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
             status="ok" if node.production_error is None else "degraded",
             production_error=node.production_error,
             alerts_error=node.alerts_error,
+            calendar_warning=node.calendar_warning(),
             chain=node.genesis.protocol.chain_code,
             chain_id=node.genesis.chain_id,
             height=node.head.height,

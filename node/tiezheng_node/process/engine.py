@@ -348,6 +348,24 @@ class ProcessEngine:
         registered = self._trail.calendar(self._head())
         return self.library.calendar(registered) if registered is not None else None
 
+    def calendar_gap(self, now_ms: int) -> str | None:
+        """A warning if the registered calendar does not cover this year (or, in December, the next).
+
+        Outside its years only weekends are skipped: public holidays would count as
+        working days and deadlines falling after them would be raised early.
+        """
+        calendar = self.calendar()
+        if calendar is None:
+            return None
+        today = calendar.local_day(now_ms)
+        for year in (today.year, today.year + 1) if today.month == 12 else (today.year,):
+            if not calendar.covers(year):
+                return (
+                    f"the working-day calendar {calendar.id} does not cover {year}: register one that lists "
+                    f"{year}'s holidays and make-up days, or deadlines in {year} skip weekends only"
+                )
+        return None
+
     def next_due(self) -> int | None:
         """The earliest watched deadline or warning point (for the block producer to wake up for)."""
         with self._store.scan_range(DUE, DUE + b"\xff" * 8) as rows:
