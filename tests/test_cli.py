@@ -342,13 +342,16 @@ def test_receive_alerts_tells_deliveries_apart_by_the_signed_alert_id(tmp_path):
         assert first.status_code == 204
         replay = httpx.post(url, content=body, headers={"Tiezheng-Signature": signature, "Idempotency-Key": "fresh"})
         assert replay.status_code == 400
-        again = httpx.post(url, content=body, headers={"Tiezheng-Signature": signature})
+        unnamed = httpx.post(url, content=body, headers={"Tiezheng-Signature": signature})
+        assert unnamed.status_code == 400  # no key at all is no better than a wrong one
+        again = httpx.post(url, content=body, headers={"Tiezheng-Signature": signature,
+                                                       "Idempotency-Key": "DEV-000031-7G"})  # fmt: skip
         assert again.status_code == 204
     finally:
         receiver.terminate()
         out, err = receiver.communicate(timeout=10)
     assert len(out.splitlines()) == 2, out
-    assert "Idempotency-Key is not its id" in err
+    assert err.count("Idempotency-Key is not its id") == 2
 
 
 # errors are one line with a reason, never "internal error"

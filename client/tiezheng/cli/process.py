@@ -316,7 +316,7 @@ def cmd_receive_alerts(args: argparse.Namespace) -> int:
             # Deliveries are told apart by the alert's ID in the signed body: the Idempotency-Key
             # header is not signed, so anyone replaying a delivery could make it look new.
             key = alert.get("id") if isinstance(alert, Mapping) else None
-            if not isinstance(key, str) or self.headers.get(IDEMPOTENCY_HEADER, key) != key:
+            if not isinstance(key, str) or self.headers.get(IDEMPOTENCY_HEADER) != key:
                 sys.stderr.write(f"refused a delivery from {self.client_address[0]}: Idempotency-Key is not its id\n")
                 self.send_error(400, "Idempotency-Key is not the alert's id")
                 return
