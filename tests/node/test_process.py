@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from tests.support.desk import TEMPLATES, Clock, Desk
 from tests.support.nodekit import LocalChain
+from tests.support.receiver import Receiver
 from tiezheng.batch import BatchEnvelope
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey, sm3
@@ -414,6 +415,56 @@ def test_a_webhooks_answer_body_is_not_read(chain, desk):
     )
     red = next(a for a in process.alerts() if a.severity == "red")
     assert "delivered" in red.deliveries[str(hook.id)]
+
+
+class Unanswering:
+    """A webhook endpoint that takes connections and never answers: a supervisor's server that hangs."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def test_a_hanging_webhook_delays_neither_the_others_nor_more_than_one_of_its_own_attempts(chain, desk):
+    hanging = Unanswering()
+    healthy = Receiver(chain.supervision.key.public_key())
+    process = chain.node.process
+    try:
+        stuck = process.add_webhook(hanging.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
+        process.add_webhook(healthy.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
+        matters = [desk.open("administrative-permit", f"case hang {n}") for n in range(3)]
+        latest = max(process.matter(EvidenceId.parse(m).index).stage_deadline for m in matters)
+        chain.clock.now = latest / 1000 + 1
+        chain.node.produce_block()
+        started = time.monotonic()
+        chain.node.webhooks.deliver_due(wait=False)
+        while len(healthy.acknowledged()) < 3:
+            assert time.monotonic() - started < 5, healthy.received  # not behind the hanging one's timeouts
+            time.sleep(0.05)
+        assert len(hanging.connections) == 1  # one attempt hangs; the other two wait for its next round
+        chain.node.webhooks.deliver_due(wait=False)  # while it hangs, that webhook is not tried again
+        time.sleep(0.3)
+        assert len(hanging.connections) == 1
+        owed = [a.deliveries.get(str(stuck.id)) for a in process.alerts() if a.severity == "red"]
+        assert owed == [{"attempts": 0}] * 3  # nothing lost: all three still owed to it
+    finally:
+        hanging.close()
+        healthy.close()
 
 
 def _from_every_matter(chain, by, *, start=None, stop=None):

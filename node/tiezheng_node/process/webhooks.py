@@ -1,10 +1,10 @@
 """Webhook delivery of alerts to supervisors' endpoints: SM2-signed, retried with backoff, durable across restarts.
 
 Each delivery owed is a key in the outbox, written in the same block batch as the
-alert it carries, so a committed alert is never without its deliveries. A
-delivery thread posts what is due; a 2xx answer deletes the key (a synced
-write), anything else moves it to a later attempt: 1 s, 2 s, 4 s … up to 10
-minutes apart, for as long as it takes. The node may crash after the receiver
+alert it carries, so a committed alert is never without its deliveries. Each
+webhook's due deliveries are posted on a thread of their own; a 2xx answer
+deletes the key (a synced write), anything else moves it to a later attempt:
+1 s, 2 s, 4 s … up to 10 minutes apart, for as long as it takes. The node may crash after the receiver
 answered and before the key is deleted: the receiver then gets the alert again,
 with the same ``Idempotency-Key``, and is expected to answer 2xx again.
 
@@ -19,6 +19,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import Any, Final
 
@@ -38,6 +39,9 @@ log = logging.getLogger("tiezheng.webhooks")
 FIRST_RETRY_MS: Final = 1_000
 MAX_RETRY_MS: Final = 600_000
 TIMEOUT_SECONDS: Final = 10.0
+CONNECT_TIMEOUT_SECONDS: Final = 3.0
+#: Webhooks delivered to at once; more wait for a free sender.
+MAX_PARALLEL_WEBHOOKS: Final = 8
 USER_AGENT: Final = "tiezheng-node webhooks"
 
 
@@ -46,6 +50,13 @@ def retry_delay_ms(attempts: int) -> int:
 
 
 class WebhookDispatcher:
+    """Delivers what the outbox owes, each webhook on its own thread, so that no receiver waits for another.
+
+    A webhook that cannot be reached (refused, timed out) has the rest of its due
+    deliveries left for its next round: a dead endpoint costs one timeout per
+    round, not one per alert owed, and delays nobody else's alerts.
+    """
+
     def __init__(self, store: Store, engine: ProcessEngine, *, clock: Callable[[], float]) -> None:
         self._store = store
         self._engine = engine
@@ -53,12 +64,17 @@ class WebhookDispatcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._senders = ThreadPoolExecutor(max_workers=MAX_PARALLEL_WEBHOOKS, thread_name_prefix="webhook")
+        self._busy: set[int] = set()  # webhooks whose deliveries are being attempted
+        self._busy_lock = threading.Lock()
 
     @cached_property
     def _client(self) -> httpx.Client:
         # Built at the first delivery rather than with the node: loading httpcore and the
         # CA bundle is a tenth of a second that a restart need not wait for.
-        return httpx.Client(timeout=TIMEOUT_SECONDS, headers={"User-Agent": USER_AGENT})
+        timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+        limits = httpx.Limits(max_connections=MAX_PARALLEL_WEBHOOKS)
+        return httpx.Client(timeout=timeout, limits=limits, headers={"User-Agent": USER_AGENT})
 
     def start(self) -> None:
         if self._thread is None:
@@ -74,57 +90,94 @@ class WebhookDispatcher:
         if self._thread is not None:
             self._thread.join(timeout=TIMEOUT_SECONDS + 5)
             self._thread = None
+        self._senders.shutdown(wait=True, cancel_futures=True)
         if "_client" in self.__dict__:
             self._client.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                self.deliver_due()
+                self.deliver_due(wait=False)
             except Exception:
                 log.exception("webhook delivery failed")
             self._wake.wait(timeout=self._seconds_to_next())
             self._wake.clear()
 
     def _seconds_to_next(self) -> float:
+        """Until the next delivery due to a webhook not busy now (a busy one wakes this loop when done)."""
+        with self._busy_lock:
+            busy = set(self._busy)
         with self._store.scan_range(OUTBOX, OUTBOX_END) as rows:
-            first = next(rows, None)
-        if first is None:
-            return 5.0
-        at, _, _ = parse_outbox_key(first[0])
-        return max(0.0, min(5.0, at / 1000 - self._clock()))
+            for key, _ in rows:
+                at, _, hook_id = parse_outbox_key(key)
+                if hook_id not in busy:
+                    return max(0.0, min(5.0, at / 1000 - self._clock()))
+        return 5.0
 
-    def deliver_due(self) -> int:
-        """Attempt every delivery due now; how many succeeded."""
-        delivered = 0
+    def deliver_due(self, *, wait: bool = True) -> int:
+        """Start the deliveries due now, one task per webhook not already busy; with ``wait``, how many succeeded."""
+        owed: dict[int, list[tuple[bytes, bytes]]] = {}
         for key, value in outbox_due(self._store, int(self._clock() * 1000)):
-            if self._stop.is_set():
+            owed.setdefault(parse_outbox_key(key)[2], []).append((key, value))
+        tasks = []
+        for hook_id, items in owed.items():
+            with self._busy_lock:
+                if hook_id in self._busy:
+                    continue
+                self._busy.add(hook_id)
+            try:
+                tasks.append(self._senders.submit(self._deliver_to, hook_id, items))
+            except RuntimeError:  # closing: the senders take no more work
+                with self._busy_lock:
+                    self._busy.discard(hook_id)
                 break
-            _, alert_index, hook_id = parse_outbox_key(key)
-            attempts, _ = cbor.decode(value, max_size=4096)
+        return sum(task.result() for task in tasks) if wait else 0
+
+    def _deliver_to(self, hook_id: int, items: list[tuple[bytes, bytes]]) -> int:
+        """One webhook's due deliveries, oldest first, until one finds the endpoint unreachable."""
+        delivered = 0
+        try:
             hook_raw = self._store.get(webhook_key(hook_id))
-            record_raw = self._store.get(alert_key(alert_index))
-            if hook_raw is None or record_raw is None:  # the webhook was removed
-                self._store.commit({key: None})
-                continue
-            hook, record = Webhook.decode(hook_raw), AlertRecord.decode(record_raw)
-            error = self._post(hook, record, attempts + 1)
-            now = int(self._clock() * 1000)
-            with self._engine.commit_lock:  # a block or an acknowledgement may have changed the record meanwhile
-                record = AlertRecord.decode(self._store.get(alert_key(alert_index)) or record_raw)
-                if error is None:
-                    record.deliveries[str(hook_id)] = {"delivered": now, "attempts": attempts + 1}
-                    self._store.commit({key: None, alert_key(alert_index): record.encode()})
-                    delivered += 1
-                else:
-                    later = outbox_key(now + retry_delay_ms(attempts + 1), alert_index, hook_id)
-                    record.deliveries[str(hook_id)] = {"attempts": attempts + 1, "error": error}
-                    self._store.commit(
-                        {key: None, later: cbor.encode([attempts + 1, error]), alert_key(alert_index): record.encode()}
-                    )
-            if error is not None:
-                log.info("webhook %d: alert %d not delivered (%s); retrying", hook_id, alert_index, error)
-        return delivered
+            if hook_raw is None:  # the webhook was removed: nothing is owed to it any more
+                self._store.commit(dict.fromkeys((key for key, _ in items), None))
+                return 0
+            hook = Webhook.decode(hook_raw)
+            for key, value in items:
+                if self._stop.is_set():
+                    break
+                _, alert_index, _ = parse_outbox_key(key)
+                attempts, _ = cbor.decode(value, max_size=4096)
+                record_raw = self._store.get(alert_key(alert_index))
+                if record_raw is None:
+                    self._store.commit({key: None})
+                    continue
+                error, reached = self._post(hook, AlertRecord.decode(record_raw), attempts + 1)
+                now = int(self._clock() * 1000)
+                with self._engine.commit_lock:  # a block or an acknowledgement may have changed the record meanwhile
+                    record = AlertRecord.decode(self._store.get(alert_key(alert_index)) or record_raw)
+                    if error is None:
+                        record.deliveries[str(hook_id)] = {"delivered": now, "attempts": attempts + 1}
+                        self._store.commit({key: None, alert_key(alert_index): record.encode()})
+                        delivered += 1
+                    else:
+                        later = outbox_key(now + retry_delay_ms(attempts + 1), alert_index, hook_id)
+                        record.deliveries[str(hook_id)] = {"attempts": attempts + 1, "error": error}
+                        self._store.commit(
+                            {
+                                key: None,
+                                later: cbor.encode([attempts + 1, error]),
+                                alert_key(alert_index): record.encode(),
+                            }
+                        )
+                if error is not None:
+                    log.info("webhook %d: alert %d not delivered (%s); retrying", hook_id, alert_index, error)
+                    if not reached:
+                        break  # the rest wait for the next round, rather than a timeout each
+            return delivered
+        finally:
+            with self._busy_lock:
+                self._busy.discard(hook_id)
+            self._wake.set()
 
     def body(self, record: AlertRecord) -> bytes:
         event = self._engine.alert_event(record)
@@ -147,17 +200,18 @@ class WebhookDispatcher:
             headers[SIGNATURE_HEADER] = signature_header(supervision.key, body)
         return headers
 
-    def _post(self, hook: Webhook, record: AlertRecord, attempt: int) -> str | None:
+    def _post(self, hook: Webhook, record: AlertRecord, attempt: int) -> tuple[str | None, bool]:
+        """(why the delivery failed, or None; whether the endpoint answered at all)."""
         body = self.body(record)
         try:
-            # The status is the answer; the body is never read, so a receiver cannot hold this
-            # thread (and every other webhook's deliveries) or fill the node's memory with it.
+            # The status is the answer; the body is never read, so a receiver cannot hold its
+            # thread or fill the node's memory with it.
             with self._client.stream(
                 "POST", hook.url, content=body, headers=self.headers(body, record, attempt)
             ) as got:
                 status = got.status_code
         except httpx.HTTPError as exc:
-            return f"{type(exc).__name__}: {str(exc)[:200]}"
+            return f"{type(exc).__name__}: {str(exc)[:200]}", False
         if 200 <= status < 300:
-            return None
-        return f"HTTP {status}"
+            return None, True
+        return f"HTTP {status}", True
