@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
@@ -9,7 +10,7 @@ from typing import Any, Final
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -29,6 +30,14 @@ from .rest import create_router
 from .rpc import JsonRpc, RpcError, _error_response
 
 MAX_RPC_BODY: Final = 1024 * 1024
+log = logging.getLogger("tiezheng.api")
+
+INTERNAL_ERROR_PAGE: Final = (
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>出错 Error</title>'
+    "<h1>出错 · Something went wrong</h1><p>节点未能处理此请求，原因已记入节点日志。</p>"
+    '<p>The node failed to answer this request; its log says why.</p><p><a href="/">首页 Home</a></p></html>'
+)
+
 INVALID_REQUEST: Final = {
     "description": "bad input: the code says what",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
@@ -110,6 +119,16 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
             )
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        # A bug, not bad input: the client still gets the API's error shape (or a page), never a
+        # bare "Internal Server Error"; the traceback goes to the node's log, not to the client.
+        log.error("%s %s failed: %s", request.method, request.url.path, type(exc).__name__, exc_info=exc)
+        metrics.rejected.labels("internal").inc()
+        if request.url.path.startswith(("/v1/", "/rpc", "/healthz", "/metrics")):
+            return error_response(500, "internal", "the node failed to answer this request; its log says why")
+        return HTMLResponse(INTERNAL_ERROR_PAGE, status_code=500)
 
     @app.middleware("http")
     async def timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
