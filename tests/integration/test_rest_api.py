@@ -318,6 +318,12 @@ def test_bad_batches(dev_node, agency):
         ("/v1/log/proof/consistency?old=1&new=18446744073709551616", 400, "invalid-request"),
         ("/v1/matters?cursor=%D9%A3", 400, "invalid-request"),
         ("/v1/alerts?cursor=99999999999999999999", 400, "invalid-request"),
+        # int() reads these as numbers; a URL's numbers are ASCII digits, nothing else.
+        ("/v1/blocks/1_0", 400, "invalid-request"),
+        ("/v1/blocks/-1", 400, "invalid-request"),
+        ("/v1/log/proof/inclusion?index=%201", 400, "invalid-request"),
+        ("/v1/evidence?limit=%2B5", 400, "invalid-request"),
+        ("/v1/alerts?limit=%D9%A3", 400, "invalid-request"),
         ("/v1/reports/agency?from=%C2%B2", 400, "invalid-request"),
     ],
 )

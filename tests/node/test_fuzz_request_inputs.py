@@ -24,7 +24,7 @@ from tiezheng_node.api.bodies import MAX_FORM_BODY, parse_cbor, parse_json
 from tiezheng_node.api.errors import ApiError
 from tiezheng_node.api.eth_format import ParamError, parse_address, parse_data, parse_quantity
 from tiezheng_node.api.models import AdminSignature, AdminTransactionBody, BatchBody, SignedStatementBody, WebhookBody
-from tiezheng_node.api.params import block_time, counter, hex32
+from tiezheng_node.api.params import _ascii_decimal, block_time, counter, hex32
 from tiezheng_node.node import SubmissionError
 
 BODY_MODELS: tuple[type[BaseModel], ...] = (
@@ -93,6 +93,22 @@ def test_query_values_are_read_or_refused_with_an_api_error(text):
             read(text)
         except ApiError as exc:
             assert exc.status == 400
+
+
+@settings(max_examples=300, deadline=None)
+@given(QUERY_TEXT)
+@example("1_0")
+@example(" 1")
+@example("+1")
+@example("٣")
+@example("-1")
+def test_numbers_in_urls_are_ascii_digits_or_refused(text):
+    try:
+        read = _ascii_decimal(text)
+    except ValueError:
+        assert not (text.isascii() and text.isdigit() and len(text) <= 18)
+        return
+    assert read == text and text.isascii() and text.isdigit() and int(text) < 10**18
 
 
 RPC_VALUES = st.none() | st.booleans() | st.integers() | st.text(max_size=80) | st.lists(st.integers(), max_size=2)

@@ -105,7 +105,8 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")) or "request"
         metrics.rejected.labels("invalid-request").inc()
-        return error_response(400, "invalid-request", f"{where}: {first.get('msg')}")
+        message = str(first.get("msg")).removeprefix("Value error, ")  # pydantic's prefix on our own checks
+        return error_response(400, "invalid-request", f"{where}: {message}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

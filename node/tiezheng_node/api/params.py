@@ -12,6 +12,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from pydantic import BeforeValidator
+
 from .errors import ApiError
 
 #: A page cursor, height or index as it may appear in a URL (below 10**18 < 2**63).
@@ -21,6 +23,17 @@ COUNTER_LIMIT: Final = 10**18
 _COUNTER: Final = re.compile(COUNTER_PATTERN)
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND: Final = timedelta(milliseconds=1)
+
+
+def _ascii_decimal(value: object) -> object:
+    """Before a number in the URL is read: ASCII digits only (``int`` also takes "1_0", " 1", "+1", "٣")."""
+    if isinstance(value, str) and not _COUNTER.match(value):
+        raise ValueError("must be a decimal number: 1 to 18 ASCII digits, no sign, space or separator")
+    return value
+
+
+#: Annotates an ``int`` path or query parameter so that it is spelt as COUNTER_PATTERN says.
+ASCII_DECIMAL: Final = BeforeValidator(_ascii_decimal)
 
 
 def counter(value: str | None) -> int | None:

@@ -46,7 +46,7 @@ from .models import (
     WebhookModel,
 )
 from .paging import page_of
-from .params import COUNTER_PATTERN, block_time
+from .params import ASCII_DECIMAL, COUNTER_PATTERN, block_time
 from .rest import ERRORS
 
 SIGNATURE_WINDOW_MS: Final = 5 * 60 * 1000
@@ -273,7 +273,7 @@ def create_process_router(node: Node) -> APIRouter:
         status: Annotated[Literal["open", "closed"] | None, Query()] = None,
         subject: Annotated[str | None, Query(pattern=r"^[0-9a-fA-F]{64}$", description="SM3 subject, hex")] = None,
         cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
-        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        limit: Annotated[int, Query(ge=1, le=200), ASCII_DECIMAL] = 50,
     ) -> MatterPage:
         ids = template_ids()
 
@@ -323,7 +323,7 @@ def create_process_router(node: Node) -> APIRouter:
         template: Annotated[str | None, Query(max_length=64, description="template id")] = None,
         severity: Annotated[Literal["red", "warning"] | None, Query()] = None,
         cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
-        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        limit: Annotated[int, Query(ge=1, le=500), ASCII_DECIMAL] = 50,
     ) -> AlertPage:
         ids = template_ids()
 
@@ -408,7 +408,7 @@ def create_process_router(node: Node) -> APIRouter:
         openapi_extra=body_openapi(AdminSignature),
     )
     def remove_webhook(
-        hook_id: Annotated[int, Path(ge=1, lt=2**32)], auth: Annotated[AdminSignature, SIGNATURE_BODY]
+        hook_id: Annotated[int, Path(ge=1, lt=2**32), ASCII_DECIMAL], auth: Annotated[AdminSignature, SIGNATURE_BODY]
     ) -> Response:
         signatures.check(auth, "webhook-remove", str(hook_id))
         if not process.remove_webhook(hook_id):

@@ -53,7 +53,7 @@ from .models import (
     ValidatorModel,
 )
 from .notifier import BlockNotifier
-from .params import COUNTER_LIMIT, COUNTER_PATTERN, block_time, hex32
+from .params import ASCII_DECIMAL, COUNTER_LIMIT, COUNTER_PATTERN, block_time, hex32
 
 MAX_BODY: Final = 32 * 1024 * 1024
 MAX_SINGLE_BODY: Final = 64 * 1024
@@ -288,7 +288,7 @@ def create_router(
         ] = None,
         to: Annotated[str | None, Query(description="block time to, inclusive")] = None,
         cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        limit: Annotated[int, Query(ge=1, le=1000), ASCII_DECIMAL] = 50,
         order: Annotated[Literal["asc", "desc"], Query()] = "desc",
     ) -> EvidencePage:
         digest_bytes = hex32(digest, "digest")
@@ -343,10 +343,14 @@ def create_router(
         summary="Inclusion proof",
     )
     def inclusion_proof(
-        index: Annotated[int | None, Query(ge=0, lt=COUNTER_LIMIT, description="leaf index (or give id)")] = None,
+        index: Annotated[
+            int | None, Query(ge=0, lt=COUNTER_LIMIT, description="leaf index (or give id)"), ASCII_DECIMAL
+        ] = None,
         id: Annotated[str | None, Query(description="evidence ID")] = None,
         size: Annotated[
-            int | None, Query(ge=1, lt=COUNTER_LIMIT, description="tree size (default: the current size)")
+            int | None,
+            Query(ge=1, lt=COUNTER_LIMIT, description="tree size (default: the current size)"),
+            ASCII_DECIMAL,
         ] = None,
     ) -> InclusionProofModel:
         if (index is None) == (id is None):
@@ -374,9 +378,11 @@ def create_router(
         summary="Consistency proof",
     )
     def consistency_proof(
-        old: Annotated[int, Query(ge=1, lt=COUNTER_LIMIT, description="the older tree size")],
+        old: Annotated[int, Query(ge=1, lt=COUNTER_LIMIT, description="the older tree size"), ASCII_DECIMAL],
         new: Annotated[
-            int | None, Query(ge=1, lt=COUNTER_LIMIT, description="the newer tree size (default: the current size)")
+            int | None,
+            Query(ge=1, lt=COUNTER_LIMIT, description="the newer tree size (default: the current size)"),
+            ASCII_DECIMAL,
         ] = None,
     ) -> ConsistencyProofModel:
         new_size = new if new is not None else evidence.log.size
@@ -420,9 +426,9 @@ def create_router(
     @router.get("/blocks", response_model=BlockPage, tags=["blocks"], summary="Blocks, newest first")
     def list_blocks(
         before: Annotated[
-            int | None, Query(ge=1, lt=COUNTER_LIMIT, description="list blocks below this height")
+            int | None, Query(ge=1, lt=COUNTER_LIMIT, description="list blocks below this height"), ASCII_DECIMAL
         ] = None,
-        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        limit: Annotated[int, Query(ge=1, le=100), ASCII_DECIMAL] = 20,
     ) -> BlockPage:
         top = min(before - 1 if before is not None else node.head.height, node.head.height)
         heights = list(range(top, max(0, top - limit), -1))
@@ -431,7 +437,7 @@ def create_router(
         )
 
     @router.get("/blocks/{height}", response_model=BlockModel, responses=ERRORS, tags=["blocks"], summary="One block")
-    def get_block(height: Annotated[int, Path(lt=COUNTER_LIMIT)]) -> BlockModel:
+    def get_block(height: Annotated[int, Path(ge=0, lt=COUNTER_LIMIT), ASCII_DECIMAL]) -> BlockModel:
         if height < 1:
             raise ApiError(404, "not-found", "blocks start at height 1")
         return block_model(height)
