@@ -402,3 +402,18 @@ def test_large_inputs_leave_nothing_behind_in_the_key_layout_memo():
     assert memo.cache_info().currsize == 0
     cbor.decode(full_statement().to_cbor(), max_size=4096)
     assert memo.cache_info().currsize == 2  # the statement's map and its meta map
+
+
+def test_the_invisible_characters_are_unicodes_control_and_format_ones():
+    import sys
+    import unicodedata
+
+    from tiezheng.schema import INVISIBLE
+
+    for code_point in range(sys.maxunicode + 1):
+        character = chr(code_point)
+        category = unicodedata.category(character)
+        if category in ("Cc", "Cf"):
+            assert INVISIBLE.match(character), f"U+{code_point:04X} ({category}) is not refused"
+        elif INVISIBLE.match(character):
+            assert category == "Cn", f"U+{code_point:04X} ({category}) is refused"  # unassigned before Unicode 15

@@ -101,6 +101,21 @@ class MapReader:
 
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 
+#: Unicode's control and format characters (categories Cc and Cf, Unicode 15): invisible, and
+#: some reorder the text around them (U+202E), so a certificate could read other than what was
+#: signed. Decoding allows the format ones, which older records may hold; admission refuses them.
+INVISIBLE: Final = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def invisible_character(text: str) -> str | None:
+    """The first control or format character in ``text`` as U+XXXX, or None if it has none."""
+    found = INVISIBLE.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
 
 def check_text(value: str, where: str, *, max_length: int, pattern: re.Pattern[str] | None = None) -> None:
     if not value:

@@ -122,6 +122,9 @@ def test_batch_envelope_and_partial_duplicates(chain):
         (lambda c: _impostor(c), "wrong-agency-key", 403),
         (lambda c: _bad_signature(c), "bad-agency-signature", 400),
         (lambda c: _bad_cosignature(c), "bad-cosignature", 400),
+        # Text that would read otherwise on a certificate: a right-to-left override, a zero-width space.
+        (lambda c: signed(c, b"x", stage="\u202e审批签发").to_cbor(), "invisible-character", 400),
+        (lambda c: signed(c, b"x", meta={"note": "a\u200bb"}).to_cbor(), "invisible-character", 400),
     ],
 )
 def test_rejections_name_the_problem_and_write_nothing(chain, make, code, status):
@@ -162,9 +165,11 @@ def test_envelope_rejections(chain):
         envelope.signatures,
         (*envelope.statements[:2], statement_for(chain.agency_key, b"other", agency=chain.agency_code).to_cbor()),
     )
+    hidden = statement_for(chain.agency_key, b"h", agency=chain.agency_code, meta={"note": "\u2066x\u2069"})
     for bad, code in (
         (wrong_root, "bad-batch-root"),
         (BatchEnvelope(envelope.header, (), envelope.statements), "missing-agency-signature"),
+        (BatchEnvelope.build([*statements, hidden], chain.agency_key, time=1), "invisible-character"),
     ):
         with pytest.raises(EvidenceRejected) as caught:
             chain.node.evidence.admission.envelope(bad.to_cbor())

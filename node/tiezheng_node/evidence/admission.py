@@ -32,7 +32,7 @@ from tiezheng.signing import SignatureError, check_signatures
 from tiezheng.statement import Statement
 
 from ..execution.registry import AgencyInfo
-from .checks import check_statements
+from .checks import check_statements, invisible_refusal, invisible_text
 from .items import BatchInfo, Entry, Submission
 from .workers import CheckWorkers, WorkerFailed
 
@@ -97,6 +97,9 @@ class Admission:
             signed = SignedStatement.from_cbor(data)
         except TiezhengError as exc:
             raise EvidenceRejected(f"the signed statement is malformed: {exc.message}", exc.code) from None
+        invisible = invisible_text(signed.statement.stage, signed.statement.meta)
+        if invisible is not None:
+            raise EvidenceRejected(*invisible_refusal(*invisible))
         self._check_agency(signed.statement)
         _checked(lambda: signed.check())
         statement_bytes = signed.statement.to_cbor()

@@ -6,11 +6,13 @@ worker process that runs ``check_statements`` starts quickly and small.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tiezheng.errors import DecodeError
 from tiezheng.gm import get_backend
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX, root_from_leaf_hashes
+from tiezheng.schema import invisible_character
 from tiezheng.statement import decode_statement
 
 
@@ -24,6 +26,26 @@ class CheckedStatements:
     subjects: list[bytes | None]
     root: bytes
     error: tuple[str, str] | None = None  # (message, code) of the first problem
+
+
+def invisible_text(stage: object, meta: object) -> tuple[str, str] | None:
+    """(field, U+XXXX) of a statement's first text holding a control or format character, or None.
+
+    Admission refuses them (format characters such as U+202E reorder what a certificate
+    shows); decoding does not, so that records logged before still read.
+    """
+    if type(stage) is str and (found := invisible_character(stage)):
+        return "statement.stage", found
+    if isinstance(meta, Mapping):
+        for name, item in meta.items():
+            if type(item) is str and (found := invisible_character(item)):
+                return f"statement.meta.{name}", found
+    return None
+
+
+def invisible_refusal(where: str, character: str) -> tuple[str, str]:
+    """(message, code) of the refusal of a text holding ``character``."""
+    return f"{where} holds {character}, an invisible or direction-changing character", "invisible-character"
 
 
 def check_statements(statements: list[bytes], agency: str, key: bytes) -> CheckedStatements:
@@ -46,6 +68,11 @@ def check_statements(statements: list[bytes], agency: str, key: bytes) -> Checke
             return _refused(f"statement {position}: {exc.message}", exc.code)
         if value["agency"] != agency or value["key"] != key:
             return _refused(f"statement {position} names agency/key other than the batch header's", "batch-mismatch")
+        if "stage" in value or "meta" in value:
+            invisible = invisible_text(value.get("stage"), value.get("meta"))
+            if invisible is not None:
+                message, code = invisible_refusal(*invisible)
+                return _refused(f"statement {position}: {message}", code)
         leaf = sm3(LEAF_PREFIX + statement)
         if leaf in seen:
             return _refused(f"statement {position} appears twice in the batch", "duplicate-in-batch")
