@@ -121,14 +121,17 @@ def test_certificate_html_and_pdf(site):
     assert html.headers["x-content-type-options"] == "nosniff"
     pdf = client.get(f"/evidence/{evidence_id}/certificate?format=pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert client.get(f"/evidence/{chain.node.evidence.evidence_id(64)}/certificate").status_code == 404
+    waiting = client.get(f"/evidence/{chain.node.evidence.evidence_id(64)}/certificate?lang=en")
+    assert waiting.status_code == 409 and "Not in a block yet" in waiting.text  # accepted: not missing, not sealed
 
 
 def test_a_certificate_links_to_the_configured_public_url_whatever_the_host_asked(site):
     chain, client = site
     evidence_id = chain.node.evidence.evidence_id(2)
     spoofed = {"host": "attacker.example"}
-    assert "http://attacker.example/verify" in client.get(f"/evidence/{evidence_id}/certificate", headers=spoofed).text
+    unconfigured = client.get(f"/evidence/{evidence_id}/certificate", headers=spoofed).text
+    assert "attacker.example" not in unconfigured  # the address the connection reached, never the Host header
+    assert f"http://testserver:80/verify?id={evidence_id}" in unconfigured
     with TestClient(create_app(chain.node, public_url="https://notary.example.gov.cn")) as configured:
         html = configured.get(f"/evidence/{evidence_id}/certificate", headers=spoofed).text
     assert f"https://notary.example.gov.cn/verify?id={evidence_id}" in html and "attacker.example" not in html
@@ -326,7 +329,7 @@ def test_missing_pages_speak_the_readers_language(site):
     not_a_matter = chain.node.evidence.evidence_id(1)
     for path in (
         "/blocks/99999", "/tx/0x" + "00" * 32, "/agencies/NOPE", f"/matters/{not_a_matter}",
-        f"/evidence/{pending}/certificate", f"/evidence/{evidence.evidence_id(10_000)}",
+        f"/evidence/{evidence.evidence_id(10_000)}",
         f"/evidence/{EvidenceId('BJ01', 5)}",
     ):  # fmt: skip
         title, message = _not_found(client.get(path, params={"lang": "zh"}))
@@ -341,8 +344,14 @@ def test_missing_pages_speak_the_readers_language(site):
         f"{not_a_matter} is not the record that opened a matter"
         in _not_found(client.get(f"/matters/{not_a_matter}?lang=en"))[1]
     )
-    assert "not in a block yet" in _not_found(client.get(f"/evidence/{pending}/certificate?lang=en"))[1]
     client.cookies.clear()
+    for language, heading, words in (
+        ("zh", "尚未写入区块", "尚未写入区块"),
+        ("en", "Not in a block yet", "not in a block yet"),
+    ):
+        waiting = client.get(f"/evidence/{pending}/certificate", params={"lang": language})
+        assert waiting.status_code == 409 and heading in waiting.text and words in text_of(waiting.text)
+        client.cookies.clear()
 
 
 def test_a_mistyped_evidence_id_is_mistyped_on_every_page(site):

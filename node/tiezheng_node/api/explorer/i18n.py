@@ -308,6 +308,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "存证 {id} 不是办件的立项记录，没有对应的办件。",
         "{id} is not the record that opened a matter, so there is no matter to show.",
     ),
+    "not_sealed.title": ("尚未写入区块", "Not in a block yet"),
     "not_found.receipt": (
         "存证 {id} 已受理，尚未写入区块，还没有回执和证书。",
         "{id} is accepted but not in a block yet, so it has no receipt or certificate yet.",

@@ -214,11 +214,16 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         if isinstance(found, SearchResult):
             return unresolved(request, found)
         receipt = node.evidence.receipt(found)
-        if receipt is None:
-            return not_found(request, "not_found.receipt", id=data.evidence_id(found))
-        # A printed certificate outlives the request: without a configured public URL it
-        # names the host the reader asked for, which a shared cache could let someone choose.
-        verify_url = f"{public_url}/verify" if public_url else str(request.url_for("verify_page"))
+        if receipt is None:  # accepted, not sealed yet: a conflict of timing (as REST's 409 not-proven), not absence
+            values = {"id": data.evidence_id(found)}
+            return render(
+                request, "not_found.html", http_status=409, title="not_sealed.title", message="not_found.receipt",
+                values=values,
+            )  # fmt: skip
+        # A printed certificate outlives the request, so its URL never comes from the request's
+        # Host header (anyone can send one): the configured public URL, else the address the
+        # reader's connection reached.
+        verify_url = f"{public_url}/verify" if public_url else f"{own_address(request)}/verify"
         the_facts = facts(receipt, genesis, verify_url)
         if format == "pdf":
             with tempfile.TemporaryDirectory() as folder:
@@ -403,3 +408,13 @@ def _query_tail(**filters: str | None) -> str:
     """The filters of a list page, URL-encoded, to follow its cursor in the "older" link."""
     given = {name: value for name, value in filters.items() if value}
     return "&" + urlencode(given) if given else ""
+
+
+def own_address(request: Request) -> str:
+    """scheme://host:port of the socket this request arrived on (not what its Host header claims)."""
+    server = request.scope.get("server")
+    if not server or server[1] is None:
+        return str(request.base_url).rstrip("/")
+    host, port = server
+    host = f"[{host}]" if ":" in host else host
+    return f"{request.url.scheme}://{host}:{port}"
