@@ -389,3 +389,14 @@ def test_list_pagination_walks_every_record_once(site):
         path = older.group(1).replace("&amp;", "&")
     proven = chain.node.evidence.log.size
     assert seen == [chain.node.evidence.evidence_id(i) for i in range(proven - 1, -1, -1)]
+
+
+def test_over_long_filters_are_answered_with_the_page_not_json(site):
+    chain, client = site
+    long = "x" * 300
+    for path in (f"/evidence?kind={long}", f"/evidence?agency={long}", f"/matters?template={long}",
+                 f"/matters?status={long}", f"/alerts?status={long}", f"/alerts?severity={long}",
+                 f"/verify?id={long}"):  # fmt: skip
+        response = client.get(path)
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/html"), path
+    assert chain.node.evidence.evidence_id(1) not in client.get(f"/evidence?kind={long}").text

@@ -155,11 +155,10 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
     def evidence_list(
         request: Request,
         before: str | None = None,
-        kind: Annotated[str | None, Query(max_length=32)] = None,
-        agency: Annotated[str | None, Query(max_length=64)] = None,
+        kind: str | None = None,
+        agency: str | None = None,
     ) -> HTMLResponse:
-        kind = kind or None
-        agency = agency or None
+        kind, agency = filter_value(kind), filter_value(agency)
         page = data.records(counter(before), kind=kind, agency=agency)
         return render(
             request, "evidence_list.html", page=page, kind=kind, agency=agency, live=before is None and not kind
@@ -284,10 +283,10 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
     def matters(
         request: Request,
         before: str | None = None,
-        template: Annotated[str | None, Query(max_length=64)] = None,
-        status: Annotated[str | None, Query(max_length=8)] = None,
+        template: str | None = None,
+        status: str | None = None,
     ) -> HTMLResponse:
-        template, status = template or None, status or None  # the forms' "—" sends an empty value
+        template, status = filter_value(template), filter_value(status)
         ids = process.library.template_ids
         now = int(time.time() * 1000)
         templates = process.template_hashes(template) if template else None
@@ -342,10 +341,10 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
     def alerts_page(
         request: Request,
         before: str | None = None,
-        status: Annotated[str | None, Query(max_length=16)] = None,
-        severity: Annotated[str | None, Query(max_length=8)] = None,
+        status: str | None = None,
+        severity: str | None = None,
     ) -> HTMLResponse:
-        status, severity = status or None, severity or None  # the forms' "—" sends an empty value
+        status, severity = filter_value(status), filter_value(severity)
         records, older = page_of(
             process.alerts(before=counter(before), status=status, severity=severity),
             lambda r: not ((status and r.status != status) or (severity and r.severity != severity)),
@@ -394,10 +393,13 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         return render(request, "search.html", http_status=status, result=result, query=q[:MAX_QUERY], rows=rows)
 
     @router.get("/verify", response_class=HTMLResponse, name="verify_page")
-    def verify_page(request: Request, id: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
-        return render(request, "verify.html", evidence_id=id or "", genesis_hash=genesis.hash.hex())
+    def verify_page(request: Request, id: str | None = None) -> HTMLResponse:
+        return render(request, "verify.html", evidence_id=filter_value(id) or "", genesis_hash=genesis.hash.hex())
 
     return router
+
+
+MAX_FILTER_LENGTH: Final = 100
 
 
 def _relative(url: URL) -> str:
@@ -418,3 +420,12 @@ def own_address(request: Request) -> str:
     host, port = server
     host = f"[{host}]" if ":" in host else host
     return f"{request.url.scheme}://{host}:{port}"
+
+
+def filter_value(value: str | None) -> str | None:
+    """A page's filter as given, None if empty (the forms' "—"), cut to 100 characters.
+
+    No real kind, agency code, template, status or evidence ID is longer, so a longer
+    value still matches nothing: the page says so, rather than answering with JSON.
+    """
+    return value[:MAX_FILTER_LENGTH] if value else None
