@@ -47,7 +47,10 @@ def _decodes_or_refuses(text: str | bytes) -> None:
 
 def test_the_rendering_reads_back():
     assert Receipt.from_json(RENDERING) == RECEIPT
-    assert Receipt.from_json(RENDERING.encode("utf-16")) == RECEIPT
+    assert Receipt.from_json(RENDERING.encode()) == RECEIPT
+    assert Receipt.from_json(b"\xef\xbb\xbf" + RENDERING.encode()) == RECEIPT  # as Windows editors save it
+    with pytest.raises(DecodeError):
+        Receipt.from_json(RENDERING.encode("utf-16"))  # UTF-8 only (RFC 8259 §8.1), as the browser reads it
 
 
 @settings(max_examples=200, deadline=None)

@@ -85,6 +85,15 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
         name = f"mutant-{number}.tzr"
         (tmp_path / name).write_bytes(bytes(data))
         cases.append({"name": name, "receipt": name, "genesis": case["genesis"], "record": case["record"]})
+    # The JSON rendering as other editors save it: with a UTF-8 byte order mark (read), in UTF-16 (refused).
+    rendering = (VECTORS / "direct.json").read_text(encoding="utf-8")
+    for name, data in (
+        ("bom.json", b"\xef\xbb\xbf" + rendering.encode()),
+        ("utf16le.json", rendering.encode("utf-16-le")),
+        ("utf16.json", rendering.encode("utf-16")),
+    ):
+        (tmp_path / name).write_bytes(data)
+        cases.append({"name": name, "receipt": name, "genesis": "genesis.json", "record": "direct.txt"})
     for name in {c["genesis"] for c in cases} | {c["record"] for c in cases if c["record"]}:
         shutil.copy(VECTORS / name, tmp_path / name)
     (tmp_path / "manifest.json").write_text(json.dumps({"cases": cases}))
@@ -108,6 +117,7 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
         if "error" in other or (other["valid"], other["failed"]) != python:
             disagreements.append((case["name"], python, other))
     assert not disagreements, disagreements[:10]
+    assert browser["bom.json"]["valid"] and not browser["utf16le.json"]["valid"] and not browser["utf16.json"]["valid"]
     reached = {r["failed"] for r in browser.values()}
     assert {"receipt", "signatures", "seals"} <= reached, reached  # the mutations reach past the decoder
 

@@ -137,7 +137,8 @@ class Receipt:
         """Parse the JSON rendering; byte strings are base64 under {"b64": …}."""
         try:
             if isinstance(text, bytes):
-                text = text.decode(json.detect_encoding(text), "surrogatepass")  # as json.loads reads bytes
+                # UTF-8 only (RFC 8259 §8.1), a byte order mark passed over, as a browser's TextDecoder does.
+                text = text.removeprefix(UTF8_BOM).decode("utf-8")
             check_nesting(text, "receipt JSON", ReceiptError)
             value = json.loads(text)
             return cls.from_cbor(cbor.encode(_from_jsonable(value)))
@@ -151,12 +152,15 @@ class Receipt:
             data = Path(path).read_bytes()[: MAX_RECEIPT_SIZE * 2 + 1]
         except OSError as exc:
             raise ReceiptError(f"cannot read receipt {path}: {exc.strerror}", code="unreadable") from None
-        if data.lstrip()[:1] == b"{":
+        if data.removeprefix(UTF8_BOM).lstrip()[:1] == b"{":
             return cls.from_json(data)
         return cls.from_cbor(data)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_bytes(self.to_cbor())
+
+
+UTF8_BOM: Final = b"\xef\xbb\xbf"
 
 
 def _jsonable(value: Any) -> Any:
