@@ -339,6 +339,10 @@ def test_genesis_hash_ignores_formatting_but_not_content():
     assert reformatted.hash == genesis.hash
     changed = dict(genesis.document, name="another")
     assert Genesis.from_document(changed).hash != genesis.hash
+    assert Genesis.from_document(dict(genesis.document, x=2**64 - 1, y=[-(2**64)]))  # the widest CBOR integers
+    for huge in (2**64, -(2**64) - 1, [1, {"deep": 2**70}]):
+        with pytest.raises(GenesisError, match="integer outside"):  # a bignum tag: the browser refuses it too
+            Genesis.from_document(dict(genesis.document, x=huge))
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,9 @@ class Genesis:
         time = document.get("time")
         if type(time) is not int or not 0 <= time < 2**53:
             raise GenesisError("genesis.time must be milliseconds since the epoch")
+        if not _integers_fit_cbor(document):
+            # cbor2 would encode one as a tagged bignum, which this format (and the browser's verifier) refuses.
+            raise GenesisError("genesis holds an integer outside −2^64 … 2^64−1")
         try:
             cbor.encode(document)
         except Exception:
@@ -147,6 +150,17 @@ class Genesis:
 
     def to_json(self) -> bytes:
         return (json.dumps(self.document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _integers_fit_cbor(value: Any) -> bool:
+    """Every integer in the parsed JSON fits a CBOR major type 0 or 1 (no bignum tag)."""
+    if type(value) is int:
+        return -(2**64) <= value < 2**64
+    if type(value) is list:
+        return all(map(_integers_fit_cbor, value))
+    if type(value) is dict:
+        return all(map(_integers_fit_cbor, value.values()))
+    return True
 
 
 def _validators(value: Any) -> ValidatorSet:
