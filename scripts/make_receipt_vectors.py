@@ -29,7 +29,7 @@ from tests.support.toychain import ToyChain, make_genesis, statement_for  # noqa
 from tiezheng import cbor  # noqa: E402
 from tiezheng.batch import BatchEnvelope  # noqa: E402
 from tiezheng.evidence_id import EvidenceId  # noqa: E402
-from tiezheng.gm import SM2PrivateKey  # noqa: E402
+from tiezheng.gm import SM2PrivateKey, SM2PublicKey  # noqa: E402
 from tiezheng.header import ConsensusHeader, Seal  # noqa: E402
 from tiezheng.receipt import Receipt  # noqa: E402
 from tiezheng.signed_statement import SignedStatement  # noqa: E402
@@ -283,6 +283,19 @@ def main() -> None:
         "late.txt",
         "validator-set",
         description="the hand-over's seals all copied from the first validator's",
+    )
+    keys = [SM2PublicKey.from_bytes(k) for k in cbor.decode(transition.next_set, max_size=1 << 16)]
+    case(
+        "handover-compressed-keys",
+        dataclasses.replace(
+            late,
+            transitions=(
+                dataclasses.replace(transition, next_set=cbor.encode([k.to_bytes(compressed=True) for k in keys])),
+            ),
+        ),
+        "late.txt",
+        "validator-set",
+        description="the hand-over's next set spelt with compressed keys: the same keys, not the bytes it names",
     )
     case(
         "missing-handover",
