@@ -85,6 +85,8 @@ def test_logs_with_filters(w3, admin, notebook):
     by_id = notebook.events.Noted().get_logs(from_block=0, argument_filters={"id": events[-1].args.id})
     assert len(by_id) == 1 and by_id[0].args.text == "step 2"
     assert w3.eth.get_logs({"fromBlock": first, "toBlock": last, "address": "0x" + "00" * 19 + "01"}) == []
+    unfiltered = w3.eth.get_logs({"fromBlock": first, "toBlock": last, "address": []})  # as geth: no filter
+    assert unfiltered == w3.eth.get_logs({"fromBlock": first, "toBlock": last}) and len(unfiltered) >= 3
     by_hash = w3.eth.get_logs({"blockHash": receipts[0].blockHash, "address": notebook.address})
     assert any(log["transactionHash"] == receipts[0].transactionHash for log in by_hash)
 

@@ -487,7 +487,7 @@ def _storage_slot(value: Any) -> int:
 
 
 def _addresses(value: Any) -> list[bytes] | None:
-    if value is None:
+    if value is None or value == []:  # an empty list filters nothing out, as in geth
         return None
     values = value if isinstance(value, list) else [value]
     return [parse_address(v, "address") for v in values]
