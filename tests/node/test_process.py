@@ -309,6 +309,25 @@ def test_a_restart_with_another_warning_share_rewatches_and_never_raises_a_stale
     ]  # fmt: skip
 
 
+def test_an_alert_sealed_before_its_deadline_is_logged_but_not_applied(chain, desk):
+    from tiezheng.workflow import watched
+
+    process = chain.node.process
+    matter = process.matter(EvidenceId.parse(desk.open("administrative-permit", "case early")).index)
+    red = next(d for d in watched(matter, 0.8) if d.severity == "red" and d.scope == "stage")
+    now = desk.now_ms()
+    assert red.at > now
+    early = process._alert_statement(matter, red, now)  # what only the supervision key could sign, too soon
+    envelope = BatchEnvelope.build([early], chain.supervision.key, now).to_cbor()
+    evidence = chain.node.evidence
+    accepted = evidence.accept(evidence.admission.envelope(envelope, reserved=("process-step",)))
+    accepted.durable.result(timeout=10)
+    chain.node.produce_block()
+    assert list(process.alerts()) == []  # no alert record, the deadline still watched
+    assert "before its deadline" in process.not_applied(accepted.indexes[0])
+    assert process.next_due() is not None and process.next_due() <= red.at
+
+
 def test_alerts_in_flight_survive_a_restart_and_are_not_raised_twice(chain, desk, tmp_path):
     matter = desk.open("administrative-permit", "case 5")
     index = EvidenceId.parse(matter).index

@@ -690,6 +690,9 @@ class ProcessEngine:
         event = meta.get("event")
         # An event raised already (an alert in flight over a restart that changed ``warn_at``, say) is not due twice.
         due = next((d for d in self._watching(staged, matter).values() if d.key == event), None)
+        if due is not None and due.at > block_time:
+            # Whoever holds the supervision key cannot raise an alert ahead of its time.
+            raise StepError("the alert was raised before its deadline (or warning point) passed", "early-alert")
         template = self.library.template(matter.template)
         stage = template.stage(due.stage) if template and due and due.stage else None
         record = AlertRecord(
