@@ -18,6 +18,7 @@ from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
 from tiezheng_node.api.app import create_app
+from tiezheng_node.api.explorer import search
 from tiezheng_node.api.explorer.i18n import MESSAGES
 from tiezheng_node.api.explorer.search import MATCHES_SHOWN
 from tiezheng_node.evidence.log import day_of
@@ -241,7 +242,7 @@ def test_search(site):
     assert "<script>alert(1)</script>" not in go("<script>alert(1)</script>").text
 
 
-def test_search_for_a_digest_of_many_records_says_how_many_and_where_all_are(tmp_path):
+def test_search_for_a_digest_of_many_records_says_how_many_and_where_all_are(tmp_path, monkeypatch):
     chain = LocalChain(tmp_path / "node")
     try:
         statements = [
@@ -257,6 +258,14 @@ def test_search_for_a_digest_of_many_records_says_how_many_and_where_all_are(tmp
         assert f"{MATCHES_SHOWN + 5} records match" in page and f"the earliest {MATCHES_SHOWN} are listed" in page
         assert f"/v1/evidence?digest={sm3(b'one form').hex()}" in page
         assert evidence.evidence_id(MATCHES_SHOWN - 1) in page and evidence.evidence_id(MATCHES_SHOWN) not in page
+        # Past the count the page reads, it says "more than" rather than read them all to count them.
+        monkeypatch.setattr(search, "MATCHES_COUNTED", MATCHES_SHOWN + 2)
+        with TestClient(create_app(chain.node)) as client:
+            countless = client.get("/search", params={"q": sm3(b"one form").hex(), "lang": "en"}).text
+            one = client.get(f"/evidence/{evidence.evidence_id(3)}").text
+        assert f"More than {MATCHES_SHOWN + 2} records match" in countless
+        assert f"{MATCHES_SHOWN} of them are listed" in countless
+        assert sum(evidence.evidence_id(i) in one for i in range(MATCHES_SHOWN + 5) if i != 3) == 20  # others, capped
     finally:
         chain.close()
 

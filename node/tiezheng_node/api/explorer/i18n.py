@@ -292,6 +292,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "“{query}” 对应 {count} 条存证，以下为最早的 {shown} 条（全部：/v1/evidence?digest={digest}）：",
         "{count} records match “{query}”; the earliest {shown} are listed (all of them: /v1/evidence?digest={digest}):",
     ),
+    "search.countless": (
+        "“{query}” 对应超过 {count} 条存证，以下列出其中 {shown} 条（全部：/v1/evidence?digest={digest}）：",
+        "More than {count} records match “{query}”; {shown} of them are listed "
+        "(all of them: /v1/evidence?digest={digest}):",
+    ),
     "search.malformed": (
         "“{query}” 不是有效的存证编号（存证编号形如 {example}）。",
         "“{query}” is not a valid evidence ID (evidence IDs look like {example}).",

@@ -182,7 +182,7 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         if batch is not None:
             stored = node.evidence.log.batch(batch[0])
             signers = list(stored.signatures) if stored else []
-        others = [i for i in data.with_digest(view.statement.digest) if i != view.index][:20]
+        others = [i for i in data.with_digest(view.statement.digest, limit=21) if i != view.index][:20]
         meta = dict(view.statement.meta or {})
         matter = None
         if view.statement.kind in (KIND_PROCESS_STEP, KIND_ALERT):

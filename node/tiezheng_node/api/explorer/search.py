@@ -26,6 +26,7 @@ HEIGHT: Final = re.compile(r"[0-9]{1,12}")
 MAX_QUERY: Final = 200  # the box's maxlength; far longer than anything it takes (a 0x-prefixed hash is 66)
 SHOWN: Final = 100  # of a query echoed back in a message
 MATCHES_SHOWN: Final = 100  # records of one digest listed on the search page, the earliest first
+MATCHES_COUNTED: Final = 10_000  # beyond this many records of one digest, the page says "more than"
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,12 @@ def lookup_evidence_id(data: ExplorerData, chain_code: str, text: str) -> int | 
 
 
 def _hash(data: ExplorerData, value: bytes, values: dict[str, str]) -> SearchResult:
-    records = data.with_digest(value)
+    records = data.with_digest(value, limit=MATCHES_COUNTED + 1)
     if len(records) == 1:
         return SearchResult(location=f"/evidence/{data.evidence_id(records[0])}")
+    if len(records) > MATCHES_COUNTED:  # counting them all would cost as much as there are
+        counted = values | {"count": f"{MATCHES_COUNTED:,}", "shown": f"{MATCHES_SHOWN:,}", "digest": value.hex()}
+        return SearchResult(message="search.countless", values=counted, matches=records[:MATCHES_SHOWN])
     if len(records) > MATCHES_SHOWN:
         counted = values | {"count": f"{len(records):,}", "shown": f"{MATCHES_SHOWN:,}", "digest": value.hex()}
         return SearchResult(message="search.many_more", values=counted, matches=records[:MATCHES_SHOWN])

@@ -290,9 +290,10 @@ class ExplorerData:
         rows = [self.row(v) for v in (self.view(i) for i in page.indexes) if v is not None]
         return Page(rows, page.resume_after, None)
 
-    def with_digest(self, digest: bytes) -> list[int]:
-        found = self._node.evidence.log.with_digest(digest)
-        return found + list(self._node.evidence.pending.matching(digest))
+    def with_digest(self, digest: bytes, *, limit: int) -> list[int]:
+        """Up to ``limit`` records of this digest: logged ones (which, if more: see EvidenceLog), then pending ones."""
+        found = self._node.evidence.log.with_digest(digest, limit=limit)
+        return (found + self._node.evidence.pending.matching(digest))[:limit]
 
     def pending_records(self) -> int:
         return self._node.evidence.pending.pending_leaves
