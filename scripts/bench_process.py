@@ -283,7 +283,7 @@ def drill_part(drills: int) -> tuple[str, dict[str, float]]:
                 while len(receiver.acknowledged()) < drills and time.time() < limit:
                     time.sleep(0.2)
                 red = {
-                    a["matter"]: a for a in c.alerts(severity="red", limit="500")
+                    a["matter"]: a for a in c.alerts(severity="red", limit=500)
                     if a["matter"] in deadline and a["scope"] == "stage"
                 }  # fmt: skip
         finally:
@@ -310,8 +310,8 @@ def drill_part(drills: int) -> tuple[str, dict[str, float]]:
         "interval, opened 0.3–2.5 s apart (each waits for its block) so that their deadlines fall at every phase "
         "of the block cadence, while blocks are being sealed and while the chain idles; a real HTTP receiver "
         "on the same machine verifying each SM2 signature. An idle producer checks the deadline index every 250 ms "
-        "and seals a block for a passed deadline as soon as the block interval allows; the delivery thread is "
-        "woken by the commit."
+        "and seals a block for a passed deadline as soon as the block interval allows; the commit wakes the "
+        "webhook dispatcher, which posts each webhook's deliveries on a thread of its own."
     )
     return body, {"raise_max": max(raise_lag), "webhook_max": max(webhook_lag)}
 
