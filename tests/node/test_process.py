@@ -328,6 +328,45 @@ def test_an_alert_sealed_before_its_deadline_is_logged_but_not_applied(chain, de
     assert process.next_due() is not None and process.next_due() <= red.at
 
 
+def test_a_warning_refused_as_early_after_a_restart_is_raised_when_its_new_time_comes(chain, desk):
+    matter = desk.open("administrative-permit", "case warning in flight")
+    index = EvidenceId.parse(matter).index
+    state = chain.node.process.matter(index)
+    span = state.stage_deadline - state.activated
+    chain.clock.now = (state.activated + span * 0.85) / 1000  # past the 80 % warning point of the stage
+    chain.node._raise_alerts(int(chain.clock.now * 1000))  # the warning is queued, then the node stops
+    chain.node.close()
+    chain.node_options["warn_at"] = 0.95
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    chain.node.produce_block()  # seals the queued warning: too early for the new share, so refused
+    assert list(chain.node.process.alerts()) == []
+    chain.clock.now = (state.activated + span * 0.96) / 1000
+    chain.node.produce_block()
+    chain.clock.now += 1
+    chain.node.produce_block()
+    assert [(a.severity, a.scope) for a in chain.node.process.alerts()] == [("warning", "stage")]
+
+
+def test_a_red_alert_in_flight_keeps_a_late_warning_from_being_raised(chain, desk):
+    matter = desk.open("administrative-permit", "case red in flight")
+    index = EvidenceId.parse(matter).index
+    chain.node.close()
+    chain.node_options["warn_at"] = 0.0
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    state = chain.node.process.matter(index)
+    chain.clock.now = state.stage_deadline / 1000 + 5
+    chain.node._raise_alerts(int(chain.clock.now * 1000))  # the red alert is queued, then the node stops
+    chain.node.close()
+    chain.node_options["warn_at"] = 0.8  # warnings back on: the stage's warning point passed long ago
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    for _ in range(3):
+        chain.node.produce_block()
+        chain.clock.now += 1
+    assert [(a.severity, a.scope) for a in chain.node.process.alerts()] == [("red", "stage")]
+    left = chain.node.process.due_by(state.deadline + 1)
+    assert sorted((d.severity, d.scope) for d in left) == [("red", "matter"), ("warning", "matter")]
+
+
 def test_alerts_in_flight_survive_a_restart_and_are_not_raised_twice(chain, desk, tmp_path):
     matter = desk.open("administrative-permit", "case 5")
     index = EvidenceId.parse(matter).index

@@ -490,8 +490,9 @@ class ProcessEngine:
         with self._store.scan_range(DUE, DUE + (block_time + 1).to_bytes(8, "big")) as rows:
             for _, value in rows:
                 due = decode_due(value)
-                if f"{due.matter}:{due.key}" in raising:
-                    continue
+                red = due if due.severity == "red" else replace(due, severity="red")
+                if f"{due.matter}:{due.key}" in raising or f"{due.matter}:{red.key}" in raising:
+                    continue  # in flight, or a warning its red alert in flight makes pointless
                 found.append(due)
                 if len(found) == MAX_ALERTS_PER_BLOCK:
                     break
@@ -571,6 +572,9 @@ class ProcessEngine:
                     reason = exc.message if isinstance(exc, StepError | TiezhengError) else str(exc)
                     staged.writes[NOT_APPLIED + index.to_bytes(8, "big")] = reason.encode()
                     log.warning("process statement %s not applied: %s", index, reason)
+                    refused = _raised_event(statement) if entry.kind == ALERT_KIND else None
+                    if refused is not None:
+                        staged.raised.append(refused)  # no longer in flight: due again when its time comes
                 staged.applied.add(statement.hash)
         return staged
 
@@ -689,7 +693,8 @@ class ProcessEngine:
             raise StepError("the alert names no matter", "unknown-matter")
         event = meta.get("event")
         # An event raised already (an alert in flight over a restart that changed ``warn_at``, say) is not due twice.
-        due = next((d for d in self._watching(staged, matter).values() if d.key == event), None)
+        watching = self._watching(staged, matter)
+        due = next((d for d in watching.values() if d.key == event), None)
         if due is not None and due.at > block_time:
             # Whoever holds the supervision key cannot raise an alert ahead of its time.
             raise StepError("the alert was raised before its deadline (or warning point) passed", "early-alert")
@@ -709,9 +714,6 @@ class ProcessEngine:
         )
         if due is None:
             record.status, record.resolved_at = "resolved", block_time  # the matter moved on meanwhile
-        else:
-            staged.writes[due_key(due)] = None
-        self._changing(staged, matter, replace(matter, alerts=(*matter.alerts, index)))
         staged.raised.append(f"{matter.index}:{record.event}")
         template_id = template.id if template else ""
         for hook in hooks:
@@ -720,9 +722,24 @@ class ProcessEngine:
                 record.deliveries[str(hook.id)] = {"attempts": 0}
         staged.writes[alert_key(index)] = record.encode()
         staged.writes.update(posting_changes(set(), alert_postings(record)))
+        alerted = replace(matter, alerts=(*matter.alerts, index))
+        self._unwatch(staged, watching, alerted, record.event)
+        self._changing(staged, matter, alerted)
         staged.new_alerts.append(index)
         staged.alert_records.append(record)
         staged.events.append(("alert", self.alert_event(record)))
+
+    def _unwatch(self, staged: StagedProcess, watching: dict[bytes, Due], alerted: Matter, event: str) -> None:
+        """Take out of the deadline index what the alert just staged ends: its own entry, and a
+        warning its red alert makes pointless; an entry left behind would be raised as a stray alert.
+
+        Entries of the event at any due time go too, whatever ``warn_at`` they were placed with.
+        """
+        for key in watching.keys() - self._watching(staged, alerted).keys():
+            staged.writes[key] = None
+        for due in watched(alerted, self.warn_at):
+            if due.key == event:
+                staged.writes[due_key(due)] = None
 
     def advance(self, staged: StagedProcess) -> None:
         """After the block's commit: end the holds of applied steps, forget raised alerts, add to the
