@@ -525,6 +525,47 @@ def test_a_hanging_webhook_delays_neither_the_others_nor_more_than_one_of_its_ow
         healthy.close()
 
 
+def _attempts(process, hook) -> list[int]:
+    return sorted(a.deliveries[str(hook.id)]["attempts"] for a in process.alerts() if a.severity == "red")
+
+
+def test_an_unreachable_webhook_rests_with_its_deliveries_for_the_failed_ones_backoff(chain, desk):
+    refusing = socket.create_server(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{refusing.getsockname()[1]}/hook"
+    refusing.close()  # nothing listens there: every connection is refused at once
+    process = chain.node.process
+    hook = process.add_webhook(url, severities=["red"], agencies=[], templates=[], by="0xadmin")
+    matters = [desk.open("administrative-permit", f"case refused {n}") for n in range(3)]
+    chain.clock.now = max(process.matter(EvidenceId.parse(m).index).stage_deadline for m in matters) / 1000 + 1
+    chain.node.produce_block()
+    webhooks = chain.node.webhooks
+    assert webhooks.deliver_due() == 0
+    assert _attempts(process, hook) == [0, 0, 1]  # the first refusal stops the round
+    assert webhooks.deliver_due() == 0
+    assert _attempts(process, hook) == [0, 0, 1]  # resting: the other two are not tried one after the other
+    assert 0 < webhooks._seconds_to_next() <= 1.0
+    chain.clock.now += 1.01
+    webhooks.deliver_due()
+    assert _attempts(process, hook) == [0, 1, 1]
+
+
+def test_a_delivery_settled_after_the_outbox_was_read_is_not_sent_again(chain, desk):
+    receiver = Receiver(chain.supervision.key.public_key())
+    process = chain.node.process
+    try:
+        hook = process.add_webhook(receiver.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
+        matter = desk.open("administrative-permit", "case settled")
+        chain.clock.now = process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 1
+        chain.node.produce_block()
+        with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
+            read_before = list(rows)  # what a round read just before the round ahead of it settled them
+        assert chain.node.webhooks.deliver_due() == 1
+        assert chain.node.webhooks._deliver_to(hook.id, read_before) == 0
+        assert len(receiver.received) == 1
+    finally:
+        receiver.close()
+
+
 def _from_every_matter(chain, by, *, start=None, stop=None):
     """The report read from every matter, its stage rows in process order as the node serves them."""
     process = chain.node.process

@@ -52,9 +52,10 @@ def retry_delay_ms(attempts: int) -> int:
 class WebhookDispatcher:
     """Delivers what the outbox owes, each webhook on its own thread, so that no receiver waits for another.
 
-    A webhook that cannot be reached (refused, timed out) has the rest of its due
-    deliveries left for its next round: a dead endpoint costs one timeout per
-    round, not one per alert owed, and delays nobody else's alerts.
+    A webhook that cannot be reached (refused, timed out) rests, with the rest of
+    its due deliveries, for as long as the failed delivery's own backoff: a dead
+    endpoint costs one timeout per round, not one per alert owed, and delays
+    nobody else's alerts.
     """
 
     def __init__(self, store: Store, engine: ProcessEngine, *, clock: Callable[[], float]) -> None:
@@ -66,6 +67,7 @@ class WebhookDispatcher:
         self._thread: threading.Thread | None = None
         self._senders = ThreadPoolExecutor(max_workers=MAX_PARALLEL_WEBHOOKS, thread_name_prefix="webhook")
         self._busy: set[int] = set()  # webhooks whose deliveries are being attempted
+        self._resting: dict[int, float] = {}  # unreachable webhooks: not tried again before (clock seconds)
         self._busy_lock = threading.Lock()
 
     @cached_property
@@ -104,27 +106,33 @@ class WebhookDispatcher:
             self._wake.clear()
 
     def _seconds_to_next(self) -> float:
-        """Until the next delivery due to a webhook not busy now (a busy one wakes this loop when done)."""
+        """Until the next delivery due to a webhook neither busy (it wakes this loop when done) nor resting."""
         with self._busy_lock:
-            busy = set(self._busy)
+            busy, resting = set(self._busy), dict(self._resting)
+        now = self._clock()
+        soonest = now + 5.0
         with self._store.scan_range(OUTBOX, OUTBOX_END) as rows:
             for key, _ in rows:
                 at, _, hook_id = parse_outbox_key(key)
+                if at / 1000 >= soonest:
+                    break
                 if hook_id not in busy:
-                    return max(0.0, min(5.0, at / 1000 - self._clock()))
-        return 5.0
+                    soonest = min(soonest, max(at / 1000, resting.get(hook_id, 0.0)))
+        return max(0.0, soonest - now)
 
     def deliver_due(self, *, wait: bool = True) -> int:
         """Start the deliveries due now, one task per webhook not already busy; with ``wait``, how many succeeded."""
+        now = self._clock()
         owed: dict[int, list[tuple[bytes, bytes]]] = {}
-        for key, value in outbox_due(self._store, int(self._clock() * 1000)):
+        for key, value in outbox_due(self._store, int(now * 1000)):
             owed.setdefault(parse_outbox_key(key)[2], []).append((key, value))
         tasks = []
         for hook_id, items in owed.items():
             with self._busy_lock:
-                if hook_id in self._busy:
+                if hook_id in self._busy or self._resting.get(hook_id, 0.0) > now:
                     continue
                 self._busy.add(hook_id)
+                self._resting.pop(hook_id, None)
             try:
                 tasks.append(self._senders.submit(self._deliver_to, hook_id, items))
             except RuntimeError:  # closing: the senders take no more work
@@ -145,6 +153,8 @@ class WebhookDispatcher:
             for key, value in items:
                 if self._stop.is_set():
                     break
+                if self._store.get(key) != value:
+                    continue  # settled since the list was read, by the task before this one
                 _, alert_index, _ = parse_outbox_key(key)
                 attempts, _ = cbor.decode(value, max_size=4096)
                 record_raw = self._store.get(alert_key(alert_index))
@@ -172,7 +182,10 @@ class WebhookDispatcher:
                 if error is not None:
                     log.info("webhook %d: alert %d not delivered (%s); retrying", hook_id, alert_index, error)
                     if not reached:
-                        break  # the rest wait for the next round, rather than a timeout each
+                        # The rest wait with it, rather than cost a timeout each, round after round.
+                        with self._busy_lock:
+                            self._resting[hook_id] = self._clock() + retry_delay_ms(attempts + 1) / 1000
+                        break
             return delivered
         finally:
             with self._busy_lock:
