@@ -310,6 +310,39 @@ def test_another_agencys_clock_may_run_a_little_behind_the_previous_step_but_one
     assert earlier.value.code == "time-order"
 
 
+def test_an_agency_never_claims_before_its_own_last_step_even_after_another_agencys():
+    parties = {"health": "HEALTH-1", "public-security": "POLICE-1"}
+    parties |= {"medical-insurance": "MI-1", "social-security": "SS-1"}
+    trail = Trail(TEMPLATES["newborn-one-thing"], parties)
+    trail.step("受理")
+    trail.step("出生医学证明", hours=-1 / 60, by="HEALTH-1")
+    for stage, agency in (("户口登记", "POLICE-1"), ("医保参保", "MI-1"), ("社保卡", "SS-1")):
+        trail.step(stage, hours=0, by=agency)
+    with pytest.raises(StepError) as caught:
+        trail.step("办结", hours=0)  # the service centre's own 受理 was a minute later than this
+    assert caught.value.code == "time-order"
+    trail.step("办结", hours=1 / 60)
+
+
+def test_an_agency_whose_clock_runs_behind_may_take_two_steps_in_a_row():
+    document = copy.deepcopy(TEMPLATES["newborn-one-thing"].document)
+    document["stages"][2]["role"] = "health"  # the health commission also registers the household here
+    template = WorkflowTemplate.from_document(document)
+    parties = {
+        "health": "HEALTH-1",
+        "public-security": "POLICE-1",
+        "medical-insurance": "MI-1",
+        "social-security": "SS-1",
+    }
+    trail = Trail(template, parties)
+    trail.step("受理")
+    trail.step("出生医学证明", hours=-3 / 60, by="HEALTH-1")
+    trail.step("户口登记", hours=1 / 60, by="HEALTH-1")  # still two minutes behind the service centre's 受理
+    with pytest.raises(StepError) as caught:
+        trail.step("医保参保", hours=-6 / 60, by="MI-1")  # more than clocks drift behind the latest claim
+    assert caught.value.code == "time-order"
+
+
 def test_watched_deadlines_and_warnings():
     trail = Trail()
     due = watched(trail.matter, 0.8)

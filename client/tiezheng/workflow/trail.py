@@ -232,6 +232,18 @@ def open_matter(
     )
 
 
+def earliest_claim(matter: Matter, agency: str) -> int:
+    """The earliest time ``agency`` may claim for the matter's next step.
+
+    Never before its own latest claim (one clock does not go back), and no more than
+    CLOCK_SKEW_MS before any agency's latest: clocks of agencies differ a little.
+    """
+    own = [step.claimed for step in matter.steps if step.agency == agency]
+    if not matter.steps and agency == matter.owner:
+        own.append(matter.last_claimed)  # the opening's claim
+    return max([*own, matter.last_claimed - CLOCK_SKEW_MS])
+
+
 def check_step(
     matter: Matter, template: WorkflowTemplate, statement: Statement, claim: Claim, chain: str, now_ms: int
 ) -> Stage:
@@ -248,10 +260,7 @@ def check_step(
             409,
             field="prev",
         )
-    # Another agency's clock may run a little behind the one that took the previous step.
-    previous_agency = matter.steps[-1].agency if matter.steps else matter.owner
-    allowed = matter.last_claimed - (CLOCK_SKEW_MS if statement.agency != previous_agency else 0)
-    if statement.time < allowed:
+    if statement.time < earliest_claim(matter, statement.agency):
         raise StepError(
             "the step's time is before the previous step's: a step cannot precede the one it follows",
             "time-order",
