@@ -530,6 +530,11 @@ def test_pending_records_are_found_by_index_and_digest(chain):
     assert pending.get(first - 1) is None and pending.get(first + 9) is None
     assert pending.matching(statement_for(agency, b"single 0").digest) == [singles[0].indexes[0], late.indexes[0]]
     assert pending.matching(members[3].digest) == [batched.indexes[3]]
+    member = members[3]
+    assert pending.matching(member.digest, agency=member.agency, kind=member.kind) == [batched.indexes[3]]
+    assert pending.matching(member.digest, agency="91110000OTHER0000X") == []
+    assert pending.matching(member.digest, kind="other-kind") == []
+    assert pending.matching(member.digest, subject=b"\x01" * 32) == []
 
 
 @pytest.mark.parametrize("order", ["desc", "asc"])
@@ -554,6 +559,8 @@ def test_a_digest_search_pages_through_proven_and_pending_records_within_its_lim
             cursor = page.get("next")
             if cursor is None:
                 break
+        other = client.get("/v1/evidence", params={"digest": digest, "agency": "91110000OTHER0000X"}).json()
+        assert other["items"] == []  # the other filters hold for pending records too
     expected = [(i, "proven") for i in proven] + [(i, "accepted") for i in waiting]
     assert seen == (expected[::-1] if order == "desc" else expected)  # each once, in order
 

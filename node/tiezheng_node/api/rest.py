@@ -293,20 +293,22 @@ def create_router(
     ) -> EvidencePage:
         digest_bytes = hex32(digest, "digest")
         subject_bytes = hex32(subject, "subject")
-        start, stop = node.leaf_range(block_time(from_, "from"), block_time(to, "to"))
+        since, until = block_time(from_, "from"), block_time(to, "to")
         descending = order == "desc"
         position = None if cursor is None else int(cursor)
-        if position is not None:
-            start, stop = (start, min(stop, position)) if descending else (max(start, position + 1), stop)
         # Records of a digest still waiting for a block are listed too (they have no block time
-        # for from/to to select by); they come after every proven one in the log.
+        # for from/to to select by); they come after every proven one in the log. Read before the
+        # log's range: a record sealed in between is then listed from one side or both, never neither.
         waiting: list[int] = []
-        if digest_bytes is not None and from_ is None and to is None:
+        if digest_bytes is not None and since is None and until is None:
             waiting = [
                 i
-                for i in evidence.pending.matching(digest_bytes)
+                for i in evidence.pending.matching(digest_bytes, agency=agency, subject=subject_bytes, kind=kind)
                 if position is None or (i < position if descending else i > position)
             ]
+        start, stop = node.leaf_range(since, until)
+        if position is not None:
+            start, stop = (start, min(stop, position)) if descending else (max(start, position + 1), stop)
         indexes, resume_after = _merge_waiting(waiting, descending, limit, lambda room: evidence.query(
             digest=digest_bytes, agency=agency, subject=subject_bytes, kind=kind,
             start=start, stop=stop, descending=descending, limit=room,

@@ -132,8 +132,11 @@ class PendingEvidence:
         with self._lock:
             return list(self._queue)
 
-    def matching(self, digest: bytes) -> list[int]:
-        """The leaf indexes of pending statements of ``digest``, in log order: read from a snapshot, off the lock.
+    def matching(
+        self, digest: bytes, *, agency: str | None = None, subject: bytes | None = None, kind: str | None = None
+    ) -> list[int]:
+        """The leaf indexes of pending statements of ``digest`` (and of ``agency``, ``subject``, ``kind`` where
+        given), in log order: read from a snapshot, off the lock.
 
         Anyone may ask and the pool may hold a million records, so each submission's
         digests are compared in C (``list.index``), not entry by entry in Python.
@@ -147,7 +150,13 @@ class PendingEvidence:
                     offset = digests.index(digest, offset + 1)
                 except ValueError:
                     break
-                found.append(submission.first_index + offset)
+                entry = submission.entries[offset]
+                if (
+                    (agency is None or entry.agency == agency)
+                    and (subject is None or entry.subject == subject)
+                    and (kind is None or entry.kind == kind)
+                ):
+                    found.append(submission.first_index + offset)
         found.sort()
         return found
 
