@@ -291,9 +291,13 @@ class ExplorerData:
         return Page(rows, page.resume_after, None)
 
     def with_digest(self, digest: bytes, *, limit: int) -> list[int]:
-        """Up to ``limit`` records of this digest: logged ones (which, if more: see EvidenceLog), then pending ones."""
+        """Up to ``limit`` records of this digest: logged ones (which, if more: see EvidenceLog), then pending ones.
+
+        The pool is read first: a record sealed between the two reads is then found in one or both, never neither."""
+        waiting = self._node.evidence.pending.matching(digest)
         found = self._node.evidence.log.with_digest(digest, limit=limit)
-        return (found + self._node.evidence.pending.matching(digest))[:limit]
+        listed = set(found)
+        return (found + [i for i in waiting if i not in listed])[:limit]
 
     def pending_records(self) -> int:
         return self._node.evidence.pending.pending_leaves
