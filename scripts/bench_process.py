@@ -56,6 +56,7 @@ from tests.support.toychain import statement_for
 from tiezheng.gm import SM2PublicKey, keystore, sm3
 from tiezheng.sdk import Client
 from tiezheng.signed_statement import SignedStatement
+from tiezheng.supervision import webhook_target
 from tiezheng.workflow import WorkflowTemplate, open_statement
 from tiezheng_node.api.app import create_app
 from tiezheng_node.evidence.log import DAY_OFFSET_MS
@@ -259,7 +260,7 @@ def drill_part(drills: int) -> tuple[str, dict[str, float]]:
             )
             supervision = httpx.get(f"{node.url}/v1/supervision").json()
             receiver = Receiver(SM2PublicKey.from_bytes(bytes.fromhex(supervision["public_key"])))
-            auth = admin_signature(node, "webhook-add", receiver.url)
+            auth = admin_signature(node, "webhook-add", webhook_target(receiver.url, ["red"]))
             hook = {"url": receiver.url, "severities": ["red"], "auth": auth}
             assert httpx.post(f"{node.url}/v1/webhooks", json=hook).status_code == 201
             interval = httpx.get(f"{node.url}/v1/genesis").json()["document"]["execution"]["block_interval_ms"]
