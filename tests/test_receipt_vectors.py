@@ -85,10 +85,14 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
         name = f"mutant-{number}.tzr"
         (tmp_path / name).write_bytes(bytes(data))
         cases.append({"name": name, "receipt": name, "genesis": case["genesis"], "record": case["record"]})
-    # The JSON rendering as other editors save it: with a UTF-8 byte order mark (read), in UTF-16 (refused).
+    # The JSON rendering as other editors save it: with a UTF-8 byte order mark or JSON's whitespace
+    # ahead (read), in UTF-16 (refused); whitespace JSON does not allow makes it no receipt in either.
     rendering = (VECTORS / "direct.json").read_text(encoding="utf-8")
     for name, data in (
         ("bom.json", b"\xef\xbb\xbf" + rendering.encode()),
+        ("indented.json", b"\xef\xbb\xbf" + b" \r\n\t" * 8 + rendering.encode()),
+        ("formfeed.json", b"\x0c" + rendering.encode()),
+        ("ideographic-space.json", "\u3000".encode() + rendering.encode()),
         ("utf16le.json", rendering.encode("utf-16-le")),
         ("utf16.json", rendering.encode("utf-16")),
     ):
@@ -117,7 +121,9 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
         if "error" in other or (other["valid"], other["failed"]) != python:
             disagreements.append((case["name"], python, other))
     assert not disagreements, disagreements[:10]
-    assert browser["bom.json"]["valid"] and not browser["utf16le.json"]["valid"] and not browser["utf16.json"]["valid"]
+    assert browser["bom.json"]["valid"] and browser["indented.json"]["valid"]
+    refused = ("formfeed.json", "ideographic-space.json", "utf16le.json", "utf16.json")
+    assert not any(browser[name]["valid"] for name in refused)
     reached = {r["failed"] for r in browser.values()}
     assert {"receipt", "signatures", "seals"} <= reached, reached  # the mutations reach past the decoder
 

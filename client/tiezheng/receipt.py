@@ -152,7 +152,8 @@ class Receipt:
             data = Path(path).read_bytes()[: MAX_RECEIPT_SIZE * 2 + 1]
         except OSError as exc:
             raise ReceiptError(f"cannot read receipt {path}: {exc.strerror}", code="unreadable") from None
-        if data.removeprefix(UTF8_BOM).lstrip()[:1] == b"{":
+        # JSON when "{" comes first past a byte order mark and JSON's whitespace: the browser's rule too.
+        if data.removeprefix(UTF8_BOM).lstrip(JSON_WHITESPACE)[:1] == b"{":
             return cls.from_json(data)
         return cls.from_cbor(data)
 
@@ -161,6 +162,7 @@ class Receipt:
 
 
 UTF8_BOM: Final = b"\xef\xbb\xbf"
+JSON_WHITESPACE: Final = b" \t\n\r"  # RFC 8259 §2
 
 
 def _jsonable(value: Any) -> Any:

@@ -20,11 +20,22 @@ export class ReceiptError extends FieldError {
   }
 }
 
-/** A receipt from a file's bytes: CBOR, or the JSON rendering when it starts with "{". */
+/**
+ * A receipt from a file's bytes: the JSON rendering when its first byte, past a UTF-8 byte order mark
+ * and JSON's own whitespace, is "{"; CBOR otherwise. The Python verifier decides by the same rule.
+ */
 export function loadReceipt(bytes) {
-  const text = new TextDecoder().decode(bytes.subarray(0, 16)).trimStart();
-  if (text.startsWith("{")) return receiptFromJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  if (looksLikeJson(bytes)) return receiptFromJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   return receiptFromCbor(bytes);
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+function looksLikeJson(bytes) {
+  let at = UTF8_BOM.every((b, i) => bytes[i] === b) ? UTF8_BOM.length : 0;
+  while (at < bytes.length && JSON_WHITESPACE.has(bytes[at])) at += 1;
+  return bytes[at] === 0x7b;
 }
 
 export function receiptFromCbor(bytes) {

@@ -6416,9 +6416,15 @@ var ReceiptError = class extends FieldError {
   }
 };
 function loadReceipt(bytes) {
-  const text = new TextDecoder().decode(bytes.subarray(0, 16)).trimStart();
-  if (text.startsWith("{")) return receiptFromJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  if (looksLikeJson(bytes)) return receiptFromJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   return receiptFromCbor(bytes);
+}
+var UTF8_BOM = [239, 187, 191];
+var JSON_WHITESPACE = /* @__PURE__ */ new Set([32, 9, 10, 13]);
+function looksLikeJson(bytes) {
+  let at = UTF8_BOM.every((b, i) => bytes[i] === b) ? UTF8_BOM.length : 0;
+  while (at < bytes.length && JSON_WHITESPACE.has(bytes[at])) at += 1;
+  return bytes[at] === 123;
 }
 function receiptFromCbor(bytes) {
   const reader = new MapReader(decode2(bytes, { maxSize: MAX_RECEIPT_SIZE, what: "receipt" }), "receipt");
