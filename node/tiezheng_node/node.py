@@ -519,6 +519,7 @@ class Node:
             return
         raising = self.process.raise_due(block_time)
         if raising is None:
+            self.alerts_error = None  # nothing is due: whatever kept alerts back keeps nothing back now
             return
         try:
             admitted = self.evidence.admission.envelope(raising.envelope, reserved=("process-step",))

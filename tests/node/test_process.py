@@ -194,6 +194,10 @@ def test_alerts_wait_while_the_supervision_agency_is_revoked_and_blocks_go_on(ch
         assert chain.node.produce_block() is None
     assert "agency-revoked" in caplog.text  # tried again, still refused
     assert chain.transact(chain.agency, "AgencyRegistry", AGENCY_REGISTRY, "isAdmin", b"\x00" * 20).ok
+    desk.step(matter, "受理", decision="reject")  # the matter closes: nothing is overdue any more
+    chain.clock.now += ALERTS_RETRY_SECONDS + 1
+    chain.node.produce_block()
+    assert chain.node.alerts_error is None  # /healthz no longer reports a problem that has no effect
 
 
 def test_working_day_limits_and_the_whole_matters_limit(chain, desk):
