@@ -309,6 +309,21 @@ def test_the_receipt_of_another_record_is_a_bad_response(node):
     assert f"the receipt of {RECEIPT['id']}, not of {ID}" in caught.value.message
 
 
+@pytest.mark.parametrize("page", [{"items": [ALERT], "next": "7"}, {"items": [], "next": "7"}])
+def test_alert_pages_that_do_not_move_on_are_a_bad_response_not_an_endless_read(node, page):
+    node.answer("/v1/alerts", json.dumps(page).encode())  # every page, whatever the cursor asked for
+    with Client(node.url, retry_for=0) as client, pytest.raises(BadResponseError) as caught:
+        client.alerts()
+    assert_bad_response(caught.value, "/v1/alerts")
+
+    async def call() -> None:
+        async with AsyncClient(node.url, retry_for=0) as client:
+            await client.alerts(limit=1000)
+
+    with pytest.raises(BadResponseError):
+        asyncio.run(call())
+
+
 def test_an_alert_event_that_is_not_an_alert_is_a_bad_response(node):
     stream = b"event: alert\ndata: " + json.dumps(without(ALERT, ("matter",))).encode() + b"\n\n"
     node.answer("/v1/events", stream, content_type="text/event-stream")

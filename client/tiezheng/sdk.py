@@ -629,12 +629,34 @@ class _Operations:
         )
         return (yield from self.anchor(statement, wait=True, timeout=timeout))
 
-    def alerts(self, filters: Mapping[str, str], cursor: str | None, page_size: int | None) -> Operation[AlertPage]:
+    def alert_page(
+        self, filters: Mapping[str, str], cursor: str | None, page_size: int | None
+    ) -> Operation[AlertPage]:
         query = {k: v for k, v in filters.items() if v is not None} | ({"cursor": cursor} if cursor else {})
         if page_size is not None:
             query["limit"] = str(page_size)
         response = yield Call("GET", "/v1/alerts", query)
         return read(response, _alert_page)
+
+    def alerts(
+        self, filters: Mapping[str, str], limit: int | None, page_size: int | None
+    ) -> Operation[list[Mapping[str, Any]]]:
+        """Page after page, newest first, until ``limit`` or the last page.
+
+        Cursors go down the log: a node whose next page would not start below the last
+        one would have the client read for ever, so that answer is refused.
+        """
+        found: list[Mapping[str, Any]] = []
+        cursor: str | None = None
+        while limit is None or len(found) < limit:
+            page = yield from self.alert_page(filters, cursor, page_size)
+            found += page.alerts
+            if page.next is None:
+                break
+            if not page.alerts or (cursor is not None and int(page.next) >= int(cursor)):
+                raise BadResponseError(f"GET /v1/alerts: answer.next {page.next} does not move past cursor {cursor}")
+            cursor = page.next
+        return found[:limit]
 
     def supervision(self) -> Operation[Mapping[str, Any]]:
         response = yield Call("GET", "/v1/supervision")
@@ -1041,15 +1063,7 @@ class Client:
 
         ``page_size`` is how many the node is asked for at a time (its default, 50, if None).
         """
-        found: list[Mapping[str, Any]] = []
-        cursor: str | None = None
-        while limit is None or len(found) < limit:
-            page = self._run(self._ops.alerts(filters, cursor, page_size))
-            found += page.alerts
-            if page.next is None:
-                break
-            cursor = page.next
-        return found[:limit]
+        return self._run(self._ops.alerts(filters, limit, page_size))
 
     def supervision(self) -> Mapping[str, Any]:
         """Who signs the node's alerts: the supervision agency and public key (hex), and the warning share."""
@@ -1318,15 +1332,7 @@ class AsyncClient:
     async def alerts(
         self, *, limit: int | None = None, page_size: int | None = None, **filters: str
     ) -> list[Mapping[str, Any]]:
-        found: list[Mapping[str, Any]] = []
-        cursor: str | None = None
-        while limit is None or len(found) < limit:
-            page = await self._run(self._ops.alerts(filters, cursor, page_size))
-            found += page.alerts
-            if page.next is None:
-                break
-            cursor = page.next
-        return found[:limit]
+        return await self._run(self._ops.alerts(filters, limit, page_size))
 
     async def watch_alerts(
         self, *, subscribed: Callable[[], Awaitable[None]] | None = None
