@@ -198,6 +198,13 @@ def test_contract_anchored_statements_join_the_log(chain):
     assert verify_receipt(chain.node.evidence.receipt(0), chain.genesis, digest=sm3(b"anchored by a contract")).valid
 
 
+def test_a_contract_cannot_anchor_text_that_reads_other_than_it_is(chain):
+    hidden = signed(chain, b"anchored with a hidden character", stage="受理\u200b")
+    sent = chain.transact(chain.agency, "EvidenceRegistry", EVIDENCE_REGISTRY, "anchor", hidden.to_cbor())
+    assert not sent.ok  # the transaction fails, as /v1/evidence refuses it (invisible-character)
+    assert chain.node.evidence.pending.pending_leaves == 0
+
+
 def test_pending_submissions_survive_a_restart(tmp_path):
     chain = LocalChain(tmp_path / "node")
     accepted = [submit(chain, signed(chain, b"pending %d" % i).to_cbor()).indexes[0] for i in range(5)]

@@ -19,6 +19,7 @@ from tiezheng.gm import SM2PublicKey, sm3
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP
 
+from ..evidence.checks import invisible_refusal, invisible_text
 from .addresses import (
     EVIDENCE_APPEND_PRECOMPILE,
     EVIDENCE_APPENDED_TOPIC,
@@ -103,6 +104,10 @@ def evidence_append_precompile(computation: ComputationAPI) -> ComputationAPI:
             raise EvidenceRejected("the statement names another agency or key than the caller's")
         if signed.statement.kind in CHECKED_ELSEWHERE:
             raise EvidenceRejected(CHECKED_ELSEWHERE[signed.statement.kind])
+        # The log holds no text that reads other than it is, whichever way a statement came in.
+        invisible = invisible_text(signed.statement.stage, signed.statement.meta)
+        if invisible is not None:
+            raise EvidenceRejected(invisible_refusal(*invisible)[0])
         signed.check()
     except EvidenceRejected:
         raise
