@@ -529,6 +529,67 @@ def test_a_hanging_webhook_delays_neither_the_others_nor_more_than_one_of_its_ow
         healthy.close()
 
 
+class Trickling:
+    """A webhook endpoint that answers a status line, then one byte of headers every tenth of a second, forever."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hook"
+        self.closed = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.closed.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection: socket.socket) -> None:
+        with connection:
+            try:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                while not self.closed.wait(0.1):
+                    connection.sendall(b"x")
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.closed.set()
+        self.listener.close()
+
+
+def test_an_attempt_is_bounded_as_a_whole_and_a_closing_node_abandons_it(chain, desk, monkeypatch):
+    from tiezheng_node.process import webhooks as webhook_module
+
+    monkeypatch.setattr(webhook_module, "ATTEMPT_SECONDS", 1.0)
+    trickling = Trickling()
+    process = chain.node.process
+    try:
+        hook = process.add_webhook(trickling.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
+        matter = desk.open("administrative-permit", "case trickled")
+        chain.clock.now = process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 1
+        chain.node.produce_block()
+        started = time.monotonic()
+        assert chain.node.webhooks.deliver_due() == 0  # each read is quick; the whole is not
+        assert time.monotonic() - started < 5
+        red = next(a for a in process.alerts() if a.severity == "red")
+        assert red.deliveries[str(hook.id)] == {"attempts": 1, "error": "no answer within 1 s"}
+        monkeypatch.setattr(webhook_module, "ATTEMPT_SECONDS", 600.0)
+        chain.clock.now += 60
+        chain.node.webhooks.deliver_due(wait=False)
+        time.sleep(0.5)  # the second attempt is under way
+        started = time.monotonic()
+        chain.node.webhooks.close()
+        assert time.monotonic() - started < 3
+        red = next(a for a in process.alerts() if a.severity == "red")
+        assert red.deliveries[str(hook.id)]["attempts"] == 1  # abandoned, not counted: still owed
+    finally:
+        trickling.close()
+
+
 def _attempts(process, hook) -> list[int]:
     return sorted(a.deliveries[str(hook.id)]["attempts"] for a in process.alerts() if a.severity == "red")
 
@@ -551,6 +612,9 @@ def test_an_unreachable_webhook_rests_with_its_deliveries_for_the_failed_ones_ba
     chain.clock.now += 1.01
     webhooks.deliver_due()
     assert _attempts(process, hook) == [0, 1, 1]
+    assert 1.0 < webhooks._seconds_to_next() <= 2.0  # unreachable a second round in a row: a longer rest
+    chain.clock.now += 1.01
+    assert webhooks.deliver_due() == 0 and _attempts(process, hook) == [0, 1, 1]
 
 
 def test_a_delivery_settled_after_the_outbox_was_read_is_not_sent_again(chain, desk):

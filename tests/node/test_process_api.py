@@ -285,6 +285,9 @@ def test_a_used_admin_signature_is_refused_in_any_encoding(scene):
         "http://127.0.0.1:99999/s3cret-token",
         "ftp://127.0.0.1/s3cret-token",
         "file:///s3cret-token",
+        "http://ｓ3cret-token.example/hook",  # a full-width letter: no IDNA name, never reachable
+        "http://xn--a/s3cret-token",
+        "http://。/s3cret-token",
     ],
 )
 def test_webhook_urls_with_credentials_or_oddities_are_refused_without_echo(scene, url):

@@ -15,6 +15,7 @@ import time
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 
+import httpx
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
@@ -119,6 +120,10 @@ def check_webhook_url(url: str) -> None:
         )
     if parts.fragment or url.endswith("#"):
         raise ApiError(400, "invalid-request", "url: no #fragment")
+    try:
+        httpx.Request("POST", url)  # as delivery will build it: a host it cannot encode (IDNA) is never reached
+    except (httpx.InvalidURL, UnicodeError):
+        raise ApiError(400, "invalid-request", "url: the host name is not a valid (IDNA) name") from None
 
 
 def create_process_router(node: Node) -> APIRouter:

@@ -2,7 +2,9 @@
 
 Each delivery owed is a key in the outbox, written in the same block batch as the
 alert it carries, so a committed alert is never without its deliveries. Each
-webhook's due deliveries are posted on a thread of their own; a 2xx answer
+webhook's due deliveries are posted on a thread of their own, each attempt
+bounded as a whole (a receiver trickling its answer a byte at a time holds a
+sender no longer than one that never answers); a 2xx answer
 deletes the key (a synced write), anything else moves it to a later attempt:
 1 s, 2 s, 4 s … up to 10 minutes apart, for as long as it takes. The node may crash after the receiver
 answered and before the key is deleted: the receiver then gets the alert again,
@@ -15,12 +17,14 @@ with ``tiezheng.supervision.verify_delivery``).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
+from ssl import SSLContext
 from typing import Any, Final
 
 import httpx
@@ -40,6 +44,8 @@ FIRST_RETRY_MS: Final = 1_000
 MAX_RETRY_MS: Final = 600_000
 TIMEOUT_SECONDS: Final = 10.0
 CONNECT_TIMEOUT_SECONDS: Final = 3.0
+#: One attempt as a whole: connecting, sending, and the answer's status line and headers.
+ATTEMPT_SECONDS: Final = 15.0
 #: Webhooks delivered to at once; more wait for a free sender.
 MAX_PARALLEL_WEBHOOKS: Final = 8
 USER_AGENT: Final = "tiezheng-node webhooks"
@@ -49,13 +55,17 @@ def retry_delay_ms(attempts: int) -> int:
     return min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** max(0, attempts - 1))
 
 
+class _Stopping(Exception):
+    """The node is closing: the attempt in flight was abandoned, and nothing is recorded of it."""
+
+
 class WebhookDispatcher:
     """Delivers what the outbox owes, each webhook on its own thread, so that no receiver waits for another.
 
     A webhook that cannot be reached (refused, timed out) rests, with the rest of
-    its due deliveries, for as long as the failed delivery's own backoff: a dead
-    endpoint costs one timeout per round, not one per alert owed, and delays
-    nobody else's alerts.
+    its due deliveries, for a backoff that grows with each round it stays
+    unreachable: a dead endpoint costs one timeout per round, not one per alert
+    owed, and delays nobody else's alerts.
     """
 
     def __init__(self, store: Store, engine: ProcessEngine, *, clock: Callable[[], float]) -> None:
@@ -68,15 +78,15 @@ class WebhookDispatcher:
         self._senders = ThreadPoolExecutor(max_workers=MAX_PARALLEL_WEBHOOKS, thread_name_prefix="webhook")
         self._busy: set[int] = set()  # webhooks whose deliveries are being attempted
         self._resting: dict[int, float] = {}  # unreachable webhooks: not tried again before (clock seconds)
+        self._unreachable: dict[int, int] = {}  # webhooks' rounds in a row that found them unreachable
+        self._in_flight: set[tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = set()
         self._busy_lock = threading.Lock()
 
     @cached_property
-    def _client(self) -> httpx.Client:
-        # Built at the first delivery rather than with the node: loading httpcore and the
-        # CA bundle is a tenth of a second that a restart need not wait for.
-        timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
-        limits = httpx.Limits(max_connections=MAX_PARALLEL_WEBHOOKS)
-        return httpx.Client(timeout=timeout, limits=limits, headers={"User-Agent": USER_AGENT})
+    def _tls(self) -> SSLContext:
+        # Made at the first delivery rather than with the node: loading the CA bundle is a
+        # few hundredths of a second that a restart need not wait for. Shared by every attempt.
+        return httpx.create_ssl_context()
 
     def start(self) -> None:
         if self._thread is None:
@@ -87,14 +97,17 @@ class WebhookDispatcher:
         self._wake.set()
 
     def close(self) -> None:
+        """Stop: attempts in flight are abandoned (their deliveries stay owed as they were)."""
         self._stop.set()
         self._wake.set()
+        with self._busy_lock:
+            in_flight = list(self._in_flight)
+        for loop, task in in_flight:
+            loop.call_soon_threadsafe(task.cancel)
         if self._thread is not None:
-            self._thread.join(timeout=TIMEOUT_SECONDS + 5)
+            self._thread.join(timeout=ATTEMPT_SECONDS + 5)
             self._thread = None
         self._senders.shutdown(wait=True, cancel_futures=True)
-        if "_client" in self.__dict__:
-            self._client.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -161,7 +174,10 @@ class WebhookDispatcher:
                 if record_raw is None:
                     self._store.commit({key: None})
                     continue
-                error, reached = self._post(hook, AlertRecord.decode(record_raw), attempts + 1)
+                try:
+                    error, reached = self._post(hook, AlertRecord.decode(record_raw), attempts + 1)
+                except _Stopping:
+                    break
                 now = int(self._clock() * 1000)
                 with self._engine.commit_lock:  # a block or an acknowledgement may have changed the record meanwhile
                     record = AlertRecord.decode(self._store.get(alert_key(alert_index)) or record_raw)
@@ -179,12 +195,16 @@ class WebhookDispatcher:
                                 alert_key(alert_index): record.encode(),
                             }
                         )
+                with self._busy_lock:
+                    if reached:
+                        self._unreachable.pop(hook_id, None)
+                    else:
+                        # The rest wait with it, rather than cost a timeout each, round after round.
+                        rounds = self._unreachable[hook_id] = self._unreachable.get(hook_id, 0) + 1
+                        self._resting[hook_id] = self._clock() + retry_delay_ms(rounds) / 1000
                 if error is not None:
                     log.info("webhook %d: alert %d not delivered (%s); retrying", hook_id, alert_index, error)
                     if not reached:
-                        # The rest wait with it, rather than cost a timeout each, round after round.
-                        with self._busy_lock:
-                            self._resting[hook_id] = self._clock() + retry_delay_ms(attempts + 1) / 1000
                         break
             return delivered
         finally:
@@ -214,17 +234,43 @@ class WebhookDispatcher:
         return headers
 
     def _post(self, hook: Webhook, record: AlertRecord, attempt: int) -> tuple[str | None, bool]:
-        """(why the delivery failed, or None; whether the endpoint answered at all)."""
+        """(why the delivery failed, or None; whether the endpoint answered at all).
+
+        Run on an event loop of the sender's own, so that the attempt as a whole has a
+        deadline (httpx's timeouts bound each read, not the request) and a closing node
+        can cancel it.
+        """
         body = self.body(record)
+        return asyncio.run(self._attempt(hook.url, body, self.headers(body, record, attempt)))
+
+    async def _attempt(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[str | None, bool]:
+        task = asyncio.current_task()
+        assert task is not None
+        flight = (asyncio.get_running_loop(), task)
+        with self._busy_lock:
+            if self._stop.is_set():
+                raise _Stopping
+            self._in_flight.add(flight)
         try:
-            # The status is the answer; the body is never read, so a receiver cannot hold its
-            # thread or fill the node's memory with it.
-            with self._client.stream(
-                "POST", hook.url, content=body, headers=self.headers(body, record, attempt)
-            ) as got:
+            timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+            client = httpx.AsyncClient(timeout=timeout, verify=self._tls, headers={"User-Agent": USER_AGENT})
+            # The status is the answer; the body is never read, so a receiver cannot hold the
+            # sender or fill the node's memory with it.
+            async with (
+                asyncio.timeout(ATTEMPT_SECONDS),
+                client,
+                client.stream("POST", url, content=body, headers=headers) as got,
+            ):
                 status = got.status_code
-        except httpx.HTTPError as exc:
+        except asyncio.CancelledError:
+            raise _Stopping from None
+        except TimeoutError:
+            return f"no answer within {ATTEMPT_SECONDS:g} s", False
+        except Exception as exc:  # httpx's errors, and any a URL it cannot use raises (an IDNA host, say)
             return f"{type(exc).__name__}: {str(exc)[:200]}", False
+        finally:
+            with self._busy_lock:
+                self._in_flight.discard(flight)
         if 200 <= status < 300:
             return None, True
         return f"HTTP {status}", True
