@@ -215,7 +215,8 @@ def test_working_day_limits_and_the_whole_matters_limit(chain, desk):
     assert ("matter", "red") in scopes and ("stage", "red") in scopes
 
 
-def test_cross_department_steps_are_taken_by_the_agency_of_each_stage(chain, desk):
+def register_newborn_parties(chain) -> dict[str, tuple[SM2PrivateKey, str]]:
+    """The four departments of the newborn service besides the owner, registered: role → (key, code)."""
     keys = {}
     for role in ("health", "public-security", "medical-insurance", "social-security"):
         key = SM2PrivateKey.generate()
@@ -226,6 +227,11 @@ def test_cross_department_steps_are_taken_by_the_agency_of_each_stage(chain, des
             "0x" + ("%040x" % (len(keys) + 7)),
         )  # fmt: skip
         assert sent.ok, code
+    return keys
+
+
+def test_cross_department_steps_are_taken_by_the_agency_of_each_stage(chain, desk):
+    keys = register_newborn_parties(chain)
     parties = {role.replace("-", "_"): code for role, (_, code) in keys.items()}
     matter = desk.open("newborn-one-thing", "出生 2026-11-23 #7", **parties)
     desk.step(matter, "受理")
@@ -264,6 +270,25 @@ def test_enforcement_publication_is_due_seven_working_days_after_the_decision(ch
     desk.step(matter, "公示", fields={"published_at": desk.now_ms() - 1000})
     desk.step(matter, "执行")
     assert chain.node.process.matter(EvidenceId.parse(matter).index).outcome == "completed"
+
+
+def test_an_alert_sealed_just_after_the_late_step_is_charged_to_the_stages_agency(chain, desk):
+    keys = register_newborn_parties(chain)
+    health = keys["health"][1]
+    hook = chain.node.process.add_webhook(
+        "http://127.0.0.1:9/health-supervisor", severities=["red"], agencies=[health], templates=[], by="0xadmin"
+    )
+    matter = desk.open("newborn-one-thing", "出生 late", **{r.replace("-", "_"): c for r, (_, c) in keys.items()})
+    desk.step(matter, "受理")
+    state = chain.node.process.matter(EvidenceId.parse(matter).index)
+    chain.clock.now = state.stage_deadline / 1000 + 30  # the health commission is 30 s late
+    Desk(chain, *keys["health"]).step(matter, "出生医学证明", seal=False)
+    chain.node.produce_block()  # the step and, after it in the block, the red alert of its stage
+    red = next(a for a in chain.node.process.alerts() if a.severity == "red" and a.scope == "stage")
+    assert red.status == "resolved" and red.stage == "出生医学证明"
+    assert red.agency == health and str(hook.id) in red.deliveries
+    overdue = {r["agency"]: r["overdue"] for r in chain.node.process.report("agency")}
+    assert overdue.get(health) == 1 and not overdue.get(chain.agency_code)
 
 
 def test_steps_after_a_matters_overdue_alert_do_not_raise_it_again(chain, desk):

@@ -699,7 +699,9 @@ class ProcessEngine:
             # Whoever holds the supervision key cannot raise an alert ahead of its time.
             raise StepError("the alert was raised before its deadline (or warning point) passed", "early-alert")
         template = self.library.template(matter.template)
-        stage = template.stage(due.stage) if template and due and due.stage else None
+        # The stage from the alert itself: a step sealed just ahead of it in the same block moved the
+        # matter on (``due`` is None then), and the alert is still that stage's agency's.
+        stage = template.stage(statement.stage) if template and statement.stage else None
         record = AlertRecord(
             index=index,
             matter=matter.index,
