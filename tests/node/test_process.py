@@ -666,6 +666,41 @@ def _from_every_matter(chain, by, *, start=None, stop=None):
     return in_stage_order(rows, process.library.stage_positions()) if by == "stage" else rows
 
 
+def test_a_report_read_as_the_head_moves_is_not_kept_without_that_block(chain, desk):
+    desk.open("administrative-permit", "report race 1")
+    process, trail = chain.node.process, chain.node.trail
+    process.report("template")  # the totals are built: from here on blocks add to them
+    on_block = trail.on_block
+
+    def report_between_head_and_totals(header, receipts):
+        process.report("template")  # the head has moved; the totals have not taken the block in yet
+        on_block(header, receipts)
+
+    trail.on_block = report_between_head_and_totals
+    desk.open("administrative-permit", "report race 2")
+    trail.on_block = on_block
+    assert process.report("template") == _from_every_matter(chain, "template")
+
+
+def test_reports_are_formatted_outside_the_lock_block_production_takes(chain, desk, monkeypatch):
+    from tiezheng_node.process import engine
+
+    desk.open("administrative-permit", "report lock")
+    process = chain.node.process
+    held: list[bool] = []
+
+    def formatting(*args, **kwargs):
+        held.append(process._tally_lock.locked())
+        return engine_format_rows(*args, **kwargs)
+
+    engine_format_rows = engine.format_rows
+    monkeypatch.setattr(engine, "format_rows", formatting)
+    midnight = (int(chain.clock.now * 1000) + DAY_OFFSET_MS) // DAY_MS * DAY_MS - DAY_OFFSET_MS
+    process.report("agency")
+    process.report("agency", start=midnight - 3 * DAY_MS, stop=midnight + DAY_MS - 1)
+    assert held == [False, False]
+
+
 def test_report_totals_kept_block_by_block_equal_reports_read_from_every_matter(chain, desk):
     """The whole-history report follows the blocks (process.tally); reading every matter is the oracle."""
     permits = [desk.open("administrative-permit", f"totals {n}") for n in range(3)]

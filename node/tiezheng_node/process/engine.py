@@ -86,7 +86,7 @@ from .records import (
     outbox_key,
     webhook_key,
 )
-from .reports import By, in_stage_order, report
+from .reports import By, format_rows, in_stage_order, report
 from .supervision import DEFAULT_WARN_AT, Supervision
 from .tally import ReportTally, whole_days
 
@@ -161,6 +161,7 @@ class ProcessEngine:
         # Reports read every matter; what they read changes only when a block commits.
         self._reports: OrderedDict[tuple[Any, ...], list[dict[str, object]]] = OrderedDict()
         self._scanning_report = threading.Lock()
+        self._advanced = 0  # the height of the last block advance() took in (reports are kept by it)
         self._rewatch_if_warnings_changed()
 
     def _rewatch_if_warnings_changed(self) -> None:
@@ -284,34 +285,53 @@ class ProcessEngine:
         self._store.commit({**writes, META_POSTINGS: b"1"})
 
     def report(self, by: By, *, start: int | None = None, stop: int | None = None) -> list[dict[str, object]]:
-        """A supervision report (process.reports), computed once per head block and kept for the next readers."""
-        key = (self._head().hash, by, start, stop)
+        """A supervision report (process.reports), computed once per block and kept for the next readers.
+
+        Kept by the height of the last block :meth:`advance` added to the totals (not by the
+        head, which moves first: a report read in between would be kept without its block).
+        One report is computed at a time, so that requests varying their bounds take one core
+        at most, never the producer's; and the totals' lock is held only to copy their rows.
+        """
+        key = (self._advanced, by, start, stop)
+        cached = self._cached_report(key)
+        if cached is not None:
+            return cached
+        if not self._scanning_report.acquire(timeout=REPORT_WAIT_SECONDS):
+            raise ReportBusy("another report is being computed; retry shortly")
+        try:
+            cached = self._cached_report(key)  # computed by the reader this one waited for
+            if cached is not None:
+                return cached
+            rows = self._compute_report(by, start, stop)
+        finally:
+            self._scanning_report.release()
+        with self._lock:
+            self._reports[key] = rows
+            while len(self._reports) > REPORTS_KEPT:
+                self._reports.popitem(last=False)
+        return rows
+
+    def _cached_report(self, key: tuple[Any, ...]) -> list[dict[str, object]] | None:
         with self._lock:
             if key in self._reports:
                 self._reports.move_to_end(key)
                 return self._reports[key]
+        return None
+
+    def _compute_report(self, by: By, start: int | None, stop: int | None) -> list[dict[str, object]]:
         template_ids = self.library.template_ids
         all_time = start is None and stop is None
         days = whole_days(start, stop)
         if all_time or days is not None:
             totals = self._totals()
             with self._tally_lock:  # the producer adds to the totals as blocks commit
-                rows = totals.report(by, template_ids) if all_time else totals.days_report(by, template_ids, *days)
+                chosen = totals.rows(by) if all_time else totals.days_rows(by, *days)
+            rows = format_rows(chosen, template_ids, by=by)
         else:
-            # Bounds inside a day read every matter and alert: one such report at a time, so
-            # that requests varying their bounds take one core at most, never the producer's.
-            if not self._scanning_report.acquire(timeout=REPORT_WAIT_SECONDS):
-                raise ReportBusy("another report is reading every matter; retry shortly")
-            try:
-                rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
-            finally:
-                self._scanning_report.release()
+            # Bounds inside a day read every matter and alert.
+            rows = report(self.matters(), self.alerts(), template_ids, by=by, start=start, stop=stop)
         if by == "stage":
             rows = in_stage_order(rows, self.library.stage_positions())
-        with self._lock:
-            self._reports[key] = rows
-            while len(self._reports) > REPORTS_KEPT:
-                self._reports.popitem(last=False)
         return rows
 
     def _totals(self) -> ReportTally:
@@ -747,6 +767,7 @@ class ProcessEngine:
         """After the block's commit: end the holds of applied steps, forget raised alerts, add to the
         report totals, tell subscribers."""
         with self._lock:
+            self._advanced = staged.height
             for name in staged.raised:
                 self._raising.discard(name)
             for matter, held in list(self._held.items()):

@@ -91,9 +91,7 @@ class Row:
 
     @classmethod
     def combined(cls, rows: Sequence[Row]) -> Row:
-        """The rows of several periods as one (each array copied once, not once per row)."""
-        if len(rows) == 1:
-            return rows[0]
+        """The rows of several periods as one, a new row (each array copied once, not once per row)."""
         total = cls()
         for row in rows:
             total.matters += row.matters

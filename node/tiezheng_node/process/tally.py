@@ -26,7 +26,7 @@ from tiezheng.workflow import Matter
 
 from ..evidence.log import DAY_OFFSET_MS, day_of
 from .records import AlertRecord
-from .reports import By, Row, RowKey, format_rows, row_of_alert, row_of_matter, row_of_step
+from .reports import By, Row, RowKey, row_of_alert, row_of_matter, row_of_step
 
 BYS: Final[tuple[By, ...]] = get_args(By)
 DAY_MS: Final = 86_400_000
@@ -79,19 +79,21 @@ class ReportTally:
                 rows[key].overdue += 1
                 self._days[by][day_of(alert.raised)][key].overdue += 1
 
-    def report(self, by: By, template_ids: dict[bytes, str]) -> list[dict[str, object]]:
-        return format_rows(self._rows[by], template_ids, by=by)
+    # The two readers below copy: the report is formatted (its percentiles sorted) from the
+    # copy, outside the lock under which blocks add to these totals.
 
-    def days_report(
-        self, by: By, template_ids: dict[bytes, str], first_day: int | None, last_day: int | None
-    ) -> list[dict[str, object]]:
-        """The report over the days [first_day, last_day] (UTC+08:00 day numbers; None: unbounded)."""
+    def rows(self, by: By) -> dict[RowKey, Row]:
+        """The whole history's rows."""
+        return {key: Row.combined([row]) for key, row in self._rows[by].items()}
+
+    def days_rows(self, by: By, first_day: int | None, last_day: int | None) -> dict[RowKey, Row]:
+        """The rows over the days [first_day, last_day] (UTC+08:00 day numbers; None: unbounded)."""
         chosen: defaultdict[RowKey, list[Row]] = defaultdict(list)
         for day, rows in self._days[by].items():
             if (first_day is None or day >= first_day) and (last_day is None or day <= last_day):
                 for key, row in rows.items():
                     chosen[key].append(row)
-        return format_rows({key: Row.combined(rows) for key, rows in chosen.items()}, template_ids, by=by)
+        return {key: Row.combined(rows) for key, rows in chosen.items()}
 
 
 def whole_days(start: int | None, stop: int | None) -> tuple[int | None, int | None] | None:
