@@ -311,6 +311,7 @@ def test_the_receipt_of_another_record_is_a_bad_response(node):
 
 @pytest.mark.parametrize("page", [{"items": [ALERT], "next": "7"}, {"items": [], "next": "7"}])
 def test_alert_pages_that_do_not_move_on_are_a_bad_response_not_an_endless_read(node, page):
+    # (An empty page with a next one is an answer the node gives: the second, naming the same, is not.)
     node.answer("/v1/alerts", json.dumps(page).encode())  # every page, whatever the cursor asked for
     with Client(node.url, retry_for=0) as client, pytest.raises(BadResponseError) as caught:
         client.alerts()

@@ -629,9 +629,7 @@ class _Operations:
         )
         return (yield from self.anchor(statement, wait=True, timeout=timeout))
 
-    def alert_page(
-        self, filters: Mapping[str, str], cursor: str | None, page_size: int | None
-    ) -> Operation[AlertPage]:
+    def alert_page(self, filters: Mapping[str, str], cursor: str | None, page_size: int | None) -> Operation[AlertPage]:
         query = {k: v for k, v in filters.items() if v is not None} | ({"cursor": cursor} if cursor else {})
         if page_size is not None:
             query["limit"] = str(page_size)
@@ -644,7 +642,9 @@ class _Operations:
         """Page after page, newest first, until ``limit`` or the last page.
 
         Cursors go down the log: a node whose next page would not start below the last
-        one would have the client read for ever, so that answer is refused.
+        one would have the client read for ever, so that answer is refused. A page may be
+        short, even empty, and still name a next one: the node reads a bounded number of
+        alerts per page, and a filter may match none of them.
         """
         found: list[Mapping[str, Any]] = []
         cursor: str | None = None
@@ -653,7 +653,7 @@ class _Operations:
             found += page.alerts
             if page.next is None:
                 break
-            if not page.alerts or (cursor is not None and int(page.next) >= int(cursor)):
+            if cursor is not None and int(page.next) >= int(cursor):
                 raise BadResponseError(f"GET /v1/alerts: answer.next {page.next} does not move past cursor {cursor}")
             cursor = page.next
         return found[:limit]

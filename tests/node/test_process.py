@@ -632,6 +632,27 @@ def test_an_attempt_is_bounded_as_a_whole_and_a_closing_node_abandons_it(chain, 
         trickling.close()
 
 
+def test_the_sdk_follows_short_and_empty_alert_pages_to_the_end(chain, desk, monkeypatch):
+    from tiezheng.sdk import Client
+    from tiezheng_node.api import paging
+
+    for n in range(4):
+        matter = desk.open("administrative-permit", f"paged {n}")
+    chain.clock.now = chain.node.process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 60
+    chain.node.produce_block()
+    raised = list(chain.node.process.alerts())
+    # Pages read at most this many alerts (10,000 in service): a filter may then fill a page with none.
+    monkeypatch.setattr(paging.page_of, "__kwdefaults__", {"scan_limit": 2})
+    with TestClient(create_app(chain.node)) as http, Client("http://testserver", http=http) as client:
+        warnings_here = {"agency": chain.agency_code, "severity": "warning"}
+        first = http.get("/v1/alerts", params=warnings_here).json()
+        assert first["items"] == [] and first["next"] is not None  # the two read were red alerts
+        warnings = client.alerts(**warnings_here)
+        reds = client.alerts(agency=chain.agency_code, severity="red", page_size=1)
+    assert sorted(a["id"] for a in reds + warnings) == sorted(str(EvidenceId("DEV", a.index)) for a in raised)
+    assert len(reds) == len(warnings) == len(raised) // 2
+
+
 def _attempts(process, hook) -> list[int]:
     return sorted(a.deliveries[str(hook.id)]["attempts"] for a in process.alerts() if a.severity == "red")
 
