@@ -31,15 +31,19 @@ from tiezheng.batch import BatchEnvelope  # noqa: E402
 from tiezheng.evidence_id import EvidenceId  # noqa: E402
 from tiezheng.gm import SM2PrivateKey, SM2PublicKey  # noqa: E402
 from tiezheng.header import ConsensusHeader, Seal  # noqa: E402
+from tiezheng.merkle.rfc9162 import leaf_hash  # noqa: E402
+from tiezheng.merkle.verify import root_from_inclusion_proof  # noqa: E402
 from tiezheng.receipt import Receipt  # noqa: E402
 from tiezheng.signed_statement import SignedStatement  # noqa: E402
 from tiezheng.signing import Signature  # noqa: E402
-from tiezheng.statement import subject_hash  # noqa: E402
+from tiezheng.statement import Statement, subject_hash  # noqa: E402
 
 OUT = ROOT / "tests" / "vectors" / "receipts"
 DIRECT_RECORD = "行政处罚决定书\n京市监罚〔2026〕第 1123 号\n".encode()
 BATCH_RECORD = b"batch record 20"
 LATE_RECORD = "结果反馈 after the validator hand-over".encode()
+BOM_RECORD = b"a stage whose text begins with U+FEFF"
+PREV_RECORD = b"a step naming its previous step in lower case"
 
 
 def flip(data: bytes, position: int) -> bytes:
@@ -55,6 +59,15 @@ def non_minimal_der(signature: bytes) -> bytes:
     rest = signature[4 + r_length :]
     body = bytes((0x02, r_length + 1)) + b"\x00" + r + rest
     return bytes((0x30, len(body))) + body
+
+
+def with_raw_field(statement: Statement, name: str, value: Any) -> Statement:
+    """The statement with a field as no encoder of ours writes it: what an older or hostile signer could."""
+    fields = cbor2.loads(statement.to_cbor())
+    fields[name] = value
+    object.__setattr__(statement, name, value)
+    object.__setattr__(statement, "_encoded", cbor.encode(fields))
+    return statement
 
 
 def main() -> None:
@@ -74,6 +87,9 @@ def main() -> None:
     while signed.signatures[0].value[3] != 32:
         signed = SignedStatement.sign(statement, agency)
     direct_index = chain.submit(signed.cosign(official, "official").cosign(notary, "notary"))
+    bom_index = chain.submit(SignedStatement.sign(statement_for(agency, BOM_RECORD, stage="\ufeff受理"), agency))
+    lower = with_raw_field(statement_for(agency, PREV_RECORD, prev=str(EvidenceId("VEC", 0))), "prev", "vec-000000-x8")
+    prev_index = chain.submit(SignedStatement.sign(lower, agency))
     chain.seal_block()
     batch_statements = [statement_for(agency, b"batch record %d" % i, stage="初审") for i in range(37)]
     batch_indexes = chain.submit_batch(BatchEnvelope.build(batch_statements, agency, time=1))
@@ -91,6 +107,8 @@ def main() -> None:
     (OUT / "batch.txt").write_bytes(BATCH_RECORD)
     (OUT / "late.txt").write_bytes(LATE_RECORD)
     (OUT / "tampered.txt").write_bytes(DIRECT_RECORD[:-1] + b"!")
+    (OUT / "bom-stage.txt").write_bytes(BOM_RECORD)
+    (OUT / "prev-lower-case.txt").write_bytes(PREV_RECORD)
 
     cases: list[dict[str, Any]] = []
 
@@ -119,6 +137,20 @@ def main() -> None:
     case("batch", batch, "batch.txt", None, description="member 20 of a batch of 37 signed once by the agency")
     case(
         "after-handover", late, "late.txt", None, description="a record sealed by a new validator set after a hand-over"
+    )
+    case(
+        "bom-stage",
+        chain.receipt(bom_index),
+        "bom-stage.txt",
+        None,
+        description="a stage beginning with U+FEFF (admission refuses it now; an older record may hold it): kept as is",
+    )
+    case(
+        "prev-lower-case",
+        chain.receipt(prev_index),
+        "prev-lower-case.txt",
+        "statement",
+        description="prev written in lower case: one spelling only, as the chain writes IDs",
     )
     json_file = "direct.json"
     (OUT / json_file).write_text(direct.to_json())
@@ -345,6 +377,25 @@ def main() -> None:
         "direct.txt",
         "header",
         description="a properly sealed header whose log does not yet hold the leaf",
+    )
+    # A log past 2^53 - 1 records (no float holds its size): only validators could seal one.
+    huge_size = 2**53 + 1
+    huge_path = []
+    while root_from_inclusion_proof(b"\x00" * 32, direct_index, huge_size, huge_path) is None:
+        huge_path.append(bytes([len(huge_path) + 1]) * 32)
+    huge_root = root_from_inclusion_proof(leaf_hash(direct.statement), direct_index, huge_size, huge_path)
+    huge = dataclasses.replace(resealed, log_size=huge_size, log_root=huge_root).to_cbor()
+    case(
+        "log-past-2-53",
+        dataclasses.replace(
+            direct,
+            header=huge,
+            inclusion=tuple(huge_path),
+            seals=tuple(Seal.create(k, i, huge) for i, k in enumerate(validators[:3])),
+        ),
+        "direct.txt",
+        None,
+        description="a header sealed for a log of 2^53 + 1 records: sizes are integers of any size up to 2^64 - 1",
     )
     case(
         "too-few-seals",

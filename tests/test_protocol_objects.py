@@ -83,6 +83,11 @@ def _value() -> dict:
         (lambda v: v.update(stage="line\nbreak"), "bad-statement"),
         (lambda v: v.update(prev="DEV-00001A-00"), "evidence-id-checksum"),
         (lambda v: v.update(prev="not an id"), "bad-evidence-id"),
+        # One spelling of prev: what reads as the same ID in another is refused.
+        (lambda v: v.update(prev=str(EvidenceId("DEV", 41)).lower()), "bad-evidence-id"),
+        (lambda v: v.update(prev=" " + str(EvidenceId("DEV", 41))), "bad-evidence-id"),
+        (lambda v: v.update(prev=str(EvidenceId("DEV", 41)) + "\x85"), "bad-evidence-id"),
+        (lambda v: v.update(prev=str(EvidenceId("DEV", 41)).replace("0", "O")), "bad-evidence-id"),
         (lambda v: v.update(meta={}), "bad-statement"),
         (lambda v: v.update(meta={"k": 1.5}), "bad-statement"),
         (lambda v: v.update(meta={"k": [1]}), "bad-statement"),
@@ -364,6 +369,21 @@ def test_genesis_hash_ignores_formatting_but_not_content():
 def test_bad_genesis_files(text):
     with pytest.raises(GenesisError):
         Genesis.from_json(text)
+
+
+def test_a_genesis_reads_as_the_browsers_verifier_reads_it(tmp_path):
+    genesis = make_genesis([SM2PrivateKey(7)])
+    text = genesis.to_json().decode()
+    assert Genesis.from_json(b"\xef\xbb\xbf" + text.encode()).hash == genesis.hash  # a byte order mark passed over
+    key = genesis.document["validators"][0]["public_key"]
+    for changed in (text.replace('"version": 1', '"version": true'), text.replace(key, key[:8] + " " + key[8:])):
+        assert changed != text
+        with pytest.raises(GenesisError):
+            Genesis.from_json(changed)
+    endless = tmp_path / "endless"
+    endless.write_bytes(b" " * (5 * 1024 * 1024))
+    with pytest.raises(GenesisError, match="too large"):
+        Genesis.load(endless)  # read no further than the limit (/dev/zero would never end)
 
 
 def test_validator_set_quorum():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tiezheng.genesis import Genesis
+from tiezheng.genesis import Genesis, GenesisError
 from tiezheng.verifier import CHECKS, verify_receipt_file
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,8 +98,32 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
     ):
         (tmp_path / name).write_bytes(data)
         cases.append({"name": name, "receipt": name, "genesis": "genesis.json", "record": "direct.txt"})
-    for name in {c["genesis"] for c in cases} | {c["record"] for c in cases if c["record"]}:
-        shutil.copy(VECTORS / name, tmp_path / name)
+    # Base64 in more than its one form, and a rendering padded past the size both verifiers read.
+    statement_b64 = json.loads(rendering)["statement"]["b64"]
+    assert not statement_b64.endswith("=")
+    stray = rendering.replace(f'"{statement_b64}"', f'"{statement_b64}="', 1)  # Python's b64decode reads it
+    for name, data in (
+        ("stray-padding.json", stray.encode()),
+        ("oversized.json", b"{" + b" " * 140_000 + rendering[1:].encode()),
+    ):
+        (tmp_path / name).write_bytes(data)
+        cases.append({"name": name, "receipt": name, "genesis": "genesis.json", "record": "direct.txt"})
+    # The genesis file as editors and hostile hands may leave it: read alike, or refused alike.
+    genesis_text = (VECTORS / "genesis.json").read_text(encoding="utf-8")
+    key = json.loads(genesis_text)["validators"][0]["public_key"]
+    for name, data in (
+        ("genesis-bom.json", b"\xef\xbb\xbf" + genesis_text.encode()),
+        ("genesis-version-true.json", genesis_text.replace('"version": 1', '"version": true', 1).encode()),
+        ("genesis-hex-spaces.json", genesis_text.replace(key, key[:10] + " " + key[10:], 1).encode()),
+        ("genesis-bad-utf8.json", genesis_text.replace('"name": "', '"name": "\xff', 1).encode("latin-1")),
+        ("genesis-lone-surrogate.json", genesis_text.replace('"name": "', '"name": "\\ud800', 1).encode()),
+    ):
+        assert data != genesis_text.encode()
+        (tmp_path / name).write_bytes(data)
+        cases.append({"name": name, "receipt": "direct.tzr", "genesis": name, "record": "direct.txt"})
+    for name in {c["genesis"] for c in cases} | {c["record"] for c in cases if c["record"]} | {"direct.tzr"}:
+        if not (tmp_path / name).exists():
+            shutil.copy(VECTORS / name, tmp_path / name)
     (tmp_path / "manifest.json").write_text(json.dumps({"cases": cases}))
     run = subprocess.run(
         ["node", str(REPO / "tests" / "js" / "receipt_vectors.mjs"), str(tmp_path / "manifest.json")],
@@ -113,15 +137,21 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
     disagreements = []
     for case in cases:
         record = tmp_path / case["record"] if case["record"] else None
-        verdict = verify_receipt_file(
-            tmp_path / case["receipt"], Genesis.load(tmp_path / case["genesis"]), record=record
-        )
-        python = (verdict.valid, verdict.failed.name if verdict.failed else None)
+        try:
+            genesis = Genesis.load(tmp_path / case["genesis"])
+        except GenesisError:
+            python = (False, "genesis")  # `tiezheng verify` refuses it before any receipt check
+        else:
+            verdict = verify_receipt_file(tmp_path / case["receipt"], genesis, record=record)
+            python = (verdict.valid, verdict.failed.name if verdict.failed else None)
         other = browser[case["name"]]
         if "error" in other or (other["valid"], other["failed"]) != python:
             disagreements.append((case["name"], python, other))
     assert not disagreements, disagreements[:10]
-    assert browser["bom.json"]["valid"] and browser["indented.json"]["valid"]
+    assert browser["bom.json"]["valid"] and browser["indented.json"]["valid"] and browser["genesis-bom.json"]["valid"]
+    assert not browser["stray-padding.json"]["valid"] and not browser["oversized.json"]["valid"]
+    for name in ("version-true", "hex-spaces", "bad-utf8", "lone-surrogate"):
+        assert browser[f"genesis-{name}.json"]["failed"] == "genesis", name
     refused = ("formfeed.json", "ideographic-space.json", "utf16le.json", "utf16.json")
     assert not any(browser[name]["valid"] for name in refused)
     reached = {r["failed"] for r in browser.values()}

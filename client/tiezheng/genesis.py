@@ -26,6 +26,7 @@ from .schema import FieldError, check_text
 FORMAT: Final = "tiezheng-genesis"
 VERSION: Final = 1
 MAX_GENESIS_SIZE: Final = 4 * 1024 * 1024
+HEX_BYTES: Final = re.compile(r"(?:[0-9a-fA-F]{2})*")  # what bytes.fromhex reads, less its whitespace
 MAX_VALIDATORS: Final = 64
 VALIDATOR_NAME: Final = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 
@@ -106,7 +107,7 @@ class Genesis:
             raise GenesisError("genesis must be a JSON object")
         if document.get("format") != FORMAT:
             raise GenesisError(f'genesis must say "format": "{FORMAT}"')
-        if document.get("version") != VERSION:
+        if type(document.get("version")) is not int or document.get("version") != VERSION:
             raise GenesisError(
                 f"genesis version {document.get('version')!r} is not supported", code="unsupported-version"
             )
@@ -143,7 +144,8 @@ class Genesis:
     @classmethod
     def load(cls, path: str | Path) -> Genesis:
         try:
-            data = Path(path).read_bytes()
+            with open(path, "rb") as file:
+                data = file.read(MAX_GENESIS_SIZE + 1)  # no more: the path may name a device without end
         except OSError as exc:
             raise GenesisError(f"cannot read genesis {path}: {exc.strerror}", code="unreadable") from None
         return cls.from_json(data)
@@ -174,6 +176,8 @@ def _validators(value: Any) -> ValidatorSet:
         name = item.get("name", f"validator-{position}")
         if type(name) is not str or not VALIDATOR_NAME.fullmatch(name):
             raise GenesisError(f"{where}.name must be 1–64 printable characters")
+        if not HEX_BYTES.fullmatch(item["public_key"]):
+            raise GenesisError(f"{where}.public_key must be hex digits, two per byte")
         try:
             key = SM2PublicKey.from_bytes(bytes.fromhex(item["public_key"]))
         except (ValueError, DecodeError, KeyFormatError) as exc:

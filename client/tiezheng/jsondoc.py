@@ -44,12 +44,17 @@ def check_nesting(text: str, what: str, error: type[DecodeError] = DecodeError) 
 
 
 def load_json(data: bytes | str, what: str, error: type[DecodeError] = DecodeError) -> Any:
-    """Parse JSON strictly; ``error`` naming ``what`` for floats, duplicate keys, deep nesting or bad syntax."""
+    """Parse JSON strictly; ``error`` naming ``what`` for floats, duplicate keys, deep nesting or bad syntax.
+
+    UTF-8 only, a leading byte order mark passed over (as a browser's TextDecoder does: the
+    browser's verifier reads a genesis file so).
+    """
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError:
             raise error(f"{what} is not UTF-8") from None
+    data = data.removeprefix("\ufeff")
     check_nesting(data, what, error)
     try:
         value = json.loads(data, object_pairs_hook=_no_duplicates, parse_float=_no_floats, parse_constant=_no_floats)

@@ -28,6 +28,8 @@ from .statement import MAX_STATEMENT_SIZE
 FORMAT: Final = "tiezheng-receipt"
 VERSION: Final = 1
 MAX_RECEIPT_SIZE: Final = 64 * 1024
+#: A receipt file, CBOR or its JSON rendering (base64 and names make that larger): the browser's limit too.
+MAX_RECEIPT_FILE: Final = 2 * MAX_RECEIPT_SIZE
 MAX_PROOF_LENGTH: Final = 64
 MAX_TRANSITIONS: Final = 256
 FILE_SUFFIX: Final = ".tzr"
@@ -149,9 +151,12 @@ class Receipt:
     def load(cls, path: str | Path) -> Receipt:
         """A receipt file, CBOR or its JSON rendering."""
         try:
-            data = Path(path).read_bytes()[: MAX_RECEIPT_SIZE * 2 + 1]
+            with open(path, "rb") as file:
+                data = file.read(MAX_RECEIPT_FILE + 1)  # no more: the path may name a device without end
         except OSError as exc:
             raise ReceiptError(f"cannot read receipt {path}: {exc.strerror}", code="unreadable") from None
+        if len(data) > MAX_RECEIPT_FILE:
+            raise ReceiptError(f"a receipt file is at most {MAX_RECEIPT_FILE} bytes", code="too-large")
         # JSON when "{" comes first past a byte order mark and JSON's whitespace: the browser's rule too.
         if data.removeprefix(UTF8_BOM).lstrip(JSON_WHITESPACE)[:1] == b"{":
             return cls.from_json(data)
@@ -178,10 +183,16 @@ def _jsonable(value: Any) -> Any:
 def _from_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         if set(value) == {"b64"} and isinstance(value["b64"], str):
+            text = value["b64"]
             try:
-                return base64.b64decode(value["b64"], validate=True)
+                data = base64.b64decode(text, validate=True)
             except ValueError:
                 raise DecodeError("receipt JSON has invalid base64") from None
+            # One spelling of each byte string (padded, no stray "=", unused bits zero), as the
+            # browser's verifier requires: the JSON rendering is as strict as the CBOR it renders.
+            if base64.b64encode(data).decode("ascii") != text:
+                raise DecodeError("receipt JSON has base64 not in its one standard form")
+            return data
         return {k: _from_jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_from_jsonable(v) for v in value]

@@ -6,7 +6,7 @@
 // maps in any other key order and floats in any form. Maps decode to Map objects
 // so that keys stay text and their order is never JavaScript's.
 
-import { decode as cborgDecode, encode as cborgEncode, rfc8949EncodeOptions } from "cborg";
+import { decode as cborgDecode, encode as cborgEncode, rfc8949EncodeOptions, Tokenizer, Type } from "cborg";
 
 export class DecodeError extends Error {
   constructor(message, code = "bad-cbor") {
@@ -26,6 +26,19 @@ const DECODE_OPTIONS = {
   allowBigInt: true,
 };
 
+// cborg reads text through a TextDecoder that drops a leading U+FEFF and replaces bytes that are
+// not UTF-8: "\ufeff受理" would read as "受理". Text is read again here, every character kept and
+// bad UTF-8 refused, as the Python verifier reads it.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+class TextKeepingTokenizer extends Tokenizer {
+  next() {
+    const token = super.next();
+    if (token.type === Type.string && token.byteValue !== undefined) token.value = UTF8.decode(token.byteValue);
+    return token;
+  }
+}
+
 export function encode(value) {
   return cborgEncode(value, rfc8949EncodeOptions);
 }
@@ -36,7 +49,8 @@ export function decode(bytes, { maxSize, what = "CBOR" }) {
   if (bytes.length === 0) throw new DecodeError(`${what} is empty`);
   let value;
   try {
-    value = cborgDecode(bytes, DECODE_OPTIONS);
+    const tokenizer = new TextKeepingTokenizer(bytes, { ...DECODE_OPTIONS, retainStringBytes: true });
+    value = cborgDecode(bytes, { ...DECODE_OPTIONS, tokenizer });
   } catch (error) {
     throw new DecodeError(`${what} is not valid CBOR: ${String(error.message).split("\n")[0].slice(0, 200)}`);
   }

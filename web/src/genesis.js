@@ -10,6 +10,7 @@ import { fromHex, publicKey } from "./sm.js";
 const CHAIN_CODE = /^[A-Z0-9]{2,8}$/;
 const VALIDATOR_NAME = /^[^\x00-\x1f\x7f]{1,64}$/u;
 const MAX_GENESIS_SIZE = 4 * 1024 * 1024;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 class GenesisError extends FieldError {
   constructor(message, code = "bad-genesis") {
@@ -17,9 +18,21 @@ class GenesisError extends FieldError {
   }
 }
 
-/** { chainId, chainCode, name, time, validators (a validator set), hash, document } from the file's text. */
-export function parseGenesis(text, sm3) {
-  if (text.length > MAX_GENESIS_SIZE) throw new GenesisError("genesis file is too large");
+const UTF8 = new TextDecoder("utf-8", { fatal: true }); // a leading byte order mark is passed over, as in Python
+
+/**
+ * { chainId, chainCode, name, time, validators (a validator set), hash, document } from the file:
+ * its bytes (UTF-8, a byte order mark passed over), or its text.
+ */
+export function parseGenesis(file, sm3) {
+  const size = typeof file === "string" ? new TextEncoder().encode(file).length : file.length;
+  if (size > MAX_GENESIS_SIZE) throw new GenesisError("genesis file is too large");
+  let text;
+  try {
+    text = typeof file === "string" ? file.replace(/^\ufeff/, "") : UTF8.decode(file);
+  } catch {
+    throw new GenesisError("genesis is not UTF-8 text");
+  }
   let document;
   try {
     document = parseJson(text, { rejectDuplicates: true });
@@ -156,8 +169,11 @@ export function parseJson(text, { rejectDuplicates = false } = {}) {
   const string = () => {
     const match = /^"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(text.slice(position));
     if (match === null) fail("bad string");
+    const parsed = JSON.parse(match[0]);
+    // A \ud800 escape alone names no character: UTF-8 has no encoding of it (Python refuses it too).
+    if (LONE_SURROGATE.test(parsed)) fail("text holding a lone surrogate escape");
     position += match[0].length;
-    return JSON.parse(match[0]);
+    return parsed;
   };
   const result = value(0);
   space();

@@ -39,23 +39,25 @@ export function rootFromInclusionProof(leaf, index, size, proof, hash) {
 
 export function verifyInclusion(leaf, index, size, proof, root, hash) {
   const digestSize = hash(new Uint8Array(0)).length;
-  if (!isIndex(index) || !isIndex(size) || !(index < size)) return false;
+  const [i, n] = [asIndex(index), asIndex(size)];
+  if (i === null || n === null || !(i < n)) return false;
   if (![leaf, root, ...proof].every((h) => h instanceof Uint8Array && h.length === digestSize)) return false;
-  const computed = rootFromInclusionProof(leaf, index, size, proof, hash);
+  const computed = rootFromInclusionProof(leaf, i, n, proof, hash);
   return computed !== null && equalBytes(computed, root);
 }
 
 /** RFC 9162 §2.1.4.2: the tree (oldSize, oldRoot) is a prefix of (newSize, newRoot). */
 export function verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof, hash) {
   const digestSize = hash(new Uint8Array(0)).length;
-  if (!isIndex(oldSize) || !isIndex(newSize) || !(oldSize > 0 && oldSize <= newSize)) return false;
-  if (oldSize === newSize) return proof.length === 0 && equalBytes(oldRoot, newRoot);
+  const [m, n] = [asIndex(oldSize), asIndex(newSize)];
+  if (m === null || n === null || !(m > 0n && m <= n)) return false;
+  if (m === n) return proof.length === 0 && equalBytes(oldRoot, newRoot);
   if (proof.length === 0) return false;
   if (![oldRoot, newRoot, ...proof].every((h) => h instanceof Uint8Array && h.length === digestSize)) return false;
   const path = [...proof];
-  if (isPowerOfTwo(oldSize)) path.unshift(oldRoot);
-  let fn = BigInt(oldSize) - 1n;
-  let sn = BigInt(newSize) - 1n;
+  if (isPowerOfTwo(m)) path.unshift(oldRoot);
+  let fn = m - 1n;
+  let sn = n - 1n;
   while (fn & 1n) {
     fn >>= 1n;
     sn >>= 1n;
@@ -80,12 +82,13 @@ export function verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof, has
   return sn === 0n && equalBytes(fr, oldRoot) && equalBytes(sr, newRoot);
 }
 
-function isIndex(value) {
-  return Number.isSafeInteger(value) && value >= 0;
+/** A size or index as a BigInt (CBOR gives one above 2^53 - 1), or null if it is not a non-negative integer. */
+function asIndex(value) {
+  if (typeof value === "bigint") return value >= 0n ? value : null;
+  return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : null;
 }
 
-function isPowerOfTwo(value) {
-  const big = BigInt(value);
+function isPowerOfTwo(big) {
   return (big & (big - 1n)) === 0n;
 }
 

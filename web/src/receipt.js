@@ -13,6 +13,7 @@ import {
 } from "./objects.js";
 
 const MAX_RECEIPT_SIZE = 64 * 1024;
+const MAX_RECEIPT_FILE = 2 * MAX_RECEIPT_SIZE; // CBOR or its JSON rendering: the Python verifier's limit too
 
 export class ReceiptError extends FieldError {
   constructor(message, code = "bad-receipt") {
@@ -25,6 +26,7 @@ export class ReceiptError extends FieldError {
  * and JSON's own whitespace, is "{"; CBOR otherwise. The Python verifier decides by the same rule.
  */
 export function loadReceipt(bytes) {
+  if (bytes.length > MAX_RECEIPT_FILE) throw new ReceiptError(`a receipt file is at most ${MAX_RECEIPT_FILE} bytes`, "too-large");
   if (looksLikeJson(bytes)) return receiptFromJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   return receiptFromCbor(bytes);
 }
@@ -103,5 +105,7 @@ function fromJsonable(value) {
 function fromBase64(text) {
   if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) throw new Error("invalid base64");
   const binary = atob(text);
+  // One spelling of each byte string (unused bits zero), as the Python verifier requires.
+  if (btoa(binary) !== text) throw new Error("base64 not in its one standard form");
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }

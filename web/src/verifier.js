@@ -77,7 +77,7 @@ class Stop extends Error {}
 
 /**
  * Check a receipt (bytes of the .tzr file or its JSON rendering) against a genesis (the JSON
- * file's text, or a genesis from parseGenesis) and, if given, the record's SM3 digest.
+ * file's bytes or text, or a genesis from parseGenesis) and, if given, the record's SM3 digest.
  *
  * Without a digest the "digest" check passes, as in the Python verifier, but carries
  * checked: false, and verdict.fileChecked is false: the receipt is valid, the file unknown.
@@ -97,7 +97,8 @@ export function verifyReceipt(receiptBytes, genesis, { digest = null } = {}) {
 }
 
 function run(verdict, receiptBytes, genesisInput, digest) {
-  const genesis = typeof genesisInput === "string" ? parseGenesis(genesisInput, sm3) : genesisInput;
+  const isFile = typeof genesisInput === "string" || genesisInput instanceof Uint8Array;
+  const genesis = isFile ? parseGenesis(genesisInput, sm3) : genesisInput;
   // A step that throws fails its check with the error's code ("error" for one without), which a
   // page words in its own language; detail keeps the error's English message.
   const step = (name, action, success) => {
@@ -194,7 +195,7 @@ function run(verdict, receiptBytes, genesisInput, digest) {
 
   require(
     "inclusion",
-    verifyInclusion(leafHash(receipt.statement, sm3), toIndex(receipt.leaf), toIndex(header.logSize), receipt.inclusion, header.logRoot, sm3),
+    verifyInclusion(leafHash(receipt.statement, sm3), receipt.leaf, header.logSize, receipt.inclusion, header.logRoot, sm3),
     ["inclusion.ok", { leaf: receipt.leaf, size: header.logSize, root: short(header.logRoot) }],
     ["inclusion.other"],
   );
@@ -216,12 +217,8 @@ function checkBatchPath(batch, statementBytes) {
   if (statement.agency !== header.agency || !sameBytes(statement.key, header.key)) {
     throw new CheckFailed("the statement's agency or key differs from its batch header's", "batch-mismatch");
   }
-  if (!verifyInclusion(leafHash(statementBytes, sm3), toIndex(batch.index), toIndex(header.size), batch.path, header.root, sm3)) {
+  if (!verifyInclusion(leafHash(statementBytes, sm3), batch.index, header.size, batch.path, header.root, sm3)) {
     throw new CheckFailed("the statement's path does not lead to the signed batch root", "bad-batch-path");
   }
   return header;
-}
-
-function toIndex(value) {
-  return typeof value === "bigint" ? -1 : value;
 }

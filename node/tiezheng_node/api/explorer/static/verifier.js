@@ -2035,6 +2035,14 @@ var DECODE_OPTIONS = {
   allowNaN: false,
   allowBigInt: true
 };
+var UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var TextKeepingTokenizer = class extends Tokeniser {
+  next() {
+    const token = super.next();
+    if (token.type === Type.string && token.byteValue !== void 0) token.value = UTF8.decode(token.byteValue);
+    return token;
+  }
+};
 function encode2(value) {
   return encode(value, rfc8949EncodeOptions);
 }
@@ -2044,7 +2052,8 @@ function decode2(bytes, { maxSize, what = "CBOR" }) {
   if (bytes.length === 0) throw new DecodeError(`${what} is empty`);
   let value;
   try {
-    value = decode(bytes, DECODE_OPTIONS);
+    const tokenizer = new TextKeepingTokenizer(bytes, { ...DECODE_OPTIONS, retainStringBytes: true });
+    value = decode(bytes, { ...DECODE_OPTIONS, tokenizer });
   } catch (error) {
     throw new DecodeError(`${what} is not valid CBOR: ${String(error.message).split("\n")[0].slice(0, 200)}`);
   }
@@ -5945,11 +5954,14 @@ function decodeStatement(bytes) {
   if (value.has("prev")) {
     const prev = value.get("prev");
     if (typeof prev !== "string") fail("statement.prev must be text (an evidence ID)");
+    let parsed;
     try {
-      parseEvidenceId(prev);
+      parsed = parseEvidenceId(prev);
     } catch (error) {
       fail(`statement.prev: ${error.message}`, error.code);
     }
+    const written = formatEvidenceId(parsed.chain, parsed.index);
+    if (written !== prev) fail(`statement.prev must be written as ${written}`, "bad-evidence-id");
   }
   if (value.has("meta")) checkMeta(value.get("meta"), fail);
   return {
@@ -6174,13 +6186,22 @@ function sameBytes(a, b) {
 var CHAIN_CODE = /^[A-Z0-9]{2,8}$/;
 var VALIDATOR_NAME = /^[^\x00-\x1f\x7f]{1,64}$/u;
 var MAX_GENESIS_SIZE = 4 * 1024 * 1024;
+var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 var GenesisError = class extends FieldError {
   constructor(message, code = "bad-genesis") {
     super(message, code);
   }
 };
-function parseGenesis(text, sm33) {
-  if (text.length > MAX_GENESIS_SIZE) throw new GenesisError("genesis file is too large");
+var UTF82 = new TextDecoder("utf-8", { fatal: true });
+function parseGenesis(file, sm33) {
+  const size = typeof file === "string" ? new TextEncoder().encode(file).length : file.length;
+  if (size > MAX_GENESIS_SIZE) throw new GenesisError("genesis file is too large");
+  let text;
+  try {
+    text = typeof file === "string" ? file.replace(/^\ufeff/, "") : UTF82.decode(file);
+  } catch {
+    throw new GenesisError("genesis is not UTF-8 text");
+  }
   let document;
   try {
     document = parseJson(text, { rejectDuplicates: true });
@@ -6310,8 +6331,10 @@ function parseJson(text, { rejectDuplicates = false } = {}) {
   const string = () => {
     const match = /^"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(text.slice(position));
     if (match === null) fail("bad string");
+    const parsed = JSON.parse(match[0]);
+    if (LONE_SURROGATE.test(parsed)) fail("text holding a lone surrogate escape");
     position += match[0].length;
-    return JSON.parse(match[0]);
+    return parsed;
   };
   const result = value(0);
   space();
@@ -6351,21 +6374,23 @@ function rootFromInclusionProof(leaf, index, size, proof, hash2) {
 }
 function verifyInclusion(leaf, index, size, proof, root, hash2) {
   const digestSize = hash2(new Uint8Array(0)).length;
-  if (!isIndex(index) || !isIndex(size) || !(index < size)) return false;
+  const [i, n] = [asIndex(index), asIndex(size)];
+  if (i === null || n === null || !(i < n)) return false;
   if (![leaf, root, ...proof].every((h) => h instanceof Uint8Array && h.length === digestSize)) return false;
-  const computed = rootFromInclusionProof(leaf, index, size, proof, hash2);
+  const computed = rootFromInclusionProof(leaf, i, n, proof, hash2);
   return computed !== null && equalBytes(computed, root);
 }
 function verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof, hash2) {
   const digestSize = hash2(new Uint8Array(0)).length;
-  if (!isIndex(oldSize) || !isIndex(newSize) || !(oldSize > 0 && oldSize <= newSize)) return false;
-  if (oldSize === newSize) return proof.length === 0 && equalBytes(oldRoot, newRoot);
+  const [m, n] = [asIndex(oldSize), asIndex(newSize)];
+  if (m === null || n === null || !(m > 0n && m <= n)) return false;
+  if (m === n) return proof.length === 0 && equalBytes(oldRoot, newRoot);
   if (proof.length === 0) return false;
   if (![oldRoot, newRoot, ...proof].every((h) => h instanceof Uint8Array && h.length === digestSize)) return false;
   const path = [...proof];
-  if (isPowerOfTwo(oldSize)) path.unshift(oldRoot);
-  let fn = BigInt(oldSize) - 1n;
-  let sn = BigInt(newSize) - 1n;
+  if (isPowerOfTwo(m)) path.unshift(oldRoot);
+  let fn = m - 1n;
+  let sn = n - 1n;
   while (fn & 1n) {
     fn >>= 1n;
     sn >>= 1n;
@@ -6389,11 +6414,11 @@ function verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof, hash2) {
   }
   return sn === 0n && equalBytes(fr, oldRoot) && equalBytes(sr, newRoot);
 }
-function isIndex(value) {
-  return Number.isSafeInteger(value) && value >= 0;
+function asIndex(value) {
+  if (typeof value === "bigint") return value >= 0n ? value : null;
+  return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : null;
 }
-function isPowerOfTwo(value) {
-  const big = BigInt(value);
+function isPowerOfTwo(big) {
   return (big & big - 1n) === 0n;
 }
 function concat2(...parts) {
@@ -6410,12 +6435,14 @@ function concat2(...parts) {
 
 // web/src/receipt.js
 var MAX_RECEIPT_SIZE = 64 * 1024;
+var MAX_RECEIPT_FILE = 2 * MAX_RECEIPT_SIZE;
 var ReceiptError = class extends FieldError {
   constructor(message, code = "bad-receipt") {
     super(message, code);
   }
 };
 function loadReceipt(bytes) {
+  if (bytes.length > MAX_RECEIPT_FILE) throw new ReceiptError(`a receipt file is at most ${MAX_RECEIPT_FILE} bytes`, "too-large");
   if (looksLikeJson(bytes)) return receiptFromJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   return receiptFromCbor(bytes);
 }
@@ -6487,6 +6514,7 @@ function fromJsonable(value) {
 function fromBase64(text) {
   if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) throw new Error("invalid base64");
   const binary = atob(text);
+  if (btoa(binary) !== text) throw new Error("base64 not in its one standard form");
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
@@ -6556,7 +6584,8 @@ function verifyReceipt(receiptBytes, genesis, { digest = null } = {}) {
   return verdict;
 }
 function run(verdict, receiptBytes, genesisInput, digest) {
-  const genesis = typeof genesisInput === "string" ? parseGenesis(genesisInput, sm32) : genesisInput;
+  const isFile = typeof genesisInput === "string" || genesisInput instanceof Uint8Array;
+  const genesis = isFile ? parseGenesis(genesisInput, sm32) : genesisInput;
   const step = (name2, action, success) => {
     let result;
     try {
@@ -6642,7 +6671,7 @@ function run(verdict, receiptBytes, genesisInput, digest) {
   verdict.header = header;
   require2(
     "inclusion",
-    verifyInclusion(leafHash(receipt.statement, sm32), toIndex(receipt.leaf), toIndex(header.logSize), receipt.inclusion, header.logRoot, sm32),
+    verifyInclusion(leafHash(receipt.statement, sm32), receipt.leaf, header.logSize, receipt.inclusion, header.logRoot, sm32),
     ["inclusion.ok", { leaf: receipt.leaf, size: header.logSize, root: short(header.logRoot) }],
     ["inclusion.other"]
   );
@@ -6665,13 +6694,10 @@ function checkBatchPath(batch, statementBytes) {
   if (statement.agency !== header.agency || !sameBytes(statement.key, header.key)) {
     throw new CheckFailed("the statement's agency or key differs from its batch header's", "batch-mismatch");
   }
-  if (!verifyInclusion(leafHash(statementBytes, sm32), toIndex(batch.index), toIndex(header.size), batch.path, header.root, sm32)) {
+  if (!verifyInclusion(leafHash(statementBytes, sm32), batch.index, header.size, batch.path, header.root, sm32)) {
     throw new CheckFailed("the statement's path does not lead to the signed batch root", "bad-batch-path");
   }
   return header;
-}
-function toIndex(value) {
-  return typeof value === "bigint" ? -1 : value;
 }
 export {
   CHECKS,

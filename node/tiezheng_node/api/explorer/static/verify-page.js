@@ -91,9 +91,9 @@ async function receiptBytes() {
   }
   return new Uint8Array(await response.arrayBuffer());
 }
-async function genesisText() {
+async function genesisFile() {
   const chosen = $("genesis").files[0];
-  if (chosen) return await chosen.text();
+  if (chosen) return new Uint8Array(await chosen.arrayBuffer());
   const response = await fetch("/v1/genesis");
   return JSON.stringify((await response.json()).document);
 }
@@ -159,7 +159,7 @@ $("verify-form").addEventListener("submit", async (event) => {
   delete document.body.dataset.verdict;
   try {
     await ready();
-    const [receipt, genesis] = await Promise.all([receiptBytes(), genesisText()]);
+    const [receipt, genesis] = await Promise.all([receiptBytes(), genesisFile()]);
     const file = $("file").files[0];
     const digest = file ? await hashInWorker(file) : null;
     const verdict = verifyReceipt(receipt, genesis, { digest });
@@ -184,7 +184,7 @@ $("genesis").addEventListener("change", async () => {
   }
   try {
     await ready();
-    shown.textContent = toHex(parseGenesis(await chosen.text(), sm3).hash);
+    shown.textContent = toHex(parseGenesis(new Uint8Array(await chosen.arrayBuffer()), sm3).hash);
   } catch (error) {
     shown.textContent = refusal(error, words, language);
   }
