@@ -6,6 +6,8 @@ disk, say), once, where the test names.
 
 from __future__ import annotations
 
+import base64
+import sys
 import threading
 from collections.abc import Callable, Iterator
 
@@ -21,7 +23,7 @@ from tiezheng_node.api.app import create_app
 from tiezheng_node.execution.addresses import EVIDENCE_REGISTRY
 from tiezheng_node.node import Node
 from tiezheng_node.store import Store
-from tiezheng_node.store.keys import META_EVM_ANCHORS
+from tiezheng_node.store.keys import META_EVM_ANCHORS, PENDING
 
 
 class DiskFull(OSError):
@@ -178,6 +180,67 @@ def test_the_api_says_a_submission_was_not_stored(chain, fail_next_write):
     assert refused.status_code == 503 and refused.json()["error"]["code"] == "not-stored"
     accepted = client.post("/v1/evidence", content=signed(chain, b"api"), headers={"content-type": "application/cbor"})
     assert accepted.status_code == 202, accepted.text
+
+
+@pytest.fixture
+def commits(monkeypatch) -> Iterator[list[dict]]:
+    """The writes of every store commit, in order (the real commit still runs), with threads switched
+    as often as they can be: the writer then takes whatever is queued at any instant."""
+    seen: list[dict] = []
+    commit = Store.commit
+
+    def recording(store, writes, **options):
+        seen.append(dict(writes.writes if hasattr(writes, "writes") else writes))
+        return commit(store, writes, **options)
+
+    monkeypatch.setattr(Store, "commit", recording)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        yield seen
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def test_a_blocks_contract_anchors_are_marked_done_in_the_one_write_that_holds_them_all(chain, commits):
+    anchored = [
+        SignedStatement.sign(
+            statement_for(chain.agency_key, b"anchor %d" % n, agency=chain.agency_code), chain.agency_key
+        )
+        for n in range(10)
+    ]
+    for statement in anchored:
+        chain.node.submit_transaction(
+            chain.sign(chain.agency, EVIDENCE_REGISTRY, _anchor_calldata(statement.to_cbor()))
+        )
+    chain.node.produce_block()
+    marked = [w for w in commits if META_EVM_ANCHORS in w and w[META_EVM_ANCHORS] == (1).to_bytes(8, "big")]
+    # A crash between two writes each saying "block 1's anchors are queued" once lost the rest for good.
+    assert len(marked) == 1
+    assert len([key for key in marked[0] if key.startswith(PENDING)]) == len(anchored)
+    chain.node.produce_block()
+    assert all(chain.node.evidence.log.with_digest(s.statement.digest) for s in anchored)
+
+
+def test_a_requests_statements_are_written_in_one_write(chain, commits):
+    client = TestClient(create_app(chain.node))
+    statements = [base64.b64encode(signed(chain, b"one request %d" % n)).decode() for n in range(5)]
+    accepted = client.post("/v1/evidence/batch", json={"statements": statements})
+    assert accepted.status_code == 202, accepted.text
+    written = [w for w in commits if any(key.startswith(PENDING) for key in w)]
+    # Several writes could leave some durable after a later one failed, the request told "nothing was accepted".
+    assert len(written) == 1 and len([key for key in written[0] if key.startswith(PENDING)]) == len(statements)
+
+
+def test_a_request_whose_write_fails_leaves_none_of_its_statements(chain, fail_next_write):
+    client = TestClient(create_app(chain.node))
+    statements = [base64.b64encode(signed(chain, b"lost request %d" % n)).decode() for n in range(5)]
+    fail_next_write(lambda writes: any(key.startswith(PENDING) for key in writes))
+    refused = client.post("/v1/evidence/batch", json={"statements": statements})
+    assert refused.status_code == 503 and refused.json()["error"]["code"] == "not-stored"
+    submit(chain, b"other work").durable.result(timeout=10)
+    chain.node.produce_block()
+    assert chain.node.evidence.log.size == 1  # the other work only
 
 
 def _anchor_calldata(signed_statement: bytes) -> bytes:

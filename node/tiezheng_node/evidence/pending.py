@@ -191,43 +191,74 @@ class PendingEvidence:
         puts in the log (contract anchors, overdue alerts) is never refused, and
         is bounded by the blocks that carry it.
         """
+        future, raced = self.reserve_all([submission], extra_writes=extra_writes, bounded=bounded)
+        return future, raced[0]
+
+    def reserve_all(
+        self,
+        submissions: Sequence[Submission],
+        *,
+        extra_writes: dict[bytes, bytes | None] | None = None,
+        bounded: bool = True,
+    ) -> tuple[Future[None], list[dict[bytes, int]]]:
+        """:meth:`reserve` for several submissions at once, in one synced write: durable all
+        together, or (the write failing) none of them.
+
+        One request's statements, or one block's contract anchors, are then never
+        partly kept: the sender is told "nothing was accepted" only when nothing was.
+        A statement in two of them is reserved by the first and named in the raced
+        map of the others.
+        """
         with self._lock:
-            # A statement another pending submission reserved is durable only with it.
-            raced, behind_pending = self._taken(submission.entries)
-            if raced:
-                submission.entries = [e for e in submission.entries if e.leaf_hash not in raced]
-                if submission.batch is not None:
-                    submission.members = [e.position for e in submission.entries]
-            future: Future[None] = Future()
-            if not submission.entries:
-                if extra_writes or behind_pending:  # resolved in write order: after the reservation it names
-                    with self._writer_wakeup:
-                        self._writes.append((dict(extra_writes or {}), future, []))
-                        self._writer_wakeup.notify()
-                else:
-                    future.set_result(None)
-                return future, raced
-            if bounded and submission.count > self._max_pending:
+            raced_each: list[dict[bytes, int]] = []
+            repeated: list[set[bytes]] = []
+            seen: set[bytes] = set()
+            behind_pending = False
+            for submission in submissions:
+                raced, behind = self._taken(submission.entries)
+                behind_pending |= behind
+                again = {e.leaf_hash for e in submission.entries if e.leaf_hash in seen and e.leaf_hash not in raced}
+                if raced or again:
+                    submission.entries = [
+                        e for e in submission.entries if e.leaf_hash not in raced and e.leaf_hash not in again
+                    ]
+                    if submission.batch is not None:
+                        submission.members = [e.position for e in submission.entries]
+                seen.update(e.leaf_hash for e in submission.entries)
+                raced_each.append(raced)
+                repeated.append(again)
+            taking = [s for s in submissions if s.entries]
+            count = sum(s.count for s in taking)
+            if bounded and any(s.count > self._max_pending for s in taking):
                 raise SubmissionTooLarge(
-                    f"{submission.count:,} records in one submission; at most {self._max_pending:,} may be pending"
+                    f"{count:,} records in one submission; at most {self._max_pending:,} may be pending"
                 )
-            if bounded and self._pending_leaves + submission.count > self._max_pending:
+            if bounded and self._pending_leaves + count > self._max_pending:
                 raise PoolFull(self._pending_leaves, self._max_pending)
-            submission.first_index = self._next_index
-            self._next_index += submission.count
-            self._pending_leaves += submission.count
-            self._queue.append(submission)
-            first = submission.first_index
-            self._by_statement.update(
-                zip([e.leaf_hash for e in submission.entries], range(first, first + submission.count), strict=True)
-            )
-            writes = durable_writes(submission)
+            future: Future[None] = Future()
+            writes: dict[bytes, bytes | None] = {}
+            for submission in taking:
+                submission.first_index = self._next_index
+                self._next_index += submission.count
+                self._pending_leaves += submission.count
+                self._queue.append(submission)
+                first = submission.first_index
+                self._by_statement.update(
+                    zip([e.leaf_hash for e in submission.entries], range(first, first + submission.count), strict=True)
+                )
+                writes.update(durable_writes(submission))
+            for raced, again in zip(raced_each, repeated, strict=True):
+                raced.update((leaf_hash, self._by_statement[leaf_hash]) for leaf_hash in again)
             if extra_writes:
                 writes.update(extra_writes)
-            with self._writer_wakeup:
-                self._writes.append((writes, future, [submission]))
+            # Nothing to write, and nothing pending it waits for: durable already.
+            if not taking and not extra_writes and not behind_pending:
+                future.set_result(None)
+                return future, raced_each
+            with self._writer_wakeup:  # resolved in write order: after every reservation it names
+                self._writes.append((writes, future, taking))
                 self._writer_wakeup.notify()
-        return future, raced
+        return future, raced_each
 
     @contextmanager
     def room_for(self, count: int) -> Iterator[None]:

@@ -31,7 +31,7 @@ from ..store.keys import (
 from .admission import Admission, Admitted, EvidenceRejected, entry_for
 from .items import BatchInfo, Submission
 from .log import EvidenceLog, agency_key, kind_key
-from .pending import DEFAULT_MAX_PENDING, PendingEvidence, PoolFull, SubmissionTooLarge
+from .pending import DEFAULT_MAX_PENDING, PendingEvidence
 from .records import LeafRecord, decode_pending
 from .workers import CheckWorkers
 
@@ -150,68 +150,57 @@ class EvidenceService:
         A hold the admission took (a process step's on its matter) ends if the
         submission is refused or never becomes durable.
         """
-        indexes: list[int | None] = list(admitted.existing)
-        new = [i is None for i in indexes]
         submission = admitted.submission
         if submission is None:  # all logged or pending already; a pending one is only as durable as its write
-            found = [i for i in indexes if i is not None]
-            return Accepted(found, new, self.pending.barrier() if max(found) >= self.log.size else _done())
-        release = admitted.release
+            found = [i for i in admitted.existing if i is not None]
+            durable = self.pending.barrier() if max(found) >= self.log.size else _done()
+            return Accepted(found, [False] * len(found), durable)
         try:
             future, raced = self.pending.reserve(submission, extra_writes=extra_writes, bounded=bounded)
         except BaseException:
-            if release is not None:
-                release()
+            _release_all([admitted])
             raise
-        if release is not None:
-            future = _releasing_on_failure(future, release)
-        if not raced and len(submission.entries) == len(indexes):  # all new: the run reserved, in order
-            first = submission.first_index
-            return Accepted(list(range(first, first + len(indexes))), new, future)
-        reserved = {e.leaf_hash: submission.first_index + offset for offset, e in enumerate(submission.entries)}
-        for position, leaf_hash in enumerate(admitted.leaf_hashes):
-            if indexes[position] is None:
-                if leaf_hash in raced:
-                    indexes[position] = raced[leaf_hash]
-                    new[position] = False
-                else:
-                    indexes[position] = reserved[leaf_hash]
-        return Accepted([i for i in indexes if i is not None], new, future)
+        indexes, new = _indexes(admitted, raced)
+        return Accepted(indexes, new, _releasing_on_failure(future, [admitted]))
 
     def accept_many(self, admitted: list[Admitted]) -> Accepted:
-        """Accept several admitted submissions as one request: all reserved, or (the pool being full) none."""
+        """Accept several admitted submissions as one request: all reserved and written in one synced write,
+        or none (the pool being full, or the write failing)."""
+        reserving = [a for a in admitted if a.submission is not None]
         try:
-            with self.pending.room_for(sum(a.submission.count for a in admitted if a.submission is not None)):
-                results = [self.accept(a, bounded=False) for a in admitted]
-        except (PoolFull, SubmissionTooLarge):
-            for refused in admitted:
-                if refused.release is not None:
-                    refused.release()
+            with self.pending.room_for(sum(a.submission.count for a in reserving if a.submission is not None)):
+                if reserving:
+                    future, raced_each = self.pending.reserve_all(
+                        [a.submission for a in reserving if a.submission is not None], bounded=False
+                    )
+                else:  # all logged or pending already: as durable as the writes before
+                    future, raced_each = self.pending.barrier(), []
+        except BaseException:
+            _release_all(admitted)
             raise
-        futures = [r.durable for r in results]
-        combined: Future[None] = Future()
-        remaining = [len(futures)]
-
-        def done(_: Future[None]) -> None:
-            remaining[0] -= 1
-            if remaining[0] == 0 and not combined.done():
-                errors = [f.exception() for f in futures if f.exception()]
-                if errors:
-                    combined.set_exception(errors[0])  # type: ignore[arg-type]
-                else:
-                    combined.set_result(None)
-
-        for future in futures:
-            future.add_done_callback(done)
-        return Accepted([i for r in results for i in r.indexes], [n for r in results for n in r.new], combined)
+        raced_of = {id(a): raced for a, raced in zip(reserving, raced_each, strict=True)}
+        indexes: list[int] = []
+        new: list[bool] = []
+        for one in admitted:
+            if one.submission is None:
+                found = [i for i in one.existing if i is not None]
+                indexes += found
+                new += [False] * len(found)
+            else:
+                these, fresh = _indexes(one, raced_of[id(one)])
+                indexes += these
+                new += fresh
+        return Accepted(indexes, new, _releasing_on_failure(future, admitted))
 
     def queue_contract_anchored(self, block: BlockAPI, receipts: tuple[ReceiptAPI, ...]) -> Future[None]:
         """Queue the statements a block's transactions anchored through EvidenceRegistry.
 
         The evidence-append precompile checked them inside the EVM; they enter the
-        pending queue like any submission (and so the log at the next block). The
-        bookkeeping of how far this has gone is written with them, so that after a
-        crash the blocks not yet processed are processed again (dedup makes that safe).
+        pending queue like any submission (and so the log at the next block). They
+        are written in one synced write with the mark of how far this has gone, so
+        that after a crash the blocks whose anchors are not all durable are processed
+        again (dedup makes that safe), and no block's anchors are ever marked done
+        while some of them are not written.
         """
         payloads = [
             entry.data
@@ -219,18 +208,17 @@ class EvidenceService:
             for entry in receipt.logs
             if entry.address == EVIDENCE_APPEND_PRECOMPILE and entry.topics and entry.topics[0] == _TOPIC
         ]
-        marker = {META_EVM_ANCHORS: block.number.to_bytes(8, "big")}
-        futures = []
+        submissions = []
         for payload in payloads:
             try:
                 admitted = self.admission.from_chain(payload)
             except EvidenceRejected:
                 log.warning("block %d logged an evidence statement that does not decode; skipped", block.number)
                 continue
-            futures.append(self.accept(admitted, extra_writes=marker, bounded=False).durable)
-        if not futures:
-            futures.append(self.pending.reserve(_empty_submission(), extra_writes=marker)[0])
-        return futures[-1]
+            if admitted.submission is not None:
+                submissions.append(admitted.submission)
+        marker = {META_EVM_ANCHORS: block.number.to_bytes(8, "big")}
+        return self.pending.reserve_all(submissions, extra_writes=marker, bounded=False)[0]
 
     def contract_anchors_through(self) -> int:
         raw = self._store.get(META_EVM_ANCHORS)
@@ -365,12 +353,11 @@ class QueryResult:
     resume_after: int | None
 
 
-def _empty_submission() -> Submission:
-    return Submission("s", b"", [], None, 0)
-
-
-def _releasing_on_failure(durable: Future[None], release: Callable[[], None]) -> Future[None]:
-    """``durable``, but failing only after ``release`` has run: whoever learns of the failure may retry at once."""
+def _releasing_on_failure(durable: Future[None], admitted: list[Admitted]) -> Future[None]:
+    """``durable``, but failing only after the holds the admissions took have ended: whoever learns
+    of the failure may retry at once."""
+    if all(a.release is None for a in admitted):
+        return durable
     settled: Future[None] = Future()
 
     def settle(done: Future[None]) -> None:
@@ -378,11 +365,37 @@ def _releasing_on_failure(durable: Future[None], release: Callable[[], None]) ->
         if error is None:
             settled.set_result(None)
         else:
-            release()
+            _release_all(admitted)
             settled.set_exception(error)
 
     durable.add_done_callback(settle)
     return settled
+
+
+def _release_all(admitted: list[Admitted]) -> None:
+    for one in admitted:
+        if one.release is not None:
+            one.release()
+
+
+def _indexes(admitted: Admitted, raced: dict[bytes, int]) -> tuple[list[int], list[bool]]:
+    """Each statement's leaf index, in submission order, and whether this submission added it."""
+    submission = admitted.submission
+    assert submission is not None
+    indexes: list[int | None] = list(admitted.existing)
+    new = [i is None for i in indexes]
+    if not raced and len(submission.entries) == len(indexes):  # all new: the run reserved, in order
+        first = submission.first_index
+        return list(range(first, first + len(indexes))), new
+    reserved = {e.leaf_hash: submission.first_index + offset for offset, e in enumerate(submission.entries)}
+    for position, leaf_hash in enumerate(admitted.leaf_hashes):
+        if indexes[position] is None:
+            if leaf_hash in raced:
+                indexes[position] = raced[leaf_hash]
+                new[position] = False
+            else:
+                indexes[position] = reserved[leaf_hash]
+    return [i for i in indexes if i is not None], new
 
 
 def _done() -> Future[None]:
