@@ -205,6 +205,31 @@ def test_a_contract_cannot_anchor_text_that_reads_other_than_it_is(chain):
     assert chain.node.evidence.pending.pending_leaves == 0
 
 
+def test_a_record_read_while_its_block_commits_is_found(chain, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from tiezheng_node.api.app import create_app
+
+    accepted = submit(chain, signed(chain, b"read as it is sealed").to_cbor())
+    evidence_id = chain.node.evidence.evidence_id(accepted.indexes[0])
+    pending_get = chain.node.evidence.pending.get
+    sealed_meanwhile = []
+
+    def get_after_the_block(index):  # the block commits between the log's size and the pool being read
+        if not sealed_meanwhile:
+            sealed_meanwhile.append(chain.node.produce_block())
+        return pending_get(index)
+
+    monkeypatch.setattr(chain.node.evidence.pending, "get", get_after_the_block)
+    with TestClient(create_app(chain.node)) as client:
+        found = client.get(f"/v1/evidence/{evidence_id}")
+        assert sealed_meanwhile and found.status_code == 200 and found.json()["status"] == "proven", found.text
+        sealed_meanwhile.clear()
+        second = submit(chain, signed(chain, b"explored as it is sealed").to_cbor())
+        page = client.get(f"/evidence/{chain.node.evidence.evidence_id(second.indexes[0])}")
+        assert sealed_meanwhile and page.status_code == 200, page.text
+
+
 def test_pending_submissions_survive_a_restart(tmp_path):
     chain = LocalChain(tmp_path / "node")
     accepted = [submit(chain, signed(chain, b"pending %d" % i).to_cbor()).indexes[0] for i in range(5)]

@@ -233,6 +233,15 @@ class EvidenceService:
         return format_evidence_ids(self._genesis.chain_code, indexes)
 
     def view(self, index: int) -> EvidenceView | None:
+        """The record at leaf ``index``, logged or pending, or None if there is none."""
+        view = self._view(index)
+        if view is None and index < self.pending.next_index:
+            # Its block may have logged it between the two reads (the log moves on before the
+            # pool lets go of it): the log has it now.
+            view = self._view(index)
+        return view
+
+    def _view(self, index: int) -> EvidenceView | None:
         if index < self.log.size:
             record = self.log.leaf(index)
             if record is None:

@@ -30,7 +30,7 @@ from ...process.reports import By
 from ..paging import page_of
 from ..params import counter
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
-from .search import MAX_QUERY, SearchResult, agency_code, lookup_evidence_id, search
+from .search import MAX_QUERY, SHOWN, SearchResult, agency_code, lookup_evidence_id, search
 from .views import DAYS_SHOWN, ExplorerData, day_period, format_time, iso_time, role_label, stage_label
 
 HERE: Final = Path(__file__).parent
@@ -173,7 +173,10 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         if isinstance(found, SearchResult):
             return unresolved(request, found)
         view = data.view(found)
-        assert view is not None
+        if view is None:  # dropped since it was found: its write failed, and its ID is free again
+            return unresolved(
+                request, SearchResult(message="search.not_found", values={"query": str(evidence_id)[:SHOWN]})
+            )
         record = view.record
         batch = None
         if record is not None and record.batch is not None:
