@@ -65,6 +65,18 @@ def post(node, body: bytes | str, content_type: str = "application/json") -> htt
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", ["x"]]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionReceipt", "params": ["0x1234"]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", [50, 25]]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", [true]]}', -32602),
+        *(
+            (
+                b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getStorageAt", "params": ["0x'
+                + b"11" * 20
+                + b'", "'
+                + slot
+                + b'", "latest"]}',
+                -32602,
+            )
+            for slot in (b"0x-1", b"0x 1", b"0x+1", b"0x_1", b"0x")
+        ),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"data": "0x01", "input": "0x02"}]}', -32602),
         (
             b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getStorageAt", "params": ["0x'

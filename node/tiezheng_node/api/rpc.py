@@ -10,6 +10,7 @@ the sender is not permitted to transact (as Besu's account permissioning).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ ESTIMATE_TOLERANCE: Final = 0.015
 #: against the bloom of every block in the range.
 MAX_FILTER_VALUES: Final = 1_000
 MAX_FEE_HISTORY: Final = 1_024
+STORAGE_SLOT: Final = re.compile(r"0x[0-9a-fA-F]{1,64}")  # no sign, no spaces: int() would take both
 #: How long an eth_call or eth_estimateGas waits for the one running before it (-32005 after).
 EXECUTION_WAIT_SECONDS: Final = 5.0
 ZERO_ADDRESS: Final = b"\x00" * 20
@@ -117,6 +119,10 @@ class JsonRpc:
     def handle(self, body: bytes) -> Any:
         """The response for a request body: a dict, a list (batch), or None (notifications only)."""
         self._budget.gas = self._node.genesis.gas_target
+        # Reading blocks has a budget per request too: a batch of a hundred wide eth_getLogs
+        # would otherwise read a hundred times the range one may.
+        self._budget.blocks = MAX_LOG_RANGE
+        self._budget.logs = MAX_LOGS
         try:
             request = from_json(body, allow_inf_nan=False)  # bounded nesting: see api/bodies.py
         except ValueError:
@@ -388,13 +394,15 @@ class JsonRpc:
         newest = self._resolve(params[1]).block_number
         percentiles = params[2] if len(params) > 2 and params[2] is not None else None
         if percentiles is not None and (
-            not isinstance(percentiles, list)
-            or not all(isinstance(p, int | float) and 0 <= p <= 100 for p in percentiles)
+            not isinstance(percentiles, list) or not all(type(p) in (int, float) and 0 <= p <= 100 for p in percentiles)
         ):
             raise ParamError("reward percentiles must be numbers in [0, 100]")
         if percentiles is not None and any(a > b for a, b in pairwise(percentiles)):
             raise ParamError("reward percentiles must be in ascending order")
+        if count == 0:  # geth answers so: no blocks, and no oldest one
+            return {"oldestBlock": quantity(0), "baseFeePerGas": [], "gasUsedRatio": []}
         oldest = max(0, newest - count + 1)
+        self._read_blocks(newest - oldest + 1)
         ratios = []
         for number in range(oldest, newest + 1):
             header = self._node.execution.header(number)
@@ -436,6 +444,7 @@ class JsonRpc:
             end = self._resolve(criteria.get("toBlock", "latest")).block_number
             if end - start + 1 > MAX_LOG_RANGE:
                 raise RpcError(-32005, f"query covers more than {MAX_LOG_RANGE} blocks; narrow fromBlock/toBlock")
+        self._read_blocks(end - start + 1)
         found: list[dict[str, Any]] = []
         for number in range(start, end + 1):
             header = self._node.execution.header(number)
@@ -446,9 +455,24 @@ class JsonRpc:
                 for entry in logs:
                     if _log_matches(entry, addresses, topics):
                         found.append(entry)
-                        if len(found) > MAX_LOGS:
-                            raise RpcError(-32005, f"query returns more than {MAX_LOGS} logs; narrow the filter")
+                        if len(found) > self._budget.logs:
+                            raise RpcError(
+                                -32005,
+                                f"the calls of one request may return at most {MAX_LOGS} logs in all; "
+                                "narrow the filter, or send the rest in another request",
+                            )
+        self._budget.logs -= len(found)
         return found
+
+    def _read_blocks(self, count: int) -> None:
+        """Charge reading ``count`` blocks to the request (-32005 when it has read its share)."""
+        if count > self._budget.blocks:
+            raise RpcError(
+                -32005,
+                f"the calls of one request may read at most {MAX_LOG_RANGE} blocks in all (eth_getLogs, "
+                "eth_feeHistory); narrow the range, or send the rest in another request",
+            )
+        self._budget.blocks -= count
 
     def _sha3(self, params: list[Any]) -> Any:
         from eth_utils import keccak
@@ -478,12 +502,9 @@ def _flag(params: list[Any], position: int) -> bool:
 
 def _storage_slot(value: Any) -> int:
     """A storage key as clients send it: 0x hex of at most 32 bytes, leading zeros allowed (geth reads it so)."""
-    if type(value) is not str or not value.startswith("0x") or not 2 < len(value) <= 66:
+    if type(value) is not str or not STORAGE_SLOT.fullmatch(value):
         raise ParamError("storage slot must be 0x hex of at most 32 bytes")
-    try:
-        return int(value[2:], 16)
-    except ValueError:
-        raise ParamError("storage slot must be 0x hex of at most 32 bytes") from None
+    return int(value[2:], 16)
 
 
 def _addresses(value: Any) -> list[bytes] | None:

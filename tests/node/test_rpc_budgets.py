@@ -1,0 +1,59 @@
+"""What one JSON-RPC request may make the node read: blocks and logs are shared by the calls of a batch,
+as the gas of its calls is (docs/node.md)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.nodekit import LocalChain
+from tests.support.toychain import statement_for
+from tiezheng.signed_statement import SignedStatement
+from tiezheng_node.api import rpc
+from tiezheng_node.api.app import create_app
+from tiezheng_node.execution.addresses import EVIDENCE_REGISTRY
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    local = LocalChain(tmp_path_factory.mktemp("rpc") / "node")
+    for n in range(4):  # four blocks, each with a contract anchoring (which logs)
+        statement = statement_for(local.agency_key, b"logged %d" % n, agency=local.agency_code)
+        signed = SignedStatement.sign(statement, local.agency_key).to_cbor()
+        assert local.transact(local.agency, "EvidenceRegistry", EVIDENCE_REGISTRY, "anchor", signed).ok
+    yield local
+    local.close()
+
+
+def call(method: str, *params, id: int = 1) -> dict:
+    return {"jsonrpc": "2.0", "id": id, "method": method, "params": list(params)}
+
+
+def test_a_batch_shares_one_calls_range_of_blocks(chain, monkeypatch):
+    monkeypatch.setattr(rpc, "MAX_LOG_RANGE", 3)  # 10,000 in service; this chain is short
+    everything = {"fromBlock": "0x1", "toBlock": "0x3"}
+    with TestClient(create_app(chain.node)) as client:
+        alone = client.post("/rpc", json=call("eth_getLogs", everything)).json()
+        assert "result" in alone, alone
+        batch = client.post("/rpc", json=[call("eth_getLogs", everything, id=n) for n in range(3)]).json()
+        assert "result" in batch[0]
+        assert [r["error"]["code"] for r in batch[1:]] == [-32005, -32005]
+        assert "another request" in batch[1]["error"]["message"]
+        mixed = client.post("/rpc", json=[call("eth_feeHistory", "0x2", "latest"), call("eth_getLogs", everything)])
+        assert "result" in mixed.json()[0] and mixed.json()[1]["error"]["code"] == -32005
+
+
+def test_a_batch_shares_one_calls_number_of_logs(chain, monkeypatch):
+    with TestClient(create_app(chain.node)) as client:
+        logs = client.post("/rpc", json=call("eth_getLogs", {"fromBlock": "0x1", "toBlock": "latest"})).json()["result"]
+        assert logs
+        monkeypatch.setattr(rpc, "MAX_LOGS", len(logs))
+        batch = [call("eth_getLogs", {"fromBlock": "0x1", "toBlock": "latest"}, id=n) for n in range(2)]
+        answers = client.post("/rpc", json=batch).json()
+        assert len(answers[0]["result"]) == len(logs) and answers[1]["error"]["code"] == -32005
+
+
+def test_fee_history_of_no_blocks_answers_as_geth_does(chain):
+    with TestClient(create_app(chain.node)) as client:
+        answer = client.post("/rpc", json=call("eth_feeHistory", "0x0", "latest")).json()
+    assert answer["result"] == {"oldestBlock": "0x0", "baseFeePerGas": [], "gasUsedRatio": []}
