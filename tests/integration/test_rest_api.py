@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 import time
 
 import httpx
@@ -282,6 +283,7 @@ def test_bad_batches(dev_node, agency):
         ("/v1/evidence/DEV-000000-00/receipt", 400, "evidence-id-checksum"),
         ("/v1/evidence?digest=zz", 400, "invalid-request"),
         ("/v1/evidence?digest=00", 400, "invalid-request"),
+        ("/v1/evidence?digest=" + "ab " * 32, 400, "invalid-request"),  # bytes.fromhex would read it
         ("/v1/evidence?subject=" + "0" * 63, 400, "invalid-request"),
         ("/v1/evidence?from=yesterday", 400, "invalid-request"),
         ("/v1/evidence?from=2026-01-01T00:00:00", 400, "invalid-request"),
@@ -466,6 +468,16 @@ def test_fuzzed_bodies_get_clean_4xx(dev_node, body, path):
     response = post_cbor(dev_node, path, body)
     assert 400 <= response.status_code < 500
     assert response.json()["error"]["code"]
+
+
+def test_a_content_length_that_is_no_number_is_a_bad_request(dev_node):
+    with socket.create_connection(("127.0.0.1", dev_node.port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /v1/evidence HTTP/1.1\r\nHost: x\r\nContent-Type: application/cbor\r\n"
+            b"Content-Length: -1\r\nConnection: close\r\n\r\n"
+        )
+        answer = connection.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
 
 
 def test_node_still_serves(dev_node):

@@ -35,7 +35,9 @@ Model = TypeVar("Model", bound=BaseModel)
 async def read_limited(request: Request, limit: int) -> bytes:
     """The body, refused with 413 as soon as it is known to pass ``limit`` bytes."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isascii() or not declared.isdigit() or int(declared) > limit):
+    if declared is not None and not (declared.isascii() and declared.isdigit()):
+        raise ApiError(400, "invalid-request", "Content-Length must be a number of bytes")
+    if declared is not None and int(declared) > limit:
         raise ApiError(413, "too-large", f"the body is larger than {limit:,} bytes")
     body = bytearray()
     async for chunk in request.stream():

@@ -23,6 +23,7 @@ COUNTER_LIMIT: Final = 10**18
 _COUNTER: Final = re.compile(COUNTER_PATTERN)
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND: Final = timedelta(milliseconds=1)
+HEX_DIGITS: Final = re.compile(r"[0-9a-fA-F]*")
 
 
 def _ascii_decimal(value: object) -> object:
@@ -44,13 +45,12 @@ def counter(value: str | None) -> int | None:
 def hex32(value: str | None, name: str) -> bytes | None:
     if value is None:
         return None
-    try:
-        raw = bytes.fromhex(value.removeprefix("0x"))
-    except ValueError:
-        raise ApiError(400, "invalid-request", f"{name} must be hex") from None
-    if len(raw) != 32:
+    digits = value.removeprefix("0x")
+    if not HEX_DIGITS.fullmatch(digits):  # bytes.fromhex would pass over spaces
+        raise ApiError(400, "invalid-request", f"{name} must be hex")
+    if len(digits) != 64:
         raise ApiError(400, "invalid-request", f"{name} must be 32 bytes (64 hex digits)")
-    return raw
+    return bytes.fromhex(digits)
 
 
 def block_time(value: str | None, name: str) -> int | None:
