@@ -43,7 +43,11 @@ DIRECT_RECORD = "行政处罚决定书\n京市监罚〔2026〕第 1123 号\n".en
 BATCH_RECORD = b"batch record 20"
 LATE_RECORD = "结果反馈 after the validator hand-over".encode()
 BOM_RECORD = b"a stage whose text begins with U+FEFF"
-PREV_RECORD = b"a step naming its previous step in lower case"
+PREV_RECORDS = {
+    "prev-lower-case": b"a step naming its previous step in lower case",
+    "prev-next-line": b"a step naming its previous step after a U+0085",
+    "prev-bom": b"a step naming its previous step after a U+FEFF",
+}
 
 
 def flip(data: bytes, position: int) -> bytes:
@@ -88,8 +92,15 @@ def main() -> None:
         signed = SignedStatement.sign(statement, agency)
     direct_index = chain.submit(signed.cosign(official, "official").cosign(notary, "notary"))
     bom_index = chain.submit(SignedStatement.sign(statement_for(agency, BOM_RECORD, stage="\ufeff受理"), agency))
-    lower = with_raw_field(statement_for(agency, PREV_RECORD, prev=str(EvidenceId("VEC", 0))), "prev", "vec-000000-x8")
-    prev_index = chain.submit(SignedStatement.sign(lower, agency))
+    # prev as older records may spell it (admission now asks for the chain's own spelling).
+    prev_spellings = {"prev-lower-case": "vec-000000-x8", "prev-next-line": "\x85VEC-000000-X8",
+                      "prev-bom": "\ufeffVEC-000000-X8"}  # fmt: skip
+    prev_indexes = {}
+    for name, spelling in prev_spellings.items():
+        odd = with_raw_field(
+            statement_for(agency, PREV_RECORDS[name], prev=str(EvidenceId("VEC", 0))), "prev", spelling
+        )
+        prev_indexes[name] = chain.submit(SignedStatement.sign(odd, agency))
     chain.seal_block()
     batch_statements = [statement_for(agency, b"batch record %d" % i, stage="初审") for i in range(37)]
     batch_indexes = chain.submit_batch(BatchEnvelope.build(batch_statements, agency, time=1))
@@ -108,7 +119,8 @@ def main() -> None:
     (OUT / "late.txt").write_bytes(LATE_RECORD)
     (OUT / "tampered.txt").write_bytes(DIRECT_RECORD[:-1] + b"!")
     (OUT / "bom-stage.txt").write_bytes(BOM_RECORD)
-    (OUT / "prev-lower-case.txt").write_bytes(PREV_RECORD)
+    for name, record in PREV_RECORDS.items():
+        (OUT / f"{name}.txt").write_bytes(record)
 
     cases: list[dict[str, Any]] = []
 
@@ -145,13 +157,12 @@ def main() -> None:
         None,
         description="a stage beginning with U+FEFF (admission refuses it now; an older record may hold it): kept as is",
     )
-    case(
-        "prev-lower-case",
-        chain.receipt(prev_index),
-        "prev-lower-case.txt",
-        "statement",
-        description="prev written in lower case: one spelling only, as the chain writes IDs",
-    )
+    for name, failed, description in (
+        ("prev-lower-case", None, "prev in lower case: read as the ID it names"),
+        ("prev-next-line", None, "prev after U+0085, which both verifiers strip as Python's str.strip() does"),
+        ("prev-bom", "statement", "prev after U+FEFF, which is no space: not an evidence ID"),
+    ):
+        case(name, chain.receipt(prev_indexes[name]), f"{name}.txt", failed, description=description)
     json_file = "direct.json"
     (OUT / json_file).write_text(direct.to_json())
     cases.append(

@@ -230,6 +230,25 @@ def test_a_record_read_while_its_block_commits_is_found(chain, monkeypatch):
         assert sealed_meanwhile and page.status_code == 200, page.text
 
 
+def test_admission_asks_prev_in_the_chains_own_spelling(chain):
+    from tiezheng.evidence_id import EvidenceId
+
+    evidence = chain.node.evidence
+    canonical = str(EvidenceId("DEV", 0))
+    lower = signed(chain, b"a step after DEV-000000", prev=canonical.lower())
+    with pytest.raises(EvidenceRejected) as caught:
+        evidence.admission.signed_statement(lower.to_cbor())
+    assert caught.value.code == "bad-evidence-id" and canonical in str(caught.value)
+    spaced = statement_for(chain.agency_key, b"in a batch", agency=chain.agency_code, prev=" " + canonical)
+    envelope = BatchEnvelope.build([spaced], chain.agency_key, time=1)
+    with pytest.raises(EvidenceRejected) as caught:
+        evidence.admission.envelope(envelope.to_cbor())
+    assert caught.value.code == "bad-evidence-id"
+    sent = chain.transact(chain.agency, "EvidenceRegistry", EVIDENCE_REGISTRY, "anchor", lower.to_cbor())
+    assert not sent.ok and evidence.pending.pending_leaves == 0
+    assert evidence.admission.signed_statement(signed(chain, b"canonical", prev=canonical).to_cbor())
+
+
 def test_pending_submissions_survive_a_restart(tmp_path):
     chain = LocalChain(tmp_path / "node")
     accepted = [submit(chain, signed(chain, b"pending %d" % i).to_cbor()).indexes[0] for i in range(5)]

@@ -8,6 +8,10 @@ const MODULUS = 1021n;
 // RFC 9162 leaf indexes are 64-bit; thirteen symbols spell more, and those IDs are malformed.
 const MAX_INDEX = 2n ** 64n - 1n;
 const SHAPE = /^([A-Za-z0-9]{2,8})-([0-9A-Za-z]{6,13})-([0-9A-Za-z]{2})$/;
+// What Python's str.strip() takes off (str.isspace()), not String.prototype.trim()'s set: the
+// two verifiers must read a statement's prev alike (trim() also takes U+FEFF, and not U+0085).
+const SURROUNDING_SPACE = /^[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const strip = (text) => text.replace(SURROUNDING_SPACE, "");
 const DECODE = new Map([...CROCKFORD].map((symbol, value) => [symbol, value]).concat([["O", 0], ["I", 1], ["L", 1]]));
 
 export class EvidenceIdError extends Error {
@@ -20,7 +24,7 @@ export class EvidenceIdError extends Error {
 /** { chain, index (BigInt) } of an ID; EvidenceIdError with code "evidence-id-checksum" when mistyped. */
 export function parseEvidenceId(text) {
   if (typeof text !== "string") throw new EvidenceIdError("an evidence ID is text");
-  const match = SHAPE.exec(text.trim());
+  const match = SHAPE.exec(strip(text));
   if (match === null) {
     throw new EvidenceIdError(`${JSON.stringify(text.slice(0, 40))} is not an evidence ID (expected CHAIN-INDEX-CHECK)`);
   }
@@ -36,7 +40,7 @@ export function parseEvidenceId(text) {
   }
   const check = DECODE.get(checkSymbols[0]) * 32 + DECODE.get(checkSymbols[1]);
   if (BigInt(check) !== checkValue(chain, indexValues)) {
-    throw new EvidenceIdError(`${JSON.stringify(text.trim())} has a typo: its check symbols do not match`, "evidence-id-checksum");
+    throw new EvidenceIdError(`${JSON.stringify(strip(text))} has a typo: its check symbols do not match`, "evidence-id-checksum");
   }
   let index = 0n;
   for (const value of indexValues) index = index * 32n + BigInt(value);

@@ -25,7 +25,8 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true }); // a leading byte order 
  * its bytes (UTF-8, a byte order mark passed over), or its text.
  */
 export function parseGenesis(file, sm3) {
-  const size = typeof file === "string" ? new TextEncoder().encode(file).length : file.length;
+  // A string's UTF-8 is at least as long as its UTF-16 units: a longer one is refused unencoded.
+  const size = typeof file !== "string" ? file.length : file.length > MAX_GENESIS_SIZE ? file.length : new TextEncoder().encode(file).length;
   if (size > MAX_GENESIS_SIZE) throw new GenesisError("genesis file is too large");
   let text;
   try {

@@ -32,7 +32,7 @@ from tiezheng.signing import SignatureError, check_signatures
 from tiezheng.statement import Statement
 
 from ..execution.registry import AgencyInfo
-from .checks import check_statements, invisible_refusal, invisible_text
+from .checks import check_statements, written_refusal
 from .items import BatchInfo, Entry, Submission
 from .workers import CheckWorkers, WorkerFailed
 
@@ -97,9 +97,10 @@ class Admission:
             signed = SignedStatement.from_cbor(data)
         except TiezhengError as exc:
             raise EvidenceRejected(f"the signed statement is malformed: {exc.message}", exc.code) from None
-        invisible = invisible_text(signed.statement.stage, signed.statement.meta)
-        if invisible is not None:
-            raise EvidenceRejected(*invisible_refusal(*invisible))
+        statement = signed.statement
+        refusal = written_refusal(statement.stage, statement.meta, statement.prev)
+        if refusal is not None:
+            raise EvidenceRejected(*refusal)
         self._check_agency(signed.statement)
         _checked(lambda: signed.check())
         statement_bytes = signed.statement.to_cbor()

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tiezheng.errors import DecodeError
+from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import get_backend
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX, root_from_leaf_hashes
 from tiezheng.schema import invisible_character
@@ -48,6 +49,23 @@ def invisible_refusal(where: str, character: str) -> tuple[str, str]:
     return f"{where} holds {character}, an invisible or direction-changing character", "invisible-character"
 
 
+def written_refusal(stage: object, meta: object, prev: object) -> tuple[str, str] | None:
+    """(message, code) if admission refuses how a decodable statement is written, else None.
+
+    Texts holding invisible characters (:func:`invisible_text`), and a ``prev`` spelled other
+    than the chain writes IDs (lower case, spaces, Crockford's aliases): decoding reads both,
+    so that records logged before still read; new records are written one way.
+    """
+    invisible = invisible_text(stage, meta)
+    if invisible is not None:
+        return invisible_refusal(*invisible)
+    if type(prev) is str:
+        written = str(EvidenceId.parse(prev))  # decoding parsed it already
+        if written != prev:
+            return f"statement.prev must be written as {written}", "bad-evidence-id"
+    return None
+
+
 def check_statements(statements: list[bytes], agency: str, key: bytes) -> CheckedStatements:
     """Decode and check every statement of an envelope and compute their SM3 Merkle root.
 
@@ -68,10 +86,10 @@ def check_statements(statements: list[bytes], agency: str, key: bytes) -> Checke
             return _refused(f"statement {position}: {exc.message}", exc.code)
         if value["agency"] != agency or value["key"] != key:
             return _refused(f"statement {position} names agency/key other than the batch header's", "batch-mismatch")
-        if "stage" in value or "meta" in value:
-            invisible = invisible_text(value.get("stage"), value.get("meta"))
-            if invisible is not None:
-                message, code = invisible_refusal(*invisible)
+        if "stage" in value or "meta" in value or "prev" in value:
+            refusal = written_refusal(value.get("stage"), value.get("meta"), value.get("prev"))
+            if refusal is not None:
+                message, code = refusal
                 return _refused(f"statement {position}: {message}", code)
         leaf = sm3(LEAF_PREFIX + statement)
         if leaf in seen:

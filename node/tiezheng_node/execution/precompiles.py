@@ -19,7 +19,7 @@ from tiezheng.gm import SM2PublicKey, sm3
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP
 
-from ..evidence.checks import invisible_refusal, invisible_text
+from ..evidence.checks import written_refusal
 from .addresses import (
     EVIDENCE_APPEND_PRECOMPILE,
     EVIDENCE_APPENDED_TOPIC,
@@ -105,9 +105,10 @@ def evidence_append_precompile(computation: ComputationAPI) -> ComputationAPI:
         if signed.statement.kind in CHECKED_ELSEWHERE:
             raise EvidenceRejected(CHECKED_ELSEWHERE[signed.statement.kind])
         # The log holds no text that reads other than it is, whichever way a statement came in.
-        invisible = invisible_text(signed.statement.stage, signed.statement.meta)
-        if invisible is not None:
-            raise EvidenceRejected(invisible_refusal(*invisible)[0])
+        statement = signed.statement
+        refusal = written_refusal(statement.stage, statement.meta, statement.prev)
+        if refusal is not None:
+            raise EvidenceRejected(refusal[0])
         signed.check()
     except EvidenceRejected:
         raise
