@@ -770,7 +770,6 @@ class ProcessEngine:
         """After the block's commit: end the holds of applied steps, forget raised alerts, add to the
         report totals, tell subscribers."""
         with self._lock:
-            self._advanced = staged.height
             for name in staged.raised:
                 self._raising.discard(name)
             for matter, held in list(self._held.items()):
@@ -784,6 +783,8 @@ class ProcessEngine:
                 for record in staged.alert_records:
                     tally.alert_raised(record)
                 tally.height = staged.height
+            # Only now: a report kept for this block must find it in the totals.
+            self._advanced = staged.height
         if staged.events:
             self.on_change(staged.events)
 
