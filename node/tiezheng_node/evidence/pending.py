@@ -229,9 +229,10 @@ class PendingEvidence:
                 repeated.append(again)
             taking = [s for s in submissions if s.entries]
             count = sum(s.count for s in taking)
-            if bounded and any(s.count > self._max_pending for s in taking):
+            largest = max((s.count for s in taking), default=0)
+            if bounded and largest > self._max_pending:
                 raise SubmissionTooLarge(
-                    f"{count:,} records in one submission; at most {self._max_pending:,} may be pending"
+                    f"{largest:,} records in one submission; at most {self._max_pending:,} may be pending"
                 )
             if bounded and self._pending_leaves + count > self._max_pending:
                 raise PoolFull(self._pending_leaves, self._max_pending)

@@ -178,6 +178,11 @@ class EvidenceService:
         except BaseException:
             _release_all(admitted)
             raise
+        if reserving and any(i is not None and i >= self.log.size for a in admitted if a.submission is None
+                             for i in a.existing):  # fmt: skip
+            # Statements another request reserved are durable only with its write: wait for that
+            # too (a write queued after ours resolves after both, and fails if either does).
+            future = self.pending.barrier()
         raced_of = {id(a): raced for a, raced in zip(reserving, raced_each, strict=True)}
         indexes: list[int] = []
         new: list[bool] = []
