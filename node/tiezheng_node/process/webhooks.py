@@ -18,6 +18,7 @@ with ``tiezheng.supervision.verify_delivery``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -103,7 +104,8 @@ class WebhookDispatcher:
         with self._busy_lock:
             in_flight = list(self._in_flight)
         for loop, task in in_flight:
-            loop.call_soon_threadsafe(task.cancel)
+            with contextlib.suppress(RuntimeError):  # that attempt ended meanwhile, and its loop with it
+                loop.call_soon_threadsafe(task.cancel)
         if self._thread is not None:
             self._thread.join(timeout=ATTEMPT_SECONDS + 5)
             self._thread = None
