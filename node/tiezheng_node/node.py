@@ -511,7 +511,7 @@ class Node:
         if self.process.supervision is None or self._clock() < self._alerts_retry_at:
             return False
         due = self.process.next_due()
-        return due is not None and due < self._clock() * 1000
+        return due is not None and due <= self._clock() * 1000
 
     def _raise_alerts(self, block_time: int) -> None:
         """Queue the alerts of deadlines passed by ``block_time``, durably, ahead of the block that takes them."""

@@ -291,21 +291,24 @@ def test_an_alert_sealed_just_after_the_late_step_is_charged_to_the_stages_agenc
     assert overdue.get(health) == 1 and not overdue.get(chain.agency_code)
 
 
-def test_a_deadline_passes_only_after_its_millisecond(chain, desk):
+def test_a_deadline_is_the_instant_time_runs_out(chain, desk):
     process = chain.node.process
-    on_time = desk.open("administrative-permit", "sealed at the deadline")
+    at_deadline = desk.open("administrative-permit", "sealed at the deadline")
     idle = desk.open("administrative-permit", "idle at the deadline")
-    state = process.matter(EvidenceId.parse(on_time).index)
-    assert process.matter(EvidenceId.parse(idle).index).stage_deadline == state.stage_deadline
+    before = desk.open("administrative-permit", "sealed a millisecond before")
+    state = process.matter(EvidenceId.parse(at_deadline).index)
+    assert {process.matter(EvidenceId.parse(m).index).stage_deadline for m in (idle, before)} == {state.stage_deadline}
+    chain.clock.now = (state.stage_deadline - 1) / 1000
+    desk.step(before, "受理", seal=False)
+    assert chain.node.produce_block().sealed.header.time == state.stage_deadline - 1
+    assert not process.matter(EvidenceId.parse(before).index).steps[0].overdue
+    assert not [a for a in process.alerts() if a.severity == "red"]  # not yet
     chain.clock.now = state.stage_deadline / 1000  # a block at exactly the deadline
-    desk.step(on_time, "受理", seal=False)
+    desk.step(at_deadline, "受理", seal=False)
     assert chain.node.produce_block().sealed.header.time == state.stage_deadline
-    assert not process.matter(state.index).steps[0].overdue
-    assert not [a for a in process.alerts() if a.severity == "red"]  # neither the step's stage nor the idle one
-    chain.clock.now += 0.001
-    chain.node.produce_block()
-    reds = [a.matter for a in process.alerts() if a.severity == "red" and a.scope == "stage"]
-    assert reds == [EvidenceId.parse(idle).index]
+    assert process.matter(state.index).steps[0].overdue  # late, as the alert the same block raises says
+    reds = {a.matter: a.status for a in process.alerts() if a.severity == "red" and a.scope == "stage"}
+    assert reds == {state.index: "resolved", EvidenceId.parse(idle).index: "open"}
 
 
 def test_steps_after_a_matters_overdue_alert_do_not_raise_it_again(chain, desk):

@@ -126,7 +126,8 @@ class StepRecord:
 
     @property
     def overdue(self) -> bool:
-        return self.deadline is not None and self.sealed > self.deadline
+        # The deadline is the instant the time runs out (a local midnight): a step sealed at it is late.
+        return self.deadline is not None and self.sealed >= self.deadline
 
 
 @dataclass(frozen=True)

@@ -500,8 +500,8 @@ class ProcessEngine:
     def due_by(self, block_time: int) -> list[Due]:
         """The watched deadlines passed by ``block_time`` whose alerts are not raised yet, earliest first.
 
-        Passed means strictly before: a step sealed at its deadline is on time (StepRecord.overdue),
-        so a block at that very millisecond raises nothing.
+        A deadline is the instant the time runs out: a block at it raises the alert, as a step
+        sealed at it is late (StepRecord.overdue).
 
         One range scan of the deadline index, stopped after MAX_ALERTS_PER_BLOCK: its
         cost follows the deadlines that passed, not the matters that are open (a
@@ -510,7 +510,7 @@ class ProcessEngine:
         found: list[Due] = []
         with self._lock:
             raising = set(self._raising)
-        with self._store.scan_range(DUE, DUE + block_time.to_bytes(8, "big")) as rows:
+        with self._store.scan_range(DUE, DUE + (block_time + 1).to_bytes(8, "big")) as rows:
             for _, value in rows:
                 due = decode_due(value)
                 red = due if due.severity == "red" else replace(due, severity="red")
@@ -718,7 +718,7 @@ class ProcessEngine:
         # An event raised already (an alert in flight over a restart that changed ``warn_at``, say) is not due twice.
         watching = self._watching(staged, matter)
         due = next((d for d in watching.values() if d.key == event), None)
-        if due is not None and due.at >= block_time:
+        if due is not None and due.at > block_time:
             # Whoever holds the supervision key cannot raise an alert ahead of its time.
             raise StepError("the alert was raised before its deadline (or warning point) passed", "early-alert")
         template = self.library.template(matter.template)

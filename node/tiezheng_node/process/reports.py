@@ -80,7 +80,7 @@ class Row:
         self.matter_hours.append((matter.closed - matter.opened) / HOUR_MS)
         if matter.deadline is not None:
             self.closed_with_deadline += 1
-            self.matters_on_time += matter.closed <= matter.deadline
+            self.matters_on_time += matter.closed < matter.deadline  # at the deadline is late, as for a step
 
     def step(self, step: StepRecord) -> None:
         self.steps += 1
