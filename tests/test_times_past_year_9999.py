@@ -46,7 +46,7 @@ def test_a_valid_receipt_renders_whatever_time_its_statement_claims(statement_ti
     assert verdict.valid
     assert "VALID" in render_verdict(verdict)
     facts = certificate.facts(receipt, chain.genesis, "https://verify.example/")
-    assert facts.verdict.startswith("离线验证通过")
+    assert facts.verdict.startswith("回执离线验证通过")
     assert str(statement_time) in facts.claimed or statement_time <= LAST_DATETIME_MS
     assert facts.evidence_id in certificate.render_html(facts)
 

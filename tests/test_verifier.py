@@ -230,3 +230,28 @@ def make_genesis_cached() -> Genesis:
     if not _GENESIS:
         _GENESIS.append(make_genesis([SM2PrivateKey.generate()]))
     return _GENESIS[0]
+
+
+def test_a_certificate_names_the_validators_that_sealed_after_a_hand_over(monkeypatch):
+    from tests.support import toychain
+    from tiezheng.certificate import facts
+
+    made = toychain.make_genesis
+
+    def named(keys, chain_code="TST", chain_id=4242):
+        document = dict(made(keys, chain_code, chain_id).document)
+        document["validators"] = [dict(v, name=f"genesis-node-{n}") for n, v in enumerate(document["validators"])]
+        return Genesis.from_document(document)
+
+    monkeypatch.setattr(toychain, "make_genesis", named)
+    chain = toychain.ToyChain([SM2PrivateKey.generate() for _ in range(4)])
+    chain.seal_block(next_keys=[SM2PrivateKey.generate() for _ in range(4)])  # a wholly new set
+    agency = SM2PrivateKey.generate()
+    index = chain.submit(SignedStatement.sign(toychain.statement_for(agency, b"after the hand-over"), agency))
+    chain.seal_block()
+    receipt = chain.receipt(index)
+    verdict = verify_receipt(receipt, chain.genesis)
+    assert verdict.valid and len(verdict.sealed_by) >= 3
+    shown = facts(receipt, chain.genesis, "https://verify.example/verify")
+    assert shown.sealed_by == list(verdict.sealed_by)
+    assert not any(name.startswith("genesis-node-") for name in shown.sealed_by)  # those keys sealed nothing here

@@ -51,16 +51,19 @@ def facts(receipt: Receipt, genesis: Genesis | None, verify_url: str) -> Certifi
     statement = Statement.from_cbor(receipt.statement)
     header = ConsensusHeader.from_cbor(receipt.header)
     verdict: Verdict | None = verify_receipt(receipt, genesis) if genesis is not None else None
-    if genesis is not None and verdict is not None and verdict.valid:
-        # Only a genesis the receipt verifies against names its sealers; another's names would be false.
-        names = [v.name for v in genesis.validators.validators]
-        sealed_by = [names[s.validator] if s.validator < len(names) else f"#{s.validator}" for s in receipt.seals]
+    if verdict is not None and verdict.valid:
+        # Named from the set that sealed the block (after hand-overs, not the genesis's), and only
+        # once the receipt verifies against the genesis: another's names would be false.
+        sealed_by = list(verdict.sealed_by)
     else:
         sealed_by = [f"validator #{s.validator}" for s in receipt.seals]
     if verdict is None:
         verdict_text = "未在本机验证 — 请按下方步骤验证 / not verified here: verify as described below"
     elif verdict.valid:
-        verdict_text = "离线验证通过 / VALID (checked offline against the genesis)"
+        verdict_text = (
+            "回执离线验证通过（本证书未核对文件本身）/ receipt VALID offline against the genesis"
+            " (the file itself is not checked by this certificate)"
+        )
     else:
         assert verdict.failed is not None
         verdict_text = f"验证未通过 / INVALID: {verdict.failed.name} — {verdict.failed.detail}"
