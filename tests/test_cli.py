@@ -498,3 +498,52 @@ def test_the_admin_keystore_cost_bound_admits_what_eth_account_writes(kdf):
     written = Account.encrypt("0x" + "11" * 32, "pass", kdf=kdf)
     check_kdf_cost(written)  # no SystemExit: geth's and eth-account's defaults are well inside the bound
     assert Account.decrypt(written, "pass") == bytes.fromhex("11" * 32)
+
+
+# What `tiezheng anchor` anchors, and where the receipts go: settled before anything is sent.
+
+
+def _anchor_args(*paths: str, receipts: str | None = None) -> list[str]:
+    options = ["--node", "http://127.0.0.1:9", "--key", "absent.key", "--agency", "X1", "--kind", "permit", "--wait"]
+    return ["anchor", *paths, *options, *(["--receipts", receipts] if receipts else [])]
+
+
+def test_anchor_refuses_receipts_that_would_share_a_file_or_overwrite_an_input(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for folder in ("x", "y", "p/data", "q/data"):
+        (tmp_path / folder).mkdir(parents=True)
+    for name in ("x/a.txt", "y/a.txt", "p/data/f.txt", "q/data/f.txt", "a.txt"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "a.txt.tzr").write_text("a record that happens to end in .tzr")
+    assert_one_line_error(run(*_anchor_args("x/a.txt", "y/a.txt", receipts="R")), text="both have their receipt")
+    assert_one_line_error(run(*_anchor_args("p/data", "q/data", receipts="R")), text="both have their receipt")
+    assert_one_line_error(run(*_anchor_args("a.txt", "a.txt.tzr")), text="which is anchored too")
+    assert not (tmp_path / "R").exists()
+
+
+def test_anchor_takes_each_file_once_and_passes_nothing_over_in_silence(tmp_path, monkeypatch, capsys):
+    from tiezheng.cli.common import UsageError
+    from tiezheng.cli.online import _files, _receipt_targets
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "case").mkdir()
+    (tmp_path / "case" / "main.pdf").write_text("main")
+    assert _files(["case/main.pdf", "case/main.pdf", "./case/main.pdf", "case"]) == [Path("case/main.pdf")]
+    assert "anchored once" in capsys.readouterr().err
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "attachment.pdf").write_text("attachment")
+    (tmp_path / "case" / "attachments").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UsageError, match="links to a folder"):
+        _files(["case"])
+    (tmp_path / "case" / "attachments").unlink()
+    os.mkfifo(tmp_path / "case" / "pipe")
+    with pytest.raises(UsageError, match="not a regular file"):
+        _files(["case"])
+    (tmp_path / "case" / "pipe").unlink()
+    inner = tmp_path / "w" / "inner"
+    inner.mkdir(parents=True)
+    (tmp_path / "w" / "z.txt").write_text("z")
+    monkeypatch.chdir(inner)
+    files = _files([".."])
+    targets = _receipt_targets(files, Path("../out"), [Path("..")])
+    assert all((tmp_path / "w" / "out").resolve() in t.resolve().parents for t in targets.values())  # not beside z.txt

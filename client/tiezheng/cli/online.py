@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,30 +89,78 @@ def add_commands(commands: Any) -> None:
 
 
 def _files(paths: list[str]) -> list[Path]:
+    """The regular files named, or in the folders named (recursively), each once, in order.
+
+    Nothing is passed over in silence: a folder that cannot be read, a symbolic link to a
+    folder, or anything that is not a regular file stops the run before anything is sent.
+    """
     found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(path: Path) -> None:
+        try:
+            status = path.stat()
+        except OSError as exc:
+            fail(f"cannot read {path}: {exc.strerror}")
+        if not stat.S_ISREG(status.st_mode):
+            fail(f"cannot anchor {path}: not a regular file")
+        if (status.st_dev, status.st_ino) in seen:
+            sys.stderr.write(f"{path}: named more than once (or a link to a file named before); anchored once\n")
+            return
+        seen.add((status.st_dev, status.st_ino))
+        if not os.access(path, os.R_OK):
+            fail(f"cannot read {path}: permission denied")
+        found.append(path)
+
+    def unreadable(error: OSError) -> None:
+        fail(f"cannot read folder {error.filename}: {error.strerror}")
+
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix != FILE_SUFFIX)
-        elif path.is_file():
-            found.append(path)
+            for folder, folders, names in os.walk(path, onerror=unreadable):
+                for name in sorted(folders):
+                    if (Path(folder) / name).is_symlink():
+                        fail(f"{Path(folder) / name} links to a folder; name the folder itself to anchor what it holds")
+                folders.sort()
+                for name in sorted(names):
+                    if not name.endswith(FILE_SUFFIX):
+                        add(Path(folder) / name)
+        elif path.exists() or path.is_symlink():
+            add(path)
         else:
             fail(f"cannot read {text}: no such file or folder")
     if not found:
         fail("no files to anchor")
-    for path in found:
-        if not os.access(path, os.R_OK):
-            fail(f"cannot read {path}: permission denied")
     return found
 
 
-def _receipt_path(path: Path, folder: Path | None, roots: list[Path]) -> Path:
-    if folder is None:
-        return path.with_name(path.name + FILE_SUFFIX)
-    for root in roots:
-        if root.is_dir() and path.is_relative_to(root):
-            return folder / root.name / path.relative_to(root).with_name(path.name + FILE_SUFFIX)
-    return folder / (path.name + FILE_SUFFIX)
+def _receipt_targets(files: list[Path], folder: Path | None, roots: list[Path]) -> dict[Path, Path]:
+    """Where each file's receipt goes; worked out, and refused if two would share one, before anything is sent."""
+    targets: dict[Path, Path] = {}
+    claimed: dict[Path, Path] = {}
+    inputs = {path.resolve() for path in files}
+    inside = folder.resolve() if folder is not None else None
+    for path in files:
+        if folder is None:
+            target = path.with_name(path.name + FILE_SUFFIX)
+        else:
+            target = folder / (path.name + FILE_SUFFIX)
+            for root in roots:
+                if root.is_dir() and path.is_relative_to(root):
+                    # The folder's own name, resolved: ".." or "." name no folder inside DIR.
+                    target = folder / root.resolve().name / path.relative_to(root).with_name(path.name + FILE_SUFFIX)
+                    break
+        resolved = target.resolve()
+        if inside is not None and not resolved.is_relative_to(inside):
+            fail(f"the receipt of {path} would be written outside {folder} ({target})")
+        if resolved in inputs:
+            fail(f"the receipt of {path} would overwrite {target}, which is anchored too")
+        if resolved in claimed:
+            fail(f"{claimed[resolved]} and {path} would both have their receipt in {target}: anchor them apart")
+        claimed[resolved] = path
+        targets[path] = target
+    return targets
 
 
 def cmd_anchor(args: argparse.Namespace) -> int:
@@ -124,6 +173,7 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     if not 0 <= args.retry_for <= MAX_RETRY_FOR:
         fail(f"--retry-for must lie in [0, {MAX_RETRY_FOR:.0f}] seconds")
     files = _files(args.paths)
+    targets = _receipt_targets(files, args.receipts, [Path(p) for p in args.paths]) if args.wait else {}
     key = keystore.load(args.key, passphrase())
     fields: dict[str, Any] = {}
     if args.subject:
@@ -131,7 +181,6 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     if args.stage:
         fields["stage"] = args.stage
     show = not args.quiet and sys.stderr.isatty() and len(files) > 1
-    roots = [Path(p) for p in args.paths]
     count = 0
     with (
         Client(args.node, key=key, agency=args.agency, retry_for=args.retry_for) as client,
@@ -142,7 +191,7 @@ def cmd_anchor(args: argparse.Namespace) -> int:
             # the IDs already reserved are on record and a rerun can leave those files out.
             _print_ids(paths, anchored)
             if args.wait:
-                _write_receipts(client, paths, anchored, args.receipts, roots)
+                _write_receipts(client, paths, anchored, targets)
             count += len(anchored)
             bar.set_postfix_str(f"anchored {count}", refresh=False)
     if not args.wait:
@@ -184,9 +233,7 @@ def _print_ids(paths: list[Path], anchored: list[Anchored]) -> None:
         sys.stdout.flush()
 
 
-def _write_receipts(
-    client: Client, paths: list[Path], anchored: list[Anchored], folder: Path | None, roots: list[Path]
-) -> None:
+def _write_receipts(client: Client, paths: list[Path], anchored: list[Anchored], targets: dict[Path, Path]) -> None:
     """Wait until the envelope's records are proven, then write each file's receipt (copies share one)."""
     last = max(anchored, key=lambda a: a.index)
     if last.receipt is None:
@@ -195,7 +242,7 @@ def _write_receipts(
     for path, record in zip(paths, anchored, strict=True):
         if record.id not in receipts:
             receipts[record.id] = (record.receipt or client.receipt(record.id)).to_cbor()
-        target = _receipt_path(path, folder, roots)
+        target = targets[path]
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             replace_file(target, receipts[record.id])
