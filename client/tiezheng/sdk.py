@@ -513,10 +513,25 @@ class _Operations:
             )
         return receipt
 
-    def find_by_digest(self, record: Record) -> Operation[list[EvidenceRecord]]:
+    def find_by_digest(self, record: Record, limit: int | None) -> Operation[list[EvidenceRecord]]:
+        """Every record of the digest (at most ``limit``), oldest first, page after page.
+
+        Records still waiting for a block come last (on the last page): they are the newest.
+        """
         digest = yield from self.digest(record)
-        response = yield Call("GET", "/v1/evidence", {"digest": digest.hex(), "limit": "1000", "order": "asc"})
-        return read(response, _record_page)
+        found: list[EvidenceRecord] = []
+        cursor: str | None = None
+        while limit is None or len(found) < limit:
+            query = {"digest": digest.hex(), "limit": "1000", "order": "asc"} | ({"cursor": cursor} if cursor else {})
+            response = yield Call("GET", "/v1/evidence", query)
+            records, following = read(response, _record_page)
+            found += records
+            if following is None:
+                break
+            if cursor is not None and int(following) <= int(cursor):
+                raise BadResponseError(f"GET /v1/evidence: answer.next {following} does not move past cursor {cursor}")
+            cursor = following
+        return found[:limit]
 
     def genesis(self) -> Operation[Genesis]:
         response = yield Call("GET", "/v1/genesis")
@@ -716,9 +731,11 @@ def _consistency_proof(value: Any, old_size: int, new_size: int) -> list[bytes]:
     return answer.hex_list("proof", size=32)
 
 
-def _record_page(value: Any) -> list[EvidenceRecord]:
-    items = JsonObject(value, "answer").array("items")
-    return [EvidenceRecord.from_json(item, where=f"answer.items[{i}]") for i, item in enumerate(items)]
+def _record_page(value: Any) -> tuple[list[EvidenceRecord], str | None]:
+    page = JsonObject(value, "answer")
+    items = page.array("items")
+    records = [EvidenceRecord.from_json(item, where=f"answer.items[{i}]") for i, item in enumerate(items)]
+    return records, _cursor(page)
 
 
 @dataclass(frozen=True)
@@ -748,10 +765,14 @@ def _alert_page(value: Any) -> AlertPage:
     page = JsonObject(value, "answer")
     items = page.array("items")
     alerts = [alert_from_json(item, where=f"answer.items[{i}]") for i, item in enumerate(items)]
+    return AlertPage(alerts, _cursor(page))
+
+
+def _cursor(page: JsonObject) -> str | None:
     following = page.optional_text("next")
     if following is not None and not (following.isascii() and following.isdigit()):
         raise BadResponseError(f"answer.next must be a cursor of decimal digits, not {following[:40]!r}")
-    return AlertPage(alerts, following)
+    return following
 
 
 def _supervision(value: Any) -> Mapping[str, Any]:
@@ -1094,8 +1115,9 @@ class Client:
     def receipt(self, evidence_id: str) -> Receipt:
         return self._run(self._ops.receipt(evidence_id))
 
-    def find_by_digest(self, record_or_digest: Record) -> list[EvidenceRecord]:
-        return self._run(self._ops.find_by_digest(record_or_digest))
+    def find_by_digest(self, record_or_digest: Record, *, limit: int | None = None) -> list[EvidenceRecord]:
+        """Every record of this digest (at most ``limit``), oldest first, the pending ones last."""
+        return self._run(self._ops.find_by_digest(record_or_digest, limit))
 
     def genesis(self) -> Genesis:
         """The node's genesis. A verifier should trust a genesis it got independently, not this one."""
@@ -1258,8 +1280,8 @@ class AsyncClient:
     async def receipt(self, evidence_id: str) -> Receipt:
         return await self._run(self._ops.receipt(evidence_id))
 
-    async def find_by_digest(self, record_or_digest: Record) -> list[EvidenceRecord]:
-        return await self._run(self._ops.find_by_digest(record_or_digest))
+    async def find_by_digest(self, record_or_digest: Record, *, limit: int | None = None) -> list[EvidenceRecord]:
+        return await self._run(self._ops.find_by_digest(record_or_digest, limit))
 
     async def genesis(self) -> Genesis:
         return await self._run(self._ops.genesis())

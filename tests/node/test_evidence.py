@@ -249,6 +249,24 @@ def test_admission_asks_prev_in_the_chains_own_spelling(chain):
     assert evidence.admission.signed_statement(signed(chain, b"canonical", prev=canonical).to_cbor())
 
 
+def test_the_sdk_finds_every_record_of_a_digest_page_after_page(chain):
+    from fastapi.testclient import TestClient
+
+    from tiezheng.sdk import Client, Digest
+    from tiezheng_node.api.app import create_app
+
+    same = [statement_for(chain.agency_key, b"one form", agency=chain.agency_code, time=t) for t in range(1, 1006)]
+    proven = submit_envelope(chain, BatchEnvelope.build(same, chain.agency_key, 1)).indexes
+    chain.node.produce_block()
+    waiting = submit(chain, signed(chain, b"one form", time=5000).to_cbor()).indexes  # pending: the newest
+    digest = Digest(same[0].digest)
+    with TestClient(create_app(chain.node)) as http, Client("http://testserver", http=http) as client:
+        found = client.find_by_digest(digest)  # pages of at most 1,000
+        assert [r.index for r in found] == proven + waiting
+        assert found[-1].status == "accepted"
+        assert [r.index for r in client.find_by_digest(digest, limit=3)] == proven[:3]
+
+
 def test_pending_submissions_survive_a_restart(tmp_path):
     chain = LocalChain(tmp_path / "node")
     accepted = [submit(chain, signed(chain, b"pending %d" % i).to_cbor()).indexes[0] for i in range(5)]
