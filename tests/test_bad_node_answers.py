@@ -483,3 +483,17 @@ def test_an_admin_keystore_asking_for_unbounded_kdf_work_is_refused_unrun(node, 
     assert_one_line_error(result, "the admin keystore")
     assert "asks for" in result.stderr or "must be a positive integer" in result.stderr
     assert node.requests == []
+
+
+def test_a_step_not_sealed_in_time_is_printed_with_its_id_not_lost_in_an_error(node, monkeypatch, capsys):
+    from tiezheng.cli import process as matter_commands
+
+    waiting = copy.deepcopy(RECORD)
+    waiting["status"], waiting["block"] = "accepted", None
+    node.answer(f"/v1/evidence/{ID}", json.dumps(waiting).encode())
+    monkeypatch.setattr(matter_commands, "SEALED_WAIT_SECONDS", 0.3)
+    with Client(node.url, retry_for=0) as client:
+        assert not matter_commands._sealed(client, ID, "opening")
+    printed = capsys.readouterr()
+    assert printed.out == f"{ID}  opening accepted, not yet in a block\n"  # a rerun would open a second matter
+    assert ID in printed.err

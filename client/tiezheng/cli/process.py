@@ -29,6 +29,9 @@ from ..statement import MIN_SALT_BYTES, MetaValue
 from ..supervision import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
 from .common import EXIT_OK, fail, passphrase, subject_salt
 
+#: How long `matter open` and `matter step` wait for their block beyond what the SDK waited.
+SEALED_WAIT_SECONDS: Final = 120.0
+
 OPERATOR_SALT_ENV: Final = "TIEZHENG_OPERATOR_SALT"
 BEIJING: Final = timezone(timedelta(hours=8))
 RED: Final = "\x1b[31m"
@@ -163,11 +166,30 @@ def cmd_open(args: argparse.Namespace) -> int:
         opened = client.open_matter(
             args.template, args.subject, parties=parties, document=document, official=args.official
         )
+        if not _sealed(client, opened.id, "opening"):
+            return EXIT_OK
         matter = client.matter(opened.id)
     sys.stdout.write(
         f"{opened.id}  opened: {matter.template}, now at {matter.current}, due {_time(matter.stage_deadline)}\n"
     )
     return EXIT_OK
+
+
+def _sealed(client: Client, evidence_id: str, what: str) -> bool:
+    """Wait for a step the node accepted to be sealed; if it is not in time, print its ID and say so.
+
+    The ID is the matter's (or the step's) whatever happens next: signing the step again would
+    make a second one, so it is printed rather than lost in an error.
+    """
+    try:
+        client.wait(evidence_id, timeout=SEALED_WAIT_SECONDS)
+    except TiezhengError as exc:
+        if exc.code != "timeout":
+            raise
+        sys.stdout.write(f"{evidence_id}  {what} accepted, not yet in a block\n")
+        sys.stderr.write(f"tiezheng: {evidence_id} is accepted; see it with tiezheng matter show once sealed\n")
+        return False
+    return True
 
 
 def cmd_step(args: argparse.Namespace) -> int:
@@ -197,6 +219,8 @@ def cmd_step(args: argparse.Namespace) -> int:
             document_no=args.document_no,
             fields=fields,
         )
+        if not _sealed(client, step.id, f"{args.stage} {args.decision}"):
+            return EXIT_OK
         matter = client.matter(matter_id)
     where = f"now at {matter.current}, due {_time(matter.stage_deadline)}" if matter.current else "closed"
     sys.stdout.write(f"{step.id}  {args.stage} {args.decision}: {where}\n")
