@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -547,3 +548,24 @@ def test_anchor_takes_each_file_once_and_passes_nothing_over_in_silence(tmp_path
     files = _files([".."])
     targets = _receipt_targets(files, Path("../out"), [Path("..")])
     assert all((tmp_path / "w" / "out").resolve() in t.resolve().parents for t in targets.values())  # not beside z.txt
+
+
+def test_a_keystore_whose_write_failed_leaves_no_stub_to_block_the_retry(tmp_path):
+    path = tmp_path / "new.key"
+    env = {k: v for k, v in os.environ.items() if k != "TIEZHENG_PASSPHRASE"} | {"TIEZHENG_PASSPHRASE": PASS}
+    # No byte may be written: the process is stopped (SIGXFSZ) at its first write.
+    stopped = subprocess.run(
+        ["bash", "-c", f'ulimit -f 0; exec "{TIEZHENG}" keys new --out "{path}"'], env=env, capture_output=True
+    )
+    assert stopped.returncode != 0
+    assert not path.exists()  # not a 0-byte keystore that "already exists"
+    assert run("keys", "new", "--out", str(path)).returncode == 0
+    assert run("keys", "public", str(path)).returncode == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_receipts_and_tree_heads_are_written_readable_by_all(tmp_path):
+    from tiezheng.cli.common import replace_file
+
+    replace_file(tmp_path / "r.tzr", b"receipt")
+    assert stat.S_IMODE((tmp_path / "r.tzr").stat().st_mode) == 0o644

@@ -5,10 +5,10 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Final, NoReturn
 
+from .. import files
 from ..errors import TiezhengError
 from ..statement import MIN_SALT_BYTES
 
@@ -63,30 +63,19 @@ def read_file(path: str, what: str, *, limit: int | None = None) -> bytes:
 
 
 def write_new_file(path: str, data: bytes, what: str, *, mode: int = 0o644) -> None:
-    """Write a file that must not exist yet."""
+    """Write a file that must not exist yet, whole or not at all."""
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        files.write_new(path, data, mode=mode)
     except FileExistsError:
         fail(f"{path} already exists; not overwriting the {what}")
     except OSError as exc:
         fail(f"cannot write {what} {path}: {exc.strerror}")
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
 
 
 def replace_file(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: a crash leaves the old file or the new one, never a part.
 
-    A symlink at ``path`` is replaced by the file, not followed.
+    A symlink at ``path`` is replaced by the file, not followed. Readable by all (0644):
+    receipts and tree heads are shared, not secret.
     """
-    directory = path.parent if str(path.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    files.replace(path, data, mode=0o644)

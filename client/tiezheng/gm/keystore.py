@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..errors import DecodeError, KeyFormatError, KeystoreError
+from ..files import write_new
 from ..jsondoc import check_nesting
 from .backend import GMBackend, get_backend
 from .sm2 import SM2PrivateKey, SM2PublicKey
@@ -134,17 +134,12 @@ def inspect(data: bytes) -> KeystoreInfo:
 def save(path: str | Path, key: SM2PrivateKey, passphrase: str, **options: Any) -> None:
     """Write a keystore with owner-only permissions, refusing to overwrite an existing file."""
     data = encrypt_key(key, passphrase, **options)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
-        descriptor = os.open(path, flags, 0o600)
+        write_new(path, data, mode=0o600)  # whole or not at all: a stub would block the retry
     except FileExistsError:
         raise KeystoreError(f"{path} already exists; not overwriting a key", code="keystore-exists") from None
     except OSError as exc:
         raise KeystoreError(f"cannot write keystore {path!s}: {exc.strerror}", code="keystore-unwritable") from None
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def load(path: str | Path, passphrase: str, *, backend: GMBackend | None = None) -> SM2PrivateKey:
