@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
 
+import httpx
+
 from ..errors import TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey, keystore, sm3_file
@@ -283,8 +285,10 @@ def cmd_alerts(args: argparse.Namespace) -> int:
                           ("template", args.template)) if v
     }  # fmt: skip
     printed: set[tuple[Any, Any]] = set()  # (id, status) of what the listing showed
+    watching = threading.Event()  # the stream was subscribed: a cut from now on ends the watch
 
     def list_alerts() -> None:
+        watching.set()
         for alert in reversed(client.alerts(**filters)):  # every page, oldest first
             _print_alert(alert, args.json)
             printed.add((alert.get("id"), alert.get("status")))
@@ -305,6 +309,10 @@ def cmd_alerts(args: argparse.Namespace) -> int:
                     sys.stdout.flush()
         except KeyboardInterrupt:  # Ctrl-C is how a watch ends, as for receive-alerts: not a failure
             return EXIT_OK
+        except httpx.TransportError:
+            if not watching.is_set():
+                raise  # never subscribed: the usual unreachable-node error
+            # Cut off mid-stream (the node killed, say): the stream ended, as when it stops.
     # Silence here would look like a quiet day; a watch that stopped must say so.
     raise TiezhengError(
         f"{args.node} ended the event stream (the node stopped or restarted): no longer watching alerts",
