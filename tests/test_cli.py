@@ -569,3 +569,15 @@ def test_receipts_and_tree_heads_are_written_readable_by_all(tmp_path):
 
     replace_file(tmp_path / "r.tzr", b"receipt")
     assert stat.S_IMODE((tmp_path / "r.tzr").stat().st_mode) == 0o644
+
+
+def test_a_certificate_says_when_it_was_not_verified_or_points_at_the_dev_node(tmp_path):
+    receipt = Path(__file__).parent / "vectors" / "receipts" / "direct.tzr"
+    made = run("certificate", str(receipt), "--out", str(tmp_path / "c.html"))
+    assert made.returncode == 0, made.stderr
+    assert "not verified here" in made.stderr and "--verify-url" in made.stderr
+    public = run(
+        "certificate", str(receipt), "--out", str(tmp_path / "d.html"), "--verify-url", "https://evidence.example/verify",
+        "--genesis", str(receipt.parent / "genesis.json"),
+    )  # fmt: skip
+    assert public.returncode == 0 and public.stderr == "", public.stderr

@@ -314,4 +314,10 @@ def cmd_certificate(args: argparse.Namespace) -> int:
         data = render_html(content).encode("utf-8")
     write_new_file(str(out), data, "certificate")
     sys.stdout.write(f"{receipt.evidence_id}: certificate written to {out}\n")
+    # A court scans the QR code and reads the verdict row: say when either is not what it should be.
+    if args.verify_url == DEFAULT_VERIFY_URL:
+        sys.stderr.write(f"tiezheng: note: its QR code points at {DEFAULT_VERIFY_URL} (this machine's dev node);"
+                         " give --verify-url your node's public /verify address\n")  # fmt: skip
+    if genesis is None:
+        sys.stderr.write("tiezheng: note: not verified here (no --genesis); the certificate says so\n")
     return EXIT_OK
