@@ -456,15 +456,27 @@ def test_pending_process_statements_naming_no_real_matter_never_stop_a_restart(c
         assert page.status_code == 200, page.text
 
 
+def red_webhook(chain, url: str):
+    """A webhook for every red alert, registered as an admin would."""
+    return chain.node.process.add_webhook(url, severities=["red"], agencies=[], templates=[], by="0xadmin")
+
+
+def overdue(chain, desk, *cases: str) -> list[str]:
+    """Permit matters opened for ``cases``, then a block sealed just past their first stage's deadlines."""
+    matters = [desk.open("administrative-permit", case) for case in cases]
+    latest = max(chain.node.process.matter(EvidenceId.parse(m).index).stage_deadline for m in matters)
+    chain.clock.now = latest / 1000 + 1
+    chain.node.produce_block()
+    return matters
+
+
 def test_webhook_deliveries_are_owed_in_the_same_batch_as_the_alert(chain, desk):
     process = chain.node.process
-    hook = process.add_webhook("http://127.0.0.1:9/hook", severities=["red"], agencies=[], templates=[], by="0xadmin")
+    hook = red_webhook(chain, "http://127.0.0.1:9/hook")
     process.add_webhook(
         "http://127.0.0.1:9/other", severities=[], agencies=["SOMEONE-ELSE"], templates=[], by="0xadmin"
     )
-    matter = desk.open("administrative-permit", "case 6")
-    chain.clock.now = process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 1
-    chain.node.produce_block()
+    overdue(chain, desk, "case 6")
     red = next(a for a in process.alerts() if a.severity == "red")
     warning = next(a for a in process.alerts() if a.severity == "warning")
     assert red.deliveries == {str(hook.id): {"attempts": 0}} and warning.deliveries == {}
@@ -506,10 +518,8 @@ def test_a_webhooks_answer_body_is_not_read(chain, desk):
     """The status is the answer: a receiver that sends a body without end neither holds nor fills the node."""
     endpoint = EndlessAnswer()
     process = chain.node.process
-    hook = process.add_webhook(endpoint.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
-    matter = desk.open("administrative-permit", "case endless")
-    chain.clock.now = process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 1
-    chain.node.produce_block()
+    hook = red_webhook(chain, endpoint.url)
+    overdue(chain, desk, "case endless")
     delivered: list[int] = []
     started = time.monotonic()
     worker = threading.Thread(target=lambda: delivered.append(chain.node.webhooks.deliver_due()), daemon=True)
@@ -552,12 +562,9 @@ def test_a_hanging_webhook_delays_neither_the_others_nor_more_than_one_of_its_ow
     healthy = Receiver(chain.supervision.key.public_key())
     process = chain.node.process
     try:
-        stuck = process.add_webhook(hanging.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
-        process.add_webhook(healthy.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
-        matters = [desk.open("administrative-permit", f"case hang {n}") for n in range(3)]
-        latest = max(process.matter(EvidenceId.parse(m).index).stage_deadline for m in matters)
-        chain.clock.now = latest / 1000 + 1
-        chain.node.produce_block()
+        stuck = red_webhook(chain, hanging.url)
+        red_webhook(chain, healthy.url)
+        overdue(chain, desk, *(f"case hang {n}" for n in range(3)))
         started = time.monotonic()
         chain.node.webhooks.deliver_due(wait=False)
         while len(healthy.acknowledged()) < 3:
@@ -613,10 +620,8 @@ def test_an_attempt_is_bounded_as_a_whole_and_a_closing_node_abandons_it(chain, 
     trickling = Trickling()
     process = chain.node.process
     try:
-        hook = process.add_webhook(trickling.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
-        matter = desk.open("administrative-permit", "case trickled")
-        chain.clock.now = process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 1
-        chain.node.produce_block()
+        hook = red_webhook(chain, trickling.url)
+        overdue(chain, desk, "case trickled")
         started = time.monotonic()
         assert chain.node.webhooks.deliver_due() == 0  # each read is quick; the whole is not
         assert time.monotonic() - started < 5
@@ -665,10 +670,8 @@ def test_an_unreachable_webhook_rests_with_its_deliveries_for_the_failed_ones_ba
     url = f"http://127.0.0.1:{refusing.getsockname()[1]}/hook"
     refusing.close()  # nothing listens there: every connection is refused at once
     process = chain.node.process
-    hook = process.add_webhook(url, severities=["red"], agencies=[], templates=[], by="0xadmin")
-    matters = [desk.open("administrative-permit", f"case refused {n}") for n in range(3)]
-    chain.clock.now = max(process.matter(EvidenceId.parse(m).index).stage_deadline for m in matters) / 1000 + 1
-    chain.node.produce_block()
+    hook = red_webhook(chain, url)
+    overdue(chain, desk, *(f"case refused {n}" for n in range(3)))
     webhooks = chain.node.webhooks
     assert webhooks.deliver_due() == 0
     assert _attempts(process, hook) == [0, 0, 1]  # the first refusal stops the round
@@ -685,12 +688,9 @@ def test_an_unreachable_webhook_rests_with_its_deliveries_for_the_failed_ones_ba
 
 def test_a_delivery_settled_after_the_outbox_was_read_is_not_sent_again(chain, desk):
     receiver = Receiver(chain.supervision.key.public_key())
-    process = chain.node.process
     try:
-        hook = process.add_webhook(receiver.url, severities=["red"], agencies=[], templates=[], by="0xadmin")
-        matter = desk.open("administrative-permit", "case settled")
-        chain.clock.now = process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 1
-        chain.node.produce_block()
+        hook = red_webhook(chain, receiver.url)
+        overdue(chain, desk, "case settled")
         with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
             read_before = list(rows)  # what a round read just before the round ahead of it settled them
         assert chain.node.webhooks.deliver_due() == 1
