@@ -214,17 +214,23 @@ class PendingEvidence:
             repeated: list[set[bytes]] = []
             seen: set[bytes] = set()
             behind_pending = False
+            several = len(submissions) > 1  # one alone holds no statement twice: admission refused that
             for submission in submissions:
                 raced, behind = self._taken(submission.entries)
                 behind_pending |= behind
-                again = {e.leaf_hash for e in submission.entries if e.leaf_hash in seen and e.leaf_hash not in raced}
+                again = (
+                    {e.leaf_hash for e in submission.entries if e.leaf_hash in seen and e.leaf_hash not in raced}
+                    if seen
+                    else set()
+                )
                 if raced or again:
                     submission.entries = [
                         e for e in submission.entries if e.leaf_hash not in raced and e.leaf_hash not in again
                     ]
                     if submission.batch is not None:
                         submission.members = [e.position for e in submission.entries]
-                seen.update(e.leaf_hash for e in submission.entries)
+                if several:
+                    seen.update(e.leaf_hash for e in submission.entries)
                 raced_each.append(raced)
                 repeated.append(again)
             taking = [s for s in submissions if s.entries]

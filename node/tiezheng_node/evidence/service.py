@@ -167,12 +167,11 @@ class EvidenceService:
         """Accept several admitted submissions as one request: all reserved and written in one synced write,
         or none (the pool being full, or the write failing)."""
         reserving = [a for a in admitted if a.submission is not None]
+        submissions = [a.submission for a in reserving if a.submission is not None]  # (typed: none is None)
         try:
-            with self.pending.room_for(sum(a.submission.count for a in reserving if a.submission is not None)):
-                if reserving:
-                    future, raced_each = self.pending.reserve_all(
-                        [a.submission for a in reserving if a.submission is not None], bounded=False
-                    )
+            with self.pending.room_for(sum(s.count for s in submissions)):
+                if submissions:
+                    future, raced_each = self.pending.reserve_all(submissions, bounded=False)
                 else:  # all logged or pending already: as durable as the writes before
                     future, raced_each = self.pending.barrier(), []
         except BaseException:
