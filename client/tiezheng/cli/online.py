@@ -141,15 +141,16 @@ def _receipt_targets(files: list[Path], folder: Path | None, roots: list[Path]) 
     claimed: dict[Path, Path] = {}
     inputs = {path.resolve() for path in files}
     inside = folder.resolve() if folder is not None else None
+    # Each folder named, with its own name resolved: ".." or "." name no folder inside DIR.
+    folders = [(root, root.resolve().name) for root in roots if root.is_dir()]
     for path in files:
         if folder is None:
             target = path.with_name(path.name + FILE_SUFFIX)
         else:
             target = folder / (path.name + FILE_SUFFIX)
-            for root in roots:
-                if root.is_dir() and path.is_relative_to(root):
-                    # The folder's own name, resolved: ".." or "." name no folder inside DIR.
-                    target = folder / root.resolve().name / path.relative_to(root).with_name(path.name + FILE_SUFFIX)
+            for root, name in folders:
+                if path.is_relative_to(root):
+                    target = folder / name / path.relative_to(root).with_name(path.name + FILE_SUFFIX)
                     break
         resolved = target.resolve()
         if inside is not None and not resolved.is_relative_to(inside):
