@@ -513,8 +513,10 @@ class ProcessEngine:
         with self._store.scan_range(DUE, DUE + (block_time + 1).to_bytes(8, "big")) as rows:
             for _, value in rows:
                 due = decode_due(value)
-                red = due if due.severity == "red" else replace(due, severity="red")
-                if f"{due.matter}:{due.key}" in raising or f"{due.matter}:{red.key}" in raising:
+                if raising and (
+                    f"{due.matter}:{due.key}" in raising
+                    or (due.severity != "red" and f"{due.matter}:{replace(due, severity='red').key}" in raising)
+                ):
                     continue  # in flight, or a warning its red alert in flight makes pointless
                 found.append(due)
                 if len(found) == MAX_ALERTS_PER_BLOCK:
@@ -758,7 +760,8 @@ class ProcessEngine:
         """Take out of the deadline index what the alert just staged ends: its own entry, and a
         warning its red alert makes pointless; an entry left behind would be raised as a stray alert.
 
-        Entries of the event at any due time go too, whatever ``warn_at`` they were placed with.
+        The event's own entry goes even when it was no longer watched (raised already, the
+        entry left behind by an earlier version of this rule).
         """
         for key in watching.keys() - self._watching(staged, alerted).keys():
             staged.writes[key] = None
