@@ -25,9 +25,10 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true }); // a leading byte order 
  * its bytes (UTF-8, a byte order mark passed over), or its text.
  */
 export function parseGenesis(file, sm3) {
-  // A string's UTF-8 is at least as long as its UTF-16 units: a longer one is refused unencoded.
-  const size = typeof file !== "string" ? file.length : file.length > MAX_GENESIS_SIZE ? file.length : new TextEncoder().encode(file).length;
-  if (size > MAX_GENESIS_SIZE) throw new GenesisError("genesis file is too large");
+  // A string's UTF-8 is at least as long as its UTF-16 units, so a longer one is refused unencoded.
+  const tooLarge =
+    file.length > MAX_GENESIS_SIZE || (typeof file === "string" && new TextEncoder().encode(file).length > MAX_GENESIS_SIZE);
+  if (tooLarge) throw new GenesisError("genesis file is too large");
   let text;
   try {
     text = typeof file === "string" ? file.replace(/^\ufeff/, "") : UTF8.decode(file);

@@ -6193,8 +6193,8 @@ var GenesisError = class extends FieldError {
 };
 var UTF82 = new TextDecoder("utf-8", { fatal: true });
 function parseGenesis(file, sm33) {
-  const size = typeof file !== "string" ? file.length : file.length > MAX_GENESIS_SIZE ? file.length : new TextEncoder().encode(file).length;
-  if (size > MAX_GENESIS_SIZE) throw new GenesisError("genesis file is too large");
+  const tooLarge = file.length > MAX_GENESIS_SIZE || typeof file === "string" && new TextEncoder().encode(file).length > MAX_GENESIS_SIZE;
+  if (tooLarge) throw new GenesisError("genesis file is too large");
   let text;
   try {
     text = typeof file === "string" ? file.replace(/^\ufeff/, "") : UTF82.decode(file);
