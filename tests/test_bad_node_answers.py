@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tiezheng import cbor
+from tiezheng.errors import TiezhengError
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey
 from tiezheng.responses import MAX_EXCERPT, ApiError, BadResponseError
@@ -497,3 +498,14 @@ def test_a_step_not_sealed_in_time_is_printed_with_its_id_not_lost_in_an_error(n
     printed = capsys.readouterr()
     assert printed.out == f"{ID}  opening accepted, not yet in a block\n"  # a rerun would open a second matter
     assert ID in printed.err
+
+
+@pytest.mark.parametrize("limits", [{"limit": 0}, {"limit": -1}, {"limit": "10"}, {"page_size": 0}])
+def test_list_limits_that_are_not_counts_are_refused_before_any_request(node, limits):
+    with Client(node.url, retry_for=0) as client:  # the canned node answers nothing: no request is made
+        with pytest.raises(TiezhengError) as caught:
+            client.alerts(**limits)
+        assert caught.value.code == "bad-argument"
+        if "limit" in limits:
+            with pytest.raises(TiezhengError, match="limit"):
+                client.find_by_digest(Digest(b"\x01" * 32), limit=limits["limit"])

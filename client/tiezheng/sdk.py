@@ -518,6 +518,7 @@ class _Operations:
 
         Records still waiting for a block come last (on the last page): they are the newest.
         """
+        _check_limit(limit, "limit")
         digest = yield from self.digest(record)
         found: list[EvidenceRecord] = []
         cursor: str | None = None
@@ -661,6 +662,8 @@ class _Operations:
         short, even empty, and still name a next one: the node reads a bounded number of
         alerts per page, and a filter may match none of them.
         """
+        _check_limit(limit, "limit")
+        _check_limit(page_size, "page_size")
         found: list[Mapping[str, Any]] = []
         cursor: str | None = None
         while limit is None or len(found) < limit:
@@ -766,6 +769,11 @@ def _alert_page(value: Any) -> AlertPage:
     items = page.array("items")
     alerts = [alert_from_json(item, where=f"answer.items[{i}]") for i, item in enumerate(items)]
     return AlertPage(alerts, _cursor(page))
+
+
+def _check_limit(value: int | None, name: str) -> None:
+    if value is not None and (type(value) is not int or value < 1):
+        raise TiezhengError(f"{name} must be a whole number of at least 1 (or None: no limit)", code="bad-argument")
 
 
 def _cursor(page: JsonObject) -> str | None:
