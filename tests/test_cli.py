@@ -26,8 +26,15 @@ def run(*args: str, passphrase: str | None = PASS, input: bytes | None = None) -
     env = {k: v for k, v in os.environ.items() if k != "TIEZHENG_PASSPHRASE"}
     if passphrase is not None:
         env["TIEZHENG_PASSPHRASE"] = passphrase
+    # surrogateescape carries bytes that are not UTF-8 through to the command's standard input.
     return subprocess.run(
-        [TIEZHENG, *args], capture_output=True, text=True, env=env, input=input.decode() if input else None, timeout=60
+        [TIEZHENG, *args],
+        capture_output=True,
+        encoding="utf-8",
+        errors="surrogateescape",
+        env=env,
+        input=input.decode("utf-8", "surrogateescape") if input is not None else None,
+        timeout=60,
     )
 
 
@@ -308,6 +315,33 @@ def test_verify_bad_input(anchored, tmp_path):
 )  # fmt: skip
 def test_process_and_supervision_commands_refuse_bad_input(args, text):
     assert_one_line_error(run(*args), text=text)
+
+
+OPEN = ["matter", "open", "--node", "http://127.0.0.1:9", "--key", "k", "--agency", "A", "--template", "t"]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "text"),
+    [
+        (["--subject", "-", "--official", "-"], b"case 1\n", "--subject and --official both read standard input"),
+        (["--subject", "-"], b"\n", "--subject -: standard input gave no text"),
+        (["--subject", "-"], b"   \r\n", "--subject -: standard input gave no text"),
+        (["--subject", "-"], b"x" * 1025 + b"\n", "longer than 1024 characters"),
+        (["--subject", "-"], b"\xff\xfe\n", "--subject -: standard input is not UTF-8 text"),
+        (["--subject", "s", "--official", "-"], "官".encode() * 1025, "longer than 1024 characters"),
+        (["--subject", "-"], "官".encode() * 5000, "longer than 1024 characters"),
+    ],
+)
+def test_a_value_read_from_stdin_is_one_line_of_text(args, stdin, text):
+    assert_one_line_error(run(*OPEN, *args, input=stdin), text=text)
+
+
+def test_anchor_reads_its_subject_from_stdin_before_asking_for_the_key(tmp_path):
+    record = tmp_path / "r.txt"
+    record.write_text("record")
+    anchor = ["anchor", str(record), "--node", "http://127.0.0.1:9", "--key", "k", "--agency", "A"]
+    refused = run(*anchor, "--kind", "document", "--subject", "-", input=b"\n")
+    assert_one_line_error(refused, text="--subject -: standard input gave no text")
 
 
 def test_receive_alerts_tells_deliveries_apart_by_the_signed_alert_id(tmp_path):

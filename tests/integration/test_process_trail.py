@@ -27,7 +27,7 @@ from tests.support.receiver import Receiver
 from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PublicKey, keystore
 from tiezheng.sdk import ApiError, AsyncClient, Client, MatterView
-from tiezheng.statement import document_number_hash
+from tiezheng.statement import document_number_hash, subject_hash
 from tiezheng.supervision import webhook_target
 from tiezheng.workflow import WorkflowTemplate
 from tiezheng_node.execution.addresses import PROCESS_TRAIL
@@ -63,10 +63,12 @@ def client_for(node: NodeProcess) -> Client:
     )
 
 
-def cli(node: NodeProcess, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    node: NodeProcess, *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     agency = node.accounts()["agency"]
     env = {**os.environ, **SALTS, "TIEZHENG_PASSPHRASE": agency["passphrase"], **(env or {})}
-    return subprocess.run([TIEZHENG, *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run([TIEZHENG, *args], capture_output=True, text=True, env=env, input=stdin, timeout=120)
 
 
 def writes(node: NodeProcess) -> list[str]:
@@ -79,9 +81,10 @@ def test_a_permit_recorded_step_by_step_with_the_cli(node, tmp_path):
     for name in ("申请书", "初审意见", "复核意见", "决定书", "回执"):
         files[name] = tmp_path / f"{name}.pdf"
         files[name].write_bytes(f"{name} content".encode() * 50)
+    # The case number comes on standard input, out of the process list.
     opened = cli(node, "matter", "open", *writes(node), "--template", "administrative-permit",
-                 "--subject", "京市监许〔2026〕0417", "--document", str(files["申请书"]),
-                 "--official", "官员-007")  # fmt: skip
+                 "--subject", "-", "--document", str(files["申请书"]),
+                 "--official", "官员-007", stdin="京市监许〔2026〕0417\n")  # fmt: skip
     assert opened.returncode == 0, opened.stderr
     matter = opened.stdout.split()[0]
     assert "now at 受理" in opened.stdout
@@ -106,10 +109,11 @@ def test_a_permit_recorded_step_by_step_with_the_cli(node, tmp_path):
     # The case number itself is nowhere on chain: only its salted SM3; nor is the decision's number.
     record = httpx.get(f"{node.url}/v1/evidence/{matter}").json()
     assert "0417" not in json.dumps(record, ensure_ascii=False)
+    salt = SALTS["TIEZHENG_SUBJECT_SALT"].encode()
+    assert record["statement"]["subject"] == subject_hash("京市监许〔2026〕0417", salt).hex()
     signing = as_json["steps"][3]["id"]
     signed = httpx.get(f"{node.url}/v1/evidence/{signing}").json()["statement"]
     assert "0417" not in json.dumps(signed, ensure_ascii=False)
-    salt = SALTS["TIEZHENG_SUBJECT_SALT"].encode()
     assert signed["meta"]["document_no"] == document_number_hash("京市监许〔2026〕0417号", salt)
     # Out of order: a step the template does not allow now is refused with the rule, and nothing is written.
     again = cli(node, "matter", "step", matter, *writes(node), "--stage", "受理", "--decision", "approve",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import os
 import sys
@@ -17,6 +18,9 @@ EXIT_NEGATIVE: Final = 1
 EXIT_USAGE: Final = 2
 PASSPHRASE_ENV: Final = "TIEZHENG_PASSPHRASE"
 SUBJECT_SALT_ENV: Final = "TIEZHENG_SUBJECT_SALT"
+#: The value that makes an option read its text from standard input instead.
+FROM_STDIN: Final = "-"
+MAX_STDIN_VALUE: Final = 1024
 
 
 class UsageError(TiezhengError):
@@ -35,6 +39,43 @@ def subject_salt(needed_by: str) -> bytes:
     if len(salt) < MIN_SALT_BYTES:
         fail(f"{needed_by} needs ${SUBJECT_SALT_ENV}: the agency's secret salt, at least {MIN_SALT_BYTES} bytes")
     return salt
+
+
+def read_from_stdin(args: argparse.Namespace, *names: str) -> None:
+    """Replace the one option among ``names`` given as ``-`` by a line read from standard input.
+
+    A case number or an official's ID typed as an argument shows in the process
+    list and the shell's history; ``-`` keeps it off both (a terminal is asked
+    without echo). Standard input holds one line, so only one option can read it.
+    """
+    reading = [name for name in names if getattr(args, name, None) == FROM_STDIN]
+    if not reading:
+        return
+    flags = [f"--{name.replace('_', '-')}" for name in reading]
+    if len(reading) > 1:
+        fail(f"{' and '.join(flags)} both read standard input; give at most one of them as -")
+    if sys.stdin is None:
+        fail(f"{flags[0]} -: there is no standard input to read")
+    try:
+        if sys.stdin.isatty():
+            value = getpass.getpass(f"{flags[0]}: ")
+        else:
+            # Bytes, decoded strictly: the terminal's locale must not turn a stray byte into text.
+            limit = 4 * MAX_STDIN_VALUE + 2  # the longest line in UTF-8, and its CR LF
+            line = sys.stdin.buffer.readline(limit)
+            if len(line) == limit and not line.endswith(b"\n"):
+                fail(f"{flags[0]} -: the line on standard input is longer than {MAX_STDIN_VALUE} characters")
+            value = line.decode()
+    except UnicodeDecodeError:
+        fail(f"{flags[0]} -: standard input is not UTF-8 text")
+    except OSError as exc:
+        fail(f"{flags[0]} -: cannot read standard input: {exc.strerror}")
+    value = value.removesuffix("\n").removesuffix("\r")
+    if len(value) > MAX_STDIN_VALUE:
+        fail(f"{flags[0]} -: the line on standard input is longer than {MAX_STDIN_VALUE} characters")
+    if not value.strip():
+        fail(f"{flags[0]} -: standard input gave no text (one line is expected)")
+    setattr(args, reading[0], value)
 
 
 def passphrase(*, confirm: bool = False, prompt: str = "Passphrase: ") -> str:

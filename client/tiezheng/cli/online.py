@@ -22,7 +22,16 @@ from ..receipt import FILE_SUFFIX, Receipt
 from ..sdk import DEFAULT_RETRY_FOR, Anchored, ApiError, Client
 from ..statement import KINDS, subject_hash
 from ..verifier import Verdict, verify_receipt
-from .common import EXIT_NEGATIVE, EXIT_OK, fail, passphrase, replace_file, subject_salt, write_new_file
+from .common import (
+    EXIT_NEGATIVE,
+    EXIT_OK,
+    fail,
+    passphrase,
+    read_from_stdin,
+    replace_file,
+    subject_salt,
+    write_new_file,
+)
 from .offline import load_receipt, render_verdict
 
 DEFAULT_VERIFY_URL = "http://127.0.0.1:8545/verify"
@@ -45,7 +54,10 @@ def add_commands(commands: Any) -> None:
     anchor.add_argument("--agency", required=True, metavar="CODE", help="the agency's registered code")
     anchor.add_argument("--kind", required=True, metavar="KIND", help=f"one of {', '.join(KINDS)}, or x-…")
     anchor.add_argument(
-        "--subject", metavar="TEXT", help="case or matter number; only its SM3 salted by $TIEZHENG_SUBJECT_SALT is sent"
+        "--subject",
+        metavar="TEXT",
+        help="case or matter number; only its SM3 salted by $TIEZHENG_SUBJECT_SALT is sent; - reads it from "
+        "standard input",
     )
     anchor.add_argument("--stage", metavar="STAGE", help="workflow stage, e.g. 受理")
     anchor.add_argument("--wait", action="store_true", help="wait until proven and write the receipts")
@@ -175,6 +187,7 @@ def cmd_anchor(args: argparse.Namespace) -> int:
         fail(f"--retry-for must lie in [0, {MAX_RETRY_FOR:.0f}] seconds")
     files = _files(args.paths)
     targets = _receipt_targets(files, args.receipts, [Path(p) for p in args.paths]) if args.wait else {}
+    read_from_stdin(args, "subject")
     key = keystore.load(args.key, passphrase())
     fields: dict[str, Any] = {}
     if args.subject:

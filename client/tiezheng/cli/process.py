@@ -29,7 +29,7 @@ from ..responses import BadResponseError, decode_json
 from ..sdk import Client, Digest, alert_from_json
 from ..statement import MIN_SALT_BYTES, MetaValue
 from ..supervision import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
-from .common import EXIT_OK, fail, passphrase, subject_salt
+from .common import EXIT_OK, fail, passphrase, read_from_stdin, subject_salt
 
 #: How long `matter open` and `matter step` wait for their block beyond what the SDK waited.
 SEALED_WAIT_SECONDS: Final = 120.0
@@ -51,7 +51,9 @@ def add_commands(commands: Any) -> None:
             sub.add_argument("--key", required=True, metavar="KEYFILE", help="the agency's SM2 keystore")
             sub.add_argument("--agency", required=True, metavar="CODE", help="the agency's registered code")
             sub.add_argument(
-                "--official", metavar="ID", help=f"the official acting (pseudonymised with ${OPERATOR_SALT_ENV})"
+                "--official",
+                metavar="ID",
+                help=f"the official acting (pseudonymised with ${OPERATOR_SALT_ENV}); - reads it from standard input",
             )
 
     opening = actions.add_parser("open", help="open a matter following a workflow template; prints its ID")
@@ -60,7 +62,10 @@ def add_commands(commands: Any) -> None:
         "--template", required=True, metavar="T", help="template id (e.g. administrative-permit) or hash"
     )
     opening.add_argument(
-        "--subject", required=True, metavar="TEXT", help="the case number; only its salted SM3 is sent"
+        "--subject",
+        required=True,
+        metavar="TEXT",
+        help="the case number; only its salted SM3 is sent; - reads it from standard input",
     )
     opening.add_argument(
         "--party", action="append", default=[], metavar="ROLE=CODE", help="the agency for a template role; repeatable"
@@ -80,7 +85,8 @@ def add_commands(commands: Any) -> None:
     step.add_argument(
         "--document-no",
         metavar="TEXT",
-        help="the document's number, e.g. 京市监许〔2026〕0417号; only its salted SM3 is sent",
+        help="the document's number, e.g. 京市监许〔2026〕0417号; only its salted SM3 is sent; - reads it from "
+        "standard input",
     )
     step.add_argument("--hearing", choices=("yes", "no"), help="whether a hearing was requested")
     step.add_argument("--published-at", metavar="TIME", help="when the decision was published (ISO 8601)")
@@ -123,6 +129,7 @@ def add_commands(commands: Any) -> None:
 
 
 def _client(args: argparse.Namespace) -> Client:
+    read_from_stdin(args, "subject", "document_no", "official")
     key = keystore.load(args.key, passphrase())
     salt = os.environ.get(OPERATOR_SALT_ENV)
     if args.official is not None and (salt is None or len(salt.encode()) < MIN_SALT_BYTES):
