@@ -514,7 +514,7 @@ class EndlessAnswer:
         self.listener.close()
 
 
-def test_a_webhooks_answer_body_is_not_read(chain, desk):
+def test_a_webhooks_endless_answer_body_is_left_unread(chain, desk):
     """The status is the answer: a receiver that sends a body without end neither holds nor fills the node."""
     endpoint = EndlessAnswer()
     process = chain.node.process
@@ -684,6 +684,18 @@ def test_an_unreachable_webhook_rests_with_its_deliveries_for_the_failed_ones_ba
     assert 1.0 < webhooks._seconds_to_next() <= 2.0  # unreachable a second round in a row: a longer rest
     chain.clock.now += 1.01
     assert webhooks.deliver_due() == 0 and _attempts(process, hook) == [0, 1, 1]
+
+
+def test_a_burst_of_alerts_to_one_webhook_shares_one_connection(chain, desk):
+    receiver = Receiver(chain.supervision.key.public_key())
+    try:
+        red_webhook(chain, receiver.url)
+        overdue(chain, desk, *(f"case burst {n}" for n in range(4)))
+        assert chain.node.webhooks.deliver_due() == 4
+        assert len(receiver.acknowledged()) == 4
+        assert len({r["connection"] for r in receiver.received}) == 1
+    finally:
+        receiver.close()
 
 
 def test_a_delivery_settled_after_the_outbox_was_read_is_not_sent_again(chain, desk):

@@ -17,11 +17,13 @@ class Receiver:
     def __init__(self, public_key: SM2PublicKey, fail_first: int = 0) -> None:
         self.public_key = public_key
         self.fail_first = fail_first
-        self.received: list[dict] = []  # every delivery attempt: headers, body, verified, answered
+        self.received: list[dict] = []  # every delivery attempt: headers, body, verified, answered, connection
         self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keeps the connection open, as a real platform's server would
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 verified = verify_delivery(body, self.headers.get(SIGNATURE_HEADER, ""), receiver.public_key)
@@ -31,10 +33,14 @@ class Receiver:
                     status = 503 if attempts < receiver.fail_first else 200
                     receiver.received.append(
                         {"key": key, "body": json.loads(body), "verified": verified, "status": status,
-                         "at": time.time(), "attempt": int(self.headers[ATTEMPT_HEADER])}
+                         "at": time.time(), "attempt": int(self.headers[ATTEMPT_HEADER]),
+                         "connection": self.client_address}
                     )  # fmt: skip
+                answer = b'{"received":true}'
                 self.send_response(status if verified else 401)
+                self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
+                self.wfile.write(answer)
 
             def log_message(self, *_args: object) -> None:
                 pass

@@ -2,7 +2,8 @@
 
 Each delivery owed is a key in the outbox, written in the same block batch as the
 alert it carries, so a committed alert is never without its deliveries. Each
-webhook's due deliveries are posted on a thread of their own, each attempt
+webhook's due deliveries are posted on a thread of their own, over one
+connection while the receiver keeps it open, each attempt
 bounded as a whole (a receiver trickling its answer a byte at a time holds a
 sender no longer than one that never answers); a 2xx answer
 deletes the key (a synced write), anything else moves it to a later attempt:
@@ -47,6 +48,9 @@ TIMEOUT_SECONDS: Final = 10.0
 CONNECT_TIMEOUT_SECONDS: Final = 3.0
 #: One attempt as a whole: connecting, sending, and the answer's status line and headers.
 ATTEMPT_SECONDS: Final = 15.0
+#: An answer's body, read so its connection can be used again, no longer and no more than this.
+ANSWER_BODY_SECONDS: Final = 1.0
+MAX_ANSWER_BODY: Final = 64 * 1024
 #: Webhooks delivered to at once; more wait for a free sender.
 MAX_PARALLEL_WEBHOOKS: Final = 8
 USER_AGENT: Final = "tiezheng-node webhooks"
@@ -54,10 +58,6 @@ USER_AGENT: Final = "tiezheng-node webhooks"
 
 def retry_delay_ms(attempts: int) -> int:
     return min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** max(0, attempts - 1))
-
-
-class _Stopping(Exception):
-    """The node is closing: the attempt in flight was abandoned, and nothing is recorded of it."""
 
 
 class WebhookDispatcher:
@@ -158,61 +158,87 @@ class WebhookDispatcher:
 
     def _deliver_to(self, hook_id: int, items: list[tuple[bytes, bytes]]) -> int:
         """One webhook's due deliveries, oldest first, until one finds the endpoint unreachable."""
-        delivered = 0
         try:
             hook_raw = self._store.get(webhook_key(hook_id))
             if hook_raw is None:  # the webhook was removed: nothing is owed to it any more
                 self._store.commit(dict.fromkeys((key for key, _ in items), None))
                 return 0
-            hook = Webhook.decode(hook_raw)
-            for key, value in items:
-                if self._stop.is_set():
-                    break
-                if self._store.get(key) != value:
-                    continue  # settled since the list was read, by the task before this one
-                _, alert_index, _ = parse_outbox_key(key)
-                attempts, _ = cbor.decode(value, max_size=4096)
-                record_raw = self._store.get(alert_key(alert_index))
-                if record_raw is None:
-                    self._store.commit({key: None})
-                    continue
-                try:
-                    error, reached = self._post(hook, AlertRecord.decode(record_raw), attempts + 1)
-                except _Stopping:
-                    break
-                now = int(self._clock() * 1000)
-                with self._engine.commit_lock:  # a block or an acknowledgement may have changed the record meanwhile
-                    record = AlertRecord.decode(self._store.get(alert_key(alert_index)) or record_raw)
-                    if error is None:
-                        record.deliveries[str(hook_id)] = {"delivered": now, "attempts": attempts + 1}
-                        self._store.commit({key: None, alert_key(alert_index): record.encode()})
-                        delivered += 1
-                    else:
-                        later = outbox_key(now + retry_delay_ms(attempts + 1), alert_index, hook_id)
-                        record.deliveries[str(hook_id)] = {"attempts": attempts + 1, "error": error}
-                        self._store.commit(
-                            {
-                                key: None,
-                                later: cbor.encode([attempts + 1, error]),
-                                alert_key(alert_index): record.encode(),
-                            }
-                        )
-                with self._busy_lock:
-                    if reached:
-                        self._unreachable.pop(hook_id, None)
-                    else:
-                        # The rest wait with it, rather than cost a timeout each, round after round.
-                        rounds = self._unreachable[hook_id] = self._unreachable.get(hook_id, 0) + 1
-                        self._resting[hook_id] = self._clock() + retry_delay_ms(rounds) / 1000
-                if error is not None:
-                    log.info("webhook %d: alert %d not delivered (%s); retrying", hook_id, alert_index, error)
-                    if not reached:
-                        break
-            return delivered
+            # On an event loop of the sender's own, so that each attempt as a whole has a deadline
+            # (httpx's timeouts bound each read, not the request) and a closing node can cancel it.
+            return asyncio.run(self._deliver_round(hook_id, Webhook.decode(hook_raw), items))
         finally:
             with self._busy_lock:
                 self._busy.discard(hook_id)
             self._wake.set()
+
+    async def _deliver_round(self, hook_id: int, hook: Webhook, items: list[tuple[bytes, bytes]]) -> int:
+        task = asyncio.current_task()
+        assert task is not None
+        flight = (asyncio.get_running_loop(), task)
+        with self._busy_lock:
+            if self._stop.is_set():
+                return 0
+            self._in_flight.add(flight)
+        delivered = 0
+        timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+        try:
+            # One client for the round: a burst of alerts to one receiver shares its
+            # connection (and TLS handshake) rather than opening one per alert.
+            async with httpx.AsyncClient(
+                timeout=timeout, verify=self._tls, headers={"User-Agent": USER_AGENT}
+            ) as client:
+                for key, value in items:
+                    if self._stop.is_set():
+                        break
+                    if self._store.get(key) != value:
+                        continue  # settled since the list was read, by the round before this one
+                    _, alert_index, _ = parse_outbox_key(key)
+                    attempts, _ = cbor.decode(value, max_size=4096)
+                    record_raw = self._store.get(alert_key(alert_index))
+                    if record_raw is None:
+                        self._store.commit({key: None})
+                        continue
+                    record = AlertRecord.decode(record_raw)
+                    body = self.body(record)
+                    headers = self.headers(body, record, attempts + 1)
+                    error, reached = await self._attempt(client, hook.url, body, headers)
+                    self._settle(key, hook_id, alert_index, attempts + 1, record_raw, error)
+                    if error is None:
+                        delivered += 1
+                    with self._busy_lock:
+                        if reached:
+                            self._unreachable.pop(hook_id, None)
+                        else:
+                            # The rest wait with it, rather than cost a timeout each, round after round.
+                            rounds = self._unreachable[hook_id] = self._unreachable.get(hook_id, 0) + 1
+                            self._resting[hook_id] = self._clock() + retry_delay_ms(rounds) / 1000
+                    if error is not None:
+                        log.info("webhook %d: alert %d not delivered (%s); retrying", hook_id, alert_index, error)
+                        if not reached:
+                            break
+        except asyncio.CancelledError:
+            pass  # the node is closing: the attempt in flight stays owed as it was, not counted
+        finally:
+            with self._busy_lock:
+                self._in_flight.discard(flight)
+        return delivered
+
+    def _settle(
+        self, key: bytes, hook_id: int, alert_index: int, attempt: int, record_raw: bytes, error: str | None
+    ) -> None:
+        """Record an attempt's outcome: delivered, or owed again after the backoff."""
+        now = int(self._clock() * 1000)
+        with self._engine.commit_lock:  # a block or an acknowledgement may have changed the record meanwhile
+            record = AlertRecord.decode(self._store.get(alert_key(alert_index)) or record_raw)
+            if error is None:
+                record.deliveries[str(hook_id)] = {"delivered": now, "attempts": attempt}
+                self._store.commit({key: None, alert_key(alert_index): record.encode()})
+            else:
+                later = outbox_key(now + retry_delay_ms(attempt), alert_index, hook_id)
+                record.deliveries[str(hook_id)] = {"attempts": attempt, "error": error}
+                self._store.commit(
+                    {key: None, later: cbor.encode([attempt, error]), alert_key(alert_index): record.encode()}
+                )
 
     def body(self, record: AlertRecord) -> bytes:
         event = self._engine.alert_event(record)
@@ -235,44 +261,41 @@ class WebhookDispatcher:
             headers[SIGNATURE_HEADER] = signature_header(supervision.key, body)
         return headers
 
-    def _post(self, hook: Webhook, record: AlertRecord, attempt: int) -> tuple[str | None, bool]:
-        """(why the delivery failed, or None; whether the endpoint answered at all).
-
-        Run on an event loop of the sender's own, so that the attempt as a whole has a
-        deadline (httpx's timeouts bound each read, not the request) and a closing node
-        can cancel it.
-        """
-        body = self.body(record)
-        return asyncio.run(self._attempt(hook.url, body, self.headers(body, record, attempt)))
-
-    async def _attempt(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[str | None, bool]:
-        task = asyncio.current_task()
-        assert task is not None
-        flight = (asyncio.get_running_loop(), task)
-        with self._busy_lock:
-            if self._stop.is_set():
-                raise _Stopping
-            self._in_flight.add(flight)
+    async def _attempt(
+        self, client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[str | None, bool]:
+        """(why the delivery failed, or None; whether the endpoint answered at all)."""
+        status: int | None = None
+        failure = ""
         try:
-            timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
-            client = httpx.AsyncClient(timeout=timeout, verify=self._tls, headers={"User-Agent": USER_AGENT})
-            # The status is the answer; the body is never read, so a receiver cannot hold the
-            # sender or fill the node's memory with it.
             async with (
                 asyncio.timeout(ATTEMPT_SECONDS),
-                client,
                 client.stream("POST", url, content=body, headers=headers) as got,
             ):
                 status = got.status_code
-        except asyncio.CancelledError:
-            raise _Stopping from None
+                await _read_a_little(got)
         except TimeoutError:
-            return f"no answer within {ATTEMPT_SECONDS:g} s", False
+            failure = f"no answer within {ATTEMPT_SECONDS:g} s"
         except Exception as exc:  # httpx's errors, and any a URL it cannot use raises (an IDNA host, say)
-            return f"{type(exc).__name__}: {str(exc)[:200]}", False
-        finally:
-            with self._busy_lock:
-                self._in_flight.discard(flight)
+            failure = f"{type(exc).__name__}: {str(exc)[:200]}"
+        if status is None:
+            return failure, False
         if 200 <= status < 300:
             return None, True
         return f"HTTP {status}", True
+
+
+async def _read_a_little(answer: httpx.Response) -> None:
+    """Read a short answer body whole, so its connection can carry the next alert.
+
+    The status is the answer: a longer body, or one slow to come, is left unread and
+    its connection closed, so a receiver can neither hold the sender nor fill the
+    node's memory with it.
+    """
+    read = 0
+    with contextlib.suppress(TimeoutError, httpx.HTTPError):
+        async with asyncio.timeout(ANSWER_BODY_SECONDS):
+            async for chunk in answer.aiter_raw():
+                read += len(chunk)
+                if read > MAX_ANSWER_BODY:
+                    return
