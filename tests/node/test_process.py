@@ -698,6 +698,21 @@ def test_a_burst_of_alerts_to_one_webhook_shares_one_connection(chain, desk):
         receiver.close()
 
 
+def test_a_round_takes_a_bounded_share_of_a_webhooks_backlog(chain, desk, monkeypatch):
+    from tiezheng_node.process import webhooks as webhook_module
+
+    monkeypatch.setattr(webhook_module, "MAX_ROUND", 2)
+    receiver = Receiver(chain.supervision.key.public_key())
+    try:
+        red_webhook(chain, receiver.url)
+        overdue(chain, desk, *(f"case backlog {n}" for n in range(3)))
+        assert chain.node.webhooks.deliver_due() == 2
+        assert chain.node.webhooks.deliver_due() == 1  # the rest, the next round
+        assert chain.node.webhooks.deliver_due() == 0 and len(receiver.acknowledged()) == 3
+    finally:
+        receiver.close()
+
+
 def test_a_delivery_settled_after_the_outbox_was_read_is_not_sent_again(chain, desk):
     receiver = Receiver(chain.supervision.key.public_key())
     try:

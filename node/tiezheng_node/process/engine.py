@@ -882,6 +882,6 @@ def _raised_event(statement: Statement) -> str | None:
         return None
 
 
-def outbox_due(store: Store, now_ms: int) -> list[tuple[bytes, bytes]]:
-    with store.scan_range(OUTBOX, min(OUTBOX + (now_ms + 1).to_bytes(8, "big"), OUTBOX_END)) as rows:
-        return list(rows)
+def outbox_due_end(now_ms: int) -> bytes:
+    """Where the outbox's deliveries due by ``now_ms`` end (exclusive)."""
+    return min(OUTBOX + (now_ms + 1).to_bytes(8, "big"), OUTBOX_END)

@@ -37,7 +37,7 @@ from tiezheng.supervision import ATTEMPT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_H
 
 from ..store import Store
 from ..store.keys import OUTBOX
-from .engine import ProcessEngine, outbox_due
+from .engine import ProcessEngine, outbox_due_end
 from .records import OUTBOX_END, AlertRecord, Webhook, alert_key, outbox_key, parse_outbox_key, webhook_key
 
 log = logging.getLogger("tiezheng.webhooks")
@@ -51,6 +51,8 @@ ATTEMPT_SECONDS: Final = 15.0
 #: An answer's body, read so its connection can be used again, no longer and no more than this.
 ANSWER_BODY_SECONDS: Final = 1.0
 MAX_ANSWER_BODY: Final = 64 * 1024
+#: Deliveries one round takes for one webhook; more wait for its next round.
+MAX_ROUND: Final = 1_000
 #: Webhooks delivered to at once; more wait for a free sender.
 MAX_PARALLEL_WEBHOOKS: Final = 8
 USER_AGENT: Final = "tiezheng-node webhooks"
@@ -138,9 +140,18 @@ class WebhookDispatcher:
     def deliver_due(self, *, wait: bool = True) -> int:
         """Start the deliveries due now, one task per webhook not already busy; with ``wait``, how many succeeded."""
         now = self._clock()
+        with self._busy_lock:  # webhooks whose due deliveries are not read now: being attempted, or resting
+            skipped = set(self._busy) | {hook_id for hook_id, until in self._resting.items() if until > now}
         owed: dict[int, list[tuple[bytes, bytes]]] = {}
-        for key, value in outbox_due(self._store, int(now * 1000)):
-            owed.setdefault(parse_outbox_key(key)[2], []).append((key, value))
+        with self._store.scan_range(OUTBOX, outbox_due_end(int(now * 1000))) as rows:
+            for key, value in rows:
+                hook_id = parse_outbox_key(key)[2]
+                if hook_id in skipped:
+                    continue
+                items = owed.setdefault(hook_id, [])
+                items.append((key, value))
+                if len(items) == MAX_ROUND:  # the rest wait for the next round, rather than sit in memory
+                    skipped.add(hook_id)
         tasks = []
         for hook_id, items in owed.items():
             with self._busy_lock:
