@@ -34,7 +34,7 @@ from .evidence.admission import EvidenceRejected
 from .evidence.items import Submission
 from .evidence.pending import DEFAULT_MAX_PENDING
 from .evidence.service import EvidenceService
-from .execution.chain import ExecutionChain, ExecutionError, Rejected
+from .execution.chain import ExecutionChain, ExecutionError, Rejected, too_little_gas
 from .execution.genesis import NodeGenesis
 from .execution.registry import RegistryView, TrailView
 from .execution.txpool import STRANDED_LIFETIME_SECONDS, PendingTransaction, PoolError, TxPool
@@ -227,13 +227,18 @@ class Node:
             raise SubmissionError(f"transaction is larger than {MAX_TRANSACTION_SIZE} bytes", "oversized", -32000)
         try:
             transaction = TiezhengVM.get_transaction_builder().decode(raw)
-            transaction.validate()
+            # Before py-evm's own checks, which refuse a typed transaction's low gas in words of their own.
+            too_little = too_little_gas(transaction)
+            if too_little is None:
+                transaction.validate()
         except (ValidationError, ValueError, TypeError, IndexError) as exc:
             raise SubmissionError(f"invalid transaction: {exc}", "invalid-transaction", -32602) from None
         except Exception as exc:  # rlp raises its own exception types for malformed input
             raise SubmissionError(
                 f"invalid transaction: {type(exc).__name__}: {exc}", "invalid-transaction", -32602
             ) from None
+        if too_little is not None:
+            raise SubmissionError(too_little, "intrinsic-gas", -32000)
         if transaction.chain_id != self.genesis.chain_id:
             raise SubmissionError(
                 f"transaction is for chain id {transaction.chain_id}, this chain is {self.genesis.chain_id}"
@@ -252,12 +257,6 @@ class Node:
         if transaction.gas > self.genesis.gas_target:
             raise SubmissionError(
                 f"gas {transaction.gas} exceeds the block gas target {self.genesis.gas_target}", "gas-limit", -32000
-            )
-        if transaction.gas < transaction.intrinsic_gas:
-            raise SubmissionError(
-                f"intrinsic gas too low: gas {transaction.gas}, needs at least {transaction.intrinsic_gas}",
-                "intrinsic-gas",
-                -32000,
             )
         if not transaction.to and len(transaction.data) > MAX_INITCODE_SIZE:
             raise SubmissionError(

@@ -107,7 +107,9 @@ POOR = "0x" + "77" * 20  # an address with no balance
         ("eth_estimateGas", {"from": POOR, "to": POOR, "value": "0x1"}, "balance"),
         ("eth_call", {"to": POOR, "gas": "0x1"}, "intrinsic gas too low"),
         ("eth_estimateGas", {"to": "0x0000000000000000000000000000000000000a01", "data": "0x" + "00" * 64,
-                             "gas": hex(21_300)}, "gas required exceeds allowance (21300)"),  # needs 21,340
+                             "gas": hex(21_300)}, "gas required exceeds allowance (21300)"),  # the floor: 21,640
+        ("eth_estimateGas", {"to": "0x0000000000000000000000000000000000000a01", "data": "0x" + "01" * 64,
+                             "gas": hex(23_000)}, "gas required exceeds allowance (23000)"),  # runs on 22,108 < 23,560
     ],
 )  # fmt: skip
 def test_calls_py_evm_refuses_get_a_plain_error(dev_node, method, call, words):

@@ -36,6 +36,22 @@ def test_gas_below_the_intrinsic_cost_is_refused_at_submission(chain, gas):
     assert_chain_moves_on(chain)
 
 
+def test_gas_below_the_calldata_floor_is_refused_and_a_block_never_passes_its_target(chain):
+    """EIP-7623: py-evm charges the floor without checking the limit covers it; enough such
+    transactions would carry a block past its gas target and raise a zero-fee chain's base fee."""
+    data = b"\xff" * 50_000
+    floor = 21_000 + 10 * 4 * len(data)  # four tokens per non-zero byte
+    assert floor > 21_000 + 16 * len(data)  # above the intrinsic cost
+    with pytest.raises(SubmissionError) as refused:
+        chain.node.submit_transaction(chain.sign(chain.admin, SINK, data, gas=floor - 1))
+    assert refused.value.code == "intrinsic-gas" and f"needs at least {floor}" in str(refused.value)
+    assert "calldata floor" in str(refused.value)
+    sent = chain.send(chain.admin, SINK, data, gas=floor)
+    assert sent.ok and sent.receipt.gas_used == floor
+    assert chain.node.head.execution.base_fee_per_gas == 0
+    assert_chain_moves_on(chain)
+
+
 def test_blob_transactions_are_refused_at_submission(chain):
     blob = {
         "type": 3,

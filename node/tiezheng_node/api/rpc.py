@@ -24,7 +24,7 @@ from eth_typing import Address
 from pydantic_core import from_json
 
 from .. import __version__
-from ..execution.chain import CallRefused
+from ..execution.chain import CallRefused, GasTooLow
 from ..node import Node, SubmissionError
 from .eth_format import (
     ParamError,
@@ -52,6 +52,8 @@ ESTIMATE_TOLERANCE: Final = 0.015
 #: against the bloom of every block in the range.
 MAX_FILTER_VALUES: Final = 1_000
 MAX_FEE_HISTORY: Final = 1_024
+#: Addresses and storage keys in a call's access list, all told (more than a block's gas could pay for).
+MAX_ACCESS_LIST: Final = 10_000
 STORAGE_SLOT: Final = re.compile(r"0x[0-9a-fA-F]{1,64}")  # no sign, no spaces: int() would take both
 #: How long an eth_call or eth_estimateGas waits for the one running before it (-32005 after).
 EXECUTION_WAIT_SECONDS: Final = 5.0
@@ -294,13 +296,18 @@ class JsonRpc:
             raise ParamError("the call must be an object")
         if "input" in call and "data" in call and call["input"] != call["data"]:
             raise ParamError('both "input" and "data" are set and they differ')
+        if call.get("authorizationList"):
+            raise ParamError("authorizationList (EIP-7702) is not simulated by this node; call without it")
         input_field = call.get("input", call.get("data", "0x"))
+        gas = parse_quantity(call["gas"], "gas") if call.get("gas") is not None else None
         return {
             "sender": Address(parse_address(call["from"], "from")) if call.get("from") else ZERO_ADDRESS,
             "to": parse_address(call["to"], "to") if call.get("to") else b"",
             "data": parse_data(input_field, "input"),
             "value": parse_quantity(call.get("value", "0x0"), "value"),
-            "gas": parse_quantity(call["gas"], "gas") if call.get("gas") is not None else None,
+            # Like geth's RPC gas cap: more than a block may use is lowered to that, not refused.
+            "gas": None if gas is None else min(gas, self._node.genesis.gas_target),
+            "access_list": _access_list(call.get("accessList")),
         }
 
     def _call(self, params: list[Any]) -> Any:
@@ -310,13 +317,21 @@ class JsonRpc:
             return data(computation.output)
 
     def _estimate_gas(self, params: list[Any]) -> Any:
+        try:
+            return self._estimate(params)
+        except GasTooLow:  # the caller's cap is below what the message needs before its code runs
+            raise RpcError(-32000, f"gas required exceeds allowance ({self._message(params[0])['gas']})") from None
+
+    def _estimate(self, params: list[Any]) -> Any:
         with self._simulation(params) as (message, header, computation):
             if computation.is_error:
                 if message["gas"] is not None and isinstance(computation.error, OutOfGas):
                     raise RpcError(-32000, f"gas required exceeds allowance ({message['gas']})")
                 raise _execution_error(computation.error, computation.output)
-            intrinsic = self._node.execution.intrinsic_gas(to=message["to"], data=message["data"], at=header)
-            return quantity(self._least_gas(message, header, intrinsic + computation.get_gas_used()))
+            intrinsic, floor = self._node.execution.upfront_gas(
+                to=message["to"], data=message["data"], at=header, access_list=message["access_list"]
+            )
+            return quantity(self._least_gas(message, header, max(floor, intrinsic + computation.get_gas_used())))
 
     def _least_gas(self, message: dict[str, Any], header: BlockHeaderAPI, consumed: int) -> int:
         """The least gas, within 1.5 %, with which the call succeeds, given that it did with ``message["gas"]``
@@ -336,7 +351,7 @@ class JsonRpc:
                 break
             try:
                 run = self._node.execution.call(at=header, **{**message, "gas": probe})
-            except CallRefused:  # below the intrinsic cost
+            except CallRefused:  # below the intrinsic cost or the calldata floor
                 low = probe
             else:
                 self._spend(run.get_gas_used())
@@ -351,8 +366,6 @@ class JsonRpc:
     def _simulation(self, params: list[Any]) -> Iterator[tuple[dict[str, Any], BlockHeaderAPI, ComputationAPI]]:
         """Run the call in ``params`` within its request's gas budget, holding the one execution slot throughout."""
         message = self._message(params[0])
-        if message["gas"] is not None and message["gas"] > self._node.genesis.gas_target:
-            raise ParamError(f"gas must not exceed {self._node.genesis.gas_target}")
         header = self._resolve(params[1] if len(params) > 1 else "latest")
         capped = self._within_budget(message)
         if not self._executing.acquire(timeout=EXECUTION_WAIT_SECONDS):
@@ -505,6 +518,28 @@ def _storage_slot(value: Any) -> int:
     if type(value) is not str or not STORAGE_SLOT.fullmatch(value):
         raise ParamError("storage slot must be 0x hex of at most 32 bytes")
     return int(value[2:], 16)
+
+
+def _access_list(value: Any) -> list[tuple[bytes, list[int]]]:
+    """EIP-2930's ``[{"address": …, "storageKeys": [32-byte hex, …]}, …]``; absent or null is empty."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ParamError("accessList must be a list of {address, storageKeys}")
+    parsed: list[tuple[bytes, list[int]]] = []
+    named = 0
+    for position, item in enumerate(value):
+        if not isinstance(item, dict) or "address" not in item or set(item) - {"address", "storageKeys"}:
+            raise ParamError(f"accessList[{position}] must be an object with address and storageKeys")
+        keys = item.get("storageKeys", [])
+        if not isinstance(keys, list):
+            raise ParamError(f"accessList[{position}].storageKeys must be a list")
+        named += 1 + len(keys)
+        if named > MAX_ACCESS_LIST:
+            raise ParamError(f"accessList names more than {MAX_ACCESS_LIST} addresses and storage keys")
+        slots = [int.from_bytes(parse_data(key, f"accessList[{position}].storageKeys", size=32), "big") for key in keys]
+        parsed.append((parse_address(item["address"], f"accessList[{position}].address"), slots))
+    return parsed
 
 
 def _addresses(value: Any) -> list[bytes] | None:

@@ -20,12 +20,14 @@ from eth.abc import (
     ComputationAPI,
     ReceiptAPI,
     SignedTransactionAPI,
+    UnsignedTransactionAPI,
     VirtualMachineAPI,
 )
 from eth.chains.base import Chain
 from eth.constants import ZERO_ADDRESS
 from eth.db.atomic import AtomicDB
 from eth.exceptions import BlockNotFound, HeaderNotFound, TransactionNotFound
+from eth.vm.forks.prague.state import PragueTransactionExecutor
 from eth.vm.spoof import SpoofTransaction
 from eth_typing import Address, Hash32
 from eth_utils import ValidationError
@@ -42,6 +44,10 @@ class ExecutionError(RuntimeError):
 
 class CallRefused(ValueError):
     """A call py-evm will not run: the sender cannot pay the value, or the gas is below the intrinsic cost."""
+
+
+class GasTooLow(CallRefused):
+    """A call given less gas than its intrinsic cost or its calldata floor."""
 
 
 class _SpoiledBlock(Exception):
@@ -79,16 +85,62 @@ class TransactionLocation:
     index: int
 
 
+AccessList = Sequence[tuple[bytes, Sequence[int]]]
+
+
+def least_gas(transaction: SignedTransactionAPI | UnsignedTransactionAPI) -> int:
+    """The least gas a transaction may carry: its intrinsic cost, and at least EIP-7623's calldata floor.
+
+    py-evm charges the floor after execution but never checks that the limit covers
+    it, so a transaction below it would use more gas than it carries, and a block of
+    them would pass its target and raise the base fee of a zero-fee chain for good.
+    """
+    return max(transaction.intrinsic_gas, calldata_floor(transaction))
+
+
+def calldata_floor(transaction: SignedTransactionAPI | UnsignedTransactionAPI) -> int:
+    """EIP-7623: the least gas a transaction is charged, by its calldata's tokens (py-evm's own sum)."""
+    return PragueTransactionExecutor.calc_data_floor_gas(transaction, 0, 0)  # type: ignore[arg-type]
+
+
+def too_little_gas(transaction: SignedTransactionAPI | UnsignedTransactionAPI) -> str | None:
+    """Why ``transaction``'s gas is too low, or None."""
+    needed = least_gas(transaction)
+    if transaction.gas >= needed:
+        return None
+    floor = " (EIP-7623's calldata floor)" if needed > transaction.intrinsic_gas else ""
+    return f"intrinsic gas too low: gas {transaction.gas}, needs at least {needed}{floor}"
+
+
 def invalid_reason(vm: VirtualMachineAPI, header: BlockHeaderAPI, transaction: SignedTransactionAPI) -> str | None:
     """Why py-evm would refuse ``transaction`` on ``vm``'s state under ``header``, asked before it changes anything."""
-    if transaction.gas < transaction.intrinsic_gas:
-        return f"intrinsic gas too low: gas {transaction.gas}, needs at least {transaction.intrinsic_gas}"
+    if (reason := too_little_gas(transaction)) is not None:
+        return reason
     try:
         vm.validate_transaction_against_header(header, transaction)
         vm.state.validate_transaction(transaction)
     except ValidationError as exc:
         return str(exc)
     return None
+
+
+def _unsigned(
+    vm: VirtualMachineAPI,
+    *,
+    nonce: int,
+    gas: int,
+    to: Address | bytes,
+    value: int,
+    data: bytes,
+    access_list: AccessList,
+) -> UnsignedTransactionAPI:
+    """A zero-fee transaction to simulate: legacy, or with an access list an EIP-2930 one (warming what it names)."""
+    if not access_list:
+        return vm.create_unsigned_transaction(nonce=nonce, gas_price=0, gas=gas, to=to, value=value, data=data)
+    builder = vm.get_transaction_builder()
+    return builder.new_unsigned_access_list_transaction(
+        vm.chain_context.chain_id, nonce, 0, gas, Address(to) if to else b"", value, data, access_list
+    )
 
 
 class ExecutionChain:
@@ -161,22 +213,24 @@ class ExecutionChain:
         value: int,
         gas: int | None,
         at: BlockHeaderAPI,
+        access_list: AccessList = (),
     ) -> ComputationAPI:
         """Run a message as a transaction on the state after ``at``, in a new block's context, and discard it."""
         view = self._view()
         header = view.create_header_from_parent(at, timestamp=at.timestamp + 1, coinbase=ZERO_ADDRESS)
         vm = view.get_vm(header)
         state = vm.state
-        unsigned = vm.create_unsigned_transaction(
+        unsigned = _unsigned(
+            vm,
             nonce=state.get_nonce(sender),
-            gas_price=0,
             gas=gas if gas is not None else self._genesis.gas_target,
             to=to,
             value=value,
             data=data,
+            access_list=access_list,
         )
-        if unsigned.gas < unsigned.intrinsic_gas:
-            raise CallRefused(f"intrinsic gas too low: gas {unsigned.gas}, needs at least {unsigned.intrinsic_gas}")
+        if (reason := too_little_gas(unsigned)) is not None:
+            raise GasTooLow(reason)
         snapshot = state.snapshot()
         try:
             return state.apply_transaction(SpoofTransaction(unsigned, from_=sender))
@@ -185,11 +239,15 @@ class ExecutionChain:
         finally:
             state.revert(snapshot)
 
-    def intrinsic_gas(self, *, to: Address | bytes, data: bytes, at: BlockHeaderAPI) -> int:
-        """What a transaction with ``to`` and ``data`` pays before its code runs, by the rules after ``at``."""
+    def upfront_gas(
+        self, *, to: Address | bytes, data: bytes, at: BlockHeaderAPI, access_list: AccessList = ()
+    ) -> tuple[int, int]:
+        """A transaction with ``to``, ``data`` and ``access_list`` by the rules after ``at``: its intrinsic cost
+        (paid before its code runs), and EIP-7623's calldata floor (the least it is charged in all)."""
         view = self._view()
         vm = view.get_vm(view.create_header_from_parent(at, timestamp=at.timestamp + 1, coinbase=ZERO_ADDRESS))
-        return vm.create_unsigned_transaction(nonce=0, gas_price=0, gas=0, to=to, value=0, data=data).intrinsic_gas
+        unsigned = _unsigned(vm, nonce=0, gas=0, to=to, value=0, data=data, access_list=access_list)
+        return unsigned.intrinsic_gas, calldata_floor(unsigned)
 
     # Building
 
