@@ -144,6 +144,20 @@ def test_a_transaction_failing_inside_execution_is_dropped_and_the_block_rebuilt
     assert built.header.gas_used == built.receipts[0].gas_used  # the spoiled attempt charged nothing here
 
 
+def test_a_transaction_using_more_gas_than_it_carries_is_dropped_whatever_let_it_through(chain, monkeypatch):
+    from tiezheng_node.execution import chain as execution_chain
+    from tiezheng_node.execution.vm import TiezhengVM
+
+    node = chain.node
+    raw = chain.sign(chain.admin, SINK, b"\xff" * 1_000, gas=40_000)  # intrinsic 37,000, floor 61,000
+    under_floor = TiezhengVM.get_transaction_builder().decode(raw)
+    monkeypatch.setattr(execution_chain, "too_little_gas", lambda transaction: None)  # as before the floor check
+    head = node.head.execution
+    built = node.execution.build_block(head, [under_floor], timestamp=head.timestamp + 1)
+    assert built.block.transactions == () and built.header.gas_used == 0
+    assert "more than the 40000 it carries" in built.rejected[0].reason
+
+
 def test_health_says_degraded_while_blocks_fail_to_seal(chain):
     from fastapi.testclient import TestClient
 

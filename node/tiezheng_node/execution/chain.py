@@ -323,6 +323,10 @@ class ExecutionChain:
             except Exception as exc:  # py-evm's checks past ours, or its own bug: never the whole chain's fault
                 raise _SpoiledBlock(transaction, f"{type(exc).__name__}: {exc}") from exc
             reason = vet(receipt)
+            if reason is None and receipt.gas_used - result.gas_used > transaction.gas:
+                # Never expected (the floor is checked first), but a block over its target would give
+                # this zero-fee chain a base fee for good: such a transaction is dropped, whatever the cause.
+                reason = f"used {receipt.gas_used - result.gas_used} gas, more than the {transaction.gas} it carries"
             if reason is not None:
                 raise _SpoiledBlock(transaction, reason)
             result = vm.increment_blob_gas_used(vm.add_receipt_to_header(result, receipt), transaction)
