@@ -58,8 +58,13 @@ class ContractView:
                 return self._cache[key]
         value = compute()
         with self._lock:
-            if self._at != at.hash:
-                self._cache, self._at = OrderedDict(), at.hash
+            if self._at is None:
+                self._at = at.hash
+            elif self._at != at.hash:
+                # Asked at another head than the cache's: an older one, by a lookup that began
+                # before a block, or a newer one not announced yet. Either way not kept: an
+                # older head's answers relabelled as a later one's would undo a revocation.
+                return value
             self._cache[key] = value
             if len(self._cache) > MAX_CACHED_ANSWERS:  # lookups of unknown codes and keys come from anyone
                 self._cache.popitem(last=False)
@@ -79,10 +84,10 @@ class ContractView:
         return tuple(abi_decode(self._artifact.output_types(function), computation.output))
 
     def on_block(self, header: BlockHeaderAPI, receipts: tuple[ReceiptAPI, ...]) -> None:
-        """Carry answers over to the new head unless the block touched the contract."""
+        """Carry answers over to the new head if they are its parent's and the block did not touch the contract."""
         touched = any(log.address == self._address for receipt in receipts for log in receipt.logs)
         with self._lock:
-            if touched:
+            if touched or self._at != header.parent_hash:
                 self._cache = OrderedDict()
             self._at = header.hash
 
