@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -413,9 +414,18 @@ class Node:
                 self.webhooks.wake()
             self.pool.remove([t.hash for t in built.block.transactions])
             self._drop_rejected(built.rejected)  # after the head moved: see _recheck
-            self._catch_up_contract_anchors(before=header.height)  # nothing to do unless a write failed
-            anchored = self.evidence.queue_contract_anchored(built.block, built.receipts)
-        anchored.result(timeout=60)
+            anchored: Future[None] | None = None
+            anchoring_failed: Exception | None = None
+            try:
+                self._catch_up_contract_anchors(before=header.height)  # nothing to do unless a write failed
+                anchored = self.evidence.queue_contract_anchored(built.block, built.receipts)
+            except Exception as exc:  # the block is committed all the same; the next block tries again
+                anchoring_failed = exc
+        try:
+            if anchored is not None:
+                anchored.result(timeout=60)
+        except Exception as exc:
+            anchoring_failed = exc
         log.info(
             "sealed block %d: %d transactions (%d rejected, %d deferred), %d records, log size %d;"
             " %.0f ms (execution %.0f, evidence log %.0f, write %.0f)",
@@ -435,6 +445,12 @@ class Node:
                 listener(committed)
             except Exception:
                 log.exception("block listener failed")
+        if anchoring_failed is not None:
+            # Told after the block: it is committed, and whoever waits for it must hear so. Raised
+            # on so that the producer backs off and /healthz says why.
+            log.error("block %d: its contract anchors could not be queued (%s); the next block retries",
+                      header.height, anchoring_failed)  # fmt: skip
+            raise anchoring_failed
         return committed
 
     def _evict_stranded(self, state_nonce: Callable[[Address], int]) -> None:
@@ -532,11 +548,26 @@ class Node:
             log.error("overdue alerts could not be raised: %s (%s); trying again in %d s", exc.message, exc.code,
                       ALERTS_RETRY_SECONDS)  # fmt: skip
             return
+        except BaseException:
+            self.process.not_raised(raising)  # never admitted (the registry could not be read, say): due again
+            raise
         self.alerts_error = None
         try:
-            self.evidence.accept(admitted, bounded=False).durable.result(timeout=60)
+            durable = self.evidence.accept(admitted, bounded=False).durable
+        except BaseException:
+            self.process.not_raised(raising)
+            raise
+        try:
+            durable.result(timeout=60)
         except TimeoutError:
-            raise  # the write may still land: raising them again could raise each twice
+            # The write may still land (raising them again now could raise each twice); if it
+            # fails instead, they are due again from then on.
+            def due_again_if_lost(done: Future[None]) -> None:
+                if not done.cancelled() and done.exception() is not None:
+                    self.process.not_raised(raising)
+
+            durable.add_done_callback(due_again_if_lost)
+            raise
         except BaseException:
             self.process.not_raised(raising)  # never written: due again at the next block
             raise
