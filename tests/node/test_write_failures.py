@@ -20,6 +20,7 @@ from tests.support.toychain import statement_for
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.signed_statement import SignedStatement
 from tiezheng_node.api.app import create_app
+from tiezheng_node.evidence.pending import ReservationsUndone
 from tiezheng_node.execution.addresses import EVIDENCE_REGISTRY
 from tiezheng_node.node import Node
 from tiezheng_node.store import Store
@@ -114,6 +115,74 @@ def test_a_failed_write_fails_what_was_reserved_behind_it_too(chain, fail_next_w
     assert retried.indexes == failing.indexes and chain.node.produce_block().records == 1
 
 
+def test_a_statement_found_pending_by_a_reservation_later_undone_is_not_accepted_at_its_index(chain, fail_next_write):
+    """Admission and acceptance are two steps: a write failing between them hands the index found out again."""
+    evidence = chain.node.evidence
+    writing = threading.Event()
+    fail_next_write(lambda writes: True, hold=writing)
+    first = submit(chain, b"one")  # reserves a leaf; its write will fail
+    found = evidence.admission.signed_statement(signed(chain, b"one"))  # a second request finds it pending there
+    found_with_another = [evidence.admission.signed_statement(signed(chain, r)) for r in (b"one", b"new")]
+    assert found.existing == first.indexes
+    writing.set()
+    with pytest.raises(DiskFull):
+        first.durable.result(timeout=10)
+    other = submit(chain, b"two")  # the leaf goes to another statement
+    other.durable.result(timeout=10)
+    assert other.indexes == first.indexes
+    with pytest.raises(ReservationsUndone):
+        evidence.accept(found).durable.result(timeout=10)
+    with pytest.raises(ReservationsUndone):
+        evidence.accept_many(found_with_another)
+    assert chain.node.produce_block().records == 1
+    retried = submit(chain, b"one")  # a retry is admitted afresh
+    retried.durable.result(timeout=10)
+    assert retried.indexes == [other.indexes[0] + 1]
+
+
+def test_the_api_says_not_stored_when_a_reservation_relied_on_was_undone(chain, fail_next_write, monkeypatch):
+    client = TestClient(create_app(chain.node))
+    evidence = chain.node.evidence
+    writing = threading.Event()
+    fail_next_write(lambda writes: True, hold=writing)
+    first = submit(chain, b"shared")
+    accept = evidence.accept
+
+    def after_the_failure(admitted, **options):  # the request's second step runs once the write has failed
+        writing.set()
+        with pytest.raises(DiskFull):
+            first.durable.result(timeout=10)
+        return accept(admitted, **options)
+
+    monkeypatch.setattr(evidence, "accept", after_the_failure)
+    body = signed(chain, b"shared")
+    refused = client.post("/v1/evidence", content=body, headers={"content-type": "application/cbor"})
+    assert refused.status_code == 503 and refused.json()["error"]["code"] == "not-stored", refused.text
+
+
+def test_a_waiter_that_gives_up_stops_no_later_write(chain):
+    """A request cancelled while its write is under way (a node shutting down) must not stop the writer."""
+    commit = Store.commit
+    writing, release = threading.Event(), threading.Event()
+
+    def slow(store, writes, **options):
+        writing.set()
+        assert release.wait(timeout=10)
+        return commit(store, writes, **options)
+
+    Store.commit = slow
+    try:
+        abandoned = submit(chain, b"waited for, then not")
+        assert writing.wait(timeout=10)
+        assert abandoned.durable.cancel() or abandoned.durable.done()
+    finally:
+        Store.commit = commit
+        release.set()
+    later = submit(chain, b"later")
+    later.durable.result(timeout=10)  # the writer lives on
+    assert chain.node.produce_block().records == 2
+
+
 def test_a_process_step_that_was_never_written_does_not_hold_its_matter(chain, fail_next_write):
     desk = Desk(chain, chain.agency_key, chain.agency_code)
     matter = desk.open("administrative-permit", "case 1")
@@ -153,8 +222,11 @@ def test_contract_anchors_of_a_block_whose_write_failed_come_with_the_next_block
     raw = chain.sign(chain.agency, EVIDENCE_REGISTRY, _anchor_calldata(anchored.to_cbor()))
     chain.node.submit_transaction(raw)
     fail_next_write(lambda writes: META_EVM_ANCHORS in writes)
+    heard = []
+    chain.node.add_listener(lambda committed: heard.append(committed.sealed.height))
     with pytest.raises(DiskFull):
         chain.node.produce_block()  # the block is sealed; queueing what it anchored failed
+    assert heard == [chain.node.head.height]  # committed all the same: those waiting for it are told
     submit(chain, b"some other work").durable.result(timeout=10)
     chain.node.produce_block()
     chain.node.produce_block()
@@ -168,6 +240,25 @@ def test_alerts_that_could_not_be_written_are_raised_at_the_next_block(chain, fa
     fail_next_write(lambda writes: True)
     with pytest.raises(DiskFull):
         chain.node.produce_block()
+    chain.node.produce_block()
+    chain.node.produce_block()
+    assert sorted(a.severity for a in chain.node.process.alerts()) == ["red", "warning"]
+
+
+def test_alerts_whose_envelope_could_not_be_admitted_are_raised_at_a_later_block(chain, monkeypatch):
+    desk = Desk(chain, chain.agency_key, chain.agency_code)
+    matter = desk.open("administrative-permit", "case 3")
+    chain.clock.now = chain.node.process.matter(EvidenceId.parse(matter).index).stage_deadline / 1000 + 60
+    admission = chain.node.evidence.admission
+    envelope = admission.envelope
+
+    def unreadable_registry(*args, **options):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(admission, "envelope", unreadable_registry)
+    with pytest.raises(OSError):
+        chain.node.produce_block()
+    monkeypatch.setattr(admission, "envelope", envelope)
     chain.node.produce_block()
     chain.node.produce_block()
     assert sorted(a.severity for a in chain.node.process.alerts()) == ["red", "warning"]

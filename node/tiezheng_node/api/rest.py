@@ -25,7 +25,7 @@ from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 from tiezheng.statement import AGENCY_CODE, KIND
 
 from ..evidence.admission import Admitted, EvidenceRejected
-from ..evidence.pending import PoolFull, SubmissionTooLarge
+from ..evidence.pending import PoolFull, ReservationsUndone, SubmissionTooLarge
 from ..evidence.service import Accepted, EvidenceView, QueryResult
 from ..node import MAX_RECORDS_PER_BLOCK, Node
 from .bodies import body_openapi, parse_json, read_body
@@ -128,6 +128,12 @@ def create_router(
             raise ApiError(429, "busy", str(exc), {"Retry-After": str(retry_after())}) from None
         except SubmissionTooLarge as exc:
             raise ApiError(413, "too-large", str(exc)) from None
+        except ReservationsUndone:
+            raise ApiError(
+                503,
+                "not-stored",
+                "the node could not write a submission this one relied on; nothing was accepted; retry later",
+            ) from None
 
     async def durable(accepted: Accepted, endpoint: str) -> None:
         try:

@@ -72,6 +72,9 @@ class Admitted:
     first_statement: bytes
     #: Called if the submission is not accepted after all (it gives back what a check took, e.g. a matter's hold).
     release: Callable[[], None] | None = None
+    #: The pending pool's ``undone`` count before ``existing`` was looked up, when a statement was found there:
+    #: if a failed write undoes reservations meanwhile, an index found pending may name another record by now.
+    since: int | None = None
 
 
 AgencyLookup = Callable[[str], AgencyInfo | None]
@@ -81,9 +84,17 @@ Locate = Callable[[bytes, bytes, bytes], int | None]  # (leaf hash, statement, d
 
 
 class Admission:
-    def __init__(self, agency: AgencyLookup, locate: Locate, *, workers: CheckWorkers | None = None) -> None:
+    def __init__(
+        self,
+        agency: AgencyLookup,
+        locate: Locate,
+        *,
+        workers: CheckWorkers | None = None,
+        undone: Callable[[], int] = lambda: 0,
+    ) -> None:
         self._agency = agency
         self._locate = locate
+        self._undone = undone
         self._workers = workers
         self._verifiers = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="sm2-verify")
         self.statement_check: StatementCheck | None = None
@@ -105,9 +116,10 @@ class Admission:
         _checked(lambda: signed.check())
         statement_bytes = signed.statement.to_cbor()
         entry = entry_for(signed.statement, statement_bytes, signed.signatures, 0)
+        since = self._undone()
         found = self._locate(entry.leaf_hash, statement_bytes, signed.statement.digest)
         if found is not None:
-            return Admitted(None, [found], [entry.leaf_hash], statement_bytes)
+            return Admitted(None, [found], [entry.leaf_hash], statement_bytes, since=since)
         release = self.statement_check(signed.statement, alone) if self.statement_check is not None else None
         submission = Submission("s", data, [entry], None, _now_ms())
         return Admitted(submission, [None], [entry.leaf_hash], statement_bytes, release)
@@ -120,9 +132,10 @@ class Admission:
             raise EvidenceRejected(f"the signed statement is malformed: {exc.message}", exc.code) from None
         statement_bytes = signed.statement.to_cbor()
         entry = entry_for(signed.statement, statement_bytes, signed.signatures, 0)
+        since = self._undone()
         found = self._locate(entry.leaf_hash, statement_bytes, signed.statement.digest)
         if found is not None:
-            return Admitted(None, [found], [entry.leaf_hash], statement_bytes)
+            return Admitted(None, [found], [entry.leaf_hash], statement_bytes, since=since)
         return Admitted(Submission("s", data, [entry], None, _now_ms()), [None], [entry.leaf_hash], statement_bytes)
 
     def signed_statements(self, items: Sequence[bytes]) -> list[Admitted]:

@@ -16,7 +16,7 @@ import bisect
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from contextlib import contextmanager
 from operator import attrgetter
 from typing import Final
@@ -66,6 +66,30 @@ class SubmissionTooLarge(Exception):
     """One submission holds more records than the pending pool ever admits."""
 
 
+class ReservationsUndone(Exception):
+    """A write failed and undid the reservations not yet durable since a lookup was made.
+
+    A statement the lookup found pending may have been among them, its leaf index
+    handed out again: the index found no longer names it, so nothing is accepted.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("a failed write undid reservations this submission relied on; nothing was accepted")
+
+
+def _settle(future: Future[None], error: BaseException | None = None) -> None:
+    """Resolve a waiter's future, unless its waiter gave up on it (cancelled it) already."""
+    if future.done():
+        return
+    try:
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
+    except InvalidStateError:  # cancelled between the check and here
+        pass
+
+
 #: One queued durable write: the keys, who waits for it, the submissions it makes durable.
 _Write = tuple[dict[bytes, bytes | None], Future[None], list[Submission]]
 _digest_of: Final = attrgetter("digest")
@@ -88,6 +112,7 @@ class PendingEvidence:
         self._lock = threading.Lock()
         self._queue: deque[Submission] = deque()
         self._by_statement: dict[bytes, int] = {}  # leaf hash → reserved leaf index
+        self._undone = 0  # times a failed write undid reservations
         self._next_index = next_index
         self._pending_leaves = 0
         self._max_pending = max_pending
@@ -107,6 +132,12 @@ class PendingEvidence:
     @property
     def pending_leaves(self) -> int:
         return self._pending_leaves
+
+    @property
+    def undone(self) -> int:
+        """How many times a failed write has undone reservations: read before looking statements up, and
+        passed back as ``since``, it tells whether an index found pending may have been handed out again."""
+        return self._undone
 
     def find(self, leaf_hash: bytes) -> int | None:
         """The reserved leaf index of a pending statement (by its leaf hash), or None."""
@@ -177,6 +208,7 @@ class PendingEvidence:
         *,
         extra_writes: dict[bytes, bytes | None] | None = None,
         bounded: bool = True,
+        since: int | None = None,
     ) -> tuple[Future[None], dict[bytes, int]]:
         """Reserve leaf indexes for a submission and start writing it.
 
@@ -191,7 +223,7 @@ class PendingEvidence:
         puts in the log (contract anchors, overdue alerts) is never refused, and
         is bounded by the blocks that carry it.
         """
-        future, raced = self.reserve_all([submission], extra_writes=extra_writes, bounded=bounded)
+        future, raced = self.reserve_all([submission], extra_writes=extra_writes, bounded=bounded, since=since)
         return future, raced[0]
 
     def reserve_all(
@@ -200,6 +232,7 @@ class PendingEvidence:
         *,
         extra_writes: dict[bytes, bytes | None] | None = None,
         bounded: bool = True,
+        since: int | None = None,
     ) -> tuple[Future[None], list[dict[bytes, int]]]:
         """:meth:`reserve` for several submissions at once, in one synced write: durable all
         together, or (the write failing) none of them.
@@ -207,9 +240,12 @@ class PendingEvidence:
         One request's statements, or one block's contract anchors, are then never
         partly kept: the sender is told "nothing was accepted" only when nothing was.
         A statement in two of them is reserved by the first and named in the raced
-        map of the others.
+        map of the others. Raises ReservationsUndone if reservations were undone
+        ``since`` (an :attr:`undone` read before the submitter looked statements up).
         """
         with self._lock:
+            if since is not None and since != self._undone:
+                raise ReservationsUndone()
             raced_each: list[dict[bytes, int]] = []
             repeated: list[set[bytes]] = []
             seen: set[bytes] = set()
@@ -288,10 +324,14 @@ class PendingEvidence:
             with self._lock:
                 self._pending_leaves -= count
 
-    def barrier(self) -> Future[None]:
-        """Resolves once everything reserved so now is durable, or fails with the write that fails first."""
+    def barrier(self, *, since: int | None = None) -> Future[None]:
+        """Resolves once everything reserved so far is durable, or fails with the write that fails first
+        (at once with ReservationsUndone if reservations were undone ``since``)."""
         future: Future[None] = Future()
         with self._lock:
+            if since is not None and since != self._undone:
+                future.set_exception(ReservationsUndone())
+                return future
             if not self._queue or self._queue[-1].durable:
                 future.set_result(None)
                 return future
@@ -362,7 +402,7 @@ class PendingEvidence:
                     for submission in submissions:
                         submission.durable = True
             for _, future, _ in batch:
-                future.set_result(None)
+                _settle(future)
             self.on_durable()
 
     def _abandon(self, failed: list[_Write], exc: Exception) -> None:
@@ -379,6 +419,7 @@ class PendingEvidence:
             with self._writer_wakeup:
                 failed = failed + self._writes
                 self._writes = []
+            self._undone += 1
             while self._queue and not self._queue[-1].durable:
                 dropped = self._queue.pop()
                 self._pending_leaves -= dropped.count
@@ -386,7 +427,7 @@ class PendingEvidence:
                 for entry in dropped.entries:  # reserve() never maps a statement twice: these are its own
                     self._by_statement.pop(entry.leaf_hash, None)
         for _, future, _ in failed:
-            future.set_exception(exc)
+            _settle(future, exc)
 
     def close(self) -> None:
         with self._writer_wakeup:

@@ -31,7 +31,7 @@ from ..store.keys import (
 from .admission import Admission, Admitted, EvidenceRejected, entry_for
 from .items import BatchInfo, Submission
 from .log import EvidenceLog, agency_key, kind_key
-from .pending import DEFAULT_MAX_PENDING, PendingEvidence
+from .pending import DEFAULT_MAX_PENDING, PendingEvidence, ReservationsUndone
 from .records import LeafRecord, decode_pending
 from .workers import CheckWorkers
 
@@ -91,7 +91,7 @@ class EvidenceService:
         )
         workers = default_admission_workers() if admission_workers is None else admission_workers
         self._workers = CheckWorkers(workers) if workers else None
-        self.admission = Admission(agency, self._locate, workers=self._workers)
+        self.admission = Admission(agency, self._locate, workers=self._workers, undone=lambda: self.pending.undone)
         try:
             if self._workers is not None:
                 self._workers.start()
@@ -153,10 +153,15 @@ class EvidenceService:
         submission = admitted.submission
         if submission is None:  # all logged or pending already; a pending one is only as durable as its write
             found = [i for i in admitted.existing if i is not None]
-            durable = self.pending.barrier() if max(found) >= self.log.size else _done()
+            if max(found) >= self.log.size or admitted.since != self.pending.undone:
+                durable = self.pending.barrier(since=admitted.since)
+            else:
+                durable = _done()
             return Accepted(found, [False] * len(found), durable)
         try:
-            future, raced = self.pending.reserve(submission, extra_writes=extra_writes, bounded=bounded)
+            future, raced = self.pending.reserve(
+                submission, extra_writes=extra_writes, bounded=bounded, since=admitted.since
+            )
         except BaseException:
             _release_all([admitted])
             raise
@@ -168,12 +173,14 @@ class EvidenceService:
         or none (the pool being full, or the write failing)."""
         reserving = [a for a in admitted if a.submission is not None]
         submissions = [a.submission for a in reserving if a.submission is not None]  # (typed: none is None)
+        # The oldest count any lookup was made at: a write failing since then fails the whole request.
+        since = min((a.since for a in admitted if a.since is not None), default=None)
         try:
             with self.pending.room_for(sum(s.count for s in submissions)):
                 if submissions:
-                    future, raced_each = self.pending.reserve_all(submissions, bounded=False)
+                    future, raced_each = self.pending.reserve_all(submissions, bounded=False, since=since)
                 else:  # all logged or pending already: as durable as the writes before
-                    future, raced_each = self.pending.barrier(), []
+                    future, raced_each = self.pending.barrier(since=since), []
         except BaseException:
             _release_all(admitted)
             raise
@@ -181,7 +188,7 @@ class EvidenceService:
                              for i in a.existing):  # fmt: skip
             # Statements another request reserved are durable only with its write: wait for that
             # too (a write queued after ours resolves after both, and fails if either does).
-            future = self.pending.barrier()
+            future = self.pending.barrier(since=since)
         raced_of = {id(a): raced for a, raced in zip(reserving, raced_each, strict=True)}
         indexes: list[int] = []
         new: list[bool] = []
@@ -213,6 +220,7 @@ class EvidenceService:
             if entry.address == EVIDENCE_APPEND_PRECOMPILE and entry.topics and entry.topics[0] == _TOPIC
         ]
         submissions = []
+        since = self.pending.undone
         for payload in payloads:
             try:
                 admitted = self.admission.from_chain(payload)
@@ -222,7 +230,14 @@ class EvidenceService:
             if admitted.submission is not None:
                 submissions.append(admitted.submission)
         marker = {META_EVM_ANCHORS: block.number.to_bytes(8, "big")}
-        return self.pending.reserve_all(submissions, extra_writes=marker, bounded=False)[0]
+        try:
+            # An anchor found pending whose reservation a failed write undid would never be logged:
+            # then none is marked done, and the block's anchors are queued again after the next block.
+            return self.pending.reserve_all(submissions, extra_writes=marker, bounded=False, since=since)[0]
+        except ReservationsUndone as exc:
+            failed: Future[None] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def contract_anchors_through(self) -> int:
         raw = self._store.get(META_EVM_ANCHORS)
