@@ -58,12 +58,18 @@ ALERTS_RETRY_SECONDS: Final = 30
 
 
 class SubmissionError(Exception):
-    """A transaction refused at submission. ``code`` is machine-readable; ``rpc_code`` the JSON-RPC error code."""
+    """A transaction refused at submission. ``code`` is machine-readable; ``rpc_code`` the JSON-RPC error code,
+    ``status`` the HTTP one (400: the transaction's fault; 503: the node's)."""
 
-    def __init__(self, message: str, code: str, rpc_code: int = -32000) -> None:
+    def __init__(self, message: str, code: str, rpc_code: int = -32000, *, status: int = 400) -> None:
         super().__init__(message)
         self.code = code
         self.rpc_code = rpc_code
+        self.status = status
+
+
+#: Why a node without a validator key takes no writes: nothing it accepted would ever be sealed.
+READ_ONLY_MESSAGE: Final = "this node holds no validator key and seals no blocks; send writes to the validator"
 
 
 @dataclass(frozen=True)
@@ -251,6 +257,8 @@ class Node:
 
     def submit_transaction(self, raw: bytes) -> bytes:
         """Validate a signed transaction and add it to the pool; its hash."""
+        if not self.is_validator:
+            raise SubmissionError(READ_ONLY_MESSAGE, "read-only", -32000, status=503)
         transaction = self.decode_transaction(raw)
         sender = Address(transaction.sender)
         submitted_at = self._head

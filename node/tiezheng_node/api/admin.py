@@ -75,7 +75,7 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         try:
             transaction_hash = node.submit_transaction(raw)
         except SubmissionError as exc:
-            raise ApiError(400, exc.code, str(exc)) from None
+            raise ApiError(exc.status, exc.code, str(exc)) from None
         return _Submitted(transaction_hash, sender, data, before)
 
     def outcome(submitted: _Submitted) -> AdminResult:

@@ -27,7 +27,7 @@ from tiezheng.statement import AGENCY_CODE, KIND
 from ..evidence.admission import Admitted, EvidenceRejected
 from ..evidence.pending import PoolFull, ReservationsUndone, SubmissionTooLarge
 from ..evidence.service import Accepted, EvidenceView, QueryResult
-from ..node import MAX_RECORDS_PER_BLOCK, Node
+from ..node import MAX_RECORDS_PER_BLOCK, READ_ONLY_MESSAGE, Node
 from .bodies import body_openapi, parse_json, read_body
 from .errors import ApiError
 from .models import (
@@ -84,8 +84,8 @@ SUBMIT_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     429: {"model": ErrorResponse, "description": "the node is saturated; retry after Retry-After seconds"},
     503: {
         "model": ErrorResponse,
-        "description": "the node could not write the submission (nothing was accepted), or it lacks the template "
-        "file or calendar a process step needs (unknown-template, no-calendar)",
+        "description": "the node could not write the submission (nothing was accepted), it lacks the template "
+        "file or calendar a process step needs (unknown-template, no-calendar), or it seals no blocks (read-only)",
     },
 }
 
@@ -118,6 +118,11 @@ def create_router(
         blocks = -(-evidence.pending.pending_leaves // MAX_RECORDS_PER_BLOCK)
         seconds = -(-max(1, blocks) * node.genesis.block_interval_ms // 1000)
         return min(MAX_RETRY_AFTER_SECONDS, max(1, seconds))
+
+    def sealing() -> None:
+        """Refuse a write a node without a validator key would accept and never seal."""
+        if not node.is_validator:
+            raise ApiError(503, "read-only", READ_ONLY_MESSAGE)
 
     async def admit(action: Any) -> Any:
         try:
@@ -162,6 +167,7 @@ def create_router(
         wait: Annotated[bool, Query(description="block until the record is proven (or the timeout passes)")] = False,
         timeout: Annotated[float, Query(gt=0, le=MAX_WAIT_SECONDS, description="seconds to wait")] = 10.0,
     ) -> Response:
+        sealing()
         content_type, body = await read_body(request, MAX_SINGLE_BODY)
         data = (
             body
@@ -198,6 +204,7 @@ def create_router(
         wait: Annotated[bool, Query(description="block until every record is proven (or the timeout passes)")] = False,
         timeout: Annotated[float, Query(gt=0, le=MAX_WAIT_SECONDS)] = 10.0,
     ) -> Response:
+        sealing()
         content_type, body = await read_body(request, MAX_BODY)
         if content_type == "application/cbor":
             admitted = await admit(lambda: evidence.admission.envelope(body))
