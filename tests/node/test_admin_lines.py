@@ -1,4 +1,4 @@
-"""The record of used admin lines: one claim per signer and line, pruned by signed time, on disk."""
+"""The record of used admin lines: one use per signer and line, held while its action runs, pruned, on disk."""
 
 from __future__ import annotations
 
@@ -13,41 +13,65 @@ LINE = f"tiezheng DEV ack 7301-1-abc {NOW}"
 ADMIN = "0x00000000000000000000000000000000000000Aa"
 
 
-def test_a_line_is_claimed_once_per_signer(tmp_path):
+def use(lines: UsedAdminLines, store: Store, signed: int, signer: str, line: str, *, forget_before_ms: int = 0) -> bool:
+    """Claim a line and write its action (here: nothing but the claim's own writes), as the API does."""
+    claim = lines.claim(signed, signer, line, forget_before_ms=forget_before_ms)
+    if claim is None:
+        return False
+    try:
+        store.commit(claim.writes)
+    finally:
+        claim.release()
+    return True
+
+
+def test_a_line_is_used_once_per_signer(tmp_path):
+    store = Store(tmp_path / "db")
+    lines = UsedAdminLines(store)
+    assert use(lines, store, NOW, ADMIN, LINE)
+    assert not use(lines, store, NOW, ADMIN, LINE)
+    assert not use(lines, store, NOW, ADMIN.lower(), LINE)  # the same address, however written
+    assert use(lines, store, NOW, "0x" + "bb" * 20, LINE)  # another admin's own line
+    assert use(lines, store, NOW, ADMIN, LINE + "0")
+
+
+def test_a_line_whose_action_was_never_written_can_be_sent_again(tmp_path):
     lines = UsedAdminLines(Store(tmp_path / "db"))
-    assert lines.claim(NOW, ADMIN, LINE, forget_before_ms=0)
-    assert not lines.claim(NOW, ADMIN, LINE, forget_before_ms=0)
-    assert not lines.claim(NOW, ADMIN.lower(), LINE, forget_before_ms=0)  # the same address, however written
-    assert lines.claim(NOW, "0x" + "bb" * 20, LINE, forget_before_ms=0)  # another admin's own line
-    assert lines.claim(NOW, ADMIN, LINE + "0", forget_before_ms=0)
+    claim = lines.claim(NOW, ADMIN, LINE, forget_before_ms=0)
+    assert claim is not None
+    assert lines.claim(NOW, ADMIN, LINE, forget_before_ms=0) is None  # held while its action runs
+    claim.release()  # the action failed: nothing written
+    assert lines.claim(NOW, ADMIN, LINE, forget_before_ms=0) is not None
 
 
 def test_the_record_survives_reopening_the_store(tmp_path):
     store = Store(tmp_path / "db")
-    assert UsedAdminLines(store).claim(NOW, ADMIN, LINE, forget_before_ms=0)
+    assert use(UsedAdminLines(store), store, NOW, ADMIN, LINE)
     store.close()
-    assert not UsedAdminLines(Store(tmp_path / "db")).claim(NOW, ADMIN, LINE, forget_before_ms=0)
+    reopened = Store(tmp_path / "db")
+    assert not use(UsedAdminLines(reopened), reopened, NOW, ADMIN, LINE)
 
 
 def test_lines_signed_before_the_bound_are_dropped_and_later_ones_kept(tmp_path):
     store = Store(tmp_path / "db")
     lines = UsedAdminLines(store)
     for signed in (NOW - 3, NOW - 2, NOW - 1):
-        assert lines.claim(signed, ADMIN, f"line {signed}", forget_before_ms=0)
-    assert lines.claim(NOW, ADMIN, LINE, forget_before_ms=NOW - 1)
+        assert use(lines, store, signed, ADMIN, f"line {signed}")
+    assert use(lines, store, NOW, ADMIN, LINE, forget_before_ms=NOW - 1)
     with store.scan_range(ADMIN_LINE, ADMIN_LINE + b"\xff") as rows:
         kept = [key for key, _ in rows]
     assert kept == [used_line_key(NOW - 1, ADMIN, f"line {NOW - 1}"), used_line_key(NOW, ADMIN, LINE)]
 
 
-def test_concurrent_claims_of_one_line_let_exactly_one_through(tmp_path):
-    lines = UsedAdminLines(Store(tmp_path / "db"))
+def test_concurrent_uses_of_one_line_let_exactly_one_through(tmp_path):
+    store = Store(tmp_path / "db")
+    lines = UsedAdminLines(store)
     results: list[bool] = []
     start = threading.Barrier(8)
 
     def claim() -> None:
         start.wait()
-        results.append(lines.claim(NOW, ADMIN, LINE, forget_before_ms=0))
+        results.append(use(lines, store, NOW, ADMIN, LINE))
 
     threads = [threading.Thread(target=claim) for _ in range(8)]
     for thread in threads:

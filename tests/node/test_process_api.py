@@ -247,6 +247,35 @@ def test_admin_requests_need_a_fresh_unused_admin_signature(scene):
     assert gone.status_code == 204 and client.get("/v1/webhooks").json() == []
 
 
+def test_a_signed_request_whose_action_was_not_written_can_be_sent_again(scene, monkeypatch):
+    """The line is spent by the action's own write: a failed write leaves the request usable, not used up."""
+    from tiezheng_node.process.records import webhook_key
+    from tiezheng_node.store import Store
+
+    chain = scene["chain"]
+    client = TestClient(create_app(chain.node), raise_server_exceptions=False)
+    url = "http://127.0.0.1:9/retried"
+    body = {"url": url, "auth": hook_auth(chain, url)}
+    commit = Store.commit
+    failed = []
+
+    def full_disk_once(store, writes, **options):
+        if not failed and any(key.startswith(webhook_key(1)[:1]) for key in writes):  # the webhook's own write
+            failed.append(True)
+            raise OSError(28, "No space left on device")
+        return commit(store, writes, **options)
+
+    monkeypatch.setattr(Store, "commit", full_disk_once)
+    assert client.post("/v1/webhooks", json=body).status_code == 500 and failed
+    assert [h["url"] for h in client.get("/v1/webhooks").json()] == []
+    again = client.post("/v1/webhooks", json=body)
+    assert again.status_code == 201, again.text
+    assert error(client.post("/v1/webhooks", json=body)) == (403, "replayed")
+    removed = client.request("DELETE", f"/v1/webhooks/{again.json()['id']}", json=admin_auth(
+        chain, "webhook-remove", str(again.json()["id"])))  # fmt: skip
+    assert removed.status_code == 204
+
+
 SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 

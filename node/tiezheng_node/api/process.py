@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import urlsplit
 
@@ -58,6 +60,8 @@ ADMIN_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     415: {"model": ErrorResponse, "description": "body neither application/json nor application/cbor"},
 }
 SIGNATURE_BODY: Final = Depends(model_body(AdminSignature))
+#: Store writes an admin action carries with its own.
+Writes = dict[bytes, bytes | None]
 
 
 class AdminSignatures:
@@ -73,7 +77,10 @@ class AdminSignatures:
     def __init__(self, node: Node) -> None:
         self._node = node
 
-    def check(self, auth: AdminSignature, action: str, target: str) -> str:
+    @contextmanager
+    def authorised(self, auth: AdminSignature, action: str, target: str) -> Iterator[tuple[str, Writes]]:
+        """The admin who signed ``auth``, and the writes that spend the signed line: the action's own write
+        carries them, so a request whose action fails (or is never written) can be sent again."""
         now = int(time.time() * 1000)
         if abs(now - auth.time) > SIGNATURE_WINDOW_MS:
             raise ApiError(403, "stale-signature", "the signed time is more than 5 minutes from the node's clock")
@@ -92,9 +99,13 @@ class AdminSignatures:
             raise ApiError(403, "bad-signature", f"the signature is not {auth.signer}'s over {message!r}")
         if not self._node.registry.is_admin(bytes.fromhex(signer[2:]), self._node.head.execution):
             raise ApiError(403, "not-admin", f"{signer} is not an AgencyRegistry admin")
-        if not self._node.admin_lines.claim(auth.time, signer, message, forget_before_ms=now - 2 * SIGNATURE_WINDOW_MS):
+        claim = self._node.admin_lines.claim(auth.time, signer, message, forget_before_ms=now - 2 * SIGNATURE_WINDOW_MS)
+        if claim is None:
             raise ApiError(403, "replayed", "this signature was used already")
-        return signer
+        try:
+            yield signer, claim.writes
+        finally:
+            claim.release()
 
 
 def check_webhook_url(url: str) -> None:
@@ -369,8 +380,8 @@ def create_process_router(node: Node) -> APIRouter:
         index = resolve(alert_id, "alert")
         if process.alert(index) is None:
             raise ApiError(404, "unknown-alert", f"no alert {alert_id}")
-        signer = signatures.check(auth, "ack", evidence_id(index))
-        return alert_model(process.acknowledge(index, signer, int(time.time() * 1000)))
+        with signatures.authorised(auth, "ack", evidence_id(index)) as (signer, spent):
+            return alert_model(process.acknowledge(index, signer, int(time.time() * 1000), also=spent))
 
     # Webhooks
 
@@ -392,16 +403,16 @@ def create_process_router(node: Node) -> APIRouter:
     )
     def add_webhook(body: Annotated[WebhookBody, Depends(model_body(WebhookBody))]) -> WebhookModel:
         check_webhook_url(body.url)
-        signer = signatures.check(
-            body.auth, "webhook-add", webhook_target(body.url, body.severities, body.agencies, body.templates)
-        )
-        hook = process.add_webhook(
-            body.url,
-            severities=list(body.severities),
-            agencies=body.agencies,
-            templates=body.templates,
-            by=signer,
-        )
+        target = webhook_target(body.url, body.severities, body.agencies, body.templates)
+        with signatures.authorised(body.auth, "webhook-add", target) as (signer, spent):
+            hook = process.add_webhook(
+                body.url,
+                severities=list(body.severities),
+                agencies=body.agencies,
+                templates=body.templates,
+                by=signer,
+                also=spent,
+            )
         return webhook_model(hook)
 
     @router.delete(
@@ -415,9 +426,9 @@ def create_process_router(node: Node) -> APIRouter:
     def remove_webhook(
         hook_id: Annotated[int, Path(ge=1, lt=2**32), ASCII_DECIMAL], auth: Annotated[AdminSignature, SIGNATURE_BODY]
     ) -> Response:
-        signatures.check(auth, "webhook-remove", str(hook_id))
-        if not process.remove_webhook(hook_id):
-            raise ApiError(404, "unknown-webhook", f"no webhook {hook_id}")
+        with signatures.authorised(auth, "webhook-remove", str(hook_id)) as (_, spent):
+            if not process.remove_webhook(hook_id, also=spent):
+                raise ApiError(404, "unknown-webhook", f"no webhook {hook_id}")
         return Response(status_code=204)
 
     # Reports

@@ -23,7 +23,7 @@ import logging
 import struct
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -793,7 +793,10 @@ class ProcessEngine:
 
     # Supervisors
 
-    def acknowledge(self, index: int, by: str, at_ms: int) -> AlertRecord:
+    def acknowledge(
+        self, index: int, by: str, at_ms: int, *, also: Mapping[bytes, bytes | None] | None = None
+    ) -> AlertRecord:
+        """Acknowledge an open alert; ``also`` goes in the same write (the admin line it spends)."""
         with self.commit_lock:
             record = self.alert(index)
             if record is None:
@@ -802,26 +805,35 @@ class ProcessEngine:
                 return record  # acknowledged or resolved already: nothing changes, nothing to announce
             held = alert_postings(record)
             record.status, record.acknowledged_by, record.acknowledged_at = "acknowledged", by, at_ms
-            self._store.commit({alert_key(index): record.encode(), **posting_changes(held, alert_postings(record))})
+            self._store.commit(
+                {**(also or {}), alert_key(index): record.encode(), **posting_changes(held, alert_postings(record))}
+            )
         self.on_change([("alert", self.alert_event(record))])
         return record
 
     def add_webhook(
-        self, url: str, *, severities: list[str], agencies: list[str], templates: list[str], by: str
+        self,
+        url: str,
+        *,
+        severities: list[str],
+        agencies: list[str],
+        templates: list[str],
+        by: str,
+        also: Mapping[bytes, bytes | None] | None = None,
     ) -> Webhook:
         with self._lock:
             raw = self._store.get(META_WEBHOOK_NEXT)
             hook_id = int.from_bytes(raw, "big") if raw else 1
             hook = Webhook(hook_id, url, severities, agencies, templates, int(self._clock() * 1000), by)
             following = (hook_id + 1).to_bytes(4, "big")
-            self._store.commit({webhook_key(hook_id): hook.encode(), META_WEBHOOK_NEXT: following})
+            self._store.commit({**(also or {}), webhook_key(hook_id): hook.encode(), META_WEBHOOK_NEXT: following})
         return hook
 
-    def remove_webhook(self, hook_id: int) -> bool:
+    def remove_webhook(self, hook_id: int, *, also: Mapping[bytes, bytes | None] | None = None) -> bool:
         with self._lock:
             if self._store.get(webhook_key(hook_id)) is None:
                 return False
-            self._store.commit({webhook_key(hook_id): None})
+            self._store.commit({**(also or {}), webhook_key(hook_id): None})
         return True
 
     # Events
