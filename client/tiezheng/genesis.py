@@ -143,12 +143,7 @@ class Genesis:
 
     @classmethod
     def load(cls, path: str | Path) -> Genesis:
-        try:
-            with open(path, "rb") as file:
-                data = file.read(MAX_GENESIS_SIZE + 1)  # no more: the path may name a device without end
-        except OSError as exc:
-            raise GenesisError(f"cannot read genesis {path}: {exc.strerror}", code="unreadable") from None
-        return cls.from_json(data)
+        return cls.from_json(read_genesis_file(path))
 
     def to_json(self) -> bytes:
         return (json.dumps(self.document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -184,3 +179,12 @@ def _validators(value: Any) -> ValidatorSet:
             raise GenesisError(f"{where}.public_key: {exc}") from None
         validators.append(Validator(name, key))
     return ValidatorSet(tuple(validators))
+
+
+def read_genesis_file(path: str | Path) -> bytes:
+    """A genesis file's bytes, read no further than a genesis may be long (the path may name a device without end)."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(MAX_GENESIS_SIZE + 1)
+    except OSError as exc:
+        raise GenesisError(f"cannot read genesis {path}: {exc.strerror}", code="unreadable") from None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import socket
 import sys
 import threading
@@ -21,8 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tiezheng import files
 from tiezheng.errors import TiezhengError
-from tiezheng.genesis import Genesis
+from tiezheng.genesis import Genesis, read_genesis_file
 from tiezheng.gm import SM2PrivateKey, keystore
 from tiezheng.gm.backend import BackendUnavailable
 
@@ -241,13 +241,16 @@ def _check_block_interval(genesis: Genesis, requested: int | None) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    genesis = Genesis.load(args.genesis)
+    document = read_genesis_file(args.genesis)
+    genesis = Genesis.from_json(document)  # the bytes checked are the bytes kept
     target = args.data / "genesis.json"
-    if target.exists() and Genesis.load(target).hash != genesis.hash:
-        raise StoreError(f"{args.data} was initialised with another genesis")
     with lock_data_directory(args.data, create=True):
-        if not target.exists():
-            shutil.copyfile(args.genesis, target)
+        if target.exists():
+            if Genesis.load(target).hash != genesis.hash:
+                raise StoreError(f"{args.data} was initialised with another genesis")
+        else:
+            # Whole or not at all: an init interrupted here is simply run again.
+            files.write_new(target, document, mode=0o644)
         from .node import Node
 
         node = Node(args.data, genesis, None)

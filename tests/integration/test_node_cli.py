@@ -160,6 +160,13 @@ def test_init_refuses_another_genesis(dev_chain, tmp_path):
     one_line_error(
         run("init", "--genesis", str(tmp_path / "other.json"), "--data", str(tmp_path / "x")), "another genesis"
     )
+    kept = tmp_path / "x" / "genesis.json"
+    assert kept.read_bytes() == (dev_chain.data_dir / "genesis.json").read_bytes()
+    assert kept.stat().st_mode & 0o777 == 0o644
+    one_line_error(
+        run("init", "--genesis", str(tmp_path / "absent.json"), "--data", str(tmp_path / "y")), "cannot read genesis"
+    )
+    assert not (tmp_path / "y").exists()  # nothing made for a genesis that was never read
 
 
 def test_operator_mistakes_are_one_line_errors(tmp_path):
