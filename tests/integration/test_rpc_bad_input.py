@@ -137,6 +137,8 @@ def test_unknown_things_are_null_not_errors(dev_node):
     assert dev_node.rpc("eth_getTransactionByHash", "0x" + "ab" * 32) is None
     assert dev_node.rpc("eth_getBlockByHash", "0x" + "ab" * 32, False) is None
     assert dev_node.rpc("eth_getBlockByNumber", "0xffffff", False) is None
+    assert dev_node.rpc("eth_getBlockTransactionCountByNumber", "0xffffff") is None
+    assert dev_node.rpc("eth_getTransactionByBlockNumberAndIndex", "0xffffff", "0x0") is None
 
 
 def test_oversize_body_and_batch(dev_node):

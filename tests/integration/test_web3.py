@@ -89,6 +89,12 @@ def test_logs_with_filters(w3, admin, notebook):
     assert unfiltered == w3.eth.get_logs({"fromBlock": first, "toBlock": last}) and len(unfiltered) >= 3
     by_hash = w3.eth.get_logs({"blockHash": receipts[0].blockHash, "address": notebook.address})
     assert any(log["transactionHash"] == receipts[0].transactionHash for log in by_hash)
+    # A topic position, even a null one, matches only logs that have it (as geth filters).
+    noted = w3.eth.get_logs({"fromBlock": first, "toBlock": last, "address": notebook.address})
+    positions = len(noted[0]["topics"])
+    span = {"fromBlock": first, "toBlock": last, "address": notebook.address}
+    assert w3.eth.get_logs({**span, "topics": [None] * positions}) == noted
+    assert w3.eth.get_logs({**span, "topics": [None] * (positions + 1)}) == []
 
 
 def test_revert_reasons(w3, admin, notebook):

@@ -201,15 +201,20 @@ class JsonRpc:
             return 0
         return parse_quantity(tag, "block number")
 
-    def _block_by_number(self, params: list[Any]) -> Any:
-        full = _flag(params, 1)
+    def _known_block(self, tag: Any) -> BlockAPI | None:
+        """The block a tag names, or None where there is none (geth answers null, not an error, for these)."""
         try:
-            header = self._resolve(params[0])
+            header = self._resolve(tag)
         except RpcError as exc:
             if exc.code == -32000:
                 return None
             raise
-        return format_block(self._node.execution.block(header.block_number), full=full, chain_id=self._chain_id)
+        return self._node.execution.block(header.block_number)
+
+    def _block_by_number(self, params: list[Any]) -> Any:
+        full = _flag(params, 1)
+        block = self._known_block(params[0])
+        return None if block is None else format_block(block, full=full, chain_id=self._chain_id)
 
     def _block_by_hash(self, params: list[Any]) -> Any:
         block_hash = parse_data(params[0], "block hash", size=32)
@@ -220,8 +225,8 @@ class JsonRpc:
         return format_block(block, full=_flag(params, 1), chain_id=self._chain_id)
 
     def _transaction_count_by_number(self, params: list[Any]) -> Any:
-        header = self._resolve(params[0])
-        return quantity(len(self._node.execution.block(header.block_number).transactions))
+        block = self._known_block(params[0])
+        return None if block is None else quantity(len(block.transactions))
 
     # Transactions
 
@@ -243,9 +248,9 @@ class JsonRpc:
         return None
 
     def _transaction_by_number_and_index(self, params: list[Any]) -> Any:
-        block = self._node.execution.block(self._resolve(params[0]).block_number)
+        block = self._known_block(params[0])
         index = parse_quantity(params[1], "index")
-        if index >= len(block.transactions):
+        if block is None or index >= len(block.transactions):
             return None
         return format_transaction(block.transactions[index], block=block, index=index, chain_id=self._chain_id)
 
@@ -586,9 +591,9 @@ def _log_matches(entry: dict[str, Any], addresses: list[bytes] | None, topics: l
     if addresses is not None and bytes.fromhex(entry["address"][2:]) not in addresses:
         return False
     entry_topics = entry["topics"]
+    if len(topics) > len(entry_topics):  # a position, null or not, that the log lacks (geth's filterLogs)
+        return False
     for position, options in enumerate(topics):
-        if options is None:
-            continue
-        if position >= len(entry_topics) or bytes.fromhex(entry_topics[position][2:]) not in options:
+        if options is not None and bytes.fromhex(entry_topics[position][2:]) not in options:
             return False
     return True
