@@ -3,6 +3,8 @@ as the gas of its calls is (docs/node.md)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -57,3 +59,27 @@ def test_fee_history_of_no_blocks_answers_as_geth_does(chain):
     with TestClient(create_app(chain.node)) as client:
         answer = client.post("/rpc", json=call("eth_feeHistory", "0x0", "latest")).json()
     assert answer["result"] == {"oldestBlock": "0x0", "baseFeePerGas": [], "gasUsedRatio": []}
+
+
+ENDLESS_LOOP = "0x5b600056"  # initcode JUMPDEST PUSH1 0 JUMP: runs until its gas is gone (seconds, in py-evm)
+
+
+@pytest.mark.parametrize("method", ["eth_call", "eth_estimateGas"])
+def test_a_call_stops_at_its_time_limit_and_frees_the_node(chain, monkeypatch, method):
+    monkeypatch.setattr(rpc, "CALL_SECONDS", 0.3)
+    with TestClient(create_app(chain.node)) as client:
+        started = time.monotonic()
+        stopped = client.post("/rpc", json=call(method, {"data": ENDLESS_LOOP}, "latest")).json()
+        assert time.monotonic() - started < 3
+        assert stopped["error"]["code"] == -32000 and "past its time limit" in stopped["error"]["message"], stopped
+        ordinary = client.post("/rpc", json=call("eth_call", {"to": "0x" + "22" * 20}, "latest")).json()
+        assert ordinary["result"] == "0x"
+
+
+def test_blocks_run_without_a_time_limit(chain):
+    """Only calls have a deadline: a transaction's gas bounds it, and every validator must reach the same result."""
+    from tiezheng_node.execution.vm import _deadline
+
+    assert _deadline.get() is None
+    sent = chain.send(chain.admin, None, bytes.fromhex(ENDLESS_LOOP[2:]), gas=200_000)
+    assert not sent.ok  # out of gas, not out of time

@@ -24,7 +24,8 @@ from eth_typing import Address
 from pydantic_core import from_json
 
 from .. import __version__
-from ..execution.chain import CallRefused, GasTooLow
+from ..execution.chain import CallRefused, CallTimedOut, GasTooLow
+from ..execution.vm import deadline
 from ..node import Node, SubmissionError
 from .eth_format import (
     ParamError,
@@ -57,6 +58,8 @@ MAX_ACCESS_LIST: Final = 10_000
 STORAGE_SLOT: Final = re.compile(r"0x[0-9a-fA-F]{1,64}")  # no sign, no spaces: int() would take both
 #: How long an eth_call or eth_estimateGas waits for the one running before it (-32005 after).
 EXECUTION_WAIT_SECONDS: Final = 5.0
+#: How long one eth_call or eth_estimateGas may run, all its runs together (geth: --rpc.evmtimeout 5s).
+CALL_SECONDS: Final = 5.0
 ZERO_ADDRESS: Final = b"\x00" * 20
 
 
@@ -356,6 +359,8 @@ class JsonRpc:
                 break
             try:
                 run = self._node.execution.call(at=header, **{**message, "gas": probe})
+            except CallTimedOut:
+                raise
             except CallRefused:  # below the intrinsic cost or the calldata floor
                 low = probe
             else:
@@ -376,11 +381,13 @@ class JsonRpc:
         if not self._executing.acquire(timeout=EXECUTION_WAIT_SECONDS):
             raise RpcError(-32005, "the node is busy running other calls; retry")
         try:
-            computation = self._node.execution.call(at=header, **message)
-            self._spend(computation.get_gas_used())
-            if capped and computation.is_error and isinstance(computation.error, OutOfGas):
-                raise self._budget_spent()
-            yield message, header, computation
+            # One deadline for the request's runs (an estimate's probes too), like geth's --rpc.evmtimeout.
+            with deadline(CALL_SECONDS):
+                computation = self._node.execution.call(at=header, **message)
+                self._spend(computation.get_gas_used())
+                if capped and computation.is_error and isinstance(computation.error, OutOfGas):
+                    raise self._budget_spent()
+                yield message, header, computation
         finally:
             self._executing.release()
 

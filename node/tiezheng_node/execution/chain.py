@@ -35,7 +35,7 @@ from eth_utils import ValidationError
 from ..store import Store, StoreError
 from ..store.evm_db import EvmDatabase
 from .genesis import NodeGenesis
-from .vm import chain_class, reader_class
+from .vm import DeadlinePassed, chain_class, reader_class
 
 
 class ExecutionError(RuntimeError):
@@ -48,6 +48,10 @@ class CallRefused(ValueError):
 
 class GasTooLow(CallRefused):
     """A call given less gas than its intrinsic cost or its calldata floor."""
+
+
+class CallTimedOut(CallRefused):
+    """A call stopped at its deadline (see vm.deadline): code anyone may send must not hold the node."""
 
 
 class _SpoiledBlock(Exception):
@@ -236,6 +240,8 @@ class ExecutionChain:
             return state.apply_transaction(SpoofTransaction(unsigned, from_=sender))
         except ValidationError as exc:
             raise CallRefused(str(exc)) from None
+        except DeadlinePassed as exc:
+            raise CallTimedOut(str(exc)) from None
         finally:
             state.revert(snapshot)
 

@@ -12,10 +12,15 @@ Chain rules on top of Prague:
 
 from __future__ import annotations
 
-from typing import Final
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Final
 
-from eth.abc import ComputationAPI
+from eth.abc import ComputationAPI, OpcodeAPI
 from eth.chains.base import Chain, MiningChain
+from eth.vm import opcode_values
 from eth.vm.forks.prague import PragueVM
 from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.state import PragueState
@@ -23,9 +28,58 @@ from eth_utils.toolz import merge
 
 from .precompiles import PRECOMPILES
 
+#: When the call running on this thread (an ``eth_call``, say) must stop; None: never (blocks).
+_deadline: ContextVar[float | None] = ContextVar("tiezheng_call_deadline", default=None)
+
+
+class DeadlinePassed(Exception):
+    """A call ran past its deadline. Not a VMError: it stops the whole call, not one frame of it."""
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Calls run on this thread within the block stop with DeadlinePassed after ``seconds``."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+class _DeadlineChecked(OpcodeAPI):
+    """An opcode that first checks the running call's deadline (every loop jumps, every recursion calls)."""
+
+    __slots__ = ("gas_cost", "inner", "mnemonic")
+
+    def __init__(self, inner: OpcodeAPI) -> None:
+        self.inner = inner
+        self.mnemonic = inner.mnemonic
+        self.gas_cost = inner.gas_cost
+
+    def __call__(self, computation: ComputationAPI) -> None:
+        until = _deadline.get()
+        if until is not None and time.monotonic() > until:
+            raise DeadlinePassed("execution aborted: the call ran past its time limit")
+        self.inner(computation)
+
+    @classmethod
+    def as_opcode(cls, logic_fn: Callable[..., Any], mnemonic: str, gas_cost: int) -> OpcodeAPI:
+        raise NotImplementedError("wraps an existing opcode")
+
+
+#: Without one of these, code runs straight through at most its size (48 KiB of initcode).
+_LOOPING: Final = ("JUMP", "JUMPI", "CALL", "CALLCODE", "DELEGATECALL", "STATICCALL", "CREATE", "CREATE2")
+
 
 class TiezhengComputation(PragueComputation):
     _precompiles = merge(PragueComputation.get_precompiles(), PRECOMPILES)
+    opcodes = merge(
+        PragueComputation.opcodes,
+        {
+            value: _DeadlineChecked(PragueComputation.opcodes[value])
+            for value in (getattr(opcode_values, name) for name in _LOOPING)
+        },
+    )
 
 
 class TiezhengState(PragueState):
