@@ -893,3 +893,21 @@ def test_the_node_warns_when_its_calendar_does_not_cover_the_year(chain):
     with TestClient(create_app(chain.node)) as client:
         health = client.get("/healthz").json()
     assert health["calendar_warning"] == warning and health["status"] == "ok"  # a warning, not a failure
+
+
+def test_a_step_is_refused_while_the_node_lacks_the_registered_calendar(chain, desk):
+    """Accepted, it would never be applied (its block sets the next deadline): refused instead, 503 no-calendar."""
+    from tiezheng.gm import sm3
+    from tiezheng_node.execution.addresses import PROCESS_TRAIL
+
+    matter = desk.open("administrative-permit", "case calendar")
+    registered = chain.node.trail.calendar(chain.node.head.execution)
+    unknown = chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "setCalendar", sm3(b"cn 2027"), "cn-2027")
+    assert unknown.ok
+    with pytest.raises(EvidenceRejected) as refused:
+        desk.step(matter, "受理", seal=False)
+    assert refused.value.code == "no-calendar" and refused.value.status == 503
+    again = chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "setCalendar", registered, "cn")
+    assert again.ok
+    desk.step(matter, "受理")
+    assert chain.node.process.matter(EvidenceId.parse(matter).index).current == "初审"

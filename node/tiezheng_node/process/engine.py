@@ -98,6 +98,8 @@ MAX_ALERTS_PER_BLOCK: Final = 2_000
 REPORTS_KEPT: Final = 32
 #: How long a report whose bounds fall inside a day waits for the one being read.
 REPORT_WAIT_SECONDS: Final = 5.0
+#: Why a matter cannot move: deadlines need the working-day calendar ProcessTrail names, as a file here.
+_NO_CALENDAR: Final = "no working-day calendar is registered in ProcessTrail, or this node lacks its file"
 
 
 class ReportBusy(Exception):
@@ -425,6 +427,8 @@ class ProcessEngine:
             template = self.library.template(matter.template)
             if template is None:
                 raise StepError("this node does not hold the matter's template file", "unknown-template", 503)
+            if self.calendar() is None:  # the step's block could not set its next deadline, nor apply it
+                raise StepError(_NO_CALENDAR, "no-calendar", 503)
             check_step(matter, template, statement, claim, self.chain_code, int(self._clock() * 1000))
         except StepError as exc:
             message = f"{exc.message} [{exc.field}]" if exc.field else exc.message
@@ -458,7 +462,7 @@ class ProcessEngine:
         if template is None:
             raise StepError(f"this node does not hold template {info.id} r{info.revision}", "unknown-template", 503)
         if self.calendar() is None:
-            raise StepError("this node does not hold the calendar registered in ProcessTrail", "no-calendar", 503)
+            raise StepError(_NO_CALENDAR, "no-calendar", 503)
         for role in template.other_roles:
             if role not in parties:
                 raise StepError(
@@ -656,7 +660,7 @@ class ProcessEngine:
     ) -> None:
         claim = read_claim(statement)
         if calendar is None:
-            raise StepError("no calendar is registered for deadlines", "no-calendar")
+            raise StepError(_NO_CALENDAR, "no-calendar")
         if claim.action == "open":
             info = self._trail.template(claim.template or b"", self._head())
             template = self.library.template(claim.template or b"")
