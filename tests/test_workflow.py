@@ -351,3 +351,22 @@ def test_watched_deadlines_and_warnings():
     stage_red = next(d for d in due if d.severity == "red" and d.scope == "stage")
     assert stage_red.at == trail.matter.stage_deadline and stage_red.key.startswith("red:stage:受理:")
     assert watched(trail.matter, 0) and all(d.severity == "red" for d in watched(trail.matter, 0))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "refused"),
+    [("withdrawn", False), ("移送", False), ("completed", True), ("rejected", True), (" ", True), (7, True)],
+)
+def test_a_matter_closed_early_cannot_pass_for_a_completion(outcome, refused):
+    matter = str(EvidenceId("TST", 0))
+    statement = Statement(
+        kind="process-step", digest=sm3(b"withdrawal letter"), agency="A", key=b"k" * 32,
+        time=at("2026-11-23 09:00"), subject=sm3(b"case"), prev=matter,
+        meta={"action": "close", "matter": matter, "outcome": outcome},
+    )  # fmt: skip
+    if refused:
+        with pytest.raises(StepError) as caught:
+            read_claim(statement)
+        assert caught.value.code == "bad-field" and caught.value.field == "meta.outcome"
+    else:
+        assert read_claim(statement).outcome == outcome

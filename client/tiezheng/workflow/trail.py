@@ -25,6 +25,9 @@ from .template import DECISIONS, OWNER, Stage, WorkflowTemplate
 
 KIND: Final = "process-step"
 CLOCK_SKEW_MS: Final = 5 * 60 * 1000
+#: The outcomes of a matter that reached its end (last stage approved, or a stage rejected), kept for those:
+#: a matter closed early under one of them would pass for a completion in the timeline and the reports.
+COMPLETION_OUTCOMES: Final = ("completed", "rejected")
 Action = Literal["open", "step", "close"]
 
 
@@ -96,8 +99,15 @@ def read_claim(statement: Statement) -> Claim:
         raise StepError("a step names the matter's latest step as prev", "missing-field", field="prev")
     if action == "close":
         outcome = meta.get("outcome", "withdrawn")
-        if type(outcome) is not str:
+        if type(outcome) is not str or not outcome.strip():
             raise StepError("meta.outcome must be text", "bad-field", field="meta.outcome")
+        if outcome in COMPLETION_OUTCOMES:
+            raise StepError(
+                f"meta.outcome {outcome!r} is what a matter's last stage records; a matter closed before it was "
+                "withdrawn, transferred, …",
+                "bad-field",
+                field="meta.outcome",
+            )
         return Claim("close", matter=matter, outcome=outcome)
     if statement.stage is None:
         raise StepError("a step names its stage", "missing-field", field="stage")
@@ -459,7 +469,7 @@ def apply_step(
         last_claimed=max(matter.last_claimed, statement.time),
     )
     if following is None:
-        outcome = "rejected" if claim.decision == "reject" else "completed"
+        outcome = COMPLETION_OUTCOMES[claim.decision == "reject"]
         return replace(moved, current=None, stage_deadline=None, status="closed", outcome=outcome, closed=block_time)
     target = template.by_key[following]
     return replace(
