@@ -111,8 +111,9 @@ def test_report_by_template_and_by_agency_agree(scene):
     template = next(r for r in client.get("/v1/reports/template").json()["rows"] if r["template"] == PERMIT)
     late_hours = 20 * 24 + 9 - 3.5
     expected = {
-        "matters": 3, "closed": 1, "open": 2, "matters_on_time": 1, "matters_on_time_rate": 1.0,
-        "matter_hours_avg": 5.0, "matter_hours_p90": 5.0, "steps": 3, "steps_on_time": 2,
+        # C was withdrawn: closed, but not completed, so neither on time nor late (A and B are still open).
+        "matters": 3, "closed": 1, "completed": 0, "open": 2, "matters_on_time": 0, "matters_on_time_rate": None,
+        "matter_hours_avg": None, "matter_hours_p90": None, "steps": 3, "steps_on_time": 2,
         "steps_on_time_rate": 0.6667, "stage_hours_avg": round((1 + 2 + late_hours) / 3, 2),
         "stage_hours_p90": late_hours, "overdue": 2,
     }  # fmt: skip
@@ -152,7 +153,8 @@ def test_report_as_csv_opens_in_a_spreadsheet(scene):
 
 def test_the_reports_page_shows_the_same_figures(scene):
     page = scene["client"].get("/reports?by=template&lang=en").text
-    assert "66.7%" in page and "100.0%" in page and PERMIT in page
+    assert "66.7%" in page and PERMIT in page
+    assert "<th>Closed</th><th>Completed</th>" in page and '<td class="num">1</td><td class="num">0</td>' in page
 
 
 def test_matters_and_alerts_listed_and_filtered(scene):

@@ -341,10 +341,15 @@ class ReportRow(BaseModel):
     stage: str | None = None
     matters: int | None = Field(default=None, description="matters opened in the period")
     closed: int | None = Field(default=None, description="matters closed in the period")
+    completed: int | None = Field(
+        default=None,
+        description="of those, matters completed (办结: last stage approved, or rejected), not closed early "
+        "(withdrawn, transferred)",
+    )
     open: int | None = Field(default=None, description="of the matters opened in the period, those still open")
-    matters_on_time: int | None = Field(default=None, description="matters closed by their overall deadline")
-    matters_on_time_rate: float | None = Field(default=None, description="matters_on_time / closed with a deadline")
-    matter_hours_avg: float | None = Field(default=None, description="mean hours from opening to closing")
+    matters_on_time: int | None = Field(default=None, description="matters completed by their overall deadline")
+    matters_on_time_rate: float | None = Field(default=None, description="matters_on_time / completed with a deadline")
+    matter_hours_avg: float | None = Field(default=None, description="mean hours from opening to completion")
     matter_hours_p90: float | None = Field(default=None, description="90th percentile (nearest rank) of the same")
     steps: int = Field(description="stages completed in the period")
     steps_on_time: int = Field(description="stages completed by their deadline")

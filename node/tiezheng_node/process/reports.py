@@ -7,9 +7,12 @@ agency, per template or per stage of a template, over a period of block time.
   is on time when sealed by the stage's deadline; its time is the hours from the
   stage becoming active to the step sealing it.
 - A *matter* counts as opened in the period of its opening and as closed in the
-  period of its closing; a closed matter is on time when it closed by its overall
-  deadline; its time is the hours from opening to closing. Matter figures are
-  kept per owning agency and per template (a stage row has none).
+  period of its closing. A closed matter is *completed* (办结) if it reached its
+  end (its last stage approved, or a stage rejected it), not if it was closed
+  early (withdrawn, transferred); only completed matters count for the on-time
+  rate (completed by the overall deadline) and for the hours from opening to
+  closing. Matter figures are kept per owning agency and per template (a stage
+  row has none).
 - *Overdue* counts red alerts raised in the period.
 
 Percentiles are nearest-rank.
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tiezheng.workflow import Matter
-from tiezheng.workflow.trail import StepRecord
+from tiezheng.workflow.trail import COMPLETION_OUTCOMES, StepRecord
 
 from .records import AlertRecord
 
@@ -35,6 +38,7 @@ STAGE_COLUMNS = ("steps", "steps_on_time", "steps_on_time_rate", "stage_hours_av
 MATTER_COLUMNS = (
     "matters",
     "closed",
+    "completed",
     "open",
     "matters_on_time",
     "matters_on_time_rate",
@@ -60,8 +64,9 @@ class Row:
 
     matters: int = 0
     closed: int = 0
+    completed: int = 0
     open: int = 0
-    closed_with_deadline: int = 0
+    completed_with_deadline: int = 0
     matters_on_time: int = 0
     matter_hours: array[float] = field(default_factory=lambda: array("d"))  # 8 bytes a value: totals keep them
     steps: int = 0
@@ -77,9 +82,12 @@ class Row:
     def closing(self, matter: Matter) -> None:
         assert matter.closed is not None
         self.closed += 1
+        if matter.outcome not in COMPLETION_OUTCOMES:
+            return  # closed early: neither on time nor late, and no time to completion
+        self.completed += 1
         self.matter_hours.append((matter.closed - matter.opened) / HOUR_MS)
         if matter.deadline is not None:
-            self.closed_with_deadline += 1
+            self.completed_with_deadline += 1
             self.matters_on_time += matter.closed < matter.deadline  # at the deadline is late, as for a step
 
     def step(self, step: StepRecord) -> None:
@@ -96,8 +104,9 @@ class Row:
         for row in rows:
             total.matters += row.matters
             total.closed += row.closed
+            total.completed += row.completed
             total.open += row.open
-            total.closed_with_deadline += row.closed_with_deadline
+            total.completed_with_deadline += row.completed_with_deadline
             total.matters_on_time += row.matters_on_time
             total.matter_hours.extend(row.matter_hours)
             total.steps += row.steps
@@ -111,8 +120,9 @@ class Row:
         return Row(
             self.matters + other.matters,
             self.closed + other.closed,
+            self.completed + other.completed,
             self.open + other.open,
-            self.closed_with_deadline + other.closed_with_deadline,
+            self.completed_with_deadline + other.completed_with_deadline,
             self.matters_on_time + other.matters_on_time,
             self.matter_hours + other.matter_hours,
             self.steps + other.steps,
@@ -220,9 +230,10 @@ def format_rows(rows: Mapping[RowKey, Row], template_ids: dict[bytes, str], *, b
             values |= {
                 "matters": row.matters,
                 "closed": row.closed,
+                "completed": row.completed,
                 "open": row.open,
                 "matters_on_time": row.matters_on_time,
-                "matters_on_time_rate": _rate(row.matters_on_time, row.closed_with_deadline),
+                "matters_on_time_rate": _rate(row.matters_on_time, row.completed_with_deadline),
                 "matter_hours_avg": matter_avg,
                 "matter_hours_p90": matter_p90,
             }
