@@ -370,3 +370,30 @@ def test_a_matter_closed_early_cannot_pass_for_a_completion(outcome, refused):
         assert caught.value.code == "bad-field" and caught.value.field == "meta.outcome"
     else:
         assert read_claim(statement).outcome == outcome
+
+
+def test_a_matter_is_overdue_from_its_deadline_on_until_it_closes():
+    trail = Trail()
+    matter = trail.matter
+    assert matter.stage_deadline is not None and matter.deadline is not None
+    assert not matter.stage_overdue(matter.stage_deadline - 1)
+    assert matter.stage_overdue(matter.stage_deadline)  # at the deadline: late, as a step sealed then is
+    assert not matter.matter_overdue(matter.deadline - 1) and matter.matter_overdue(matter.deadline)
+    for stage in ("受理", "初审"):
+        trail.step(stage)
+    trail.step("复核", next="审批签发")
+    trail.step("审批签发")
+    closed = trail.step("结果反馈")
+    assert closed.status == "closed"
+    assert not closed.stage_overdue(matter.deadline) and not closed.matter_overdue(matter.deadline)
+
+
+@pytest.mark.parametrize(("last_hours", "late"), [(1, False), (24 * 40, True)])
+def test_a_matter_completed_after_its_deadline_says_so(last_hours, late):
+    trail = Trail()
+    for stage in ("受理", "初审"):
+        trail.step(stage)
+    trail.step("复核", next="审批签发")
+    trail.step("审批签发")
+    completed = trail.step("结果反馈", hours=last_hours)
+    assert completed.outcome == "completed" and completed.completed_late is late

@@ -257,8 +257,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         if matter.current
         else (f"closed: {raw.get('outcome')}")
     )
-    overdue = raw["overdue"]
-    sys.stdout.write(f"{matter.id}  {matter.template}  {state}{'  OVERDUE' if overdue else ''}\n")
+    flag = "  OVERDUE" if raw["overdue"] else "  COMPLETED LATE" if raw.get("completed_late") is True else ""
+    sys.stdout.write(f"{matter.id}  {matter.template}  {state}{flag}\n")
     if raw.get("deadline"):
         sys.stdout.write(f"  whole matter due {_time(raw['deadline'])}\n")
     rows = [("stage", "decision", "agency", "sealed (UTC+8)", "deadline", "step", "")]

@@ -165,6 +165,24 @@ class Matter:
     def agency_for(self, stage: Stage) -> str:
         return self.owner if stage.role == OWNER else self.parties.get(stage.role, "")
 
+    def stage_overdue(self, now_ms: int) -> bool:
+        """The active stage's time ran out: at its deadline or after (a step sealed at it is late too)."""
+        return self.status == "open" and self.stage_deadline is not None and self.stage_deadline <= now_ms
+
+    def matter_overdue(self, now_ms: int) -> bool:
+        """The whole matter's time ran out while it is open."""
+        return self.status == "open" and self.deadline is not None and self.deadline <= now_ms
+
+    @property
+    def completed_late(self) -> bool:
+        """It reached its end at or after its overall deadline (the reports count it late)."""
+        return (
+            self.outcome in COMPLETION_OUTCOMES
+            and self.closed is not None
+            and self.deadline is not None
+            and self.closed >= self.deadline
+        )
+
     def to_value(self) -> dict[str, Any]:
         return {
             "index": self.index,

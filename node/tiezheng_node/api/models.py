@@ -274,7 +274,8 @@ class MatterModel(BaseModel):
     current: str | None = Field(description="the stage now active")
     current_agency: str | None
     stage_deadline: int | None
-    overdue: bool = Field(description="the active stage or the matter is past its deadline")
+    overdue: bool = Field(description="open, and the active stage or the matter is at or past its deadline")
+    completed_late: bool = Field(description="completed (not closed early) at or after its overall deadline")
     latest: str = Field(description="evidence ID of the latest step (the next step's prev)")
     steps: list[StepModel]
     alerts: list[str] = Field(description="evidence IDs of the alerts raised about it")

@@ -246,7 +246,6 @@ def create_process_router(node: Node) -> APIRouter:
         template = process.template_of(matter)
         current = template.stage(matter.current) if template and matter.current else None
         now = int(time.time() * 1000)
-        late = [d for d in (matter.stage_deadline, matter.deadline) if d is not None and matter.status == "open"]
         return MatterModel(
             id=evidence_id(matter.index),
             template=template.id if template else matter.template.hex(),
@@ -262,7 +261,8 @@ def create_process_router(node: Node) -> APIRouter:
             current=matter.current,
             current_agency=matter.agency_for(current) if current else None,
             stage_deadline=matter.stage_deadline,
-            overdue=any(d < now for d in late),
+            overdue=matter.stage_overdue(now) or matter.matter_overdue(now),
+            completed_late=matter.completed_late,
             latest=evidence_id(matter.last_index),
             steps=[
                 StepModel(

@@ -300,9 +300,7 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         )
         rows = []
         for matter in matters:
-            late = matter.status == "open" and any(
-                d is not None and d <= now for d in (matter.stage_deadline, matter.deadline)
-            )
+            late = matter.stage_overdue(now) or matter.matter_overdue(now)
             rows.append({"id": data.evidence_id(matter.index), "matter": matter, "late": late,
                          "template": ids.get(matter.template, "?"),
                          "workflow": process.template_of(matter)})  # fmt: skip
@@ -323,8 +321,8 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         template = process.template_of(matter)
         now = int(time.time() * 1000)
         current = template.stage(matter.current) if template and matter.current else None
-        stage_late = matter.status == "open" and matter.stage_deadline is not None and matter.stage_deadline <= now
-        matter_late = matter.status == "open" and matter.deadline is not None and matter.deadline <= now
+        stage_late = matter.stage_overdue(now)
+        matter_late = matter.matter_overdue(now) or matter.completed_late
         records = [r for r in (process.alert(i) for i in matter.alerts) if r is not None]
         return render(
             request,
