@@ -24,6 +24,7 @@ from tiezheng.workflow import (
     builtin_templates,
     open_matter,
     read_claim,
+    recalculated,
     watched,
 )
 from tiezheng.workflow.calendar import CalendarError
@@ -141,10 +142,16 @@ def test_template_errors_name_the_problem(change, message):
 class Trail:
     """A permit matter driven step by step, with block times given by the test."""
 
-    def __init__(self, template: WorkflowTemplate = PERMIT, parties: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        template: WorkflowTemplate = PERMIT,
+        parties: dict[str, str] | None = None,
+        *,
+        start: str = "2026-11-23T09:00:00",
+    ) -> None:
         self.template = template
         self.index = 10
-        self.time = at("2026-11-23T09:00:00")
+        self.time = at(start)
         meta = {"action": "open", "template": template.hash.hex()}
         meta |= {f"party.{k}": v for k, v in (parties or {}).items()}
         opening = self.statement(meta=meta)
@@ -397,3 +404,22 @@ def test_a_matter_completed_after_its_deadline_says_so(last_hours, late):
     trail.step("审批签发")
     completed = trail.step("结果反馈", hours=last_hours)
     assert completed.outcome == "completed" and completed.completed_late is late
+
+
+def test_registering_next_years_calendar_recomputes_the_deadlines_still_running():
+    """A 30-working-day stage set in November 2026 ran into 2027 skipping weekends only."""
+    enforcement = TEMPLATES["enforcement-case"]
+    trail = Trail(enforcement, start="2026-11-20T09:00:00")
+    trail.step("立案")  # 调查取证 starts 2026-11-20 10:00, with a calendar that lists no 2027
+    before = trail.matter
+    assert before.current == "调查取证" and before.stage_deadline == at("2027-01-02T00:00:00")
+    document = copy.deepcopy(CALENDAR.document)
+    document["years"].append(2027)
+    document["holidays"].append("2027-01-01")
+    next_year = WorkCalendar.from_document(document)
+    after = recalculated(before, enforcement, next_year, at("2026-12-01T00:00:00"))
+    assert after.stage_deadline == at("2027-01-05T00:00:00")  # New Year's Day is no working day
+    assert after.activated == before.activated and after.steps == before.steps
+    assert recalculated(before, enforcement, CALENDAR, at("2026-12-01T00:00:00")) is before  # nothing moved
+    passed = recalculated(before, enforcement, next_year, at("2027-01-03T00:00:00"))
+    assert passed.stage_deadline == before.stage_deadline  # reached already: it stands, as its alert does

@@ -456,6 +456,9 @@ def test_pending_process_statements_naming_no_real_matter_never_stop_a_restart(c
         assert page.status_code == 200, page.text
 
 
+PERMIT_TEMPLATE = TEMPLATES["administrative-permit"]
+
+
 def red_webhook(chain, url: str):
     """A webhook for every red alert, registered as an admin would."""
     return chain.node.process.add_webhook(url, severities=["red"], agencies=[], templates=[], by="0xadmin")
@@ -911,3 +914,50 @@ def test_a_step_is_refused_while_the_node_lacks_the_registered_calendar(chain, d
     assert again.ok
     desk.step(matter, "受理")
     assert chain.node.process.matter(EvidenceId.parse(matter).index).current == "初审"
+
+
+def test_a_calendar_registered_later_moves_the_deadlines_still_running(tmp_path):
+    """Next year's holidays, registered in December, apply to the deadlines set in November that run into them.
+
+    Here the new calendar makes the next working day after the opening a holiday: the
+    first stage's deadline and the matter's move one working day later.
+    """
+    import json
+    from datetime import timedelta
+
+    from tiezheng.workflow import WorkCalendar, builtin_calendar
+    from tiezheng_node.execution.addresses import PROCESS_TRAIL
+
+    calendar = builtin_calendar()
+    clock = Clock()
+    holiday = calendar.local_day(int(clock.now * 1000)) + timedelta(days=1)
+    while not calendar.is_working_day(holiday):
+        holiday += timedelta(days=1)
+    document = json.loads(json.dumps(calendar.document))
+    document["id"] = "cn-mainland-next"
+    document["holidays"].append(holiday.isoformat())
+    document["years"] = sorted({*document["years"], holiday.year})
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    (folder / "next.calendar.json").write_text(json.dumps(document, ensure_ascii=False))
+    updated = WorkCalendar.from_document(document)
+    chain = LocalChain(tmp_path / "node", clock=clock, workflow_dirs=[folder])
+    try:
+        desk = Desk(chain, chain.agency_key, chain.agency_code)
+        matter = desk.open("administrative-permit", "case next year")
+        index = EvidenceId.parse(matter).index
+        before = chain.node.process.matter(index)
+        assert calendar.local_day(before.activated) < holiday  # opened before it (not across a midnight)
+        limit = PERMIT_TEMPLATE.stages[0].limit
+        assert before.stage_deadline == calendar.deadline(before.activated, limit)
+        registered = chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "setCalendar", updated.hash, updated.id)
+        assert registered.ok
+        desk.open("administrative-permit", "the next block's work")  # the first block under the new calendar
+        after = chain.node.process.matter(index)
+        assert after.stage_deadline == updated.deadline(before.activated, limit) > before.stage_deadline
+        assert after.deadline == updated.deadline(before.opened, PERMIT_TEMPLATE.limit) > before.deadline
+        clock.now = before.stage_deadline / 1000 + 1  # the old deadline passes: no red alert, it moved
+        chain.node.produce_block()
+        assert "red" not in [a.severity for a in chain.node.process.alerts() if a.matter == index]
+    finally:
+        chain.close()

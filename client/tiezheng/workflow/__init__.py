@@ -14,6 +14,7 @@ from .trail import (
     check_step,
     open_matter,
     read_claim,
+    recalculated,
     watched,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "open_matter",
     "open_statement",
     "read_claim",
+    "recalculated",
     "step_statement",
     "watched",
 ]

@@ -498,6 +498,27 @@ def apply_step(
     )
 
 
+def recalculated(matter: Matter, template: WorkflowTemplate, calendar: WorkCalendar, now_ms: int) -> Matter:
+    """An open matter's deadlines not yet reached at ``now_ms``, computed again with ``calendar``.
+
+    A deadline is computed when its time starts, with the calendar then registered;
+    one that runs into a year that calendar did not list skipped weekends only. When
+    the next year's calendar is registered, the deadlines still running are computed
+    again from the same start (those reached already, and their alerts, stand).
+    """
+    if matter.status != "open":
+        return matter
+    deadline, stage_deadline = matter.deadline, matter.stage_deadline
+    if deadline is not None and deadline > now_ms and template.limit is not None:
+        deadline = calendar.deadline(matter.opened, template.limit)
+    stage = template.stage(matter.current) if matter.current else None
+    if stage_deadline is not None and stage_deadline > now_ms and stage is not None:
+        stage_deadline = deadline_for(calendar, stage.limit, matter.activated, matter.completed)
+    if (deadline, stage_deadline) == (matter.deadline, matter.stage_deadline):
+        return matter
+    return replace(matter, deadline=deadline, stage_deadline=stage_deadline)
+
+
 @dataclass(frozen=True)
 class Due:
     """A deadline the scanner watches: an alert is raised once when ``at`` passes with the matter unchanged."""

@@ -46,6 +46,7 @@ from tiezheng.workflow import (
     check_step,
     open_matter,
     read_claim,
+    recalculated,
     watched,
 )
 
@@ -57,6 +58,7 @@ from ..store.keys import (
     ALERT,
     DUE,
     MATTER,
+    META_DEADLINE_CALENDAR,
     META_HEAD,
     META_POSTINGS,
     META_WARN_AT,
@@ -585,6 +587,8 @@ class ProcessEngine:
         """Apply block ``height``'s process steps and alerts; every write goes into the block's batch."""
         staged = StagedProcess(height)
         calendar = self.calendar()
+        if calendar is not None:
+            self._follow_calendar(staged, calendar, block_time)
         hooks = self.webhooks()  # once per block, not once per alert: a busy block carries a thousand
         for submission in submissions:
             for offset, entry in enumerate(submission.entries):
@@ -606,6 +610,27 @@ class ProcessEngine:
                         staged.raised.append(refused)  # no longer in flight: due again when its time comes
                 staged.applied.add(statement.hash)
         return staged
+
+    def _follow_calendar(self, staged: StagedProcess, calendar: WorkCalendar, block_time: int) -> None:
+        """The first block after a calendar is registered computes the running deadlines again with it.
+
+        Once a year (next year's holidays), so every open matter is read: a deadline set
+        in November that runs into January skipped weekends only, New Year's Day included.
+        """
+        if self._store.get(META_DEADLINE_CALENDAR) == calendar.hash:
+            return
+        moved = 0
+        for matter in self.matters(status="open"):
+            template = self.library.template(matter.template)
+            if template is None:
+                continue
+            after = recalculated(matter, template, calendar, block_time)
+            if after is not matter:
+                self._move(staged, matter, after)
+                moved += 1
+        staged.writes[META_DEADLINE_CALENDAR] = calendar.hash
+        if moved:
+            log.info("calendar %s in force: the deadlines of %d open matters computed again", calendar.id, moved)
 
     def _current(self, staged: StagedProcess, index: int) -> Matter | None:
         return staged.matters.get(index) or self.matter(index)

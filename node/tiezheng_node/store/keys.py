@@ -50,6 +50,7 @@ ADMIN_LINE: Final = b"U"  # signed time (8) ‖ SM3(signer ‖ line)[:16] → em
 POSTING: Final = b"I"  # matter or alert ‖ facet ‖ value (8) ‖ index → empty: the filtered lists' postings
 META_POSTINGS: Final = META + b"postings"  # present once every matter and alert has its postings
 META_WEBHOOK_NEXT: Final = META + b"webhook-next"
+META_DEADLINE_CALENDAR: Final = META + b"deadline-calendar"  # SM3 of the calendar open matters' deadlines use
 META_WARN_AT: Final = META + b"warn-at"  # the warning share the deadline index was built with (a big-endian double)
 META_LOG_SIZE: Final = META + b"log-size"
 META_EVM_ANCHORS: Final = META + b"evm-anchors"  # height through which contract-anchored statements were queued
