@@ -509,3 +509,28 @@ def test_list_limits_that_are_not_counts_are_refused_before_any_request(node, li
         if "limit" in limits:
             with pytest.raises(TiezhengError, match="limit"):
                 client.find_by_digest(Digest(b"\x01" * 32), limit=limits["limit"])
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "code"),
+    [
+        (503, json.dumps({"error": {"code": "too-many-streams", "message": "64 streams are open"}}).encode(),
+         "too-many-streams"),
+        (404, b"<html>no such page</html>", "http-error"),
+    ],
+)  # fmt: skip
+def test_a_refused_event_stream_is_the_nodes_error(node, status, body, code):
+    """The stream's refusal is read (a little of it) and raised as ApiError, in both flavours."""
+    node.answer("/v1/events", body, status=status)
+    with Client(node.url, retry_for=0) as client, pytest.raises(ApiError) as caught:
+        next(iter(client.watch_alerts()))
+    assert caught.value.code == code and caught.value.status == status
+
+    async def watch() -> None:
+        async with AsyncClient(node.url, retry_for=0) as client:
+            async for _ in client.watch_alerts():
+                break
+
+    with pytest.raises(ApiError) as caught:
+        asyncio.run(watch())
+    assert caught.value.code == code and caught.value.status == status

@@ -860,6 +860,26 @@ def _retry_budget(retry_for: float) -> float:
     return float(retry_for)
 
 
+#: A refusal's body read from a stream, at most: enough for the node's JSON error, not a hostile endless one.
+MAX_REFUSAL_BODY: Final = 64 * 1024
+HTTP_ERROR: Final = 400
+
+
+def _first_bytes(chunks: Iterable[bytes]) -> bytes:
+    body = bytearray()
+    for chunk in chunks:
+        body += chunk
+        if len(body) > MAX_REFUSAL_BODY:
+            break
+    return bytes(body)
+
+
+def _answered(response: httpx.Response, body: bytes) -> httpx.Response:
+    """A streamed answer with the part of its body read, for check() to quote (a stream's own cannot be)."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"]  # decoded
+    return httpx.Response(response.status_code, headers=headers, content=body, request=response.request)
+
+
 def _headers(call: Call) -> dict[str, str]:
     headers = {"accept": call.accept}
     if call.content_type:
@@ -1105,7 +1125,8 @@ class Client:
         whatever is raised from then on comes through it, so a listing made then misses nothing.
         """
         with self._http.stream("GET", "/v1/events", timeout=None) as response:
-            check(response)
+            if response.status_code >= HTTP_ERROR:
+                check(_answered(response, _first_bytes(response.iter_bytes())))
             parser = _AlertEvents(request_name(response))
             for line in response.iter_lines():
                 if subscribed is not None:
@@ -1368,7 +1389,13 @@ class AsyncClient:
         self, *, subscribed: Callable[[], Awaitable[None]] | None = None
     ) -> AsyncIterator[Mapping[str, Any]]:
         async with self._http.stream("GET", "/v1/events", timeout=None) as response:
-            check(response)
+            if response.status_code >= HTTP_ERROR:
+                body = bytearray()
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > MAX_REFUSAL_BODY:
+                        break
+                check(_answered(response, bytes(body)))
             parser = _AlertEvents(request_name(response))
             async for line in response.aiter_lines():
                 if subscribed is not None:
