@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -534,3 +535,16 @@ def test_a_refused_event_stream_is_the_nodes_error(node, status, body, code):
     with pytest.raises(ApiError) as caught:
         asyncio.run(watch())
     assert caught.value.code == code and caught.value.status == status
+
+
+def test_a_request_the_node_may_hold_is_waited_for_longer_than_the_read_timeout(node):
+    """anchor(wait=True, timeout=T): the node may answer only after T seconds; a read that gave up sooner
+    would drop its answer, and with it an accepted record's evidence ID."""
+    accepted = {"id": "DEV-000000-9H", "index": 0, "status": "accepted", "new": True, "statement_hash": "00" * 32}
+    node.answer("/v1/evidence", json.dumps(accepted).encode(), status=202, delay=1.0)
+    key = SM2PrivateKey.generate()
+    with Client(node.url, key=key, agency="A", retry_for=0, timeout=0.3) as client:
+        held = client.anchor(b"held", "document", wait=True, timeout=1.0)
+        assert held.id == "DEV-000000-9H" and held.status == "accepted"
+        with pytest.raises(httpx.ReadTimeout):  # not held: the client's own read timeout applies
+            client.anchor(b"not held", "document")

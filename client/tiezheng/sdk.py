@@ -220,6 +220,8 @@ class Call:
     json: Any = None
     content_type: str | None = None
     accept: str = "application/json"
+    #: Seconds the node may hold the request before it answers (``?wait=``): the read waits that much longer.
+    holds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -386,7 +388,14 @@ class _Operations:
     def anchor(self, statement: Statement, *, wait: bool, timeout: float) -> Operation[Anchored]:
         signed = self.sign(statement)
         params = {"wait": "true", "timeout": str(timeout)} if wait else None
-        response = yield Call("POST", "/v1/evidence", params, signed.to_cbor(), content_type="application/cbor")
+        response = yield Call(
+            "POST",
+            "/v1/evidence",
+            params,
+            signed.to_cbor(),
+            content_type="application/cbor",
+            holds=timeout if wait else 0.0,
+        )
         anchored = read(response, functools.partial(_submitted, statement))
         if wait and anchored.status == "proven" and anchored.receipt is None:
             receipt = yield from self.receipt(anchored.id)
@@ -414,7 +423,14 @@ class _Operations:
         for cosigner, role in self._cosigners:
             envelope = envelope.cosign(cosigner, role)
         params = {"wait": "true", "timeout": str(timeout)} if wait else None
-        response = yield Call("POST", "/v1/evidence/batch", params, envelope.to_cbor(), content_type="application/cbor")
+        response = yield Call(
+            "POST",
+            "/v1/evidence/batch",
+            params,
+            envelope.to_cbor(),
+            content_type="application/cbor",
+            holds=timeout if wait else 0.0,
+        )
         batch = read(response, functools.partial(_batch_submitted, len(distinct)))
         seen: set[int] = set()
         results = []
@@ -880,6 +896,23 @@ def _answered(response: httpx.Response, body: bytes) -> httpx.Response:
     return httpx.Response(response.status_code, headers=headers, content=body, request=response.request)
 
 
+#: How much longer than the node may hold a request the client waits for its answer (the network, the write).
+HOLD_MARGIN_SECONDS: Final = 15.0
+
+
+def _timeout(configured: httpx.Timeout, call: Call) -> httpx.Timeout:
+    """The client's timeouts, the read one lengthened for a request the node may hold (``?wait=``): a read
+    that gave up first would drop the node's answer, and with it an accepted record's evidence ID."""
+    if not call.holds or configured.read is None:
+        return configured
+    return httpx.Timeout(
+        connect=configured.connect,
+        read=max(configured.read, call.holds + HOLD_MARGIN_SECONDS),
+        write=configured.write,
+        pool=configured.pool,
+    )
+
+
 def _headers(call: Call) -> dict[str, str]:
     headers = {"accept": call.accept}
     if call.content_type:
@@ -927,6 +960,7 @@ class Client:
                     content=call.content,
                     json=call.json,
                     headers=_headers(call),
+                    timeout=_timeout(self._http.timeout, call),
                 )
             except httpx.TransportError:
                 pause = retrying.pause(None)
@@ -1206,6 +1240,7 @@ class AsyncClient:
                     content=call.content,
                     json=call.json,
                     headers=_headers(call),
+                    timeout=_timeout(self._http.timeout, call),
                 )
             except httpx.TransportError:
                 pause = retrying.pause(None)

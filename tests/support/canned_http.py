@@ -7,6 +7,7 @@ real httpx, as from a proxy's error page or another server on the node's port.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ class Answer:
     status: int
     body: bytes
     content_type: str
+    delay: float = 0.0  # seconds before answering: a node holding a request (?wait=)
 
 
 class CannedServer:
@@ -31,8 +33,10 @@ class CannedServer:
         self._answers: dict[str, Answer] = {}
         self.requests: list[tuple[str, str]] = []
 
-    def answer(self, path: str, body: bytes, *, status: int = 200, content_type: str = "application/json") -> None:
-        self._answers[path] = Answer(status, body, content_type)
+    def answer(
+        self, path: str, body: bytes, *, status: int = 200, content_type: str = "application/json", delay: float = 0.0
+    ) -> None:
+        self._answers[path] = Answer(status, body, content_type, delay)
 
     def lookup(self, path: str) -> Answer:
         return self._answers.get(path, Answer(404, NOT_FOUND, "application/json"))
@@ -50,6 +54,7 @@ def canned_server() -> Iterator[CannedServer]:
             path = urlsplit(self.path).path
             canned.requests.append((self.command, path))
             answer = canned.lookup(path)
+            time.sleep(answer.delay)
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
