@@ -548,3 +548,14 @@ def test_a_request_the_node_may_hold_is_waited_for_longer_than_the_read_timeout(
         assert held.id == "DEV-000000-9H" and held.status == "accepted"
         with pytest.raises(httpx.ReadTimeout):  # not held: the client's own read timeout applies
             client.anchor(b"not held", "document")
+
+
+def test_a_receipt_asked_for_by_another_spelling_of_its_id_is_its_own(node):
+    """IDs read O, I and L as 0, 1 and 1 and ignore case: the node's canonical answer is the one asked for."""
+    canonical = RECEIPT["id"]
+    node.answer(f"/v1/evidence/{canonical}/receipt", cbor.encode(RECEIPT), content_type="application/cbor")
+    spellings = [canonical.lower(), canonical.replace("0", "O"), f" {canonical}\n"]
+    with Client(node.url, retry_for=0) as client:
+        for spelling in spellings:
+            assert client.receipt(spelling).to_value() == RECEIPT, spelling
+    assert all(path == f"/v1/evidence/{canonical}/receipt" for _, path in node.requests)

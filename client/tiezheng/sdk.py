@@ -28,12 +28,14 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar, cast
+from urllib.parse import quote
 
 import httpx
 
 from .batch import MAX_BATCH_SIZE, BatchEnvelope
 from .checkpoint import Checkpoint, CheckpointError
 from .errors import DecodeError, TiezhengError
+from .evidence_id import EvidenceId
 from .genesis import Genesis
 from .gm import SM2PrivateKey, sm3, sm3_file
 from .header import Seal, SealedHeader
@@ -511,11 +513,11 @@ class _Operations:
             yield Pause(interval)
 
     def get(self, evidence_id: str) -> Operation[EvidenceRecord]:
-        response = yield Call("GET", f"/v1/evidence/{evidence_id}")
+        response = yield Call("GET", f"/v1/evidence/{_id_segment(evidence_id)}")
         return read(response, EvidenceRecord.from_json)
 
     def receipt(self, evidence_id: str) -> Operation[Receipt]:
-        response = yield Call("GET", f"/v1/evidence/{evidence_id}/receipt", accept="application/cbor")
+        response = yield Call("GET", f"/v1/evidence/{_id_segment(evidence_id)}/receipt", accept="application/cbor")
         check(response)
         try:
             receipt = Receipt.from_cbor(response.content)
@@ -523,7 +525,7 @@ class _Operations:
             raise BadResponseError(
                 f"it is not a receipt: {exc.message}", request=request_name(response), body=response.content
             ) from None
-        if receipt.evidence_id.upper() != evidence_id.strip().upper():
+        if _parsed_id(receipt.evidence_id) != _parsed_id(evidence_id):  # however each is spelled
             raise BadResponseError(
                 f"it is the receipt of {receipt.evidence_id}, not of {evidence_id}", request=request_name(response)
             )
@@ -601,7 +603,7 @@ class _Operations:
         return (yield from self.anchor(statement, wait=True, timeout=timeout))
 
     def matter(self, matter_id: str) -> Operation[MatterView]:
-        response = yield Call("GET", f"/v1/matters/{matter_id}")
+        response = yield Call("GET", f"/v1/matters/{_id_segment(matter_id)}")
         return read(response, MatterView.from_json)
 
     def step(
@@ -911,6 +913,20 @@ def _timeout(configured: httpx.Timeout, call: Call) -> httpx.Timeout:
         write=configured.write,
         pool=configured.pool,
     )
+
+
+def _parsed_id(text: str) -> EvidenceId | str:
+    """An evidence ID as its value (case, O/I/L and padding read as the node reads them), or the text if it is none."""
+    try:
+        return EvidenceId.parse(text)
+    except TiezhengError:
+        return text
+
+
+def _id_segment(text: str) -> str:
+    """An evidence ID for a URL path: in its canonical spelling, or (if it is none) quoted, for the node to refuse."""
+    parsed = _parsed_id(text)
+    return str(parsed) if isinstance(parsed, EvidenceId) else quote(text, safe="")
 
 
 def _headers(call: Call) -> dict[str, str]:
