@@ -268,8 +268,8 @@ def test_bad_batches(dev_node, agency):
     assert_error(post_cbor(dev_node, "/v1/evidence/batch", forged.to_cbor()), 400, "bad-batch-root")
     unsigned = BatchEnvelope(envelope.header, (), envelope.statements)
     assert_error(post_cbor(dev_node, "/v1/evidence/batch", unsigned.to_cbor()), 400, "missing-agency-signature")
-    too_many = {"statements": ["AA=="] * 10_001}
-    assert_error(httpx.post(dev_node.url + "/v1/evidence/batch", json=too_many, timeout=60), 400, "invalid-request")
+    too_many = {"statements": ["AA=="] * 10_001}  # the code of an empty list, and of an envelope too large
+    assert_error(httpx.post(dev_node.url + "/v1/evidence/batch", json=too_many, timeout=60), 400, "batch-size")
 
 
 @pytest.mark.parametrize(

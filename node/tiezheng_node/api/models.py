@@ -29,7 +29,10 @@ class BatchBody(BaseModel):
 
     envelope: str | None = Field(default=None, description="base64 of a batch envelope's CBOR")
     statements: list[str] | None = Field(
-        default=None, description="base64 of signed statements' CBOR", max_length=10_000
+        default=None,
+        description="base64 of signed statements' CBOR, 1 to 10,000 (400 batch-size otherwise, as for an envelope)",
+        # Documented here, checked by admission: so that too many is batch-size, whichever body carried them.
+        json_schema_extra={"minItems": 1, "maxItems": 10_000},
     )
 
     @model_validator(mode="after")
