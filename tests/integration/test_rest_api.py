@@ -211,6 +211,15 @@ def test_bad_submissions(dev_node, agency):
     assert_error(post_cbor(dev_node, "/v1/evidence", b"x" * 70_000), 413, "too-large")
     assert_error(httpx.post(dev_node.url + "/v1/evidence", json={"wrong": 1}), 400, "invalid-request")
     assert_error(httpx.post(dev_node.url + "/v1/evidence", json={"signed_statement": "!!!"}), 400, "invalid-request")
+    # A key twice: refused, as the same map is in CBOR, rather than read as its last value.
+    valid = base64.b64encode(agency.signed(b"twice").to_cbor()).decode()
+    twice = f'{{"signed_statement": "AAAA", "signed_statement": "{valid}"}}'.encode()
+    body = assert_error(
+        httpx.post(dev_node.url + "/v1/evidence", content=twice, headers={"content-type": "application/json"}),
+        400,
+        "invalid-request",
+    )
+    assert "duplicate key" in body["error"]["message"]
     assert_error(
         httpx.post(dev_node.url + "/v1/evidence", content=b"{not json", headers={"content-type": "application/json"}),
         400,

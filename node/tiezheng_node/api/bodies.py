@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from tiezheng import cbor
 from tiezheng.errors import DecodeError
+from tiezheng.jsondoc import load_json
 
 from .errors import ApiError
 
@@ -59,6 +60,12 @@ async def read_body(request: Request, limit: int) -> tuple[MediaType, bytes]:
 
 
 def parse_json(body: bytes, model: type[Model]) -> Model:
+    try:
+        # Strictly first: a duplicate key would otherwise give its last value (pydantic's reading) where
+        # the same map in CBOR is refused; and no floats, deep nesting or lone surrogates.
+        load_json(body, "body")
+    except DecodeError as exc:
+        raise ApiError(400, "invalid-request", exc.message) from None
     try:
         return model.model_validate_json(body)
     except ValidationError as exc:
