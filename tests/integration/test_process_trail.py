@@ -121,6 +121,18 @@ def test_a_permit_recorded_step_by_step_with_the_cli(node, tmp_path):
     assert again.returncode == 2 and "closed" in again.stderr and "[matter-closed]" in again.stderr
 
 
+def test_a_matter_closed_early_with_the_cli_is_closed_when_the_command_returns(node):
+    opened = cli(node, "matter", "open", *writes(node), "--template", "administrative-permit",
+                 "--subject", "京市监许〔2026〕0999")  # fmt: skip
+    assert opened.returncode == 0, opened.stderr
+    matter = opened.stdout.split()[0]
+    closed = cli(node, "matter", "close", matter, *writes(node), "--outcome", "withdrawn")
+    assert closed.returncode == 0 and f"{matter} closed: withdrawn" in closed.stdout, closed.stderr
+    assert httpx.get(f"{node.url}/v1/matters/{matter}").json()["status"] == "closed"  # sealed, not just accepted
+    refused = cli(node, "matter", "close", matter, *writes(node), "--outcome", "completed")
+    assert refused.returncode == 2 and "[bad-field]" in refused.stderr
+
+
 def test_step_refusals_over_http_name_the_field_and_rule(node):
     with client_for(node) as client:
         matter = client.open_matter("administrative-permit", "case 88", official="官员-1").id

@@ -240,6 +240,8 @@ def cmd_close(args: argparse.Namespace) -> int:
     matter_id = _matter_id(args.matter)
     with _client(args) as client:
         closed = client.close_matter(matter_id, args.outcome)
+        if not _sealed(client, closed.id, "closing"):
+            return EXIT_OK
     sys.stdout.write(f"{closed.id}  {matter_id} closed: {args.outcome}\n")
     return EXIT_OK
 
