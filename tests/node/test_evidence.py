@@ -660,3 +660,24 @@ def test_an_envelope_overlapping_pending_records_takes_their_ids_even_when_the_p
             assert verify_receipt(proof, chain.genesis, digest=sm3(b"pending %d" % index)).valid
     finally:
         chain.close()
+
+
+STORED_KEY = SM2PrivateKey.generate()
+
+
+@given(
+    st.lists(
+        st.tuples(st.binary(min_size=1, max_size=40), st.one_of(st.none(), st.binary(min_size=32, max_size=32))),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_entries_restored_from_the_store_are_the_ones_admission_made(records):
+    """Start-up reads pending envelopes back without admission's checks: the entries must be the same."""
+    from tiezheng_node.evidence.admission import entry_for, stored_entries
+
+    statements = [
+        statement_for(STORED_KEY, record, agency="A", subject=subject).to_cbor() for record, subject in records
+    ]
+    admitted = [entry_for(Statement.from_cbor(data), data, (), p) for p, data in enumerate(statements)]
+    assert stored_entries(statements) == admitted

@@ -28,7 +28,7 @@ from ..store.keys import (
     PENDING,
     SUBJECT_INDEX,
 )
-from .admission import Admission, Admitted, EvidenceRejected, entry_for
+from .admission import Admission, Admitted, EvidenceRejected, entry_for, stored_entries
 from .items import BatchInfo, Submission
 from .log import EvidenceLog, agency_key, kind_key
 from .pending import DEFAULT_MAX_PENDING, PendingEvidence, ReservationsUndone
@@ -120,9 +120,7 @@ class EvidenceService:
             if record is None:
                 raise RuntimeError(f"pending batch {first_index} has no batch record: the store is damaged")
             statements = self.log.statements(first_index, record.size)
-            everything = [
-                entry_for(Statement.from_cbor(data), data, (), position) for position, data in enumerate(statements)
-            ]
+            everything = stored_entries(statements)
             entries = everything if members is None else [everything[p] for p in members]
             batch = BatchInfo(record.header, record.signatures, tuple(statements))
             submission = Submission("b", b"", entries, batch, accepted_ms, members=members)
