@@ -27,7 +27,7 @@ from tiezheng.workflow import (
     recalculated,
     watched,
 )
-from tiezheng.workflow.calendar import CalendarError
+from tiezheng.workflow.calendar import CalendarError, Limit
 
 CALENDAR = builtin_calendar()
 TEMPLATES = {t.id: t for t in builtin_templates()}
@@ -108,8 +108,16 @@ def test_builtin_templates():
     assert [s.key for s in PERMIT.stages] == ["受理", "初审", "复核", "集体讨论", "审批签发", "结果反馈"]
     enforcement = TEMPLATES["enforcement-case"]
     assert enforcement.by_key["公示"].limit.working_days == 7 and enforcement.by_key["公示"].limit.since == "决定"
+    # 行政处罚法 §60: the decision within 90 days of filing; §66: the fine paid within 15 days (calendar days,
+    # §85 counting only its 2, 3, 5 and 7 days as working days). No limit on the case as a whole.
+    assert enforcement.by_key["决定"].limit == Limit(days=90, since="立案")
+    assert enforcement.by_key["执行"].limit == Limit(days=15) and enforcement.limit is None
     newborn = TEMPLATES["newborn-one-thing"]
     assert newborn.limit.working_days == 5 and len(newborn.other_roles) == 4
+    # Every stage's deadline falls within the service's five working days when the stages before kept theirs.
+    assert sum(s.limit.working_days for s in newborn.stages if not s.limit.since) + 1 <= 5
+    assert {s.limit.since for s in newborn.stages if s.limit.since} == {"受理"}
+    assert all(s.limit.working_days <= 4 for s in newborn.stages if s.limit.since)
     drill = TEMPLATES["supervision-drill"]  # for supervisors to try their alert chain end to end
     assert [s.limit.seconds for s in drill.stages] == [60, 60]
 
@@ -121,7 +129,9 @@ def test_builtin_templates():
         (lambda d: d["stages"][1].update(role="court"), "role must be one"),
         (lambda d: d["stages"][1].update(fields=["name_of_applicant"]), "not a step field"),
         (lambda d: d["stages"][1].update(returns=[]), "lists no stage to return to"),
-        (lambda d: d["stages"][1].update(limit={"days": 3}), "unknown field"),
+        (lambda d: d["stages"][1].update(limit={"weeks": 3}), "unknown field"),
+        (lambda d: d["stages"][1].update(limit={"days": 3, "hours": 2}), "exactly one of"),
+        (lambda d: d["stages"][1].update(limit={"days": 0}), "positive integer"),
         (lambda d: d["stages"].append(dict(d["stages"][1])), "appears twice"),
         (lambda d: d["stages"][-1].update(next=["受理"]), "no stage ends"),
         (lambda d: d["stages"][0].update(next=["复核"]), "cannot be reached"),
@@ -423,3 +433,26 @@ def test_registering_next_years_calendar_recomputes_the_deadlines_still_running(
     assert recalculated(before, enforcement, CALENDAR, at("2026-12-01T00:00:00")) is before  # nothing moved
     passed = recalculated(before, enforcement, next_year, at("2027-01-03T00:00:00"))
     assert passed.stage_deadline == before.stage_deadline  # reached already: it stands, as its alert does
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "deadline"),
+    [
+        ("2026-03-06T15:00:00", 90, "2026-06-05T00:00:00"),  # the 90th day after, a Thursday: its end
+        ("2026-09-15T10:00:00", 15, "2026-10-01T00:00:00"),  # the 30th, a working day
+        ("2026-09-16T10:00:00", 15, "2026-10-09T00:00:00"),  # 1 October, a holiday: on to the 8th
+        ("2026-11-23T10:00:00", 5, "2026-12-01T00:00:00"),  # the 28th is a Saturday: on to Monday the 30th
+    ],
+)
+def test_calendar_days_end_at_the_end_of_the_last_or_the_working_day_after_it(start, days, deadline):
+    """民法典 §201, §203: the first day is not counted; a period ending on a rest day ends the day after it."""
+    assert CALENDAR.deadline(at(start), Limit(days=days)) == at(deadline)
+
+
+def test_earlier_revisions_of_the_shipped_templates_are_still_held():
+    from tiezheng.workflow import superseded_templates
+
+    earlier = {(t.id, t.revision) for t in superseded_templates()}
+    assert earlier == {("enforcement-case", 1), ("newborn-one-thing", 1)}
+    current = {t.id: t.revision for t in builtin_templates()}
+    assert all(current[identifier] > revision for identifier, revision in earlier)

@@ -961,3 +961,14 @@ def test_a_calendar_registered_later_moves_the_deadlines_still_running(tmp_path)
         assert "red" not in [a.severity for a in chain.node.process.alerts() if a.matter == index]
     finally:
         chain.close()
+
+
+def test_a_node_holds_the_earlier_revisions_of_the_shipped_templates():
+    """Matters opened under enforcement-case r1 on an existing chain go on, though new chains register r2."""
+    from tiezheng.workflow import superseded_templates
+    from tiezheng_node.process.library import WorkflowLibrary
+
+    library = WorkflowLibrary()
+    for template in [*superseded_templates(), *TEMPLATES.values()]:
+        assert library.template(template.hash) == template
+    assert library.stage_positions()["enforcement-case"]["决定"] == 5  # listed in the current revision's order

@@ -2,7 +2,7 @@
 
 from .calendar import CalendarError, Limit, WorkCalendar, WorkflowError, builtin_calendar
 from .statements import close_statement, open_statement, step_statement
-from .template import Stage, TemplateError, WorkflowTemplate, builtin_templates
+from .template import Stage, TemplateError, WorkflowTemplate, builtin_templates, superseded_templates
 from .trail import (
     CLOCK_SKEW_MS,
     Claim,
@@ -42,5 +42,6 @@ __all__ = [
     "read_claim",
     "recalculated",
     "step_statement",
+    "superseded_templates",
     "watched",
 ]

@@ -48,19 +48,21 @@ class Limit:
     working_days: int = 0
     seconds: int = 0
     since: str | None = None
+    days: int = 0  # calendar days (日), for limits the law does not count in working days
 
     @classmethod
     def from_value(cls, value: Any, where: str) -> Limit:
         if type(value) is not dict or not value:
             raise WorkflowError(f'{where} must be an object like {{"working_days": 5}}')
-        unknown = set(value) - {"working_days", "hours", "minutes", "seconds", "since"}
+        unknown = set(value) - {"working_days", "days", "hours", "minutes", "seconds", "since"}
         if unknown:
             raise WorkflowError(f"{where} has unknown field {sorted(unknown)[0]!r}")
-        units = [k for k in ("working_days", "hours", "minutes", "seconds") if k in value]
+        units = [k for k in ("working_days", "days", "hours", "minutes", "seconds") if k in value]
         if len(units) != 1:
-            raise WorkflowError(f"{where} needs exactly one of working_days, hours, minutes, seconds")
+            raise WorkflowError(f"{where} needs exactly one of working_days, days, hours, minutes, seconds")
         amount = value[units[0]]
-        if type(amount) is not int or not 1 <= amount <= (MAX_WORKING_DAYS if units[0] == "working_days" else 10**7):
+        bound = MAX_WORKING_DAYS if units[0] in ("working_days", "days") else 10**7
+        if type(amount) is not int or not 1 <= amount <= bound:
             raise WorkflowError(f"{where}.{units[0]} must be a positive integer")
         since = value.get("since")
         if since is not None and (type(since) is not str or not since):
@@ -68,10 +70,18 @@ class Limit:
         scale = {"hours": 3600, "minutes": 60, "seconds": 1}
         if units[0] == "working_days":
             return cls(working_days=amount, since=since)
+        if units[0] == "days":
+            return cls(days=amount, since=since)
         return cls(seconds=amount * scale[units[0]], since=since)
 
     def to_value(self) -> dict[str, Any]:
-        value: dict[str, Any] = {"working_days": self.working_days} if self.working_days else {"seconds": self.seconds}
+        value: dict[str, Any] = (
+            {"working_days": self.working_days}
+            if self.working_days
+            else {"days": self.days}
+            if self.days
+            else {"seconds": self.seconds}
+        )
         if self.since:
             value["since"] = self.since
         return value
@@ -79,6 +89,8 @@ class Limit:
     def describe(self, language: str = "en") -> str:
         if self.working_days:
             return f"{self.working_days} 个工作日" if language == "zh" else f"{self.working_days} working days"
+        if self.days:
+            return f"{self.days} 日" if language == "zh" else f"{self.days} days"
         hours, rest = divmod(self.seconds, 3600)
         if not rest:
             return f"{hours} 小时" if language == "zh" else f"{hours} h"
@@ -169,9 +181,20 @@ class WorkCalendar:
                 remaining -= 1
         return self.start_of(day + timedelta(days=1))
 
+    def add_days(self, time_ms: int, count: int) -> int:
+        """The deadline ``count`` days after ``time_ms``: the end of the count-th day after its day, or if that
+        day is a rest day, of the first working day after it (民法典 §201, §203: the first day is not
+        counted; a period whose last day falls on a holiday ends on the day after the holiday)."""
+        day = self.local_day(time_ms) + timedelta(days=count)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return self.start_of(day + timedelta(days=1))
+
     def deadline(self, start_ms: int, limit: Limit) -> int:
         if limit.working_days:
             return self.add_working_days(start_ms, limit.working_days)
+        if limit.days:
+            return self.add_days(start_ms, limit.days)
         return start_ms + limit.seconds * 1000
 
     def working_days_between(self, start_ms: int, end_ms: int) -> int:

@@ -242,6 +242,13 @@ def _strings(value: Any, where: str) -> list[str]:
 
 
 def builtin_templates() -> list[WorkflowTemplate]:
-    """The templates shipped with Tiezheng (data/*.workflow.json)."""
+    """The current revisions of the templates shipped with Tiezheng (data/*.workflow.json)."""
     folder = Path(__file__).parent / "data"
+    return [WorkflowTemplate.load(path) for path in sorted(folder.glob("*.workflow.json"))]
+
+
+def superseded_templates() -> list[WorkflowTemplate]:
+    """Earlier revisions of the shipped templates (data/superseded/): matters opened under one follow it to the
+    end, so a node keeps holding its file; a new chain registers only the current revisions."""
+    folder = Path(__file__).parent / "data" / "superseded"
     return [WorkflowTemplate.load(path) for path in sorted(folder.glob("*.workflow.json"))]

@@ -12,14 +12,21 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from tiezheng.workflow import WorkCalendar, WorkflowError, WorkflowTemplate, builtin_calendar, builtin_templates
+from tiezheng.workflow import (
+    WorkCalendar,
+    WorkflowError,
+    WorkflowTemplate,
+    builtin_calendar,
+    builtin_templates,
+    superseded_templates,
+)
 
 log = logging.getLogger("tiezheng.process")
 
 
 class WorkflowLibrary:
     def __init__(self, folders: Iterable[Path] = ()) -> None:
-        templates = builtin_templates()
+        templates = [*builtin_templates(), *superseded_templates()]  # a chain may have matters under either
         calendars = [builtin_calendar()]
         for folder in folders:
             if not folder.is_dir():
