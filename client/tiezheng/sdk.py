@@ -902,11 +902,11 @@ def _answered(response: httpx.Response, body: bytes) -> httpx.Response:
 HOLD_MARGIN_SECONDS: Final = 15.0
 
 
-def _timeout(configured: httpx.Timeout, call: Call) -> httpx.Timeout:
-    """The client's timeouts, the read one lengthened for a request the node may hold (``?wait=``): a read
-    that gave up first would drop the node's answer, and with it an accepted record's evidence ID."""
+def _timeout(configured: httpx.Timeout, call: Call) -> httpx.Timeout | None:
+    """The client's timeouts with the read one lengthened, for a request the node may hold (``?wait=``): a read
+    that gave up first would drop the node's answer, and with it an accepted record's ID. None: the client's."""
     if not call.holds or configured.read is None:
-        return configured
+        return None
     return httpx.Timeout(
         connect=configured.connect,
         read=max(configured.read, call.holds + HOLD_MARGIN_SECONDS),
@@ -976,7 +976,7 @@ class Client:
                     content=call.content,
                     json=call.json,
                     headers=_headers(call),
-                    timeout=_timeout(self._http.timeout, call),
+                    timeout=_timeout(self._http.timeout, call) or httpx.USE_CLIENT_DEFAULT,
                 )
             except httpx.TransportError:
                 pause = retrying.pause(None)
@@ -1256,7 +1256,7 @@ class AsyncClient:
                     content=call.content,
                     json=call.json,
                     headers=_headers(call),
-                    timeout=_timeout(self._http.timeout, call),
+                    timeout=_timeout(self._http.timeout, call) or httpx.USE_CLIENT_DEFAULT,
                 )
             except httpx.TransportError:
                 pause = retrying.pause(None)
