@@ -208,7 +208,6 @@ class PendingEvidence:
         *,
         extra_writes: dict[bytes, bytes | None] | None = None,
         bounded: bool = True,
-        since: int | None = None,
     ) -> tuple[Future[None], dict[bytes, int]]:
         """Reserve leaf indexes for a submission and start writing it.
 
@@ -223,7 +222,7 @@ class PendingEvidence:
         puts in the log (contract anchors, overdue alerts) is never refused, and
         is bounded by the blocks that carry it.
         """
-        future, raced = self.reserve_all([submission], extra_writes=extra_writes, bounded=bounded, since=since)
+        future, raced = self.reserve_all([submission], extra_writes=extra_writes, bounded=bounded)
         return future, raced[0]
 
     def reserve_all(
@@ -419,13 +418,15 @@ class PendingEvidence:
             with self._writer_wakeup:
                 failed = failed + self._writes
                 self._writes = []
-            self._undone += 1
             while self._queue and not self._queue[-1].durable:
                 dropped = self._queue.pop()
                 self._pending_leaves -= dropped.count
                 self._next_index = dropped.first_index
                 for entry in dropped.entries:  # reserve() never maps a statement twice: these are its own
                     self._by_statement.pop(entry.leaf_hash, None)
+            # Counted after the drops: a lookup (find() takes no lock) that reads the new count can then
+            # no longer find a dropped index, and one that found it read the old count.
+            self._undone += 1
         for _, future, _ in failed:
             _settle(future, exc)
 

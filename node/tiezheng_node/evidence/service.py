@@ -157,9 +157,7 @@ class EvidenceService:
                 durable = _done()
             return Accepted(found, [False] * len(found), durable)
         try:
-            future, raced = self.pending.reserve(
-                submission, extra_writes=extra_writes, bounded=bounded, since=admitted.since
-            )
+            future, raced = self.pending.reserve(submission, extra_writes=extra_writes, bounded=bounded)
         except BaseException:
             _release_all([admitted])
             raise
