@@ -26,5 +26,13 @@ def test_a_node_without_a_validator_key_refuses_evidence_and_transactions(chain:
             "/rpc", json={"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": ["0x" + raw.hex()]}
         ).json()
         assert sent["error"]["data"]["reason"] == "read-only", sent
+        auth = {"signer": chain.admin.address, "time": 0, "signature": "0x" + "00" * 65}
+        for method, path, body in (
+            ("POST", "/v1/webhooks", {"url": "http://127.0.0.1:9/hook", "auth": auth}),
+            ("DELETE", "/v1/webhooks/1", auth),
+            ("POST", f"/v1/alerts/{chain.node.evidence.evidence_id(0)}/ack", auth),
+        ):
+            refused = http.request(method, path, json=body)
+            assert refused.status_code == 503 and refused.json()["error"]["code"] == "read-only", (path, refused.text)
         assert http.get("/v1/agencies").status_code == 200  # reads are served
     assert chain.node.evidence.pending.pending_leaves == 0 and len(chain.node.pool) == 0

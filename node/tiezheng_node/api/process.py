@@ -50,7 +50,7 @@ from .models import (
 )
 from .paging import page_of
 from .params import ASCII_DECIMAL, COUNTER_PATTERN, block_time
-from .rest import ERRORS
+from .rest import ERRORS, require_validator
 
 SIGNATURE_WINDOW_MS: Final = 5 * 60 * 1000
 ADMIN_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
@@ -377,6 +377,7 @@ def create_process_router(node: Node) -> APIRouter:
         openapi_extra=body_openapi(AdminSignature),
     )
     def acknowledge(alert_id: str, auth: Annotated[AdminSignature, SIGNATURE_BODY]) -> AlertModel:
+        require_validator(node)
         index = resolve(alert_id, "alert")
         if process.alert(index) is None:
             raise ApiError(404, "unknown-alert", f"no alert {alert_id}")
@@ -402,6 +403,7 @@ def create_process_router(node: Node) -> APIRouter:
         openapi_extra=body_openapi(WebhookBody),
     )
     def add_webhook(body: Annotated[WebhookBody, Depends(model_body(WebhookBody))]) -> WebhookModel:
+        require_validator(node)
         check_webhook_url(body.url)
         target = webhook_target(body.url, body.severities, body.agencies, body.templates)
         with signatures.authorised(body.auth, "webhook-add", target) as (signer, spent):
@@ -426,6 +428,7 @@ def create_process_router(node: Node) -> APIRouter:
     def remove_webhook(
         hook_id: Annotated[int, Path(ge=1, lt=2**32), ASCII_DECIMAL], auth: Annotated[AdminSignature, SIGNATURE_BODY]
     ) -> Response:
+        require_validator(node)
         with signatures.authorised(auth, "webhook-remove", str(hook_id)) as (_, spent):
             if not process.remove_webhook(hook_id, also=spent):
                 raise ApiError(404, "unknown-webhook", f"no webhook {hook_id}")

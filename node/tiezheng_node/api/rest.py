@@ -90,6 +90,13 @@ SUBMIT_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
 }
 
 
+def require_validator(node: Node) -> None:
+    """Refuse a write on a node without a validator key: it would accept it and never seal it (nor, for a
+    webhook or an acknowledgement, act on it: such a node raises no alerts and delivers none)."""
+    if not node.is_validator:
+        raise ApiError(503, "read-only", READ_ONLY_MESSAGE)
+
+
 def prefers_json(accept: str) -> bool:
     """Whether an Accept header asks for JSON before CBOR (RFC 9110 §12.5.1: the most specific range that
     matches gives a type's q-value). CBOR, the receipt file itself, unless JSON is ranked higher, or as
@@ -150,11 +157,6 @@ def create_router(
         seconds = -(-max(1, blocks) * node.genesis.block_interval_ms // 1000)
         return min(MAX_RETRY_AFTER_SECONDS, max(1, seconds))
 
-    def sealing() -> None:
-        """Refuse a write a node without a validator key would accept and never seal."""
-        if not node.is_validator:
-            raise ApiError(503, "read-only", READ_ONLY_MESSAGE)
-
     async def admit(action: Any) -> Any:
         try:
             return await run_in_threadpool(action)
@@ -198,7 +200,7 @@ def create_router(
         wait: Annotated[bool, Query(description="block until the record is proven (or the timeout passes)")] = False,
         timeout: Annotated[float, Query(gt=0, le=MAX_WAIT_SECONDS, description="seconds to wait")] = 10.0,
     ) -> Response:
-        sealing()
+        require_validator(node)
         content_type, body = await read_body(request, MAX_SINGLE_BODY)
         data = (
             body
@@ -235,7 +237,7 @@ def create_router(
         wait: Annotated[bool, Query(description="block until every record is proven (or the timeout passes)")] = False,
         timeout: Annotated[float, Query(gt=0, le=MAX_WAIT_SECONDS)] = 10.0,
     ) -> Response:
-        sealing()
+        require_validator(node)
         content_type, body = await read_body(request, MAX_BODY)
         if content_type == "application/cbor":
             admitted = await admit(lambda: evidence.admission.envelope(body))
