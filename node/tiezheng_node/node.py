@@ -360,7 +360,8 @@ class Node:
             self._evict_stranded(state.get_nonce)
             transactions = self.pool.select(state.get_nonce, MAX_TRANSACTIONS_PER_BLOCK)
             submissions = self.evidence.pending.take(MAX_RECORDS_PER_BLOCK)
-            if not transactions and not submissions and not self.genesis.empty_blocks:
+            following_calendar = self.process.behind_calendar()  # a block's work even if nothing else is
+            if not transactions and not submissions and not self.genesis.empty_blocks and not following_calendar:
                 return None
             timestamp = max(block_time // 1000, head.execution.timestamp + 1)
             try:
@@ -375,7 +376,12 @@ class Node:
                 # Raised on, so that the producer backs off and /healthz says why blocks stopped.
                 log.error("block %d could not be built; its transactions stay pending", head.height + 1)
                 raise
-            if not built.block.transactions and not submissions and not self.genesis.empty_blocks:
+            if (
+                not built.block.transactions
+                and not submissions
+                and not self.genesis.empty_blocks
+                and not following_calendar
+            ):
                 self._drop_rejected(built.rejected)
                 return None
             staging = time.perf_counter()
@@ -538,7 +544,9 @@ class Node:
 
     def _raise_alerts(self, block_time: int) -> None:
         """Queue the alerts of deadlines passed by ``block_time``, durably, ahead of the block that takes them."""
-        if self._clock() < self._alerts_retry_at:
+        if self._clock() < self._alerts_retry_at or self.process.behind_calendar():
+            # Behind a newly registered calendar, the deadline index may name deadlines the block is
+            # about to move: its alerts come with the next block, from the index as it moved them.
             return
         raising = self.process.raise_due(block_time)
         if raising is None:

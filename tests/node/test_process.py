@@ -972,3 +972,45 @@ def test_a_node_holds_the_earlier_revisions_of_the_shipped_templates():
     for template in [*superseded_templates(), *TEMPLATES.values()]:
         assert library.template(template.hash) == template
     assert library.stage_positions()["enforcement-case"]["决定"] == 5  # listed in the current revision's order
+
+
+def test_a_deadline_a_new_calendar_moves_raises_no_alert_from_the_index_before_it(tmp_path):
+    """On a quiet chain the first block after a calendar is registered may be one a passed deadline wakes:
+    it moves the deadlines first, and raises alerts from the moved index (with the next block), never
+    a red alert about a deadline that no longer is one."""
+    import json
+    from datetime import timedelta
+
+    from tiezheng.workflow import WorkCalendar, builtin_calendar
+    from tiezheng_node.execution.addresses import PROCESS_TRAIL
+
+    calendar = builtin_calendar()
+    clock = Clock()
+    holiday = calendar.local_day(int(clock.now * 1000)) + timedelta(days=1)
+    while not calendar.is_working_day(holiday):
+        holiday += timedelta(days=1)
+    document = json.loads(json.dumps(calendar.document))
+    document["id"] = "cn-mainland-next"
+    document["holidays"].append(holiday.isoformat())
+    document["years"] = sorted({*document["years"], holiday.year})
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    (folder / "next.calendar.json").write_text(json.dumps(document, ensure_ascii=False))
+    updated = WorkCalendar.from_document(document)
+    chain = LocalChain(tmp_path / "node", clock=clock, workflow_dirs=[folder])
+    try:
+        desk = Desk(chain, chain.agency_key, chain.agency_code)
+        matter = desk.open("administrative-permit", "case quiet chain")
+        index = EvidenceId.parse(matter).index
+        before = chain.node.process.matter(index)
+        registered = chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "setCalendar", updated.hash, updated.id)
+        assert registered.ok and chain.node.process.behind_calendar()
+        clock.now = before.stage_deadline / 1000 + 1  # the old deadline passes with nothing else to do
+        assert chain.node.produce_block() is not None  # moving the deadlines is a block's work
+        assert not chain.node.process.behind_calendar()
+        chain.node.produce_block()
+        alerts = [a for a in chain.node.process.alerts() if a.matter == index]
+        assert "red" not in [a.severity for a in alerts], alerts
+        assert chain.node.process.matter(index).stage_deadline > before.stage_deadline
+    finally:
+        chain.close()

@@ -13,7 +13,7 @@ matter's latest step, so that the steps form a chain of custody.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
@@ -498,21 +498,24 @@ def apply_step(
     )
 
 
-def recalculated(matter: Matter, template: WorkflowTemplate, calendar: WorkCalendar, now_ms: int) -> Matter:
-    """An open matter's deadlines not yet reached at ``now_ms``, computed again with ``calendar``.
+def recalculated(
+    matter: Matter, template: WorkflowTemplate, calendar: WorkCalendar, settled: Collection[str] = ()
+) -> Matter:
+    """An open matter's deadlines computed again with ``calendar``, but those of the ``settled`` scopes
+    ("stage", "matter": their red alert was raised, and stands).
 
-    A deadline is computed when its time starts, with the calendar then registered;
-    one that runs into a year that calendar did not list skipped weekends only. When
-    the next year's calendar is registered, the deadlines still running are computed
-    again from the same start (those reached already, and their alerts, stand).
+    A deadline is computed when its time starts, with the calendar then registered; one
+    that runs into a year that calendar did not list skipped weekends only. When the
+    next year's calendar is registered, the deadlines are computed again from the same
+    starts, even one passed meanwhile whose alert has not been raised yet.
     """
     if matter.status != "open":
         return matter
     deadline, stage_deadline = matter.deadline, matter.stage_deadline
-    if deadline is not None and deadline > now_ms and template.limit is not None:
+    if deadline is not None and "matter" not in settled and template.limit is not None:
         deadline = calendar.deadline(matter.opened, template.limit)
     stage = template.stage(matter.current) if matter.current else None
-    if stage_deadline is not None and stage_deadline > now_ms and stage is not None:
+    if stage_deadline is not None and "stage" not in settled and stage is not None:
         stage_deadline = deadline_for(calendar, stage.limit, matter.activated, matter.completed)
     if (deadline, stage_deadline) == (matter.deadline, matter.stage_deadline):
         return matter

@@ -588,7 +588,7 @@ class ProcessEngine:
         staged = StagedProcess(height)
         calendar = self.calendar()
         if calendar is not None:
-            self._follow_calendar(staged, calendar, block_time)
+            self._follow_calendar(staged, calendar)
         hooks = self.webhooks()  # once per block, not once per alert: a busy block carries a thousand
         for submission in submissions:
             for offset, entry in enumerate(submission.entries):
@@ -611,7 +611,19 @@ class ProcessEngine:
                 staged.applied.add(statement.hash)
         return staged
 
-    def _follow_calendar(self, staged: StagedProcess, calendar: WorkCalendar, block_time: int) -> None:
+    def behind_calendar(self) -> bool:
+        """A calendar was registered that the open matters' deadlines were not computed with yet."""
+        calendar = self.calendar()
+        if calendar is None:
+            return False
+        followed = self._store.get(META_DEADLINE_CALENDAR)
+        if followed is None and next(self.matters(status="open"), None) is None:
+            # A new chain (or one without open matters): no deadline to move, and no block needed to say so.
+            self._store.commit({META_DEADLINE_CALENDAR: calendar.hash})
+            return False
+        return followed != calendar.hash
+
+    def _follow_calendar(self, staged: StagedProcess, calendar: WorkCalendar) -> None:
         """The first block after a calendar is registered computes the running deadlines again with it.
 
         Once a year (next year's holidays), so every open matter is read: a deadline set
@@ -624,7 +636,9 @@ class ProcessEngine:
             template = self.library.template(matter.template)
             if template is None:
                 continue
-            after = recalculated(matter, template, calendar, block_time)
+            raised = self._raised_events(staged, matter)
+            settled = {due.scope for due in watched(matter, 0) if due.key in raised}  # red alerts raised stand
+            after = recalculated(matter, template, calendar, settled)
             if after is not matter:
                 self._move(staged, matter, after)
                 moved += 1
