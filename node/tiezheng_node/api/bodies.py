@@ -2,11 +2,16 @@
 
 Every endpoint that takes a body reads it through here, so the same limits hold
 everywhere: a body over its limit is refused as it streams in (413), never read
-whole first. JSON goes through pydantic's parser, whose nesting limit (200
+whole first. JSON goes through pydantic's parser first, whose nesting limit (200
 levels) is what protects the process: the standard library's parser recurses in
 C as deep as the interpreter's recursion limit allows, and py-evm's curve
 library raises that limit to 100,000 at import, deep enough for a 200 KB body
-of brackets to overflow the C stack and kill the node.
+of brackets to overflow the C stack and kill the node. Only a body pydantic
+took (and the endpoint's own cheap checks passed) is then read strictly
+(``tiezheng.jsondoc.load_json``: nesting counted before parsing, at most 64
+levels; no key twice, no floats, no lone surrogates), so that JSON and CBOR
+bodies are refused alike and the strict reading's cost is never spent on a
+body refused anyway.
 
 CBOR bodies carry the same map as the JSON (text keys, the same values), decoded
 strictly (canonical, no tags, no floats) and validated by the same model.
@@ -59,17 +64,20 @@ async def read_body(request: Request, limit: int) -> tuple[MediaType, bytes]:
     raise ApiError(415, "unsupported-media-type", "send application/cbor or application/json")
 
 
-def parse_json(body: bytes, model: type[Model]) -> Model:
+def parse_json(body: bytes, model: type[Model], check: Callable[[Model], None] | None = None) -> Model:
+    """The body as ``model``; ``check`` (raising ApiError) runs before the strict reading, which costs more."""
     try:
-        # Strictly first: a duplicate key would otherwise give its last value (pydantic's reading) where
-        # the same map in CBOR is refused; and no floats, deep nesting or lone surrogates.
+        parsed = model.model_validate_json(body)
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    if check is not None:
+        check(parsed)
+    try:
+        # A key twice: pydantic took its last value, where the same map in CBOR is refused.
         load_json(body, "body")
     except DecodeError as exc:
         raise ApiError(400, "invalid-request", exc.message) from None
-    try:
-        return model.model_validate_json(body)
-    except ValidationError as exc:
-        raise _invalid(exc) from None
+    return parsed
 
 
 def parse_cbor(body: bytes, model: type[Model], limit: int) -> Model:

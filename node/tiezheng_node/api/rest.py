@@ -24,7 +24,7 @@ from tiezheng.gm import SM2PublicKey, sm3
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 from tiezheng.statement import AGENCY_CODE, KIND
 
-from ..evidence.admission import Admitted, EvidenceRejected
+from ..evidence.admission import MAX_STATEMENTS_PER_REQUEST, Admitted, EvidenceRejected
 from ..evidence.pending import PoolFull, ReservationsUndone, SubmissionTooLarge
 from ..evidence.service import Accepted, EvidenceView, QueryResult
 from ..node import MAX_RECORDS_PER_BLOCK, READ_ONLY_MESSAGE, Node
@@ -90,6 +90,12 @@ SUBMIT_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
 }
 
 
+def _batch_size(body: BatchBody) -> None:
+    """Refuse too many statements before they are decoded, as admission would after (the same code)."""
+    if body.statements is not None and not 0 < len(body.statements) <= MAX_STATEMENTS_PER_REQUEST:
+        raise ApiError(400, "batch-size", f"send 1 to {MAX_STATEMENTS_PER_REQUEST} statements at a time")
+
+
 def require_validator(node: Node) -> None:
     """Refuse a write on a node without a validator key: it would accept it and never seal it (nor, for a
     webhook or an acknowledgement, act on it: such a node raises no alerts and delivers none)."""
@@ -146,7 +152,7 @@ def create_router(
 
     def read_json_batch(body: bytes) -> tuple[bytes | None, list[bytes]]:
         """A JSON batch body: the envelope's bytes, or the signed statements' bytes."""
-        parsed = parse_json(body, BatchBody)
+        parsed = parse_json(body, BatchBody, check=_batch_size)
         if parsed.envelope is not None:
             return unbase64(parsed.envelope, "envelope"), []
         return None, [unbase64(s, f"statements[{i}]") for i, s in enumerate(parsed.statements or [])]
