@@ -108,10 +108,10 @@ def test_builtin_templates():
     assert [s.key for s in PERMIT.stages] == ["受理", "初审", "复核", "集体讨论", "审批签发", "结果反馈"]
     enforcement = TEMPLATES["enforcement-case"]
     assert enforcement.by_key["公示"].limit.working_days == 7 and enforcement.by_key["公示"].limit.since == "决定"
-    # 行政处罚法 §60: the decision within 90 days of filing; §66: the fine paid within 15 days (calendar days,
-    # §85 counting only its 2, 3, 5 and 7 days as working days). No limit on the case as a whole.
+    # 行政处罚法 §60: the decision within 90 days of filing; §66: the fine paid within 15 days of receiving the
+    # decision (calendar days: §85 counts only its 2, 3, 5 and 7 days as working days). No limit on the whole.
     assert enforcement.by_key["决定"].limit == Limit(days=90, since="立案")
-    assert enforcement.by_key["执行"].limit == Limit(days=15) and enforcement.limit is None
+    assert enforcement.by_key["执行"].limit == Limit(days=15, since="送达") and enforcement.limit is None
     newborn = TEMPLATES["newborn-one-thing"]
     assert newborn.limit.working_days == 5 and len(newborn.other_roles) == 4
     # Every stage's deadline falls within the service's five working days when the stages before kept theirs.
@@ -372,7 +372,17 @@ def test_watched_deadlines_and_warnings():
 
 @pytest.mark.parametrize(
     ("outcome", "refused"),
-    [("withdrawn", False), ("移送", False), ("completed", True), ("rejected", True), (" ", True), (7, True)],
+    [
+        ("withdrawn", False),
+        ("移送", False),
+        ("completed", True),
+        ("rejected", True),
+        (" ", True),
+        (7, True),
+        ("Completed", True),
+        ("completed ", True),
+        ("REJECTED", True),
+    ],
 )
 def test_a_matter_closed_early_cannot_pass_for_a_completion(outcome, refused):
     matter = str(EvidenceId("TST", 0))

@@ -16,7 +16,7 @@ enforcement case (立案 … 决定 → 送达 → 公示 within 7 working days 
       "limit": {"working_days": 20},                         # the whole matter (optional)
       "stages": [
         {"key": "受理", "en": "Acceptance", "role": "owner",
-         "limit": {"working_days": 1},                       # or hours/minutes/seconds; "since": "决定"
+         "limit": {"working_days": 1},                       # or days/hours/minutes/seconds; "since": "决定"
          "fields": ["operator", "before"],                   # what a step here must carry
          "decisions": ["approve", "reject"],                 # approve / return / reject
          "next": ["初审"], "returns": []},                   # allowed forward and backward moves

@@ -101,7 +101,7 @@ def read_claim(statement: Statement) -> Claim:
         outcome = meta.get("outcome", "withdrawn")
         if type(outcome) is not str or not outcome.strip():
             raise StepError("meta.outcome must be text", "bad-field", field="meta.outcome")
-        if outcome in COMPLETION_OUTCOMES:
+        if outcome.strip().casefold() in COMPLETION_OUTCOMES:  # nor one spelled another way
             raise StepError(
                 f"meta.outcome {outcome!r} is what a matter's last stage records; a matter closed before it was "
                 "withdrawn, transferred, …",
@@ -487,7 +487,7 @@ def apply_step(
         last_claimed=max(matter.last_claimed, statement.time),
     )
     if following is None:
-        outcome = COMPLETION_OUTCOMES[claim.decision == "reject"]
+        outcome = "rejected" if claim.decision == "reject" else "completed"  # COMPLETION_OUTCOMES
         return replace(moved, current=None, stage_deadline=None, status="closed", outcome=outcome, closed=block_time)
     target = template.by_key[following]
     return replace(

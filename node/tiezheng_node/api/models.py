@@ -212,7 +212,7 @@ class StageModel(BaseModel):
     english: str
     role: str = Field(description="who handles it: owner, or a role bound to an agency when a matter opens")
     limit: dict[str, Any] | None = Field(
-        description='{"working_days": n} or {"seconds": n}, optionally "since" a stage'
+        description='{"working_days": n}, {"days": n} (calendar days) or {"seconds": n}, optionally "since" a stage'
     )
     fields: list[str] = Field(description="what a step here must carry")
     decisions: list[str]

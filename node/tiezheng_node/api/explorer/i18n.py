@@ -246,7 +246,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "reports.completed": ("办结", "Completed"),
     "reports.open": ("在办", "Open"),
     "reports.steps": ("环节数", "Stages done"),
-    "reports.matter_on_time": ("按时办结率", "Closed on time"),
+    "reports.matter_on_time": ("按时办结率", "Completed on time"),
     "reports.matter_average": ("平均办结用时（小时）", "Matter average (h)"),
     "reports.matter_p90": ("90% 办结用时（小时）", "Matter p90 (h)"),
     "reports.on_time_rate": ("环节按时率", "Stages on time"),
