@@ -327,8 +327,8 @@ class JsonRpc:
     def _estimate_gas(self, params: list[Any]) -> Any:
         try:
             return self._estimate(params)
-        except GasTooLow:  # the caller's cap is below what the message needs before its code runs
-            raise RpcError(-32000, f"gas required exceeds allowance ({self._message(params[0])['gas']})") from None
+        except GasTooLow as exc:  # the allowance is below what the message needs before its code runs
+            raise RpcError(-32000, f"gas required exceeds allowance ({exc.gas})") from None
 
     def _estimate(self, params: list[Any]) -> Any:
         with self._simulation(params) as (message, header, computation):
@@ -383,7 +383,12 @@ class JsonRpc:
         try:
             # One deadline for the request's runs (an estimate's probes too), like geth's --rpc.evmtimeout.
             with deadline(CALL_SECONDS):
-                computation = self._node.execution.call(at=header, **message)
+                try:
+                    computation = self._node.execution.call(at=header, **message)
+                except GasTooLow:
+                    if capped:  # lowered to what the request had left: that ran out, not the caller's gas
+                        raise self._budget_spent() from None
+                    raise
                 self._spend(computation.get_gas_used())
                 if capped and computation.is_error and isinstance(computation.error, OutOfGas):
                     raise self._budget_spent()

@@ -47,7 +47,11 @@ class CallRefused(ValueError):
 
 
 class GasTooLow(CallRefused):
-    """A call given less gas than its intrinsic cost or its calldata floor."""
+    """A call given less gas (``gas``) than its intrinsic cost or its calldata floor."""
+
+    def __init__(self, message: str, gas: int) -> None:
+        super().__init__(message)
+        self.gas = gas
 
 
 class CallTimedOut(CallRefused):
@@ -234,7 +238,7 @@ class ExecutionChain:
             access_list=access_list,
         )
         if (reason := too_little_gas(unsigned)) is not None:
-            raise GasTooLow(reason)
+            raise GasTooLow(reason, unsigned.gas)
         snapshot = state.snapshot()
         try:
             return state.apply_transaction(SpoofTransaction(unsigned, from_=sender))
