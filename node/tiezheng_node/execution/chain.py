@@ -35,7 +35,7 @@ from eth_utils import ValidationError
 from ..store import Store, StoreError
 from ..store.evm_db import EvmDatabase
 from .genesis import NodeGenesis
-from .vm import DeadlinePassed, chain_class, reader_class
+from .vm import DeadlinePassed, chain_class, reader_class, without_deadline
 
 
 class ExecutionError(RuntimeError):
@@ -282,7 +282,8 @@ class ExecutionChain:
         candidates = list(transactions)
         while True:
             try:
-                built = self._build(parent, candidates, timestamp=timestamp, admit=admit, vet=vet)
+                with without_deadline():
+                    built = self._build(parent, candidates, timestamp=timestamp, admit=admit, vet=vet)
             except _SpoiledBlock as exc:
                 # py-evm locks the state before each transaction, dropping every
                 # checkpoint, so a failure part-way leaves no way back: the whole

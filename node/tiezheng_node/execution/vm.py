@@ -46,6 +46,17 @@ def deadline(seconds: float) -> Iterator[None]:
         _deadline.reset(token)
 
 
+@contextmanager
+def without_deadline() -> Iterator[None]:
+    """Execution within the block has no deadline, whatever the thread's context holds: a block's result
+    must be the same on every validator, and its gas bounds it."""
+    token = _deadline.set(None)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
 class _DeadlineChecked(OpcodeAPI):
     """An opcode that first checks the running call's deadline (every loop jumps, every recursion calls)."""
 
