@@ -22,6 +22,7 @@ it in a worker thread.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import os
 import time
@@ -880,16 +881,24 @@ def _retry_budget(retry_for: float) -> float:
 
 #: A refusal's body read from a stream, at most: enough for the node's JSON error, not a hostile endless one.
 MAX_REFUSAL_BODY: Final = 64 * 1024
+#: How long a refusal's body may take to arrive (a proxy trickling one must not hold the watch).
+REFUSAL_BODY_SECONDS: Final = 10.0
 HTTP_ERROR: Final = 400
+#: The event stream's silence that means the connection is gone: the node sends a keepalive every 15 s.
+STREAM_SILENCE_SECONDS: Final = 60.0
+STREAM_TIMEOUT: Final = httpx.Timeout(STREAM_SILENCE_SECONDS, connect=10.0)
 
 
-def _first_bytes(chunks: Iterable[bytes]) -> bytes:
-    body = bytearray()
-    for chunk in chunks:
-        body += chunk
-        if len(body) > MAX_REFUSAL_BODY:
-            break
-    return bytes(body)
+class _RefusalBody:
+    """Collects a streamed refusal's body, within MAX_REFUSAL_BODY bytes and REFUSAL_BODY_SECONDS."""
+
+    def __init__(self) -> None:
+        self.body = bytearray()
+        self._until = time.monotonic() + REFUSAL_BODY_SECONDS
+
+    def enough(self, chunk: bytes) -> bool:
+        self.body += chunk
+        return len(self.body) > MAX_REFUSAL_BODY or time.monotonic() > self._until
 
 
 def _answered(response: httpx.Response, body: bytes) -> httpx.Response:
@@ -1174,9 +1183,14 @@ class Client:
         ``subscribed`` is called once the node has subscribed the stream (its first line):
         whatever is raised from then on comes through it, so a listing made then misses nothing.
         """
-        with self._http.stream("GET", "/v1/events", timeout=None) as response:
+        with self._http.stream("GET", "/v1/events", timeout=STREAM_TIMEOUT) as response:
             if response.status_code >= HTTP_ERROR:
-                check(_answered(response, _first_bytes(response.iter_bytes())))
+                refusal = _RefusalBody()
+                with contextlib.suppress(httpx.TransportError):  # what came is enough to say why
+                    for chunk in response.iter_bytes():
+                        if refusal.enough(chunk):
+                            break
+                check(_answered(response, bytes(refusal.body)))
             parser = _AlertEvents(request_name(response))
             for line in response.iter_lines():
                 if subscribed is not None:
@@ -1439,14 +1453,15 @@ class AsyncClient:
     async def watch_alerts(
         self, *, subscribed: Callable[[], Awaitable[None]] | None = None
     ) -> AsyncIterator[Mapping[str, Any]]:
-        async with self._http.stream("GET", "/v1/events", timeout=None) as response:
+        async with self._http.stream("GET", "/v1/events", timeout=STREAM_TIMEOUT) as response:
             if response.status_code >= HTTP_ERROR:
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > MAX_REFUSAL_BODY:
-                        break
-                check(_answered(response, bytes(body)))
+                refusal = _RefusalBody()
+                with contextlib.suppress(httpx.TransportError, TimeoutError):  # what came is enough to say why
+                    async with asyncio.timeout(REFUSAL_BODY_SECONDS):
+                        async for chunk in response.aiter_bytes():
+                            if refusal.enough(chunk):
+                                break
+                check(_answered(response, bytes(refusal.body)))
             parser = _AlertEvents(request_name(response))
             async for line in response.aiter_lines():
                 if subscribed is not None:
