@@ -9,6 +9,7 @@ batch. Only then do the pools, caches and readers move to the new head.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -41,7 +42,7 @@ from .execution.registry import RegistryView, TrailView
 from .execution.txpool import STRANDED_LIFETIME_SECONDS, PendingTransaction, PoolError, TxPool
 from .execution.vm import TiezhengVM
 from .process.admin_lines import UsedAdminLines
-from .process.engine import ProcessEngine
+from .process.engine import ProcessEngine, RaisingAlerts
 from .process.library import WorkflowLibrary
 from .process.supervision import DEFAULT_WARN_AT, Supervision
 from .process.webhooks import WebhookDispatcher
@@ -578,15 +579,15 @@ class Node:
         except TimeoutError:
             # The write may still land (raising them again now could raise each twice); if it
             # fails instead, they are due again from then on.
-            def due_again_if_lost(done: Future[None]) -> None:
-                if not done.cancelled() and done.exception() is not None:
-                    self.process.not_raised(raising)
-
-            durable.add_done_callback(due_again_if_lost)
+            durable.add_done_callback(functools.partial(self._due_again_if_lost, raising))
             raise
         except BaseException:
             self.process.not_raised(raising)  # never written: due again at the next block
             raise
+
+    def _due_again_if_lost(self, raising: RaisingAlerts, written: Future[None]) -> None:
+        if not written.cancelled() and written.exception() is not None:
+            self.process.not_raised(raising)
 
     def close(self) -> None:
         self._stop.set()
