@@ -1,7 +1,8 @@
 // Bundle the browser code under web/src with the pinned esbuild (package.json) into the node's
 // static assets, which are committed so that a node installed without npm serves them.
 //
-//   node web/build.mjs           write node/tiezheng_node/api/explorer/static/{verifier,verify-page,sm3-worker,explorer}.js
+//   node web/build.mjs           write node/tiezheng_node/api/explorer/static/{verifier,verify-page,sm3-worker,explorer}.js,
+//                                and copy Swagger UI's bundle and stylesheet there (for /docs on a closed network)
 //   node web/build.mjs --out DIR write them to DIR instead
 //   node web/build.mjs --check   exit 1, listing the files, if the committed bundles are not exactly
 //                                what a build gives now; exit 0 if they are
@@ -27,6 +28,16 @@ const BUNDLES = [
   { entry: "web/src/verify-page.js", out: "verify-page.js", format: "esm", external: ["./verifier.js"] },
   { entry: "web/src/explorer.js", out: "explorer.js", format: "esm", external: ["./verifier.js"] },
   { entry: "web/src/sm3-worker.js", out: "sm3-worker.js", format: "iife" },
+];
+
+// Served as they are published (the pinned swagger-ui-dist): /docs loads them from the node, not a CDN.
+const COPIED = [
+  ["node_modules/swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui-bundle.js"],
+  ["node_modules/swagger-ui-dist/swagger-ui.css", "swagger-ui.css"],
+  // Apache-2.0: its licence and notice travel with it, and the licences of what its bundle includes.
+  ["node_modules/swagger-ui-dist/LICENSE", "swagger-ui.LICENSE.txt"],
+  ["node_modules/swagger-ui-dist/NOTICE", "swagger-ui.NOTICE.txt"],
+  ["node_modules/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt", "swagger-ui-bundle.js.LICENSE.txt"],
 ];
 
 async function build(outDir) {
@@ -56,7 +67,10 @@ async function build(outDir) {
       banner: { js: `// Built by web/build.mjs from ${bundle.entry} with esbuild ${PINNED}; do not edit.` },
     });
   }
-  return BUNDLES.map((b) => b.out);
+  for (const [from, to] of COPIED) {
+    fs.copyFileSync(path.join(REPO, from), path.join(outDir, to));
+  }
+  return [...BUNDLES.map((b) => b.out), ...COPIED.map(([, to]) => to)];
 }
 
 const args = process.argv.slice(2);

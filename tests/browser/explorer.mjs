@@ -324,6 +324,24 @@ try {
     return `${verdicts.length} cases`;
   });
 
+  await check("/docs lists the API from the node's own assets, nothing fetched from elsewhere", async () => {
+    const outside = [];
+    const watch = (request) => {
+      if (!request.url().startsWith(URL_BASE) && !request.url().startsWith("data:")) outside.push(request.url());
+    };
+    page.on("request", watch);
+    try {
+      await page.goto(URL_BASE + "/docs");
+      await page.waitForSelector(".opblock-summary-path", { timeout: 15_000 });
+      const paths = await page.$$eval(".opblock-summary-path", (nodes) => nodes.map((n) => n.textContent.trim()));
+      assert.ok(paths.some((p) => p.startsWith("/v1/evidence")), paths.join(", "));
+      await shot("api-docs");
+    } finally {
+      page.off("request", watch);
+    }
+    assert.deepEqual(outside, []);
+  });
+
   await check("no script errors on any page", async () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -90,7 +90,7 @@ def test_explorer_and_verify_page_in_chromium(explorer_node, tmp_path):
     assert not failed, "\n\n".join(f"{c['check']}:\n{c['detail']}" for c in failed)
     assert returncode == 0, "".join(stderr)[-3000:]
     names = [c["check"] for c in checks]
-    assert len(names) == 22, names
+    assert len(names) == 23, names
     for expected in (
         "explorer-home",
         "evidence",
@@ -100,5 +100,6 @@ def test_explorer_and_verify_page_in_chromium(explorer_node, tmp_path):
         "verify-tampered",
         "search-mistyped",
         "verify-receipt-only",
+        "api-docs",
     ):
         assert (ARTIFACTS / f"{expected}.png").stat().st_size > 10_000

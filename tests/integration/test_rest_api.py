@@ -188,7 +188,11 @@ def test_openapi_is_complete(dev_node):
     assert "SignedStatementBody" in document["components"]["schemas"]
     batch = document["components"]["schemas"]["BatchSubmitted"]
     assert "fresh" in batch["required"] and batch["properties"]["fresh"]["items"]["type"] == "boolean"
-    assert httpx.get(dev_node.url + "/docs").status_code == 200
+    docs = httpx.get(dev_node.url + "/docs")
+    assert docs.status_code == 200 and "/static/swagger-ui-bundle.js" in docs.text
+    assert "https://" not in docs.text  # no CDN: the API docs work on a closed network
+    assert httpx.get(dev_node.url + "/static/swagger-ui-bundle.js").status_code == 200
+    assert httpx.get(dev_node.url + "/redoc").status_code == 404
 
 
 # Bad input, endpoint by endpoint

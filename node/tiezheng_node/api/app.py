@@ -10,6 +10,7 @@ from typing import Any, Final
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -76,6 +77,10 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
     app = FastAPI(
         title="Tiezheng node",
         version=__version__,
+        # FastAPI's own /docs and /redoc load their scripts from a CDN; this node serves its own (below),
+        # so the API docs work on the closed networks courts and agencies use.
+        docs_url=None,
+        redoc_url=None,
         description="Evidence notarization on a permissioned chain sealed with SM2 over SM3 tree heads. "
         "REST at /v1, Ethereum JSON-RPC at /rpc, Prometheus metrics at /metrics; the explorer at / and the "
         "verification page at /verify.",
@@ -93,6 +98,16 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
     app.include_router(create_process_router(node))
     app.include_router(create_explorer_router(node, public_url=public_url))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Tiezheng node API",
+            swagger_js_url="/static/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
