@@ -433,7 +433,8 @@ class ProcessEngine:
                 raise StepError(_NO_CALENDAR, "no-calendar", 503)
             check_step(matter, template, statement, claim, self.chain_code, int(self._clock() * 1000))
         except StepError as exc:
-            message = f"{exc.message} [{exc.field}]" if exc.field else exc.message
+            # "(field …)", not "[…]": the command line ends its line with "[code]", and two tags read as one list.
+            message = f"{exc.message} (field {exc.field})" if exc.field else exc.message
             raise EvidenceRejected(message, exc.code, exc.status) from None
         with self._lock:
             if matter.index in self._held:
