@@ -141,7 +141,7 @@ def test_step_refusals_over_http_name_the_field_and_rule(node):
         assert skipped.value.status == 409 and skipped.value.code == "wrong-stage"
         with pytest.raises(ApiError) as missing:
             client.step(matter, "受理", after=b"x")  # no operator
-        assert missing.value.status == 422 and "[operator]" in missing.value.message
+        assert missing.value.status == 422 and "(field operator)" in missing.value.message
         with pytest.raises(TiezhengError) as unknown:
             client.open_matter("no-such-template", "case 89")
         assert unknown.value.code == "unknown-template"

@@ -77,7 +77,7 @@ def test_steps_are_checked_at_submission_and_nothing_is_held_after_a_refusal(cha
     assert skipped.code == "wrong-stage" and skipped.status == 409 and "skip" in skipped.message
     assert rejected(lambda: desk.step(matter, "受理", prev=str(EvidenceId("DEV", 999)))).code == "wrong-prev"
     missing = rejected(lambda: desk.step(matter, "受理", operator=None))
-    assert missing.code == "missing-field" and "[operator]" in missing.message
+    assert missing.code == "missing-field" and "(field operator)" in missing.message
     assert rejected(lambda: desk.step(matter, "受理", decision="return")).code == "bad-decision"
     early = rejected(lambda: desk.step(matter, "受理", time_ms=desk.now_ms() - 3_600_000))
     assert early.code == "time-order"
