@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Final
 
 from fastapi import FastAPI, Request
@@ -15,6 +15,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Scope
 
 from .. import __version__
 from ..node import Node
@@ -91,12 +93,16 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
     hub = EventHub()
     app.state.event_hub = hub  # closed by the server when it stops, ending the live streams
     metrics = NodeMetrics(node, hub)
-    app.include_router(create_router(node, notifier, lambda endpoint, n: metrics.accepted.labels(endpoint).inc(n)))
-    app.include_router(create_admin_router(node, notifier))
     node.process.on_change = lambda events: [hub.publish(kind, payload) for kind, payload in events]
-    app.include_router(create_events_router(node, hub))
-    app.include_router(create_process_router(node))
-    app.include_router(create_explorer_router(node, public_url=public_url))
+    routers = [
+        create_router(node, notifier, lambda endpoint, n: metrics.accepted.labels(endpoint).inc(n)),
+        create_admin_router(node, notifier),
+        create_events_router(node, hub),
+        create_process_router(node),
+        create_explorer_router(node, public_url=public_url),
+    ]
+    for router in routers:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
@@ -134,7 +140,15 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
                 "the REST API is under /v1 of the node's base URL, JSON-RPC at /rpc",
             )
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # RFC 9110 §15.5.6: Allow lists the methods the path takes. Starlette's names those of the
+            # first route matching the path, where GET and POST of one path are two routes here.
+            routes = [*app.router.routes, *(route for router in routers for route in router.routes)]
+            headers["Allow"] = ", ".join(allowed_methods(routes, request.scope))
+            message = f"{request.url.path} takes {headers['Allow'] or 'no method'}, not {request.method}"
+            return error_response(405, code, message, headers)
+        return error_response(exc.status_code, code, str(exc.detail), headers)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
@@ -227,6 +241,15 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
         app, JsonRpcRequest, SignedStatementBody, BatchBody, AdminTransactionBody, AdminSignature, WebhookBody
     )
     return app
+
+
+def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
+    """The methods of every route whose path matches the request's (whatever its method), sorted."""
+    methods: set[str] = set()
+    for route in routes:
+        if isinstance(route, Route) and route.methods and route.matches(scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
 
 
 def _complete_openapi(app: FastAPI, *models: type[BaseModel]) -> None:

@@ -1,0 +1,41 @@
+"""A method a path does not take: 405 naming, in Allow, every method the path does take (RFC 9110 §15.5.6)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.nodekit import LocalChain
+from tiezheng_node.api.app import create_app
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        # GET and POST of one path are two routes; Allow names both, not the first one matched.
+        ("PUT", "/v1/evidence", "GET, POST"),
+        ("DELETE", "/v1/webhooks", "GET, POST"),
+        ("PATCH", "/v1/webhooks/1", "DELETE"),
+        # The batch endpoint asked with GET is not a lookup of a record called "batch".
+        ("GET", "/v1/evidence/batch", "POST"),
+        ("PUT", "/v1/evidence/batch", "POST"),
+        ("POST", "/v1/evidence/DEV-00000G-A1/receipt", "GET"),
+        ("POST", "/healthz", "GET"),
+        ("GET", "/rpc", "POST"),
+    ],
+)
+def test_a_wrong_method_is_refused_with_the_methods_the_path_takes(chain: LocalChain, method, path, allow):
+    with TestClient(create_app(chain.node)) as http:
+        refused = http.request(method, path)
+    assert refused.status_code == 405, refused.text
+    assert refused.headers["allow"] == allow
+    error = refused.json()["error"]
+    assert error["code"] == "method-not-allowed" and f"takes {allow}, not {method}" in error["message"]
+
+
+def test_a_malformed_evidence_id_is_still_read_as_one(chain: LocalChain):
+    with TestClient(create_app(chain.node)) as http:
+        for text in ("batches", "xyz", "DEV-00000G-A2"):
+            refused = http.get(f"/v1/evidence/{text}")
+            assert refused.status_code == 400, refused.text
+            assert refused.json()["error"]["code"] in ("bad-evidence-id", "evidence-id-checksum")
