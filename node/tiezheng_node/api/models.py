@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Hex32 = str
+
+# Shapes of request values, for the OpenAPI document only: the node checks each value itself (it decodes
+# the base64, parses the CBOR, verifies the signature) and names what is wrong with an error code of its
+# own, where a pattern checked by pydantic would only say that the value does not match.
+BASE64: dict[str, Any] = {"pattern": "^[A-Za-z0-9+/]+={0,2}$", "minLength": 4}
+HEX_BYTES: dict[str, Any] = {"pattern": "^0x([0-9a-fA-F]{2})+$"}
+ADDRESS: dict[str, Any] = {"pattern": "^0x[0-9a-fA-F]{40}$"}
+SIGNATURE: dict[str, Any] = {"pattern": "^0x[0-9a-fA-F]{130}$"}
+
+
+class RequestBody(BaseModel):
+    """A request body: a field the model does not name is refused, not ignored.
+
+    A signed request whose signer meant a field this node does not know must not be
+    carried out without it, and a misspelt optional field should be an error, not a default.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorDetail(BaseModel):
@@ -18,21 +36,23 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-class SignedStatementBody(BaseModel):
+class SignedStatementBody(RequestBody):
     """A signed statement: the base64 of its deterministic CBOR (docs/receipt-format.md)."""
 
-    signed_statement: str = Field(description="base64 of the signed statement's CBOR")
+    signed_statement: str = Field(description="base64 of the signed statement's CBOR", json_schema_extra=BASE64)
 
 
-class BatchBody(BaseModel):
+class BatchBody(RequestBody):
     """Either one batch envelope, or up to 10,000 individually signed statements."""
 
-    envelope: str | None = Field(default=None, description="base64 of a batch envelope's CBOR")
+    envelope: str | None = Field(
+        default=None, description="base64 of a batch envelope's CBOR", json_schema_extra=BASE64
+    )
     statements: list[str] | None = Field(
         default=None,
         description="base64 of signed statements' CBOR, 1 to 10,000 (400 batch-size otherwise, as for an envelope)",
         # Documented here, checked by admission: so that too many is batch-size, whichever body carried them.
-        json_schema_extra={"minItems": 1, "maxItems": 10_000},
+        json_schema_extra={"minItems": 1, "maxItems": 10_000, "items": {"type": "string", **BASE64}},
     )
 
     @model_validator(mode="after")
@@ -191,10 +211,10 @@ class GenesisModel(BaseModel):
     document: dict[str, Any]
 
 
-class AdminTransactionBody(BaseModel):
+class AdminTransactionBody(RequestBody):
     """A transaction to AgencyRegistry, signed by an admin's EVM key (the node holds none)."""
 
-    transaction: str = Field(description="the signed raw transaction, 0x hex")
+    transaction: str = Field(description="the signed raw transaction, 0x hex", json_schema_extra=HEX_BYTES)
 
 
 class AdminResult(BaseModel):
@@ -311,16 +331,20 @@ class AlertPage(BaseModel):
     next: str | None = None
 
 
-class AdminSignature(BaseModel):
+class AdminSignature(RequestBody):
     """An admin's EVM account signs (EIP-191 personal_sign) the line `tiezheng CHAIN ACTION TARGET TIME`."""
 
-    signer: str = Field(description="the admin's EVM address, 0x hex")
+    signer: str = Field(description="the admin's EVM address, 0x hex", json_schema_extra=ADDRESS)
     time: int = Field(description="ms since 1970; accepted within 5 minutes of the node's clock")
-    signature: str = Field(description="65-byte signature, 0x hex")
+    signature: str = Field(description="65-byte signature, 0x hex", json_schema_extra=SIGNATURE)
 
 
-class WebhookBody(BaseModel):
-    url: str = Field(description="http(s) URL the alerts are POSTed to", max_length=512)
+class WebhookBody(RequestBody):
+    url: str = Field(
+        description="http(s) URL the alerts are POSTed to",
+        max_length=512,
+        json_schema_extra={"format": "uri", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\s]+([/?][^#\s]*)?$"},
+    )
     severities: list[Literal["red", "warning"]] = Field(default_factory=list, description="empty: all")
     agencies: list[str] = Field(default_factory=list, description="responsible agencies; empty: all")
     templates: list[str] = Field(default_factory=list, description="template ids; empty: all")

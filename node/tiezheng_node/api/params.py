@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Annotated, Any, Final
 
+from fastapi import Path, Query
 from pydantic import BeforeValidator
 
 from .errors import ApiError
@@ -24,6 +25,42 @@ _COUNTER: Final = re.compile(COUNTER_PATTERN)
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MILLISECOND: Final = timedelta(milliseconds=1)
 HEX_DIGITS: Final = re.compile(r"[0-9a-fA-F]*")
+
+
+# What a value looks like, for the OpenAPI document only: the routers check each value themselves, so
+# that a mistyped evidence ID is reported as mistyped (evidence-id-checksum), not as a pattern mismatch.
+_EVIDENCE_ID_SHAPE: Final[dict[str, Any]] = {"pattern": r"^\s*[A-Za-z0-9]{2,8}-[0-9A-Za-z]{6,13}-[0-9A-Za-z]{2}\s*$"}
+_HEX32_SHAPE: Final[dict[str, Any]] = {"pattern": r"^(0x)?[0-9a-fA-F]{64}$"}
+# Under allOf, so that the anyOf an optional parameter already has (string or null) is kept.
+_TIME_SHAPE: Final[dict[str, Any]] = {"allOf": [{"anyOf": [{"pattern": r"^[0-9]{1,18}$"}, {"format": "date-time"}]}]}
+
+
+def evidence_id_path(what: str) -> Any:
+    """A path parameter holding an evidence ID (存证编号), read by the router with ``EvidenceId.parse``."""
+    return Path(
+        description=f"{what}: an evidence ID (存证编号), CHAIN-INDEX-CHECK",
+        examples=["DEV-00000G-A1"],
+        json_schema_extra=_EVIDENCE_ID_SHAPE,
+    )
+
+
+def evidence_id_query(description: str) -> Any:
+    """A query parameter holding an evidence ID."""
+    return Query(description=description, examples=["DEV-00000G-A1"], json_schema_extra=_EVIDENCE_ID_SHAPE)
+
+
+def hex32_query(description: str) -> Any:
+    """A query parameter holding 32 bytes in hex, read by the router with ``hex32``."""
+    return Query(description=description, json_schema_extra=_HEX32_SHAPE)
+
+
+def time_query(description: str, *, alias: str | None = None) -> Any:
+    """A query parameter holding a time, read by the router with ``block_time``."""
+    return Query(alias=alias, description=description, json_schema_extra=_TIME_SHAPE)
+
+
+#: An evidence ID given in the URL path.
+EvidenceIdPath = Annotated[str, evidence_id_path("the record")]
 
 
 def _ascii_decimal(value: object) -> object:
@@ -59,8 +96,10 @@ def block_time(value: str | None, name: str) -> int | None:
         return None
     if _COUNTER.match(value):
         return int(value)
+    if value.endswith(("Z", "z")):  # RFC 3339 allows both; fromisoformat reads neither before Python 3.11's "Z"
+        value = value[:-1] + "+00:00"
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise ApiError(400, "invalid-request", f"{name} must be ms since 1970 or an ISO 8601 time") from None
     if moment.tzinfo is None:

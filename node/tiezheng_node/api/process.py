@@ -49,7 +49,7 @@ from .models import (
     WebhookModel,
 )
 from .paging import page_of
-from .params import ASCII_DECIMAL, COUNTER_PATTERN, block_time
+from .params import ASCII_DECIMAL, COUNTER_PATTERN, block_time, evidence_id_path, time_query
 from .rest import ERRORS, require_validator
 
 SIGNATURE_WINDOW_MS: Final = 5 * 60 * 1000
@@ -314,7 +314,7 @@ def create_process_router(node: Node) -> APIRouter:
     @router.get(
         "/matters/{matter_id}", response_model=MatterModel, responses=ERRORS, tags=["process"], summary="A matter"
     )
-    def matter(matter_id: str) -> MatterModel:
+    def matter(matter_id: Annotated[str, evidence_id_path("the matter (its opening's ID)")]) -> MatterModel:
         found = process.matter(resolve(matter_id, "matter"))
         if found is None:
             raise ApiError(404, "unknown-matter", f"no matter {matter_id} on this chain")
@@ -362,7 +362,7 @@ def create_process_router(node: Node) -> APIRouter:
         return AlertPage(items=[alert_model(r) for r in found], next=None if following is None else str(following))
 
     @router.get("/alerts/{alert_id}", response_model=AlertModel, responses=ERRORS, tags=["process"], summary="An alert")
-    def alert(alert_id: str) -> AlertModel:
+    def alert(alert_id: Annotated[str, evidence_id_path("the alert")]) -> AlertModel:
         record = process.alert(resolve(alert_id, "alert"))
         if record is None:
             raise ApiError(404, "unknown-alert", f"no alert {alert_id}")
@@ -376,7 +376,9 @@ def create_process_router(node: Node) -> APIRouter:
         summary="Acknowledge an alert (admin-signed: `tiezheng CHAIN ack ALERT_ID TIME`)",
         openapi_extra=body_openapi(AdminSignature),
     )
-    def acknowledge(alert_id: str, auth: Annotated[AdminSignature, SIGNATURE_BODY]) -> AlertModel:
+    def acknowledge(
+        alert_id: Annotated[str, evidence_id_path("the alert")], auth: Annotated[AdminSignature, SIGNATURE_BODY]
+    ) -> AlertModel:
         require_validator(node)
         index = resolve(alert_id, "alert")
         if process.alert(index) is None:
@@ -449,8 +451,8 @@ def create_process_router(node: Node) -> APIRouter:
     )
     def reports(
         by: Literal["agency", "template", "stage"],
-        from_: Annotated[str | None, Query(alias="from", description="block time from (ms or ISO 8601)")] = None,
-        to: Annotated[str | None, Query(description="block time to, inclusive")] = None,
+        from_: Annotated[str | None, time_query("block time from (ms since 1970, or ISO 8601)", alias="from")] = None,
+        to: Annotated[str | None, time_query("block time to, inclusive")] = None,
         format: Annotated[Literal["json", "csv"], Query()] = "json",
     ) -> Any:
         start, stop = block_time(from_, "from"), block_time(to, "to")

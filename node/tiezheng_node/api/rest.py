@@ -17,6 +17,7 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from tiezheng.errors import DecodeError
 from tiezheng.evidence_id import EvidenceId
@@ -53,7 +54,17 @@ from .models import (
     ValidatorModel,
 )
 from .notifier import BlockNotifier
-from .params import ASCII_DECIMAL, COUNTER_LIMIT, COUNTER_PATTERN, block_time, hex32
+from .params import (
+    ASCII_DECIMAL,
+    COUNTER_LIMIT,
+    COUNTER_PATTERN,
+    EvidenceIdPath,
+    block_time,
+    evidence_id_query,
+    hex32,
+    hex32_query,
+    time_query,
+)
 
 MAX_BODY: Final = 32 * 1024 * 1024
 MAX_SINGLE_BODY: Final = 64 * 1024
@@ -65,6 +76,22 @@ ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     404: {"model": ErrorResponse, "description": "not found"},
 }
 log = logging.getLogger(__name__)
+
+
+class RecordSegment(StringConvertor):
+    """The path segment after /v1/evidence/ that names a record: any segment but "batch".
+
+    GET /v1/evidence/batch is the batch endpoint asked with the wrong method, not a
+    lookup of a record called "batch": so it gets 405 with ``Allow: POST``, and the
+    Allow of a 405 there lists the batch endpoint's methods only. Anything else is
+    read as an evidence ID, so a malformed one is still refused as malformed (400).
+    """
+
+    regex = "(?!batch$)[^/]+"
+
+
+# Starlette's way of giving a path parameter its own pattern: a convertor registered by name.
+register_url_convertor("record", RecordSegment())
 
 SUBMIT_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     **ERRORS,
@@ -290,13 +317,13 @@ def create_router(
         return view
 
     @router.get(
-        "/evidence/{evidence_id}",
+        "/evidence/{evidence_id:record}",
         response_model=EvidenceModel,
         responses=ERRORS,
         tags=["evidence"],
         summary="One record",
     )
-    def get_evidence(evidence_id: str) -> EvidenceModel:
+    def get_evidence(evidence_id: EvidenceIdPath) -> EvidenceModel:
         return evidence_model(find(resolve(evidence_id)))
 
     @router.get(
@@ -311,7 +338,7 @@ def create_router(
     )
     def get_receipt(
         request: Request,
-        evidence_id: str,
+        evidence_id: EvidenceIdPath,
         format: Annotated[Literal["cbor", "json"] | None, Query(description="overrides the Accept header")] = None,
     ) -> Response:
         index = resolve(evidence_id)
@@ -331,14 +358,12 @@ def create_router(
 
     @router.get("/evidence", response_model=EvidencePage, responses=ERRORS, tags=["evidence"], summary="Search records")
     def search_evidence(
-        digest: Annotated[str | None, Query(description="SM3 of the record, hex")] = None,
+        digest: Annotated[str | None, hex32_query("SM3 of the record, hex")] = None,
         agency: Annotated[str | None, Query(pattern=f"^{AGENCY_CODE.pattern}$", description="agency code")] = None,
-        subject: Annotated[str | None, Query(description="SM3 subject, hex")] = None,
+        subject: Annotated[str | None, hex32_query("SM3 subject, hex")] = None,
         kind: Annotated[str | None, Query(pattern=f"^{KIND.pattern}$", description="statement kind")] = None,
-        from_: Annotated[
-            str | None, Query(alias="from", description="block time from (ms since 1970, or ISO 8601)")
-        ] = None,
-        to: Annotated[str | None, Query(description="block time to, inclusive")] = None,
+        from_: Annotated[str | None, time_query("block time from (ms since 1970, or ISO 8601)", alias="from")] = None,
+        to: Annotated[str | None, time_query("block time to, inclusive")] = None,
         cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
         limit: Annotated[int, Query(ge=1, le=1000), ASCII_DECIMAL] = 50,
         order: Annotated[Literal["asc", "desc"], Query()] = "desc",
@@ -400,7 +425,7 @@ def create_router(
         index: Annotated[
             int | None, Query(ge=0, lt=COUNTER_LIMIT, description="leaf index (or give id)"), ASCII_DECIMAL
         ] = None,
-        id: Annotated[str | None, Query(description="evidence ID")] = None,
+        id: Annotated[str | None, evidence_id_query("evidence ID (or give index)")] = None,
         size: Annotated[
             int | None,
             Query(ge=1, lt=COUNTER_LIMIT, description="tree size (default: the current size)"),
