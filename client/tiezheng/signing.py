@@ -57,16 +57,17 @@ class Signature:
         sig = reader.bytes("sig", max_size=MAX_SIGNATURE_SIZE)
         reader.finish()
         try:
-            public_key = _public_key(key)
+            public_key = cached_public_key(key)
         except KeyFormatError as exc:
             raise FieldError(f"{what}.key: {exc.message}") from None
         return cls(role, public_key, sig)
 
 
 @lru_cache(maxsize=4096)
-def _public_key(point: bytes) -> SM2PublicKey:
+def cached_public_key(point: bytes) -> SM2PublicKey:
     """Keys by their encoding, shared: an agency signs with one key thousands of times, and each fresh key
-    object would decompress its point and load it into libcrypto again (twice the cost of verifying)."""
+    object would decompress its point and load it into libcrypto again (twice the cost of verifying).
+    Raises KeyFormatError for a point that is not one; nothing is cached then."""
     return SM2PublicKey.from_bytes(point)
 
 

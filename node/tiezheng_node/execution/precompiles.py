@@ -15,8 +15,9 @@ from eth_abi import decode as abi_decode
 from eth_abi.exceptions import DecodingError
 
 from tiezheng.errors import TiezhengError
-from tiezheng.gm import SM2PublicKey, sm3
+from tiezheng.gm import sm3
 from tiezheng.signed_statement import SignedStatement
+from tiezheng.signing import cached_public_key
 from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP
 
 from ..evidence.checks import written_refusal
@@ -68,7 +69,8 @@ def sm2_verify_precompile(computation: ComputationAPI) -> ComputationAPI:
         return computation
     computation.consume_gas(SM2_VERIFY_BASE_GAS + SM2_VERIFY_WORD_GAS * _words(message), reason="SM2 verify precompile")
     try:
-        valid = SM2PublicKey.from_bytes(public_key).verify(message, signature)
+        # A contract verifying many signatures of a few signers pays for each key's decoding once.
+        valid = cached_public_key(public_key).verify(message, signature)
     except TiezhengError:
         valid = False
     computation.output = _TRUE if valid else _FALSE
