@@ -35,7 +35,7 @@ from tiezheng.merkle.rfc9162 import leaf_hash  # noqa: E402
 from tiezheng.merkle.verify import root_from_inclusion_proof  # noqa: E402
 from tiezheng.receipt import Receipt  # noqa: E402
 from tiezheng.signed_statement import SignedStatement  # noqa: E402
-from tiezheng.signing import Signature  # noqa: E402
+from tiezheng.signing import Cosigner, Signature  # noqa: E402
 from tiezheng.statement import Statement, subject_hash  # noqa: E402
 
 OUT = ROOT / "tests" / "vectors" / "receipts"
@@ -83,7 +83,11 @@ def main() -> None:
     for filler in range(5):
         chain.submit(SignedStatement.sign(statement_for(agency, b"earlier record %d" % filler), agency))
     statement = statement_for(
-        agency, DIRECT_RECORD, kind="enforcement-record", subject=subject_hash("京市监罚〔2026〕第 1123 号")
+        agency,
+        DIRECT_RECORD,
+        kind="enforcement-record",
+        subject=subject_hash("京市监罚〔2026〕第 1123 号"),
+        cosigners=(Cosigner.of(official, "official"), Cosigner.of(notary, "notary")),
     )
     signed = SignedStatement.sign(statement, agency)
     # The non-minimal-der case pads r with a zero byte: r must not have one already, or the padded
@@ -103,7 +107,9 @@ def main() -> None:
         prev_indexes[name] = chain.submit(SignedStatement.sign(odd, agency))
     chain.seal_block()
     batch_statements = [statement_for(agency, b"batch record %d" % i, stage="初审") for i in range(37)]
-    batch_indexes = chain.submit_batch(BatchEnvelope.build(batch_statements, agency, time=1))
+    reviewer = SM2PrivateKey(0x2E71E3E2)
+    envelope = BatchEnvelope.build(batch_statements, agency, time=1, cosigners=(Cosigner.of(reviewer, "reviewer"),))
+    batch_indexes = chain.submit_batch(envelope.cosign(reviewer, "reviewer"))
     chain.seal_block(next_keys=successors)
     late_index = chain.submit(SignedStatement.sign(statement_for(agency, LATE_RECORD, kind="process-step"), agency))
     chain.seal_block()
@@ -146,7 +152,13 @@ def main() -> None:
 
     case("direct", direct, "direct.txt", None, description="a statement signed by the agency, an official and a notary")
     case("direct-no-record", direct, None, None, description="the same receipt checked without the record")
-    case("batch", batch, "batch.txt", None, description="member 20 of a batch of 37 signed once by the agency")
+    case(
+        "batch",
+        batch,
+        "batch.txt",
+        None,
+        description="member 20 of a batch of 37 signed once by the agency and once by the reviewer its header names",
+    )
     case(
         "after-handover", late, "late.txt", None, description="a record sealed by a new validator set after a hand-over"
     )
@@ -272,6 +284,44 @@ def main() -> None:
         "signatures",
         description="the official's signature replaced by the notary's",
     )
+    official_signature, notary_signature = direct.signatures[1:]
+    case(
+        "added-cosigner",
+        dataclasses.replace(
+            direct, signatures=(*direct.signatures, Signature.create(SM2PrivateKey(0x5EA1), direct.statement, "notary"))
+        ),
+        "direct.txt",
+        "signatures",
+        description="a third, valid co-signature by a notary the statement does not name",
+    )
+    case(
+        "removed-cosigner",
+        dataclasses.replace(direct, signatures=direct.signatures[:2]),
+        "direct.txt",
+        "signatures",
+        description="the notary's co-signature, which the statement names, left out",
+    )
+    case(
+        "swapped-cosigners",
+        dataclasses.replace(direct, signatures=(direct.signatures[0], notary_signature, official_signature)),
+        "direct.txt",
+        "signatures",
+        description="the official's and the notary's co-signatures in the other order than the statement names them",
+    )
+    case(
+        "cosigner-role-changed",
+        dataclasses.replace(
+            direct,
+            signatures=(
+                direct.signatures[0],
+                dataclasses.replace(official_signature, role="approver"),
+                notary_signature,
+            ),
+        ),
+        "direct.txt",
+        "signatures",
+        description="the official's co-signature presented as an approver's",
+    )
     agency_signature = direct.signatures[0]
     case(
         "non-minimal-der",
@@ -305,6 +355,13 @@ def main() -> None:
         "batch.txt",
         "batch-path",
         description="one hash of the path to the batch root changed",
+    )
+    case(
+        "batch-cosigner-removed",
+        dataclasses.replace(batch, batch=dataclasses.replace(batch.batch, signatures=batch.batch.signatures[:1])),
+        "batch.txt",
+        "signatures",
+        description="the reviewer's signature, which the batch header names, left out",
     )
     case(
         "wrong-batch-position",

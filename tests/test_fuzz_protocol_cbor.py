@@ -26,6 +26,7 @@ from tiezheng.gm import SM2PrivateKey
 from tiezheng.header import ConsensusHeader
 from tiezheng.receipt import Receipt
 from tiezheng.signed_statement import SignedStatement
+from tiezheng.signing import Cosigner
 from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
 
@@ -37,11 +38,16 @@ AGENCY_KEY = SM2PrivateKey.generate()
 
 def _chain() -> ToyChain:
     chain = ToyChain([SM2PrivateKey.generate() for _ in range(4)])
-    signed = SignedStatement.sign(
-        statement_for(AGENCY_KEY, b"record", stage="受理", prev=str(EvidenceId("TST", 7)), meta={"n": 1, "flag": True}),
+    official = SM2PrivateKey.generate()
+    statement = statement_for(
         AGENCY_KEY,
+        b"record",
+        stage="受理",
+        prev=str(EvidenceId("TST", 7)),
+        meta={"n": 1, "flag": True},
+        cosigners=(Cosigner.of(official, "official"),),
     )
-    chain.submit(signed.cosign(SM2PrivateKey.generate(), "official"))
+    chain.submit(SignedStatement.sign(statement, AGENCY_KEY).cosign(official, "official"))
     chain.seal_block(next_keys=[SM2PrivateKey.generate() for _ in range(4)])
     chain.submit_batch(BatchEnvelope.build([statement_for(AGENCY_KEY, b"b%d" % i) for i in range(3)], AGENCY_KEY, 1))
     chain.seal_block()

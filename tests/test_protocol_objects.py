@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import replace
 
 import cbor2
 import pytest
@@ -25,7 +26,7 @@ from tiezheng.evidence_id import (
 from tiezheng.genesis import Genesis, GenesisError
 from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
-from tiezheng.signing import Signature, SignatureError
+from tiezheng.signing import Cosigner, Signature, SignatureError
 from tiezheng.statement import Statement, operator_hash, subject_hash
 
 from .support.toychain import make_genesis, statement_for
@@ -192,13 +193,70 @@ def test_statement_decoder_fuzz_mutations(data):
 # Signatures
 
 
+OFFICIAL, NOTARY = SM2PrivateKey.generate(), SM2PrivateKey.generate()
+NAMED = (Cosigner.of(OFFICIAL, "official"), Cosigner.of(NOTARY, "notary"))
+
+
+def cosigned_statement() -> SignedStatement:
+    statement = replace(full_statement(), cosigners=NAMED)
+    return SignedStatement.sign(statement, AGENCY_KEY).cosign(OFFICIAL, "official").cosign(NOTARY, "notary")
+
+
 def test_signed_statement_with_cosigners():
-    official, notary = SM2PrivateKey.generate(), SM2PrivateKey.generate()
-    signed = SignedStatement.sign(full_statement(), AGENCY_KEY).cosign(official, "official").cosign(notary, "notary")
+    signed = cosigned_statement()
     signed.check()
     again = SignedStatement.from_cbor(signed.to_cbor())
-    assert again == signed
+    assert again == signed and again.statement.cosigners == NAMED
     again.check()
+    assert Statement.from_cbor(signed.statement.to_cbor()).cosigners == NAMED
+
+
+def test_the_cosigners_are_exactly_those_the_statement_names():
+    signed = cosigned_statement()
+    agency, official, notary = signed.signatures
+    stranger = SM2PrivateKey.generate()
+    extra = Signature.create(stranger, signed.statement.to_cbor(), "witness")
+    as_approver = Signature("approver", official.public_key, official.value)
+    for signatures, code in (
+        ((agency, official, notary, extra), "undeclared-cosigner"),  # a signer it does not name, added
+        ((agency, official), "missing-cosignature"),  # a signer it names, removed
+        ((agency, notary, official), "undeclared-cosigner"),  # the order it names them in
+        ((agency, as_approver, notary), "undeclared-cosigner"),  # the role it names
+        ((agency,), "missing-cosignature"),
+    ):
+        with pytest.raises(SignatureError) as caught:
+            SignedStatement(signed.statement, signatures).check()
+        assert caught.value.code == code, signatures
+    unnamed = SignedStatement.sign(full_statement(), AGENCY_KEY)
+    with pytest.raises(SignatureError) as caught:
+        SignedStatement(unnamed.statement, (*unnamed.signatures, extra)).check()
+    assert caught.value.code == "undeclared-cosigner"
+    # Refused where the signature is added, too: a co-signer is named before anyone signs.
+    with pytest.raises(DecodeError) as refused:
+        unnamed.cosign(stranger, "witness")
+    assert refused.value.code == "undeclared-cosigner"
+    with pytest.raises(DecodeError):
+        SignedStatement.sign(replace(full_statement(), cosigners=NAMED), AGENCY_KEY).cosign(NOTARY, "notary")
+
+
+@pytest.mark.parametrize(
+    ("cosigners", "message"),
+    [
+        ([], "omitted rather than empty"),
+        ([{"role": "agency", "key": b"\x01" * 32}], "not the agency"),
+        ([{"role": "janitor", "key": b"\x01" * 32}], "not registered"),
+        ([{"role": "notary", "key": b"\x01" * 31}], "32 bytes"),
+        ([{"role": "notary", "key": b"\x01" * 32}, {"role": "witness", "key": b"\x01" * 32}], "one key twice"),
+        ([{"role": "notary", "key": bytes([i]) * 32} for i in range(8)], "at most 7"),
+        ([{"role": "notary"}], "missing"),
+        ([{"role": "notary", "key": b"\x01" * 32, "name": "x"}], "unknown"),
+        ({"role": "notary"}, "must be an array"),
+    ],
+)
+def test_malformed_cosigner_lists_are_refused(cosigners, message):
+    value = full_statement().to_value() | {"cosigners": cosigners}
+    with pytest.raises(DecodeError, match=message):
+        Statement.from_cbor(cbor.encode(value))
 
 
 def test_signature_problems_are_named():
@@ -209,8 +267,9 @@ def test_signature_problems_are_named():
     with pytest.raises(SignatureError) as caught:
         SignedStatement(statement, ()).check()
     assert caught.value.code == "missing-agency-signature"
+    as_own_cosigner = replace(statement, cosigners=(Cosigner.of(AGENCY_KEY, "official"),))
     with pytest.raises(SignatureError) as caught:
-        signed.cosign(AGENCY_KEY, "official").check()
+        SignedStatement.sign(as_own_cosigner, AGENCY_KEY).cosign(AGENCY_KEY, "official").check()
     assert caught.value.code == "duplicate-signer"
     agency_signature = signed.signatures[0]
     as_official = Signature("official", agency_signature.public_key, agency_signature.value)
@@ -218,10 +277,32 @@ def test_signature_problems_are_named():
         SignedStatement(statement, (as_official,)).check()
     assert caught.value.code == "missing-agency-signature"
     with pytest.raises(DecodeError, match="not registered"):
-        signed.cosign(SM2PrivateKey.generate(), "janitor")
+        Cosigner.of(SM2PrivateKey.generate(), "janitor")
 
 
 # Batch envelopes
+
+
+def test_a_batch_header_names_its_cosigners_and_its_statements_name_none():
+    statements = [statement_for(AGENCY_KEY, b"record %d" % i) for i in range(5)]
+    envelope = BatchEnvelope.build(statements, AGENCY_KEY, time=5, cosigners=NAMED[:1]).cosign(OFFICIAL, "official")
+    header, _ = BatchEnvelope.from_cbor(envelope.to_cbor()).check()
+    assert header.cosigners == NAMED[:1]
+    for proof, statement in zip(envelope.proofs(), statements, strict=True):
+        proof.check(statement.to_cbor())
+    with pytest.raises(SignatureError) as caught:
+        BatchEnvelope(envelope.header, envelope.signatures[:1], envelope.statements).check()
+    assert caught.value.code == "missing-cosignature"
+    with pytest.raises(SignatureError) as caught:
+        replace(envelope.proofs()[0], signatures=envelope.signatures[:1]).check(statements[0].to_cbor())
+    assert caught.value.code == "missing-cosignature"
+    with pytest.raises(DecodeError) as refused:
+        envelope.cosign(NOTARY, "notary")  # the header names no notary
+    assert refused.value.code == "undeclared-cosigner"
+    naming = [replace(s, cosigners=NAMED) for s in statements]
+    with pytest.raises(BatchError) as refused_batch:
+        BatchEnvelope.build(naming, AGENCY_KEY, time=5)
+    assert refused_batch.value.code == "cosigners-in-batch"
 
 
 def test_batch_envelope_round_trip_and_proofs():

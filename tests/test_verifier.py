@@ -13,6 +13,7 @@ from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.header import ConsensusHeader, Seal
 from tiezheng.receipt import Receipt
 from tiezheng.signed_statement import SignedStatement
+from tiezheng.signing import Cosigner
 from tiezheng.verifier import CHECKS, verify_receipt, verify_receipt_file
 
 from .support.toychain import ToyChain, make_genesis, statement_for
@@ -31,8 +32,9 @@ def chain(agency_key) -> ToyChain:
     for i in range(5):
         chain.submit(SignedStatement.sign(statement_for(agency_key, b"filler %d" % i), agency_key))
     official, notary = SM2PrivateKey.generate(), SM2PrivateKey.generate()
-    signed = SignedStatement.sign(statement_for(agency_key, RECORD, kind="enforcement-record"), agency_key)
-    chain.submit(signed.cosign(official, "official").cosign(notary, "notary"))
+    named = (Cosigner.of(official, "official"), Cosigner.of(notary, "notary"))
+    statement = statement_for(agency_key, RECORD, kind="enforcement-record", cosigners=named)
+    chain.submit(SignedStatement.sign(statement, agency_key).cosign(official, "official").cosign(notary, "notary"))
     chain.seal_block()
     statements = [statement_for(agency_key, b"batch record %d" % i) for i in range(37)]
     chain.submit_batch(BatchEnvelope.build(statements, agency_key, time=1))

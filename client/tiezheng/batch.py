@@ -17,13 +17,22 @@ from .gm import SM2PrivateKey
 from .merkle import MemoryNodeStore, MerkleLog, verify_inclusion
 from .merkle.rfc9162 import leaf_hash
 from .schema import FieldError, MapReader
-from .signing import Signature, check_signatures, signatures_from_value, signatures_to_value
+from .signing import (
+    Cosigner,
+    Signature,
+    check_next_cosigner,
+    check_signatures,
+    cosigners_from_value,
+    cosigners_to_value,
+    signatures_from_value,
+    signatures_to_value,
+)
 from .statement import AGENCY_CODE, DIGEST_SIZE, MAX_STATEMENT_SIZE, Statement
 
 VERSION: Final = 1
 MAX_BATCH_SIZE: Final = 10_000
 MAX_PATH_LENGTH: Final = 14  # ⌈log2 10,000⌉
-MAX_HEADER_SIZE: Final = 512
+MAX_HEADER_SIZE: Final = 1024  # seven named co-signers take about 350 bytes
 MAX_ENVELOPE_SIZE: Final = MAX_BATCH_SIZE * (MAX_STATEMENT_SIZE + 4) + 4096
 
 
@@ -31,30 +40,40 @@ class BatchError(FieldError):
     code = "bad-batch"
 
 
+COSIGNERS_IN_BATCH: Final = "a statement in a batch names no co-signers: they sign the batch header, which names them"
+
+
+def _named(value: object) -> tuple[Cosigner, ...]:
+    return () if value is None else cosigners_from_value(value, "batch header.cosigners")
+
+
 @dataclass(frozen=True)
 class BatchHeader:
-    """What the agency signs: its code and key, the batch size, the SM3 root of the statements, a time."""
+    """What the agency signs: its code and key, the batch size, the SM3 root of the statements, a time,
+    and the co-signers who sign the header after the agency (the statements of a batch name none)."""
 
     agency: str
     key: bytes
     root: bytes
     size: int
     time: int
+    cosigners: tuple[Cosigner, ...] = ()
     version: int = VERSION
 
     def to_cbor(self) -> bytes:
-        return cbor.encode(
-            {
-                "v": self.version,
-                "type": "batch",
-                "hash": "sm3",
-                "agency": self.agency,
-                "key": self.key,
-                "root": self.root,
-                "size": self.size,
-                "time": self.time,
-            }
-        )
+        value = {
+            "v": self.version,
+            "type": "batch",
+            "hash": "sm3",
+            "agency": self.agency,
+            "key": self.key,
+            "root": self.root,
+            "size": self.size,
+            "time": self.time,
+        }
+        if self.cosigners:
+            value["cosigners"] = cosigners_to_value(self.cosigners)
+        return cbor.encode(value)
 
     @classmethod
     def from_cbor(cls, data: bytes) -> BatchHeader:
@@ -73,11 +92,18 @@ class BatchHeader:
             root=reader.bytes("root", size=DIGEST_SIZE),
             size=reader.uint("size", maximum=MAX_BATCH_SIZE),
             time=reader.uint("time", maximum=2**53 - 1),
+            cosigners=_named(reader.any("cosigners", optional=True)),
         )
         reader.finish()
         if header.size == 0:
             raise reader.error("size", "must be at least 1")
         return header
+
+    def check_signatures(self, header_bytes: bytes, signatures: Sequence[Signature]) -> None:
+        """Raise SignatureError unless the agency and then exactly the named co-signers signed these bytes."""
+        check_signatures(
+            header_bytes, signatures, agency_key_id=self.key, cosigners=self.cosigners, what="batch header"
+        )
 
 
 @dataclass(frozen=True)
@@ -92,10 +118,12 @@ class BatchProof:
     def check(self, statement_bytes: bytes) -> BatchHeader:
         """The batch header, after checking the agency's signature and the statement's path to the root."""
         header = BatchHeader.from_cbor(self.header)
-        check_signatures(self.header, self.signatures, agency_key_id=header.key, what="batch header")
+        header.check_signatures(self.header, self.signatures)
         statement = Statement.from_cbor(statement_bytes)
         if (statement.agency, statement.key) != (header.agency, header.key):
             raise BatchError("the statement's agency or key differs from its batch header's", code="batch-mismatch")
+        if statement.cosigners:
+            raise BatchError(COSIGNERS_IN_BATCH, code="cosigners-in-batch")
         if not verify_inclusion(leaf_hash(statement_bytes), self.index, header.size, self.path, header.root):
             raise BatchError("the statement's path does not lead to the signed batch root", code="bad-batch-path")
         return header
@@ -130,7 +158,13 @@ class BatchEnvelope:
     statements: tuple[bytes, ...]
 
     @classmethod
-    def build(cls, statements: Sequence[Statement], agency_key: SM2PrivateKey, time: int) -> BatchEnvelope:
+    def build(
+        cls,
+        statements: Sequence[Statement],
+        agency_key: SM2PrivateKey,
+        time: int,
+        cosigners: Sequence[Cosigner] = (),
+    ) -> BatchEnvelope:
         if not 0 < len(statements) <= MAX_BATCH_SIZE:
             raise BatchError(f"a batch holds 1 to {MAX_BATCH_SIZE} statements")
         first = statements[0]
@@ -141,6 +175,7 @@ class BatchEnvelope:
             root=_tree(encoded).root(),
             size=len(encoded),
             time=time,
+            cosigners=tuple(cosigners),
         )
         header_bytes = header.to_cbor()
         envelope = cls(header_bytes, (Signature.create(agency_key, header_bytes, "agency"),), encoded)
@@ -148,6 +183,9 @@ class BatchEnvelope:
         return envelope
 
     def cosign(self, key: SM2PrivateKey, role: str) -> BatchEnvelope:
+        """A copy with one more signature over the header, by the next co-signer the header names."""
+        named = BatchHeader.from_cbor(self.header).cosigners
+        check_next_cosigner(named, len(self.signatures), Cosigner.of(key, role), "batch header")
         return BatchEnvelope(self.header, (*self.signatures, Signature.create(key, self.header, role)), self.statements)
 
     def parse(self) -> tuple[BatchHeader, list[Statement]]:
@@ -164,6 +202,8 @@ class BatchEnvelope:
                 raise BatchError(
                     f"statement {position} names agency/key other than the batch header's", code="batch-mismatch"
                 )
+            if statement.cosigners:
+                raise BatchError(f"statement {position}: {COSIGNERS_IN_BATCH}", code="cosigners-in-batch")
             parsed.append(statement)
         if _tree(self.statements).root() != header.root:
             raise BatchError("the batch root does not match the statements", code="bad-batch-root")
@@ -172,7 +212,7 @@ class BatchEnvelope:
     def check(self) -> tuple[BatchHeader, list[Statement]]:
         """``parse`` plus the agency's and co-signers' signatures over the header."""
         header, statements = self.parse()
-        check_signatures(self.header, self.signatures, agency_key_id=header.key, what="batch header")
+        header.check_signatures(self.header, self.signatures)
         return header, statements
 
     def proofs(self) -> list[BatchProof]:

@@ -27,7 +27,7 @@ import functools
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, TypeVar, cast
 from urllib.parse import quote
 
@@ -43,6 +43,7 @@ from .header import Seal, SealedHeader
 from .receipt import Receipt
 from .responses import ApiError, BadResponseError, JsonObject, check, decode_json, objects_in, read, request_name
 from .signed_statement import SignedStatement
+from .signing import Cosigner
 from .statement import MIN_SALT_BYTES, MetaValue, Statement, document_number_hash, operator_hash, subject_hash
 from .verifier import Verdict, verify_receipt
 from .workflow.statements import close_statement, open_statement, step_statement
@@ -364,8 +365,14 @@ class _Operations:
             raise TiezhengError("this client has no agency key: pass key= and agency= to anchor", code="no-key")
         return self._key, self._agency
 
+    def cosigners(self) -> tuple[Cosigner, ...]:
+        return tuple(Cosigner.of(key, role) for key, role in self._cosigners)
+
     def sign(self, statement: Statement) -> SignedStatement:
+        """The statement signed by the agency and this client's co-signers, whom it names first if it does not."""
         key, _ = self._signer()
+        if not statement.cosigners:
+            statement = replace(statement, cosigners=self.cosigners())
         signed = SignedStatement.sign(statement, key)
         for cosigner, role in self._cosigners:
             signed = signed.cosign(cosigner, role)
@@ -399,10 +406,10 @@ class _Operations:
             content_type="application/cbor",
             holds=timeout if wait else 0.0,
         )
-        anchored = read(response, functools.partial(_submitted, statement))
+        anchored = read(response, functools.partial(_submitted, signed.statement))
         if wait and anchored.status == "proven" and anchored.receipt is None:
             receipt = yield from self.receipt(anchored.id)
-            anchored = Anchored(anchored.id, anchored.index, "proven", anchored.new, statement, receipt)
+            anchored = Anchored(anchored.id, anchored.index, "proven", anchored.new, signed.statement, receipt)
         return anchored
 
     def anchor_envelope(
@@ -422,7 +429,7 @@ class _Operations:
             if data not in position:
                 position[data] = len(distinct)
                 distinct.append(statement)
-        envelope = BatchEnvelope.build(distinct, key, time=int(time.time() * 1000))
+        envelope = BatchEnvelope.build(distinct, key, time=int(time.time() * 1000), cosigners=self.cosigners())
         for cosigner, role in self._cosigners:
             envelope = envelope.cosign(cosigner, role)
         params = {"wait": "true", "timeout": str(timeout)} if wait else None

@@ -8,7 +8,14 @@ from typing import Any, Final
 from . import cbor
 from .gm import SM2PrivateKey
 from .schema import FieldError, MapReader
-from .signing import Signature, check_signatures, signatures_from_value, signatures_to_value
+from .signing import (
+    Cosigner,
+    Signature,
+    check_next_cosigner,
+    check_signatures,
+    signatures_from_value,
+    signatures_to_value,
+)
 from .statement import MAX_STATEMENT_SIZE, Statement
 
 MAX_SIGNED_STATEMENT_SIZE: Final = MAX_STATEMENT_SIZE + 1024
@@ -26,14 +33,21 @@ class SignedStatement:
         return cls(statement, (Signature.create(agency_key, statement.to_cbor(), "agency"),))
 
     def cosign(self, key: SM2PrivateKey, role: str) -> SignedStatement:
-        """A copy with one more signature, by an official, reviewer, notary or other role."""
+        """A copy with one more signature, by the next co-signer the statement names (official, notary, …)."""
+        check_next_cosigner(self.statement.cosigners, len(self.signatures), Cosigner.of(key, role), "statement")
         return SignedStatement(
             self.statement, (*self.signatures, Signature.create(key, self.statement.to_cbor(), role))
         )
 
     def check(self) -> None:
         """Raise SignatureError unless the agency's and every co-signer's signature verifies."""
-        check_signatures(self.statement.to_cbor(), self.signatures, agency_key_id=self.statement.key, what="statement")
+        check_signatures(
+            self.statement.to_cbor(),
+            self.signatures,
+            agency_key_id=self.statement.key,
+            cosigners=self.statement.cosigners,
+            what="statement",
+        )
 
     def to_value(self) -> dict[str, Any]:
         return {"statement": self.statement.to_cbor(), "signatures": signatures_to_value(self.signatures)}

@@ -20,6 +20,7 @@ from .errors import DecodeError
 from .evidence_id import EvidenceId
 from .gm import sm3
 from .schema import FieldError, check_text
+from .signing import Cosigner, cosigners_from_value, cosigners_to_value
 
 VERSION: Final = 1
 DIGEST_SIZE: Final = 32
@@ -53,7 +54,7 @@ class StatementError(FieldError):
 
 
 _REQUIRED: Final = ("v", "kind", "digest", "agency", "key", "time")
-_FIELDS: Final = frozenset((*_REQUIRED, "subject", "operator", "stage", "prev", "meta"))
+_FIELDS: Final = frozenset((*_REQUIRED, "subject", "operator", "stage", "prev", "meta", "cosigners"))
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class Statement:
     stage: str | None = None
     prev: str | None = None
     meta: Mapping[str, MetaValue] | None = field(default=None, hash=False)
+    #: Who signs the statement besides the agency, in order: the signed statement must carry exactly their
+    #: signatures. Named here, inside the bytes the agency signs and the log holds, so none can be added or
+    #: removed later.
+    cosigners: tuple[Cosigner, ...] = ()
     version: int = VERSION
     _encoded: bytes = field(init=False, repr=False, compare=False, hash=False)
 
@@ -93,6 +98,8 @@ class Statement:
                 value[name] = getattr(self, name)
         if self.meta is not None:
             value["meta"] = dict(self.meta) if isinstance(self.meta, Mapping) else self.meta
+        if self.cosigners:
+            value["cosigners"] = cosigners_to_value(self.cosigners)
         return value
 
     def to_cbor(self) -> bytes:
@@ -106,6 +113,8 @@ class Statement:
         statement = object.__new__(cls)
         for name, key in _ATTRIBUTES:
             object.__setattr__(statement, name, value.get(key))
+        cosigners = value.get("cosigners")
+        object.__setattr__(statement, "cosigners", () if cosigners is None else _cosigners(cosigners))
         object.__setattr__(statement, "_encoded", bytes(data))
         return statement
 
@@ -197,6 +206,15 @@ def _check_value(value: Any) -> None:
             raise StatementError(f"statement.prev: {exc.message}", code=exc.code) from None
     if "meta" in value:
         _check_meta(value["meta"])
+    if "cosigners" in value:
+        _cosigners(value["cosigners"])
+
+
+def _cosigners(value: Any) -> tuple[Cosigner, ...]:
+    try:
+        return cosigners_from_value(value, "statement.cosigners")
+    except FieldError as exc:
+        raise StatementError(exc.message, code=exc.code) from None
 
 
 _ABSENT: Final = object()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TypeVar
 
+from .batch import BatchHeader
 from .errors import TiezhengError
 from .evidence_id import EvidenceId
 from .genesis import Genesis, ValidatorSet
@@ -166,18 +167,37 @@ def _verify(receipt_or_bytes: Receipt | bytes, genesis: Genesis, digest: bytes |
             verdict,
             "signatures",
             lambda: check_signatures(
-                receipt.statement, receipt.signatures, agency_key_id=statement.key, what="statement"
+                receipt.statement,
+                receipt.signatures,
+                agency_key_id=statement.key,
+                cosigners=statement.cosigners,
+                what="statement",
             ),
-            f"agency {statement.agency} and {len(receipt.signatures) - 1} co-signer(s)",
+            f"agency {statement.agency} and the {len(statement.cosigners)} co-signer(s) the statement names",
         )
         verdict.checks.append(Check("batch-path", True, "not batched"))
     else:
         batch = receipt.batch
-        _step(
-            verdict,
-            "signatures",
-            lambda: check_signatures(batch.header, batch.signatures, agency_key_id=statement.key, what="batch header"),
-            f"agency {statement.agency} signed the batch header",
+
+        def batch_signatures() -> BatchHeader:
+            header = BatchHeader.from_cbor(batch.header)
+            check_signatures(
+                batch.header,
+                batch.signatures,
+                agency_key_id=statement.key,
+                cosigners=header.cosigners,
+                what="batch header",
+            )
+            return header
+
+        batch_header = _step(verdict, "signatures", batch_signatures, None, record=False)
+        verdict.checks.append(
+            Check(
+                "signatures",
+                True,
+                f"agency {statement.agency} and the {len(batch_header.cosigners)} co-signer(s) its header names "
+                "signed the batch header",
+            )
         )
         _step(verdict, "batch-path", lambda: batch.check(receipt.statement), f"statement {batch.index} of the batch")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 
 import httpx
@@ -14,7 +15,8 @@ from tiezheng import ApiError, AsyncClient, Client, Digest
 from tiezheng.batch import BatchEnvelope
 from tiezheng.errors import TiezhengError
 from tiezheng.genesis import Genesis
-from tiezheng.gm import sm3
+from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.signing import Cosigner
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,28 @@ def test_anchor_wait_receipt_and_verify_offline(dev_node, agency, genesis, tmp_p
         )
         assert again.id == anchored.id and again.new is False
         assert client.genesis().hash == genesis.hash
+
+
+def test_cosigners_are_named_in_what_they_sign_and_their_receipts_verify(dev_node, agency, genesis):
+    official, notary = SM2PrivateKey.generate(), SM2PrivateKey.generate()
+    cosigners = [(official, "official"), (notary, "notary")]
+    with Client(dev_node.url, key=agency.key, agency=agency.code, cosigners=cosigners) as client:
+        one = client.anchor(b"co-signed record", "enforcement-record", wait=True)
+        assert one.statement.cosigners == (Cosigner.of(official, "official"), Cosigner.of(notary, "notary"))
+        assert one.receipt is not None and Client.verify(b"co-signed record", one.receipt, genesis).valid
+        assert [s.role for s in one.receipt.signatures] == ["agency", "official", "notary"]
+        assert client.get(one.id).signers == ("agency", "official", "notary")
+        named = httpx.get(f"{dev_node.url}/v1/evidence/{one.id}").json()["statement"]["cosigners"]
+        assert named == [{"role": "official", "key": official.public_key().key_id.hex()},
+                         {"role": "notary", "key": notary.public_key().key_id.hex()}]  # fmt: skip
+        batch = client.anchor_many([b"co-signed batch %d" % i for i in range(3)], "document", wait=True)
+        receipt = client.receipt(batch[1].id)
+        assert receipt.batch is not None and len(receipt.batch.signatures) == 3
+        assert Client.verify(b"co-signed batch 1", receipt, genesis).valid
+    # Without the notary's signature the receipt says so, whoever removed it.
+    stripped = dataclasses.replace(one.receipt, signatures=one.receipt.signatures[:2])
+    verdict = Client.verify(b"co-signed record", stripped, genesis)
+    assert not verdict.valid and verdict.failed.name == "signatures" and "missing-cosignature" in verdict.failed.detail
 
 
 def test_anchor_many_with_progress(dev_node, agency, genesis):

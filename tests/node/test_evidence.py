@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Final
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,11 +12,12 @@ from hypothesis import strategies as st
 from tests.support.nodekit import LocalChain
 from tests.support.toychain import statement_for
 from tiezheng import cbor
-from tiezheng.batch import BatchEnvelope
+from tiezheng.batch import BatchEnvelope, BatchHeader
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.merkle import leaf_hash, rfc9162
 from tiezheng.signed_statement import SignedStatement
+from tiezheng.signing import Cosigner, Signature
 from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
 from tiezheng_node.evidence.admission import EvidenceRejected
@@ -122,6 +126,7 @@ def test_batch_envelope_and_partial_duplicates(chain):
         (lambda c: _impostor(c), "wrong-agency-key", 403),
         (lambda c: _bad_signature(c), "bad-agency-signature", 400),
         (lambda c: _bad_cosignature(c), "bad-cosignature", 400),
+        (lambda c: _unnamed_cosignature(c), "undeclared-cosigner", 400),
         # Text that would read otherwise on a certificate: a right-to-left override, a zero-width space.
         (lambda c: signed(c, b"x", stage="\u202e审批签发").to_cbor(), "invisible-character", 400),
         (lambda c: signed(c, b"x", meta={"note": "a\u200bb"}).to_cbor(), "invisible-character", 400),
@@ -151,10 +156,47 @@ def _bad_signature(chain) -> bytes:
 
 
 def _bad_cosignature(chain) -> bytes:
-    good = signed(chain, b"x").cosign(SM2PrivateKey.generate(), "official")
+    official = SM2PrivateKey.generate()
+    good = signed(chain, b"x", cosigners=(Cosigner.of(official, "official"),)).cosign(official, "official")
     official = good.signatures[1]
     tampered = type(official)(official.role, official.public_key, good.signatures[0].value)
     return SignedStatement(good.statement, (good.signatures[0], tampered)).to_cbor()
+
+
+def _unnamed_cosignature(chain) -> bytes:
+    good = signed(chain, b"x")
+    witness = Signature.create(SM2PrivateKey.generate(), good.statement.to_cbor(), "witness")
+    return SignedStatement(good.statement, (*good.signatures, witness)).to_cbor()
+
+
+def test_a_resubmission_cannot_add_or_drop_a_cosigner(chain):
+    official = SM2PrivateKey.generate()
+    named = signed(chain, b"co-signed", cosigners=(Cosigner.of(official, "official"),)).cosign(official, "official")
+    first = submit(chain, named.to_cbor())
+    for tampered, code in (
+        (SignedStatement(named.statement, named.signatures[:1]), "missing-cosignature"),
+        (_with_witness(named), "undeclared-cosigner"),
+    ):
+        with pytest.raises(EvidenceRejected) as caught:
+            chain.node.evidence.admission.signed_statement(tampered.to_cbor())
+        assert caught.value.code == code
+    again = submit(chain, named.to_cbor())
+    assert again.indexes == first.indexes and again.new == [False]
+
+
+def _with_witness(signed_statement: SignedStatement) -> SignedStatement:
+    witness = Signature.create(SM2PrivateKey.generate(), signed_statement.statement.to_cbor(), "witness")
+    return SignedStatement(signed_statement.statement, (*signed_statement.signatures, witness))
+
+
+_OFFICIAL: Final = (Cosigner.of(SM2PrivateKey.generate(), "official"),)
+
+
+def _naming_cosigners_in_a_batch(chain, statements: list[Statement]) -> BatchEnvelope:
+    """An envelope whose statements name co-signers (the SDK refuses to build one): they sign headers."""
+    naming = [replace(s, cosigners=_OFFICIAL).to_cbor() for s in statements]
+    header = BatchHeader(chain.agency_code, chain.agency_key.public_key().key_id, bytes(32), len(naming), 1).to_cbor()
+    return BatchEnvelope(header, (Signature.create(chain.agency_key, header, "agency"),), tuple(naming))
 
 
 def test_envelope_rejections(chain):
@@ -170,6 +212,8 @@ def test_envelope_rejections(chain):
         (wrong_root, "bad-batch-root"),
         (BatchEnvelope(envelope.header, (), envelope.statements), "missing-agency-signature"),
         (BatchEnvelope.build([*statements, hidden], chain.agency_key, time=1), "invisible-character"),
+        (_naming_cosigners_in_a_batch(chain, statements), "cosigners-in-batch"),
+        (BatchEnvelope.build(statements, chain.agency_key, time=1, cosigners=_OFFICIAL), "missing-cosignature"),
     ):
         with pytest.raises(EvidenceRejected) as caught:
             chain.node.evidence.admission.envelope(bad.to_cbor())

@@ -4,11 +4,11 @@
 import { decode, encode } from "./cbor.js";
 import { parseEvidenceId } from "./evidence-id.js";
 import { checkText, FieldError, MapReader } from "./fields.js";
-import { publicKey, sm2Verify } from "./sm.js";
+import { publicKey, sm2Verify, toHex } from "./sm.js";
 
 export const MAX_STATEMENT_SIZE = 2048;
 export const MAX_HEADER_SIZE = 1024;
-export const MAX_BATCH_HEADER_SIZE = 512;
+export const MAX_BATCH_HEADER_SIZE = 1024;
 export const MAX_BATCH_SIZE = 10000;
 export const MAX_VALIDATORS = 64;
 const MAX_SIGNATURES = 8;
@@ -25,7 +25,7 @@ const KIND = /^[a-z][a-z0-9-]{0,31}$/;
 const ROLE = /^[a-z][a-z0-9-]{0,31}$/;
 const META_KEY = /^[a-z][a-z0-9_.-]{0,31}$/;
 const REQUIRED = ["v", "kind", "digest", "agency", "key", "time"];
-const FIELDS = new Set([...REQUIRED, "subject", "operator", "stage", "prev", "meta"]);
+const FIELDS = new Set([...REQUIRED, "subject", "operator", "stage", "prev", "meta", "cosigners"]);
 
 export class CheckFailed extends Error {
   constructor(message, code) {
@@ -74,6 +74,14 @@ export function decodeStatement(bytes) {
     }
   }
   if (value.has("meta")) checkMeta(value.get("meta"), fail);
+  let cosigners = [];
+  if (value.has("cosigners")) {
+    try {
+      cosigners = cosignersFromValue(value.get("cosigners"), "statement.cosigners");
+    } catch (error) {
+      fail(error.message, error.code === "bad-field" ? "bad-statement" : error.code);
+    }
+  }
   return {
     bytes,
     kind,
@@ -86,6 +94,7 @@ export function decodeStatement(bytes) {
     stage: value.get("stage") ?? null,
     prev: value.get("prev") ?? null,
     meta: value.get("meta") ?? null,
+    cosigners,
   };
 }
 
@@ -136,13 +145,61 @@ function signatureFromValue(value, what) {
   return { role, key: parsed, sig };
 }
 
-/** Throws CheckFailed unless the agency signed first with agencyKeyId and every signature verifies. */
-export function checkSignatures(message, signatures, agencyKeyId, what) {
+// Co-signers: who signs a statement or batch header after the agency, named inside the signed bytes (role
+// and key id, in order), so that a receipt's holder can neither add a co-signer nor remove one.
+
+export function cosignersFromValue(value, what) {
+  if (!Array.isArray(value)) throw new FieldError(`${what} must be an array`);
+  if (value.length === 0) throw new FieldError(`${what} must be omitted rather than empty`);
+  if (value.length > MAX_SIGNATURES - 1) throw new FieldError(`${what} must name at most ${MAX_SIGNATURES - 1} co-signers`);
+  const cosigners = value.map((item, position) => {
+    const reader = new MapReader(item, `${what}[${position}]`);
+    const role = reader.text("role", { maxLength: 32, pattern: ROLE });
+    const key = reader.bytes("key", { size: 32 });
+    reader.finish();
+    if (!ROLES.includes(role) && !role.startsWith("x-")) throw new FieldError(`signer role '${role}' is not registered`);
+    if (role === "agency") throw new FieldError(`${what}[${position}].role: a co-signer is not the agency`);
+    return { role, key };
+  });
+  if (new Set(cosigners.map((c) => toHex(c.key))).size !== cosigners.length) {
+    throw new FieldError(`${what} names one key twice`, "duplicate-signer");
+  }
+  return cosigners;
+}
+
+/** Throws CheckFailed unless the agency signed first with agencyKeyId, then exactly the named co-signers (in
+ * order and role), and every signature verifies. */
+export function checkSignatures(message, signatures, agencyKeyId, cosigners, what) {
   if (signatures.length === 0 || signatures[0].role !== "agency") {
     throw new CheckFailed(`${what} has no agency signature first`, "missing-agency-signature");
   }
   if (!sameBytes(signatures[0].key.keyId, agencyKeyId)) {
     throw new CheckFailed(`${what} is signed with a key other than the one it names`, "agency-key-mismatch");
+  }
+  const cosignatures = signatures.slice(1);
+  cosignatures.slice(0, cosigners.length).forEach((signature, i) => {
+    const named = cosigners[i];
+    if (signature.role !== named.role || !sameBytes(signature.key.keyId, named.key)) {
+      throw new CheckFailed(
+        `${what}: co-signature ${i + 1} is by ${signature.role} key ${toHex(signature.key.keyId).slice(0, 8)}…, ` +
+          `where ${what} names ${named.role} key ${toHex(named.key).slice(0, 8)}…`,
+        "undeclared-cosigner",
+      );
+    }
+  });
+  if (cosignatures.length > cosigners.length) {
+    const extra = cosignatures[cosigners.length];
+    throw new CheckFailed(
+      `${what}: co-signature ${cosigners.length + 1} (${extra.role}) is by a signer ${what} does not name`,
+      "undeclared-cosigner",
+    );
+  }
+  if (cosignatures.length < cosigners.length) {
+    const missing = cosigners[cosignatures.length];
+    throw new CheckFailed(
+      `${what} names co-signer ${cosignatures.length + 1} (${missing.role}) but carries no signature of theirs`,
+      "missing-cosignature",
+    );
   }
   const seen = new Set();
   signatures.forEach((signature, position) => {
@@ -183,6 +240,8 @@ export function decodeBatchHeader(bytes) {
     size: reader.uint("size", { maximum: MAX_BATCH_SIZE }),
     time: reader.uint("time", { maximum: 2 ** 53 - 1 }),
   };
+  const named = reader.any("cosigners", { optional: true });
+  header.cosigners = named === undefined || named === null ? [] : cosignersFromValue(named, "batch header.cosigners");
   reader.finish();
   if (header.size === 0) throw reader.error("size", "must be at least 1");
   return header;

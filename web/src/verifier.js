@@ -47,8 +47,8 @@ export const DETAILS = {
   "digest.no-file": "no file given: the record's bytes were not compared",
   "digest.ok": "SM3 of the file is {digest}",
   "digest.other": "the file's SM3 {digest} is not the anchored digest {anchored}",
-  "signatures.direct": "agency {agency} and {cosigners} co-signer(s)",
-  "signatures.batch": "agency {agency} signed the batch header",
+  "signatures.direct": "agency {agency} and the {cosigners} co-signer(s) the statement names",
+  "signatures.batch": "agency {agency} and the {cosigners} co-signer(s) its header names signed the batch header",
   "batch-path.direct": "not batched",
   "batch-path.ok": "statement {position} of the batch",
   "validator-set.ok": "{transitions} hand-over(s) since genesis",
@@ -161,16 +161,20 @@ function run(verdict, receiptBytes, genesisInput, digest) {
   if (receipt.batch === null) {
     step(
       "signatures",
-      () => checkSignatures(receipt.statement, receipt.signatures, statement.key, "statement"),
-      ["signatures.direct", { agency: statement.agency, cosigners: receipt.signatures.length - 1 }],
+      () => checkSignatures(receipt.statement, receipt.signatures, statement.key, statement.cosigners, "statement"),
+      ["signatures.direct", { agency: statement.agency, cosigners: statement.cosigners.length }],
     );
     verdict.checks.push(outcome("batch-path", true, "batch-path.direct"));
   } else {
     const batch = receipt.batch;
     step(
       "signatures",
-      () => checkSignatures(batch.header, batch.signatures, statement.key, "batch header"),
-      ["signatures.batch", { agency: statement.agency }],
+      () => {
+        const header = decodeBatchHeader(batch.header);
+        checkSignatures(batch.header, batch.signatures, statement.key, header.cosigners, "batch header");
+        return header;
+      },
+      (header) => ["signatures.batch", { agency: statement.agency, cosigners: header.cosigners.length }],
     );
     step("batch-path", () => checkBatchPath(batch, receipt.statement), ["batch-path.ok", { position: batch.index }]);
   }
@@ -212,10 +216,16 @@ function run(verdict, receiptBytes, genesisInput, digest) {
 
 function checkBatchPath(batch, statementBytes) {
   const header = decodeBatchHeader(batch.header);
-  checkSignatures(batch.header, batch.signatures, header.key, "batch header");
+  checkSignatures(batch.header, batch.signatures, header.key, header.cosigners, "batch header");
   const statement = decodeStatement(statementBytes);
   if (statement.agency !== header.agency || !sameBytes(statement.key, header.key)) {
     throw new CheckFailed("the statement's agency or key differs from its batch header's", "batch-mismatch");
+  }
+  if (statement.cosigners.length > 0) {
+    throw new CheckFailed(
+      "a statement in a batch names no co-signers: they sign the batch header, which names them",
+      "cosigners-in-batch",
+    );
   }
   if (!verifyInclusion(leafHash(statementBytes, sm3), batch.index, header.size, batch.path, header.root, sm3)) {
     throw new CheckFailed("the statement's path does not lead to the signed batch root", "bad-batch-path");

@@ -83,6 +83,11 @@ class BatchSubmitted(BaseModel):
     status: Literal["accepted", "proven"] = Field(description="proven only when waited for and every record is proven")
 
 
+class CosignerModel(BaseModel):
+    role: str = Field(description="the role the statement names the co-signer in (official, notary, …)")
+    key: Hex32 = Field(description="key id of the co-signer's SM2 key: SM3 of the uncompressed point")
+
+
 class StatementModel(BaseModel):
     version: int
     kind: str
@@ -94,6 +99,11 @@ class StatementModel(BaseModel):
     operator: Hex32 | None = None
     stage: str | None = None
     prev: str | None = None
+    cosigners: list[CosignerModel] = Field(
+        default_factory=list,
+        description="who signs besides the agency, in order, as the statement names them: its signatures after "
+        "the agency's are exactly theirs",
+    )
     meta: dict[str, Any] | None = Field(default=None, description="byte values as 0x-prefixed hex")
 
 

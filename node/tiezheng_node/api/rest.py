@@ -40,6 +40,7 @@ from .models import (
     BlockPage,
     BlockRef,
     ConsistencyProofModel,
+    CosignerModel,
     ErrorResponse,
     EvidenceModel,
     EvidencePage,
@@ -604,6 +605,7 @@ def create_router(
                 operator=statement.operator.hex() if statement.operator else None,
                 stage=statement.stage,
                 prev=statement.prev,
+                cosigners=[CosignerModel(role=c.role, key=c.key.hex()) for c in statement.cosigners],
                 meta={k: ("0x" + v.hex() if isinstance(v, bytes) else v) for k, v in statement.meta.items()}
                 if statement.meta
                 else None,

@@ -30,7 +30,7 @@ from tiezheng.errors import TiezhengError
 from tiezheng.gm import get_backend, sm3
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 from tiezheng.signed_statement import SignedStatement
-from tiezheng.signing import SignatureError, check_signatures
+from tiezheng.signing import SignatureError
 from tiezheng.statement import Statement
 
 from ..execution.registry import AgencyInfo
@@ -181,11 +181,7 @@ class Admission:
                 "bad-batch",
             )
         agency = self._registered(header.agency, header.key)
-        _checked(
-            lambda: check_signatures(
-                envelope.header, envelope.signatures, agency_key_id=header.key, what="batch header"
-            )
-        )
+        _checked(lambda: header.check_signatures(envelope.header, envelope.signatures))
         statements = list(envelope.statements)
         checked = None
         if self._workers is not None and len(statements) >= PARALLEL_THRESHOLD:

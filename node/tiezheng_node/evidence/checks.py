@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tiezheng.batch import COSIGNERS_IN_BATCH
 from tiezheng.errors import DecodeError
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import get_backend
@@ -86,6 +87,8 @@ def check_statements(statements: list[bytes], agency: str, key: bytes) -> Checke
             return _refused(f"statement {position}: {exc.message}", exc.code)
         if value["agency"] != agency or value["key"] != key:
             return _refused(f"statement {position} names agency/key other than the batch header's", "batch-mismatch")
+        if "cosigners" in value:
+            return _refused(f"statement {position}: {COSIGNERS_IN_BATCH}", "cosigners-in-batch")
         if "stage" in value or "meta" in value or "prev" in value:
             refusal = written_refusal(value.get("stage"), value.get("meta"), value.get("prev"))
             if refusal is not None:

@@ -413,10 +413,13 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "the file's SM3 {digest} is not the anchored digest {anchored}",
     ),
     "check.detail.signatures.direct": (
-        "机构 {agency} 及 {cosigners} 个共同签名方",
-        "agency {agency} and {cosigners} co-signer(s)",
+        "机构 {agency} 及声明所列的 {cosigners} 个共同签名方",
+        "agency {agency} and the {cosigners} co-signer(s) the statement names",
     ),
-    "check.detail.signatures.batch": ("机构 {agency} 签署了批次头", "agency {agency} signed the batch header"),
+    "check.detail.signatures.batch": (
+        "机构 {agency} 及批次头所列的 {cosigners} 个共同签名方签署了批次头",
+        "agency {agency} and the {cosigners} co-signer(s) its header names signed the batch header",
+    ),
     "check.detail.batch-path.direct": ("非批量存证", "not batched"),
     "check.detail.batch-path.ok": ("批次中第 {position} 条声明", "statement {position} of the batch"),
     "check.detail.validator-set.ok": (
@@ -468,6 +471,18 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "check.error.duplicate-signer": ("同一密钥签名了两次", "one key signed twice"),
     "check.error.bad-agency-signature": ("机构的 SM2 签名无法通过核验", "the agency's SM2 signature does not verify"),
     "check.error.bad-cosignature": ("共同签名方的 SM2 签名无法通过核验", "a co-signer's SM2 signature does not verify"),
+    "check.error.undeclared-cosigner": (
+        "共同签名与被签署内容所列的共同签名方（角色、密钥、顺序）不符",
+        "a co-signature is not by the co-signer the signed bytes name (role, key, order)",
+    ),
+    "check.error.missing-cosignature": (
+        "被签署内容所列的共同签名方缺少签名",
+        "a co-signer the signed bytes name has not signed",
+    ),
+    "check.error.cosigners-in-batch": (
+        "批量存证中的声明不得列出共同签名方（共同签名方签署批次头）",
+        "a statement in a batch names co-signers (they sign the batch header)",
+    ),
     "check.error.batch-mismatch": (
         "声明的机构或密钥与批次头不一致",
         "the statement's agency or key differs from its batch's",

@@ -5895,7 +5895,7 @@ function fromHex(text) {
 // web/src/objects.js
 var MAX_STATEMENT_SIZE = 2048;
 var MAX_HEADER_SIZE = 1024;
-var MAX_BATCH_HEADER_SIZE = 512;
+var MAX_BATCH_HEADER_SIZE = 1024;
 var MAX_BATCH_SIZE = 1e4;
 var MAX_VALIDATORS = 64;
 var MAX_SIGNATURES = 8;
@@ -5918,7 +5918,7 @@ var KIND = /^[a-z][a-z0-9-]{0,31}$/;
 var ROLE = /^[a-z][a-z0-9-]{0,31}$/;
 var META_KEY = /^[a-z][a-z0-9_.-]{0,31}$/;
 var REQUIRED = ["v", "kind", "digest", "agency", "key", "time"];
-var FIELDS = /* @__PURE__ */ new Set([...REQUIRED, "subject", "operator", "stage", "prev", "meta"]);
+var FIELDS = /* @__PURE__ */ new Set([...REQUIRED, "subject", "operator", "stage", "prev", "meta", "cosigners"]);
 var CheckFailed = class extends Error {
   constructor(message, code) {
     super(message);
@@ -5963,6 +5963,14 @@ function decodeStatement(bytes) {
     }
   }
   if (value.has("meta")) checkMeta(value.get("meta"), fail);
+  let cosigners = [];
+  if (value.has("cosigners")) {
+    try {
+      cosigners = cosignersFromValue(value.get("cosigners"), "statement.cosigners");
+    } catch (error) {
+      fail(error.message, error.code === "bad-field" ? "bad-statement" : error.code);
+    }
+  }
   return {
     bytes,
     kind,
@@ -5974,7 +5982,8 @@ function decodeStatement(bytes) {
     operator: value.get("operator") ?? null,
     stage: value.get("stage") ?? null,
     prev: value.get("prev") ?? null,
-    meta: value.get("meta") ?? null
+    meta: value.get("meta") ?? null,
+    cosigners
   };
 }
 function checkMeta(meta, fail) {
@@ -6018,12 +6027,54 @@ function signatureFromValue(value, what) {
   }
   return { role, key: parsed, sig };
 }
-function checkSignatures(message, signatures, agencyKeyId, what) {
+function cosignersFromValue(value, what) {
+  if (!Array.isArray(value)) throw new FieldError(`${what} must be an array`);
+  if (value.length === 0) throw new FieldError(`${what} must be omitted rather than empty`);
+  if (value.length > MAX_SIGNATURES - 1) throw new FieldError(`${what} must name at most ${MAX_SIGNATURES - 1} co-signers`);
+  const cosigners = value.map((item, position) => {
+    const reader = new MapReader(item, `${what}[${position}]`);
+    const role = reader.text("role", { maxLength: 32, pattern: ROLE });
+    const key = reader.bytes("key", { size: 32 });
+    reader.finish();
+    if (!ROLES.includes(role) && !role.startsWith("x-")) throw new FieldError(`signer role '${role}' is not registered`);
+    if (role === "agency") throw new FieldError(`${what}[${position}].role: a co-signer is not the agency`);
+    return { role, key };
+  });
+  if (new Set(cosigners.map((c) => toHex(c.key))).size !== cosigners.length) {
+    throw new FieldError(`${what} names one key twice`, "duplicate-signer");
+  }
+  return cosigners;
+}
+function checkSignatures(message, signatures, agencyKeyId, cosigners, what) {
   if (signatures.length === 0 || signatures[0].role !== "agency") {
     throw new CheckFailed(`${what} has no agency signature first`, "missing-agency-signature");
   }
   if (!sameBytes(signatures[0].key.keyId, agencyKeyId)) {
     throw new CheckFailed(`${what} is signed with a key other than the one it names`, "agency-key-mismatch");
+  }
+  const cosignatures = signatures.slice(1);
+  cosignatures.slice(0, cosigners.length).forEach((signature, i) => {
+    const named = cosigners[i];
+    if (signature.role !== named.role || !sameBytes(signature.key.keyId, named.key)) {
+      throw new CheckFailed(
+        `${what}: co-signature ${i + 1} is by ${signature.role} key ${toHex(signature.key.keyId).slice(0, 8)}…, where ${what} names ${named.role} key ${toHex(named.key).slice(0, 8)}…`,
+        "undeclared-cosigner"
+      );
+    }
+  });
+  if (cosignatures.length > cosigners.length) {
+    const extra = cosignatures[cosigners.length];
+    throw new CheckFailed(
+      `${what}: co-signature ${cosigners.length + 1} (${extra.role}) is by a signer ${what} does not name`,
+      "undeclared-cosigner"
+    );
+  }
+  if (cosignatures.length < cosigners.length) {
+    const missing = cosigners[cosignatures.length];
+    throw new CheckFailed(
+      `${what} names co-signer ${cosignatures.length + 1} (${missing.role}) but carries no signature of theirs`,
+      "missing-cosignature"
+    );
   }
   const seen = /* @__PURE__ */ new Set();
   signatures.forEach((signature, position) => {
@@ -6060,6 +6111,8 @@ function decodeBatchHeader(bytes) {
     size: reader.uint("size", { maximum: MAX_BATCH_SIZE }),
     time: reader.uint("time", { maximum: 2 ** 53 - 1 })
   };
+  const named = reader.any("cosigners", { optional: true });
+  header.cosigners = named === void 0 || named === null ? [] : cosignersFromValue(named, "batch header.cosigners");
   reader.finish();
   if (header.size === 0) throw reader.error("size", "must be at least 1");
   return header;
@@ -6541,8 +6594,8 @@ var DETAILS = {
   "digest.no-file": "no file given: the record's bytes were not compared",
   "digest.ok": "SM3 of the file is {digest}",
   "digest.other": "the file's SM3 {digest} is not the anchored digest {anchored}",
-  "signatures.direct": "agency {agency} and {cosigners} co-signer(s)",
-  "signatures.batch": "agency {agency} signed the batch header",
+  "signatures.direct": "agency {agency} and the {cosigners} co-signer(s) the statement names",
+  "signatures.batch": "agency {agency} and the {cosigners} co-signer(s) its header names signed the batch header",
   "batch-path.direct": "not batched",
   "batch-path.ok": "statement {position} of the batch",
   "validator-set.ok": "{transitions} hand-over(s) since genesis",
@@ -6642,16 +6695,20 @@ function run(verdict, receiptBytes, genesisInput, digest) {
   if (receipt.batch === null) {
     step(
       "signatures",
-      () => checkSignatures(receipt.statement, receipt.signatures, statement.key, "statement"),
-      ["signatures.direct", { agency: statement.agency, cosigners: receipt.signatures.length - 1 }]
+      () => checkSignatures(receipt.statement, receipt.signatures, statement.key, statement.cosigners, "statement"),
+      ["signatures.direct", { agency: statement.agency, cosigners: statement.cosigners.length }]
     );
     verdict.checks.push(outcome("batch-path", true, "batch-path.direct"));
   } else {
     const batch = receipt.batch;
     step(
       "signatures",
-      () => checkSignatures(batch.header, batch.signatures, statement.key, "batch header"),
-      ["signatures.batch", { agency: statement.agency }]
+      () => {
+        const header2 = decodeBatchHeader(batch.header);
+        checkSignatures(batch.header, batch.signatures, statement.key, header2.cosigners, "batch header");
+        return header2;
+      },
+      (header2) => ["signatures.batch", { agency: statement.agency, cosigners: header2.cosigners.length }]
     );
     step("batch-path", () => checkBatchPath(batch, receipt.statement), ["batch-path.ok", { position: batch.index }]);
   }
@@ -6688,10 +6745,16 @@ function run(verdict, receiptBytes, genesisInput, digest) {
 }
 function checkBatchPath(batch, statementBytes) {
   const header = decodeBatchHeader(batch.header);
-  checkSignatures(batch.header, batch.signatures, header.key, "batch header");
+  checkSignatures(batch.header, batch.signatures, header.key, header.cosigners, "batch header");
   const statement = decodeStatement(statementBytes);
   if (statement.agency !== header.agency || !sameBytes(statement.key, header.key)) {
     throw new CheckFailed("the statement's agency or key differs from its batch header's", "batch-mismatch");
+  }
+  if (statement.cosigners.length > 0) {
+    throw new CheckFailed(
+      "a statement in a batch names no co-signers: they sign the batch header, which names them",
+      "cosigners-in-batch"
+    );
   }
   if (!verifyInclusion(leafHash(statementBytes, sm32), batch.index, header.size, batch.path, header.root, sm32)) {
     throw new CheckFailed("the statement's path does not lead to the signed batch root", "bad-batch-path");
