@@ -13,7 +13,10 @@ import {AgencyRegistry} from "./AgencyRegistry.sol";
 /// moved by `process-step` statements in the evidence log; the node checks each against the
 /// registered template, computes deadlines from block times and the registered calendar, and
 /// records overdue events as `alert` statements in the same log (docs/workflow.md). Admins of
-/// the AgencyRegistry register and retire templates and set the calendar.
+/// the AgencyRegistry register and retire templates, set the calendar, and bind agencies to the
+/// roles of templates: a matter may name an agency for a role (a cross-department service's
+/// health or public-security stage) only once an admin has bound it, so that no agency can make
+/// another answer for a stage, and take the overdue alerts of it, without the chain's say.
 contract ProcessTrail {
     /// @notice A registered template.
     /// @param id The template's identifier, e.g. "administrative-permit".
@@ -40,6 +43,9 @@ contract ProcessTrail {
     /// @dev Whether an (id, revision) pair is taken, by keccak256(abi.encode(id, revision)).
     mapping(bytes32 => bool) private _revisionTaken;
 
+    /// @dev Bindings of agencies to template roles, by keccak256(abi.encode(templateId, role, agency)).
+    mapping(bytes32 => bool) private _bound;
+
     /// @notice The SM3 hash of the working-day calendar file deadlines are computed with.
     bytes32 public calendar;
 
@@ -60,6 +66,13 @@ contract ProcessTrail {
     /// @param calendarHash The SM3 hash of the calendar file.
     /// @param id The calendar's identifier.
     event CalendarSet(bytes32 indexed calendarHash, string id);
+
+    /// @notice An agency was bound to a role of a template, or unbound from it.
+    /// @param templateId The template's identifier (every revision shares its bindings).
+    /// @param role The role, as the template names it.
+    /// @param agency The agency's code.
+    /// @param bound True when bound, false when unbound.
+    event RoleBound(string templateId, string role, string agency, bool bound);
 
     /// @notice Restricts a function to the admins of the AgencyRegistry.
     modifier onlyAdmin() {
@@ -118,6 +131,40 @@ contract ProcessTrail {
         _setCalendar(calendarHash, id);
     }
 
+    /// @notice Binds an agency to a role of a template, or unbinds it: matters opened from then on may
+    /// name it for that role (or may no longer). Matters already open keep their parties.
+    /// Only an admin may call it.
+    /// @param templateId The template's identifier: 1 to 64 bytes.
+    /// @param role The role: 1 to 64 bytes.
+    /// @param agency The code of a registered agency: 1 to 64 bytes.
+    /// @param bound True to bind, false to unbind.
+    function bindRole(string calldata templateId, string calldata role, string calldata agency, bool bound)
+        external
+        onlyAdmin
+    {
+        _requireId(templateId, "template id");
+        _requireId(role, "role");
+        _requireId(agency, "agency");
+        require(!bound || REGISTRY.getAgency(agency).active, "ProcessTrail: agency is revoked");
+        bytes32 key = keccak256(abi.encode(templateId, role, agency));
+        require(_bound[key] != bound, bound ? "ProcessTrail: already bound" : "ProcessTrail: not bound");
+        _bound[key] = bound;
+        emit RoleBound(templateId, role, agency, bound);
+    }
+
+    /// @notice Whether an agency is bound to a role of a template.
+    /// @param templateId The template's identifier.
+    /// @param role The role.
+    /// @param agency The agency's code.
+    /// @return True if an admin bound it and has not unbound it since.
+    function isBound(string calldata templateId, string calldata role, string calldata agency)
+        external
+        view
+        returns (bool)
+    {
+        return _bound[keccak256(abi.encode(templateId, role, agency))];
+    }
+
     /// @notice A template by its hash; revision 0 if it was never registered.
     /// @param templateHash The SM3 hash of the template file.
     /// @return The template's registration.
@@ -158,6 +205,11 @@ contract ProcessTrail {
         _templates[templateHash] = Template(id, revision, true, uint64(block.number));
         _templateHashes.push(templateHash);
         emit TemplateRegistered(templateHash, id, revision);
+    }
+
+    function _requireId(string calldata value, string memory what) private pure {
+        uint256 length = bytes(value).length;
+        require(length != 0 && length <= MAX_ID_LENGTH, string.concat("ProcessTrail: ", what, " must be 1 to 64 bytes"));
     }
 
     function _setCalendar(bytes32 calendarHash, string memory id) private {

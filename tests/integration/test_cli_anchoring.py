@@ -155,6 +155,15 @@ def test_certificate_pdf_and_html(world, anchored, tmp_path):
     one_line_error(run("certificate", str(tmp_path / "junk.tzr"), "--out", str(tmp_path / "j.pdf")), "receipt")
 
 
+def rpc_bound(node, template: str, role: str, agency: str) -> bool:
+    from tiezheng_node.execution.addresses import PROCESS_TRAIL
+    from tiezheng_node.execution.artifacts import load
+
+    data = load("ProcessTrail").calldata("isBound", template, role, agency)
+    answer = node.rpc("eth_call", {"to": "0x" + PROCESS_TRAIL.hex(), "data": "0x" + data.hex()}, "latest")
+    return int(answer, 16) == 1
+
+
 def test_admin_register_anchor_revoke(world, tmp_path):
     node_url = world["node"].url
     admin_key = tmp_path / "admin.hex"
@@ -177,6 +186,17 @@ def test_admin_register_anchor_revoke(world, tmp_path):
     assert twice.stderr.rstrip().endswith("[reverted]"), twice.stderr
     listing = run("admin", "agency", "list", "--node", node_url)
     assert "320500COUNTY1  active" in listing.stdout
+    # Bound to a role of the newborn service, so that its matters may name the county for that stage.
+    role = ("newborn-one-thing", "health", "320500COUNTY1", "--node", node_url, "--admin-key", str(admin_key))
+    bound = run("admin", "role", "bind", *role)
+    assert bound.returncode == 0 and bound.stdout.startswith("ok: transaction 0x"), bound.stderr
+    assert rpc_bound(world["node"], "newborn-one-thing", "health", "320500COUNTY1")
+    one_line_error(run("admin", "role", "bind", *role), "already bound")
+    assert run("admin", "role", "unbind", *role).returncode == 0
+    assert not rpc_bound(world["node"], "newborn-one-thing", "health", "320500COUNTY1")
+    one_line_error(run("admin", "role", "unbind", *role), "not bound")
+    one_line_error(run("admin", "role", "bind", "newborn-one-thing", "health", "NOBODY", *role[3:]), "unknown agency")
+    one_line_error(run("admin", "role", "bind", "t" * 65, "health", "320500COUNTY1", *role[3:]), "1 to 64 bytes")
     record = tmp_path / "county-record.txt"
     record.write_text("county decision")
     result = run(

@@ -344,3 +344,28 @@ def test_process_trail_is_admin_managed_and_checks_what_it_registers(chain):
     assert trail_refusal(chain, chain.admin, "setCalendar", b"\x00" * 32, "x") == "ProcessTrail: calendar hash is zero"
     assert chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "setCalendar", sm3(b"cal"), "cn-2027").ok
     assert chain.call("ProcessTrail", PROCESS_TRAIL, "calendar") == sm3(b"cal")
+
+
+def test_only_admins_bind_registered_agencies_to_template_roles(chain):
+    role = ("newborn-one-thing", "health", chain.agency_code)
+    assert not chain.call("ProcessTrail", PROCESS_TRAIL, "isBound", *role)
+    assert trail_refusal(chain, chain.agency, "bindRole", *role, True) == "ProcessTrail: caller is not an admin"
+    assert trail_refusal(chain, chain.admin, "bindRole", *role, False) == "ProcessTrail: not bound"
+    assert trail_refusal(chain, chain.admin, "bindRole", "newborn-one-thing", "health", "NOBODY", True) == (
+        "AgencyRegistry: unknown agency"
+    )
+    assert trail_refusal(chain, chain.admin, "bindRole", "", "health", chain.agency_code, True) == (
+        "ProcessTrail: template id must be 1 to 64 bytes"
+    )
+    assert trail_refusal(chain, chain.admin, "bindRole", "newborn-one-thing", "r" * 65, chain.agency_code, True) == (
+        "ProcessTrail: role must be 1 to 64 bytes"
+    )
+    sent = chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "bindRole", *role, True)
+    assert sent.ok and len(sent.logs) == 1
+    assert chain.call("ProcessTrail", PROCESS_TRAIL, "isBound", *role)
+    assert not chain.call("ProcessTrail", PROCESS_TRAIL, "isBound", "newborn-one-thing", "public-security", role[2])
+    assert trail_refusal(chain, chain.admin, "bindRole", *role, True) == "ProcessTrail: already bound"
+    assert chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "bindRole", *role, False).ok
+    assert not chain.call("ProcessTrail", PROCESS_TRAIL, "isBound", *role)
+    assert chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "revoke", chain.agency_code).ok
+    assert trail_refusal(chain, chain.admin, "bindRole", *role, True) == "ProcessTrail: agency is revoked"

@@ -28,7 +28,7 @@ from tiezheng.workflow import open_statement
 from tiezheng_node.api.app import create_app
 from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.evidence.log import DAY_OFFSET_MS
-from tiezheng_node.execution.addresses import AGENCY_REGISTRY
+from tiezheng_node.execution.addresses import AGENCY_REGISTRY, PROCESS_TRAIL
 from tiezheng_node.node import ALERTS_RETRY_SECONDS, Node
 from tiezheng_node.process.records import OUTBOX_END
 from tiezheng_node.process.reports import in_stage_order, report
@@ -227,7 +227,43 @@ def register_newborn_parties(chain) -> dict[str, tuple[SM2PrivateKey, str]]:
             "0x" + ("%040x" % (len(keys) + 7)),
         )  # fmt: skip
         assert sent.ok, code
+        bound = chain.transact(
+            chain.admin, "ProcessTrail", PROCESS_TRAIL, "bindRole", "newborn-one-thing", role, code, True
+        )
+        assert bound.ok, (role, code)
     return keys
+
+
+def test_a_matter_names_another_agency_for_a_role_only_once_an_admin_bound_it(chain, desk):
+    keys = register_newborn_parties(chain)
+    parties = {role.replace("-", "_"): code for role, (_, code) in keys.items()}
+    health = keys["health"][1]
+    assert chain.transact(
+        chain.admin, "ProcessTrail", PROCESS_TRAIL, "bindRole", "newborn-one-thing", "health", health, False
+    ).ok
+    before = chain.node.evidence.pending.next_index
+    unbound = rejected(lambda: desk.open("newborn-one-thing", "出生 unbound", **parties))
+    assert unbound.code == "unbound-party" and unbound.status == 422 and "meta.party.health" in unbound.message
+    assert chain.node.evidence.pending.next_index == before  # nothing reserved for a refused opening
+    # Bound to another role is not bound to this one.
+    assert chain.transact(
+        chain.admin, "ProcessTrail", PROCESS_TRAIL, "bindRole", "newborn-one-thing", "public-security", health, True
+    ).ok
+    again = rejected(lambda: desk.open("newborn-one-thing", "出生 unbound", **parties))
+    assert again.code == "unbound-party"
+    # The opener may name itself: it answers for the stage anyway.
+    matter = desk.open("newborn-one-thing", "出生 self", **(parties | {"health": desk.code}))
+    assert chain.node.process.matter(EvidenceId.parse(matter).index).parties["health"] == desk.code
+    # Bound again: opened; unbound later: the open matter keeps its party.
+    assert chain.transact(
+        chain.admin, "ProcessTrail", PROCESS_TRAIL, "bindRole", "newborn-one-thing", "health", health, True
+    ).ok
+    opened = desk.open("newborn-one-thing", "出生 bound", **parties)
+    assert chain.transact(
+        chain.admin, "ProcessTrail", PROCESS_TRAIL, "bindRole", "newborn-one-thing", "health", health, False
+    ).ok
+    desk.step(opened, "受理")
+    Desk(chain, *keys["health"]).step(opened, "出生医学证明")
 
 
 def test_cross_department_steps_are_taken_by_the_agency_of_each_stage(chain, desk):

@@ -1,9 +1,10 @@
-"""``tiezheng admin agency|webhook|alert …``: what an admin does to a node, with the admin's EVM key.
+"""``tiezheng admin agency|role|webhook|alert …``: what an admin does to a node, with the admin's EVM key.
 
 The node holds no EVM key: agency commands build the AgencyRegistry transaction,
 sign it here with the admin's key, and hand it to the node's admin endpoint,
-which checks it, submits it and reports the registry's verdict. Webhook and
-alert commands sign the one-line request of tiezheng.supervision.admin_message.
+which checks it, submits it and reports the registry's verdict. Role commands
+send a ProcessTrail transaction the same way over JSON-RPC. Webhook and alert
+commands sign the one-line request of tiezheng.supervision.admin_message.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from ..supervision import admin_message, webhook_target
 from .common import EXIT_OK, fail, passphrase, read_file
 
 AGENCY_REGISTRY = "0x0000000000000000000000000000000000007A01"
+PROCESS_TRAIL = "0x0000000000000000000000000000000000007A04"
+#: How long a role command waits for its transaction's block.
+INCLUSION_WAIT_SECONDS: Final = 60.0
 ADMIN_KEY_ENV = "TIEZHENG_ADMIN_KEY"
 _ABI_REGISTER = ["string", "string", "bytes", "address"]
 
@@ -68,6 +72,21 @@ def add_commands(commands: Any) -> None:
     listing.add_argument("--node", required=True, metavar="URL")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
+
+    role = groups.add_parser(
+        "role", help="bind agencies to the roles of a template, so that matters may name them for those roles"
+    )
+    role_actions = role.add_subparsers(dest="role_command", required=True, metavar="ACTION", parser_class=type(admin))
+    for action, bound, text in (
+        ("bind", True, "let matters of TEMPLATE name AGENCY for ROLE (and so make it answer for that stage)"),
+        ("unbind", False, "stop new matters of TEMPLATE naming AGENCY for ROLE (open ones keep it)"),
+    ):
+        sub = role_actions.add_parser(action, help=text)
+        keyed(sub)
+        sub.add_argument("template", metavar="TEMPLATE", help="the template's id, e.g. newborn-one-thing")
+        sub.add_argument("role", metavar="ROLE", help="a role the template names, e.g. health")
+        sub.add_argument("agency", metavar="AGENCY", help="the agency's code")
+        sub.set_defaults(handler=functools.partial(cmd_role, bound=bound))
 
     webhook = groups.add_parser("webhook", help="register, list and remove supervisors' webhooks")
     hooks = webhook.add_subparsers(dest="webhook_command", required=True, metavar="ACTION", parser_class=type(admin))
@@ -191,35 +210,53 @@ _RPC_REVERTED = 3
 
 
 def _rpc(client: httpx.Client, method: str, *params: Any) -> int:
-    """Call a JSON-RPC method whose result is a quantity (0x hex), as all those the admin commands use are."""
-    response = client.post("/rpc", json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
-    return read(response, functools.partial(_rpc_quantity, method))
+    """Call a JSON-RPC method whose result is a quantity (0x hex)."""
+    return read(_rpc_call(client, method, *params), functools.partial(_rpc_quantity, method))
 
 
-def _rpc_quantity(method: str, value: Any) -> int:
+def _rpc_call(client: httpx.Client, method: str, *params: Any) -> httpx.Response:
+    return client.post("/rpc", json={"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
+
+
+def _rpc_answer(method: str, value: Any) -> JsonObject:
+    """The JSON-RPC answer, after its error (if any) is raised as the contract's refusal or the node's."""
     body = JsonObject(value, "answer")
     error = body.optional_object("error")
     if error is not None:
         message = " ".join((error.optional_text("message") or "").split())
         if error.value.get("code") == _RPC_REVERTED:
-            # Gas estimation runs the call first: a registry refusal shows here, before anything is sent,
+            # Gas estimation runs the call first: a contract's refusal shows here, before anything is sent,
             # and is the same refusal as the admin endpoint's 409, so it carries the same code.
             reason = message.removeprefix("execution reverted").lstrip(": ") or "reverted"
-            raise TiezhengError(f"the registry refused the call: {reason}", code="reverted")
+            raise TiezhengError(f"the contract refused the call: {reason}", code="reverted")
         fail(f"the node refused {method}: {message}")
-    result = body.text("result")
+    return body
+
+
+def _rpc_quantity(method: str, value: Any) -> int:
+    result = _rpc_answer(method, value).text("result")
     try:
         return int(result, 16)
     except ValueError:
         raise BadResponseError("answer.result is not a 0x hex quantity") from None
 
 
-def _send(args: argparse.Namespace, path: str, data: bytes) -> int:
+def _rpc_text(method: str, value: Any) -> str:
+    return _rpc_answer(method, value).text("result")
+
+
+def _rpc_object(method: str, value: Any) -> JsonObject | None:
+    return _rpc_answer(method, value).optional_object("result")
+
+
+def _send(args: argparse.Namespace, to: str, data: bytes, path: str | None = None) -> int:
+    """Sign a call of the contract at ``to`` and send it: to the node's admin endpoint ``path``, or else over
+    JSON-RPC; either way wait for its block. A call the contract would refuse is refused before it is sent."""
     account = _admin_account(args)
     with httpx.Client(base_url=args.node.rstrip("/"), timeout=60) as client:
         chain_id = _rpc(client, "eth_chainId")
         nonce = _rpc(client, "eth_getTransactionCount", account.address, "pending")
-        call = {"from": account.address, "to": AGENCY_REGISTRY, "data": "0x" + data.hex()}
+        call = {"from": account.address, "to": to, "data": "0x" + data.hex()}
         gas = _rpc(client, "eth_estimateGas", call)
         signed = account.sign_transaction(
             {
@@ -228,16 +265,40 @@ def _send(args: argparse.Namespace, path: str, data: bytes) -> int:
                 "gas": gas + gas // 5,
                 "maxFeePerGas": 0,
                 "maxPriorityFeePerGas": 0,
-                "to": AGENCY_REGISTRY,
+                "to": to,
                 "data": data,
                 "type": 2,
             }
         )
-        response = client.post(path, json={"transaction": "0x" + bytes(signed.raw_transaction).hex()})
-        result = read(response, lambda value: JsonObject(value, "answer"))
-        transaction, block = result.text("transaction_hash"), result.integer("block")
+        raw = "0x" + bytes(signed.raw_transaction).hex()
+        if path is not None:
+            result = read(client.post(path, json={"transaction": raw}), lambda value: JsonObject(value, "answer"))
+            transaction, block = result.text("transaction_hash"), result.integer("block")
+        else:
+            transaction, block = _included(client, raw)
     sys.stdout.write(f"ok: transaction {transaction} in block {block}\n")
     return EXIT_OK
+
+
+def _included(client: httpx.Client, raw: str) -> tuple[str, int]:
+    """Send a signed transaction over JSON-RPC; its hash and block once included and successful."""
+    sent = _rpc_call(client, "eth_sendRawTransaction", raw)
+    transaction = read(sent, functools.partial(_rpc_text, "eth_sendRawTransaction"))
+    deadline = time.monotonic() + INCLUSION_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        receipt = read(
+            _rpc_call(client, "eth_getTransactionReceipt", transaction),
+            functools.partial(_rpc_object, "eth_getTransactionReceipt"),
+        )
+        if receipt is not None:
+            block = int(receipt.text("blockNumber"), 16)
+            if receipt.text("status") != "0x1":
+                raise TiezhengError(f"transaction {transaction} failed in block {block}", code="reverted")
+            return transaction, block
+        time.sleep(0.25)
+    raise TiezhengError(
+        f"transaction {transaction} was not in a block within {INCLUSION_WAIT_SECONDS:.0f} s", code="timeout"
+    )
 
 
 def _signed(client: httpx.Client, args: argparse.Namespace, action: str, target: str) -> dict[str, Any]:
@@ -336,12 +397,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     data = _calldata(
         "register(string,string,bytes,address)", _ABI_REGISTER, [args.code, args.name, key.to_bytes(), account]
     )
-    return _send(args, "/v1/admin/agencies", data)
+    return _send(args, AGENCY_REGISTRY, data, "/v1/admin/agencies")
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
     data = _calldata("revoke(string)", ["string"], [args.code])
-    return _send(args, f"/v1/admin/agencies/{args.code}/revoke", data)
+    return _send(args, AGENCY_REGISTRY, data, f"/v1/admin/agencies/{args.code}/revoke")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -356,3 +417,15 @@ def _agency_line(agency: JsonObject) -> str:
         f"{agency.text('code')}  {state}  {agency.text('name')}  {agency.text('account')}  "
         f"key {agency.text('key_id')[:16]}…\n"
     )
+
+
+def cmd_role(args: argparse.Namespace, *, bound: bool) -> int:
+    for value, what in ((args.template, "TEMPLATE"), (args.role, "ROLE"), (args.agency, "AGENCY")):
+        if not 0 < len(value.encode("utf-8")) <= 64:
+            fail(f"{what} must be 1 to 64 bytes")
+    data = _calldata(
+        "bindRole(string,string,string,bool)",
+        ["string", "string", "string", "bool"],
+        [args.template, args.role, args.agency, bound],
+    )
+    return _send(args, PROCESS_TRAIL, data)

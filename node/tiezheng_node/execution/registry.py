@@ -178,6 +178,15 @@ class TrailView(ContractView):
 
         return self._cached(at, ("templates", None), compute)  # type: ignore[no-any-return]
 
+    def is_bound(self, template_id: str, role: str, agency: str, at: BlockHeaderAPI) -> bool:
+        """Whether an admin bound ``agency`` to ``role`` of the template ``template_id`` (every revision)."""
+
+        def compute() -> bool:
+            result = self._call(at, "isBound", template_id, role, agency)
+            return bool(result and result[0])
+
+        return bool(self._cached(at, ("bound", (template_id, role, agency)), compute))
+
     def calendar(self, at: BlockHeaderAPI) -> bytes | None:
         def compute() -> bytes | None:
             result = self._call(at, "calendar")

@@ -482,6 +482,16 @@ class ProcessEngine:
             found = self._agency(code)
             if found is None or not found.active:
                 raise StepError(f"{code} is not an active agency", "unknown-party", 422, f"meta.party.{role}")
+            if code != statement.agency and not self._trail.is_bound(template.id, role, code, self._head()):
+                # Naming an agency makes it answer for the stage, and take its overdue alerts: only an
+                # admin's binding lets one agency's opening do that to another.
+                raise StepError(
+                    f"{code} is not bound to role {role!r} of template {template.id}: an admin binds it "
+                    "(ProcessTrail.bindRole, or tiezheng admin role bind)",
+                    "unbound-party",
+                    422,
+                    f"meta.party.{role}",
+                )
 
     def restore(self, submissions: Iterable[Submission]) -> None:
         """Holds and alerts in flight, from the submissions still pending after a restart.
