@@ -725,3 +725,10 @@ def test_entries_restored_from_the_store_are_the_ones_admission_made(records):
     ]
     admitted = [entry_for(Statement.from_cbor(data), data, (), p) for p, data in enumerate(statements)]
     assert stored_entries(statements) == admitted
+
+
+def test_a_signature_that_does_not_verify_says_how_to_sign(chain):
+    with pytest.raises(EvidenceRejected) as caught:
+        chain.node.evidence.admission.signed_statement(_bad_signature(chain))
+    assert caught.value.code == "bad-agency-signature"
+    assert "distid:1234567812345678" in caught.value.message and "SM3" in caught.value.message

@@ -276,11 +276,21 @@ def stored_entries(statements: Sequence[bytes]) -> list[Entry]:
     return entries
 
 
+#: Said with a signature that does not verify: what signers who are not the SDK most often get wrong.
+SIGNATURE_HINT: Final = (
+    "SM2 with SM3 over exactly the signed CBOR bytes, with the signer ID 1234567812345678 in its Z value "
+    "(openssl dgst -sm3 -sign KEY -sigopt distid:1234567812345678), DER-encoded"
+)
+
+
 def _checked(check: Callable[[], None]) -> None:
     try:
         check()
     except SignatureError as exc:
-        raise EvidenceRejected(exc.message, exc.code, 400) from None
+        message = exc.message
+        if exc.code in ("bad-agency-signature", "bad-cosignature"):
+            message = f"{message}: it must be {SIGNATURE_HINT}"
+        raise EvidenceRejected(message, exc.code, 400) from None
 
 
 def _now_ms() -> int:
