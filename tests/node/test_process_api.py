@@ -171,6 +171,15 @@ def test_matters_and_alerts_listed_and_filtered(scene):
     assert {(a["matter"], a["stage"]) for a in red} == {(scene["b"], "受理"), (scene["a"], "复核")}
     assert {a["status"] for a in red if a["matter"] == scene["b"]} == {"resolved"}
     assert client.get("/v1/alerts", params={"template": "enforcement-case"}).json()["items"] == []
+    # A template by its hash (one revision) as by its id (all of them); a template nobody holds is named so.
+    permit_hash = TEMPLATES[PERMIT].hash.hex()
+    by_hash = client.get("/v1/alerts", params={"template": permit_hash}).json()["items"]
+    assert by_hash == client.get("/v1/alerts", params={"template": PERMIT}).json()["items"] != []
+    by_hash = client.get("/v1/matters", params={"template": "0x" + permit_hash}).json()["items"]
+    assert [m["id"] for m in by_hash] == [m["id"] for m in everything if m["template_hash"] == permit_hash]
+    for unknown in ("no-such-template", "ab" * 32):
+        for path in ("/v1/matters", "/v1/alerts"):
+            assert error(client.get(path, params={"template": unknown})) == (404, "unknown-template")
     assert len(client.get("/v1/alerts", params={"agency": chain.agency_code}).json()["items"]) == 4
     one = client.get(f"/v1/alerts/{red[0]['id']}").json()
     assert one == red[0]
@@ -186,6 +195,8 @@ def test_matters_and_alerts_listed_and_filtered(scene):
         ("/v1/matters", {"limit": 0}, (400, "invalid-request")),
         ("/v1/matters", {"cursor": "-1"}, (400, "invalid-request")),
         ("/v1/matters", {"subject": "zz"}, (400, "invalid-request")),
+        ("/v1/matters", {"template": "Permit!"}, (400, "invalid-request")),
+        ("/v1/alerts", {"template": ""}, (400, "invalid-request")),
         ("/v1/matters/DEV-000000-9A", {}, (400, "evidence-id-checksum")),
         ("/v1/matters/not-an-id", {}, (400, "bad-evidence-id")),
         # A well-checked ID of a leaf past 2**64 (no log has one; store keys are 64-bit).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +54,10 @@ from .params import ASCII_DECIMAL, COUNTER_PATTERN, block_time, evidence_id_path
 from .rest import ERRORS, require_validator
 
 SIGNATURE_WINDOW_MS: Final = 5 * 60 * 1000
+TEMPLATE_HASH: Final = re.compile(r"(0x)?[0-9a-fA-F]{64}")
+TEMPLATE_FILTER: Final = "a template's id (every revision of it) or one template's hash (hex)"
+#: A template filter's shape: a template's id (WorkflowTemplate's rule) or a hash.
+TEMPLATE_FILTER_PATTERN: Final = r"^([a-z][a-z0-9-]{0,63}|(0x)?[0-9a-fA-F]{64})$"
 ADMIN_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     **ERRORS,
     403: {"model": ErrorResponse, "description": "the signature is not an admin's, or is stale or replayed"},
@@ -146,8 +151,24 @@ def create_process_router(node: Node) -> APIRouter:
     def evidence_id(index: int) -> str:
         return str(EvidenceId(chain, index))
 
-    def template_ids() -> dict[bytes, str]:
-        return process.library.template_ids
+    def templates_named(template: str | None) -> set[bytes] | None:
+        """The template hashes a filter names: every revision of a template id, or one template's hash (hex)."""
+        if template is None:
+            return None
+        if TEMPLATE_HASH.fullmatch(template):
+            named = bytes.fromhex(template.removeprefix("0x"))
+            hashes = {named} if named in process.library.template_ids else set()
+        else:
+            hashes = set(process.template_hashes(template))
+        if not hashes:
+            # An empty page would read as "none of those": say the filter names nothing this node knows.
+            raise ApiError(
+                404,
+                "unknown-template",
+                f"template: no template {template!r} on this node; give a template's id "
+                "(administrative-permit, …) or its hash (GET /v1/templates)",
+            )
+        return hashes
 
     def resolve(text: str, what: str) -> int:
         try:
@@ -284,18 +305,18 @@ def create_process_router(node: Node) -> APIRouter:
 
     @router.get("/matters", response_model=MatterPage, responses=ERRORS, tags=["process"], summary="Matters")
     def matters(
-        template: Annotated[str | None, Query(max_length=64, description="template id")] = None,
+        template: Annotated[str | None, Query(pattern=TEMPLATE_FILTER_PATTERN, description=TEMPLATE_FILTER)] = None,
         agency: Annotated[str | None, Query(max_length=64, description="owner or party agency code")] = None,
         status: Annotated[Literal["open", "closed"] | None, Query()] = None,
         subject: Annotated[str | None, Query(pattern=r"^[0-9a-fA-F]{64}$", description="SM3 subject, hex")] = None,
         cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
         limit: Annotated[int, Query(ge=1, le=200), ASCII_DECIMAL] = 50,
     ) -> MatterPage:
-        ids = template_ids()
+        named = templates_named(template)
 
         def keep(matter: Matter) -> bool:
             return (
-                (template is None or ids.get(matter.template) == template)
+                (named is None or matter.template in named)
                 and (agency is None or agency == matter.owner or agency in matter.parties.values())
                 and (status is None or matter.status == status)
                 and (subject is None or matter.subject.hex() == subject.lower())
@@ -304,7 +325,7 @@ def create_process_router(node: Node) -> APIRouter:
         records = process.matters(
             before=int(cursor) if cursor else None,
             status=status,
-            templates=process.template_hashes(template) if template is not None else None,
+            templates=named,
             agency=agency,
             subject=bytes.fromhex(subject) if subject is not None else None,
         )
@@ -336,19 +357,19 @@ def create_process_router(node: Node) -> APIRouter:
     def alerts(
         status: Annotated[Literal["open", "acknowledged", "resolved"] | None, Query()] = None,
         agency: Annotated[str | None, Query(max_length=64, description="the responsible agency")] = None,
-        template: Annotated[str | None, Query(max_length=64, description="template id")] = None,
+        template: Annotated[str | None, Query(pattern=TEMPLATE_FILTER_PATTERN, description=TEMPLATE_FILTER)] = None,
         severity: Annotated[Literal["red", "warning"] | None, Query()] = None,
         cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
         limit: Annotated[int, Query(ge=1, le=500), ASCII_DECIMAL] = 50,
     ) -> AlertPage:
-        ids = template_ids()
+        named = templates_named(template)
 
         def keep(record: AlertRecord) -> bool:
             return (
                 (status is None or record.status == status)
                 and (agency is None or record.agency == agency)
                 and (severity is None or record.severity == severity)
-                and (template is None or ids.get(record.template) == template)
+                and (named is None or record.template in named)
             )
 
         records = process.alerts(
@@ -356,7 +377,7 @@ def create_process_router(node: Node) -> APIRouter:
             status=status,
             severity=severity,
             agency=agency,
-            templates=process.template_hashes(template) if template is not None else None,
+            templates=named,
         )
         found, following = page_of(records, keep, limit)
         return AlertPage(items=[alert_model(r) for r in found], next=None if following is None else str(following))
