@@ -39,3 +39,26 @@ def test_a_malformed_evidence_id_is_still_read_as_one(chain: LocalChain):
             refused = http.get(f"/v1/evidence/{text}")
             assert refused.status_code == 400, refused.text
             assert refused.json()["error"]["code"] in ("bad-evidence-id", "evidence-id-checksum")
+
+
+@pytest.mark.parametrize(
+    ("path", "unknown"),
+    [
+        ("/v1/matters?overdue=true", "overdue"),  # not a filter: would list every matter as if filtered
+        ("/v1/evidence?agnecy=X&kind=permit", "agnecy"),
+        ("/v1/log/head?size=3", "size"),
+        ("/v1/evidence/DEV-00000G-A1/receipt?format=json&download=1", "download"),
+    ],
+)
+def test_a_query_parameter_the_operation_does_not_take_is_refused(chain: LocalChain, path, unknown):
+    with TestClient(create_app(chain.node)) as http:
+        refused = http.get(path)
+    assert refused.status_code == 400, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "invalid-request" and error["message"].startswith(f"{unknown}: ")
+
+
+def test_the_explorers_pages_take_any_query_parameter(chain: LocalChain):
+    with TestClient(create_app(chain.node)) as http:
+        assert http.get("/?utm_source=mail&lang=en").status_code == 200
+        assert http.get("/v1/matters?status=open&limit=5").status_code == 200

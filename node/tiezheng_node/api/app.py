@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Final
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -76,6 +76,7 @@ class JsonRpcRequest(BaseModel):
 def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
     """The node's HTTP interface; ``public_url`` (no trailing slash) is the base certificates link to, instead
     of the one each request names in its Host header."""
+    queries = QueryCheck(lambda: app.openapi())
     app = FastAPI(
         title="Tiezheng node",
         version=__version__,
@@ -86,6 +87,7 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
         description="Evidence notarization on a permissioned chain sealed with SM2 over SM3 tree heads. "
         "REST at /v1, Ethereum JSON-RPC at /rpc, Prometheus metrics at /metrics; the explorer at / and the "
         "verification page at /verify.",
+        dependencies=[Depends(queries)],
     )
     rpc = JsonRpc(node)
     notifier = BlockNotifier()
@@ -241,6 +243,38 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
         app, JsonRpcRequest, SignedStatementBody, BatchBody, AdminTransactionBody, AdminSignature, WebhookBody
     )
     return app
+
+
+class QueryCheck:
+    """Refuses a /v1 query parameter its operation does not take, as the OpenAPI document lists them.
+
+    Ignored, a misspelt filter (``?agnecy=``, ``?overdue=true``) would return an unfiltered
+    page that reads as a filtered one. The explorer's pages are left lenient: browsers add
+    parameters of their own.
+    """
+
+    def __init__(self, openapi: Callable[[], dict[str, Any]]) -> None:
+        self._openapi = openapi
+        self._taken: dict[tuple[str, str], frozenset[str]] = {}
+
+    def __call__(self, request: Request) -> None:
+        route = request.scope.get("route")
+        path = getattr(route, "path_format", None)
+        if path is None or not path.startswith("/v1/"):
+            return
+        key = (path, request.method.lower())
+        if key not in self._taken:
+            operation = self._openapi()["paths"].get(path, {}).get(key[1], {})
+            self._taken[key] = frozenset(p["name"] for p in operation.get("parameters", ()) if p["in"] == "query")
+        taken = self._taken[key]
+        unknown = sorted(set(request.query_params) - taken)
+        if unknown:
+            raise ApiError(
+                400,
+                "invalid-request",
+                f"{unknown[0]}: {request.method} {path} takes no such query parameter "
+                f"(it takes {', '.join(sorted(taken)) or 'none'})",
+            )
 
 
 def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
