@@ -140,7 +140,7 @@ def damaged_receipts(draw: st.DrawFn) -> bytes:
 @given(damaged_receipts())
 def test_a_receipt_damaged_anywhere_decodes_or_is_refused_and_the_verifier_gives_a_verdict(data):
     _decodes_or_refuses(Receipt.from_cbor, data)
-    verdict = verify_receipt(data, CHAIN.genesis)  # dropping a co-signature, say, leaves a valid receipt
+    verdict = verify_receipt(data, CHAIN.genesis)  # a seal beyond the quorum dropped, say, leaves it valid
     assert verdict.valid or verdict.failed is not None
     if verdict.valid:
         Receipt.from_cbor(data)

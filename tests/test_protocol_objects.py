@@ -239,6 +239,31 @@ def test_the_cosigners_are_exactly_those_the_statement_names():
         SignedStatement.sign(replace(full_statement(), cosigners=NAMED), AGENCY_KEY).cosign(NOTARY, "notary")
 
 
+COSIGNER_ROLES = st.sampled_from(["official", "reviewer", "approver", "notary", "witness", "supervisor", "x-clerk"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(COSIGNER_ROLES, max_size=4), st.data())
+def test_any_named_cosigners_round_trip_and_only_their_signatures_in_order_pass(roles, data):
+    keys = [SM2PrivateKey.generate() for _ in roles]
+    named = tuple(Cosigner.of(key, role) for key, role in zip(keys, roles, strict=True))
+    statement = replace(full_statement(), cosigners=named)
+    assert Statement.from_cbor(statement.to_cbor()) == statement
+    signed = SignedStatement.sign(statement, AGENCY_KEY)
+    for key, role in zip(keys, roles, strict=True):
+        signed = signed.cosign(key, role)
+    signed.check()
+    order = data.draw(st.permutations(range(len(roles))))
+    kept = data.draw(st.integers(0, len(roles)))
+    cosignatures = [signed.signatures[1 + i] for i in order][:kept]
+    altered = SignedStatement(statement, (signed.signatures[0], *cosignatures))
+    if list(order[:kept]) == list(range(len(roles))):
+        altered.check()  # all of them, in the order named: the only set of signatures that passes
+    else:
+        with pytest.raises(SignatureError):
+            altered.check()
+
+
 @pytest.mark.parametrize(
     ("cosigners", "message"),
     [
