@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from tests.support.desk import TEMPLATES, Clock, Desk
 from tests.support.nodekit import LocalChain
 from tests.support.receiver import Receiver
+from tiezheng import cbor
 from tiezheng.batch import BatchEnvelope
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey, sm3
@@ -30,7 +31,7 @@ from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.evidence.log import DAY_OFFSET_MS
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY, PROCESS_TRAIL
 from tiezheng_node.node import ALERTS_RETRY_SECONDS, Node
-from tiezheng_node.process.records import OUTBOX_END
+from tiezheng_node.process.records import OUTBOX_END, delivered_key
 from tiezheng_node.process.reports import in_stage_order, report
 from tiezheng_node.process.tally import DAY_MS, whole_days
 
@@ -522,6 +523,47 @@ def test_webhook_deliveries_are_owed_in_the_same_batch_as_the_alert(chain, desk)
     with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
         owed = list(rows)
     assert len(owed) == 1
+
+
+def test_a_delivery_is_recorded_the_moment_its_receiver_answers_even_while_a_block_is_built(chain, desk):
+    """The alert record waits for the block being built; that no delivery is owed any more does not."""
+    receiver = Receiver(chain.supervision.key.public_key())
+    process = chain.node.process
+    hook = red_webhook(chain, receiver.url)
+    overdue(chain, desk, "case answered")
+    delivered: list[int] = []
+    with process.commit_lock:  # as a block being built holds it
+        worker = threading.Thread(target=lambda: delivered.append(chain.node.webhooks.deliver_due()), daemon=True)
+        worker.start()
+        deadline = time.monotonic() + 20
+        while not receiver.acknowledged() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)
+        with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
+            assert list(rows) == []  # a crash now would not deliver it again
+        with chain.node.store.scan_range(b"V", b"V" + b"\xff" * 12) as rows:
+            assert len(list(rows)) == 1
+    worker.join(timeout=20)
+    assert delivered == [1]
+    red = next(a for a in process.alerts() if a.severity == "red")
+    assert red.deliveries[str(hook.id)]["attempts"] == 1 and "delivered" in red.deliveries[str(hook.id)]
+    with chain.node.store.scan_range(b"V", b"V" + b"\xff" * 12) as rows:
+        assert list(rows) == []
+    receiver.close()
+
+
+def test_deliveries_a_crash_left_unwritten_reach_their_alert_records_at_start(chain, desk):
+    process = chain.node.process
+    hook = red_webhook(chain, "http://127.0.0.1:9/hook")
+    overdue(chain, desk, "case folded")
+    red = next(a for a in process.alerts() if a.severity == "red")
+    with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
+        (owed,) = [key for key, _ in rows]
+    # What _settle writes at once, as a crash before the alert record was written would leave it.
+    chain.node.store.commit({owed: None, delivered_key(red.index, hook.id): cbor.encode([1234, 2])})
+    chain.node.webhooks.fold_deliveries()
+    red = process.alert(red.index)
+    assert red is not None and red.deliveries[str(hook.id)] == {"delivered": 1234, "attempts": 2}
 
 
 class EndlessAnswer:

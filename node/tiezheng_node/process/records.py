@@ -8,6 +8,7 @@
 | ``N`` | leaf index (8) | why a process-step in the log was not applied to its matter (text) |
 | ``W`` | webhook id (4) | CBOR of a registered webhook |
 | ``O`` | next attempt (8) ‖ alert (8) ‖ webhook id (4) | CBOR [attempts, last error]: a delivery still owed |
+| ``V`` | alert (8) ‖ webhook id (4) | CBOR [time, attempts]: a delivery made, not yet written into its alert record |
 | ``I`` | kind ‖ facet ‖ value (8) ‖ index (8) | empty: a filtered list's posting (process/postings.py) |
 
 The deadline index is ordered by time, so finding what is due at a block is
@@ -26,7 +27,7 @@ from tiezheng import cbor
 from tiezheng.gm import sm3
 from tiezheng.workflow import Due, Matter
 
-from ..store.keys import ALERT, DUE, MATTER, OUTBOX, WEBHOOK
+from ..store.keys import ALERT, DELIVERED, DUE, MATTER, OUTBOX, WEBHOOK
 
 # Live keys closing the matter and outbox keyspaces. The pending keyspace ``P`` that
 # follows them is a long run of deleted keys (every record passes through it), and
@@ -147,3 +148,15 @@ def outbox_key(at: int, alert: int, hook: int) -> bytes:
 
 def parse_outbox_key(key: bytes) -> tuple[int, int, int]:
     return int.from_bytes(key[1:9], "big"), int.from_bytes(key[9:17], "big"), int.from_bytes(key[17:21], "big")
+
+
+def delivered_key(alert: int, hook: int) -> bytes:
+    return DELIVERED + alert.to_bytes(8, "big") + hook.to_bytes(4, "big")
+
+
+def parse_delivered_key(key: bytes) -> tuple[int, int]:
+    return int.from_bytes(key[1:9], "big"), int.from_bytes(key[9:13], "big")
+
+
+#: Past every delivery marker: the stop of a scan over all of them.
+DELIVERED_STOP: Final = DELIVERED + b"\xff" * 12

@@ -6,9 +6,10 @@ webhook's due deliveries are posted on a thread of their own, over one
 connection while the receiver keeps it open, each attempt
 bounded as a whole (a receiver trickling its answer a byte at a time holds a
 sender no longer than one that never answers); a 2xx answer
-deletes the key (a synced write), anything else moves it to a later attempt:
+deletes the key at once, in one synced write with a marker of the delivery (folded
+into the alert record when no block is being built), anything else moves it to a later attempt:
 1 s, 2 s, 4 s … up to 10 minutes apart, for as long as it takes. The node may crash after the receiver
-answered and before the key is deleted: the receiver then gets the alert again,
+answered and before that write (a millisecond): the receiver then gets the alert again,
 with the same ``Idempotency-Key``, and is expected to answer 2xx again.
 
 The body is JSON, signed by the supervision key whose public key ``GET
@@ -36,9 +37,20 @@ from tiezheng.evidence_id import EvidenceId
 from tiezheng.supervision import ATTEMPT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature_header
 
 from ..store import Store
-from ..store.keys import OUTBOX
+from ..store.keys import DELIVERED, OUTBOX
 from .engine import ProcessEngine, outbox_due_end
-from .records import OUTBOX_END, AlertRecord, Webhook, alert_key, outbox_key, parse_outbox_key, webhook_key
+from .records import (
+    DELIVERED_STOP,
+    OUTBOX_END,
+    AlertRecord,
+    Webhook,
+    alert_key,
+    delivered_key,
+    outbox_key,
+    parse_delivered_key,
+    parse_outbox_key,
+    webhook_key,
+)
 
 log = logging.getLogger("tiezheng.webhooks")
 
@@ -92,6 +104,7 @@ class WebhookDispatcher:
         return httpx.create_ssl_context()
 
     def start(self) -> None:
+        self.fold_deliveries()
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="webhook-delivery", daemon=True)
             self._thread.start()
@@ -239,17 +252,42 @@ class WebhookDispatcher:
     ) -> None:
         """Record an attempt's outcome: delivered, or owed again after the backoff."""
         now = int(self._clock() * 1000)
+        if error is None:
+            # The receiver has it: no longer owed, at once. The alert record is written under the
+            # lock a block holds while it is built, which may be a while; a crash in that while
+            # must not deliver the alert again, so the delivery is first recorded on its own.
+            made = (delivered_key(alert_index, hook_id), cbor.encode([now, attempt]))
+            self._store.commit({key: None, made[0]: made[1]})
+            self.fold_deliveries([made])
+            return
         with self._engine.commit_lock:  # a block or an acknowledgement may have changed the record meanwhile
             record = AlertRecord.decode(self._store.get(alert_key(alert_index)) or record_raw)
-            if error is None:
-                record.deliveries[str(hook_id)] = {"delivered": now, "attempts": attempt}
-                self._store.commit({key: None, alert_key(alert_index): record.encode()})
-            else:
-                later = outbox_key(now + retry_delay_ms(attempt), alert_index, hook_id)
-                record.deliveries[str(hook_id)] = {"attempts": attempt, "error": error}
-                self._store.commit(
-                    {key: None, later: cbor.encode([attempt, error]), alert_key(alert_index): record.encode()}
-                )
+            later = outbox_key(now + retry_delay_ms(attempt), alert_index, hook_id)
+            record.deliveries[str(hook_id)] = {"attempts": attempt, "error": error}
+            self._store.commit(
+                {key: None, later: cbor.encode([attempt, error]), alert_key(alert_index): record.encode()}
+            )
+
+    def fold_deliveries(self, made: list[tuple[bytes, bytes]] | None = None) -> None:
+        """Write deliveries recorded on their own into their alert records: ``made``, or (at start) every one
+        a crash left unwritten."""
+        with self._engine.commit_lock:
+            if made is None:
+                with self._store.scan_range(DELIVERED, DELIVERED_STOP) as rows:
+                    made = list(rows)
+            writes: dict[bytes, bytes | None] = {}
+            for marker, value in made:
+                alert_index, hook_id = parse_delivered_key(marker)
+                delivered, attempts = cbor.decode(value, max_size=64)
+                key = alert_key(alert_index)
+                raw = writes.get(key) or self._store.get(key)
+                if raw is not None:
+                    record = AlertRecord.decode(raw)
+                    record.deliveries[str(hook_id)] = {"delivered": delivered, "attempts": attempts}
+                    writes[key] = record.encode()
+                writes[marker] = None
+            if writes:
+                self._store.commit(writes)
 
     def body(self, record: AlertRecord) -> bytes:
         event = self._engine.alert_event(record)

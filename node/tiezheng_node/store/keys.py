@@ -46,6 +46,7 @@ ALERT: Final = b"R"  # alert (leaf index of its statement) → alert record
 NOT_APPLIED: Final = b"N"  # leaf index → why a process step in the log was not applied
 WEBHOOK: Final = b"W"  # webhook id → registered webhook
 OUTBOX: Final = b"O"  # next attempt ‖ alert ‖ webhook id → a delivery still owed
+DELIVERED: Final = b"V"  # alert ‖ webhook id → a delivery made, not yet written into its alert record
 ADMIN_LINE: Final = b"U"  # signed time (8) ‖ SM3(signer ‖ line)[:16] → empty: an admin's signed line, used once
 POSTING: Final = b"I"  # matter or alert ‖ facet ‖ value (8) ‖ index → empty: the filtered lists' postings
 META_POSTINGS: Final = META + b"postings"  # present once every matter and alert has its postings
