@@ -284,6 +284,29 @@ def test_cross_department_steps_are_taken_by_the_agency_of_each_stage(chain, des
     assert missing.code == "missing-party"
 
 
+def test_an_opening_whose_party_is_unbound_before_its_block_is_not_applied(chain, desk, monkeypatch):
+    keys = register_newborn_parties(chain)
+    parties = {role: code for role, (_, code) in keys.items()}
+    statement = open_statement(
+        template_hash=TEMPLATES["newborn-one-thing"].hash,
+        subject=sm3(b"unbound in between"),
+        agency=desk.code,
+        key_id=desk.key.public_key().key_id,
+        digest=sm3(b"application unbound in between"),
+        time_ms=desk.now_ms(),
+        parties=parties,
+    )
+    index = desk.submit(statement)  # admitted while every party is bound
+    # An unbinding sealed before this opening's block: the block's parent no longer binds health.
+    trail = chain.node.process._trail
+    bound = trail.is_bound
+    monkeypatch.setattr(trail, "is_bound", lambda template, role, agency, at: role != "health" and bound(
+        template, role, agency, at))  # fmt: skip
+    chain.node.produce_block()
+    assert chain.node.process.matter(index) is None
+    assert "not bound to role 'health'" in (chain.node.process.not_applied(index) or "")
+
+
 def test_enforcement_publication_is_due_seven_working_days_after_the_decision(chain, desk):
     matter = desk.open("enforcement-case", "京市监罚〔2026〕1123")
     for stage in ("立案", "调查取证"):

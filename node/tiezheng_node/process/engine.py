@@ -474,15 +474,24 @@ class ProcessEngine:
                     422,
                     f"meta.party.{role}",
                 )
-        for role, code in parties.items():
+        for role in parties:
             if role not in template.other_roles:
                 raise StepError(
                     f"template {template.id} has no role {role!r}", "unknown-role", 422, f"meta.party.{role}"
                 )
+        self._check_parties(template, statement.agency, parties)
+
+    def _check_parties(self, template: WorkflowTemplate, opener: str, parties: dict[str, str]) -> None:
+        """Each agency an opening names is active and, unless it is the opener, bound to its role.
+
+        Checked at admission and again when the opening's block applies it, against that
+        block's parent: an unbinding or a revocation sealed in between is not undone.
+        """
+        for role, code in parties.items():
             found = self._agency(code)
             if found is None or not found.active:
                 raise StepError(f"{code} is not an active agency", "unknown-party", 422, f"meta.party.{role}")
-            if code != statement.agency and not self._trail.is_bound(template.id, role, code, self._head()):
+            if code != opener and not self._trail.is_bound(template.id, role, code, self._head()):
                 # Naming an agency makes it answer for the stage, and take its overdue alerts: only an
                 # admin's binding lets one agency's opening do that to another.
                 raise StepError(
@@ -718,6 +727,7 @@ class ProcessEngine:
                 raise StepError(
                     "meta.template is not an active registered template this node holds", "unknown-template"
                 )
+            self._check_parties(template, statement.agency, claim.parties)
             matter = open_matter(template, calendar, statement, claim, index, block_time)
             self._move(staged, None, matter)
             staged.events.append(("matter", self._matter_event(matter, "opened")))
