@@ -27,16 +27,19 @@ from tiezheng import cbor
 from tiezheng.gm import sm3
 from tiezheng.workflow import Due, Matter
 
-from ..store.keys import ALERT, DELIVERED, DUE, MATTER, OUTBOX, WEBHOOK
+from ..store.keys import ADMIN_LINE, ALERT, DELIVERED, DUE, MATTER, OUTBOX, WEBHOOK
 
-# Live keys closing the matter and outbox keyspaces. The pending keyspace ``P`` that
-# follows them is a long run of deleted keys (every record passes through it), and
+# Live keys closing the matter, outbox and admin-line keyspaces. The pending keyspace ``P``
+# that follows the first two is a long run of deleted keys (every record passes through it),
+# as is ``V`` after the admin lines (every delivery passes through it), and
 # LevelDB steps over deleted keys one by one until compaction drops them: a reverse
 # scan of the matters, or a forward scan reaching the outbox's end, would pay for
 # every record ever anchored. A scan that stops at a fence never walks into ``P``.
 MATTER_END: Final = MATTER + b"\xff"
 OUTBOX_END: Final = OUTBOX + b"\xff"
-FENCES: Final = (MATTER_END, OUTBOX_END)
+# Before ``V``: a scan of the admin lines (``U``) with no live line left stops here, not past the markers.
+ADMIN_LINES_END: Final = ADMIN_LINE + b"\xff"
+FENCES: Final = (MATTER_END, OUTBOX_END, ADMIN_LINES_END)
 
 
 def _stored(raw: bytes) -> Any:

@@ -104,7 +104,10 @@ class WebhookDispatcher:
         return httpx.create_ssl_context()
 
     def start(self) -> None:
-        self.fold_deliveries()
+        try:
+            self.fold_deliveries()
+        except Exception:  # the markers stay, and are folded at the next delivery or start
+            log.exception("folding the deliveries a crash left unwritten failed")
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="webhook-delivery", daemon=True)
             self._thread.start()
