@@ -22,6 +22,7 @@ from tiezheng_node.api.app import create_app
         ("POST", "/v1/evidence/DEV-00000G-A1/receipt", "GET"),
         ("POST", "/healthz", "GET"),
         ("GET", "/rpc", "POST"),
+        ("POST", "/static/verifier.js", "GET, HEAD"),  # the static files' own methods
     ],
 )
 def test_a_wrong_method_is_refused_with_the_methods_the_path_takes(chain: LocalChain, method, path, allow):

@@ -147,7 +147,8 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
             # RFC 9110 §15.5.6: Allow lists the methods the path takes. Starlette's names those of the
             # first route matching the path, where GET and POST of one path are two routes here.
             routes = [*app.router.routes, *(route for router in routers for route in router.routes)]
-            headers["Allow"] = ", ".join(allowed_methods(routes, request.scope))
+            # A mount (the static files) names its own methods: kept when no route matches the path.
+            headers["Allow"] = ", ".join(allowed_methods(routes, request.scope)) or headers.get("Allow", "")
             message = f"{request.url.path} takes {headers['Allow'] or 'no method'}, not {request.method}"
             return error_response(405, code, message, headers)
         return error_response(exc.status_code, code, str(exc.detail), headers)
@@ -257,7 +258,7 @@ class QueryCheck:
         self._openapi = openapi
         self._taken: dict[tuple[str, str], frozenset[str]] = {}
 
-    def __call__(self, request: Request) -> None:
+    async def __call__(self, request: Request) -> None:  # async: no threadpool hop on every request
         route = request.scope.get("route")
         path = getattr(route, "path_format", None)
         if path is None or not path.startswith("/v1/"):
