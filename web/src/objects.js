@@ -79,7 +79,7 @@ export function decodeStatement(bytes) {
     try {
       cosigners = cosignersFromValue(value.get("cosigners"), "statement.cosigners");
     } catch (error) {
-      fail(error.message, error.code === "bad-field" ? "bad-statement" : error.code);
+      fail(error.message, error.code);  // the code the Python verifier gives, bad-field included
     }
   }
   return {

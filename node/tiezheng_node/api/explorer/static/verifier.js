@@ -5968,7 +5968,7 @@ function decodeStatement(bytes) {
     try {
       cosigners = cosignersFromValue(value.get("cosigners"), "statement.cosigners");
     } catch (error) {
-      fail(error.message, error.code === "bad-field" ? "bad-statement" : error.code);
+      fail(error.message, error.code);
     }
   }
   return {
