@@ -84,7 +84,9 @@ def add_commands(commands: Any) -> None:
         sub = role_actions.add_parser(action, help=text)
         keyed(sub)
         sub.add_argument("template", metavar="TEMPLATE", help="the template's id, e.g. newborn-one-thing")
-        sub.add_argument("role", metavar="ROLE", help="a role the template names, e.g. health")
+        sub.add_argument(
+            "role", metavar="ROLE", help="a role as the template file names it, e.g. health (not checked on chain)"
+        )
         sub.add_argument("agency", metavar="AGENCY", help="the agency's code")
         sub.set_defaults(handler=functools.partial(cmd_role, bound=bound))
 
