@@ -88,3 +88,23 @@ def test_blocks_run_without_a_time_limit(chain):
         built = chain.node.execution.build_block(head, [looping], timestamp=head.timestamp + 1)
     assert [t.hash for t in built.block.transactions] == [looping.hash] and not built.rejected
     assert built.receipts[0].gas_used == 200_000  # out of gas, not out of time
+
+
+def test_an_opcode_built_from_its_logic_is_deadline_checked_too():
+    from tiezheng_node.execution.vm import DeadlinePassed, _DeadlineChecked, deadline
+
+    ran: list[object] = []
+    opcode = _DeadlineChecked.as_opcode(ran.append, "PROBE", 3)
+    assert (opcode.mnemonic, opcode.gas_cost) == ("PROBE", 3)
+
+    class Computation:
+        def consume_gas(self, amount: int, reason: str) -> None:
+            ran.append(("gas", amount))
+
+    opcode(Computation())
+    assert ("gas", 3) in ran and len(ran) == 2
+    with deadline(0.0):
+        time.sleep(0.001)
+        with pytest.raises(DeadlinePassed):
+            opcode(Computation())
+    assert len(ran) == 2  # nothing ran past the deadline

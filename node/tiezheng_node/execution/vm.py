@@ -24,6 +24,7 @@ from eth.vm import opcode_values
 from eth.vm.forks.prague import PragueVM
 from eth.vm.forks.prague.computation import PragueComputation
 from eth.vm.forks.prague.state import PragueState
+from eth.vm.opcode import Opcode
 from eth_utils.toolz import merge
 
 from .precompiles import PRECOMPILES
@@ -75,7 +76,8 @@ class _DeadlineChecked(OpcodeAPI):
 
     @classmethod
     def as_opcode(cls, logic_fn: Callable[..., Any], mnemonic: str, gas_cost: int) -> OpcodeAPI:
-        raise NotImplementedError("wraps an existing opcode")
+        """py-evm's opcode from its logic, deadline-checked (OpcodeAPI asks every opcode class for this)."""
+        return cls(Opcode.as_opcode(logic_fn, mnemonic, gas_cost))
 
 
 #: Without one of these, code runs straight through at most its size (48 KiB of initcode).
