@@ -1017,19 +1017,14 @@ def test_a_step_is_refused_while_the_node_lacks_the_registered_calendar(chain, d
     assert chain.node.process.matter(EvidenceId.parse(matter).index).current == "初审"
 
 
-def test_a_calendar_registered_later_moves_the_deadlines_still_running(tmp_path):
-    """Next year's holidays, registered in December, apply to the deadlines set in November that run into them.
-
-    Here the new calendar makes the next working day after the opening a holiday: the
-    first stage's deadline and the matter's move one working day later.
-    """
+def _with_next_calendar(tmp_path, calendar):
+    """A chain whose node holds next year's calendar file, not yet registered: it makes the first
+    working day after now a holiday. The clock, that holiday, the file's calendar, the chain."""
     import json
     from datetime import timedelta
 
-    from tiezheng.workflow import WorkCalendar, builtin_calendar
-    from tiezheng_node.execution.addresses import PROCESS_TRAIL
+    from tiezheng.workflow import WorkCalendar
 
-    calendar = builtin_calendar()
     clock = Clock()
     holiday = calendar.local_day(int(clock.now * 1000)) + timedelta(days=1)
     while not calendar.is_working_day(holiday):
@@ -1041,8 +1036,22 @@ def test_a_calendar_registered_later_moves_the_deadlines_still_running(tmp_path)
     folder = tmp_path / "workflows"
     folder.mkdir()
     (folder / "next.calendar.json").write_text(json.dumps(document, ensure_ascii=False))
-    updated = WorkCalendar.from_document(document)
     chain = LocalChain(tmp_path / "node", clock=clock, workflow_dirs=[folder])
+    return clock, holiday, WorkCalendar.from_document(document), chain
+
+
+def test_a_calendar_registered_later_moves_the_deadlines_still_running(tmp_path):
+    """Next year's holidays, registered in December, apply to the deadlines set in November that run into them.
+
+    Here the new calendar makes the next working day after the opening a holiday: the
+    first stage's deadline and the matter's move one working day later.
+    """
+
+    from tiezheng.workflow import builtin_calendar
+    from tiezheng_node.execution.addresses import PROCESS_TRAIL
+
+    calendar = builtin_calendar()
+    clock, holiday, updated, chain = _with_next_calendar(tmp_path, calendar)
     try:
         desk = Desk(chain, chain.agency_key, chain.agency_code)
         matter = desk.open("administrative-permit", "case next year")
@@ -1079,26 +1088,12 @@ def test_a_deadline_a_new_calendar_moves_raises_no_alert_from_the_index_before_i
     """On a quiet chain the first block after a calendar is registered may be one a passed deadline wakes:
     it moves the deadlines first, and raises alerts from the moved index (with the next block), never
     a red alert about a deadline that no longer is one."""
-    import json
-    from datetime import timedelta
 
-    from tiezheng.workflow import WorkCalendar, builtin_calendar
+    from tiezheng.workflow import builtin_calendar
     from tiezheng_node.execution.addresses import PROCESS_TRAIL
 
     calendar = builtin_calendar()
-    clock = Clock()
-    holiday = calendar.local_day(int(clock.now * 1000)) + timedelta(days=1)
-    while not calendar.is_working_day(holiday):
-        holiday += timedelta(days=1)
-    document = json.loads(json.dumps(calendar.document))
-    document["id"] = "cn-mainland-next"
-    document["holidays"].append(holiday.isoformat())
-    document["years"] = sorted({*document["years"], holiday.year})
-    folder = tmp_path / "workflows"
-    folder.mkdir()
-    (folder / "next.calendar.json").write_text(json.dumps(document, ensure_ascii=False))
-    updated = WorkCalendar.from_document(document)
-    chain = LocalChain(tmp_path / "node", clock=clock, workflow_dirs=[folder])
+    clock, _, updated, chain = _with_next_calendar(tmp_path, calendar)
     try:
         desk = Desk(chain, chain.agency_key, chain.agency_code)
         matter = desk.open("administrative-permit", "case quiet chain")
