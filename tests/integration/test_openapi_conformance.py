@@ -24,18 +24,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.admin import admin_signature, admin_transact
-from tests.support.processes import NodeProcess, free_port
+from tests.support.admin import admin_signature
+from tests.support.drill import DRILL, agency_client, start_drill_node
+from tests.support.processes import NodeProcess
 from tiezheng.evidence_id import EvidenceId
-from tiezheng.gm import keystore, sm3
-from tiezheng.sdk import Client
+from tiezheng.gm import sm3
 from tiezheng.supervision import webhook_target
-from tiezheng.workflow import WorkflowTemplate
-from tiezheng_node.execution.addresses import PROCESS_TRAIL
 
 REPO = Path(__file__).resolve().parents[2]
-WORKFLOWS = REPO / "tests" / "data" / "workflows"
-DRILL = WorkflowTemplate.load(WORKFLOWS / "fast-drill.workflow.json")
 CONFIG = REPO / "tests" / "schemathesis.toml"
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
 EXAMPLE_ID = EvidenceId.parse("DEV-00000G-A1")
@@ -43,12 +39,7 @@ EXAMPLE_ID = EvidenceId.parse("DEV-00000G-A1")
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory) -> NodeProcess:
-    process = NodeProcess(
-        tmp_path_factory.mktemp("openapi") / "data",
-        free_port(),
-        extra_args=["--block-interval-ms", "200", "--workflow-dir", str(WORKFLOWS)],
-    )
-    process.start()
+    process = start_drill_node(tmp_path_factory.mktemp("openapi") / "data")
     try:
         _seed(process)
         yield process
@@ -58,18 +49,8 @@ def node(tmp_path_factory) -> NodeProcess:
 
 def _seed(node: NodeProcess) -> None:
     """Records past the documented example's index, a matter gone overdue (so an alert), a webhook."""
-    assert (
-        admin_transact(node, "ProcessTrail", PROCESS_TRAIL, "registerTemplate", DRILL.hash, DRILL.id, 1)["status"]
-        == "0x1"
-    )
-    agency = node.accounts()["agency"]
-    key = keystore.load(node.data_dir / agency["sm2_keystore"], agency["passphrase"])
-    with Client(
-        node.url,
-        key=key,
-        agency=agency["agency_code"],
-        subject_salt=b"openapi-test-subject-salt",
-        operator_salt=b"openapi-test-operator-salt",
+    with agency_client(
+        node, subject_salt=b"openapi-test-subject-salt", operator_salt=b"openapi-test-operator-salt"
     ) as client:
         client.anchor_many([sm3(b"record %d" % i) for i in range(EXAMPLE_ID.index + 4)], "document", wait=True)
         matter = client.open_matter(DRILL.hash.hex(), "drill openapi", official="官员-9")

@@ -21,7 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.admin import admin_signature, admin_transact
+from tests.support.admin import admin_signature
+from tests.support.drill import DRILL, agency_client, start_drill_node
 from tests.support.processes import NodeProcess, free_port
 from tests.support.receiver import Receiver
 from tiezheng.errors import TiezhengError
@@ -29,35 +30,22 @@ from tiezheng.gm import SM2PublicKey, keystore
 from tiezheng.sdk import ApiError, AsyncClient, Client, MatterView
 from tiezheng.statement import document_number_hash, subject_hash
 from tiezheng.supervision import webhook_target
-from tiezheng.workflow import WorkflowTemplate
-from tiezheng_node.execution.addresses import PROCESS_TRAIL
 
 REPO = Path(__file__).resolve().parents[2]
-WORKFLOWS = REPO / "tests" / "data" / "workflows"
-DRILL = WorkflowTemplate.load(WORKFLOWS / "fast-drill.workflow.json")
 TIEZHENG = str(Path(os.environ.get("VIRTUAL_ENV", REPO / ".venv")) / "bin" / "tiezheng")
 SALTS = {"TIEZHENG_SUBJECT_SALT": "test-subject-salt", "TIEZHENG_OPERATOR_SALT": "a secret agency salt 0123"}
 
 
 @pytest.fixture
 def node(tmp_path):
-    process = NodeProcess(
-        tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "200", "--workflow-dir", str(WORKFLOWS)]
-    )
-    process.start()
-    receipt = admin_transact(process, "ProcessTrail", PROCESS_TRAIL, "registerTemplate", DRILL.hash, DRILL.id, 1)
-    assert receipt["status"] == "0x1"
+    process = start_drill_node(tmp_path / "data")
     yield process
     process.stop()
 
 
 def client_for(node: NodeProcess) -> Client:
-    agency = node.accounts()["agency"]
-    key = keystore.load(node.data_dir / agency["sm2_keystore"], agency["passphrase"])
-    return Client(
-        node.url,
-        key=key,
-        agency=agency["agency_code"],
+    return agency_client(
+        node,
         subject_salt=SALTS["TIEZHENG_SUBJECT_SALT"].encode(),
         operator_salt=SALTS["TIEZHENG_OPERATOR_SALT"].encode(),
     )
