@@ -258,6 +258,12 @@ Operation = Generator[Call | Pause | Work | Emit, Any, T]
 Progress = Callable[[int, int], None]
 
 
+def _submission(path: str, body: bytes, *, wait: bool, timeout: float) -> Call:
+    """A CBOR submission; with ``wait`` the node holds its answer until proven, and the call waits as long."""
+    params = {"wait": "true", "timeout": str(timeout)} if wait else None
+    return Call("POST", path, params, body, content_type="application/cbor", holds=timeout if wait else 0.0)
+
+
 class _Operations:
     """Every SDK operation, as a generator of HTTP calls (no I/O here)."""
 
@@ -397,15 +403,7 @@ class _Operations:
 
     def anchor(self, statement: Statement, *, wait: bool, timeout: float) -> Operation[Anchored]:
         signed = self.sign(statement)
-        params = {"wait": "true", "timeout": str(timeout)} if wait else None
-        response = yield Call(
-            "POST",
-            "/v1/evidence",
-            params,
-            signed.to_cbor(),
-            content_type="application/cbor",
-            holds=timeout if wait else 0.0,
-        )
+        response = yield _submission("/v1/evidence", signed.to_cbor(), wait=wait, timeout=timeout)
         anchored = read(response, functools.partial(_submitted, signed.statement))
         if wait and anchored.status == "proven" and anchored.receipt is None:
             receipt = yield from self.receipt(anchored.id)
@@ -432,15 +430,7 @@ class _Operations:
         envelope = BatchEnvelope.build(distinct, key, time=int(time.time() * 1000), cosigners=self.cosigners())
         for cosigner, role in self._cosigners:
             envelope = envelope.cosign(cosigner, role)
-        params = {"wait": "true", "timeout": str(timeout)} if wait else None
-        response = yield Call(
-            "POST",
-            "/v1/evidence/batch",
-            params,
-            envelope.to_cbor(),
-            content_type="application/cbor",
-            holds=timeout if wait else 0.0,
-        )
+        response = yield _submission("/v1/evidence/batch", envelope.to_cbor(), wait=wait, timeout=timeout)
         batch = read(response, functools.partial(_batch_submitted, len(distinct)))
         seen: set[int] = set()
         results = []
