@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.nodekit import LocalChain
+from tests.support.toychain import statement_for
+from tiezheng.signed_statement import SignedStatement
 from tiezheng_node.api.app import create_app
 
 
@@ -63,3 +67,20 @@ def test_the_explorers_pages_take_any_query_parameter(chain: LocalChain):
     with TestClient(create_app(chain.node)) as http:
         assert http.get("/?utm_source=mail&lang=en").status_code == 200
         assert http.get("/v1/matters?status=open&limit=5").status_code == 200
+
+
+AUTH = {"signer": "0x" + "00" * 20, "time": 0, "signature": "0x" + "00" * 65}
+
+
+def test_a_body_field_the_request_does_not_define_is_refused_and_nothing_is_written(chain: LocalChain):
+    unsigned = statement_for(chain.agency_key, b"extra", agency=chain.agency_code)
+    statement = SignedStatement.sign(unsigned, chain.agency_key)
+    body = {"signed_statement": base64.b64encode(statement.to_cbor()).decode(), "wiat": True}
+    webhook = {"url": "http://127.0.0.1:9/hook", "severity": ["red"], "auth": AUTH}
+    with TestClient(create_app(chain.node)) as http:
+        for path, sent, named in (("/v1/evidence", body, "wiat"), ("/v1/webhooks", webhook, "severity")):
+            refused = http.post(path, json=sent)
+            assert refused.status_code == 400, refused.text
+            error = refused.json()["error"]
+            assert error["code"] == "invalid-request" and named in error["message"]
+    assert chain.node.evidence.pending.next_index == 0 and chain.node.process.webhooks() == []
