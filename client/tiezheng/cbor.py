@@ -14,6 +14,7 @@ DecodeError naming what was wrong.
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from typing import Any, Final
 
@@ -41,6 +42,14 @@ def _refuse_tag(*_args: object) -> object:
 # cbor2 decodes these tags itself; override them all so that none is ever interpreted.
 _KNOWN_TAGS: Final = (0, 1, 2, 3, 4, 5, 21, 22, 23, 24, 25, 28, 29, 30, 32, 33, 34, 35, 36, 37, 100, 256, 258, 260, 261)
 _NO_TAGS: Final = dict.fromkeys(_KNOWN_TAGS, _refuse_tag)
+_DECODER_OPTIONS: Final[dict[str, Any]] = {
+    "tag_hook": _refuse_tag,
+    "semantic_decoders": _NO_TAGS,
+    "max_depth": MAX_DEPTH,
+    "allow_indefinite": False,
+    "allow_duplicate_keys": False,
+    "strict_hashable_types": True,
+}
 
 
 def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_caller: bool = False) -> Any:
@@ -59,15 +68,7 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
     if not data:
         raise CBORError(f"{what} is empty")
     try:
-        value = cbor2.loads(
-            data,
-            tag_hook=_refuse_tag,
-            semantic_decoders=_NO_TAGS,
-            max_depth=MAX_DEPTH,
-            allow_indefinite=False,
-            allow_duplicate_keys=False,
-            strict_hashable_types=True,
-        )
+        value = cbor2.loads(data, **_DECODER_OPTIONS)
     except Exception as exc:  # cbor2 raises CBORDecodeError, ValueError, EOFError, …
         raise CBORError(f"{what} is not valid CBOR: {_first_line(exc)}") from None
     if not types_checked_by_caller:
@@ -84,8 +85,20 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
     except Exception:
         raise CBORError(f"{what} holds a value that has no deterministic encoding") from None
     if not canonical:
+        # cbor2 reads the first item and ignores what follows it; bytes after the item make the
+        # input no single CBOR item at all (as the browser's decoder says), not a variant encoding.
+        # Looked for only here, off the path every well-formed input takes.
+        if _item_length(data) < len(data):
+            raise CBORError(f"{what} is not valid CBOR: bytes follow its one item")
         raise CBORError(f"{what} is not in deterministic CBOR encoding (RFC 8949 §4.2.1)", code="non-canonical-cbor")
     return value
+
+
+def _item_length(data: bytes) -> int:
+    """How many bytes the first CBOR item of ``data`` spans (``data`` is known to decode)."""
+    stream = io.BytesIO(data)
+    cbor2.CBORDecoder(stream, **_DECODER_OPTIONS).decode()
+    return stream.tell()
 
 
 def _keys_in_order(value: Any, memo: bool) -> bool:

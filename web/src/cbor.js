@@ -1,10 +1,12 @@
 // Strict deterministic CBOR (RFC 8949 §4.2.1), as every Tiezheng object is encoded.
 //
-// Decoding accepts exactly one encoding of a value: cborg's strict mode refuses
-// non-shortest integers and lengths, indefinite lengths, duplicate keys, tags and
-// floats' special values; re-encoding the value and comparing bytes then refuses
-// maps in any other key order and floats in any form. Maps decode to Map objects
-// so that keys stay text and their order is never JavaScript's.
+// Decoding accepts exactly one encoding of a value, in the order the Python decoder
+// (client/tiezheng/cbor.py) checks, so both refuse a file with the same code: what
+// is no CBOR of this format at all — indefinite lengths, duplicate keys, tags,
+// floats, undefined — is "bad-cbor"; a value of the format written any way but the
+// deterministic one (a non-shortest integer or length, map keys out of order) is
+// "non-canonical-cbor", found by re-encoding the value and comparing bytes. Maps
+// decode to Map objects so that keys stay text and their order is never JavaScript's.
 
 import { decode as cborgDecode, encode as cborgEncode, rfc8949EncodeOptions, Tokenizer, Type } from "cborg";
 
@@ -16,7 +18,6 @@ export class DecodeError extends Error {
 }
 
 const DECODE_OPTIONS = {
-  strict: true,
   useMaps: true,
   rejectDuplicateMapKeys: true,
   allowIndefinite: false,
@@ -31,9 +32,17 @@ const DECODE_OPTIONS = {
 // bad UTF-8 refused, as the Python verifier reads it.
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+// It refuses floats as it reads them too: 0.0 decodes to the number 0, which no later check could tell
+// from an integer.
 class TextKeepingTokenizer extends Tokenizer {
+  constructor(bytes, options, what) {
+    super(bytes, options);
+    this.what = what;
+  }
+
   next() {
     const token = super.next();
+    if (token.type === Type.float) throw new DecodeError(`${this.what} contains a float, which this format does not allow`);
     if (token.type === Type.string && token.byteValue !== undefined) token.value = UTF8.decode(token.byteValue);
     return token;
   }
@@ -49,9 +58,10 @@ export function decode(bytes, { maxSize, what = "CBOR" }) {
   if (bytes.length === 0) throw new DecodeError(`${what} is empty`);
   let value;
   try {
-    const tokenizer = new TextKeepingTokenizer(bytes, { ...DECODE_OPTIONS, retainStringBytes: true });
+    const tokenizer = new TextKeepingTokenizer(bytes, { ...DECODE_OPTIONS, retainStringBytes: true }, what);
     value = cborgDecode(bytes, { ...DECODE_OPTIONS, tokenizer });
   } catch (error) {
+    if (error instanceof DecodeError) throw error;
     throw new DecodeError(`${what} is not valid CBOR: ${String(error.message).split("\n")[0].slice(0, 200)}`);
   }
   checkPlain(value, what, 0);
@@ -67,15 +77,13 @@ export function decode(bytes, { maxSize, what = "CBOR" }) {
   return value;
 }
 
-const MAX_DEPTH = 16;
+// An item inside more containers than this is refused, as the Python decoder refuses it.
+const MAX_DEPTH = 8;
 
 function checkPlain(value, what, depth) {
   if (depth > MAX_DEPTH) throw new DecodeError(`${what} nests too deeply`);
   if (value === null || typeof value === "boolean" || typeof value === "string" || typeof value === "bigint") return;
-  if (typeof value === "number") {
-    if (!Number.isInteger(value)) throw new DecodeError(`${what} contains a float, which this format does not allow`);
-    return;
-  }
+  if (typeof value === "number") return; // an integer: the tokenizer refused every float
   if (value instanceof Uint8Array) return;
   if (Array.isArray(value)) {
     for (const item of value) checkPlain(item, what, depth + 1);

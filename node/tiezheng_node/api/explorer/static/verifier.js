@@ -2028,7 +2028,6 @@ var DecodeError = class extends Error {
   }
 };
 var DECODE_OPTIONS = {
-  strict: true,
   useMaps: true,
   rejectDuplicateMapKeys: true,
   allowIndefinite: false,
@@ -2039,8 +2038,13 @@ var DECODE_OPTIONS = {
 };
 var UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 var TextKeepingTokenizer = class extends Tokeniser {
+  constructor(bytes, options, what) {
+    super(bytes, options);
+    this.what = what;
+  }
   next() {
     const token = super.next();
+    if (token.type === Type.float) throw new DecodeError(`${this.what} contains a float, which this format does not allow`);
     if (token.type === Type.string && token.byteValue !== void 0) token.value = UTF8.decode(token.byteValue);
     return token;
   }
@@ -2054,9 +2058,10 @@ function decode2(bytes, { maxSize, what = "CBOR" }) {
   if (bytes.length === 0) throw new DecodeError(`${what} is empty`);
   let value;
   try {
-    const tokenizer = new TextKeepingTokenizer(bytes, { ...DECODE_OPTIONS, retainStringBytes: true });
+    const tokenizer = new TextKeepingTokenizer(bytes, { ...DECODE_OPTIONS, retainStringBytes: true }, what);
     value = decode(bytes, { ...DECODE_OPTIONS, tokenizer });
   } catch (error) {
+    if (error instanceof DecodeError) throw error;
     throw new DecodeError(`${what} is not valid CBOR: ${String(error.message).split("\n")[0].slice(0, 200)}`);
   }
   checkPlain(value, what, 0);
@@ -2071,14 +2076,11 @@ function decode2(bytes, { maxSize, what = "CBOR" }) {
   }
   return value;
 }
-var MAX_DEPTH = 16;
+var MAX_DEPTH = 8;
 function checkPlain(value, what, depth) {
   if (depth > MAX_DEPTH) throw new DecodeError(`${what} nests too deeply`);
   if (value === null || typeof value === "boolean" || typeof value === "string" || typeof value === "bigint") return;
-  if (typeof value === "number") {
-    if (!Number.isInteger(value)) throw new DecodeError(`${what} contains a float, which this format does not allow`);
-    return;
-  }
+  if (typeof value === "number") return;
   if (value instanceof Uint8Array) return;
   if (Array.isArray(value)) {
     for (const item of value) checkPlain(item, what, depth + 1);
