@@ -18,7 +18,6 @@ from typing import Any, Final
 
 from . import cbor
 from .batch import BatchProof
-from .errors import DecodeError
 from .header import MAX_HEADER_SIZE, Seal, ValidatorTransition, seals_from_value, seals_to_value
 from .jsondoc import check_nesting
 from .schema import FieldError, MapReader
@@ -187,15 +186,15 @@ def _from_jsonable(value: Any) -> Any:
             try:
                 data = base64.b64decode(text, validate=True)
             except ValueError:
-                raise DecodeError("receipt JSON has invalid base64") from None
+                raise ReceiptError("receipt JSON has invalid base64") from None
             # One spelling of each byte string (padded, no stray "=", unused bits zero), as the
             # browser's verifier requires: the JSON rendering is as strict as the CBOR it renders.
             if base64.b64encode(data).decode("ascii") != text:
-                raise DecodeError("receipt JSON has base64 not in its one standard form")
+                raise ReceiptError("receipt JSON has base64 not in its one standard form")
             return data
         return {k: _from_jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_from_jsonable(v) for v in value]
     if isinstance(value, float):
-        raise DecodeError("receipt JSON must not contain fractional numbers")
+        raise ReceiptError("receipt JSON must not contain fractional numbers")
     return value
