@@ -457,6 +457,7 @@ def test_verify_json_for_every_outcome(anchored, tmp_path):
         assert len(line.splitlines()) == 1 and line.count("[") <= 1, (name, line)  # one code, not "[bad-cbor] [usage]"
     junk = json.loads(outcomes["junk receipt"][0].stdout)
     assert junk["failed"] == "receipt" and junk["checks"][0]["detail"].endswith("[bad-cbor]"), junk
+    assert junk["checks"][0]["code"] == "bad-cbor", junk
 
 
 RECEIPT_VECTORS = Path(__file__).resolve().parent / "vectors" / "receipts"

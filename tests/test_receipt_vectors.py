@@ -50,9 +50,30 @@ def browser_verdicts() -> list[dict]:
     return [json.loads(line) for line in run.stdout.splitlines()]
 
 
+def _python_verdict(folder: Path, case: dict) -> tuple[bool, str | None, str | None]:
+    """(valid, failed check, error code) from the Python verifier, as `tiezheng verify` reaches it."""
+    record = folder / case["record"] if case["record"] else None
+    try:
+        genesis = Genesis.load(folder / case["genesis"])
+    except GenesisError as exc:
+        return False, "genesis", exc.code  # `tiezheng verify` refuses it before any receipt check
+    verdict = verify_receipt_file(folder / case["receipt"], genesis, record=record)
+    failed = verdict.failed
+    return verdict.valid, failed.name if failed else None, failed.code if failed else None
+
+
 def test_browser_verifier_agrees_on_every_receipt_vector(browser_verdicts):
     got = {r["name"]: (r["valid"], r["failed"]) for r in browser_verdicts if r["suite"] == "receipts"}
     assert got == {c["name"]: (c["valid"], c["failed"]) for c in MANIFEST["cases"]}
+
+
+def test_both_verifiers_give_the_same_error_code_for_every_receipt_vector(browser_verdicts):
+    """A check that refuses its input names why with a code; a court's tool may act on it, so the two agree."""
+    got = {r["name"]: (r["valid"], r["failed"], r["code"]) for r in browser_verdicts if r["suite"] == "receipts"}
+    want = {c["name"]: _python_verdict(VECTORS, c) for c in MANIFEST["cases"]}
+    assert got == want
+    codes = {code for _, _, code in want.values() if code}
+    assert len(codes) >= 10, codes  # the vectors exercise many distinct refusals, not one
 
 
 def test_browser_verifier_agrees_on_every_proof_vector(browser_verdicts):
@@ -137,16 +158,9 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
     browser = {r["name"]: r for r in map(json.loads, run.stdout.splitlines()) if r["suite"] == "extra"}
     disagreements = []
     for case in cases:
-        record = tmp_path / case["record"] if case["record"] else None
-        try:
-            genesis = Genesis.load(tmp_path / case["genesis"])
-        except GenesisError:
-            python = (False, "genesis")  # `tiezheng verify` refuses it before any receipt check
-        else:
-            verdict = verify_receipt_file(tmp_path / case["receipt"], genesis, record=record)
-            python = (verdict.valid, verdict.failed.name if verdict.failed else None)
+        python = _python_verdict(tmp_path, case)
         other = browser[case["name"]]
-        if "error" in other or (other["valid"], other["failed"]) != python:
+        if "error" in other or (other["valid"], other["failed"], other["code"]) != python:
             disagreements.append((case["name"], python, other))
     assert not disagreements, disagreements[:10]
     assert browser["bom.json"]["valid"] and browser["indented.json"]["valid"] and browser["genesis-bom.json"]["valid"]

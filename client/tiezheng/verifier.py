@@ -58,6 +58,7 @@ class Check:
     name: str
     ok: bool
     detail: str
+    code: str | None = None  # the error code of a check that failed by refusing its input, for machines
 
 
 @dataclass
@@ -246,7 +247,7 @@ def _step(verdict: Verdict, name: str, action: Callable[[], T], success: str | N
     try:
         result = action()
     except TiezhengError as exc:
-        verdict.checks.append(Check(name, False, f"{exc.message} [{exc.code}]"))
+        verdict.checks.append(Check(name, False, f"{exc.message} [{exc.code}]", exc.code))
         raise _Failed from None
     if record and success is not None:
         verdict.checks.append(Check(name, True, success))

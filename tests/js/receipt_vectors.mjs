@@ -1,7 +1,7 @@
 // Runs the browser verifier bundle (node/tiezheng_node/api/explorer/static/verifier.js) under
 // Node over the shared receipt vectors and the RFC 9162 proof vectors, printing one JSON
-// line per case: {"suite", "name", "valid", "failed"} — tests/test_browser_verifier.py
-// compares them with the verdicts the vectors state.
+// line per case: {"suite", "name", "valid", "failed", "code"} — tests/test_receipt_vectors.py
+// compares them with the verdicts the vectors state and the codes the Python verifier gives.
 //
 //   node tests/js/receipt_vectors.mjs [EXTRA_MANIFEST...]
 
@@ -15,6 +15,8 @@ const verifier = await import(path.join(REPO, "node/tiezheng_node/api/explorer/s
 await verifier.ready();
 
 const out = (line) => process.stdout.write(JSON.stringify(line) + "\n");
+// The error code of a check that failed by refusing its input (null for a comparison that failed).
+const codeOf = (verdict) => (verdict.failed?.key === "error" ? verdict.failed.values.code : null);
 
 const receipts = path.join(REPO, "tests/vectors/receipts");
 const manifest = JSON.parse(fs.readFileSync(path.join(receipts, "manifest.json"), "utf8"));
@@ -23,7 +25,7 @@ for (const item of manifest.cases) {
   const receipt = new Uint8Array(fs.readFileSync(path.join(receipts, item.receipt)));
   const digest = item.record ? verifier.sm3(new Uint8Array(fs.readFileSync(path.join(receipts, item.record)))) : null;
   const verdict = verifier.verifyReceipt(receipt, genesis, { digest });
-  out({ suite: "receipts", name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null });
+  out({ suite: "receipts", name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null, code: codeOf(verdict) });
 }
 
 // Extra cases (for instance mutated receipts) in a manifest of the same shape, given as an argument.
@@ -36,11 +38,11 @@ for (const extra of process.argv.slice(2)) {
     let line;
     try {
       const verdict = verifier.verifyReceipt(receipt, genesis, { digest });
-      line = { suite: "extra", name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null };
+      line = { suite: "extra", name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null, code: codeOf(verdict) };
     } catch (error) {
       // A genesis the verifier will not trust at all stops before any check, as in Python.
       const refused = error.constructor.name === "GenesisError";
-      line = { suite: "extra", name: item.name, valid: refused ? false : null, failed: refused ? "genesis" : null };
+      line = { suite: "extra", name: item.name, valid: refused ? false : null, failed: refused ? "genesis" : null, code: error.code ?? null };
       if (!refused) line.error = String(error);
     }
     out(line);

@@ -175,7 +175,9 @@ def load_receipt(path: str) -> Receipt | Verdict:
     except TiezhengError as exc:
         if exc.code == "unreadable":
             raise
-        return Verdict(checks=[Check("receipt", False, f"{path} does not decode: {exc.message} [{exc.code}]")])
+        return Verdict(
+            checks=[Check("receipt", False, f"{path} does not decode: {exc.message} [{exc.code}]", exc.code)]
+        )
 
 
 def _digest_option(text: str) -> bytes:
@@ -225,7 +227,7 @@ def _json_document(verdict: Verdict, error: dict[str, str] | None) -> str:
         "valid": verdict.valid,
         "evidence_id": verdict.evidence_id,
         "failed": verdict.failed.name if verdict.failed else None,
-        "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in verdict.checks],
+        "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail, "code": c.code} for c in verdict.checks],
         "agency": statement.agency if statement else None,
         "kind": statement.kind if statement else None,
         "digest": statement.digest.hex() if statement else None,
