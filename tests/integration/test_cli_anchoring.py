@@ -197,6 +197,15 @@ def test_admin_register_anchor_revoke(world, tmp_path):
     one_line_error(run("admin", "role", "unbind", *role), "not bound")
     one_line_error(run("admin", "role", "bind", "newborn-one-thing", "health", "NOBODY", *role[3:]), "unknown agency")
     one_line_error(run("admin", "role", "bind", "t" * 65, "health", "320500COUNTY1", *role[3:]), "1 to 64 bytes")
+    # A binding no opening could use is refused before it is sent: the chain would keep it silently.
+    heath = run("admin", "role", "bind", "newborn-one-thing", "heath", "320500COUNTY1", *role[3:])
+    one_line_error(heath, "no role 'heath'")
+    assert "health" in heath.stderr and heath.stderr.rstrip().endswith("[unknown-role]"), heath.stderr
+    one_line_error(run("admin", "role", "bind", "newborn-one-thing", "owner", "320500COUNTY1", *role[3:]), "no role")
+    typo = run("admin", "role", "bind", "newborn-one-thin", "health", "320500COUNTY1", *role[3:])
+    one_line_error(typo, "no template 'newborn-one-thin'")
+    assert "newborn-one-thing" in typo.stderr and typo.stderr.rstrip().endswith("[unknown-template]"), typo.stderr
+    assert not rpc_bound(world["node"], "newborn-one-thing", "heath", "320500COUNTY1")
     record = tmp_path / "county-record.txt"
     record.write_text("county decision")
     result = run(

@@ -27,6 +27,7 @@ from ..gm import SM2PublicKey
 from ..jsondoc import load_json
 from ..responses import BadResponseError, JsonObject, check, objects_in, read
 from ..supervision import admin_message, webhook_target
+from ..workflow.template import OWNER
 from .common import EXIT_OK, fail, passphrase, read_file
 
 AGENCY_REGISTRY = "0x0000000000000000000000000000000000007A01"
@@ -85,7 +86,9 @@ def add_commands(commands: Any) -> None:
         keyed(sub)
         sub.add_argument("template", metavar="TEMPLATE", help="the template's id, e.g. newborn-one-thing")
         sub.add_argument(
-            "role", metavar="ROLE", help="a role as the template file names it, e.g. health (not checked on chain)"
+            "role",
+            metavar="ROLE",
+            help="a role as the template file names it, e.g. health (bind checks it against the node's templates)",
         )
         sub.add_argument("agency", metavar="AGENCY", help="the agency's code")
         sub.set_defaults(handler=functools.partial(cmd_role, bound=bound))
@@ -413,6 +416,27 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_role(templates: list[JsonObject], args: argparse.Namespace) -> None:
+    """Refuse a binding no matter could use: the chain keeps any (it holds no template's roles), so a
+    mistyped template or role would be bound silently and openings naming the agency still refused."""
+    revisions = [t for t in templates if t.text("id") == args.template]
+    if not revisions:
+        known = ", ".join(sorted({t.text("id") for t in templates})) or "none"
+        raise TiezhengError(
+            f"no template {args.template!r} is registered on this chain (registered: {known})", code="unknown-template"
+        )
+    held = [roles.value for t in revisions if (roles := t.optional_object("roles")) is not None]
+    if not held:
+        return  # the node holds none of its files: it cannot say which roles the template has
+    roles = {role for revision in held for role in revision} - {OWNER}
+    if args.role not in roles:
+        raise TiezhengError(
+            f"template {args.template} has no role {args.role!r} that an opening names (its roles: "
+            f"{', '.join(sorted(roles)) or 'none'}; the owner is the opening agency itself)",
+            code="unknown-role",
+        )
+
+
 def _agency_line(agency: JsonObject) -> str:
     state = "active" if agency.boolean("active") else f"revoked at block {agency.integer('revoked_at')}"
     return (
@@ -425,6 +449,9 @@ def cmd_role(args: argparse.Namespace, *, bound: bool) -> int:
     for value, what in ((args.template, "TEMPLATE"), (args.role, "ROLE"), (args.agency, "AGENCY")):
         if not 0 < len(value.encode("utf-8")) <= 64:
             fail(f"{what} must be 1 to 64 bytes")
+    if bound:
+        with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+            _check_role(read(client.get("/v1/templates"), lambda value: objects_in(value, "answer")), args)
     data = _calldata(
         "bindRole(string,string,string,bool)",
         ["string", "string", "string", "bool"],
