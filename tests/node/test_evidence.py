@@ -732,3 +732,25 @@ def test_a_signature_that_does_not_verify_says_how_to_sign(chain):
         chain.node.evidence.admission.signed_statement(_bad_signature(chain))
     assert caught.value.code == "bad-agency-signature"
     assert "distid:1234567812345678" in caught.value.message and "SM3" in caught.value.message
+
+
+def test_meta_bytes_and_text_that_looks_like_hex_read_apart(chain):
+    """A text "0x12" and the byte 0x12 are different statements; neither the API nor the explorer may show them alike."""
+    import json
+
+    from fastapi.testclient import TestClient
+    from tiezheng_node.api.app import create_app
+
+    meta = {"as_text": "0x12", "as_bytes": b"\x12", "count": 7, "flag": True, "empty": b""}
+    accepted = submit(chain, signed(chain, b"meta of every type", meta=meta).to_cbor())
+    chain.node.produce_block()
+    evidence_id = chain.node.evidence.evidence_id(accepted.indexes[0])
+    with TestClient(create_app(chain.node)) as client:
+        shown = client.get(f"/v1/evidence/{evidence_id}").json()["statement"]["meta"]
+        assert shown == {"as_text": "0x12", "as_bytes": {"hex": "12"}, "count": 7, "flag": True, "empty": {"hex": ""}}
+        schema = client.get("/openapi.json").json()["components"]["schemas"]
+        assert "MetaBytes" in json.dumps(schema["StatementModel"]["properties"]["meta"])
+        page = client.get(f"/evidence/{evidence_id}?lang=en").text
+    assert "<code>as_text</code>: “0x12”" in page
+    assert '<code>as_bytes</code>: <code class="bytes" title="bytes">0x12</code> <small>bytes</small>' in page
+    assert "<code>count</code>: 7" in page and "<code>flag</code>: true" in page

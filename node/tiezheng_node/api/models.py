@@ -88,6 +88,15 @@ class CosignerModel(BaseModel):
     key: Hex32 = Field(description="key id of the co-signer's SM2 key: SM3 of the uncompressed point")
 
 
+class MetaBytes(BaseModel):
+    """A byte-string meta value, kept apart from text: a text "0x12" and the byte 0x12 read differently."""
+
+    hex: str = Field(description="the bytes in lower-case hex, no prefix (0 to 64 bytes)", pattern="^([0-9a-f]{2})*$")
+
+
+MetaValue = str | int | bool | MetaBytes
+
+
 class StatementModel(BaseModel):
     version: int
     kind: str
@@ -104,7 +113,9 @@ class StatementModel(BaseModel):
         description="who signs besides the agency, in order, as the statement names them: its signatures after "
         "the agency's are exactly theirs",
     )
-    meta: dict[str, Any] | None = Field(default=None, description="byte values as 0x-prefixed hex")
+    meta: dict[str, MetaValue] | None = Field(
+        default=None, description='the statement\'s meta fields: text, integer, true/false, or bytes as {"hex": …}'
+    )
 
 
 class SignerModel(BaseModel):

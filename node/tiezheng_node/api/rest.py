@@ -46,6 +46,7 @@ from .models import (
     EvidencePage,
     GenesisModel,
     InclusionProofModel,
+    MetaBytes,
     SealModel,
     SignedStatementBody,
     SignerModel,
@@ -606,7 +607,7 @@ def create_router(
                 stage=statement.stage,
                 prev=statement.prev,
                 cosigners=[CosignerModel(role=c.role, key=c.key.hex()) for c in statement.cosigners],
-                meta={k: ("0x" + v.hex() if isinstance(v, bytes) else v) for k, v in statement.meta.items()}
+                meta={k: (MetaBytes(hex=v.hex()) if isinstance(v, bytes) else v) for k, v in statement.meta.items()}
                 if statement.meta
                 else None,
             ),

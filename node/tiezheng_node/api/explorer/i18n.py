@@ -76,6 +76,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "operator": ("经办人假名 (SM3)", "Operator pseudonym (SM3)"),
     "prev": ("上一环节", "Previous step"),
     "meta": ("附加字段", "Extra fields"),
+    "meta-bytes": ("字节", "bytes"),
     "statement_hash": ("声明哈希 (SM3)", "Statement hash (SM3)"),
     "leaf": ("日志叶子哈希 (SM3) · 序号", "Leaf hash (SM3) · index"),
     "header.raw": (
