@@ -86,7 +86,7 @@ def _value() -> dict:
         (lambda v: v.update(prev="not an id"), "bad-evidence-id"),
         (lambda v: v.update(prev="\ufeff" + str(EvidenceId("DEV", 41))), "bad-evidence-id"),  # no space to Python
         (lambda v: v.update(meta={}), "bad-statement"),
-        (lambda v: v.update(meta={"k": 1.5}), "bad-statement"),
+        (lambda v: v.update(meta={"k": 1.5}), "bad-cbor"),  # a float is no value of this format at all
         (lambda v: v.update(meta={"k": [1]}), "bad-statement"),
         (lambda v: v.update(meta={f"k{i}": i for i in range(17)}), "bad-statement"),
         (lambda v: v.update(meta={"k": "x" * 257}), "bad-statement"),

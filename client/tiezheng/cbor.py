@@ -90,6 +90,8 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
         # Looked for only here, off the path every well-formed input takes.
         if _item_length(data) < len(data):
             raise CBORError(f"{what} is not valid CBOR: bytes follow its one item")
+        if types_checked_by_caller:
+            _check_plain(value, what, 0)  # a type the format lacks is named before how it was written
         raise CBORError(f"{what} is not in deterministic CBOR encoding (RFC 8949 §4.2.1)", code="non-canonical-cbor")
     return value
 
@@ -142,6 +144,12 @@ _memo_key_sequence_in_order: Final = lru_cache(maxsize=256)(_key_sequence_in_ord
 
 
 _SCALARS: Final = frozenset((type(None), bool, int, bytes, str))
+
+
+def check_plain(value: Any, what: str = "CBOR") -> None:
+    """Refuse a decoded value holding what this format does not allow (a float, undefined, a key that is
+    not text): the walk ``decode`` leaves to callers that check every type themselves."""
+    _check_plain(value, what, 0)
 
 
 def _check_plain(value: Any, what: str, depth: int) -> None:

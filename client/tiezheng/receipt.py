@@ -154,9 +154,15 @@ class Receipt:
                 data = file.read(MAX_RECEIPT_FILE + 1)  # no more: the path may name a device without end
         except OSError as exc:
             raise ReceiptError(f"cannot read receipt {path}: {exc.strerror}", code="unreadable") from None
+        return cls.from_file_bytes(data)
+
+    @classmethod
+    def from_file_bytes(cls, data: bytes) -> Receipt:
+        """A receipt file's bytes, CBOR or its JSON rendering, told apart as the browser's verifier does."""
         if len(data) > MAX_RECEIPT_FILE:
             raise ReceiptError(f"a receipt file is at most {MAX_RECEIPT_FILE} bytes", code="too-large")
-        # JSON when "{" comes first past a byte order mark and JSON's whitespace: the browser's rule too.
+        # JSON when "{" comes first past a byte order mark and JSON's whitespace; a CBOR receipt, a
+        # map, never starts so.
         if data.removeprefix(UTF8_BOM).lstrip(JSON_WHITESPACE)[:1] == b"{":
             return cls.from_json(data)
         return cls.from_cbor(data)
@@ -197,4 +203,6 @@ def _from_jsonable(value: Any) -> Any:
         return [_from_jsonable(v) for v in value]
     if isinstance(value, float):
         raise ReceiptError("receipt JSON must not contain fractional numbers")
+    if type(value) is int and not -(2**64) <= value < 2**64:
+        raise ReceiptError("receipt JSON has an integer outside CBOR's range (-2^64 to 2^64 - 1)")
     return value

@@ -149,7 +149,13 @@ def decode_statement(data: bytes) -> dict[str, Any]:
     For the node's admission, which checks statements by the million and needs only a few fields.
     """
     value = cbor.decode(data, max_size=MAX_STATEMENT_SIZE, what="statement", types_checked_by_caller=True)
-    _check_value(value)
+    try:
+        _check_value(value)
+    except StatementError:
+        # Every field's type is checked, so only a refused statement can hold a type CBOR here
+        # lacks; that is named first (bad-cbor), as by the browser's decoder, whatever rule failed.
+        cbor.check_plain(value, "statement")
+        raise
     return value  # type: ignore[no-any-return]
 
 

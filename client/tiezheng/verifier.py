@@ -107,7 +107,8 @@ def verify_receipt_file(
 def verify_receipt(
     receipt: Receipt | bytes, genesis: Genesis, *, digest: bytes | None = None, verdict: Verdict | None = None
 ) -> Verdict:
-    """Check a receipt against a trusted genesis and, if given, the record's SM3 digest."""
+    """Check a receipt (or a receipt file's bytes, CBOR or JSON) against a trusted genesis and, if given,
+    the record's SM3 digest."""
     verdict = verdict or Verdict()
     with contextlib.suppress(_Failed):
         _verify(receipt, genesis, digest, verdict)
@@ -116,7 +117,7 @@ def verify_receipt(
 
 def _verify(receipt_or_bytes: Receipt | bytes, genesis: Genesis, digest: bytes | None, verdict: Verdict) -> None:
     if isinstance(receipt_or_bytes, bytes | bytearray):
-        receipt = _step(verdict, "receipt", lambda: Receipt.from_cbor(bytes(receipt_or_bytes)), "decodes")
+        receipt = _step(verdict, "receipt", lambda: Receipt.from_file_bytes(bytes(receipt_or_bytes)), "decodes")
     else:
         receipt = receipt_or_bytes
         if not verdict.checks:
