@@ -98,10 +98,12 @@ export function parseJson(text, { rejectDuplicates = false } = {}) {
   const space = () => {
     while (position < text.length && " \t\n\r".includes(text[position])) position++;
   };
+  // depth counts the containers around a value; a 65th container is refused even when empty,
+  // as the Python reader (tiezheng.jsondoc) counts brackets.
   const value = (depth) => {
-    if (depth > 64) fail("nesting too deep");
     space();
     const c = text[position];
+    if ((c === "{" || c === "[") && depth >= 64) fail("nesting deeper than 64 levels");
     if (c === "{") {
       position++;
       const map = new Map();

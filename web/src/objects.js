@@ -62,7 +62,7 @@ export function decodeStatement(bytes) {
   if (value.has("stage")) {
     const stage = value.get("stage");
     if (typeof stage !== "string") fail("statement.stage must be text");
-    checkText(stage, "statement.stage", 32);
+    statementText(stage, "statement.stage", 32, fail);
   }
   if (value.has("prev")) {
     const prev = value.get("prev");
@@ -98,6 +98,16 @@ export function decodeStatement(bytes) {
   };
 }
 
+// A text rule broken inside a statement is the statement's fault (bad-statement), as in Python.
+function statementText(value, where, maxLength, fail) {
+  try {
+    checkText(value, where, maxLength);
+  } catch (error) {
+    if (!(error instanceof FieldError)) throw error;
+    fail(error.message);
+  }
+}
+
 function checkMeta(meta, fail) {
   if (!(meta instanceof Map)) fail("statement.meta must be a map");
   if (meta.size === 0) fail("statement.meta must be omitted rather than empty");
@@ -106,7 +116,7 @@ function checkMeta(meta, fail) {
     if (typeof key !== "string") fail("statement.meta keys must be text");
     if (!META_KEY.test(key)) fail(`statement.meta keys must match ${META_KEY.source}`);
     const where = `statement.meta.${key}`;
-    if (typeof value === "string") checkText(value, where, 256);
+    if (typeof value === "string") statementText(value, where, 256, fail);
     else if (value instanceof Uint8Array) {
       if (value.length > 64) fail(`${where} must be at most 64 bytes`);
     } else if (typeof value === "number" || typeof value === "bigint") {

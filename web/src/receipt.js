@@ -27,7 +27,15 @@ export class ReceiptError extends FieldError {
  */
 export function loadReceipt(bytes) {
   if (bytes.length > MAX_RECEIPT_FILE) throw new ReceiptError(`a receipt file is at most ${MAX_RECEIPT_FILE} bytes`, "too-large");
-  if (looksLikeJson(bytes)) return receiptFromJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  if (looksLikeJson(bytes)) {
+    let text;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      throw new ReceiptError("receipt JSON is not valid: it is not UTF-8 text");
+    }
+    return receiptFromJson(text);
+  }
   return receiptFromCbor(bytes);
 }
 
@@ -84,13 +92,13 @@ export function receiptFromCbor(bytes) {
 
 /** The JSON rendering: the same structure, byte strings as {"b64": "…"}; the CBOR form is authoritative. */
 export function receiptFromJson(text) {
-  let value;
+  let encoded;
   try {
-    value = fromJsonable(parseJson(text));
+    encoded = encode(fromJsonable(parseJson(text)));
   } catch (error) {
     throw new ReceiptError(`receipt JSON is not valid: ${error.message.slice(0, 200)}`);
   }
-  return receiptFromCbor(encode(value));
+  return receiptFromCbor(encoded);
 }
 
 function fromJsonable(value) {
@@ -99,6 +107,9 @@ function fromJsonable(value) {
     return new Map([...value].map(([k, v]) => [k, fromJsonable(v)]));
   }
   if (Array.isArray(value)) return value.map(fromJsonable);
+  if (typeof value === "bigint" && (value < -(2n ** 64n) || value >= 2n ** 64n)) {
+    throw new Error("receipt JSON has an integer outside CBOR's range (-2^64 to 2^64 - 1)");
+  }
   return value;
 }
 

@@ -5953,7 +5953,7 @@ function decodeStatement(bytes) {
   if (value.has("stage")) {
     const stage = value.get("stage");
     if (typeof stage !== "string") fail("statement.stage must be text");
-    checkText(stage, "statement.stage", 32);
+    statementText(stage, "statement.stage", 32, fail);
   }
   if (value.has("prev")) {
     const prev = value.get("prev");
@@ -5988,6 +5988,14 @@ function decodeStatement(bytes) {
     cosigners
   };
 }
+function statementText(value, where, maxLength, fail) {
+  try {
+    checkText(value, where, maxLength);
+  } catch (error) {
+    if (!(error instanceof FieldError)) throw error;
+    fail(error.message);
+  }
+}
 function checkMeta(meta, fail) {
   if (!(meta instanceof Map)) fail("statement.meta must be a map");
   if (meta.size === 0) fail("statement.meta must be omitted rather than empty");
@@ -5996,7 +6004,7 @@ function checkMeta(meta, fail) {
     if (typeof key !== "string") fail("statement.meta keys must be text");
     if (!META_KEY.test(key)) fail(`statement.meta keys must match ${META_KEY.source}`);
     const where = `statement.meta.${key}`;
-    if (typeof value === "string") checkText(value, where, 256);
+    if (typeof value === "string") statementText(value, where, 256, fail);
     else if (value instanceof Uint8Array) {
       if (value.length > 64) fail(`${where} must be at most 64 bytes`);
     } else if (typeof value === "number" || typeof value === "bigint") {
@@ -6313,9 +6321,9 @@ function parseJson(text, { rejectDuplicates = false } = {}) {
     while (position < text.length && " 	\n\r".includes(text[position])) position++;
   };
   const value = (depth) => {
-    if (depth > 64) fail("nesting too deep");
     space();
     const c = text[position];
+    if ((c === "{" || c === "[") && depth >= 64) fail("nesting deeper than 64 levels");
     if (c === "{") {
       position++;
       const map = /* @__PURE__ */ new Map();
@@ -6497,7 +6505,15 @@ var ReceiptError = class extends FieldError {
 };
 function loadReceipt(bytes) {
   if (bytes.length > MAX_RECEIPT_FILE) throw new ReceiptError(`a receipt file is at most ${MAX_RECEIPT_FILE} bytes`, "too-large");
-  if (looksLikeJson(bytes)) return receiptFromJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  if (looksLikeJson(bytes)) {
+    let text;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      throw new ReceiptError("receipt JSON is not valid: it is not UTF-8 text");
+    }
+    return receiptFromJson(text);
+  }
   return receiptFromCbor(bytes);
 }
 var UTF8_BOM = [239, 187, 191];
@@ -6549,13 +6565,13 @@ function receiptFromCbor(bytes) {
   return receipt;
 }
 function receiptFromJson(text) {
-  let value;
+  let encoded;
   try {
-    value = fromJsonable(parseJson(text));
+    encoded = encode2(fromJsonable(parseJson(text)));
   } catch (error) {
     throw new ReceiptError(`receipt JSON is not valid: ${error.message.slice(0, 200)}`);
   }
-  return receiptFromCbor(encode2(value));
+  return receiptFromCbor(encoded);
 }
 function fromJsonable(value) {
   if (value instanceof Map) {
@@ -6563,6 +6579,9 @@ function fromJsonable(value) {
     return new Map([...value].map(([k, v]) => [k, fromJsonable(v)]));
   }
   if (Array.isArray(value)) return value.map(fromJsonable);
+  if (typeof value === "bigint" && (value < -(2n ** 64n) || value >= 2n ** 64n)) {
+    throw new Error("receipt JSON has an integer outside CBOR's range (-2^64 to 2^64 - 1)");
+  }
   return value;
 }
 function fromBase64(text) {
