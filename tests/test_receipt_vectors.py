@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tiezheng.genesis import Genesis, GenesisError
+from tiezheng.errors import TiezhengError
+from tiezheng.genesis import Genesis
 from tiezheng.verifier import CHECKS, verify_receipt_file
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def _python_verdict(folder: Path, case: dict) -> tuple[bool, str | None, str | N
     record = folder / case["record"] if case["record"] else None
     try:
         genesis = Genesis.load(folder / case["genesis"])
-    except GenesisError as exc:
+    except TiezhengError as exc:  # GenesisError, or the FieldError of a field's own rule
         return False, "genesis", exc.code  # `tiezheng verify` refuses it before any receipt check
     verdict = verify_receipt_file(folder / case["receipt"], genesis, record=record)
     failed = verdict.failed
@@ -139,6 +140,7 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
         ("genesis-hex-spaces.json", genesis_text.replace(key, key[:10] + " " + key[10:], 1).encode()),
         ("genesis-bad-utf8.json", genesis_text.replace('"name": "', '"name": "\xff', 1).encode("latin-1")),
         ("genesis-lone-surrogate.json", genesis_text.replace('"name": "', '"name": "\\ud800', 1).encode()),
+        ("genesis-name-control.json", genesis_text.replace('"name": "', '"name": "\\u0007', 1).encode()),
     ):
         assert data != genesis_text.encode()
         (tmp_path / name).write_bytes(data)
@@ -165,7 +167,7 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
     assert not disagreements, disagreements[:10]
     assert browser["bom.json"]["valid"] and browser["indented.json"]["valid"] and browser["genesis-bom.json"]["valid"]
     assert not browser["other-padding.json"]["valid"] and not browser["oversized.json"]["valid"]
-    for name in ("version-true", "hex-spaces", "bad-utf8", "lone-surrogate"):
+    for name in ("version-true", "hex-spaces", "bad-utf8", "lone-surrogate", "name-control"):
         assert browser[f"genesis-{name}.json"]["failed"] == "genesis", name
     refused = ("formfeed.json", "ideographic-space.json", "utf16le.json", "utf16.json")
     assert not any(browser[name]["valid"] for name in refused)

@@ -40,8 +40,9 @@ for (const extra of process.argv.slice(2)) {
       const verdict = verifier.verifyReceipt(receipt, genesis, { digest });
       line = { suite: "extra", name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null, code: codeOf(verdict) };
     } catch (error) {
-      // A genesis the verifier will not trust at all stops before any check, as in Python.
-      const refused = error.constructor.name === "GenesisError";
+      // A genesis the verifier will not trust at all stops before any check, as in Python; its
+      // errors carry a code (bad-genesis, or a field rule's), any other would be a fault.
+      const refused = error.code !== undefined;
       line = { suite: "extra", name: item.name, valid: refused ? false : null, failed: refused ? "genesis" : null, code: error.code ?? null };
       if (!refused) line.error = String(error);
     }

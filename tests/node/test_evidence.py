@@ -735,10 +735,11 @@ def test_a_signature_that_does_not_verify_says_how_to_sign(chain):
 
 
 def test_meta_bytes_and_text_that_looks_like_hex_read_apart(chain):
-    """A text "0x12" and the byte 0x12 are different statements; neither the API nor the explorer may show them alike."""
+    """A text "0x12" and the byte 0x12 are different statements: neither the API nor the explorer shows them alike."""
     import json
 
     from fastapi.testclient import TestClient
+
     from tiezheng_node.api.app import create_app
 
     meta = {"as_text": "0x12", "as_bytes": b"\x12", "count": 7, "flag": True, "empty": b""}

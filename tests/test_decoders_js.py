@@ -1,0 +1,348 @@
+"""The browser's decoders (web/src) accept and refuse exactly what the Python ones do, with the same code.
+
+Both verifiers read what a court is handed, so a file one refuses as "bad-cbor" the other must not
+call "non-canonical-cbor" or "bad-statement", and neither may accept what the other refuses. Each
+layer is fed its own mutations: CBOR byte strings; statements, batch headers, consensus headers
+and validator sets whose decoded values are changed and encoded again deterministically (so the
+difference lies above CBOR); genesis files and receipt files (CBOR and JSON) changed field by field.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import cbor2
+import pytest
+
+from tiezheng import cbor
+from tiezheng.batch import BatchHeader
+from tiezheng.errors import TiezhengError
+from tiezheng.genesis import Genesis, ValidatorSet
+from tiezheng.header import ConsensusHeader
+from tiezheng.receipt import Receipt
+from tiezheng.statement import Statement
+
+ROOT = Path(__file__).resolve().parents[1]
+VECTORS = ROOT / "tests" / "vectors" / "receipts"
+MAX_SIZE = 4096  # the CBOR layer's limit in tests/js/decoders.mjs
+
+PYTHON_DECODERS: dict[str, Callable[[bytes], object]] = {
+    "cbor": lambda data: cbor.decode(data, max_size=MAX_SIZE),
+    "statement": Statement.from_cbor,
+    "batch-header": BatchHeader.from_cbor,
+    "consensus-header": ConsensusHeader.from_cbor,
+    "validator-set": ValidatorSet.from_keys,
+    "genesis": Genesis.from_json,
+    "receipt-file": Receipt.from_file_bytes,
+}
+
+
+def _python(kind: str, data: bytes) -> dict[str, Any]:
+    try:
+        PYTHON_DECODERS[kind](data)
+    except TiezhengError as exc:
+        return {"error": exc.code}
+    return {"ok": True}
+
+
+def _browser(inputs: list[tuple[str, bytes]], folder: Path) -> list[dict[str, Any]]:
+    (folder / "inputs.json").write_text(json.dumps([{"kind": kind, "hex": data.hex()} for kind, data in inputs]))
+    result = subprocess.run(
+        ["node", str(ROOT / "tests" / "js" / "decoders.mjs"), str(folder / "inputs.json")],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def _assert_agree(inputs: list[tuple[str, bytes]], folder: Path) -> set[str]:
+    """Both sides' verdict on every input is the same; returns the verdicts seen, for coverage checks."""
+    browser = _browser(inputs, folder)
+    assert len(browser) == len(inputs)
+    disagreements = [
+        (kind, data.hex()[:400], python, theirs)
+        for (kind, data), theirs in zip(inputs, browser, strict=True)
+        if theirs != (python := _python(kind, data))
+    ]
+    assert not disagreements, disagreements[:10]
+    return {line.get("error", "ok") for line in browser}
+
+
+# --- CBOR -------------------------------------------------------------------------------------
+
+
+def _value(rng: random.Random, depth: int = 0) -> Any:
+    kinds = ["int", "neg", "text", "bytes", "bool", "null"] + (["list", "map"] * 2 if depth < 3 else [])
+    kind = rng.choice(kinds)
+    if kind == "int":
+        return rng.choice([0, 23, 24, 255, 256, 65535, 65536, 2**32 - 1, 2**32, rng.randrange(2**64)])
+    if kind == "neg":
+        return -1 - rng.randrange(2**64)
+    if kind == "text":
+        return "".join(rng.choice("ab受理\u0085\ufeff") for _ in range(rng.randrange(30)))
+    if kind == "bytes":
+        return rng.randbytes(rng.randrange(40))
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "null":
+        return None
+    if kind == "list":
+        return [_value(rng, depth + 1) for _ in range(rng.randrange(5))]
+    return {f"k{rng.randrange(30)}": _value(rng, depth + 1) for _ in range(rng.randrange(5))}
+
+
+# Each byte string is a value the format forbids or a form of a value it allows but not the
+# deterministic one; the comment says which verdict both decoders owe it.
+CRAFTED_CBOR = [
+    "b90001616101",  # map length in two bytes: non-canonical
+    "a161611801",  # 1 in two bytes: non-canonical
+    "a161611b0000000000000001",  # 1 in nine bytes: non-canonical
+    "a2616201616102",  # keys out of order: non-canonical
+    "a2616101616102",  # a duplicate key: bad
+    "bf616101ff",  # an indefinite-length map: bad
+    "a161617f6161ff",  # an indefinite-length text: bad
+    "c101",  # a tag: bad
+    "f90000",  # half-precision 0.0: bad (a float, though it reads as the number 0)
+    "fa3f800000",  # single-precision 1.0: bad
+    "fb3ff0000000000000",  # double-precision 1.0: bad
+    "f7",  # undefined: bad
+    "f0",  # an unassigned simple value: bad
+    "a1016161",  # an integer map key: bad
+    "6261ff",  # text that is not UTF-8: bad
+    "63efbbbf",  # text holding only U+FEFF: read and kept
+    "c249010000000000000000",  # a bignum (tag 2): bad
+    "",  # empty: bad
+    "00" * (MAX_SIZE + 1),  # too large
+    "81" * 8 + "00",  # an item inside eight containers: read
+    "81" * 9 + "00",  # inside nine, past the depth limit: bad
+    "81" * 8 + "80",  # nine containers, the innermost empty (no item inside nine): read
+    "81" * 8 + "a0",  # the same with an empty map: read
+    "81" * 8 + "a0" + "00",  # bytes after the one item: bad
+    "0000",  # an item followed by another: bad
+    "b9000161611801",  # two non-shortest forms, one wrapped in the other: non-canonical
+    "b900016161f93c00",  # a float inside a non-canonical map: bad (the type is named first)
+]
+
+
+def _mutate_bytes(rng: random.Random, data: bytes) -> bytes:
+    mutated = bytearray(data)
+    position = rng.randrange(len(mutated))
+    action = rng.choice(("flip", "byte", "cut", "insert", "widen"))
+    if action == "flip":
+        mutated[position] ^= 1 << rng.randrange(8)
+    elif action == "byte":
+        mutated[position] = rng.randrange(256)
+    elif action == "cut":
+        del mutated[position:]
+    elif action == "insert":
+        mutated[position:position] = bytes([rng.randrange(256)])
+    elif mutated[position] & 0x1F < 24:
+        # The head of an item with its argument written in the next longer form: a valid
+        # encoding of the same value that is not the deterministic one.
+        major, argument = mutated[position] & 0xE0, mutated[position] & 0x1F
+        mutated[position : position + 1] = bytes([major | 24, argument])
+    return bytes(mutated)
+
+
+def test_the_cbor_decoders_agree(tmp_path):
+    rng = random.Random(8949)
+    good = [cbor.encode(_value(rng)) for _ in range(300)]
+    inputs = [("cbor", data) for data in good + [bytes.fromhex(h) for h in CRAFTED_CBOR]]
+    inputs += [("cbor", _mutate_bytes(rng, rng.choice(good))) for _ in range(3000)]
+    seen = _assert_agree(inputs, tmp_path)
+    assert seen >= {"ok", "bad-cbor", "non-canonical-cbor", "too-large"}, seen
+
+
+# --- Protocol objects -------------------------------------------------------------------------
+
+# Values every field is tried with: each type CBOR carries here and some it must not, the
+# edges of the integer ranges, and texts at and past the rules' lengths and characters.
+ODD_VALUES: list[Any] = [
+    None, True, 0, 1, -1, 24, 2**53 - 1, 2**53, 2**63 - 1, 2**63, 2**64 - 1, -(2**63) - 1, -(2**64),
+    1.0, 0.0, 1.5, cbor2.undefined, cbor2.CBORSimpleValue(16), cbor2.CBORTag(1, 0),
+    "", "a", "permit", "x-a", "X-a", "agency", "official", "a" * 33, "受" * 33, "\ufeff", "a\x00", "a\x7f", "a\u0085",
+    "\u202e", "VEC-000000-X8", "vec-000000-x8", "\ufeffVEC-000000-X8", "VEC-000000-X9",
+    b"", b"\x00" * 31, b"\x00" * 32, b"\x00" * 33, b"\x00" * 65, [], [1], [1.0], {}, {"a": 1}, {1: 2},
+    [{"role": "official", "key": b"\x01" * 32}], [{"role": "agency", "key": b"\x01" * 32}],
+]  # fmt: skip
+
+
+def _receipt(name: str) -> Receipt:
+    return Receipt.load(VECTORS / f"{name}.tzr")
+
+
+def _value_mutations(base: dict[str, Any], extra_fields: list[str], rng: random.Random) -> Iterator[dict[str, Any]]:
+    """The map with each field removed, each field (and a few it lacks) set to each odd value, and random mixes."""
+    fields = [*base, *extra_fields]
+    yield base
+    for field in fields:
+        if field in base:
+            yield {k: v for k, v in base.items() if k != field}
+        for odd in ODD_VALUES:
+            yield {**base, field: odd}
+    for key in (1, b"k"):
+        yield {**base, key: 1}
+    for _ in range(400):
+        mixed = dict(base)
+        for _ in range(rng.randrange(1, 4)):
+            field = rng.choice(fields)
+            if rng.random() < 0.2:
+                mixed.pop(field, None)
+            else:
+                mixed[field] = rng.choice(ODD_VALUES)
+        yield mixed
+
+
+def _encoded(value: Any) -> bytes | None:
+    """The value's deterministic CBOR (cbor2 writes floats, undefined and tags too, as a forger would)."""
+    try:
+        return cbor2.dumps(value, canonical=True)
+    except (TypeError, ValueError, cbor2.CBOREncodeError):
+        return None
+
+
+def _object_inputs(kind: str, base: dict[str, Any], extra_fields: list[str], seed: int) -> list[tuple[str, bytes]]:
+    rng = random.Random(seed)
+    inputs = [(kind, data) for value in _value_mutations(base, extra_fields, rng) if (data := _encoded(value))]
+    inputs += [(kind, data) for top in (1.0, cbor2.undefined, [], 0, "x", b"x", None) if (data := _encoded(top))]
+    return inputs
+
+
+@pytest.mark.parametrize(
+    ("kind", "base", "extra_fields"),
+    [
+        ("statement", lambda: cbor2.loads(_receipt("direct").statement), ["zz"]),
+        (
+            "statement",
+            lambda: _minimal_statement(),
+            ["stage", "prev", "meta", "cosigners", "subject", "operator", "zz"],
+        ),
+        ("batch-header", lambda: cbor2.loads(_receipt("batch").batch.header), ["zz"]),
+        ("consensus-header", lambda: cbor2.loads(_receipt("direct").header), ["zz"]),
+    ],
+    ids=["statement", "minimal-statement", "batch-header", "consensus-header"],
+)
+def test_the_object_decoders_agree(kind, base, extra_fields, tmp_path):
+    inputs = _object_inputs(kind, base(), extra_fields, seed=len(kind))
+    seen = _assert_agree(inputs, tmp_path)
+    assert "ok" in seen and "bad-cbor" in seen and len(seen) >= 4, seen
+
+
+def _minimal_statement() -> dict[str, Any]:
+    """The direct vector's statement with only the fields every statement has."""
+    required = ("v", "kind", "digest", "agency", "key", "time")
+    return {k: v for k, v in cbor2.loads(_receipt("direct").statement).items() if k in required}
+
+
+def test_the_meta_rules_agree(tmp_path):
+    base = _minimal_statement()
+    metas: list[Any] = [{"k": odd} for odd in ODD_VALUES]
+    metas += [{key: 1} for key in ("", "A", "a" * 32, "a" * 33, "a b", "a_b.c-d", "1a", "\ufeffa", 1, b"k")]
+    metas += [
+        {f"k{i:02}": i for i in range(16)},
+        {f"k{i:02}": i for i in range(17)},
+        {f"k{i:02}": "受" * 30 for i in range(12)},  # past the meta's encoded size
+        {"k": [[[[[[[[1]]]]]]]]},
+        {"k": {1: 2}},
+    ]
+    inputs = [("statement", data) for meta in metas if (data := _encoded({**base, "meta": meta}))]
+    seen = _assert_agree(inputs, tmp_path)
+    assert {"ok", "bad-cbor", "bad-statement"} <= seen, seen
+
+
+def test_the_validator_set_decoders_agree(tmp_path):
+    handover = _receipt("after-handover")
+    keys = cbor2.loads(handover.transitions[0].next_set)
+    compressed = [bytes([2 + key[-1] % 2]) + key[1:33] for key in keys]
+    sets: list[Any] = [
+        keys, compressed, [keys[0], compressed[0]], [], [b"\x04" + b"\x00" * 64], ["x"], {"a": keys[0]}, [1],
+        [b"\x06" + keys[0][1:]], [[keys[0]]], [1.0], 1.0, keys * 17,
+    ]  # fmt: skip
+    inputs = [("validator-set", data) for value in sets if (data := _encoded(value))]
+    seen = _assert_agree(inputs, tmp_path)
+    assert "ok" in seen and len(seen) >= 3, seen
+
+
+# --- Files: genesis and receipts -------------------------------------------------------------
+
+ODD_JSON: list[Any] = [
+    None, True, 0, -1, 2**53, 2**64 - 1, 2**64, -(2**64), -(2**64) - 1, 10**30, "", "1", "VEC", "x" * 200,
+    [], {}, [1], {"a": 1}, "\ufeff", "a\u0085b", "\u202e", "a\x7fb", "A" * 9, "é" * 129,
+]  # fmt: skip
+
+
+def _json_paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _json_paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _json_paths(item, (*prefix, index))
+
+
+def _replaced(document: Any, path: tuple[Any, ...], new: Any, *, delete: bool = False) -> Any:
+    copy = json.loads(json.dumps(document))
+    holder = copy
+    for step in path[:-1]:
+        holder = holder[step]
+    if delete:
+        del holder[path[-1]]
+    else:
+        holder[path[-1]] = new
+    return copy
+
+
+def _json_file_mutations(document: dict[str, Any], rng: random.Random, limit: int) -> Iterator[bytes]:
+    paths = [p for p in _json_paths(document) if p]
+    for path in rng.sample(paths, min(limit, len(paths))):
+        if isinstance(path[-1], str):
+            yield json.dumps(_replaced(document, path, None, delete=True)).encode()
+        for odd in rng.sample(ODD_JSON, 6):
+            yield json.dumps(_replaced(document, path, odd), ensure_ascii=False).encode()
+    text = json.dumps(document)
+    for depth in (8, 9, 63, 64, 65):
+        for inner in ("[]", "{}", "[1]"):
+            nested = "[" * (depth - 1) + inner + "]" * (depth - 1)
+            yield (text[:-1] + f', "zz": {nested}}}').encode()
+    for number in ("1.0", "1e0", "-0", str(2**64), str(-(2**64) - 1), "9" * 401):
+        yield (text[:-1] + f', "zz": {number}}}').encode()
+    yield b"\xef\xbb\xbf" + text.encode()
+    yield text.encode()[:-1] + b', "zz": "\xff"}'
+    yield text.encode("utf-16")
+    yield text.replace(": ", ":  \u3000", 1).encode()
+
+
+def test_the_genesis_readers_agree(tmp_path):
+    document = json.loads((VECTORS / "genesis.json").read_text())
+    inputs = [("genesis", data) for data in _json_file_mutations(document, random.Random(1), limit=40)]
+    seen = _assert_agree(inputs, tmp_path)
+    assert {"ok", "bad-genesis"} <= seen, seen
+
+
+def test_the_receipt_file_readers_agree(tmp_path):
+    rng = random.Random(2)
+    document = json.loads((VECTORS / "direct.json").read_text())
+    inputs = [("receipt-file", data) for data in _json_file_mutations(document, rng, limit=60)]
+    for name in ("direct", "batch", "after-handover"):
+        value = _receipt(name).to_value()
+        for path in rng.sample([p for p in _json_paths(value) if p], 25):
+            for odd in rng.sample(ODD_VALUES, 4):
+                if (data := _encoded(_replaced_value(value, path, odd))) is not None:
+                    inputs.append(("receipt-file", data))
+    seen = _assert_agree(inputs, tmp_path)
+    assert {"ok", "bad-receipt", "bad-cbor", "missing-field"} <= seen, seen
+
+
+def _replaced_value(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    """``value`` (CBOR's, with bytes) with the item at ``path`` replaced."""
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        return {k: (_replaced_value(v, rest, new) if k == head else v) for k, v in value.items()}
+    return [(_replaced_value(v, rest, new) if i == head else v) for i, v in enumerate(value)]
