@@ -1073,6 +1073,31 @@ def test_a_calendar_registered_later_moves_the_deadlines_still_running(tmp_path)
         chain.close()
 
 
+def test_a_new_calendar_says_which_open_matters_it_cannot_move(tmp_path, monkeypatch, caplog):
+    """A node without a template's file cannot compute its matters' deadlines again: it keeps them, and says so."""
+    import logging
+
+    from tiezheng.workflow import builtin_calendar
+    from tiezheng_node.execution.addresses import PROCESS_TRAIL
+
+    calendar = builtin_calendar()
+    _, _, updated, chain = _with_next_calendar(tmp_path, calendar)
+    try:
+        desk = Desk(chain, chain.agency_key, chain.agency_code)
+        index = EvidenceId.parse(desk.open("administrative-permit", "case of a lost file")).index
+        before = chain.node.process.matter(index)
+        registered = chain.transact(chain.admin, "ProcessTrail", PROCESS_TRAIL, "setCalendar", updated.hash, updated.id)
+        assert registered.ok
+        monkeypatch.setattr(chain.node.process.library, "template", lambda template_hash: None)
+        with caplog.at_level(logging.WARNING):
+            assert chain.node.produce_block() is not None
+        assert f"lacks the files of templates {before.template.hex()[:16]}" in caplog.text
+        assert chain.node.process.matter(index).stage_deadline == before.stage_deadline
+        assert not chain.node.process.behind_calendar()  # said once, not at every block
+    finally:
+        chain.close()
+
+
 def test_a_node_holds_the_earlier_revisions_of_the_shipped_templates():
     """Matters opened under enforcement-case r1 on an existing chain go on, though new chains register r2."""
     from tiezheng.workflow import superseded_templates

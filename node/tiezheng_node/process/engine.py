@@ -652,9 +652,11 @@ class ProcessEngine:
         if self._store.get(META_DEADLINE_CALENDAR) == calendar.hash:
             return
         moved = 0
+        unheld: set[bytes] = set()
         for matter in self.matters(status="open"):
             template = self.library.template(matter.template)
             if template is None:
+                unheld.add(matter.template)
                 continue
             raised = self._raised_events(staged, matter)
             settled = {due.scope for due in watched(matter, 0) if due.key in raised}  # red alerts raised stand
@@ -665,6 +667,14 @@ class ProcessEngine:
         staged.writes[META_DEADLINE_CALENDAR] = calendar.hash
         if moved:
             log.info("calendar %s in force: the deadlines of %d open matters computed again", calendar.id, moved)
+        if unheld:
+            # Their steps cannot be checked here either (503 unknown-template): the operator must add the files.
+            log.warning(
+                "calendar %s in force, but this node lacks the files of templates %s: their open matters keep "
+                "the deadlines computed before",
+                calendar.id,
+                ", ".join(sorted(h.hex()[:16] for h in unheld)),
+            )
 
     def _current(self, staged: StagedProcess, index: int) -> Matter | None:
         return staged.matters.get(index) or self.matter(index)
