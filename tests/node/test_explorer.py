@@ -101,11 +101,22 @@ def test_home_shows_head_blocks_records_and_today(site):
 def test_evidence_page(site):
     chain, client = site
     evidence_id = chain.node.evidence.evidence_id(1)
-    page = client.get(f"/evidence/{evidence_id}").text
+    page = client.get(f"/evidence/{evidence_id}", params={"lang": "zh"}).text
     assert sm3(b"permit 1").hex() in page and "审批签发" in page
     assert f'href="/v1/evidence/{evidence_id}/receipt"' in page
-    batched = text_of(client.get(f"/evidence/{chain.node.evidence.evidence_id(10)}?lang=en").text)
-    assert "statement 7 of 60 in batch 3" in batched
+    # The kind and the signer's role in the reader's language; the code stays at hand.
+    assert "permit — 许可" in page and '<td title="agency">机构</td>' in page
+    english = client.get(f"/evidence/{evidence_id}?lang=en").text
+    assert (
+        "permit — an administrative permit or licence decision" in english
+        and '<td title="agency">agency</td>' in english
+    )
+    assert '<td title="permit">许可</td>' in client.get("/evidence?kind=permit&lang=zh").text  # lists too
+    assert '<td title="permit">permit</td>' in client.get("/evidence?kind=permit&lang=en").text
+    batched_html = client.get(f"/evidence/{chain.node.evidence.evidence_id(10)}?lang=en").text
+    batched = text_of(batched_html)
+    assert "statement 8 of 60 in its batch" in batched
+    assert f'<a class="mono" href="/evidence/{chain.node.evidence.evidence_id(3)}">' in batched_html  # its first
     twice = client.get(f"/evidence/{chain.node.evidence.evidence_id(0)}").text
     assert chain.node.evidence.evidence_id(63) in twice  # the other record of the same digest
     pending = text_of(client.get(f"/evidence/{chain.node.evidence.evidence_id(64)}?lang=en").text)
@@ -179,6 +190,11 @@ def test_agency_page_and_its_history_after_revocation(site, tmp_path):
     page = text_of(client.get(f"/agencies/{chain.agency_code}?lang=en").text)
     assert "active" in page and "registered" in page and chain.node.evidence.evidence_id(63) in page
     assert client.get("/agencies/NOPE").status_code == 404
+    # A genesis agency was registered before any block: the pages say so, in words, and link no block 0.
+    for path in ("/agencies", f"/agencies/{chain.agency_code}"):
+        chinese, english = client.get(path, params={"lang": "zh"}).text, client.get(path, params={"lang": "en"}).text
+        assert 'href="/blocks/0"' not in chinese and "<td>创世</td>" in chinese and "<td>genesis</td>" in english
+    assert "链标识" in chinese and "chain id" not in chinese and "chain id" in english
 
 
 def test_agency_history_links_each_agencys_own_transaction_when_a_block_holds_several(site):
@@ -265,7 +281,8 @@ def test_search_for_a_digest_of_many_records_says_how_many_and_where_all_are(tmp
             one = client.get(f"/evidence/{evidence.evidence_id(3)}").text
         assert f"More than {MATCHES_SHOWN + 2} records match" in countless
         assert f"{MATCHES_SHOWN} of them are listed" in countless
-        assert sum(evidence.evidence_id(i) in one for i in range(MATCHES_SHOWN + 5) if i != 3) == 20  # others, capped
+        others = [i for i in range(MATCHES_SHOWN + 5) if i not in (0, 3)]  # not itself, nor its batch's first
+        assert sum(evidence.evidence_id(i) in one for i in others) == 20  # the other records of its digest, capped
     finally:
         chain.close()
 

@@ -362,6 +362,22 @@ def test_acknowledging_an_alert(scene):
     again = client.post(f"/v1/alerts/{alert}/ack", json=admin_auth(chain, "ack", alert)).json()
     assert again == done
     assert [kind for kind, _ in announced] == ["alert"]
+    # The explorer says who acknowledged it, and when.
+    listed = client.get("/alerts", params={"status": "acknowledged", "lang": "en"}).text
+    assert f"by {chain.admin.address[:12]}" in listed and " at 20" in listed
+
+
+def test_a_matter_closed_early_shows_its_closing_record_and_time(scene):
+    client, chain = scene["client"], scene["chain"]
+    c = chain.node.process.matter(EvidenceId.parse(scene["c"]).index)
+    closing = str(EvidenceId("DEV", c.last_index))
+    for language, outcome in (("zh", "撤回"), ("en", "withdrawn")):
+        page = client.get(f"/matters/{scene['c']}", params={"lang": language}).text
+        assert f'href="/evidence/{closing}"' in page and 'id="closing-step"' in page, language
+        assert f"· {outcome}" in page and 'id="matter-closed"' in page, language
+    listed = client.get("/matters", params={"status": "closed", "lang": "zh"}).text
+    assert "已结束 · 撤回" in listed and "行政许可" in listed  # the template by its name, not its id
+    assert 'id="closing-step"' not in client.get(f"/matters/{scene['a']}").text  # open: nothing closed it
 
 
 def test_templates_calendar_and_supervision_are_published(scene):
@@ -447,7 +463,7 @@ def test_the_reports_page_takes_a_period_and_passes_it_to_the_csv(scene):
     # Days 10 to 30 after the start hold one step only: B's 受理, twenty days late.
     first, last = day(start + 10 * 24 * HOUR * 1000), day(start + 30 * 24 * HOUR * 1000)
     page = client.get("/reports", params={"by": "stage", "from": first, "to": last, "lang": "en"}).text
-    rows = re.findall(r"<tr>\s*<td>[^<]*</td><td>([^<]*)</td>\s*<td class=\"num\">(\d+)</td>", page)
+    rows = re.findall(r"<tr>\s*<td[^>]*>[^<]*</td><td>([^<]*)</td>\s*<td class=\"num\">(\d+)</td>", page)
     assert [row for row in rows if row[1] != "0"] == [("Acceptance", "1")], rows
     assert f'name="from" value="{first}"' in page and f'name="to" value="{last}"' in page
     assert f"{first} – {last}" in page

@@ -33,6 +33,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "language.other": ("English", "中文"),
     "footer.genesis": ("创世哈希", "Genesis hash"),
     "footer.chain": ("链", "Chain"),
+    "footer.chain_id": ("链标识", "chain id"),
+    "genesis": ("创世", "genesis"),
     "footer.privacy": (
         "链上只有摘要与假名化标识，不含个人信息。",
         "The chain holds digests and pseudonymous identifiers only, never personal data.",
@@ -78,7 +80,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "meta": ("附加字段", "Extra fields"),
     "meta-bytes": ("字节", "bytes"),
     "statement_hash": ("声明哈希 (SM3)", "Statement hash (SM3)"),
-    "leaf": ("日志叶子哈希 (SM3) · 序号", "Leaf hash (SM3) · index"),
+    "leaf": ("日志叶子哈希 (SM3) · 叶子序号", "Leaf hash (SM3) · leaf index"),
     "header.raw": (
         "区块头原文（CBOR，base64），即共识签名所签的字节",
         "The consensus header (CBOR, base64): the bytes the seals sign",
@@ -88,14 +90,19 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "status.accepted": ("已受理，待打包", "accepted, waiting for a block"),
     "signers": ("签名方", "Signed by"),
     "role": ("角色", "Role"),
+    "signer.agency": ("机构", "agency"),
+    "signer.official": ("经办人", "official"),
+    "signer.reviewer": ("审核人", "reviewer"),
+    "signer.approver": ("审批人", "approver"),
+    "signer.notary": ("公证员", "notary"),
+    "signer.witness": ("见证人", "witness"),
+    "signer.supervisor": ("监督方", "supervisor"),
     "key_id": ("密钥标识 (SM3)", "Key id (SM3)"),
     "public_key": ("SM2 公钥", "SM2 public key"),
     "signature": ("签名", "Signature"),
     "batch": ("批量存证", "Batch"),
-    "batch.member": (
-        "批次 {batch} 中第 {position} 条，共 {size} 条",
-        "statement {position} of {size} in batch {batch}",
-    ),
+    "batch.member": ("批次中第 {position} 条，共 {size} 条", "statement {position} of {size} in its batch"),
+    "batch.first": ("批次首条", "the batch's first"),
     "receipt.download": ("下载存证回执 (.tzr)", "Download the receipt (.tzr)"),
     "receipt.json": ("回执 JSON", "Receipt as JSON"),
     "certificate": ("存证证书", "Certificate"),
@@ -113,14 +120,14 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "tx": ("交易", "Transaction"),
     "tx.from": ("发送方", "From"),
     "tx.to": ("接收方", "To"),
-    "tx.nonce": ("序号", "Nonce"),
+    "tx.nonce": ("交易计数 (nonce)", "Nonce"),
     "tx.gas_used": ("消耗 gas", "Gas used"),
     "tx.status": ("执行结果", "Result"),
     "tx.success": ("成功", "success"),
     "tx.failed": ("失败", "failed"),
     "tx.logs": ("事件日志", "Logs"),
     "tx.create": ("（创建合约）", "(contract creation)"),
-    "tx.index": ("区块内序号", "Index in block"),
+    "tx.index": ("区块内位置", "Position in block"),
     # Evidence list
     "evidence.title": ("存证记录", "Evidence"),
     "evidence.filter": ("筛选", "Filter"),
@@ -215,6 +222,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "matter.in_progress": ("办理中", "in progress"),
     "matter.late_now": ("已超时", "overdue now"),
     "matter.outcome": ("结果", "Outcome"),
+    "matter.closed": ("结束时间", "Closed"),
+    "matter.close_step": ("结束", "closed"),
+    "outcome.completed": ("办结", "completed"),
+    "outcome.rejected": ("不予办理", "rejected"),
+    "outcome.withdrawn": ("撤回", "withdrawn"),
     "matter.none": ("暂无办件。", "No matters yet."),
     "decision.approve": ("通过", "approve"),
     "decision.return": ("退回", "return"),
@@ -233,6 +245,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "alert.status.open": ("待处理", "open"),
     "alert.status.acknowledged": ("已知悉", "acknowledged"),
     "alert.status.resolved": ("已解除", "resolved"),
+    "alert.acknowledged_by": ("{by} 于 {at} 知悉", "by {by} at {at}"),
     "alert.none": ("暂无预警。", "No alerts."),
     "alert.note": (
         "每条预警本身也是存证日志中的一条记录（由节点的监督密钥以 SM2 签名），可下载回执离线核验。",
@@ -520,3 +533,8 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         text = MESSAGES[key][self._column]
         return text.format(**values) if values else text
+
+    def word(self, prefix: str, value: str) -> str:
+        """The word for a registered value (a signer's role, an outcome, …), else the value as written."""
+        found = MESSAGES.get(f"{prefix}.{value}")
+        return found[self._column] if found else value

@@ -23,6 +23,7 @@ from starlette.datastructures import URL
 from tiezheng.certificate import facts, render_html, render_pdf
 from tiezheng.gm import sm3
 from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, KINDS
+from tiezheng.workflow.trail import Matter
 
 from ... import __version__
 from ...node import Node
@@ -31,7 +32,17 @@ from ..paging import page_of
 from ..params import counter
 from .i18n import COOKIE, LANGUAGES, MESSAGES, Translator, language_of
 from .search import MAX_QUERY, SHOWN, SearchResult, agency_code, lookup_evidence_id, search
-from .views import DAYS_SHOWN, ExplorerData, day_period, format_time, iso_time, role_label, stage_label
+from .views import (
+    DAYS_SHOWN,
+    ExplorerData,
+    day_period,
+    format_time,
+    iso_time,
+    kind_description,
+    kind_label,
+    role_label,
+    stage_label,
+)
 
 HERE: Final = Path(__file__).parent
 STATIC_DIR: Final = HERE / "static"
@@ -76,6 +87,8 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
                 "words": {key: t(key) for key in MESSAGES if key.startswith(SCRIPT_WORDS)},
                 "stage_name": lambda template, key: stage_label(template, key, language),
                 "role_name": lambda template, role: role_label(template, role, language),
+                "kind_name": lambda kind: kind_label(kind, language),
+                "kind_about": lambda kind: kind_description(kind, language),
                 **context,
             },
             status_code=http_status,
@@ -180,7 +193,8 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         record = view.record
         batch = None
         if record is not None and record.batch is not None:
-            batch = (record.batch.batch_id, record.batch.position, data.batch_size(record.batch.batch_id))
+            first = record.batch.batch_id  # the leaf index of the batch's first statement
+            batch = (first, record.batch.position, data.batch_size(first), data.evidence_id(first))
         signers = list(record.signatures) if record is not None and record.batch is None else []
         if batch is not None:
             stored = node.evidence.log.batch(batch[0])
@@ -280,7 +294,26 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
 
     def alert_rows(records: list[Any]) -> list[dict[str, Any]]:
         # The template itself rides along so that the page can name the stage in the reader's language.
-        return [{**process.alert_event(r), "workflow": process.library.template(r.template)} for r in records]
+        return [
+            {
+                **process.alert_event(r),
+                "workflow": process.library.template(r.template),
+                "acknowledged_by": r.acknowledged_by,
+                "acknowledged_at": r.acknowledged_at,
+            }
+            for r in records
+        ]
+
+    def workflows_by_id() -> dict[str, Any]:
+        """Each template id's newest revision this node holds: what lists name a template by."""
+        return {t.id: t for t in sorted(process.library.templates, key=lambda t: t.revision)}
+
+    def closing_record(matter: Matter) -> tuple[str, str] | None:
+        """(evidence ID, agency) of the record that closed a matter before its last stage, which is no step."""
+        if matter.status != "closed" or matter.last_index in {s.index for s in matter.steps}:
+            return None
+        view = data.view(matter.last_index)
+        return data.evidence_id(matter.last_index), view.statement.agency if view else "—"
 
     @router.get("/matters", response_class=HTMLResponse)
     def matters(
@@ -307,7 +340,7 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         extra = _query_tail(template=template, status=status)
         return render(
             request, "matters.html", rows=rows, older=older, extra=extra, template=template, status=status,
-            template_ids=sorted(set(ids.values())),
+            template_ids=sorted(set(ids.values())), workflows=workflows_by_id(),
         )  # fmt: skip
 
     @router.get("/matters/{matter_id}", response_class=HTMLResponse)
@@ -335,6 +368,7 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
             matter_late=matter_late,
             late=stage_late or matter_late,
             ids=[data.evidence_id(s.index) for s in matter.steps],
+            closing=closing_record(matter),
             alerts=alert_rows(records),
         )
 
@@ -365,7 +399,7 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         last: Annotated[str | None, Query(alias="to")] = None,
     ) -> HTMLResponse:
         kind: By = by if by in ("template", "stage") else "agency"  # type: ignore[assignment]
-        workflows = {t.id: t for t in sorted(process.library.templates, key=lambda t: t.revision)}
+        workflows = workflows_by_id()
         first, last = first or None, last or None  # an empty date field sends "from="
         try:
             start, stop = day_period(first, last)

@@ -93,6 +93,17 @@ def stage_label(template: WorkflowTemplate | None, key: str | None, language: st
     return stage.english if stage is not None else key
 
 
+def kind_label(kind: str, language: str) -> str:
+    """A kind as a list shows it: its Chinese name on Chinese pages; the kind itself (English words) otherwise."""
+    return KINDS[kind].split(" — ")[0] if language == "zh" and kind in KINDS else kind
+
+
+def kind_description(kind: str, language: str) -> str:
+    """What a registered kind is, in the reader's language (the registry gives both)."""
+    chinese, english = KINDS[kind].split(" — ", 1)
+    return chinese if language == "zh" else english
+
+
 def role_label(template: WorkflowTemplate | None, role: str, language: str) -> str:
     """A matter's role (a machine key such as ``reviewer``) by the name its template gives it in this language."""
     names = template.roles.get(role) if template is not None else None
