@@ -113,6 +113,12 @@ def test_evidence_page(site):
     )
     assert '<td title="permit">许可</td>' in client.get("/evidence?kind=permit&lang=zh").text  # lists too
     assert '<td title="permit">permit</td>' in client.get("/evidence?kind=permit&lang=en").text
+    assert "filter-unknown" not in client.get("/evidence?kind=x-own-kind").text  # a private kind may be anyone's
+    bogus = client.get("/evidence?kind=bogus&agency=NOBODY&lang=en").text
+    assert "There is no kind “bogus”" in bogus and "There is no agency “NOBODY”" in bogus
+    # An agency's code typed in lower case filters as the search box reads it: the registered code.
+    lower = client.get(f"/evidence?agency={chain.agency_code.lower()}&lang=en").text
+    assert "filter-unknown" not in lower and 'class="empty"' not in lower
     batched_html = client.get(f"/evidence/{chain.node.evidence.evidence_id(10)}?lang=en").text
     batched = text_of(batched_html)
     assert "statement 8 of 60 in its batch" in batched
@@ -238,6 +244,11 @@ def test_search(site):
     typo = good[:-1] + ("A" if good[-1] != "A" else "B")
     mistyped = go(typo)
     assert mistyped.status_code == 404 and "fails its checksum" in mistyped.text and "mistyped" in mistyped.text
+    assert "<h1>Invalid evidence ID</h1>" in mistyped.text  # headed as the record page heads it
+    # As a Chinese input method types it: full-width letters, digits and dash, an ideographic space.
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in good) + "\u3000"
+    assert go(full_width).headers["location"] == f"/evidence/{good}"
+    assert go("ｐｅｒｍｉｔ" * 30).status_code == 404  # folded, then simply not found
     other_chain = str(EvidenceId("BJ01", 5))
     assert "is an evidence ID of chain BJ01" in go(other_chain).text
     assert "Nothing found" in go(evidence.evidence_id(10_000)).text
@@ -278,11 +289,11 @@ def test_search_for_a_digest_of_many_records_says_how_many_and_where_all_are(tmp
         monkeypatch.setattr(search, "MATCHES_COUNTED", MATCHES_SHOWN + 2)
         with TestClient(create_app(chain.node)) as client:
             countless = client.get("/search", params={"q": sm3(b"one form").hex(), "lang": "en"}).text
-            one = client.get(f"/evidence/{evidence.evidence_id(3)}").text
+            one = client.get(f"/evidence/{evidence.evidence_id(3)}", params={"lang": "zh"}).text
         assert f"More than {MATCHES_SHOWN + 2} records match" in countless
         assert f"{MATCHES_SHOWN} of them are listed" in countless
-        others = [i for i in range(MATCHES_SHOWN + 5) if i not in (0, 3)]  # not itself, nor its batch's first
-        assert sum(evidence.evidence_id(i) in one for i in others) == 20  # the other records of its digest, capped
+        others = one.split("同一文件摘要的其他存证", 1)[1]  # the page's list of them, past its own batch's link
+        assert sum(evidence.evidence_id(i) in others for i in range(MATCHES_SHOWN + 5) if i != 3) == 20  # capped
     finally:
         chain.close()
 

@@ -417,6 +417,15 @@ def test_the_matters_and_alerts_pages_filter(scene):
     assert warnings.count('data-alert="') >= 1 and "bad" not in warnings.split("<tbody>")[1].split("</tbody>")[0]
     page = client.get(f"/matters/{scene['b']}?lang=en").text
     assert "overdue" in page and page.count('class="late"') >= 1
+    # A filter value no matter or alert can have says so, rather than look like an empty chain.
+    for path, said in (
+        ("/matters?status=bogus", "There is no status “bogus”"),
+        ("/matters?template=no-such-template", "There is no template “no-such-template”"),
+        ("/alerts?status=bogus", "There is no status “bogus”"),
+        ("/alerts?severity=purple", "There is no severity “purple”"),
+    ):
+        assert said in client.get(path + "&lang=en").text, path
+    assert "filter-unknown" not in client.get("/alerts?status=open&severity=red").text
 
 
 def test_stages_are_named_in_the_readers_language(scene):

@@ -132,6 +132,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "evidence.title": ("存证记录", "Evidence"),
     "evidence.filter": ("筛选", "Filter"),
     "evidence.all_kinds": ("全部类型", "All kinds"),
+    "filter.unknown": (
+        "没有“{value}”这一{what}可供筛选，因此下表为空。",
+        "There is no {what} “{value}” to filter by, so the list below is empty.",
+    ),
     "evidence.pending_note": (
         "该记录已受理并分配编号，尚未写入区块；写入后即可下载回执。",
         "This record is accepted and numbered but not in a block yet; its receipt is available once it is.",

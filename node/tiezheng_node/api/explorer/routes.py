@@ -172,10 +172,20 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         agency: str | None = None,
     ) -> HTMLResponse:
         kind, agency = filter_value(kind), filter_value(agency)
+        unknown = []
+        if kind and kind not in KINDS and not kind.startswith("x-"):  # private kinds are anyone's to use
+            unknown.append(("kind", kind))
+        if agency:
+            # Codes are issued in capitals and typed in either case, as the search box takes them.
+            registered = agency_code(data, agency)
+            if registered is None:
+                unknown.append(("agency", agency))
+            agency = registered or agency
         page = data.records(counter(before), kind=kind, agency=agency)
         return render(
-            request, "evidence_list.html", page=page, kind=kind, agency=agency, live=before is None and not kind
-        )
+            request, "evidence_list.html", page=page, kind=kind, agency=agency, live=before is None and not kind,
+            unknown_filters=unknown,
+        )  # fmt: skip
 
     def find(evidence_id: str) -> int | SearchResult:
         return lookup_evidence_id(data, genesis.chain_code, evidence_id)
@@ -338,9 +348,11 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
                          "template": ids.get(matter.template, "?"),
                          "workflow": process.template_of(matter)})  # fmt: skip
         extra = _query_tail(template=template, status=status)
+        unknown = [("matter.template", template)] if template and template not in ids.values() else []
+        unknown += [("matter.status", status)] if status and status not in ("open", "closed") else []
         return render(
             request, "matters.html", rows=rows, older=older, extra=extra, template=template, status=status,
-            template_ids=sorted(set(ids.values())), workflows=workflows_by_id(),
+            template_ids=sorted(set(ids.values())), workflows=workflows_by_id(), unknown_filters=unknown,
         )  # fmt: skip
 
     @router.get("/matters/{matter_id}", response_class=HTMLResponse)
@@ -386,9 +398,11 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
             50,
         )
         extra = _query_tail(status=status, severity=severity)
+        unknown = [("alert.status", status)] if status and status not in ALERT_STATUSES else []
+        unknown += [("alert.severity", severity)] if severity and severity not in ("red", "warning") else []
         return render(
             request, "alerts.html", alerts=alert_rows(records), older=older, extra=extra, status=status,
-            severity=severity,
+            severity=severity, unknown_filters=unknown,
         )  # fmt: skip
 
     @router.get("/reports", response_class=HTMLResponse)
@@ -435,6 +449,7 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
 
 
 MAX_FILTER_LENGTH: Final = 100
+ALERT_STATUSES: Final = ("open", "acknowledged", "resolved")
 
 
 def _relative(url: URL) -> str:

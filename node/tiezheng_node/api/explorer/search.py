@@ -11,6 +11,7 @@ a matter) read it through ``lookup_evidence_id`` and so report it the same way.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -46,7 +47,7 @@ class SearchResult:
 
 
 def search(data: ExplorerData, chain_code: str, text: str) -> SearchResult:
-    query = text.strip()
+    query = typed(text)
     values = {"query": query[:SHOWN]}
     if not query:
         return SearchResult(message="search.empty")
@@ -69,6 +70,12 @@ def search(data: ExplorerData, chain_code: str, text: str) -> SearchResult:
     return SearchResult(message="search.not_recognised", values=values)
 
 
+def typed(text: str) -> str:
+    """What was typed, as the ASCII it means: a Chinese input method gives full-width letters, digits and
+    dashes (ＤＥＶ－０００００５) and ideographic spaces, which NFKC folds to their ASCII forms."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def agency_code(data: ExplorerData, text: str) -> str | None:
     """The registered code ``text`` names: as typed, or in capitals (codes are issued in capitals, people type
     them in either case)."""
@@ -80,7 +87,7 @@ def agency_code(data: ExplorerData, text: str) -> str | None:
 
 def lookup_evidence_id(data: ExplorerData, chain_code: str, text: str) -> int | SearchResult:
     """The leaf index of the record an evidence ID names on this chain, or a message saying why there is none."""
-    query = text.strip()
+    query = typed(text)
     values = {"query": query[:SHOWN]}
     try:
         parsed = EvidenceId.parse(query)
