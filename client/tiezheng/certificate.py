@@ -12,19 +12,18 @@ import html
 import os
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 import segno
 
+from .beijing import BEIJING
 from .genesis import Genesis
 from .header import ConsensusHeader
 from .receipt import Receipt
 from .statement import KINDS, Statement
 from .verifier import Verdict, verify_receipt
-
-BEIJING: Final = timezone(timedelta(hours=8), "UTC+08:00")
 
 
 @dataclass(frozen=True)

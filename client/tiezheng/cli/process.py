@@ -15,13 +15,14 @@ import os
 import sys
 import threading
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
 
 import httpx
 
+from ..beijing import BEIJING
 from ..errors import TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey, keystore, sm3_file
@@ -35,7 +36,6 @@ from .common import EXIT_OK, fail, passphrase, read_from_stdin, subject_salt
 SEALED_WAIT_SECONDS: Final = 120.0
 
 OPERATOR_SALT_ENV: Final = "TIEZHENG_OPERATOR_SALT"
-BEIJING: Final = timezone(timedelta(hours=8))
 RED: Final = "\x1b[31m"
 RESET: Final = "\x1b[0m"
 MAX_ALERT_BODY: Final = 64 * 1024

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from eth.exceptions import BlockNotFound, HeaderNotFound
@@ -17,6 +17,7 @@ from eth_abi import decode as abi_decode
 from eth_abi.exceptions import DecodingError
 from eth_utils import keccak
 
+from tiezheng.beijing import BEIJING
 from tiezheng.genesis import Validator
 from tiezheng.gm import sm3
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
@@ -31,7 +32,6 @@ from ...execution.registry import AgencyInfo
 from ...node import Node
 from ..eth_format import format_receipt
 
-BEIJING: Final = timezone(timedelta(hours=8), "UTC+08:00")
 BLOCKS_PER_PAGE: Final = 20
 RECORDS_PER_PAGE: Final = 25
 DAYS_SHOWN: Final = 30
