@@ -142,7 +142,15 @@ def test_report_over_a_period(scene):
 def test_report_as_csv_opens_in_a_spreadsheet(scene):
     response = scene["client"].get("/v1/reports/template", params={"format": "csv"})
     assert response.headers["content-type"].startswith("text/csv")
-    assert "attachment" in response.headers["content-disposition"]
+    assert response.headers["content-disposition"] == 'attachment; filename="tiezheng-report-template.csv"'
+    # A report of a period is saved under a name that says which: two periods' files keep apart.
+    november = scene["client"].get(
+        "/v1/reports/agency",
+        params={"format": "csv", "from": "2026-11-01T00:00:00+08:00", "to": "2026-11-30T23:59:59.999+08:00"},
+    )
+    assert november.headers["content-disposition"].endswith(
+        'filename="tiezheng-report-agency-from-2026-11-01-to-2026-11-30.csv"'
+    ), november.headers
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")  # Excel reads the Chinese names as UTF-8 only with the BOM
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))

@@ -22,6 +22,7 @@ import httpx
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
+from tiezheng.beijing import beijing_day
 from tiezheng.errors import DecodeError
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.supervision import admin_message, webhook_target
@@ -489,8 +490,14 @@ def create_process_router(node: Node) -> APIRouter:
             return Response(
                 "\ufeff" + out.getvalue(),
                 media_type="text/csv; charset=utf-8",
-                headers={"Content-Disposition": f'attachment; filename="tiezheng-report-{by}.csv"'},
+                headers={"Content-Disposition": f'attachment; filename="{report_file_name(by, start, stop)}"'},
             )
         return ReportModel.model_validate({"by": by, "from": start, "to": stop, "rows": rows})
 
     return router
+
+
+def report_file_name(by: str, start: int | None, stop: int | None) -> str:
+    """tiezheng-report-agency[-from-DAY][-to-DAY].csv: saved reports of different periods keep apart."""
+    bounds = [f"{name}-{beijing_day(ms).isoformat()}" for name, ms in (("from", start), ("to", stop)) if ms is not None]
+    return "-".join(["tiezheng-report", by, *bounds]) + ".csv"
