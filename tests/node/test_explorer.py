@@ -139,6 +139,8 @@ def test_certificate_html_and_pdf(site):
     assert html.headers["x-content-type-options"] == "nosniff"
     pdf = client.get(f"/evidence/{evidence_id}/certificate?format=pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    docx = client.get(f"/evidence/{evidence_id}/certificate?format=docx&lang=en")
+    assert docx.status_code == 400 and "There is no “docx” certificate: the formats are html and pdf" in docx.text
     waiting = client.get(f"/evidence/{chain.node.evidence.evidence_id(64)}/certificate?lang=en")
     assert waiting.status_code == 409 and "Not in a block yet" in waiting.text  # accepted: not missing, not sealed
 

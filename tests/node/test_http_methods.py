@@ -69,6 +69,23 @@ def test_the_explorers_pages_take_any_query_parameter(chain: LocalChain):
         assert http.get("/v1/matters?status=open&limit=5").status_code == 200
 
 
+def test_a_browser_lost_outside_the_api_gets_a_page_and_a_client_the_apis_error(chain: LocalChain):
+    page = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    with TestClient(create_app(chain.node)) as http:
+        lost = http.get("/evidnece/<b>x</b>", headers=page)
+        assert lost.status_code == 404 and lost.headers["content-type"].startswith("text/html")
+        assert "未找到" in lost.text and "Not found" in lost.text and "&lt;b&gt;x&lt;/b&gt;" in lost.text
+        assert "<b>x</b>" not in lost.text and 'href="/"' in lost.text
+        # A machine interface answers in its error shape even to a browser, and any client off it too.
+        for path, headers, code in (
+            ("/v1/nowhere", page, "no-endpoint"),
+            ("/static/nope.js", page, "not-found"),  # a file the static mount lacks
+            ("/nowhere", {"Accept": "*/*"}, "no-endpoint"),
+        ):
+            missed = http.get(path, headers=headers)
+            assert missed.status_code == 404 and missed.json()["error"]["code"] == code, path
+
+
 AUTH = {"signer": "0x" + "00" * 20, "time": 0, "signature": "0x" + "00" * 65}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -35,6 +36,14 @@ from .rpc import JsonRpc, RpcError, _error_response
 MAX_RPC_BODY: Final = 1024 * 1024
 log = logging.getLogger("tiezheng.api")
 
+NOT_FOUND_PAGE: Final = (
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>未找到 Not found</title>'
+    "<h1>未找到 · Not found</h1><p>本节点没有页面 <code>{path}</code>。</p>"
+    "<p>This node has no page <code>{path}</code>.</p>"
+    '<p><a href="/">存证浏览器首页 · Explorer home</a> · <a href="/verify">存证核验 · Verify a record</a></p></html>'
+)
+#: Paths of the machine interfaces: a miss there is answered in the API's error shape, whatever the client.
+API_PATHS: Final = ("/v1", "/rpc", "/healthz", "/metrics", "/openapi.json", "/docs", "/static/")
 INTERNAL_ERROR_PAGE: Final = (
     '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>出错 Error</title>'
     "<h1>出错 · Something went wrong</h1><p>节点未能处理此请求，原因已记入节点日志。</p>"
@@ -71,6 +80,11 @@ class JsonRpcRequest(BaseModel):
     method: str = Field(examples=["eth_blockNumber"])
     params: list[Any] = Field(default_factory=list)
     id: int | str | None = Field(default=1)
+
+
+def _wants_a_page(request: Request) -> bool:
+    """A browser navigating outside the machine interfaces: it reads a page, not a JSON error."""
+    return not request.url.path.startswith(API_PATHS) and "text/html" in request.headers.get("accept", "")
 
 
 def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
@@ -132,7 +146,10 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
         return error_response(400, "invalid-request", f"{where}: {message}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and "endpoint" not in request.scope and _wants_a_page(request):
+            page = NOT_FOUND_PAGE.format(path=html.escape(request.url.path[:200]))
+            return HTMLResponse(page, status_code=404, headers={"Content-Security-Policy": "default-src 'none'"})
         if exc.status_code == 404 and "endpoint" not in request.scope:
             # No route matched: a client pointed at a wrong base URL (…/rpc, …/v1), not a missing record.
             return error_response(

@@ -321,6 +321,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "“{query}” is not a valid evidence ID (evidence IDs look like {example}).",
     ),
     "not_found.title": ("未找到", "Not found"),
+    "bad_request.title": ("请求有误", "Bad request"),
+    "certificate.bad_format": (
+        "没有“{format}”格式的存证证书：可选 html（网页）或 pdf。",
+        "There is no “{format}” certificate: the formats are html and pdf.",
+    ),
     "id.invalid.title": ("存证编号有误", "Invalid evidence ID"),
     "not_found.block": (
         "没有 “{height}” 这一区块（最新区块的高度为 {head}）。",

@@ -236,6 +236,11 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
 
     @router.get("/evidence/{evidence_id}/certificate")
     def certificate(request: Request, evidence_id: str, format: str = "html") -> Response:
+        if format not in ("html", "pdf"):
+            return render(
+                request, "not_found.html", http_status=400, title="bad_request.title",
+                message="certificate.bad_format", values={"format": format[:20]},
+            )  # fmt: skip
         found = find(evidence_id)
         if isinstance(found, SearchResult):
             return unresolved(request, found)
