@@ -410,6 +410,18 @@ def test_a_steps_evidence_page_links_its_matter(scene):
         assert f'href="/matters/{scene["a"]}"' in page and 'id="not-applied"' not in page
 
 
+def test_the_process_pages_say_when_the_calendar_lacks_a_years_holidays(scene, monkeypatch):
+    client, process = scene["client"], scene["chain"].node.process
+    monkeypatch.setattr(process, "uncovered_year", lambda now_ms: 2031)
+    for path in ("/matters", f"/matters/{scene['a']}", "/alerts", "/reports"):
+        page = client.get(path, params={"lang": "en"}).text
+        assert "does not list 2031" in page and 'id="calendar-gap"' in page, path
+    assert "2031 年的节假日与调休" in client.get("/matters", params={"lang": "zh"}).text
+    assert 'id="calendar-gap"' not in client.get("/blocks").text  # not a page of deadlines
+    monkeypatch.setattr(process, "uncovered_year", lambda now_ms: None)
+    assert 'id="calendar-gap"' not in client.get("/matters").text
+
+
 def test_the_matters_and_alerts_pages_filter(scene):
     client = scene["client"]
     closed = client.get("/matters", params={"status": "closed"}).text

@@ -378,16 +378,24 @@ class ProcessEngine:
         Outside its years only weekends are skipped: public holidays would count as
         working days and deadlines falling after them would be raised early.
         """
+        year = self.uncovered_year(now_ms)
+        calendar = self.calendar()
+        if year is None or calendar is None:
+            return None
+        return (
+            f"the working-day calendar {calendar.id} does not cover {year}: register one that lists "
+            f"{year}'s holidays and make-up days, or deadlines in {year} skip weekends only"
+        )
+
+    def uncovered_year(self, now_ms: int) -> int | None:
+        """This year, or in December the next, if the registered calendar lacks its holidays; else None."""
         calendar = self.calendar()
         if calendar is None:
             return None
         today = calendar.local_day(now_ms)
         for year in (today.year, today.year + 1) if today.month == 12 else (today.year,):
             if not calendar.covers(year):
-                return (
-                    f"the working-day calendar {calendar.id} does not cover {year}: register one that lists "
-                    f"{year}'s holidays and make-up days, or deadlines in {year} skip weekends only"
-                )
+                return year
         return None
 
     def next_due(self) -> int | None:

@@ -232,6 +232,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "outcome.rejected": ("不予办理", "rejected"),
     "outcome.withdrawn": ("撤回", "withdrawn"),
     "matter.none": ("暂无办件。", "No matters yet."),
+    "calendar.gap": (
+        "本链登记的工作日历未列出 {year} 年的节假日与调休：在登记新日历前，落在 {year} 年的时限只扣除周末。",
+        "The working-day calendar registered on this chain does not list {year}'s public holidays and make-up "
+        "days: until one that does is registered, deadlines in {year} skip weekends only.",
+    ),
     "decision.approve": ("通过", "approve"),
     "decision.return": ("退回", "return"),
     "decision.reject": ("不予", "reject"),

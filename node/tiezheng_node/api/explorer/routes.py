@@ -89,6 +89,8 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
                 "role_name": lambda template, role: role_label(template, role, language),
                 "kind_name": lambda kind: kind_label(kind, language),
                 "kind_about": lambda kind: kind_description(kind, language),
+                # Deadlines a reader sees may skip weekends only: every page of the process trail says so.
+                "calendar_gap": lambda: process.uncovered_year(int(time.time() * 1000)),
                 **context,
             },
             status_code=http_status,
