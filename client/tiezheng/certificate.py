@@ -46,7 +46,17 @@ class CertificateFacts:
     signers: list[str]
 
 
-def facts(receipt: Receipt, genesis: Genesis | None, verify_url: str) -> CertificateFacts:
+@dataclass(frozen=True)
+class Registration:
+    """What the chain's registry says of the agency now: not in the receipt, so only a node can add it."""
+
+    name: str
+    revoked_at: int | None = None  # the block height of its revocation, if revoked
+
+
+def facts(
+    receipt: Receipt, genesis: Genesis | None, verify_url: str, registration: Registration | None = None
+) -> CertificateFacts:
     statement = Statement.from_cbor(receipt.statement)
     header = ConsensusHeader.from_cbor(receipt.header)
     verdict: Verdict | None = verify_receipt(receipt, genesis) if genesis is not None else None
@@ -67,14 +77,22 @@ def facts(receipt: Receipt, genesis: Genesis | None, verify_url: str) -> Certifi
         assert verdict.failed is not None
         verdict_text = f"验证未通过 / INVALID: {verdict.failed.name} — {verdict.failed.detail}"
     kind = statement.kind + (f" ({KINDS[statement.kind].split(' — ')[0]})" if statement.kind in KINDS else "")
-    signers = [s.role for s in receipt.signatures] or (
-        [s.role for s in receipt.batch.signatures] if receipt.batch is not None else []
-    )
+    signatures = receipt.signatures or (receipt.batch.signatures if receipt.batch is not None else ())
+    # Each signer by its role and its key's id, which a court compares with the key the agency registered.
+    signers = [f"{s.role} ({s.public_key.key_id.hex()[:16]}…)" for s in signatures]
+    agency = statement.agency
+    if registration is not None:
+        agency = f"{agency} · {registration.name}"
+        if registration.revoked_at is not None:
+            agency += (
+                f"（已于区块 {registration.revoked_at} 撤销登记；撤销前的存证仍然有效 / registration revoked at "
+                f"block {registration.revoked_at}; records sealed before it remain valid）"
+            )
     separator = "&" if "?" in verify_url else "?"
     return CertificateFacts(
         evidence_id=receipt.evidence_id,
         digest=statement.digest.hex(),
-        agency=statement.agency,
+        agency=agency,
         kind=kind,
         stage=statement.stage,
         claimed=_time(statement.time),

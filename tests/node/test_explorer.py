@@ -145,6 +145,31 @@ def test_certificate_html_and_pdf(site):
     assert waiting.status_code == 409 and "Not in a block yet" in waiting.text  # accepted: not missing, not sealed
 
 
+def test_a_certificate_names_the_agency_its_signers_keys_and_a_later_revocation(tmp_path):
+    chain = LocalChain(tmp_path / "node")
+    try:
+        statement = statement_for(chain.agency_key, b"signed before the revocation", agency=chain.agency_code)
+        accepted = chain.node.evidence.accept(
+            chain.node.evidence.admission.signed_statement(SignedStatement.sign(statement, chain.agency_key).to_cbor())
+        )
+        accepted.durable.result()
+        chain.node.produce_block()
+        evidence_id = chain.node.evidence.evidence_id(accepted.indexes[0])
+        with TestClient(create_app(chain.node)) as client:
+            before = client.get(f"/evidence/{evidence_id}/certificate").text
+            name = chain.node.registry.agency(chain.agency_code, chain.node.head.execution).name
+            assert f"{chain.agency_code} · {name}" in before and "revoked" not in before
+            assert f"agency ({chain.agency_key.public_key().key_id.hex()[:16]}…)" in before
+            revoked = chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "revoke", chain.agency_code)
+            assert revoked.ok
+            after = client.get(f"/evidence/{evidence_id}/certificate").text
+        height = chain.node.head.height
+        assert f"registration revoked at block {height}; records sealed before it remain valid" in after
+        assert "VALID" in after  # its record still verifies
+    finally:
+        chain.close()
+
+
 def test_a_certificate_links_to_the_configured_public_url_whatever_the_host_asked(site):
     chain, client = site
     evidence_id = chain.node.evidence.evidence_id(2)

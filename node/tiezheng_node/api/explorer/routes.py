@@ -20,9 +20,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import URL
 
-from tiezheng.certificate import facts, render_html, render_pdf
+from tiezheng.certificate import Registration, facts, render_html, render_pdf
 from tiezheng.gm import sm3
-from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, KINDS
+from tiezheng.statement import KIND_ALERT, KIND_PROCESS_STEP, KINDS, Statement
 from tiezheng.workflow.trail import Matter
 
 from ... import __version__
@@ -257,7 +257,7 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         # Host header (anyone can send one): the configured public URL, else the address the
         # reader's connection reached.
         verify_url = f"{public_url}/verify" if public_url else f"{own_address(request)}/verify"
-        the_facts = facts(receipt, genesis, verify_url)
+        the_facts = facts(receipt, genesis, verify_url, registration(Statement.from_cbor(receipt.statement).agency))
         if format == "pdf":
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "certificate.pdf"
@@ -320,6 +320,13 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
             }
             for r in records
         ]
+
+    def registration(code: str) -> Registration | None:
+        """The registry's name for the agency and any revocation, for a certificate the node prints."""
+        found = data.agency(code)
+        if found is None:
+            return None
+        return Registration(found.name, None if found.active else found.revoked_at)
 
     def workflows_by_id() -> dict[str, Any]:
         """Each template id's newest revision this node holds: what lists name a template by."""
