@@ -23,7 +23,7 @@ from tests.support.nodekit import LocalChain
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import sm3
 from tiezheng.supervision import admin_message, webhook_target
-from tiezheng.workflow import close_statement
+from tiezheng.workflow import close_statement, open_statement
 from tiezheng_node.api.app import create_app
 from tiezheng_node.node import Node
 from tiezheng_node.process import engine as engine_module
@@ -408,6 +408,27 @@ def test_a_steps_evidence_page_links_its_matter(scene):
     for evidence_id in (scene["a"], first_step):
         page = client.get(f"/evidence/{evidence_id}").text
         assert f'href="/matters/{scene["a"]}"' in page and 'id="not-applied"' not in page
+    assert 'id="digest-is-subject"' not in client.get(f"/evidence/{scene['a']}").text  # opened with its application
+
+
+def test_an_opening_without_a_document_says_its_digest_is_the_subject(tmp_path):
+    """The SDK signs the subject pseudonym as an opening's digest when no document comes with it."""
+    chain = LocalChain(tmp_path / "node")
+    try:
+        desk = Desk(chain, chain.agency_key, chain.agency_code)
+        subject = sm3(b"case D, opened with no document")
+        index = desk.submit(
+            open_statement(
+                template_hash=TEMPLATES[PERMIT].hash, subject=subject, agency=desk.code,
+                key_id=desk.key.public_key().key_id, digest=subject, time_ms=desk.now_ms(), parties={},
+            )
+        )  # fmt: skip
+        chain.node.produce_block()
+        with TestClient(create_app(chain.node)) as client:
+            page = client.get(f"/evidence/{EvidenceId('DEV', index)}", params={"lang": "en"}).text
+        assert 'id="digest-is-subject"' in page and "no document: this is the subject pseudonym" in page
+    finally:
+        chain.close()
 
 
 def test_the_process_pages_say_when_the_calendar_lacks_a_years_holidays(scene, monkeypatch):

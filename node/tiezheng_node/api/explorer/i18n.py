@@ -75,6 +75,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "stage": ("环节", "Stage"),
     "digest": ("文件摘要 (SM3)", "Record digest (SM3)"),
     "subject": ("办件标识 (SM3)", "Subject pseudonym (SM3)"),
+    "digest.is_subject": (
+        "未附文书：此处即办件标识，同一办件的其他无文书记录与之相同",
+        "no document: this is the subject pseudonym, shared by the matter's other records without one",
+    ),
     "operator": ("经办人假名 (SM3)", "Operator pseudonym (SM3)"),
     "prev": ("上一环节", "Previous step"),
     "meta": ("附加字段", "Extra fields"),
