@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from tiezheng_node.data_lock import DataDirectoryInUse, lock_data_directory
+from tiezheng_node.execution.addresses import AGENCY_REGISTRY
 from tiezheng_node.store import Store, StoreError
 
 HOLD = """
@@ -64,3 +65,36 @@ def test_a_store_open_elsewhere_is_named_as_such(tmp_path):
             Store(tmp_path / "chain")
     finally:
         store.close()
+
+
+def test_a_store_that_lost_its_current_file_is_refused_untouched_and_repairs(tmp_path):
+    """LevelDB asked to create a store over one missing CURRENT would delete its tables: never start so."""
+    import plyvel
+
+    from tests.support.nodekit import LocalChain
+    from tiezheng_node.node import Node
+
+    chain = LocalChain(tmp_path / "node")
+    for _ in range(3):
+        chain.transact(chain.admin, "AgencyRegistry", AGENCY_REGISTRY, "isAdmin", chain.admin.address)
+    height = chain.node.head.height
+    chain.close()
+    folder = tmp_path / "node" / "chain"
+    (folder / "CURRENT").unlink()
+    before = sorted(p.name for p in folder.iterdir())
+    with pytest.raises(StoreError, match=r"no CURRENT file.*repair_db"):
+        Store(folder)
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing created, nothing deleted
+    plyvel.repair_db(str(folder))
+    repaired = Node(tmp_path / "node", chain.genesis, chain.validator_key, **chain.node_options)
+    try:
+        assert repaired.head.height == height and height >= 3
+    finally:
+        repaired.close()
+
+
+def test_a_new_store_is_created_in_an_empty_or_missing_folder(tmp_path):
+    (tmp_path / "empty").mkdir()
+    for folder in (tmp_path / "empty", tmp_path / "missing"):
+        Store(folder).close()
+        assert (folder / "CURRENT").exists()

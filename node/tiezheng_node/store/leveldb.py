@@ -39,9 +39,30 @@ class WriteSet:
         return len(self.writes)
 
 
+def _data_files_without_current(path: Path) -> list[str]:
+    """LevelDB's data files in ``path`` (tables, write-ahead logs, manifests) when its CURRENT file is gone."""
+    try:
+        if not path.is_dir() or (path / "CURRENT").exists():
+            return []
+        names = sorted(p.name for p in path.iterdir())
+    except OSError:
+        return []  # opening it will say what is wrong
+    return [n for n in names if n.startswith("MANIFEST-") or n.endswith((".ldb", ".sst", ".log"))]
+
+
 class Store:
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         path = Path(path)
+        orphans = _data_files_without_current(path)
+        if orphans:
+            # LevelDB would create a store here, and its first compaction deletes every file the new
+            # MANIFEST does not name: a store missing only CURRENT would lose all its blocks.
+            raise StoreError(
+                f"the store at {path} holds LevelDB data ({', '.join(orphans[:3])}…) but no CURRENT file, so it "
+                "cannot be opened as it is and must not be started anew over it: restore the folder from a backup, "
+                f"or rebuild it with LevelDB's repair (python -c \"import plyvel; plyvel.repair_db('{path}')\") "
+                "and start the node again"
+            )
         try:
             self._db = plyvel.DB(
                 str(path),
