@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import copy
+import gzip
 import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tiezheng import cbor
+from tiezheng.bounded import AnswerTooLarge, node_client
 from tiezheng.errors import TiezhengError
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey
@@ -559,3 +564,66 @@ def test_a_receipt_asked_for_by_another_spelling_of_its_id_is_its_own(node):
         for spelling in spellings:
             assert client.receipt(spelling).to_value() == RECEIPT, spelling
     assert all(path == f"/v1/evidence/{canonical}/receipt" for _, path in node.requests)
+
+
+# Answers without end, or compressed past any bound
+
+
+@contextlib.contextmanager
+def endless_server() -> Iterator[str]:
+    """A server that answers every GET with a JSON body that never ends, or (on /gzip/…) a gzip-encoded one."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if self.path.startswith("/gzip/"):
+                body = gzip.compress(b"[" + b"0," * 100_000 + b"0]")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                while True:
+                    self.wfile.write(b"[" * 65536)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_answer_without_end_is_a_bad_response_once_past_the_bound():
+    with endless_server() as url:
+        with Client(url, retry_for=0) as client, pytest.raises(AnswerTooLarge) as caught:
+            client.get(ID)
+        assert caught.value.code == "bad-response" and f"/v1/evidence/{ID}" in caught.value.message
+
+        async def read() -> None:
+            async with AsyncClient(url, retry_for=0) as client:
+                await client.tree_head()
+
+        with pytest.raises(AnswerTooLarge):
+            asyncio.run(read())
+        for args in (["status", ID], ["admin", "agency", "list"]):
+            result = run(*args, "--node", url)
+            assert_one_line_error(result, "[bad-response]")
+            assert "larger than 32 MiB" in result.stderr
+
+
+def test_a_compressed_answer_is_refused_unread():
+    with endless_server() as url, Client(url + "/gzip", retry_for=0) as client:
+        with pytest.raises(BadResponseError, match="compressed") as caught:
+            client.get(ID)
+        assert caught.value.code == "bad-response"
+    # The client asks for none: a node (or a proxy before it) that honours that never sends one.
+    assert node_client("http://127.0.0.1:1", 1).headers["accept-encoding"] == "identity"

@@ -34,6 +34,7 @@ from urllib.parse import quote
 import httpx
 
 from .batch import MAX_BATCH_SIZE, BatchEnvelope
+from .bounded import async_node_client, node_client
 from .checkpoint import Checkpoint, CheckpointError
 from .errors import DecodeError, TiezhengError
 from .evidence_id import EvidenceId
@@ -960,7 +961,7 @@ class Client:
     ) -> None:
         self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
         self._retry_for = _retry_budget(retry_for)
-        self._http = http or httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+        self._http = http or node_client(url, timeout)
 
     def __enter__(self) -> Client:
         return self
@@ -1245,7 +1246,7 @@ class AsyncClient:
     ) -> None:
         self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
         self._retry_for = _retry_budget(retry_for)
-        self._http = http or httpx.AsyncClient(base_url=url.rstrip("/"), timeout=timeout)
+        self._http = http or async_node_client(url, timeout)
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -21,6 +21,7 @@ from typing import Any, Final
 
 import httpx
 
+from ..bounded import node_client
 from ..errors import EvidenceIdError, TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey
@@ -258,7 +259,7 @@ def _send(args: argparse.Namespace, to: str, data: bytes, path: str | None = Non
     """Sign a call of the contract at ``to`` and send it: to the node's admin endpoint ``path``, or else over
     JSON-RPC; either way wait for its block. A call the contract would refuse is refused before it is sent."""
     account = _admin_account(args)
-    with httpx.Client(base_url=args.node.rstrip("/"), timeout=60) as client:
+    with node_client(args.node, 60) as client:
         chain_id = _rpc(client, "eth_chainId")
         nonce = _rpc(client, "eth_getTransactionCount", account.address, "pending")
         call = {"from": account.address, "to": to, "data": "0x" + data.hex()}
@@ -326,7 +327,7 @@ def _signed(client: httpx.Client, args: argparse.Namespace, action: str, target:
 def cmd_webhook_add(args: argparse.Namespace) -> int:
     if not args.url.startswith(("http://", "https://")):
         fail("the webhook URL must start with http:// or https://")
-    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+    with node_client(args.node, 30) as client:
         body = {
             "url": args.url,
             "severities": args.severity,
@@ -343,7 +344,7 @@ def cmd_webhook_add(args: argparse.Namespace) -> int:
 
 
 def cmd_webhook_list(args: argparse.Namespace) -> int:
-    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+    with node_client(args.node, 30) as client:
         _print_listing(client.get("/v1/webhooks"), _webhook_line, as_json=args.json)
     return EXIT_OK
 
@@ -360,7 +361,7 @@ def _webhook_line(hook: JsonObject) -> str:
 
 
 def cmd_webhook_remove(args: argparse.Namespace) -> int:
-    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+    with node_client(args.node, 30) as client:
         auth = _signed(client, args, "webhook-remove", str(args.id))
         check(client.request("DELETE", f"/v1/webhooks/{args.id}", json=auth))
     sys.stdout.write(f"removed webhook {args.id}\n")
@@ -368,7 +369,7 @@ def cmd_webhook_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_alert_ack(args: argparse.Namespace) -> int:
-    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+    with node_client(args.node, 30) as client:
         try:
             alert_id = str(EvidenceId.parse(args.alert))
         except EvidenceIdError as exc:
@@ -411,7 +412,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+    with node_client(args.node, 30) as client:
         _print_listing(client.get("/v1/agencies"), _agency_line, as_json=args.json)
     return EXIT_OK
 
@@ -450,7 +451,7 @@ def cmd_role(args: argparse.Namespace, *, bound: bool) -> int:
         if not 0 < len(value.encode("utf-8")) <= 64:
             fail(f"{what} must be 1 to 64 bytes")
     if bound:
-        with httpx.Client(base_url=args.node.rstrip("/"), timeout=30) as client:
+        with node_client(args.node, 30) as client:
             _check_role(read(client.get("/v1/templates"), lambda value: objects_in(value, "answer")), args)
     data = _calldata(
         "bindRole(string,string,string,bool)",
