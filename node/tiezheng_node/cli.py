@@ -25,6 +25,7 @@ from tiezheng.errors import TiezhengError
 from tiezheng.genesis import Genesis, read_genesis_file
 from tiezheng.gm import SM2PrivateKey, keystore
 from tiezheng.gm.backend import BackendUnavailable
+from tiezheng.statement import AGENCY_CODE
 
 from . import __version__, logging_setup
 from .data_lock import lock_data_directory
@@ -46,7 +47,7 @@ EXIT_USAGE = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help) [usage]\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -98,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dev = commands.add_parser("dev", help="create on first run, then serve, a one-validator dev chain")
     dev.add_argument(
-        "--data", type=Path, default=Path(DEFAULT_DEV_DIR), metavar="DIR", help=f"default {DEFAULT_DEV_DIR}"
+        "--data", type=_data_dir, default=Path(DEFAULT_DEV_DIR), metavar="DIR", help=f"default {DEFAULT_DEV_DIR}"
     )
     dev.add_argument(
         "--block-interval-ms",
@@ -112,11 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="create a node's store from a genesis file")
     init.add_argument("--genesis", type=Path, required=True, metavar="FILE")
-    init.add_argument("--data", type=Path, default=Path("tiezheng-data"), metavar="DIR")
+    init.add_argument("--data", type=_data_dir, default=Path("tiezheng-data"), metavar="DIR")
     init.set_defaults(handler=cmd_init)
 
     run = commands.add_parser("run", help="serve a node created with init")
-    run.add_argument("--data", type=Path, default=Path("tiezheng-data"), metavar="DIR")
+    run.add_argument("--data", type=_data_dir, default=Path("tiezheng-data"), metavar="DIR")
     run.add_argument(
         "--validator-key",
         type=Path,
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--supervision-agency",
+        type=_agency_code,
         metavar="CODE",
         help="the agency code the supervision key is registered under in AgencyRegistry",
     )
@@ -153,23 +155,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except (TiezhengError, StoreError, BackendUnavailable) as exc:
-        message = exc.message if isinstance(exc, TiezhengError) else str(exc)
-        sys.stderr.write(f"tiezheng-node: error: {message}\n")
+    except TiezhengError as exc:
+        sys.stderr.write(f"tiezheng-node: error: {exc.message} [{exc.code}]\n")
+        return EXIT_USAGE
+    except (StoreError, BackendUnavailable) as exc:
+        code = exc.code if isinstance(exc, StoreError) else "backend-unavailable"
+        sys.stderr.write(f"tiezheng-node: error: {exc} [{code}]\n")
         return EXIT_USAGE
     except OSError as exc:  # a data directory that is a file, unwritable, on a full disk…
         where = f": {exc.filename}" if exc.filename else ""
-        sys.stderr.write(f"tiezheng-node: error: {exc.strerror or exc}{where}\n")
+        sys.stderr.write(f"tiezheng-node: error: {exc.strerror or exc}{where} [os-error]\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 0
+    except Exception as exc:  # a fault of this program: one line, the traceback only when asked for
+        if os.environ.get("TIEZHENG_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"tiezheng-node: internal error: {type(exc).__name__}: {str(exc)[:300]} "
+            "(TIEZHENG_DEBUG=1 shows where) [internal]\n"
+        )
+        return EXIT_USAGE
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
     logging_setup.configure(args.verbose)
     options = _serving_options(args)
     if args.block_interval_ms is not None and not 50 <= args.block_interval_ms <= 3_600_000:
-        raise StoreError("--block-interval-ms must lie in [50, 3600000]")
+        raise StoreError("--block-interval-ms must lie in [50, 3600000]", code="usage")
     listener = _listen(args.host, args.port)
     with lock_data_directory(args.data, create=True):
         return _serve_dev(args, options, listener)
@@ -266,7 +279,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not genesis_path.exists():
         raise StoreError(f"{args.data} is not initialised: run tiezheng-node init --genesis FILE --data {args.data}")
     if (args.supervision_key is None) != (args.supervision_agency is None):
-        raise StoreError("give --supervision-key and --supervision-agency together")
+        raise StoreError("give --supervision-key and --supervision-agency together", code="usage")
     keys: list[tuple[Path, str]] = []
     if args.validator_key is not None:
         keys.append((args.validator_key, _passphrase("the validator keystore")))
@@ -332,25 +345,49 @@ def _listen(host: str, port: int) -> socket.socket:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(address)
     except OSError as exc:
-        raise StoreError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise StoreError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", code="cannot-listen") from None
     return listener
 
 
 def _passphrase(what: str) -> str:
     passphrase = os.environ.get("TIEZHENG_PASSPHRASE")
     if not passphrase:
-        raise StoreError(f"set TIEZHENG_PASSPHRASE to {what}'s passphrase")
+        raise StoreError(f"set TIEZHENG_PASSPHRASE to {what}'s passphrase", code="usage")
+    if not _is_utf8(passphrase):
+        raise StoreError("TIEZHENG_PASSPHRASE is not UTF-8 text, as every keystore's passphrase is", code="usage")
     return passphrase
+
+
+def _is_utf8(text: str) -> bool:
+    """False for text holding bytes the locale could not decode (os.environ and argv keep them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _data_dir(text: str) -> Path:
+    """A --data directory: LevelDB takes UTF-8 paths only, so a name that is none is refused before anything is made."""
+    if not text or not _is_utf8(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a UTF-8 path, which LevelDB needs: choose another name")
+    return Path(text)
+
+
+def _agency_code(text: str) -> str:
+    if not AGENCY_CODE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an agency code ({AGENCY_CODE.pattern})")
+    return text
 
 
 def _serving_options(args: argparse.Namespace) -> dict[str, Any]:
     """The options ``dev`` and ``run`` share, checked before anything slow starts, as keyword arguments of Node."""
     if args.max_pending_records < 1:
-        raise StoreError("--max-pending-records must be at least 1")
+        raise StoreError("--max-pending-records must be at least 1", code="usage")
     if args.admission_workers is not None and not 0 <= args.admission_workers <= 64:
-        raise StoreError("--admission-workers must lie in [0, 64]")
+        raise StoreError("--admission-workers must lie in [0, 64]", code="usage")
     if not 0 <= args.warn_at < 1:
-        raise StoreError("--warn-at must lie in [0, 1)")
+        raise StoreError("--warn-at must lie in [0, 1)", code="usage")
     return {
         "max_pending_records": args.max_pending_records,
         "admission_workers": args.admission_workers,
@@ -366,6 +403,10 @@ def _public_url(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL with a host")
     if parsed.username or parsed.password or parsed.query or parsed.fragment:
         raise argparse.ArgumentTypeError("the public URL takes no user name, password, query or fragment")
+    try:
+        parsed.port  # noqa: B018 (reading it checks it)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} has a port that is not a number in [0, 65535]") from None
     return text.rstrip("/")
 
 

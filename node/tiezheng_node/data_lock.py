@@ -25,6 +25,8 @@ from .store import StoreError
 class DataDirectoryInUse(StoreError):
     """Another process holds the data directory."""
 
+    code = "data-in-use"
+
 
 class DataDirectoryLock:
     """The held lock; released by :meth:`release`, on leaving a ``with`` block, or when the process ends."""

@@ -46,6 +46,17 @@ def test_usage_errors(tmp_path):
     one_line_error(run("init", "--genesis", str(tmp_path / "bad.json"), "--data", str(tmp_path / "d")), "chain_id")
     (tmp_path / "garbage.json").write_bytes(os.urandom(64))
     one_line_error(run("init", "--genesis", str(tmp_path / "garbage.json"), "--data", str(tmp_path / "d")), "genesis")
+    # Every refusal ends in its code; argument errors are [usage].
+    assert run("dev", "--port", "http").stderr.rstrip().endswith("[usage]")
+    assert run("run", "--data", str(tmp_path / "nothing")).stderr.rstrip().endswith("[store]")
+    # Inputs the node cannot use are refused before anything is made: a data path LevelDB cannot take
+    # (not UTF-8), an agency code no agency can have, a public URL's port.
+    odd = os.fsdecode(bytes(tmp_path / "odd") + b"\xff")
+    one_line_error(run("dev", "--data", odd, "--port", str(free_port())), "not a UTF-8 path")
+    one_line_error(run("init", "--genesis", str(tmp_path / "bad.json"), "--data", odd), "not a UTF-8 path")
+    assert not os.path.exists(odd)
+    one_line_error(run("run", "--supervision-agency", "bad code", "--data", str(tmp_path / "x")), "not an agency code")
+    one_line_error(run("dev", "--public-url", "http://x:abc", "--data", str(tmp_path / "y")), "port")
 
 
 @pytest.fixture(scope="module")

@@ -60,3 +60,18 @@ def test_unlock_raises_the_keystore_error_when_read(tmp_path):
     unlocked = _unlock([(tmp_path / "a.key", "wrong")])
     with pytest.raises(TiezhengError, match="wrong passphrase"):
         unlocked()
+
+
+def test_a_passphrase_that_is_not_utf8_is_refused_by_name(monkeypatch):
+    """The locale decodes the environment; bytes it could not decode reach Python as surrogates, no keystore's text."""
+    import os
+
+    from tiezheng_node.cli import _passphrase
+    from tiezheng_node.store import StoreError
+
+    monkeypatch.setenv("TIEZHENG_PASSPHRASE", os.fsdecode(b"secret\xff"))
+    with pytest.raises(StoreError, match="not UTF-8") as caught:
+        _passphrase("the validator key")
+    assert caught.value.code == "usage"
+    monkeypatch.setenv("TIEZHENG_PASSPHRASE", "口令 secret")
+    assert _passphrase("the validator key") == "口令 secret"

@@ -17,7 +17,15 @@ from . import keys
 
 
 class StoreError(RuntimeError):
-    """The store cannot be opened or does not belong to this node."""
+    """The store cannot be opened or does not belong to this node (or, for the command line, an option that the
+    node cannot start with); ``code`` names which, for machines."""
+
+    code = "store"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
 
 
 class WriteSet:
