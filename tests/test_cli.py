@@ -65,6 +65,26 @@ def test_usage_errors_exit_2():
     assert_one_line_error(run(), text="required")
     assert_one_line_error(run("frobnicate"), text="invalid choice")
     assert_one_line_error(run("sign", "x"), text="required")
+    assert run("sign", "x").stderr.rstrip().endswith("[usage]")  # argparse's refusals carry the code too
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["127.0.0.1:8545", "ftp://127.0.0.1", "http://", "http://[::1", "http://127.0.0.1:99999", "http://h:0",
+     "http://h/?q=1", "http://h/#f", "http://\udcff/"],
+)  # fmt: skip
+def test_a_node_url_that_is_none_is_refused_before_any_request(url):
+    for args in (["status", "DEV-000000-9H"], ["alerts"], ["admin", "agency", "list"]):
+        result = run(*args, "--node", url)
+        assert_one_line_error(result, text="--node")
+        assert result.stderr.rstrip().endswith("[usage]"), result.stderr
+
+
+def test_text_that_is_not_utf8_is_refused_by_name(tmp_path):
+    """Bytes the locale cannot decode reach Python as surrogates: no passphrase, label or field can hold them."""
+    result = run("keys", "new", "--out", str(tmp_path / "k.key"), passphrase=os.fsdecode(b"a passphrase \xff"))
+    assert_one_line_error(result, text="is not UTF-8 text [not-utf8]")
+    assert not (tmp_path / "k.key").exists()
 
 
 # hash
@@ -86,6 +106,7 @@ def test_hash_matches_openssl_and_reports_unreadable(tmp_path):
     mixed = run("hash", files[0], str(tmp_path / "absent"), str(tmp_path))
     assert mixed.returncode == 2
     assert mixed.stdout.count("\n") == 1 and "absent" in mixed.stderr and "directory" in mixed.stderr
+    assert "[unreadable]" in mixed.stderr and "is a directory [usage]" in mixed.stderr
 
 
 # keys

@@ -29,7 +29,7 @@ from ..jsondoc import load_json
 from ..responses import BadResponseError, JsonObject, check, objects_in, read
 from ..supervision import admin_message, webhook_target
 from ..workflow.template import OWNER
-from .common import EXIT_OK, fail, passphrase, read_file
+from .common import EXIT_OK, fail, node_url, passphrase, read_file
 
 AGENCY_REGISTRY = "0x0000000000000000000000000000000000007A01"
 PROCESS_TRAIL = "0x0000000000000000000000000000000000007A04"
@@ -48,7 +48,7 @@ def add_commands(commands: Any) -> None:
     actions = agency.add_subparsers(dest="agency_command", required=True, metavar="ACTION", parser_class=type(admin))
 
     def keyed(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--node", required=True, metavar="URL")
+        sub.add_argument("--node", required=True, type=node_url, metavar="URL")
         sub.add_argument(
             "--admin-key",
             metavar="FILE",
@@ -71,7 +71,7 @@ def add_commands(commands: Any) -> None:
     revoke.set_defaults(handler=cmd_revoke)
 
     listing = actions.add_parser("list", help="list agencies")
-    listing.add_argument("--node", required=True, metavar="URL")
+    listing.add_argument("--node", required=True, type=node_url, metavar="URL")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_list)
 
@@ -106,7 +106,7 @@ def add_commands(commands: Any) -> None:
     hook_add.add_argument("--template", action="append", default=[], metavar="ID", help="only these templates")
     hook_add.set_defaults(handler=cmd_webhook_add)
     hook_list = hooks.add_parser("list", help="list the registered webhooks")
-    hook_list.add_argument("--node", required=True, metavar="URL")
+    hook_list.add_argument("--node", required=True, type=node_url, metavar="URL")
     hook_list.add_argument("--json", action="store_true")
     hook_list.set_defaults(handler=cmd_webhook_list)
     hook_remove = hooks.add_parser("remove", help="stop delivering to a webhook")

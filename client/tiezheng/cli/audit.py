@@ -25,7 +25,7 @@ from ..checkpoint import (
 )
 from ..genesis import Genesis
 from ..sdk import Client
-from .common import EXIT_NEGATIVE, EXIT_OK, fail, read_file, replace_file, write_new_file
+from .common import EXIT_NEGATIVE, EXIT_OK, fail, node_url, read_file, replace_file, write_new_file
 from .offline import utc_time
 
 
@@ -46,7 +46,7 @@ def add_commands(commands: Any) -> None:
         f"CHECKPOINT.conflict-HEIGHT{FILE_SUFFIX}); 2: the check could not be made.",
     )
     check.add_argument("checkpoint", metavar="CHECKPOINT", help=f"the checkpoint file (*{FILE_SUFFIX}); created if new")
-    check.add_argument("--node", required=True, metavar="URL")
+    check.add_argument("--node", required=True, type=node_url, metavar="URL")
     check.add_argument("--genesis", required=True, metavar="GENESIS")
     check.add_argument("--no-update", action="store_true", help="keep the checkpoint where it is")
     check.add_argument("--json", action="store_true", help="print the outcome as one JSON document")

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 from typing import Final, NoReturn
+from urllib.parse import urlsplit
 
 from .. import files
 from ..errors import TiezhengError
@@ -31,6 +32,22 @@ class UsageError(TiezhengError):
 
 def fail(message: str) -> NoReturn:
     raise UsageError(message)
+
+
+def node_url(text: str) -> str:
+    """A --node URL: http(s), a host, a port in range, no query or fragment; checked before any request."""
+    refusal = f"{text!r} is not a node's URL, such as http://127.0.0.1:8545"
+    try:
+        text.encode("utf-8")
+        parsed = urlsplit(text)
+        port = parsed.port
+    except (UnicodeEncodeError, ValueError):
+        raise argparse.ArgumentTypeError(refusal) from None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment:
+        raise argparse.ArgumentTypeError(refusal)
+    if port == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} names port 0, which no node listens on")
+    return text
 
 
 def subject_salt(needed_by: str) -> bytes:

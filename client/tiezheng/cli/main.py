@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(arguments)
     except _ArgumentsRefused as refused:
-        sys.stderr.write(f"{refused.prog}: error: {refused.message} (see {refused.prog} --help)\n")
+        sys.stderr.write(f"{refused.prog}: error: {refused.message} (see {refused.prog} --help) [usage]\n")
         if arguments[:1] == ["verify"] and "--json" in arguments:
             sys.stdout.write(render_error_json("usage", refused.message))
         return EXIT_USAGE
@@ -132,7 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"tiezheng: error: no SM2/SM3 backend: {exc} [backend-unavailable]\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        sys.stderr.write("tiezheng: interrupted\n")
+        sys.stderr.write("tiezheng: interrupted [interrupted]\n")
+        return EXIT_USAGE
+    except UnicodeError:
+        # The locale could not decode an argument, a variable or a typed passphrase: Python keeps such
+        # bytes as surrogates, which are no text a statement, a keystore or a URL can hold.
+        sys.stderr.write(
+            "tiezheng: error: an argument, environment variable or typed passphrase is not UTF-8 text [not-utf8]\n"
+        )
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
@@ -146,7 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line, unless debugging
         if os.environ.get("TIEZHENG_DEBUG"):
             raise
-        sys.stderr.write(f"tiezheng: internal error: {type(exc).__name__}: {exc} (set TIEZHENG_DEBUG=1 for details)\n")
+        reason = " ".join(str(exc).split())[:300]
+        sys.stderr.write(
+            f"tiezheng: internal error: {type(exc).__name__}: {reason} (set TIEZHENG_DEBUG=1 for details) [internal]\n"
+        )
         return EXIT_USAGE
 
 

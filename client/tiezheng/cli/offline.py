@@ -22,13 +22,13 @@ def cmd_hash(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.paths:
         if os.path.isdir(path):
-            sys.stderr.write(f"tiezheng: error: {path} is a directory\n")
+            sys.stderr.write(f"tiezheng: error: {path} is a directory [usage]\n")
             status = EXIT_USAGE
             continue
         try:
             digest = sm3_file(path)
         except OSError as exc:
-            sys.stderr.write(f"tiezheng: error: cannot read {path}: {exc.strerror}\n")
+            sys.stderr.write(f"tiezheng: error: cannot read {path}: {exc.strerror} [unreadable]\n")
             status = EXIT_USAGE
             continue
         sys.stdout.write(f"{digest.hex()}  {path}\n")

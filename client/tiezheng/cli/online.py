@@ -26,6 +26,7 @@ from .common import (
     EXIT_NEGATIVE,
     EXIT_OK,
     fail,
+    node_url,
     passphrase,
     read_from_stdin,
     replace_file,
@@ -49,7 +50,9 @@ def add_commands(commands: Any) -> None:
         "explicitly to anchor it.",
     )
     anchor.add_argument("paths", nargs="+", metavar="PATH", help=f"files, and folders (their *{FILE_SUFFIX} skipped)")
-    anchor.add_argument("--node", required=True, metavar="URL", help="the node, e.g. http://127.0.0.1:8545")
+    anchor.add_argument(
+        "--node", required=True, type=node_url, metavar="URL", help="the node, e.g. http://127.0.0.1:8545"
+    )
     anchor.add_argument("--key", required=True, metavar="KEYFILE", help="the agency's SM2 keystore")
     anchor.add_argument("--agency", required=True, metavar="CODE", help="the agency's registered code")
     anchor.add_argument("--kind", required=True, metavar="KIND", help=f"one of {', '.join(KINDS)}, or x-…")
@@ -75,14 +78,14 @@ def add_commands(commands: Any) -> None:
 
     receipt = commands.add_parser("receipt", help="download a proven record's receipt")
     receipt.add_argument("id", metavar="ID")
-    receipt.add_argument("--node", required=True, metavar="URL")
+    receipt.add_argument("--node", required=True, type=node_url, metavar="URL")
     receipt.add_argument("--out", required=True, metavar="FILE")
     receipt.add_argument("--json", action="store_true", help="write the JSON rendering instead of CBOR")
     receipt.set_defaults(handler=cmd_receipt)
 
     status = commands.add_parser("status", help="show a record's status: accepted (ID reserved) or proven")
     status.add_argument("id", metavar="ID")
-    status.add_argument("--node", required=True, metavar="URL")
+    status.add_argument("--node", required=True, type=node_url, metavar="URL")
     status.set_defaults(handler=cmd_status)
 
     certificate = commands.add_parser(

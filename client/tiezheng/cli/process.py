@@ -30,7 +30,7 @@ from ..responses import BadResponseError, decode_json
 from ..sdk import Client, Digest, alert_from_json
 from ..statement import MIN_SALT_BYTES, MetaValue
 from ..supervision import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
-from .common import EXIT_OK, fail, passphrase, read_from_stdin, subject_salt
+from .common import EXIT_OK, fail, node_url, passphrase, read_from_stdin, subject_salt
 
 #: How long `matter open` and `matter step` wait for their block beyond what the SDK waited.
 SEALED_WAIT_SECONDS: Final = 120.0
@@ -46,7 +46,9 @@ def add_commands(commands: Any) -> None:
     actions = matter.add_subparsers(dest="matter_command", required=True, metavar="ACTION", parser_class=type(matter))
 
     def node(sub: argparse.ArgumentParser, *, writes: bool) -> None:
-        sub.add_argument("--node", required=True, metavar="URL", help="the node, e.g. http://127.0.0.1:8545")
+        sub.add_argument(
+            "--node", required=True, type=node_url, metavar="URL", help="the node, e.g. http://127.0.0.1:8545"
+        )
         if writes:
             sub.add_argument("--key", required=True, metavar="KEYFILE", help="the agency's SM2 keystore")
             sub.add_argument("--agency", required=True, metavar="CODE", help="the agency's registered code")
@@ -105,7 +107,7 @@ def add_commands(commands: Any) -> None:
     show.set_defaults(handler=cmd_show)
 
     alerts = commands.add_parser("alerts", help="list overdue alerts and warnings; --watch follows new ones")
-    alerts.add_argument("--node", required=True, metavar="URL")
+    alerts.add_argument("--node", required=True, type=node_url, metavar="URL")
     alerts.add_argument("--status", choices=("open", "acknowledged", "resolved"))
     alerts.add_argument("--severity", choices=("red", "warning"))
     alerts.add_argument("--agency", metavar="CODE", help="the agency responsible")
@@ -123,7 +125,9 @@ def add_commands(commands: Any) -> None:
     source.add_argument(
         "--public-key", metavar="PEM|HEX", help="the node's supervision public key, pinned (PEM file or hex point)"
     )
-    source.add_argument("--node", metavar="URL", help="take the supervision key from GET URL/v1/supervision")
+    source.add_argument(
+        "--node", type=node_url, metavar="URL", help="take the supervision key from GET URL/v1/supervision"
+    )
     receive.add_argument("--json", action="store_true", help="print each alert's body as one JSON line")
     receive.set_defaults(handler=cmd_receive_alerts)
 
