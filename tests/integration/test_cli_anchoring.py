@@ -179,6 +179,17 @@ def test_admin_register_anchor_revoke(world, tmp_path):
         "admin", "agency", "add", "--node", node_url, "--admin-key", str(admin_key), "--code", "320500COUNTY1",
         "--name", "某县市场监管局", "--public-key", str(tmp_path / "county.pem"), "--account", account.address,
     )  # fmt: skip
+    # What no agency can be registered as is refused before a transaction is signed.
+    index = add.index("--code")
+    for changed, said in (
+        ({"--code": "bad code!"}, "[bad-field]"),
+        ({"--name": "某县\n91110000MA0DEV001X  revoked"}, "control characters [bad-field]"),
+        ({"--name": "某县\u202e局"}, "[invisible-character]"),
+        ({"--account": account.address[:2] + account.address[2:].swapcase()}, "EIP-55"),
+    ):
+        options = dict(zip(add[index::2], add[index + 1 :: 2], strict=True)) | changed
+        refused = run(*add[:index], *[item for pair in options.items() for item in pair])
+        one_line_error(refused, said)
     added = run(*add)
     assert added.returncode == 0, added.stderr
     twice = run(*add)  # the registry reverts: that is its code, not a usage error

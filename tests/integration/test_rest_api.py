@@ -371,12 +371,27 @@ def test_bad_admin_requests(dev_node, agency):
         }
         return "0x" + bytes(account.sign_transaction(transaction).raw_transaction).hex()
 
-    register = _calldata(
-        "register(string,string,bytes,address)",
-        ["string", "string", "bytes", "address"],
-        ["C1", "n", b"\x04" + b"\x01" * 64, "0x" + "22" * 20],
-    )
+    from tiezheng.gm import SM2PrivateKey
+
+    point = SM2PrivateKey.generate().public_key().to_bytes()
+
+    def registering(code: str, name: str, key: bytes = point) -> bytes:
+        arguments = [code, name, key, "0x" + "22" * 20]
+        return _calldata("register(string,string,bytes,address)", ["string", "string", "bytes", "address"], arguments)
+
+    register = registering("C1", "n")
     assert_error(httpx.post(url, json={"transaction": signed(admin, "0x" + "33" * 20, register)}), 400, "wrong-call")
+    # What no agency can be registered as: the registry would keep it, but it could never anchor, or its
+    # name would read as another's. Refused before anything is submitted, whoever signed.
+    registry = "0x0000000000000000000000000000000000007A01"
+    for arguments, code in (
+        (("bad code!", "n"), "bad-field"),
+        (("C1", ""), "bad-field"),
+        (("C1", "line\nbreak"), "bad-field"),
+        (("C1", "某局\u202e局某"), "invisible-character"),
+        (("C1", "n", b"\x04" + b"\x01" * 64), "bad-field"),
+    ):
+        assert_error(httpx.post(url, json={"transaction": signed(admin, registry, registering(*arguments))}), 400, code)
     assert_error(
         httpx.post(
             url, json={"transaction": signed(Account.create(), "0x0000000000000000000000000000000000007A01", register)}

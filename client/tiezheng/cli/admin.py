@@ -18,9 +18,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote
 
 import httpx
 
+from ..agency import check_registration
 from ..bounded import node_client
 from ..errors import EvidenceIdError, TiezhengError
 from ..evidence_id import EvidenceId
@@ -389,6 +391,7 @@ def _calldata(signature: str, types: list[str], values: list[Any]) -> bytes:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    check_registration(args.code, args.name)
     source = Path(args.public_key)
     try:
         key = SM2PublicKey.load(source) if source.exists() else SM2PublicKey.from_bytes(bytes.fromhex(args.public_key))
@@ -400,6 +403,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         account = to_checksum_address(args.account)
     except (ImportError, ValueError):
         fail("--account must be an EVM address (0x + 40 hex digits)")
+    digits = args.account[2:]
+    if digits != digits.lower() and digits != digits.upper() and args.account != account:
+        # Mixed case is EIP-55's checksum: one that fails it is a mistyped address, not another spelling.
+        fail(f"--account {args.account} fails its EIP-55 checksum (mistyped?); {account} is its checksummed form")
     data = _calldata(
         "register(string,string,bytes,address)", _ABI_REGISTER, [args.code, args.name, key.to_bytes(), account]
     )
@@ -408,7 +415,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_revoke(args: argparse.Namespace) -> int:
     data = _calldata("revoke(string)", ["string"], [args.code])
-    return _send(args, AGENCY_REGISTRY, data, f"/v1/admin/agencies/{args.code}/revoke")
+    return _send(args, AGENCY_REGISTRY, data, f"/v1/admin/agencies/{quote(args.code, safe='')}/revoke")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -19,6 +19,11 @@ from eth_utils import function_signature_to_4byte_selector
 from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 
+from tiezheng.agency import check_registration
+from tiezheng.errors import KeyFormatError
+from tiezheng.gm import SM2PublicKey
+from tiezheng.schema import FieldError
+
 from ..execution.addresses import AGENCY_REGISTRY
 from ..node import Node, SubmissionError
 from .bodies import body_openapi, model_body
@@ -106,9 +111,17 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
 
     def check_register(arguments: bytes) -> None:
         try:
-            abi_decode(["string", "string", "bytes", "address"], arguments)
+            code, name, public_key, _ = abi_decode(["string", "string", "bytes", "address"], arguments)
         except Exception:
             raise ApiError(400, "wrong-call", "register(...) arguments do not decode") from None
+        try:
+            check_registration(code, name)
+        except FieldError as exc:
+            raise ApiError(400, exc.code, exc.message) from None
+        try:
+            SM2PublicKey.from_bytes(public_key)
+        except (KeyFormatError, ValueError) as exc:
+            raise ApiError(400, "bad-field", f"the agency's public key: {exc}") from None
 
     @router.post(
         "/agencies",
