@@ -637,3 +637,22 @@ def test_a_certificate_says_when_it_was_not_verified_or_points_at_the_dev_node(t
         "--genesis", str(receipt.parent / "genesis.json"),
     )  # fmt: skip
     assert public.returncode == 0 and public.stderr == "", public.stderr
+
+
+def test_a_named_pipe_where_a_file_belongs_is_refused_not_waited_on(tmp_path):
+    """Opening a FIFO to read blocks until a writer comes: every command must refuse it at once instead."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (tmp_path / "f").write_text("record")
+    receipt = Path(__file__).parent / "vectors" / "receipts" / "direct.tzr"
+    for args in (
+        ["hash", str(fifo)],
+        ["keys", "public", str(fifo)],
+        ["keys", "import", str(fifo), "--out", str(tmp_path / "k.key")],
+        ["verify-sig", str(tmp_path / "f"), str(fifo), "--pubkey", str(fifo)],
+        ["verify", str(tmp_path / "f"), str(receipt), "--genesis", str(fifo)],
+        ["certificate", str(fifo), "--out", str(tmp_path / "c.html")],
+        ["log", "show", str(fifo), "--genesis", str(fifo)],
+    ):
+        result = run(*args)  # the helper's 60 s timeout would fail the test, not hang it
+        assert_one_line_error(result, text="not a regular file")

@@ -8,9 +8,33 @@ overwritten).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
+
+
+def open_regular(path: str | Path, *, buffering: int = -1) -> BinaryIO:
+    """Open a regular file to read; OSError for anything else, before a byte is read.
+
+    A named pipe would block the open until some writer came, and a device may never
+    end: given where a file is expected, either would hang the command. The open does
+    not wait (O_NONBLOCK), and what it opened is checked before it is read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb", buffering=buffering)
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def write_new(path: str | Path, data: bytes, *, mode: int) -> None:

@@ -19,6 +19,7 @@ from typing import Any, Final
 from . import cbor
 from .errors import DecodeError, KeyFormatError
 from .evidence_id import CHAIN_CODE_PATTERN
+from .files import open_regular
 from .gm import SM2PublicKey, sm3
 from .jsondoc import document_hash, load_json
 from .schema import FieldError, check_text
@@ -184,7 +185,7 @@ def _validators(value: Any) -> ValidatorSet:
 def read_genesis_file(path: str | Path) -> bytes:
     """A genesis file's bytes, read no further than a genesis may be long (the path may name a device without end)."""
     try:
-        with open(path, "rb") as file:
+        with open_regular(path) as file:
             return file.read(MAX_GENESIS_SIZE + 1)
     except OSError as exc:
         raise GenesisError(f"cannot read genesis {path}: {exc.strerror}", code="unreadable") from None

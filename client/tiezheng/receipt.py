@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from . import cbor
 from .batch import BatchProof
+from .files import open_regular
 from .header import MAX_HEADER_SIZE, Seal, ValidatorTransition, seals_from_value, seals_to_value
 from .jsondoc import check_nesting
 from .schema import FieldError, MapReader
@@ -150,7 +151,7 @@ class Receipt:
     def load(cls, path: str | Path) -> Receipt:
         """A receipt file, CBOR or its JSON rendering."""
         try:
-            with open(path, "rb") as file:
+            with open_regular(path) as file:
                 data = file.read(MAX_RECEIPT_FILE + 1)  # no more: the path may name a device without end
         except OSError as exc:
             raise ReceiptError(f"cannot read receipt {path}: {exc.strerror}", code="unreadable") from None

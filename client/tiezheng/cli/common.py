@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from .. import files
 from ..errors import TiezhengError
+from ..files import open_regular
 from ..statement import MIN_SALT_BYTES
 
 EXIT_OK: Final = 0
@@ -114,7 +115,7 @@ def passphrase(*, confirm: bool = False, prompt: str = "Passphrase: ") -> str:
 
 def read_file(path: str, what: str, *, limit: int | None = None) -> bytes:
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             return handle.read() if limit is None else handle.read(limit)
     except OSError as exc:
         fail(f"cannot read {what} {path}: {exc.strerror}")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..errors import DecodeError, KeyFormatError, KeystoreError
-from ..files import write_new
+from ..files import open_regular, write_new
 from ..jsondoc import check_nesting
 from .backend import GMBackend, get_backend
 from .sm2 import SM2PrivateKey, SM2PublicKey
@@ -144,7 +144,7 @@ def save(path: str | Path, key: SM2PrivateKey, passphrase: str, **options: Any) 
 
 def load(path: str | Path, passphrase: str, *, backend: GMBackend | None = None) -> SM2PrivateKey:
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             data = handle.read(MAX_FILE_SIZE + 1)
     except OSError as exc:
         raise KeystoreError(f"cannot read keystore {path}: {exc.strerror}", code="keystore-unreadable") from None

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Final
 
 from ..errors import KeyFormatError
+from ..files import open_regular
 from . import key_encoding
 from .backend import GMBackend, get_backend
 from .curve import (
@@ -73,7 +74,7 @@ class SM2PublicKey:
     @classmethod
     def load(cls, path: str | Path, *, backend: GMBackend | None = None) -> SM2PublicKey:
         """From a file holding PEM, DER or a raw point (binary or hex); OSError if it cannot be read."""
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             data = handle.read(MAX_KEY_FILE_SIZE + 1)
         if len(data) > MAX_KEY_FILE_SIZE:
             raise KeyFormatError(f"a public key file holds at most {MAX_KEY_FILE_SIZE:,} bytes")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final, Protocol
 
+from ..files import open_regular
 from .backend import GMBackend, SM3Hasher, get_backend
 
 DIGEST_SIZE: Final = 32
@@ -39,12 +40,12 @@ def sm3_stream(stream: ReadableInto, *, backend: GMBackend | None = None) -> byt
 
 def file_chunks(path: str | Path) -> Iterator[bytes]:
     """A file's contents in chunks of CHUNK_SIZE bytes (to sign or verify it in constant memory)."""
-    with open(path, "rb") as stream:
+    with open_regular(path) as stream:
         while chunk := stream.read(CHUNK_SIZE):
             yield chunk
 
 
 def sm3_file(path: str | Path, *, backend: GMBackend | None = None) -> bytes:
     """SM3 of a file's contents, in constant memory whatever its size."""
-    with open(path, "rb", buffering=0) as stream:
+    with open_regular(path, buffering=0) as stream:
         return sm3_stream(stream, backend=backend)

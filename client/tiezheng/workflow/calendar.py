@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..errors import DecodeError
+from ..files import open_regular
 from ..jsondoc import document_hash, load_json
 
 FORMAT: Final = "tiezheng-calendar"
@@ -148,7 +149,8 @@ class WorkCalendar:
     @classmethod
     def load(cls, path: str | Path) -> WorkCalendar:
         try:
-            return cls.from_json(Path(path).read_bytes())
+            with open_regular(path) as handle:
+                return cls.from_json(handle.read())
         except OSError as exc:
             raise CalendarError(f"cannot read calendar {path}: {exc.strerror}", code="unreadable") from None
 

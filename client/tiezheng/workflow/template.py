@@ -38,6 +38,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
 
+from ..files import open_regular
 from ..jsondoc import document_hash, load_json
 from .calendar import Limit, WorkflowError
 
@@ -145,7 +146,8 @@ class WorkflowTemplate:
     @classmethod
     def load(cls, path: str | Path) -> WorkflowTemplate:
         try:
-            return cls.from_json(Path(path).read_bytes())
+            with open_regular(path) as handle:
+                return cls.from_json(handle.read())
         except OSError as exc:
             raise TemplateError(f"cannot read template {path}: {exc.strerror}", code="unreadable") from None
 
