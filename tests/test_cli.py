@@ -656,3 +656,25 @@ def test_a_named_pipe_where_a_file_belongs_is_refused_not_waited_on(tmp_path):
     ):
         result = run(*args)  # the helper's 60 s timeout would fail the test, not hang it
         assert_one_line_error(result, text="not a regular file")
+
+
+def test_a_certificates_verification_address_must_be_a_web_page(tmp_path):
+    receipt = Path(__file__).parent / "vectors" / "receipts" / "direct.tzr"
+    for url in ("javascript:alert(1)", "file:///etc/passwd", "http://", "https://h/" + "x" * 600):
+        result = run("certificate", str(receipt), "--out", str(tmp_path / "c.html"), "--verify-url", url)
+        assert_one_line_error(result, text="--verify-url")
+        assert not (tmp_path / "c.html").exists()
+    made = run(
+        "certificate", str(receipt), "--out", str(tmp_path / "c.html"), "--verify-url", "https://court.example/v"
+    )
+    assert made.returncode == 0, made.stderr
+
+
+def test_an_admin_key_that_is_not_64_hex_digits_is_refused_before_anything_is_sent():
+    for key in ("ab" * 31 + "a", "ab" * 33, "0x" + "zz" * 32, "00" * 32):
+        result = subprocess.run(
+            [TIEZHENG, "admin", "agency", "revoke", "X", "--node", "http://127.0.0.1:9"],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "TIEZHENG_ADMIN_KEY": key},
+        )  # fmt: skip
+        assert_one_line_error(result, text="the admin key")
+        assert "unreachable" not in result.stderr  # refused before the node was asked anything

@@ -257,6 +257,15 @@ def test_anchor_bad_input(world, tmp_path):
         run("anchor", str(tmp_path / "f"), *base, "--receipts", str(tmp_path), passphrase=world["passphrase"]), "--wait"
     )
     one_line_error(run("anchor", str(tmp_path / "f"), *base, passphrase="wrong"), "wrong passphrase")
+    # Empty or overlong text is refused, not dropped or hashed as given; a --receipts that is a file
+    # is found before anything is anchored.
+    head = world["node"].rpc("eth_blockNumber")
+    for option, value in (("--stage", ""), ("--stage", "  "), ("--subject", ""), ("--subject", "案" * 1025)):
+        refused = run("anchor", str(tmp_path / "f"), *base, option, value, passphrase=world["passphrase"])
+        one_line_error(refused, option)
+    into_a_file = ["--wait", "--receipts", str(tmp_path / "f")]
+    one_line_error(run("anchor", str(tmp_path / "f"), *base, *into_a_file, passphrase=world["passphrase"]), "folder")
+    assert world["node"].rpc("eth_blockNumber") == head  # nothing was anchored by any of them
     for salt in ({}, {"TIEZHENG_SUBJECT_SALT": "short"}):  # a case number is never sent unsalted
         case = ["--subject", "京执〔2026〕1号"]
         subject = run("anchor", str(tmp_path / "f"), *base, *case, passphrase=world["passphrase"], env=salt)

@@ -13,6 +13,7 @@ import argparse
 import functools
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -137,10 +138,18 @@ def _admin_account(args: argparse.Namespace) -> Any:
         text = os.environ.get(ADMIN_KEY_ENV, "").strip()
         if not text:
             fail(f"give --admin-key FILE or set ${ADMIN_KEY_ENV}")
+    if not text.startswith("{") and not ADMIN_KEY_HEX.fullmatch(text):
+        # eth-account pads a short hex key with zeros: a digit lost in copying would name another account.
+        fail("the admin key must be 64 hex digits (an optional 0x before them), or an Ethereum JSON keystore")
+    if not text.startswith("{") and int(text, 16) == 0:
+        fail("the admin key is zero, which is no secp256k1 key")
     try:
         return Account.from_key(_decrypt_keystore(Account, text) if text.startswith("{") else text)
     except _KEY_FILE_ERRORS as exc:
         fail(f"the admin key cannot be read: {_reason(exc)}")
+
+
+ADMIN_KEY_HEX: Final = re.compile(r"(0x)?[0-9a-fA-F]{64}")
 
 
 #: What eth-account raises for a key or keystore that is malformed: a field missing, of the wrong type, not hex,

@@ -51,6 +51,24 @@ def node_url(text: str) -> str:
     return text
 
 
+MAX_PAGE_URL: Final = 512  # a QR code of the certificate holds it, with the evidence ID
+
+
+def page_url(text: str) -> str:
+    """A web page's address to print on a certificate: http(s) with a host, short enough for its QR code."""
+    try:
+        text.encode("utf-8")
+        parsed = urlsplit(text)
+        parsed.port  # noqa: B018 (reading it checks it)
+    except (UnicodeEncodeError, ValueError):
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.fragment:
+        raise argparse.ArgumentTypeError(f"{text[:100]!r} is not an http:// or https:// page address")
+    if len(text) > MAX_PAGE_URL:
+        raise argparse.ArgumentTypeError(f"the address is {len(text):,} characters; a certificate takes {MAX_PAGE_URL}")
+    return text
+
+
 def subject_salt(needed_by: str) -> bytes:
     """The agency's subject salt from $TIEZHENG_SUBJECT_SALT, or a one-line refusal naming the option that needs it."""
     salt = os.environ.get(SUBJECT_SALT_ENV, "").encode()
@@ -59,8 +77,26 @@ def subject_salt(needed_by: str) -> bytes:
     return salt
 
 
+def require_text(args: argparse.Namespace, *names: str) -> None:
+    """Refuse an option among ``names`` given as empty (or blank) text, or longer than MAX_STDIN_VALUE.
+
+    An empty case number or official's ID would still hash to a pseudonym, and an empty
+    stage would be dropped: either way the record would say other than was meant.
+    """
+    for name in names:
+        value = getattr(args, name, None)
+        flag = f"--{name.replace('_', '-')}"
+        if value is None:
+            continue
+        if not value.strip():
+            fail(f"{flag} must not be empty")
+        if len(value) > MAX_STDIN_VALUE:
+            fail(f"{flag} is longer than {MAX_STDIN_VALUE} characters")
+
+
 def read_from_stdin(args: argparse.Namespace, *names: str) -> None:
-    """Replace the one option among ``names`` given as ``-`` by a line read from standard input.
+    """Replace the one option among ``names`` given as ``-`` by a line read from standard input; then
+    refuse any of them empty or too long, however given (``require_text``).
 
     A case number or an official's ID typed as an argument shows in the process
     list and the shell's history; ``-`` keeps it off both (a terminal is asked
@@ -68,6 +104,7 @@ def read_from_stdin(args: argparse.Namespace, *names: str) -> None:
     """
     reading = [name for name in names if getattr(args, name, None) == FROM_STDIN]
     if not reading:
+        require_text(args, *names)
         return
     flags = [f"--{name.replace('_', '-')}" for name in reading]
     if len(reading) > 1:
@@ -94,6 +131,7 @@ def read_from_stdin(args: argparse.Namespace, *names: str) -> None:
     if not value.strip():
         fail(f"{flags[0]} -: standard input gave no text (one line is expected)")
     setattr(args, reading[0], value)
+    require_text(args, *names)
 
 
 def passphrase(*, confirm: bool = False, prompt: str = "Passphrase: ") -> str:

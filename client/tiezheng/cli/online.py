@@ -27,9 +27,11 @@ from .common import (
     EXIT_OK,
     fail,
     node_url,
+    page_url,
     passphrase,
     read_from_stdin,
     replace_file,
+    require_text,
     subject_salt,
     write_new_file,
 )
@@ -97,6 +99,7 @@ def add_commands(commands: Any) -> None:
     certificate.add_argument(
         "--verify-url",
         default=DEFAULT_VERIFY_URL,
+        type=page_url,
         metavar="URL",
         help=f"verification page for the QR code ({DEFAULT_VERIFY_URL})",
     )
@@ -152,6 +155,8 @@ def _files(paths: list[str]) -> list[Path]:
 
 def _receipt_targets(files: list[Path], folder: Path | None, roots: list[Path]) -> dict[Path, Path]:
     """Where each file's receipt goes; worked out, and refused if two would share one, before anything is sent."""
+    if folder is not None and folder.exists() and not folder.is_dir():
+        fail(f"--receipts {folder} is not a folder")  # found now, not once the records are anchored
     targets: dict[Path, Path] = {}
     claimed: dict[Path, Path] = {}
     inputs = {path.resolve() for path in files}
@@ -191,6 +196,7 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     files = _files(args.paths)
     targets = _receipt_targets(files, args.receipts, [Path(p) for p in args.paths]) if args.wait else {}
     read_from_stdin(args, "subject")
+    require_text(args, "stage")
     key = keystore.load(args.key, passphrase())
     fields: dict[str, Any] = {}
     if args.subject:

@@ -30,7 +30,7 @@ from ..responses import BadResponseError, decode_json
 from ..sdk import Client, Digest, alert_from_json
 from ..statement import MIN_SALT_BYTES, MetaValue
 from ..supervision import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
-from .common import EXIT_OK, fail, node_url, passphrase, read_from_stdin, subject_salt
+from .common import EXIT_OK, fail, node_url, passphrase, read_from_stdin, require_text, subject_salt
 
 #: How long `matter open` and `matter step` wait for their block beyond what the SDK waited.
 SEALED_WAIT_SECONDS: Final = 120.0
@@ -134,6 +134,7 @@ def add_commands(commands: Any) -> None:
 
 def _client(args: argparse.Namespace) -> Client:
     read_from_stdin(args, "subject", "document_no", "official")
+    require_text(args, "stage", "outcome")
     key = keystore.load(args.key, passphrase())
     salt = os.environ.get(OPERATOR_SALT_ENV)
     if args.official is not None and (salt is None or len(salt.encode()) < MIN_SALT_BYTES):
