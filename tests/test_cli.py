@@ -368,6 +368,7 @@ def test_anchor_reads_its_subject_from_stdin_before_asking_for_the_key(tmp_path)
 def test_receive_alerts_tells_deliveries_apart_by_the_signed_alert_id(tmp_path):
     """The Idempotency-Key header is not signed: a replayed delivery under another key is still a repeat."""
     import socket
+    import struct
     import time
 
     import httpx
@@ -403,11 +404,19 @@ def test_receive_alerts_tells_deliveries_apart_by_the_signed_alert_id(tmp_path):
         again = httpx.post(url, content=body, headers={"Tiezheng-Signature": signature,
                                                        "Idempotency-Key": "DEV-000031-7G"})  # fmt: skip
         assert again.status_code == 204
+        # A sender that promises a body, sends part of it and hangs up: one line, no traceback, still serving.
+        for _ in range(5):
+            with socket.create_connection(("127.0.0.1", port)) as sender:
+                sender.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+                sender.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc")
+        named = {"Tiezheng-Signature": signature, "Idempotency-Key": "DEV-000031-7G"}
+        assert httpx.post(url, content=body, headers=named).status_code == 204
     finally:
         receiver.terminate()
         out, err = receiver.communicate(timeout=10)
-    assert len(out.splitlines()) == 2, out
+    assert len(out.splitlines()) == 3, out
     assert err.count("Idempotency-Key is not its id") == 2
+    assert "Traceback" not in err, err
 
 
 # errors are one line with a reason, never "internal error"
@@ -439,6 +448,10 @@ def test_keys_new_bounds_the_label(tmp_path):
     with pytest.raises(TiezhengError) as caught:
         keystore.encrypt_key(SM2PrivateKey.generate(), PASS, label="x" * 70_000, iterations=1_000)
     assert caught.value.code == "keystore-label-too-long"
+    for forged in ("a\nkey id      FAKE", "red\x1b[31m", "某局\u202e"):
+        refused = run("keys", "new", "--out", str(tmp_path / "forged.key"), "--label", forged)
+        assert_one_line_error(refused, text="[keystore-bad-label]")
+        assert not (tmp_path / "forged.key").exists()
 
 
 # verify: one record per run, and --json for every outcome

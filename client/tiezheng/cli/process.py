@@ -334,6 +334,10 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     )
 
 
+#: How long a delivery may take to arrive once it has begun (the node sends one alert, a few hundred bytes).
+DELIVERY_READ_SECONDS: Final = 10.0
+
+
 def cmd_receive_alerts(args: argparse.Namespace) -> int:
     host, colon, port_text = args.listen.rpartition(":")
     if not colon or not port_text.isdigit() or not 0 < int(port_text) < 65536:
@@ -343,6 +347,9 @@ def cmd_receive_alerts(args: argparse.Namespace) -> int:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
+        # A sender that promises a body and stops sending ties up its thread for this long, not for ever.
+        timeout = DELIVERY_READ_SECONDS
+
         def do_POST(self) -> None:
             length = self.headers.get("Content-Length", "")
             if not length.isdigit() or int(length) > MAX_ALERT_BODY:
@@ -380,8 +387,16 @@ def cmd_receive_alerts(args: argparse.Namespace) -> int:
         def log_message(self, *_args: object) -> None:
             pass
 
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            # A sender gone mid-request (a broken pipe, a reset, the read timeout): one line, not a traceback.
+            reason = sys.exc_info()[1]
+            sys.stderr.write(f"a delivery from {client_address[0]} broke off: {type(reason).__name__}\n")
+
     try:
-        server = ThreadingHTTPServer((host, int(port_text)), Handler)
+        server = Server((host, int(port_text)), Handler)
     except OSError as exc:
         fail(f"cannot listen on {args.listen}: {exc.strerror}")
     sys.stderr.write(f"receiving alerts at http://{args.listen}/ (key {public_key.key_id.hex()[:16]}…); Ctrl-C stops\n")

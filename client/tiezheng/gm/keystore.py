@@ -20,6 +20,7 @@ from typing import Any, Final
 from ..errors import DecodeError, KeyFormatError, KeystoreError
 from ..files import open_regular, write_new
 from ..jsondoc import check_nesting
+from ..schema import invisible_character
 from .backend import GMBackend, get_backend
 from .sm2 import SM2PrivateKey, SM2PublicKey
 from .sm4 import KEY_SIZE, NONCE_SIZE, TAG_SIZE, AuthenticationError, sm4_gcm_decrypt, sm4_gcm_encrypt
@@ -83,7 +84,8 @@ def encrypt_key(
 
 
 def check_label(label: str) -> None:
-    """Refuse a label this module could write but not read back (too long), or not write (not UTF-8 text)."""
+    """Refuse a label this module could write but not read back (too long), not write (not UTF-8 text), or
+    that would not read as itself (control or format characters)."""
     if len(label) > MAX_LABEL_LENGTH:
         raise KeystoreError(
             f"the label is {len(label):,} characters; at most {MAX_LABEL_LENGTH} fit in a keystore",
@@ -93,6 +95,10 @@ def check_label(label: str) -> None:
         label.encode("utf-8")
     except UnicodeEncodeError:
         raise KeystoreError("the label is not valid Unicode text", code="keystore-bad-label") from None
+    hidden = invisible_character(label)
+    if hidden is not None:
+        # Printed by `keys public`: a line break or an escape sequence there could forge the lines after it.
+        raise KeystoreError(f"the label holds {hidden}, an invisible or control character", code="keystore-bad-label")
 
 
 def decrypt_key(data: bytes, passphrase: str, *, backend: GMBackend | None = None) -> SM2PrivateKey:
