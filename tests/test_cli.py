@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tiezheng.errors import TiezhengError
-from tiezheng.gm import SM2PrivateKey, keystore, sm3
+from tiezheng.gm import SM2PrivateKey, SM2PublicKey, keystore, sm3
 from tiezheng.signed_statement import SignedStatement
 
 from .support.toychain import ToyChain, statement_for
@@ -184,6 +184,12 @@ def test_sign_and_verify_with_openssl_both_ways(tmp_path, signer):
     )  # fmt: skip
     assert "Verified OK" in checked.stdout
     assert run("verify-sig", str(document), str(tmp_path / "sig"), "--pubkey", str(public)).returncode == 0
+    point = SM2PublicKey.from_pem(public.read_bytes())
+    for inline in (point.to_bytes().hex(), point.to_bytes(compressed=True).hex()):  # the key itself, as its help says
+        assert run("verify-sig", str(document), str(tmp_path / "sig"), "--pubkey", inline).returncode == 0
+    nowhere = tmp_path / "nowhere"
+    unwritable = run("sign", str(document), "--key", str(keyfile), "--out", str(nowhere / "s"), passphrase=None)
+    assert unwritable.stderr.rstrip().endswith(f"no folder {nowhere} [usage]")  # asked before any passphrase
     document.write_bytes(b"%PDF-1.7 decision" * 100 + b" ")
     changed = run("verify-sig", str(document), str(tmp_path / "sig"), "--pubkey", str(public))
     assert changed.returncode == 1 and "INVALID" in changed.stdout

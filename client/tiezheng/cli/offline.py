@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from datetime import UTC, datetime
+from typing import Final
 
 from ..errors import TiezhengError
 from ..genesis import Genesis
@@ -91,6 +93,9 @@ def cmd_sign(args: argparse.Namespace) -> int:
         fail(f"cannot read file {args.file}: not a readable file")
     if os.path.exists(args.out):
         fail(f"{args.out} already exists; not overwriting the signature")
+    folder = os.path.dirname(args.out) or "."
+    if not os.path.isdir(folder):
+        fail(f"cannot write signature {args.out}: no folder {folder}")  # before the passphrase is asked
     key = keystore.load(args.key, passphrase())
     try:
         signature = key.sign_chunks(file_chunks(args.file))  # constant memory: evidence files run to gigabytes
@@ -118,10 +123,16 @@ def cmd_verify_sig(args: argparse.Namespace) -> int:
 
 
 def _load_public_key(path: str) -> SM2PublicKey:
+    """A public key file (PEM or DER), or the key itself as a hex point, as --pubkey's help says."""
+    if not os.path.exists(path) and HEX_POINT.fullmatch(path):
+        return SM2PublicKey.from_bytes(bytes.fromhex(path))
     try:
         return SM2PublicKey.load(path)
     except OSError as exc:
         fail(f"cannot read public key {path}: {exc.strerror}")
+
+
+HEX_POINT: Final = re.compile(r"(?:0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})")
 
 
 # verify

@@ -48,7 +48,9 @@ def unarmor(data: bytes, expected: tuple[str, ...]) -> tuple[str, bytes]:
     try:
         label, _headers, der = pem.unarmor(data)
     except Exception as exc:  # asn1crypto raises ValueError and TypeError variously
-        raise KeyFormatError(f"not a PEM file: {exc}") from None
+        # asn1crypto names its own parameter ("pem_bytes does not…"): say it of the file instead.
+        reason = str(exc).replace("pem_bytes does not appear to contain", "it does not hold")
+        raise KeyFormatError(f"not a PEM file: {reason}") from None
     if label == "ENCRYPTED PRIVATE KEY":
         raise KeyFormatError("PEM holds an encrypted private key; decrypt it first (openssl pkey -in KEY -out PLAIN)")
     if label not in expected:
