@@ -697,3 +697,10 @@ def test_an_admin_key_that_is_not_64_hex_digits_is_refused_before_anything_is_se
         )  # fmt: skip
         assert_one_line_error(result, text="the admin key")
         assert "unreachable" not in result.stderr  # refused before the node was asked anything
+
+
+def test_a_role_named_twice_in_an_opening_is_refused_before_anything_is_read(tmp_path):
+    result = run("matter", "open", "--template", "newborn-one-thing", "--subject", "京卫〔2026〕1号",
+                 "--node", "http://127.0.0.1:9", "--key", str(tmp_path / "absent.key"), "--agency", "A",
+                 "--party", "health=12110000MB0123456X", "--party", "health=12110000MB0654321Y")  # fmt: skip
+    assert_one_line_error(result, text="names role 'health' twice")

@@ -174,6 +174,8 @@ def cmd_open(args: argparse.Namespace) -> int:
         role, _, code = item.partition("=")
         if not role or not code:
             fail(f"--party {item!r}: give ROLE=CODE, e.g. health=12110000MB0123456X")
+        if role in parties:
+            fail(f"--party names role {role!r} twice ({parties[role]} and {code}); a role has one agency")
         parties[role] = code
     document = _file(args.document, "document") if args.document else None
     with _client(args) as client:
