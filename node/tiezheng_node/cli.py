@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from tiezheng import files
 from tiezheng.errors import TiezhengError
 from tiezheng.genesis import Genesis, read_genesis_file
-from tiezheng.gm import SM2PrivateKey, keystore
+from tiezheng.gm import SM2PrivateKey, SM2PublicKey, keystore
 from tiezheng.gm.backend import BackendUnavailable
 from tiezheng.statement import AGENCY_CODE
 
@@ -308,7 +308,28 @@ def _serve(
     node = Node(args.data, genesis, validator, supervision=supervision, **options)
     url = f"http://{_display_host(args.host)}:{listener.getsockname()[1]}"
     print(f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, {url}/rpc", flush=True)
+    unregistered = _unregistered_supervision(node, supervision)
+    if unregistered is not None:
+        # Not a refusal: an admin may register the agency once the node runs. Said now, not first when
+        # a deadline passes and the chain refuses the alert.
+        sys.stderr.write(f"tiezheng-node: warning: {unregistered}; until it is, overdue alerts are refused\n")
     return serve(node, listener, public_url=args.public_url)
+
+
+def _unregistered_supervision(node: Any, supervision: Supervision | None) -> str | None:
+    """Why the chain would refuse this node's alerts now, or None (no supervision, or registered as given)."""
+    if supervision is None:
+        return None
+    found = node.registry.agency(supervision.agency, node.head.execution)
+    if found is None or not found.active:
+        return f"the supervision agency {supervision.agency} is not an active agency on this chain"
+    try:
+        registered = SM2PublicKey.from_bytes(found.public_key).key_id
+    except (TiezhengError, ValueError):
+        registered = None  # a key the registry holds but no point: no key of ours is it
+    if registered != supervision.key.public_key().key_id:
+        return f"the supervision key is not the key agency {supervision.agency} is registered with"
+    return None
 
 
 def _unlock(keystores: Sequence[tuple[Path, str]]) -> Callable[[], list[SM2PrivateKey]]:

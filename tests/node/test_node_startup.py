@@ -75,3 +75,21 @@ def test_a_passphrase_that_is_not_utf8_is_refused_by_name(monkeypatch):
     assert caught.value.code == "usage"
     monkeypatch.setenv("TIEZHENG_PASSPHRASE", "口令 secret")
     assert _passphrase("the validator key") == "口令 secret"
+
+
+def test_a_supervision_key_the_chain_does_not_know_is_named_at_start(tmp_path):
+    from tests.support.nodekit import LocalChain
+    from tiezheng_node.cli import _unregistered_supervision
+    from tiezheng_node.process.supervision import Supervision
+
+    chain = LocalChain(tmp_path / "node")
+    try:
+        key = chain.supervision.key
+        assert _unregistered_supervision(chain.node, chain.supervision) is None  # the dev chain registers it
+        assert _unregistered_supervision(chain.node, None) is None
+        other = _unregistered_supervision(chain.node, Supervision(key, chain.agency_code))
+        assert other is not None and "not the key agency" in other
+        unknown = _unregistered_supervision(chain.node, Supervision(key, "NOSUCH"))
+        assert unknown is not None and "not an active agency" in unknown
+    finally:
+        chain.close()
