@@ -704,3 +704,11 @@ def test_a_role_named_twice_in_an_opening_is_refused_before_anything_is_read(tmp
                  "--node", "http://127.0.0.1:9", "--key", str(tmp_path / "absent.key"), "--agency", "A",
                  "--party", "health=12110000MB0123456X", "--party", "health=12110000MB0654321Y")  # fmt: skip
     assert_one_line_error(result, text="names role 'health' twice")
+
+
+def test_a_receipts_out_path_is_checked_before_the_node_is_asked(tmp_path):
+    (tmp_path / "taken.tzr").write_bytes(b"x")
+    for out, said in (("", "--out must name"), (str(tmp_path / "taken.tzr"), "already exists"),
+                      (str(tmp_path / "none" / "r.tzr"), "no folder")):  # fmt: skip
+        result = run("receipt", "DEV-000000-9H", "--node", "http://127.0.0.1:9", "--out", out)
+        assert_one_line_error(result, text=said)  # the node at port 9 would have been unreachable

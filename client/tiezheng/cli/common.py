@@ -159,6 +159,17 @@ def read_file(path: str, what: str, *, limit: int | None = None) -> bytes:
         fail(f"cannot read {what} {path}: {exc.strerror}")
 
 
+def check_new_file(path: str, what: str) -> None:
+    """Refuse, before any work, an --out that write_new_file would refuse after it: empty, taken, or in no folder."""
+    if not path:
+        fail(f"--out must name the {what} file to create")
+    if os.path.lexists(path):
+        fail(f"{path} already exists; not overwriting the {what}")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        fail(f"cannot write {what} {path}: no folder {folder}")
+
+
 def write_new_file(path: str, data: bytes, what: str, *, mode: int = 0o644) -> None:
     """Write a file that must not exist yet, whole or not at all."""
     try:

@@ -25,6 +25,7 @@ from ..verifier import Verdict, verify_receipt
 from .common import (
     EXIT_NEGATIVE,
     EXIT_OK,
+    check_new_file,
     fail,
     node_url,
     page_url,
@@ -282,6 +283,7 @@ def _check_id(text: str) -> str:
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     evidence_id = _check_id(args.id)
+    check_new_file(args.out, "receipt")  # before the node is asked
     with Client(args.node) as client:
         receipt = client.receipt(evidence_id)
     write_new_file(args.out, receipt.to_json().encode() if args.json else receipt.to_cbor(), "receipt")
