@@ -504,6 +504,9 @@ def test_an_alerts_page_labels_each_field_once(scene):
         labels = [re.sub(r"\s*\(.*?\)", "", label) for label in re.findall(r"<dt>(.*?)</dt>", page)]
         assert len(labels) == len(set(labels)), (language, labels)
         assert alert in page and 'href="/matters/' in page
+        # Its deadline, in the meta the chain defines for alerts, reads as a time, the ms kept as its title.
+        deadline = client.get(f"/v1/alerts/{alert}").json()["deadline"]
+        assert f'<code>deadline</code>: <time title="{deadline} ms">20' in page
 
 
 def test_the_reports_page_takes_a_period_and_passes_it_to_the_csv(scene):
