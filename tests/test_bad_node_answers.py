@@ -575,6 +575,14 @@ def endless_server() -> Iterator[str]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if self.path.startswith("/labelled-stream/"):  # an endless body that calls itself an event stream
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    while True:
+                        self.wfile.write(b"x" * 65536)
+                return
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             if self.path.startswith("/gzip/"):
@@ -618,6 +626,26 @@ def test_an_answer_without_end_is_a_bad_response_once_past_the_bound():
             result = run(*args, "--node", url)
             assert_one_line_error(result, "[bad-response]")
             assert "larger than 32 MiB" in result.stderr
+
+
+def test_only_a_request_for_the_event_stream_is_read_without_the_bound():
+    """The server cannot lift the bound by labelling an endless answer as an event stream."""
+    with endless_server() as url, Client(url + "/labelled-stream", retry_for=0) as client:
+        with pytest.raises(AnswerTooLarge):
+            client.get(ID)
+        # An event stream asked for is read line by line, and a line without end is refused, not gathered.
+        with pytest.raises(BadResponseError, match="event stream line is longer"):
+            next(iter(client.watch_alerts()))
+
+
+def test_the_proxies_the_environment_names_are_used(node, monkeypatch):
+    """The answers' bound is a response hook, so httpx keeps its own transports and the environment's proxies."""
+    monkeypatch.setenv("HTTP_PROXY", node.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    node.answer(f"/v1/evidence/{ID}", json.dumps(ENDPOINTS["get"].valid).encode())
+    with Client("http://node.behind.a.proxy.invalid", retry_for=0) as client:
+        assert client.get(ID).id == ID  # answered by the proxy (the canned server), the only way to reach it
 
 
 def test_a_compressed_answer_is_refused_unread():

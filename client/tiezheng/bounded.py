@@ -7,8 +7,14 @@ that stops at ``MAX_ANSWER_BYTES``: far above any answer of the API (a receipt i
 most 128 KiB, a page of records or a batch's 10,000 IDs a few hundred KiB), so only
 something that is not the API's answer reaches it. Answers are asked for uncompressed,
 and a compressed one is refused: a small compressed body can inflate past any bound.
-The event stream (``text/event-stream``), endless by design, is exempt; its reader
-takes it an event at a time.
+
+Only a request that asked for the event stream (``Accept: text/event-stream``), endless
+by design, is read without the bound; its reader takes it an event at a time. The
+request decides, not the answer: a server cannot lift the bound by how it labels a body.
+
+The bound is put on each answer by a response hook, which runs before the body is read,
+rather than by a transport of our own: the client keeps httpx's own transports, and so
+the proxies the environment names (HTTPS_PROXY, NO_PROXY).
 """
 
 from __future__ import annotations
@@ -30,16 +36,19 @@ class AnswerTooLarge(BadResponseError):
     """The answer's body ran past MAX_ANSWER_BYTES: not an answer of the API."""
 
 
-def _checked(response: httpx.Response, request: httpx.Request) -> bool:
-    """Whether the answer is bounded here (all but the event stream); refuses a compressed one (whose
-    stream the caller then closes)."""
-    if response.headers.get("content-type", "").startswith(EVENT_STREAM):
+def _name(request: httpx.Request) -> str:
+    return f"{request.method} {request.url.copy_with(query=None)}"
+
+
+def _bounded(response: httpx.Response) -> bool:
+    """Whether this answer is read within the bound (all but an event stream asked for); refuses a compressed one."""
+    request = response.request
+    if request.headers.get("accept", "").strip().startswith(EVENT_STREAM):
         return False
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
         raise BadResponseError(
-            f"the answer is compressed ({encoding[:40]}), which this client did not ask for",
-            request=f"{request.method} {request.url.copy_with(query=None)}",
+            f"the answer is compressed ({encoding[:40]}), which this client did not ask for", request=_name(request)
         )
     return True
 
@@ -47,7 +56,7 @@ def _checked(response: httpx.Response, request: httpx.Request) -> bool:
 def _too_large(request: httpx.Request) -> AnswerTooLarge:
     return AnswerTooLarge(
         f"the answer is larger than {MAX_ANSWER_BYTES // (1024 * 1024)} MiB, as no answer of the API is",
-        request=f"{request.method} {request.url.copy_with(query=None)}",
+        request=_name(request),
     )
 
 
@@ -83,64 +92,27 @@ class _AsyncBoundedStream(httpx.AsyncByteStream):
         await self._inner.aclose()
 
 
-class BoundedTransport(httpx.BaseTransport):
-    def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
-        self._inner = inner or httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self._inner.handle_request(request)
-        try:
-            bounded = _checked(response, request)
-        except BadResponseError:
-            response.close()
-            raise
-        if not bounded:
-            return response
+def bound_answer(response: httpx.Response) -> None:
+    """Response hook: the body, not read yet, is read through the bound from here on."""
+    if _bounded(response):
         assert isinstance(response.stream, httpx.SyncByteStream)
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=_BoundedStream(response.stream, request),
-            extensions=response.extensions,
-            request=request,
-        )
-
-    def close(self) -> None:
-        self._inner.close()
+        response.stream = _BoundedStream(response.stream, response.request)
 
 
-class AsyncBoundedTransport(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport | None = None) -> None:
-        self._inner = inner or httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        try:
-            bounded = _checked(response, request)
-        except BadResponseError:
-            await response.aclose()
-            raise
-        if not bounded:
-            return response
+async def bound_async_answer(response: httpx.Response) -> None:
+    if _bounded(response):
         assert isinstance(response.stream, httpx.AsyncByteStream)
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=_AsyncBoundedStream(response.stream, request),
-            extensions=response.extensions,
-            request=request,
-        )
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+        response.stream = _AsyncBoundedStream(response.stream, response.request)
 
 
 def node_client(url: str, timeout: float | httpx.Timeout) -> httpx.Client:
     """A client for the node at ``url`` whose answers are bounded."""
-    return httpx.Client(base_url=url.rstrip("/"), timeout=timeout, headers=HEADERS, transport=BoundedTransport())
+    return httpx.Client(
+        base_url=url.rstrip("/"), timeout=timeout, headers=HEADERS, event_hooks={"response": [bound_answer]}
+    )
 
 
 def async_node_client(url: str, timeout: float | httpx.Timeout) -> httpx.AsyncClient:
     return httpx.AsyncClient(
-        base_url=url.rstrip("/"), timeout=timeout, headers=HEADERS, transport=AsyncBoundedTransport()
+        base_url=url.rstrip("/"), timeout=timeout, headers=HEADERS, event_hooks={"response": [bound_async_answer]}
     )

@@ -34,7 +34,7 @@ from urllib.parse import quote
 import httpx
 
 from .batch import MAX_BATCH_SIZE, BatchEnvelope
-from .bounded import async_node_client, node_client
+from .bounded import EVENT_STREAM, async_node_client, node_client
 from .checkpoint import Checkpoint, CheckpointError
 from .errors import DecodeError, TiezhengError
 from .evidence_id import EvidenceId
@@ -885,6 +885,8 @@ HTTP_ERROR: Final = 400
 #: The event stream's silence that means the connection is gone: the node sends a keepalive every 15 s.
 STREAM_SILENCE_SECONDS: Final = 60.0
 STREAM_TIMEOUT: Final = httpx.Timeout(STREAM_SILENCE_SECONDS, connect=10.0)
+#: What the event stream is asked for with: the one answer read without the answers' bound (bounded.py).
+ASK_FOR_EVENTS: Final = {"accept": EVENT_STREAM}
 
 
 class _RefusalBody:
@@ -1181,7 +1183,7 @@ class Client:
         ``subscribed`` is called once the node has subscribed the stream (its first line):
         whatever is raised from then on comes through it, so a listing made then misses nothing.
         """
-        with self._http.stream("GET", "/v1/events", timeout=STREAM_TIMEOUT) as response:
+        with self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT) as response:
             if response.status_code >= HTTP_ERROR:
                 refusal = _RefusalBody()
                 with contextlib.suppress(httpx.TransportError):  # what came is enough to say why
@@ -1190,7 +1192,7 @@ class Client:
                             break
                 check(_answered(response, bytes(refusal.body)))
             parser = _AlertEvents(request_name(response))
-            for line in response.iter_lines():
+            for line in _event_lines(response.iter_bytes(), request_name(response)):
                 if subscribed is not None:
                     subscribed, call = None, subscribed
                     call()
@@ -1451,7 +1453,7 @@ class AsyncClient:
     async def watch_alerts(
         self, *, subscribed: Callable[[], Awaitable[None]] | None = None
     ) -> AsyncIterator[Mapping[str, Any]]:
-        async with self._http.stream("GET", "/v1/events", timeout=STREAM_TIMEOUT) as response:
+        async with self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT) as response:
             if response.status_code >= HTTP_ERROR:
                 refusal = _RefusalBody()
                 with contextlib.suppress(httpx.TransportError, TimeoutError):  # what came is enough to say why
@@ -1461,7 +1463,7 @@ class AsyncClient:
                                 break
                 check(_answered(response, bytes(refusal.body)))
             parser = _AlertEvents(request_name(response))
-            async for line in response.aiter_lines():
+            async for line in _async_event_lines(response.aiter_bytes(), request_name(response)):
                 if subscribed is not None:
                     subscribed, call = None, subscribed
                     await call()
@@ -1472,6 +1474,44 @@ class AsyncClient:
     @staticmethod
     def verify(record: Record, receipt: Receipt, genesis: Genesis) -> Verdict:
         return verify_receipt(receipt, genesis, digest=digest_of(record))
+
+
+#: The longest line of the event stream read: an alert's data is a few hundred bytes. (The stream is read
+#: without the answers' bound, being endless; a line without end is bounded here.)
+MAX_EVENT_LINE: Final = 1024 * 1024
+
+
+class _LineSplitter:
+    """Lines of a byte stream (LF or CR LF), each at most MAX_EVENT_LINE bytes, decoded as UTF-8."""
+
+    def __init__(self, request: str) -> None:
+        self._request = request
+        self._pending = bytearray()
+
+    def feed(self, chunk: bytes) -> list[str]:
+        self._pending += chunk
+        *lines, rest = self._pending.split(b"\n")
+        if len(rest) > MAX_EVENT_LINE:
+            too_long = f"an event stream line is longer than {MAX_EVENT_LINE:,} bytes"
+            raise BadResponseError(too_long, request=self._request)
+        self._pending = bytearray(rest)
+        try:
+            return [bytes(line).removesuffix(b"\r").decode("utf-8") for line in lines]
+        except UnicodeDecodeError:
+            raise BadResponseError("the event stream is not UTF-8 text", request=self._request) from None
+
+
+def _event_lines(chunks: Iterator[bytes], request: str) -> Iterator[str]:
+    splitter = _LineSplitter(request)
+    for chunk in chunks:
+        yield from splitter.feed(chunk)
+
+
+async def _async_event_lines(chunks: AsyncIterator[bytes], request: str) -> AsyncIterator[str]:
+    splitter = _LineSplitter(request)
+    async for chunk in chunks:
+        for line in splitter.feed(chunk):
+            yield line
 
 
 class _AlertEvents:
