@@ -17,24 +17,18 @@ from typing import BinaryIO
 
 
 def open_regular(path: str | Path, *, buffering: int = -1) -> BinaryIO:
-    """Open a regular file to read; OSError for anything else, before a byte is read.
+    """Open a file to read: a regular file, or a pipe (``<(gpg -d key)``, ``/dev/stdin`` fed by a pipe).
 
-    A named pipe would block the open until some writer came, and a device may never
-    end: given where a file is expected, either would hang the command. The open does
-    not wait (O_NONBLOCK), and what it opened is checked before it is read.
+    A device (``/dev/zero``, ``/dev/urandom``) would never end, and a socket is no file:
+    both are refused, as a directory is, before a byte is read. A named pipe is read as
+    its writer writes, as ``cat`` reads one.
     """
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        os.set_blocking(descriptor, True)
-        return os.fdopen(descriptor, "rb", buffering=buffering)
-    except BaseException:
-        os.close(descriptor)
-        raise
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise OSError(errno.EINVAL, "not a regular file or a pipe", str(path))
+    return open(path, "rb", buffering=buffering)
 
 
 def write_new(path: str | Path, data: bytes, *, mode: int) -> None:

@@ -111,6 +111,18 @@ INVISIBLE: Final = re.compile(
 )
 
 
+#: What a name shown to people must not hold: control characters (C0, DEL, C1), which break lines and
+#: drive terminals, and the bidirectional controls, which reorder the text around them. Unlike INVISIBLE,
+#: it lets through the format characters real names need (ZWJ and ZWNJ, the Mongolian vowel separator).
+DISPLAY_FORGING: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def display_forging_character(text: str) -> str | None:
+    """The first character of ``text`` that could make it display as other text, as U+XXXX, or None."""
+    found = DISPLAY_FORGING.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def invisible_character(text: str) -> str | None:
     """The first control or format character in ``text`` as U+XXXX, or None if it has none."""
     found = INVISIBLE.search(text)

@@ -412,8 +412,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         account = to_checksum_address(args.account)
     except (ImportError, ValueError):
         fail("--account must be an EVM address (0x + 40 hex digits)")
-    digits = args.account[2:]
-    if digits != digits.lower() and digits != digits.upper() and args.account != account:
+    digits = args.account.removeprefix("0x").removeprefix("0X")
+    if digits != digits.lower() and digits != digits.upper() and digits != account[2:]:
         # Mixed case is EIP-55's checksum: one that fails it is a mistyped address, not another spelling.
         fail(f"--account {args.account} fails its EIP-55 checksum (mistyped?); {account} is its checksummed form")
     data = _calldata(
@@ -443,8 +443,8 @@ def _check_role(templates: list[JsonObject], args: argparse.Namespace) -> None:
             f"no template {args.template!r} is registered on this chain (registered: {known})", code="unknown-template"
         )
     held = [roles.value for t in revisions if (roles := t.optional_object("roles")) is not None]
-    if not held:
-        return  # the node holds none of its files: it cannot say which roles the template has
+    if len(held) < len(revisions):
+        return  # a revision whose file the node lacks may name roles the others do not: it cannot say
     roles = {role for revision in held for role in revision} - {OWNER}
     if args.role not in roles:
         raise TiezhengError(

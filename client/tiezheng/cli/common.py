@@ -35,6 +35,15 @@ def fail(message: str) -> NoReturn:
     raise UsageError(message)
 
 
+def is_utf8(text: str) -> bool:
+    """False for text holding bytes the locale could not decode (argv and the environment keep them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def node_url(text: str) -> str:
     """A --node URL: http(s), a host, a port in range, no query or fragment; checked before any request."""
     refusal = f"{text!r} is not a node's URL, such as http://127.0.0.1:8545"
@@ -134,17 +143,33 @@ def read_from_stdin(args: argparse.Namespace, *names: str) -> None:
     require_text(args, *names)
 
 
+def _typed(prompt: str) -> str:
+    """A passphrase typed at the terminal, which must be UTF-8 text as the keystore's is."""
+    try:
+        return getpass.getpass(prompt)
+    except UnicodeDecodeError:
+        raise NotUtf8("the passphrase typed is not UTF-8 text") from None
+
+
+class NotUtf8(UsageError):
+    """Text given to a command (an argument, a variable, what was typed) holds bytes that are not UTF-8."""
+
+    code = "not-utf8"
+
+
 def passphrase(*, confirm: bool = False, prompt: str = "Passphrase: ") -> str:
     """From $TIEZHENG_PASSPHRASE, else asked on the terminal (twice when creating a key)."""
     value = os.environ.get(PASSPHRASE_ENV)
     if value is not None:
         if not value:
             fail(f"${PASSPHRASE_ENV} is set but empty")
+        if not is_utf8(value):
+            raise NotUtf8(f"${PASSPHRASE_ENV} is not UTF-8 text")
         return value
     if not sys.stdin.isatty():
         fail(f"no passphrase: set ${PASSPHRASE_ENV} or run from a terminal")
-    value = getpass.getpass(prompt)
-    if confirm and getpass.getpass("Repeat passphrase: ") != value:
+    value = _typed(prompt)
+    if confirm and _typed("Repeat passphrase: ") != value:
         fail("the passphrases do not match")
     if not value:
         fail("the passphrase must not be empty")

@@ -134,13 +134,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("tiezheng: interrupted [interrupted]\n")
         return EXIT_USAGE
-    except UnicodeError:
-        # The locale could not decode an argument, a variable or a typed passphrase: Python keeps such
-        # bytes as surrogates, which are no text a statement, a keystore or a URL can hold.
-        sys.stderr.write(
-            "tiezheng: error: an argument, environment variable or typed passphrase is not UTF-8 text [not-utf8]\n"
-        )
-        return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a file that vanished or cannot be written half way: still a reason, not a bug
@@ -151,6 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"tiezheng: error: cannot reach the node: {exc} [unreachable]\n")
         return EXIT_USAGE
     except Exception as exc:  # a bug: still one line, unless debugging
+        if isinstance(exc, UnicodeEncodeError) and "surrogates not allowed" in exc.reason:
+            # The locale could not decode an argument given as text: Python keeps such bytes as
+            # surrogates, which no statement, keystore or URL can hold. Not a bug, a refusal.
+            sys.stderr.write("tiezheng: error: an argument given as text is not UTF-8 [not-utf8]\n")
+            return EXIT_USAGE
         if os.environ.get("TIEZHENG_DEBUG"):
             raise
         reason = " ".join(str(exc).split())[:300]

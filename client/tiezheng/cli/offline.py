@@ -14,6 +14,7 @@ from ..errors import TiezhengError
 from ..genesis import Genesis
 from ..gm import SM2PrivateKey, SM2PublicKey, file_chunks, keystore, sm3_file
 from ..receipt import Receipt
+from ..schema import display_forging_character
 from ..verifier import Check, Verdict, verify_receipt
 from .common import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, fail, passphrase, read_file, write_new_file
 
@@ -80,7 +81,9 @@ def _check_new_keystore(path: str, label: str) -> None:
 def _print_public(public: SM2PublicKey, path: str, label: str = "") -> None:
     sys.stdout.write(f"keystore    {path}\n")
     if label:
-        sys.stdout.write(f"label       {label}\n")
+        # A keystore made elsewhere may hold a label that breaks lines or drives the terminal: shown escaped.
+        shown = label.encode("unicode_escape").decode("ascii") if display_forging_character(label) else label
+        sys.stdout.write(f"label       {shown}\n")
     sys.stdout.write(f"public key  {public.to_bytes().hex()}\n")
     sys.stdout.write(f"key id      {public.key_id.hex()}\n")
 

@@ -20,7 +20,7 @@ from typing import Any, Final
 from ..errors import DecodeError, KeyFormatError, KeystoreError
 from ..files import open_regular, write_new
 from ..jsondoc import check_nesting
-from ..schema import invisible_character
+from ..schema import display_forging_character
 from .backend import GMBackend, get_backend
 from .sm2 import SM2PrivateKey, SM2PublicKey
 from .sm4 import KEY_SIZE, NONCE_SIZE, TAG_SIZE, AuthenticationError, sm4_gcm_decrypt, sm4_gcm_encrypt
@@ -95,7 +95,7 @@ def check_label(label: str) -> None:
         label.encode("utf-8")
     except UnicodeEncodeError:
         raise KeystoreError("the label is not valid Unicode text", code="keystore-bad-label") from None
-    hidden = invisible_character(label)
+    hidden = display_forging_character(label)
     if hidden is not None:
         # Printed by `keys public`: a line break or an escape sequence there could forge the lines after it.
         raise KeystoreError(f"the label holds {hidden}, an invisible or control character", code="keystore-bad-label")
