@@ -98,3 +98,13 @@ def test_a_new_store_is_created_in_an_empty_or_missing_folder(tmp_path):
     for folder in (tmp_path / "empty", tmp_path / "missing"):
         Store(folder).close()
         assert (folder / "CURRENT").exists()
+
+
+def test_a_creation_cut_short_before_current_was_written_is_created_again(tmp_path):
+    """LevelDB writes MANIFEST-000001, then CURRENT: a crash between leaves no data, and nothing to refuse."""
+    folder = tmp_path / "chain"
+    folder.mkdir()
+    (folder / "MANIFEST-000001").write_bytes(b"\x00" * 16)
+    (folder / "LOCK").touch()
+    Store(folder).close()
+    assert (folder / "CURRENT").exists()

@@ -499,5 +499,12 @@ def create_process_router(node: Node) -> APIRouter:
 
 def report_file_name(by: str, start: int | None, stop: int | None) -> str:
     """tiezheng-report-agency[-from-DAY][-to-DAY].csv: saved reports of different periods keep apart."""
-    bounds = [f"{name}-{beijing_day(ms).isoformat()}" for name, ms in (("from", start), ("to", stop)) if ms is not None]
+    bounds = []
+    for name, ms in (("from", start), ("to", stop)):
+        try:
+            day = beijing_day(ms).isoformat() if ms is not None else None
+        except (ValueError, OverflowError, OSError):
+            day = None  # a bound past the calendar's years: no day to name, and the file is the same report
+        if day is not None:
+            bounds.append(f"{name}-{day}")
     return "-".join(["tiezheng-report", by, *bounds]) + ".csv"

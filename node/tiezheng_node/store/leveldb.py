@@ -55,7 +55,9 @@ def _data_files_without_current(path: Path) -> list[str]:
         names = sorted(p.name for p in path.iterdir())
     except OSError:
         return []  # opening it will say what is wrong
-    return [n for n in names if n.startswith("MANIFEST-") or n.endswith((".ldb", ".sst", ".log"))]
+    # Tables and write-ahead logs hold the data; a MANIFEST alone is a creation cut short before
+    # CURRENT was written, with nothing in it to lose.
+    return [n for n in names if n.endswith((".ldb", ".sst", ".log"))]
 
 
 class Store:
@@ -68,7 +70,7 @@ class Store:
             raise StoreError(
                 f"the store at {path} holds LevelDB data ({', '.join(orphans[:3])}…) but no CURRENT file, so it "
                 "cannot be opened as it is and must not be started anew over it: restore the folder from a backup, "
-                f"or rebuild it with LevelDB's repair (python -c \"import plyvel; plyvel.repair_db('{path}')\") "
+                f'or rebuild it with LevelDB\'s repair (python -c "import plyvel; plyvel.repair_db({str(path)!r})") '
                 "and start the node again"
             )
         try:
