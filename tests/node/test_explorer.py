@@ -228,6 +228,11 @@ def test_agency_page_and_its_history_after_revocation(site, tmp_path):
         chinese, english = client.get(path, params={"lang": "zh"}).text, client.get(path, params={"lang": "en"}).text
         assert 'href="/blocks/0"' not in chinese and "<td>创世</td>" in chinese and "<td>genesis</td>" in english
     assert "链标识" in chinese and "chain id" not in chinese and "chain id" in english
+    # A name registered before names were checked may hold a direction-changing character: it is isolated,
+    # so it cannot reorder the code or the words around it.
+    name = chain.node.registry.agency(chain.agency_code, chain.node.head.execution).name
+    for path in ("/agencies", f"/agencies/{chain.agency_code}", f"/evidence/{chain.node.evidence.evidence_id(1)}"):
+        assert f"<bdi>{name}</bdi>" in client.get(path).text, path
 
 
 def test_agency_history_links_each_agencys_own_transaction_when_a_block_holds_several(site):
