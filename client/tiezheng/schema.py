@@ -117,14 +117,23 @@ INVISIBLE: Final = re.compile(
 DISPLAY_FORGING: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def is_utf8(text: str) -> bool:
+    """False for text holding bytes the locale could not decode (argv and the environment keep them as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def display_forging_character(text: str) -> str | None:
-    """The first character of ``text`` that could make it display as other text, as U+XXXX, or None."""
+    """The first character of ``text`` that could make it display as other text, named as "U+202E" is, or None."""
     found = DISPLAY_FORGING.search(text)
     return f"U+{ord(found.group()):04X}" if found else None
 
 
 def invisible_character(text: str) -> str | None:
-    """The first control or format character in ``text`` as U+XXXX, or None if it has none."""
+    """The first control or format character in ``text``, named as "U+200B" is, or None if it has none."""
     found = INVISIBLE.search(text)
     return f"U+{ord(found.group()):04X}" if found else None
 

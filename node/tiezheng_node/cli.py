@@ -25,6 +25,7 @@ from tiezheng.errors import TiezhengError
 from tiezheng.genesis import Genesis, read_genesis_file
 from tiezheng.gm import SM2PrivateKey, SM2PublicKey, keystore
 from tiezheng.gm.backend import BackendUnavailable
+from tiezheng.schema import is_utf8
 from tiezheng.statement import AGENCY_CODE
 
 from . import __version__, logging_setup
@@ -374,23 +375,14 @@ def _passphrase(what: str) -> str:
     passphrase = os.environ.get("TIEZHENG_PASSPHRASE")
     if not passphrase:
         raise StoreError(f"set TIEZHENG_PASSPHRASE to {what}'s passphrase", code="usage")
-    if not _is_utf8(passphrase):
+    if not is_utf8(passphrase):
         raise StoreError("TIEZHENG_PASSPHRASE is not UTF-8 text, as every keystore's passphrase is", code="usage")
     return passphrase
 
 
-def _is_utf8(text: str) -> bool:
-    """False for text holding bytes the locale could not decode (os.environ and argv keep them as surrogates)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _data_dir(text: str) -> Path:
     """A --data directory: LevelDB takes UTF-8 paths only, so a name that is none is refused before anything is made."""
-    if not text or not _is_utf8(text):
+    if not text or not is_utf8(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a UTF-8 path, which LevelDB needs: choose another name")
     return Path(text)
 

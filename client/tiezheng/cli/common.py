@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from .. import files
 from ..errors import TiezhengError
 from ..files import open_regular
+from ..schema import is_utf8
 from ..statement import MIN_SALT_BYTES
 
 EXIT_OK: Final = 0
@@ -33,15 +34,6 @@ class UsageError(TiezhengError):
 
 def fail(message: str) -> NoReturn:
     raise UsageError(message)
-
-
-def is_utf8(text: str) -> bool:
-    """False for text holding bytes the locale could not decode (argv and the environment keep them as surrogates)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def node_url(text: str) -> str:
