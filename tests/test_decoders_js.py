@@ -27,6 +27,8 @@ from tiezheng.header import ConsensusHeader
 from tiezheng.receipt import Receipt
 from tiezheng.statement import Statement
 
+from .support.mutations import BYTE_MUTATIONS, mutate_bytes, positions
+
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = ROOT / "tests" / "vectors" / "receipts"
 MAX_SIZE = 4096  # the CBOR layer's limit in tests/js/decoders.mjs
@@ -128,31 +130,11 @@ CRAFTED_CBOR = [
 ]
 
 
-def _mutate_bytes(rng: random.Random, data: bytes) -> bytes:
-    mutated = bytearray(data)
-    position = rng.randrange(len(mutated))
-    action = rng.choice(("flip", "byte", "cut", "insert", "widen"))
-    if action == "flip":
-        mutated[position] ^= 1 << rng.randrange(8)
-    elif action == "byte":
-        mutated[position] = rng.randrange(256)
-    elif action == "cut":
-        del mutated[position:]
-    elif action == "insert":
-        mutated[position:position] = bytes([rng.randrange(256)])
-    elif mutated[position] & 0x1F < 24:
-        # The head of an item with its argument written in the next longer form: a valid
-        # encoding of the same value that is not the deterministic one.
-        major, argument = mutated[position] & 0xE0, mutated[position] & 0x1F
-        mutated[position : position + 1] = bytes([major | 24, argument])
-    return bytes(mutated)
-
-
 def test_the_cbor_decoders_agree(tmp_path):
     rng = random.Random(8949)
     good = [cbor.encode(_value(rng)) for _ in range(300)]
     inputs = [("cbor", data) for data in good + [bytes.fromhex(h) for h in CRAFTED_CBOR]]
-    inputs += [("cbor", _mutate_bytes(rng, rng.choice(good))) for _ in range(3000)]
+    inputs += [("cbor", mutate_bytes(rng, rng.choice(good), (*BYTE_MUTATIONS, "widen"))) for _ in range(3000)]
     seen = _assert_agree(inputs, tmp_path)
     assert seen >= {"ok", "bad-cbor", "non-canonical-cbor", "too-large"}, seen
 
@@ -275,16 +257,6 @@ ODD_JSON: list[Any] = [
 ]  # fmt: skip
 
 
-def _json_paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _json_paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_paths(item, (*prefix, index))
-
-
 def _replaced(document: Any, path: tuple[Any, ...], new: Any, *, delete: bool = False) -> Any:
     copy = json.loads(json.dumps(document))
     holder = copy
@@ -298,7 +270,7 @@ def _replaced(document: Any, path: tuple[Any, ...], new: Any, *, delete: bool = 
 
 
 def _json_file_mutations(document: dict[str, Any], rng: random.Random, limit: int) -> Iterator[bytes]:
-    paths = [p for p in _json_paths(document) if p]
+    paths = [p for p in positions(document) if p]
     for path in rng.sample(paths, min(limit, len(paths))):
         if isinstance(path[-1], str):
             yield json.dumps(_replaced(document, path, None, delete=True)).encode()
@@ -330,7 +302,7 @@ def test_the_receipt_file_readers_agree(tmp_path):
     inputs = [("receipt-file", data) for data in _json_file_mutations(document, rng, limit=60)]
     for name in ("direct", "batch", "after-handover"):
         value = _receipt(name).to_value()
-        for path in rng.sample([p for p in _json_paths(value) if p], 25):
+        for path in rng.sample([p for p in positions(value) if p], 25):
             for odd in rng.sample(ODD_VALUES, 4):
                 if (data := _encoded(_replaced_value(value, path, odd))) is not None:
                     inputs.append(("receipt-file", data))

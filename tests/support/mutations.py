@@ -10,6 +10,7 @@ decoder's field checks, not only its parser, see malformed input.
 from __future__ import annotations
 
 import copy
+import random
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -64,14 +65,15 @@ HEADER_BYTES: Final = (0x00, 0x01, 0x02, 0x04, 0x18, 0x1B, 0x30, 0x40, 0x5F, 0x7
 HEADER_BYTES_MORE: Final = (0xC0, 0xD8, 0xF4, 0xF6, 0xF8, 0xF9, 0xFB, 0xFF)
 
 
-def _positions(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+def positions(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The path of every item in a decoded value (the value's own path, (), first)."""
     yield path
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _positions(item, (*path, key))
+            yield from positions(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _positions(item, (*path, index))
+            yield from positions(item, (*path, index))
 
 
 @st.composite
@@ -83,7 +85,7 @@ def damaged_value(draw: st.DrawFn, value: Any, hostile: tuple[Any, ...] = HOSTIL
         return copy.deepcopy(draw(st.sampled_from(hostile)))  # a copy: a later round may change it
 
     for _ in range(draw(st.integers(1, rounds))):
-        path = draw(st.sampled_from(list(_positions(damaged))))
+        path = draw(st.sampled_from(list(positions(damaged))))
         if not path:
             damaged = hostile_value()
             continue
@@ -127,3 +129,27 @@ def damaged_bytes(draw: st.DrawFn, data: bytes, rounds: int = 3) -> bytes:
 def nested(depth: int, opening: bytes = b"[", closing: bytes = b"]") -> bytes:
     """``depth`` nested arrays (or what ``opening`` and ``closing`` make): what overflows recursive parsers."""
     return opening * depth + closing * depth
+
+
+#: How ``mutate_bytes`` may change a byte string: one bit, one byte, the end cut off, a byte put in.
+BYTE_MUTATIONS: Final = ("flip", "byte", "cut", "insert")
+
+
+def mutate_bytes(rng: random.Random, data: bytes, actions: tuple[str, ...] = BYTE_MUTATIONS) -> bytes:
+    """``data`` changed at one random position by one of ``actions`` (repeat one to weight it). "widen"
+    rewrites a CBOR item head's argument in the next longer form: the same value, not deterministically."""
+    mutated = bytearray(data)
+    position = rng.randrange(len(mutated))
+    action = rng.choice(actions)
+    if action == "flip":
+        mutated[position] ^= 1 << rng.randrange(8)
+    elif action == "byte":
+        mutated[position] = rng.randrange(256)
+    elif action == "cut":
+        del mutated[position:]
+    elif action == "insert":
+        mutated[position:position] = bytes([rng.randrange(256)])
+    elif action == "widen" and mutated[position] & 0x1F < 24:
+        major, argument = mutated[position] & 0xE0, mutated[position] & 0x1F
+        mutated[position : position + 1] = bytes([major | 24, argument])
+    return bytes(mutated)
