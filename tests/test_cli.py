@@ -425,6 +425,28 @@ def test_receive_alerts_tells_deliveries_apart_by_the_signed_alert_id(tmp_path):
     assert "Traceback" not in err, err
 
 
+@pytest.mark.parametrize("host", ["", "127.0.0.1"])
+def test_receive_alerts_says_where_it_listens(host):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    receiver = subprocess.Popen(
+        [TIEZHENG, "receive-alerts", "--listen", f"{host}:{port}",
+         "--public-key", SM2PrivateKey.generate().public_key().to_bytes().hex()],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert receiver.stderr is not None
+        first_line = receiver.stderr.readline()
+    finally:
+        receiver.terminate()
+        receiver.communicate(timeout=10)
+    expected = f"http://127.0.0.1:{port}/" if host else f"port {port} on every interface"
+    assert first_line.startswith(f"receiving alerts at {expected} "), first_line
+
+
 # errors are one line with a reason, never "internal error"
 
 

@@ -401,7 +401,9 @@ def cmd_receive_alerts(args: argparse.Namespace) -> int:
         server = Server((host, int(port_text)), Handler)
     except OSError as exc:
         fail(f"cannot listen on {args.listen}: {exc.strerror}")
-    sys.stderr.write(f"receiving alerts at http://{args.listen}/ (key {public_key.key_id.hex()[:16]}…); Ctrl-C stops\n")
+    bound_port = server.server_address[1]
+    where = f"http://{host}:{bound_port}/" if host not in ("", "0.0.0.0") else f"port {bound_port} on every interface"
+    sys.stderr.write(f"receiving alerts at {where} (key {public_key.key_id.hex()[:16]}…); Ctrl-C stops\n")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
