@@ -3,8 +3,8 @@
 AgencyRegistry keeps any string it is given; but an agency whose code is not one a
 statement can name could never anchor, and its name is shown on every page and
 certificate of its records, so a control or direction-changing character there could
-make one agency read as another. (The node checks this for registrations through its
-admin endpoint; a register call sent as a raw transaction is the registry's alone.)
+make one agency read as another. (The node checks every registration against these rules,
+through its admin endpoint, a raw transaction or another contract alike.)
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ from .evidence.pending import DEFAULT_MAX_PENDING
 from .evidence.service import EvidenceService
 from .execution.chain import ExecutionChain, ExecutionError, Rejected, too_little_gas
 from .execution.genesis import NodeGenesis
+from .execution.registrations import refusal_of_call, refusal_of_receipt
 from .execution.registry import RegistryView, TrailView
 from .execution.txpool import STRANDED_LIFETIME_SECONDS, PendingTransaction, PoolError, TxPool
 from .execution.vm import TiezhengVM
@@ -50,6 +51,12 @@ from .store import Store, StoreError, WriteSet
 from .store.keys import META_GENESIS
 
 log = logging.getLogger("tiezheng.node")
+
+
+def _vet(receipt: ReceiptAPI) -> str | None:
+    """Why a transaction's effects keep it out of the block, or None."""
+    return vet_receipt(receipt) or refusal_of_receipt(receipt)
+
 
 MAX_TRANSACTION_SIZE: Final = 128 * 1024
 MAX_TRANSACTIONS_PER_BLOCK: Final = 5_000
@@ -282,6 +289,11 @@ class Node:
             )
         if transaction.to and calls_set_change(transaction.to, transaction.data):
             raise SubmissionError(FIXED_SET_REASON, "validator-set-fixed", -32000)
+        refused_registration = refusal_of_call(transaction.to, transaction.data) if transaction.to else None
+        if refused_registration is not None:
+            raise SubmissionError(
+                f"agency registration refused: {refused_registration.message}", refused_registration.code, -32000
+            )
         nonce = self._check_sender(transaction, sender, head)
         try:
             self.pool.add(PendingTransaction(transaction, sender, transaction.hash), nonce)
@@ -371,7 +383,7 @@ class Node:
                     transactions,
                     timestamp=timestamp,
                     admit=self._admit(head.execution),
-                    vet=vet_receipt,
+                    vet=_vet,
                 )
             except ExecutionError:
                 # Raised on, so that the producer backs off and /healthz says why blocks stopped.

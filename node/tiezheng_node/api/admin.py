@@ -19,12 +19,8 @@ from eth_utils import function_signature_to_4byte_selector
 from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 
-from tiezheng.agency import check_registration
-from tiezheng.errors import KeyFormatError
-from tiezheng.gm import SM2PublicKey
-from tiezheng.schema import FieldError
-
 from ..execution.addresses import AGENCY_REGISTRY
+from ..execution.registrations import REGISTER_SELECTOR, registration_refusal
 from ..node import Node, SubmissionError
 from .bodies import body_openapi, model_body
 from .errors import ApiError
@@ -44,7 +40,6 @@ class _Submitted:
 
 
 TRANSACTION_BODY: Final = Depends(model_body(AdminTransactionBody))
-_REGISTER = function_signature_to_4byte_selector("register(string,string,bytes,address)")
 _REVOKE = function_signature_to_4byte_selector("revoke(string)")
 
 
@@ -114,14 +109,9 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
             code, name, public_key, _ = abi_decode(["string", "string", "bytes", "address"], arguments)
         except Exception:
             raise ApiError(400, "wrong-call", "register(...) arguments do not decode") from None
-        try:
-            check_registration(code, name)
-        except FieldError as exc:
-            raise ApiError(400, exc.code, exc.message) from None
-        try:
-            SM2PublicKey.from_bytes(public_key)
-        except (KeyFormatError, ValueError) as exc:
-            raise ApiError(400, "bad-field", f"the agency's public key: {exc}") from None
+        refusal = registration_refusal(code, name, public_key)
+        if refusal is not None:
+            raise ApiError(400, refusal.code, refusal.message)
 
     @router.post(
         "/agencies",
@@ -131,7 +121,7 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         openapi_extra=body_openapi(AdminTransactionBody),
     )
     async def register_agency(body: Annotated[AdminTransactionBody, TRANSACTION_BODY]) -> AdminResult:
-        return await run(body.transaction, _REGISTER, check_register)
+        return await run(body.transaction, REGISTER_SELECTOR, check_register)
 
     @router.post(
         "/agencies/{code}/revoke",
