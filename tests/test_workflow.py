@@ -28,6 +28,7 @@ from tiezheng.workflow import (
     watched,
 )
 from tiezheng.workflow.calendar import CalendarError, Limit
+from tiezheng.workflow.trail import Due
 
 CALENDAR = builtin_calendar()
 TEMPLATES = {t.id: t for t in builtin_templates()}
@@ -137,6 +138,9 @@ def test_builtin_templates():
         (lambda d: d["stages"][0].update(next=["复核"]), "cannot be reached"),
         (lambda d: d["stages"][1].update(entered_when="approved"), "entered_when must be a yes/no step field"),
         (lambda d: d["stages"][1].update(entered_when="hearing"), "does not require hearing"),
+        (lambda d: d.update(limit={"working_days": 20, "since": "初审"}), "since is for a stage's limit"),
+        (lambda d: d["stages"][1].update(limit={"days": 3, "since": "结果反馈"}), "does not come before it"),
+        (lambda d: d["stages"][1].update(limit={"days": 3, "since": "初审"}), "does not come before it"),
     ],
 )
 def test_template_errors_name_the_problem(change, message):
@@ -172,7 +176,9 @@ class Trail:
         return statement_for(KEY, b"doc %d" % self.index, agency=agency, kind="process-step",
                              subject=sm3(b"case 1"), time=self.time, **fields)  # fmt: skip
 
-    def step(self, stage: str, decision: str = "approve", hours: float = 1, *, by: str = AGENCY, **meta):
+    def step(
+        self, stage: str, decision: str = "approve", hours: float = 1, *, by: str = AGENCY, omit: tuple = (), **meta
+    ):
         self.time += int(hours * 3_600_000)
         fields = {"operator": sm3(b"official 7"), "before": sm3(b"before"), "opinion": sm3(b"op")}
         fields["document_no"] = document_number_hash("一号", b"agency salt, 16+ bytes")
@@ -180,6 +186,8 @@ class Trail:
         for name in self.template.by_key[stage].fields if stage in self.template.by_key else ():
             if name in ("before", "opinion", "document_no", "hearing", "published_at") and name not in body:
                 body[name] = fields.get(name, True)
+        for name in omit:
+            body.pop(name, None)
         statement = self.statement(
             stage=stage,
             prev=str(EvidenceId("TST", self.matter.last_index)),
@@ -254,6 +262,43 @@ def _enforcement_at_notice() -> Trail:
     for stage in ("立案", "调查取证"):
         trail.step(stage)
     return trail
+
+
+def test_the_hearing_flag_is_asked_of_a_step_moving_on_only():
+    returned = _enforcement_at_notice().step("告知/陈述申辩", decision="return", omit=("hearing",))
+    assert returned.current == "调查取证"  # a return goes where it names, whatever a hearing would have been
+    with pytest.raises(StepError) as unsaid:
+        _enforcement_at_notice().step("告知/陈述申辩", omit=("hearing",))
+    assert unsaid.value.code == "missing-field" and unsaid.value.field == "meta.hearing"
+
+
+def test_a_limit_counted_from_an_earlier_stage_is_watched_from_that_stage_on():
+    """决定's 90 days run from 立案 whatever stage the case is at; 公示's 7 working days from 决定."""
+    trail = Trail(TEMPLATES["enforcement-case"])
+    filed = trail.step("立案")
+    started = filed.completed["立案"]
+    decision = Due(CALENDAR.deadline(started, Limit(days=90, since="立案")), filed.index, "red", "stage", "决定",
+                   started, CALENDAR.deadline(started, Limit(days=90, since="立案")))  # fmt: skip
+    assert decision in watched(filed, 0) and filed.current == "调查取证"
+    trail.step("调查取证")
+    trail.step("告知/陈述申辩", hearing=False)
+    returned = trail.step("法制审核", decision="return", next="调查取证")
+    assert decision in watched(returned, 0)  # a return does not start it again
+    for stage in ("调查取证", "告知/陈述申辩", "法制审核"):
+        at_decision = trail.step(stage, **({"hearing": False} if stage == "告知/陈述申辩" else {}))
+    stage_dues = [d for d in watched(at_decision, 0.8) if d.scope == "stage"]
+    # One limit for 决定, with its warning at 80 % of the 90 days, not of the time left when it became active.
+    assert [d for d in stage_dues if d.severity == "red"] == [decision]
+    warning = next(d for d in stage_dues if d.severity == "warning")
+    assert warning.at == started + int((decision.deadline - started) * 0.8)
+    decided = trail.step("决定")
+    assert set(decided.running) == {"公示"} and decided.running["公示"][0] == decided.completed["决定"]
+    assert {d.stage for d in watched(decided, 0)} == {"送达", "公示"}
+    served = trail.step("送达")
+    assert served.stage_deadline == decided.running["公示"][1] and set(served.running) == {"公示", "执行"}
+    published = trail.step("公示", published_at=trail.time)
+    assert set(published.running) == {"执行"} and published.stage_deadline == published.running["执行"][1]
+    assert trail.step("执行").running == {}
 
 
 def test_a_requested_hearing_comes_before_the_legal_review_and_the_decision():
@@ -441,8 +486,12 @@ def test_registering_next_years_calendar_recomputes_the_deadlines_still_running(
     assert after.stage_deadline == at("2027-01-05T00:00:00")  # New Year's Day is no working day
     assert after.activated == before.activated and after.steps == before.steps
     assert recalculated(before, enforcement, CALENDAR) is before  # nothing moved
-    alerted = recalculated(before, enforcement, next_year, settled={"stage"})
+    stage_alert = next(d.key for d in watched(before, 0) if d.scope == "stage")
+    alerted = recalculated(before, enforcement, next_year, raised={stage_alert})
     assert alerted.stage_deadline == before.stage_deadline  # its red alert was raised: it stands, as the alert does
+    # 决定's 90 days from 立案 run too, and are computed again as well (calendar days: unmoved by a holiday
+    # unless the last one falls on it).
+    assert set(after.running) == {"决定"} and after.running["决定"][0] == before.running["决定"][0]
 
 
 @pytest.mark.parametrize(

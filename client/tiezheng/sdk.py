@@ -156,6 +156,9 @@ class MatterView:
     current_agency: str | None
     stage_deadline: int | None
     latest: str  # evidence ID of the latest step: the next step's prev
+    # Limits counted from an earlier stage that run now: {stage, since, start, deadline, overdue} each
+    # (决定's 90 days from 立案, watched whatever stage is active).
+    running: tuple[Mapping[str, Any], ...]
     subject: bytes
     steps: tuple[Mapping[str, Any], ...]
     alerts: tuple[str, ...]
@@ -168,6 +171,13 @@ class MatterView:
         _check_matter_state(matter)
         for step in matter.objects("steps"):
             _check_step(step)
+        running = matter.objects("running", optional=True)  # a node from before running limits sends none
+        for limit in running:
+            for name in ("stage", "since"):
+                limit.text(name)
+            for name in ("start", "deadline"):
+                limit.integer(name)
+            limit.boolean("overdue")
         return cls(
             id=matter.text("id"),
             template=matter.text("template"),
@@ -176,6 +186,7 @@ class MatterView:
             current_agency=matter.optional_text("current_agency"),
             stage_deadline=matter.optional_integer("stage_deadline"),
             latest=matter.text("latest"),
+            running=tuple(limit.value for limit in running),
             subject=matter.hex("subject", size=32),
             steps=tuple(matter.array("steps")),
             alerts=tuple(matter.texts("alerts")),

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -25,6 +26,7 @@ from tests.support.admin import admin_signature
 from tests.support.drill import DRILL, agency_client, start_drill_node
 from tests.support.processes import NodeProcess, free_port
 from tests.support.receiver import Receiver
+from tiezheng.beijing import BEIJING
 from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PublicKey, keystore
 from tiezheng.sdk import ApiError, AsyncClient, Client, MatterView
@@ -107,6 +109,22 @@ def test_a_permit_recorded_step_by_step_with_the_cli(node, tmp_path):
     again = cli(node, "matter", "step", matter, *writes(node), "--stage", "受理", "--decision", "approve",
                 "--after", str(files["回执"]), "--official", "官员-007")  # fmt: skip
     assert again.returncode == 2 and "closed" in again.stderr and "[matter-closed]" in again.stderr
+
+
+def test_matter_show_names_the_limits_running_for_stages_to_come(node, tmp_path):
+    record = tmp_path / "立案审批表.pdf"
+    record.write_bytes(b"filing form" * 40)
+    opened = cli(node, "matter", "open", *writes(node), "--template", "enforcement-case",
+                 "--subject", "京市监罚〔2026〕0777", "--official", "官员-9")  # fmt: skip
+    assert opened.returncode == 0, opened.stderr
+    matter = opened.stdout.split()[0]
+    filed = cli(node, "matter", "step", matter, *writes(node), "--stage", "立案", "--decision", "approve",
+                "--after", str(record), "--official", "官员-9", "--document-no", "京市监罚〔2026〕0777号")  # fmt: skip
+    assert filed.returncode == 0, filed.stderr
+    shown = cli(node, "matter", "show", matter, "--node", node.url)
+    deadline = httpx.get(f"{node.url}/v1/matters/{matter}").json()["running"][0]["deadline"]
+    due = datetime.fromtimestamp(deadline / 1000, tz=BEIJING).strftime("%Y-%m-%d %H:%M")
+    assert f"  决定 due {due}, counted from 立案\n" in shown.stdout
 
 
 def test_a_matter_closed_early_with_the_cli_is_closed_when_the_command_returns(node):

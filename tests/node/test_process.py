@@ -26,6 +26,7 @@ from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
 from tiezheng.workflow import open_statement
+from tiezheng.workflow.calendar import Limit
 from tiezheng_node.api.app import create_app
 from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.evidence.log import DAY_OFFSET_MS
@@ -284,6 +285,50 @@ def test_cross_department_steps_are_taken_by_the_agency_of_each_stage(chain, des
     assert missing.code == "missing-party"
 
 
+def test_a_running_limit_is_shown_by_the_api_and_the_explorer(chain, desk):
+    matter = desk.open("enforcement-case", "京市监罚〔2026〕1125")
+    desk.step(matter, "立案")
+    start, deadline = chain.node.process.matter(EvidenceId.parse(matter).index).running["决定"]
+    with TestClient(create_app(chain.node)) as client:
+        body = client.get(f"/v1/matters/{matter}").json()
+        assert body["running"] == [
+            {
+                "stage": "决定",
+                "since": "立案",
+                "start": start,
+                "deadline": deadline,
+                "overdue": deadline <= time.time() * 1000,
+            }
+        ]
+        page = client.get(f"/matters/{matter}", params={"lang": "en"}).text
+    assert page.count('class="running-limit') == 1 and "Decision due" in page and "counted from Case filing" in page
+
+
+def test_a_later_stages_limit_run_out_early_is_charged_to_the_agency_holding_the_matter(chain, desk):
+    """社保卡 and 办结 are due 4 working days after 受理: a matter stuck at 户口登记 makes public security late."""
+    keys = register_newborn_parties(chain)
+    parties = {role.replace("-", "_"): code for role, (_, code) in keys.items()}
+    matter = desk.open("newborn-one-thing", "出生 2026-11-23 #8", **parties)
+    index = EvidenceId.parse(matter).index
+    desk.step(matter, "受理")
+    Desk(chain, *keys["health"]).step(matter, "出生医学证明")
+    state = chain.node.process.matter(index)
+    assert state.current == "户口登记" and set(state.running) == {"社保卡", "办结"}
+    chain.clock.now = state.running["办结"][1] / 1000 + 60
+    chain.node.produce_block()
+    red = {a.stage: a for a in chain.node.process.alerts() if a.severity == "red" and a.scope == "stage"}
+    assert set(red) == {"户口登记", "社保卡", "办结"}
+    assert {a.agency for a in red.values()} == {keys["public-security"][1]}
+    for stage, role in (("户口登记", "public-security"), ("医保参保", "medical-insurance")):
+        Desk(chain, *keys[role]).step(matter, stage)
+    status = {stage: chain.node.process.alert(a.index).status for stage, a in red.items()}
+    assert status == {"户口登记": "resolved", "社保卡": "open", "办结": "open"}  # still to be done
+    Desk(chain, *keys["social-security"]).step(matter, "社保卡")
+    assert chain.node.process.alert(red["社保卡"].index).status == "resolved"
+    desk.step(matter, "办结")
+    assert {chain.node.process.alert(a.index).status for a in red.values()} == {"resolved"}
+
+
 def test_an_opening_whose_party_is_unbound_before_its_block_is_not_applied(chain, desk, monkeypatch):
     keys = register_newborn_parties(chain)
     parties = {role: code for role, (_, code) in keys.items()}
@@ -330,6 +375,45 @@ def test_enforcement_publication_is_due_seven_working_days_after_the_decision(ch
     desk.step(matter, "公示", fields={"published_at": desk.now_ms() - 1000})
     desk.step(matter, "执行")
     assert chain.node.process.matter(EvidenceId.parse(matter).index).outcome == "completed"
+
+
+def test_the_decisions_ninety_days_from_filing_are_watched_while_the_case_goes_round_returns(chain, desk):
+    """行政处罚法 §60: 决定 within 90 days of 立案, however many times 法制审核 sends the case back."""
+    matter = desk.open("enforcement-case", "京市监罚〔2026〕1124")
+    index = EvidenceId.parse(matter).index
+    desk.step(matter, "立案")
+    state = chain.node.process.matter(index)
+    filed = state.completed["立案"]
+    start, deadline = state.running["决定"]
+    assert start == filed and deadline == chain.node.process.calendar().deadline(filed, Limit(days=90, since="立案"))
+    for _ in range(4):  # every stage on time, the case going round: ~80 days
+        chain.clock.now += 20 * DAY
+        desk.step(matter, "调查取证")
+        chain.clock.now += 3600
+        desk.step(matter, "告知/陈述申辩", fields={"hearing": False})
+        chain.clock.now += 3600
+        desk.step(matter, "法制审核", "return", next_stage="调查取证")
+    assert chain.node.process.matter(index).running["决定"] == (start, deadline)  # returns do not restart it
+    chain.clock.now = deadline / 1000 + 60
+    chain.node.produce_block()
+    decision_alerts = [a for a in chain.node.process.alerts() if a.stage == "决定"]
+    assert sorted(a.severity for a in decision_alerts) == ["red", "warning"]  # raised at the time, not at 决定
+    red = next(a for a in decision_alerts if a.severity == "red")
+    assert red.deadline == deadline and red.raised < deadline + 120_000 and red.agency == desk.code
+    assert chain.node.process.matter(index).current == "调查取证"
+    chain.clock.now += 3600
+    for stage in ("调查取证", "告知/陈述申辩", "法制审核"):
+        desk.step(matter, stage, fields={"hearing": False} if stage == "告知/陈述申辩" else {})
+        assert chain.node.process.alert(red.index).status == "open"  # other stages moving on do not end it
+    state = chain.node.process.matter(index)
+    assert state.current == "决定" and state.stage_deadline == deadline
+    chain.clock.now += 3600
+    chain.node.produce_block()
+    assert len([a for a in chain.node.process.alerts() if a.stage == "决定"]) == 2  # not raised again at 决定
+    desk.step(matter, "决定")
+    assert chain.node.process.alert(red.index).status == "resolved"
+    state = chain.node.process.matter(index)
+    assert state.steps[-1].overdue and set(state.running) == {"公示"}  # publication's 7 working days run
 
 
 def test_an_alert_sealed_just_after_the_late_step_is_charged_to_the_stages_agency(chain, desk):

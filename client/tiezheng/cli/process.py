@@ -270,6 +270,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     sys.stdout.write(f"{matter.id}  {matter.template}  {state}{flag}\n")
     if raw.get("deadline"):
         sys.stdout.write(f"  whole matter due {_time(raw['deadline'])}\n")
+    for limit in matter.running:
+        if limit["stage"] != matter.current:
+            late = "  OVERDUE" if limit["overdue"] else ""
+            sys.stdout.write(
+                f"  {limit['stage']} due {_time(limit['deadline'])}, counted from {limit['since']}{late}\n"
+            )
     rows = [("stage", "decision", "agency", "sealed (UTC+8)", "deadline", "step", "")]
     for step in matter.steps:  # their fields checked by MatterView.from_json
         late = "overdue" if step["overdue"] else "on time" if step.get("deadline") else ""

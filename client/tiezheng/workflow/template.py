@@ -99,6 +99,11 @@ class WorkflowTemplate:
     def stage(self, key: str) -> Stage | None:
         return self.by_key.get(key)
 
+    def counted_from(self, key: str) -> str | None:
+        """The earlier stage whose completion starts stage ``key``'s limit, if it runs from one."""
+        stage = self.by_key.get(key)
+        return stage.limit.since if stage is not None and stage.limit is not None else None
+
     def label(self, language: str = "zh") -> str:
         return self.name.get(language) or self.name["zh"]
 
@@ -131,6 +136,8 @@ class WorkflowTemplate:
                 raise TemplateError(f"template.roles: {role!r} must match {ROLE.pattern}")
             roles[role] = _names(label, f"template.roles.{role}")
         limit = _limit(document["limit"], "template.limit") if "limit" in document else None
+        if limit is not None and limit.since is not None:
+            raise TemplateError("template.limit runs from the opening: since is for a stage's limit")
         stages_value = document.get("stages")
         if type(stages_value) is not list or not 1 <= len(stages_value) <= MAX_STAGES:
             raise TemplateError(f"template.stages must list 1 to {MAX_STAGES} stages")
@@ -183,8 +190,23 @@ class WorkflowTemplate:
         unreachable = [k for k in keys if k not in reachable]
         if unreachable:
             raise TemplateError(f"stage {unreachable[0]} cannot be reached from {keys[0]}")
+        for stage in self.stages:
+            since = stage.limit.since if stage.limit else None
+            if since is not None and stage.key not in self._ahead_of(since):
+                raise TemplateError(f"stage {stage.key}: its limit runs from {since}, which does not come before it")
         if not any(s.terminal for s in self.stages):
             raise TemplateError("no stage ends the matter (one needs an empty next)")
+
+    def _ahead_of(self, key: str) -> set[str]:
+        """The stages a matter moving forward from ``key`` may come to (not ``key`` itself, unless by a loop)."""
+        found: set[str] = set()
+        frontier = list(self.by_key[key].next)
+        while frontier:
+            target = frontier.pop()
+            if target not in found:
+                found.add(target)
+                frontier.extend(self.by_key[target].next)
+        return found
 
 
 def _names(value: Any, where: str) -> dict[str, str]:

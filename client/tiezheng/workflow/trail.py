@@ -21,7 +21,7 @@ from ..errors import EvidenceIdError
 from ..evidence_id import EvidenceId
 from ..statement import DOCUMENT_NUMBER_PATTERN, Statement
 from .calendar import Limit, WorkCalendar
-from .template import DECISIONS, OWNER, Stage, WorkflowTemplate
+from .template import BOOLEAN_STEP_FIELDS, DECISIONS, OWNER, Stage, WorkflowTemplate
 
 KIND: Final = "process-step"
 CLOCK_SKEW_MS: Final = 5 * 60 * 1000
@@ -161,6 +161,9 @@ class Matter:
     completed: dict[str, int] = field(default_factory=dict)  # stage → block time of its last completion
     steps: tuple[StepRecord, ...] = ()
     alerts: tuple[int, ...] = ()  # leaf indexes of the alerts raised about it
+    # Limits that run from an earlier stage's completion (决定's 90 days from 立案): stage → (start, deadline),
+    # watched from that completion until the stage is approved, whatever stage the matter is at meanwhile.
+    running: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def agency_for(self, stage: Stage) -> str:
         return self.owner if stage.role == OWNER else self.parties.get(stage.role, "")
@@ -168,6 +171,12 @@ class Matter:
     def stage_overdue(self, now_ms: int) -> bool:
         """The active stage's time ran out: at its deadline or after (a step sealed at it is late too)."""
         return self.status == "open" and self.stage_deadline is not None and self.stage_deadline <= now_ms
+
+    def later_stage_overdue(self, now_ms: int) -> bool:
+        """A limit counted from an earlier stage ran out for a stage the matter has not reached yet."""
+        return self.status == "open" and any(
+            deadline <= now_ms for stage, (_, deadline) in self.running.items() if stage != self.current
+        )
 
     def matter_overdue(self, now_ms: int) -> bool:
         """The whole matter's time ran out while it is open."""
@@ -207,12 +216,15 @@ class Matter:
                 for s in self.steps
             ],
             "alerts": list(self.alerts),
+            "running": {stage: list(times) for stage, times in self.running.items()},
         }
 
     @classmethod
     def from_value(cls, value: dict[str, Any]) -> Matter:
         steps = tuple(StepRecord(*item) for item in value["steps"])
-        return cls(**{**value, "steps": steps, "alerts": tuple(value["alerts"])})
+        # A matter stored before running limits were kept has none until its next step computes them.
+        running = {stage: (start, deadline) for stage, (start, deadline) in value.get("running", {}).items()}
+        return cls(**{**value, "steps": steps, "alerts": tuple(value["alerts"]), "running": running})
 
 
 def deadline_for(calendar: WorkCalendar, limit: Limit | None, activated: int, completed: dict[str, int]) -> int | None:
@@ -220,6 +232,52 @@ def deadline_for(calendar: WorkCalendar, limit: Limit | None, activated: int, co
         return None
     start = completed.get(limit.since, activated) if limit.since else activated
     return calendar.deadline(start, limit)
+
+
+def running_limits(
+    template: WorkflowTemplate,
+    calendar: WorkCalendar,
+    current: str | None,
+    steps: tuple[StepRecord, ...],
+    kept: dict[str, tuple[int, int]],
+) -> dict[str, tuple[int, int]]:
+    """The limits counted from an earlier stage that run now: stage → (start, deadline).
+
+    A stage's limit with ``since`` runs from the latest step at that earlier stage until
+    a step approves the stage, if the matter at ``current`` can still reach it. A limit
+    whose start is unchanged keeps the deadline computed when it started (``kept``), with
+    the calendar registered then, as every deadline does.
+    """
+    if current is None:
+        return {}
+    reachable = _reachable(template, current)
+    running: dict[str, tuple[int, int]] = {}
+    for stage in template.stages:
+        limit = stage.limit
+        if limit is None or limit.since is None or stage.key not in reachable:
+            continue
+        started = [position for position, step in enumerate(steps) if step.stage == limit.since]
+        if not started:
+            continue
+        after = steps[started[-1] + 1 :]
+        if any(step.stage == stage.key and step.decision == "approve" for step in after):
+            continue
+        start = steps[started[-1]].sealed
+        previous = kept.get(stage.key)
+        running[stage.key] = previous if previous and previous[0] == start else (start, calendar.deadline(start, limit))
+    return running
+
+
+def _reachable(template: WorkflowTemplate, key: str) -> set[str]:
+    """The stages a matter at ``key`` may still come to, itself included, forward or by returns."""
+    found, frontier = {key}, [key]
+    while frontier:
+        stage = template.by_key[frontier.pop()]
+        for target in (*stage.next, *stage.returns):
+            if target not in found:
+                found.add(target)
+                frontier.append(target)
+    return found
 
 
 def open_matter(
@@ -328,7 +386,7 @@ def check_step(
             "bad-decision",
             field="meta.decision",
         )
-    _check_fields(current, statement, matter, template)
+    _check_fields(current, statement, matter, template, claim.decision or "")
     following = _next_stage(template, current, claim, statement)
     if claim.decision == "approve":
         _check_branch(template, current, following, statement)
@@ -350,9 +408,13 @@ FIELD_RULES: Final[dict[str, tuple[Callable[[object], bool], str]]] = {
 }
 
 
-def _check_fields(stage: Stage, statement: Statement, matter: Matter, template: WorkflowTemplate) -> None:
+def _check_fields(
+    stage: Stage, statement: Statement, matter: Matter, template: WorkflowTemplate, decision: str
+) -> None:
     meta = dict(statement.meta or {})
     for name in stage.fields:
+        if name in BOOLEAN_STEP_FIELDS and decision != "approve":
+            continue  # a flag choosing the next stage says nothing on a return or a rejection
         if name == "operator":
             if statement.operator is None:
                 raise StepError(
@@ -465,6 +527,7 @@ def apply_step(
             closed=block_time,
             last_index=index,
             last_claimed=max(matter.last_claimed, statement.time),
+            running={},
         )
     following = _next_stage(template, stage, claim, statement)
     record = StepRecord(
@@ -488,21 +551,28 @@ def apply_step(
     )
     if following is None:
         outcome = "rejected" if claim.decision == "reject" else "completed"  # COMPLETION_OUTCOMES
-        return replace(moved, current=None, stage_deadline=None, status="closed", outcome=outcome, closed=block_time)
+        return replace(
+            moved, current=None, stage_deadline=None, status="closed", outcome=outcome, closed=block_time, running={}
+        )
     target = template.by_key[following]
+    running = running_limits(template, calendar, following, moved.steps, matter.running)
+    since_earlier = running.get(following)
     return replace(
         moved,
         current=following,
         activated=block_time,
-        stage_deadline=deadline_for(calendar, target.limit, block_time, completed),
+        stage_deadline=since_earlier[1]
+        if since_earlier
+        else deadline_for(calendar, target.limit, block_time, completed),
+        running=running,
     )
 
 
 def recalculated(
-    matter: Matter, template: WorkflowTemplate, calendar: WorkCalendar, settled: Collection[str] = ()
+    matter: Matter, template: WorkflowTemplate, calendar: WorkCalendar, raised: Collection[str] = ()
 ) -> Matter:
-    """An open matter's deadlines computed again with ``calendar``, but those of the ``settled`` scopes
-    ("stage", "matter": their red alert was raised, and stands).
+    """An open matter's deadlines computed again with ``calendar``, but those whose red alert was
+    raised (``raised`` holds the events, ``Due.key``): those stand.
 
     A deadline is computed when its time starts, with the calendar then registered; one
     that runs into a year that calendar did not list skipped weekends only. When the
@@ -511,15 +581,24 @@ def recalculated(
     """
     if matter.status != "open":
         return matter
-    deadline, stage_deadline = matter.deadline, matter.stage_deadline
-    if deadline is not None and "matter" not in settled and template.limit is not None:
+    settled = {(due.scope, due.stage) for due in watched(matter, 0) if due.key in raised}
+    deadline = matter.deadline
+    if deadline is not None and ("matter", None) not in settled and template.limit is not None:
         deadline = calendar.deadline(matter.opened, template.limit)
-    stage = template.stage(matter.current) if matter.current else None
-    if stage_deadline is not None and "stage" not in settled and stage is not None:
-        stage_deadline = deadline_for(calendar, stage.limit, matter.activated, matter.completed)
-    if (deadline, stage_deadline) == (matter.deadline, matter.stage_deadline):
+    running = dict(matter.running)
+    for key, (start, _) in matter.running.items():
+        stage = template.stage(key)
+        if stage is not None and stage.limit is not None and ("stage", key) not in settled:
+            running[key] = (start, calendar.deadline(start, stage.limit))
+    stage_deadline = matter.stage_deadline
+    current = template.stage(matter.current) if matter.current else None
+    if current is not None and current.key in running:
+        stage_deadline = running[current.key][1]
+    elif stage_deadline is not None and current is not None and ("stage", current.key) not in settled:
+        stage_deadline = deadline_for(calendar, current.limit, matter.activated, matter.completed)
+    if (deadline, stage_deadline, running) == (matter.deadline, matter.stage_deadline, matter.running):
         return matter
-    return replace(matter, deadline=deadline, stage_deadline=stage_deadline)
+    return replace(matter, deadline=deadline, stage_deadline=stage_deadline, running=running)
 
 
 @dataclass(frozen=True)
@@ -536,23 +615,31 @@ class Due:
 
     @property
     def key(self) -> str:
-        """Names the event, so that each is raised once: a stage re-entered after a return is a new event."""
+        """Names the event, so that each is raised once: a stage re-entered after a return is a new event (but
+        a limit counted from an earlier stage runs on, until that stage is done again)."""
         return f"{self.severity}:{self.scope}:{self.stage or ''}:{self.activated}"
 
 
 def watched(matter: Matter, warn_at: float) -> list[Due]:
-    """The deadlines (and warnings at ``warn_at`` of each limit, if > 0) an open matter is watched for."""
+    """The deadlines (and warnings at ``warn_at`` of each limit, if > 0) an open matter is watched for.
+
+    The active stage's own limit runs from its activation; a limit counted from an earlier
+    stage runs from that stage's completion, for the active stage or one still to come
+    (``Matter.running``); the whole matter's from its opening. A warning falls at
+    ``warn_at`` of the time between the limit's start and its deadline.
+    """
     if matter.status != "open":
         return []
+    limits: list[tuple[Literal["stage", "matter"], int, int, str | None]] = []
+    if matter.stage_deadline is not None and matter.current not in matter.running:
+        limits.append(("stage", matter.stage_deadline, matter.activated, matter.current))
+    limits.extend(("stage", deadline, start, stage) for stage, (start, deadline) in matter.running.items())
+    if matter.deadline is not None:
+        limits.append(("matter", matter.deadline, matter.opened, None))
     found = []
-    for scope, deadline, start, stage in (
-        ("stage", matter.stage_deadline, matter.activated, matter.current),
-        ("matter", matter.deadline, matter.opened, None),
-    ):
-        if deadline is None:
-            continue
-        found.append(Due(deadline, matter.index, "red", scope, stage, start, deadline))  # type: ignore[arg-type]
+    for scope, deadline, start, stage in limits:
+        found.append(Due(deadline, matter.index, "red", scope, stage, start, deadline))
         if 0 < warn_at < 1:
             at = start + int((deadline - start) * warn_at)
-            found.append(Due(at, matter.index, "warning", scope, stage, start, deadline))  # type: ignore[arg-type]
+            found.append(Due(at, matter.index, "warning", scope, stage, start, deadline))
     return found

@@ -303,6 +303,14 @@ class StepModel(BaseModel):
     next: str | None = Field(description="the stage it moved the matter to (null: it ended the matter)")
 
 
+class RunningLimitModel(BaseModel):
+    stage: str = Field(description="the stage the limit is for (the active one, or one still to come)")
+    since: str = Field(description="the earlier stage whose completion started it")
+    start: int = Field(description="block time of that completion, ms")
+    deadline: int = Field(description="ms; watched until a step approves the stage, whatever stage is active")
+    overdue: bool
+
+
 class MatterModel(BaseModel):
     id: str = Field(description="the matter's ID: the evidence ID of its opening statement")
     template: str
@@ -318,7 +326,12 @@ class MatterModel(BaseModel):
     current: str | None = Field(description="the stage now active")
     current_agency: str | None
     stage_deadline: int | None
-    overdue: bool = Field(description="open, and the active stage or the matter is at or past its deadline")
+    running: list[RunningLimitModel] = Field(
+        description="limits counted from an earlier stage's completion that run now (决定's 90 days from 立案)"
+    )
+    overdue: bool = Field(
+        description="open, and the active stage, a running limit or the matter is at or past its deadline"
+    )
     completed_late: bool = Field(description="completed (not closed early) at or after its overall deadline")
     latest: str = Field(description="evidence ID of the latest step (the next step's prev)")
     steps: list[StepModel]

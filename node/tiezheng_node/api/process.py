@@ -43,6 +43,7 @@ from .models import (
     MatterModel,
     MatterPage,
     ReportModel,
+    RunningLimitModel,
     StageModel,
     StepModel,
     SupervisionModel,
@@ -283,7 +284,17 @@ def create_process_router(node: Node) -> APIRouter:
             current=matter.current,
             current_agency=matter.agency_for(current) if current else None,
             stage_deadline=matter.stage_deadline,
-            overdue=matter.stage_overdue(now) or matter.matter_overdue(now),
+            running=[
+                RunningLimitModel(
+                    stage=stage,
+                    since=(template.counted_from(stage) if template else None) or "",
+                    start=start,
+                    deadline=deadline,
+                    overdue=deadline <= now,
+                )
+                for stage, (start, deadline) in matter.running.items()
+            ],
+            overdue=matter.stage_overdue(now) or matter.matter_overdue(now) or matter.later_stage_overdue(now),
             completed_late=matter.completed_late,
             latest=evidence_id(matter.last_index),
             steps=[

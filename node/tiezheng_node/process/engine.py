@@ -666,9 +666,8 @@ class ProcessEngine:
             if template is None:
                 unheld.add(matter.template)
                 continue
-            raised = self._raised_events(staged, matter)
-            settled = {due.scope for due in watched(matter, 0) if due.key in raised}  # red alerts raised stand
-            after = recalculated(matter, template, calendar, settled)
+            raised = self._raised_events(staged, matter)  # red alerts raised stand
+            after = recalculated(matter, template, calendar, raised)
             if after is not matter:
                 self._move(staged, matter, after)
                 moved += 1
@@ -707,21 +706,30 @@ class ProcessEngine:
 
         A warning whose red alert was raised is not watched either: it can only be late
         (a restart that lowered ``warn_at`` past it), and would say less than the alert did.
+        Nor is a deadline an alert of the same severity was raised for under another event
+        (a matter stored before its limits counted from earlier stages were kept apart).
         """
-        raised = self._raised_events(staged, matter)
+        records = self._raised_records(staged, matter)
+        raised = {record.event for record in records}
+        told = {(record.severity, record.scope, record.stage, record.deadline) for record in records}
         return {
             due_key(d): d
             for d in watched(matter, self.warn_at)
-            if d.key not in raised and replace(d, severity="red").key not in raised  # no warning after the red alert
+            if d.key not in raised
+            and replace(d, severity="red").key not in raised  # no warning after the red alert
+            and (d.severity, d.scope, d.stage, d.deadline) not in told
         }
 
     def _raised_events(self, staged: StagedProcess | None, matter: Matter) -> set[str]:
-        events = set()
+        return {record.event for record in self._raised_records(staged, matter)}
+
+    def _raised_records(self, staged: StagedProcess | None, matter: Matter) -> list[AlertRecord]:
+        records = []
         for alert_index in matter.alerts:
             record = self._pending_alert(staged, alert_index) if staged is not None else self.alert(alert_index)
             if record is not None:
-                events.add(record.event)
-        return events
+                records.append(record)
+        return records
 
     @staticmethod
     def _changing(staged: StagedProcess, before: Matter | None, after: Matter) -> None:
@@ -763,14 +771,19 @@ class ProcessEngine:
         staged.events.append(("matter", self._matter_event(after, "closed" if after.status == "closed" else "step")))
 
     def _resolve(self, staged: StagedProcess, before: Matter, after: Matter, block_time: int) -> None:
-        """Alerts about a stage end when the stage is completed; alerts about the matter when it closes."""
+        """Alerts about a stage end when the stage is left (one whose limit runs from an earlier stage:
+        when it is approved); alerts about the matter when it closes."""
         for alert_index in after.alerts:
             record = self._pending_alert(staged, alert_index)
             if record is None or record.status == "resolved":
                 continue
-            stage_done = record.scope == "stage" and (
-                after.current != record.stage or after.activated != before.activated
-            )
+            if record.scope == "stage" and record.stage in before.running:
+                limit = after.running.get(record.stage)
+                stage_done = limit is None or limit[1] != record.deadline
+            else:
+                stage_done = record.scope == "stage" and (
+                    after.current != record.stage or after.activated != before.activated
+                )
             if stage_done or after.status == "closed":
                 held = alert_postings(record)
                 record.status, record.resolved_at = "resolved", block_time
@@ -809,6 +822,11 @@ class ProcessEngine:
         # The stage from the alert itself: a step sealed just ahead of it in the same block moved the
         # matter on (``due`` is None then), and the alert is still that stage's agency's.
         stage = template.stage(statement.stage) if template and statement.stage else None
+        charged = stage
+        if stage is not None and stage.key in matter.running and matter.current != stage.key and template:
+            # A limit counted from an earlier stage, run out before its stage came: whoever holds the matter
+            # now is behind, not the agency of a stage it has not reached.
+            charged = template.stage(matter.current or "") or stage
         record = AlertRecord(
             index=index,
             matter=matter.index,
@@ -818,7 +836,7 @@ class ProcessEngine:
             deadline=int(meta.get("deadline", 0)),
             raised=block_time,
             event=str(meta.get("event")),
-            agency=matter.agency_for(stage) if stage else matter.owner,
+            agency=matter.agency_for(charged) if charged else matter.owner,
             template=matter.template,
         )
         if due is None:

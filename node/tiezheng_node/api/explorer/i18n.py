@@ -218,6 +218,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "matter.current": ("当前环节", "Current stage"),
     "matter.stage_deadline": ("本环节时限", "Stage deadline"),
     "matter.deadline": ("总时限", "Overall deadline"),
+    "matter.running": ("{stage}时限", "{stage} due"),
+    "matter.counted_from": ("自{stage}完成起算", "counted from {stage}"),
     "matter.timeline": ("办理轨迹", "Timeline"),
     "matter.open_step": ("立项", "opened"),
     "matter.not_applied": ("未计入办件：{reason}", "not applied to the matter: {reason}"),

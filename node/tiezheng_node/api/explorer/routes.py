@@ -359,7 +359,7 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         )
         rows = []
         for matter in matters:
-            late = matter.stage_overdue(now) or matter.matter_overdue(now)
+            late = matter.stage_overdue(now) or matter.matter_overdue(now) or matter.later_stage_overdue(now)
             rows.append({"id": data.evidence_id(matter.index), "matter": matter, "late": late,
                          "template": ids.get(matter.template, "?"),
                          "workflow": process.template_of(matter)})  # fmt: skip
@@ -384,6 +384,12 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         current = template.stage(matter.current) if template and matter.current else None
         stage_late = matter.stage_overdue(now)
         matter_late = matter.matter_overdue(now) or matter.completed_late
+        upcoming = [
+            {"stage": stage, "since": template.counted_from(stage) if template else None, "deadline": deadline,
+             "late": deadline <= now}
+            for stage, (_, deadline) in matter.running.items()
+            if stage != matter.current
+        ]  # fmt: skip
         records = [r for r in (process.alert(i) for i in matter.alerts) if r is not None]
         return render(
             request,
@@ -394,7 +400,8 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
             current_agency=matter.agency_for(current) if current else None,
             stage_late=stage_late,
             matter_late=matter_late,
-            late=stage_late or matter_late,
+            late=stage_late or matter_late or matter.later_stage_overdue(now),
+            upcoming=upcoming,
             ids=[data.evidence_id(s.index) for s in matter.steps],
             closing=closing_record(matter),
             alerts=alert_rows(records),
