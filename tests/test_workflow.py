@@ -109,6 +109,9 @@ def test_builtin_templates():
     assert [s.key for s in PERMIT.stages] == ["受理", "初审", "复核", "集体讨论", "审批签发", "结果反馈"]
     enforcement = TEMPLATES["enforcement-case"]
     assert enforcement.by_key["公示"].limit.working_days == 7 and enforcement.by_key["公示"].limit.since == "决定"
+    # §61 serves the decision within 7 days of it, working days by §85; publication may come first (either order).
+    assert enforcement.by_key["送达"].limit == Limit(working_days=7, since="决定")
+    assert enforcement.by_key["执行"].requires == ("送达", "公示")
     # 行政处罚法 §60: the decision within 90 days of filing; §66: the fine paid within 15 days of receiving the
     # decision (calendar days: §85 counts only its 2, 3, 5 and 7 days as working days). No limit on the whole.
     assert enforcement.by_key["决定"].limit == Limit(days=90, since="立案")
@@ -141,6 +144,8 @@ def test_builtin_templates():
         (lambda d: d.update(limit={"working_days": 20, "since": "初审"}), "since is for a stage's limit"),
         (lambda d: d["stages"][1].update(limit={"days": 3, "since": "结果反馈"}), "does not come before it"),
         (lambda d: d["stages"][1].update(limit={"days": 3, "since": "初审"}), "does not come before it"),
+        (lambda d: d["stages"][1].update(requires=["复核"]), "not a stage before it"),
+        (lambda d: d["stages"][1].update(requires=["不存在"]), "not a stage before it"),
     ],
 )
 def test_template_errors_name_the_problem(change, message):
@@ -291,14 +296,44 @@ def test_a_limit_counted_from_an_earlier_stage_is_watched_from_that_stage_on():
     assert [d for d in stage_dues if d.severity == "red"] == [decision]
     warning = next(d for d in stage_dues if d.severity == "warning")
     assert warning.at == started + int((decision.deadline - started) * 0.8)
-    decided = trail.step("决定")
-    assert set(decided.running) == {"公示"} and decided.running["公示"][0] == decided.completed["决定"]
+    decided = trail.step("决定", next="送达")
+    assert set(decided.running) == {"送达", "公示"}  # 7 working days to serve it and to publish it, both from 决定
+    assert {start for start, _ in decided.running.values()} == {decided.completed["决定"]}
     assert {d.stage for d in watched(decided, 0)} == {"送达", "公示"}
-    served = trail.step("送达")
-    assert served.stage_deadline == decided.running["公示"][1] and set(served.running) == {"公示", "执行"}
+    served = trail.step("送达")  # 执行 waits for 公示, so the step need not name 公示
+    assert served.current == "公示" and served.stage_deadline == decided.running["公示"][1]
+    assert set(served.running) == {"公示", "执行"}
     published = trail.step("公示", published_at=trail.time)
-    assert set(published.running) == {"执行"} and published.stage_deadline == published.running["执行"][1]
+    assert published.current == "执行" and set(published.running) == {"执行"}
+    assert published.stage_deadline == published.running["执行"][1]
     assert trail.step("执行").running == {}
+
+
+def _enforcement_at_decision() -> Trail:
+    trail = _enforcement_at_notice()
+    trail.step("告知/陈述申辩", hearing=False)
+    trail.step("法制审核")
+    return trail
+
+
+def test_service_and_publication_come_in_either_order_and_both_before_execution():
+    """公示 runs from 决定, not from 送达: publishing first must be possible, and neither can be skipped."""
+    trail = _enforcement_at_decision()
+    with pytest.raises(StepError) as unnamed:
+        trail.step("决定")
+    assert unnamed.value.code == "bad-transition" and "送达, 公示" in unnamed.value.message
+    trail.step("决定", next="公示")
+    published = trail.step("公示", published_at=trail.time)
+    assert published.current == "送达"  # implied: 执行 waits for 送达
+    with pytest.raises(StepError) as again:
+        trail.step("送达", next="公示")
+    assert again.value.code == "bad-transition" and "done already" in again.value.message
+    assert trail.step("送达").current == "执行"
+    early = _enforcement_at_decision()
+    early.step("决定", next="送达")
+    with pytest.raises(StepError) as skipped:
+        early.step("送达", next="执行")
+    assert skipped.value.code == "bad-transition" and "once 公示 is done" in skipped.value.message
 
 
 def test_a_requested_hearing_comes_before_the_legal_review_and_the_decision():
@@ -512,6 +547,6 @@ def test_earlier_revisions_of_the_shipped_templates_are_still_held():
     from tiezheng.workflow import superseded_templates
 
     earlier = {(t.id, t.revision) for t in superseded_templates()}
-    assert earlier == {("enforcement-case", 1), ("newborn-one-thing", 1)}
+    assert earlier == {("enforcement-case", 1), ("enforcement-case", 2), ("newborn-one-thing", 1)}
     current = {t.id: t.revision for t in builtin_templates()}
     assert all(current[identifier] > revision for identifier, revision in earlier)

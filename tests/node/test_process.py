@@ -360,15 +360,18 @@ def test_enforcement_publication_is_due_seven_working_days_after_the_decision(ch
     assert skipped.code == "bad-transition"  # a requested hearing cannot be skipped
     desk.step(matter, "告知/陈述申辩", fields={"hearing": True})  # the flag alone leads to 听证
     assert chain.node.process.matter(EvidenceId.parse(matter).index).current == "听证"
-    for stage in ("听证", "法制审核", "决定"):
+    for stage in ("听证", "法制审核"):
         desk.step(matter, stage)
+    desk.step(matter, "决定", next_stage="送达")
     state = chain.node.process.matter(EvidenceId.parse(matter).index)
     decided = state.completed["决定"]
+    seven_working_days = chain.node.process.calendar().add_working_days(decided, 7)
+    assert state.stage_deadline == seven_working_days  # 送达 (§61, working days by §85)
     chain.clock.now += 2 * DAY
     desk.step(matter, "送达")
     state = chain.node.process.matter(EvidenceId.parse(matter).index)
     assert state.current == "公示"
-    assert state.stage_deadline == chain.node.process.calendar().add_working_days(decided, 7)
+    assert state.stage_deadline == seven_working_days  # from the decision, not from the service
     decision_claimed = next(s.claimed for s in state.steps if s.stage == "决定")
     too_early = rejected(lambda: desk.step(matter, "公示", fields={"published_at": decision_claimed - 1}))
     assert too_early.code == "time-order"
@@ -410,10 +413,10 @@ def test_the_decisions_ninety_days_from_filing_are_watched_while_the_case_goes_r
     chain.clock.now += 3600
     chain.node.produce_block()
     assert len([a for a in chain.node.process.alerts() if a.stage == "决定"]) == 2  # not raised again at 决定
-    desk.step(matter, "决定")
+    desk.step(matter, "决定", next_stage="公示")
     assert chain.node.process.alert(red.index).status == "resolved"
     state = chain.node.process.matter(index)
-    assert state.steps[-1].overdue and set(state.running) == {"公示"}  # publication's 7 working days run
+    assert state.steps[-1].overdue and set(state.running) == {"送达", "公示"}  # 7 working days each, from 决定
 
 
 def test_an_alert_sealed_just_after_the_late_step_is_charged_to_the_stages_agency(chain, desk):

@@ -5,8 +5,8 @@ A template is a JSON file (format ``tiezheng-workflow``), versioned by
 what the chain registers in the ProcessTrail contract and what each matter names
 when it is opened. The files Tiezheng ships are in ``data/``:
 an administrative permit (受理 → 初审 → 复核 → [集体讨论] → 审批签发 → 结果反馈), an
-enforcement case (立案 … 决定 → 送达 → 公示 within 7 working days of the decision →
-执行), and a cross-department "one thing" service (newborn registration).
+enforcement case (立案 … 决定 → 送达 and 公示, each within 7 working days of the decision,
+in either order → 执行), and a cross-department "one thing" service (newborn registration).
 
     {
       "format": "tiezheng-workflow", "version": 1,
@@ -21,6 +21,7 @@ enforcement case (立案 … 决定 → 送达 → 公示 within 7 working days 
          "decisions": ["approve", "reject"],                 # approve / return / reject
          "next": ["初审"], "returns": []},                   # allowed forward and backward moves
         {"key": "听证", …, "entered_when": "hearing"},       # follows exactly when the step before asks
+        {"key": "执行", …, "requires": ["送达", "公示"]},     # entered once both are done, in either order
         …
       ]
     }
@@ -68,6 +69,7 @@ class Stage:
     next: tuple[str, ...]
     returns: tuple[str, ...]
     entered_when: str | None = None  # a boolean step field: this stage follows exactly when it is true
+    requires: tuple[str, ...] = ()  # stages a step must have approved since the last return before this one
 
     @property
     def terminal(self) -> bool:
@@ -194,6 +196,9 @@ class WorkflowTemplate:
             since = stage.limit.since if stage.limit else None
             if since is not None and stage.key not in self._ahead_of(since):
                 raise TemplateError(f"stage {stage.key}: its limit runs from {since}, which does not come before it")
+            for required in stage.requires:
+                if required not in known or stage.key not in self._ahead_of(required):
+                    raise TemplateError(f"stage {stage.key} requires {required!r}, which is not a stage before it")
         if not any(s.terminal for s in self.stages):
             raise TemplateError("no stage ends the matter (one needs an empty next)")
 
@@ -218,7 +223,9 @@ def _names(value: Any, where: str) -> dict[str, str]:
 def _stage(value: Any, where: str, roles: dict[str, Any]) -> Stage:
     if type(value) is not dict:
         raise TemplateError(f"{where} must be an object")
-    unknown = set(value) - {"key", "en", "role", "limit", "fields", "decisions", "next", "returns", "entered_when"}
+    unknown = set(value) - {
+        "key", "en", "role", "limit", "fields", "decisions", "next", "returns", "entered_when", "requires"
+    }  # fmt: skip
     if unknown:
         raise TemplateError(f"{where} has unknown field {sorted(unknown)[0]!r}")
     key = value.get("key")
@@ -249,6 +256,7 @@ def _stage(value: Any, where: str, roles: dict[str, Any]) -> Stage:
         next=tuple(_strings(value.get("next", []), f"{where}.next")),
         returns=tuple(_strings(value.get("returns", []), f"{where}.returns")),
         entered_when=entered_when,
+        requires=tuple(_strings(value.get("requires", []), f"{where}.requires")),
     )
 
 

@@ -387,10 +387,45 @@ def check_step(
             field="meta.decision",
         )
     _check_fields(current, statement, matter, template, claim.decision or "")
-    following = _next_stage(template, current, claim, statement)
+    following = _next_stage(template, matter, current, claim, statement)
     if claim.decision == "approve":
         _check_branch(template, current, following, statement)
+        if following is not None:
+            _check_order(template, matter, current, following)
     return current
+
+
+def approved_this_pass(matter: Matter) -> set[str]:
+    """The stages a step approved since the matter's last return (since its opening, if none)."""
+    done: set[str] = set()
+    for step in reversed(matter.steps):
+        if step.decision == "return":
+            break
+        if step.decision == "approve":
+            done.add(step.stage)
+    return done
+
+
+def _entry_refusal(template: WorkflowTemplate, matter: Matter, stage: Stage, target: str) -> str | None:
+    """Why approving ``stage`` may not move the matter on to ``target``, or None.
+
+    Going forward, a matter passes each stage once (stages done in either order, 送达 and
+    公示, offer each other as next); and a stage that ``requires`` others is entered only
+    once they are done. A return starts a new pass: what it sends back is done again.
+    """
+    done = approved_this_pass(matter) | {stage.key}
+    if target in done:
+        return f"{target} is done already: going forward, a matter passes each stage once"
+    missing = [required for required in template.by_key[target].requires if required not in done]
+    if missing:
+        return f"{target} follows only once {' and '.join(missing)} is done"
+    return None
+
+
+def _check_order(template: WorkflowTemplate, matter: Matter, stage: Stage, following: str) -> None:
+    refusal = _entry_refusal(template, matter, stage, following)
+    if refusal is not None:
+        raise StepError(refusal, "bad-transition", field="meta.next")
 
 
 #: What each known step field must hold, checked wherever it appears (a stage's ``fields`` make it required).
@@ -462,7 +497,9 @@ def _check_branch(template: WorkflowTemplate, stage: Stage, following: str | Non
             raise StepError(f"{target} follows only when meta.{flag} is true", "bad-transition", field="meta.next")
 
 
-def _next_stage(template: WorkflowTemplate, stage: Stage, claim: Claim, statement: Statement) -> str | None:
+def _next_stage(
+    template: WorkflowTemplate, matter: Matter, stage: Stage, claim: Claim, statement: Statement
+) -> str | None:
     if claim.decision == "reject":
         return None
     choices = stage.next if claim.decision == "approve" else stage.returns
@@ -477,7 +514,10 @@ def _next_stage(template: WorkflowTemplate, stage: Stage, claim: Claim, statemen
             )
         return claim.next
     if len(choices) > 1 and claim.decision == "approve":
-        implied = _implied_by_flags(template, choices, dict(statement.meta or {}))
+        open_choices = tuple(c for c in choices if _entry_refusal(template, matter, stage, c) is None)
+        if len(open_choices) == 1:
+            return open_choices[0]  # the others done already, or waiting for what is not
+        implied = _implied_by_flags(template, open_choices or choices, dict(statement.meta or {}))
         if implied is not None:
             return implied
     if len(choices) > 1:
@@ -529,7 +569,7 @@ def apply_step(
             last_claimed=max(matter.last_claimed, statement.time),
             running={},
         )
-    following = _next_stage(template, stage, claim, statement)
+    following = _next_stage(template, matter, stage, claim, statement)
     record = StepRecord(
         index=index,
         stage=stage.key,
