@@ -260,6 +260,26 @@ def anchored(tmp_path) -> dict[str, Path]:
     }
 
 
+@pytest.mark.parametrize("kind", ["statement", "batch header", "consensus header"])
+def test_sign_refuses_a_protocol_object(tmp_path, signer, anchored, kind):
+    """A detached signature over a statement's bytes is that statement signed: submitted, it would anchor."""
+    from tiezheng.batch import BatchEnvelope
+    from tiezheng.receipt import Receipt
+
+    receipt = Receipt.load(anchored["receipt"])
+    agency = SM2PrivateKey.generate()
+    batch = BatchEnvelope.build([statement_for(agency, b"one"), statement_for(agency, b"two")], agency, 1)
+    content = {"statement": receipt.statement, "batch header": batch.header, "consensus header": receipt.header}
+    (tmp_path / "please-sign.bin").write_bytes(content[kind])
+    keyfile, _ = signer
+    out = tmp_path / "please-sign.sig"
+    refused = run("sign", str(tmp_path / "please-sign.bin"), "--key", str(keyfile), "--out", str(out), passphrase=None)
+    assert_one_line_error(refused, text=f"is a Tiezheng {kind}")
+    assert refused.stderr.rstrip().endswith("[protocol-object]") and not out.exists()
+    (tmp_path / "please-sign.bin").write_bytes(content[kind] + b"\n")  # not the object's bytes: a file like any other
+    assert run("sign", str(tmp_path / "please-sign.bin"), "--key", str(keyfile), "--out", str(out)).returncode == 0
+
+
 def test_verify_valid(anchored):
     result = run("verify", str(anchored["record"]), str(anchored["receipt"]), "--genesis", str(anchored["genesis"]))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,10 +13,11 @@ from typing import Final
 from ..errors import TiezhengError
 from ..genesis import Genesis
 from ..gm import SM2PrivateKey, SM2PublicKey, file_chunks, keystore, sm3_file
+from ..protocol_objects import MAX_SIGNED_OBJECT, signed_object_kind
 from ..receipt import Receipt
 from ..schema import display_forging_character
 from ..verifier import Check, Verdict, verify_receipt
-from .common import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, fail, passphrase, read_file, write_new_file
+from .common import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, UsageError, fail, passphrase, read_file, write_new_file
 
 # hash
 
@@ -99,6 +100,19 @@ def cmd_sign(args: argparse.Namespace) -> int:
     folder = os.path.dirname(args.out) or "."
     if not os.path.isdir(folder):
         fail(f"cannot write signature {args.out}: no folder {folder}")  # before the passphrase is asked
+    try:
+        with open(args.file, "rb") as handle:
+            kind = signed_object_kind(handle.read(MAX_SIGNED_OBJECT + 1))
+    except OSError as exc:
+        fail(f"cannot read file {args.file}: {exc.strerror}")
+    if kind is not None:
+        # Its bytes are what an agency (or validator) signs to make it valid: a detached signature over
+        # them would anchor a record, or seal a block, for whoever handed the file over.
+        raise UsageError(
+            f"{args.file} is a Tiezheng {kind}: signing it would make it one signed by this key; "
+            "records are signed and anchored with `tiezheng anchor` or the SDK",
+            code="protocol-object",
+        )
     key = keystore.load(args.key, passphrase())
     try:
         signature = key.sign_chunks(file_chunks(args.file))  # constant memory: evidence files run to gigabytes
