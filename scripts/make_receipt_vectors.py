@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT)]
 
 from tests.support.toychain import ToyChain, make_genesis, statement_for  # noqa: E402
 from tiezheng import cbor  # noqa: E402
-from tiezheng.batch import BatchEnvelope  # noqa: E402
+from tiezheng.batch import BatchEnvelope, BatchHeader, BatchProof  # noqa: E402
 from tiezheng.evidence_id import EvidenceId  # noqa: E402
 from tiezheng.gm import SM2PrivateKey, SM2PublicKey  # noqa: E402
 from tiezheng.header import ConsensusHeader, Seal  # noqa: E402
@@ -106,9 +106,13 @@ def main() -> None:
         )
         prev_indexes[name] = chain.submit(SignedStatement.sign(odd, agency))
     chain.seal_block()
-    batch_statements = [statement_for(agency, b"batch record %d" % i, stage="初审") for i in range(37)]
     reviewer = SM2PrivateKey(0x2E71E3E2)
-    envelope = BatchEnvelope.build(batch_statements, agency, time=1, cosigners=(Cosigner.of(reviewer, "reviewer"),))
+    reviewed = (Cosigner.of(reviewer, "reviewer"),)  # named in the header and in each statement, which the log holds
+    batch_statements = [
+        dataclasses.replace(statement_for(agency, b"batch record %d" % i, stage="初审"), cosigners=reviewed)
+        for i in range(37)
+    ]
+    envelope = BatchEnvelope.build(batch_statements, agency, time=1, cosigners=reviewed)
     batch_indexes = chain.submit_batch(envelope.cosign(reviewer, "reviewer"))
     chain.seal_block(next_keys=successors)
     late_index = chain.submit(SignedStatement.sign(statement_for(agency, LATE_RECORD, kind="process-step"), agency))
@@ -149,6 +153,7 @@ def main() -> None:
     direct = chain.receipt(direct_index)
     batch = chain.receipt(batch_indexes[20])
     late = chain.receipt(late_index)
+    late_statement = Statement.from_cbor(late.statement)
 
     case("direct", direct, "direct.txt", None, description="a statement signed by the agency, an official and a notary")
     case("direct-no-record", direct, None, None, description="the same receipt checked without the record")
@@ -362,6 +367,35 @@ def main() -> None:
         "batch.txt",
         "signatures",
         description="the reviewer's signature, which the batch header names, left out",
+    )
+    notary = SM2PrivateKey(0x7A0C0DE)
+    rewrapped_header = BatchHeader(
+        agency=late_statement.agency,
+        key=late_statement.key,
+        root=leaf_hash(late.statement),
+        size=1,
+        time=2,
+        cosigners=(Cosigner.of(notary, "notary"),),
+    ).to_cbor()
+    case(
+        "notary-added-by-new-header",
+        dataclasses.replace(
+            late,
+            signatures=(),
+            batch=BatchProof(
+                rewrapped_header,
+                (
+                    Signature.create(agency, rewrapped_header, "agency"),
+                    Signature.create(notary, rewrapped_header, "notary"),
+                ),
+                0,
+                (),
+            ),
+        ),
+        "late.txt",
+        "batch-path",
+        description="a logged statement naming no co-signer, wrapped later in a one-statement header the agency's key "
+        "signed with a notary it names: the statement does not name the notary, so the log does not hold it",
     )
     case(
         "wrong-batch-position",

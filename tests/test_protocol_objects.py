@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tiezheng import cbor
-from tiezheng.batch import MAX_BATCH_SIZE, BatchEnvelope, BatchError
+from tiezheng.batch import MAX_BATCH_SIZE, BatchEnvelope, BatchError, BatchHeader, BatchProof
 from tiezheng.errors import DecodeError, EvidenceIdError
 from tiezheng.evidence_id import (
     CROCKFORD,
@@ -25,6 +25,7 @@ from tiezheng.evidence_id import (
 )
 from tiezheng.genesis import Genesis, GenesisError
 from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.merkle.rfc9162 import leaf_hash
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.signing import Cosigner, Signature, SignatureError
 from tiezheng.statement import Statement, operator_hash, subject_hash
@@ -308,8 +309,10 @@ def test_signature_problems_are_named():
 # Batch envelopes
 
 
-def test_a_batch_header_names_its_cosigners_and_its_statements_name_none():
-    statements = [statement_for(AGENCY_KEY, b"record %d" % i) for i in range(5)]
+def test_a_batch_header_and_each_of_its_statements_name_the_same_cosigners():
+    """The co-signers sign the header once; each statement names them too, so that the log, which holds the
+    statements and not the header, anchors who co-signed each record."""
+    statements = [replace(statement_for(AGENCY_KEY, b"record %d" % i), cosigners=NAMED[:1]) for i in range(5)]
     envelope = BatchEnvelope.build(statements, AGENCY_KEY, time=5, cosigners=NAMED[:1]).cosign(OFFICIAL, "official")
     header, _ = BatchEnvelope.from_cbor(envelope.to_cbor()).check()
     assert header.cosigners == NAMED[:1]
@@ -324,10 +327,31 @@ def test_a_batch_header_names_its_cosigners_and_its_statements_name_none():
     with pytest.raises(DecodeError) as refused:
         envelope.cosign(NOTARY, "notary")  # the header names no notary
     assert refused.value.code == "undeclared-cosigner"
-    naming = [replace(s, cosigners=NAMED) for s in statements]
-    with pytest.raises(BatchError) as refused_batch:
-        BatchEnvelope.build(naming, AGENCY_KEY, time=5)
-    assert refused_batch.value.code == "cosigners-in-batch"
+    for named in ((), NAMED):  # statements naming none, or others, than the header
+        other = [replace(s, cosigners=named) for s in statements]
+        with pytest.raises(BatchError) as refused_batch:
+            BatchEnvelope.build(other, AGENCY_KEY, time=5, cosigners=NAMED[:1])
+        assert refused_batch.value.code == "cosigners-in-batch"
+
+
+def test_a_header_made_later_cannot_add_a_cosigner_to_a_record_that_had_none():
+    """Whoever holds the agency's key can sign a new header over a logged statement; it cannot name a notary the
+    statement does not, so the receipt it makes does not verify."""
+    statement = statement_for(AGENCY_KEY, b"logged without co-signers")
+    with pytest.raises(BatchError) as refused:
+        BatchEnvelope.build([statement], AGENCY_KEY, time=5, cosigners=NAMED[1:])
+    assert refused.value.code == "cosigners-in-batch"
+    forged_header = BatchHeader(
+        agency=statement.agency, key=statement.key, root=leaf_hash(statement.to_cbor()), size=1, time=5,
+        cosigners=NAMED[1:],
+    ).to_cbor()  # fmt: skip
+    signatures = (
+        Signature.create(AGENCY_KEY, forged_header, "agency"),
+        Signature.create(NOTARY, forged_header, "notary"),
+    )
+    with pytest.raises(BatchError) as caught:
+        BatchProof(forged_header, signatures, 0, ()).check(statement.to_cbor())
+    assert caught.value.code == "cosigners-in-batch"
 
 
 def test_batch_envelope_round_trip_and_proofs():

@@ -40,7 +40,10 @@ class BatchError(FieldError):
     code = "bad-batch"
 
 
-COSIGNERS_IN_BATCH: Final = "a statement in a batch names no co-signers: they sign the batch header, which names them"
+#: A batch's co-signers sign its header once, but the evidence log holds the statements, not the header: each
+#: statement names them too, so that who co-signed a record is anchored with it and no header made later, by
+#: whoever holds the agency's key, can add a co-signer to a record that had none.
+COSIGNERS_IN_BATCH: Final = "a statement in a batch names exactly the co-signers its batch header names"
 
 
 def _named(value: object) -> tuple[Cosigner, ...]:
@@ -122,7 +125,7 @@ class BatchProof:
         statement = Statement.from_cbor(statement_bytes)
         if (statement.agency, statement.key) != (header.agency, header.key):
             raise BatchError("the statement's agency or key differs from its batch header's", code="batch-mismatch")
-        if statement.cosigners:
+        if statement.cosigners != header.cosigners:
             raise BatchError(COSIGNERS_IN_BATCH, code="cosigners-in-batch")
         if not verify_inclusion(leaf_hash(statement_bytes), self.index, header.size, self.path, header.root):
             raise BatchError("the statement's path does not lead to the signed batch root", code="bad-batch-path")
@@ -202,7 +205,7 @@ class BatchEnvelope:
                 raise BatchError(
                     f"statement {position} names agency/key other than the batch header's", code="batch-mismatch"
                 )
-            if statement.cosigners:
+            if statement.cosigners != header.cosigners:
                 raise BatchError(f"statement {position}: {COSIGNERS_IN_BATCH}", code="cosigners-in-batch")
             parsed.append(statement)
         if _tree(self.statements).root() != header.root:

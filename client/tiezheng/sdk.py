@@ -386,12 +386,14 @@ class _Operations:
     def cosigners(self) -> tuple[Cosigner, ...]:
         return tuple(Cosigner.of(key, role) for key, role in self._cosigners)
 
+    def named(self, statement: Statement) -> Statement:
+        """The statement naming this client's co-signers, if it names none: they sign it, or its batch header."""
+        return statement if statement.cosigners else replace(statement, cosigners=self.cosigners())
+
     def sign(self, statement: Statement) -> SignedStatement:
         """The statement signed by the agency and this client's co-signers, whom it names first if it does not."""
         key, _ = self._signer()
-        if not statement.cosigners:
-            statement = replace(statement, cosigners=self.cosigners())
-        signed = SignedStatement.sign(statement, key)
+        signed = SignedStatement.sign(self.named(statement), key)
         for cosigner, role in self._cosigners:
             signed = signed.cosign(cosigner, role)
         return signed
@@ -432,6 +434,7 @@ class _Operations:
         copy gets its evidence ID. Only the first copy counts as ``new``.
         """
         key, _ = self._signer()
+        statements = [self.named(s) for s in statements]
         encoded = [s.to_cbor() for s in statements]
         position: dict[bytes, int] = {}  # a statement's bytes → its place in the envelope
         distinct: list[Statement] = []

@@ -17,7 +17,7 @@ from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.merkle import leaf_hash, rfc9162
 from tiezheng.signed_statement import SignedStatement
-from tiezheng.signing import Cosigner, Signature
+from tiezheng.signing import Cosigner, Signature, cosigners_to_value
 from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
 from tiezheng_node.evidence.admission import EvidenceRejected
@@ -189,14 +189,22 @@ def _with_witness(signed_statement: SignedStatement) -> SignedStatement:
     return SignedStatement(signed_statement.statement, (*signed_statement.signatures, witness))
 
 
-_OFFICIAL: Final = (Cosigner.of(SM2PrivateKey.generate(), "official"),)
+_OFFICIAL_KEY: Final = SM2PrivateKey.generate()
+_OFFICIAL: Final = (Cosigner.of(_OFFICIAL_KEY, "official"),)
 
 
-def _naming_cosigners_in_a_batch(chain, statements: list[Statement]) -> BatchEnvelope:
-    """An envelope whose statements name co-signers (the SDK refuses to build one): they sign headers."""
-    naming = [replace(s, cosigners=_OFFICIAL).to_cbor() for s in statements]
-    header = BatchHeader(chain.agency_code, chain.agency_key.public_key().key_id, bytes(32), len(naming), 1).to_cbor()
-    return BatchEnvelope(header, (Signature.create(chain.agency_key, header, "agency"),), tuple(naming))
+def _cosigned_header_over(chain, statements: list[Statement], *, named_in_statements) -> BatchEnvelope:
+    """An envelope whose header names and is signed by an official, its statements naming ``named_in_statements``
+    (the SDK refuses to build one where they differ)."""
+    encoded = [replace(s, cosigners=named_in_statements).to_cbor() for s in statements]
+    key_id = chain.agency_key.public_key().key_id
+    root = rfc9162.root(encoded)
+    header = BatchHeader(chain.agency_code, key_id, root, len(encoded), 1, cosigners=_OFFICIAL).to_cbor()
+    signatures = (
+        Signature.create(chain.agency_key, header, "agency"),
+        Signature.create(_OFFICIAL_KEY, header, "official"),
+    )
+    return BatchEnvelope(header, signatures, tuple(encoded))
 
 
 def test_envelope_rejections(chain):
@@ -212,12 +220,21 @@ def test_envelope_rejections(chain):
         (wrong_root, "bad-batch-root"),
         (BatchEnvelope(envelope.header, (), envelope.statements), "missing-agency-signature"),
         (BatchEnvelope.build([*statements, hidden], chain.agency_key, time=1), "invisible-character"),
-        (_naming_cosigners_in_a_batch(chain, statements), "cosigners-in-batch"),
-        (BatchEnvelope.build(statements, chain.agency_key, time=1, cosigners=_OFFICIAL), "missing-cosignature"),
+        (_cosigned_header_over(chain, statements, named_in_statements=()), "cosigners-in-batch"),
+        (
+            BatchEnvelope.build(
+                [replace(s, cosigners=_OFFICIAL) for s in statements], chain.agency_key, time=1, cosigners=_OFFICIAL
+            ),
+            "missing-cosignature",
+        ),
     ):
         with pytest.raises(EvidenceRejected) as caught:
             chain.node.evidence.admission.envelope(bad.to_cbor())
         assert caught.value.code == code
+    accepted = chain.node.evidence.admission.envelope(
+        _cosigned_header_over(chain, statements, named_in_statements=_OFFICIAL).to_cbor()
+    )
+    assert len(accepted.leaf_hashes) == 3  # the statements name the header's co-signers: anchored with each record
 
 
 def test_revoked_agency_is_refused_but_its_records_still_verify(chain):
@@ -590,16 +607,25 @@ def test_a_worker_that_stops_answering_is_killed_and_replaced():
     statements = [statement_for(key, b"stuck %d" % i, agency="91110000MA0TEST01X").to_cbor() for i in range(50)]
     workers = CheckWorkers(1, answer_timeout=1.0)
     try:
-        first = workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id)
+        first = workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id, None)
         assert first.error is None and len(first.leaf_hashes) == 50
+        header_names = cosigners_to_value(_OFFICIAL)  # the statements name none: each record would lack them
+        unnamed = workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id, header_names)
+        assert unnamed.error is not None and unnamed.error[1] == "cosigners-in-batch"
+        named = [replace(statement_for(key, b"n %d" % i, agency="91110000MA0TEST01X"), cosigners=_OFFICIAL).to_cbor()
+                 for i in range(50)]  # fmt: skip
+        assert workers.check(named, "91110000MA0TEST01X", key.public_key().key_id, header_names).error is None
         stuck = workers._workers[0].process
         os.kill(stuck.pid, signal.SIGSTOP)
         started = time.monotonic()
         with pytest.raises(WorkerFailed):
-            workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id)
+            workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id, None)
         assert time.monotonic() - started < 10
         assert stuck.wait(timeout=10) == -signal.SIGKILL
-        assert workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id).leaf_hashes == first.leaf_hashes
+        assert (
+            workers.check(statements, "91110000MA0TEST01X", key.public_key().key_id, None).leaf_hashes
+            == first.leaf_hashes
+        )
     finally:
         workers.close()
 

@@ -214,6 +214,11 @@ function run(verdict, receiptBytes, genesisInput, digest) {
   verdict.sealedBy = receipt.seals.map((s) => validators.validators[Number(s.validator)].name);
 }
 
+function sameCosigners(named, others) {
+  return named.length === others.length
+    && named.every((cosigner, i) => cosigner.role === others[i].role && sameBytes(cosigner.key, others[i].key));
+}
+
 function checkBatchPath(batch, statementBytes) {
   const header = decodeBatchHeader(batch.header);
   checkSignatures(batch.header, batch.signatures, header.key, header.cosigners, "batch header");
@@ -221,9 +226,11 @@ function checkBatchPath(batch, statementBytes) {
   if (statement.agency !== header.agency || !sameBytes(statement.key, header.key)) {
     throw new CheckFailed("the statement's agency or key differs from its batch header's", "batch-mismatch");
   }
-  if (statement.cosigners.length > 0) {
+  // The log holds the statement, not the header: each statement names its batch's co-signers, so that a header
+  // made later, by whoever holds the agency's key, cannot add a co-signer to a record logged without one.
+  if (!sameCosigners(statement.cosigners, header.cosigners)) {
     throw new CheckFailed(
-      "a statement in a batch names no co-signers: they sign the batch header, which names them",
+      "a statement in a batch names exactly the co-signers its batch header names",
       "cosigners-in-batch",
     );
   }

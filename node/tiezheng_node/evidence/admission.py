@@ -30,7 +30,7 @@ from tiezheng.errors import TiezhengError
 from tiezheng.gm import get_backend, sm3
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 from tiezheng.signed_statement import SignedStatement
-from tiezheng.signing import SignatureError
+from tiezheng.signing import SignatureError, cosigners_to_value
 from tiezheng.statement import Statement
 
 from ..execution.registry import AgencyInfo
@@ -183,14 +183,15 @@ class Admission:
         agency = self._registered(header.agency, header.key)
         _checked(lambda: header.check_signatures(envelope.header, envelope.signatures))
         statements = list(envelope.statements)
+        cosigners = cosigners_to_value(header.cosigners) if header.cosigners else None
         checked = None
         if self._workers is not None and len(statements) >= PARALLEL_THRESHOLD:
             try:
-                checked = self._workers.check(statements, agency.code, header.key)
+                checked = self._workers.check(statements, agency.code, header.key, cosigners)
             except WorkerFailed:
                 log.warning("an admission worker failed; checking the envelope in the main process")
         if checked is None:
-            checked = check_statements(statements, agency.code, header.key)
+            checked = check_statements(statements, agency.code, header.key, cosigners)
         if checked.error is not None:
             raise EvidenceRejected(*checked.error)
         if checked.root != header.root:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from tiezheng.batch import COSIGNERS_IN_BATCH
 from tiezheng.errors import DecodeError
@@ -67,7 +68,9 @@ def written_refusal(stage: object, meta: object, prev: object) -> tuple[str, str
     return None
 
 
-def check_statements(statements: list[bytes], agency: str, key: bytes) -> CheckedStatements:
+def check_statements(
+    statements: list[bytes], agency: str, key: bytes, cosigners: list[dict[str, Any]] | None = None
+) -> CheckedStatements:
     """Decode and check every statement of an envelope and compute their SM3 Merkle root.
 
     A pure function of its arguments, so that a worker process can run it: it is
@@ -87,7 +90,7 @@ def check_statements(statements: list[bytes], agency: str, key: bytes) -> Checke
             return _refused(f"statement {position}: {exc.message}", exc.code)
         if value["agency"] != agency or value["key"] != key:
             return _refused(f"statement {position} names agency/key other than the batch header's", "batch-mismatch")
-        if "cosigners" in value:
+        if value.get("cosigners") != cosigners:  # the header's, as CBOR decodes them (None: it names none)
             return _refused(f"statement {position}: {COSIGNERS_IN_BATCH}", "cosigners-in-batch")
         if "stage" in value or "meta" in value or "prev" in value:
             refusal = written_refusal(value.get("stage"), value.get("meta"), value.get("prev"))

@@ -59,13 +59,15 @@ class _Worker:
     process: subprocess.Popen[bytes]
     answer_timeout: float = DEFAULT_ANSWER_TIMEOUT
 
-    def check(self, statements: list[bytes], agency: str, key: bytes) -> CheckedStatements:
+    def check(
+        self, statements: list[bytes], agency: str, key: bytes, cosigners: list[dict[str, Any]] | None
+    ) -> CheckedStatements:
         assert self.process.stdin is not None and self.process.stdout is not None
         watchdog = threading.Timer(self.answer_timeout, self.process.kill)
         watchdog.daemon = True
         watchdog.start()
         try:
-            _write(self.process.stdin, cbor.encode([statements, agency, key]))
+            _write(self.process.stdin, cbor.encode([statements, agency, key, cosigners]))
             answer = _read(self.process.stdout)
         except (OSError, ValueError) as exc:
             raise WorkerFailed(str(exc)) from None
@@ -107,12 +109,14 @@ class CheckWorkers:
             self._workers.append(worker)
             self._idle.put(worker)
 
-    def check(self, statements: list[bytes], agency: str, key: bytes) -> CheckedStatements:
+    def check(
+        self, statements: list[bytes], agency: str, key: bytes, cosigners: list[dict[str, Any]] | None
+    ) -> CheckedStatements:
         with self._lock:
             self._fill()
         worker = self._idle.get()
         try:
-            return worker.check(statements, agency, key)
+            return worker.check(statements, agency, key, cosigners)
         except WorkerFailed:
             worker.process.kill()
             with self._lock:
@@ -138,10 +142,11 @@ class CheckWorkers:
 
 
 def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
-    """The worker's loop: a request [statements, agency, key] in, CheckedStatements out, until stdin closes."""
+    """The worker's loop: a request [statements, agency, key, cosigners] in, CheckedStatements out, until stdin
+    closes."""
     while (request := _read(stdin)) is not None:
-        statements, agency, key = cbor2.loads(request)
-        checked = check_statements(statements, agency, key)
+        statements, agency, key, cosigners = cbor2.loads(request)
+        checked = check_statements(statements, agency, key, cosigners)
         answer = {
             "leaf": checked.leaf_hashes,
             "digest": checked.digests,

@@ -514,8 +514,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "a co-signer the signed bytes name has not signed",
     ),
     "check.error.cosigners-in-batch": (
-        "批量存证中的声明不得列出共同签名方（共同签名方签署批次头）",
-        "a statement in a batch names co-signers (they sign the batch header)",
+        "批量存证中的声明所列共同签名方与批次头不一致（二者须相同，共同签名方才随声明上链）",
+        "a statement in a batch names other co-signers than its batch header (both must name them, so that the "
+        "log holds them)",
     ),
     "check.error.batch-mismatch": (
         "声明的机构或密钥与批次头不一致",
