@@ -85,8 +85,8 @@ def facts(
         agency = f"{agency} · {registration.name}"
         if registration.revoked_at is not None:
             agency += (
-                f"（已于区块 {registration.revoked_at} 撤销登记；撤销前的存证仍然有效 / registration revoked at "
-                f"block {registration.revoked_at}; records sealed before it remain valid）"
+                f"（已于区块 {registration.revoked_at} 撤销登记；撤销前受理的存证仍然有效 / registration revoked at "
+                f"block {registration.revoked_at}; records admitted before it remain valid）"
             )
     separator = "&" if "?" in verify_url else "?"
     return CertificateFacts(

@@ -164,7 +164,7 @@ def test_a_certificate_names_the_agency_its_signers_keys_and_a_later_revocation(
             assert revoked.ok
             after = client.get(f"/evidence/{evidence_id}/certificate").text
         height = chain.node.head.height
-        assert f"registration revoked at block {height}; records sealed before it remain valid" in after
+        assert f"registration revoked at block {height}; records admitted before it remain valid" in after
         assert "VALID" in after  # its record still verifies
     finally:
         chain.close()
