@@ -123,9 +123,14 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
     # Padding left out where it belongs, or added where none does (Python's b64decode reads the latter).
     other_form = statement_b64.rstrip("=") if statement_b64.endswith("=") else statement_b64 + "="
     stray = rendering.replace(f'"{statement_b64}"', f'"{other_form}"', 1)
+    # A key named twice: one reader would keep the first value, another the last.
+    leaf_twice = rendering.replace("{", '{\n  "leaf": 999,', 1)
+    chain_twice = rendering.replace('"chain": {', '"chain": {"code": "XXX", ', 1)
     for name, data in (
         ("other-padding.json", stray.encode()),
         ("oversized.json", b"{" + b" " * 140_000 + rendering[1:].encode()),
+        ("leaf-twice.json", leaf_twice.encode()),
+        ("chain-code-twice.json", chain_twice.encode()),
     ):
         (tmp_path / name).write_bytes(data)
         cases.append({"name": name, "receipt": name, "genesis": "genesis.json", "record": "direct.txt"})
@@ -165,6 +170,8 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
     assert not disagreements, disagreements[:10]
     assert browser["bom.json"]["valid"] and browser["indented.json"]["valid"] and browser["genesis-bom.json"]["valid"]
     assert not browser["other-padding.json"]["valid"] and not browser["oversized.json"]["valid"]
+    for name in ("leaf-twice.json", "chain-code-twice.json"):
+        assert (browser[name]["failed"], browser[name]["code"]) == ("receipt", "bad-receipt"), name
     for name in ("version-true", "hex-spaces", "bad-utf8", "lone-surrogate", "name-control"):
         assert browser[f"genesis-{name}.json"]["failed"] == "genesis", name
     refused = ("formfeed.json", "ideographic-space.json", "utf16le.json", "utf16.json")

@@ -57,7 +57,7 @@ def load_json(data: bytes | str, what: str, error: type[DecodeError] = DecodeErr
     data = data.removeprefix("\ufeff")
     check_nesting(data, what, error)
     try:
-        value = json.loads(data, object_pairs_hook=_no_duplicates, parse_float=_no_floats, parse_constant=_no_floats)
+        value = json.loads(data, object_pairs_hook=no_duplicates, parse_float=_no_floats, parse_constant=_no_floats)
     except (json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise error(f"{what} is not valid JSON: {str(exc)[:200]}") from None
     try:
@@ -74,7 +74,8 @@ def document_hash(document: Any) -> bytes:
     return sm3(cbor.encode(document))
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``'s ``object_pairs_hook`` refusing an object that names a key twice (ValueError)."""
     document: dict[str, Any] = {}
     for key, value in pairs:
         if key in document:

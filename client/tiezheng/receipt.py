@@ -20,7 +20,7 @@ from . import cbor
 from .batch import BatchProof
 from .files import open_regular
 from .header import MAX_HEADER_SIZE, Seal, ValidatorTransition, seals_from_value, seals_to_value
-from .jsondoc import check_nesting
+from .jsondoc import check_nesting, no_duplicates
 from .schema import FieldError, MapReader
 from .signing import Signature, signatures_from_value, signatures_to_value
 from .statement import MAX_STATEMENT_SIZE
@@ -142,7 +142,8 @@ class Receipt:
                 # UTF-8 only (RFC 8259 §8.1), a byte order mark passed over, as a browser's TextDecoder does.
                 text = text.removeprefix(UTF8_BOM).decode("utf-8")
             check_nesting(text, "receipt JSON", ReceiptError)
-            value = json.loads(text)
+            # A key named twice would read as one value here and as another in a reader keeping the first.
+            value = json.loads(text, object_pairs_hook=no_duplicates)
             return cls.from_cbor(cbor.encode(_from_jsonable(value)))
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValueError, OverflowError) as exc:
             raise ReceiptError(f"receipt JSON is not valid: {str(exc)[:200]}") from None

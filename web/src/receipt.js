@@ -94,7 +94,8 @@ export function receiptFromCbor(bytes) {
 export function receiptFromJson(text) {
   let encoded;
   try {
-    encoded = encode(fromJsonable(parseJson(text)));
+    // A key named twice would read as one value here and as another in a reader keeping the first.
+    encoded = encode(fromJsonable(parseJson(text, { rejectDuplicates: true })));
   } catch (error) {
     throw new ReceiptError(`receipt JSON is not valid: ${error.message.slice(0, 200)}`);
   }

@@ -6567,7 +6567,7 @@ function receiptFromCbor(bytes) {
 function receiptFromJson(text) {
   let encoded;
   try {
-    encoded = encode2(fromJsonable(parseJson(text)));
+    encoded = encode2(fromJsonable(parseJson(text, { rejectDuplicates: true })));
   } catch (error) {
     throw new ReceiptError(`receipt JSON is not valid: ${error.message.slice(0, 200)}`);
   }
