@@ -280,6 +280,22 @@ def test_sign_refuses_a_protocol_object(tmp_path, signer, anchored, kind):
     assert run("sign", str(tmp_path / "please-sign.bin"), "--key", str(keyfile), "--out", str(out)).returncode == 0
 
 
+def test_verify_shows_a_stage_that_could_read_as_another_escaped(tmp_path):
+    """Admission refuses such a stage now; a record logged before may hold one, and a terminal must not obey it."""
+    agency = SM2PrivateKey.generate()
+    record = tmp_path / "record.txt"
+    record.write_bytes(b"a record from before the rule")
+    chain = ToyChain([SM2PrivateKey.generate()], chain_code="GZ01")
+    forged = statement_for(agency, record.read_bytes(), stage="调查\u202e证取\u202c")
+    chain.submit(SignedStatement.sign(forged, agency))
+    chain.seal_block()
+    (tmp_path / "genesis.json").write_bytes(chain.genesis.to_json())
+    chain.receipt(0).save(tmp_path / "record.tzr")
+    result = run("verify", str(record), str(tmp_path / "record.tzr"), "--genesis", str(tmp_path / "genesis.json"))
+    assert result.returncode == 0, result.stderr
+    assert "/ 调查\\u202e证取\\u202c\n" in result.stdout and "\u202e" not in result.stdout
+
+
 def test_verify_valid(anchored):
     result = run("verify", str(anchored["record"]), str(anchored["receipt"]), "--genesis", str(anchored["genesis"]))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -504,7 +520,7 @@ def test_keys_new_bounds_the_label(tmp_path):
     made.write_text(json.dumps(document))
     shown = run("keys", "public", str(made), passphrase=None)
     assert shown.returncode == 0 and len(shown.stdout.splitlines()) == 4, shown.stdout
-    assert "\x1b" not in shown.stdout and "label       ok\\npublic key  04abab\\x1b[8m" in shown.stdout
+    assert "\x1b" not in shown.stdout and "label       ok\\u000apublic key  04abab\\u001b[8m" in shown.stdout
     for forged in ("a\nkey id      FAKE", "red\x1b[31m", "某局\u202e"):
         refused = run("keys", "new", "--out", str(tmp_path / "forged.key"), "--label", forged)
         assert_one_line_error(refused, text="[keystore-bad-label]")

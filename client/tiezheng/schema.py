@@ -132,6 +132,12 @@ def display_forging_character(text: str) -> str | None:
     return f"U+{ord(found.group()):04X}" if found else None
 
 
+def shown_safely(text: str) -> str:
+    """``text`` with every character that could make it display as other text written as an escape (\\u202e),
+    for a terminal or a log: the rest, Chinese included, as it is."""
+    return DISPLAY_FORGING.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
 def invisible_character(text: str) -> str | None:
     """The first control or format character in ``text``, named as "U+200B" is, or None if it has none."""
     found = INVISIBLE.search(text)

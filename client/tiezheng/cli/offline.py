@@ -15,7 +15,7 @@ from ..genesis import Genesis
 from ..gm import SM2PrivateKey, SM2PublicKey, file_chunks, keystore, sm3_file
 from ..protocol_objects import MAX_SIGNED_OBJECT, signed_object_kind
 from ..receipt import Receipt
-from ..schema import display_forging_character
+from ..schema import shown_safely
 from ..verifier import Check, Verdict, verify_receipt
 from .common import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, UsageError, fail, passphrase, read_file, write_new_file
 
@@ -83,8 +83,7 @@ def _print_public(public: SM2PublicKey, path: str, label: str = "") -> None:
     sys.stdout.write(f"keystore    {path}\n")
     if label:
         # A keystore made elsewhere may hold a label that breaks lines or drives the terminal: shown escaped.
-        shown = label.encode("unicode_escape").decode("ascii") if display_forging_character(label) else label
-        sys.stdout.write(f"label       {shown}\n")
+        sys.stdout.write(f"label       {shown_safely(label)}\n")
     sys.stdout.write(f"public key  {public.to_bytes().hex()}\n")
     sys.stdout.write(f"key id      {public.key_id.hex()}\n")
 
@@ -225,7 +224,9 @@ def render_verdict(verdict: Verdict) -> str:
         assert statement is not None and header is not None
         lines.append(f"VALID  {verdict.evidence_id}")
         lines.append(f"  agency     {statement.agency}")
-        lines.append(f"  kind       {statement.kind}" + (f" / {statement.stage}" if statement.stage else ""))
+        # A stage logged before admission refused control and direction-changing characters may hold them.
+        stage = f" / {shown_safely(statement.stage)}" if statement.stage else ""
+        lines.append(f"  kind       {statement.kind}{stage}")
         lines.append(f"  record     SM3 {statement.digest.hex()}")
         lines.append(f"  anchored   block {header.height} at {utc_time(header.time)} (chain time)")
         lines.append(f"  claimed    {utc_time(statement.time)} (agency time)")
@@ -233,10 +234,10 @@ def render_verdict(verdict: Verdict) -> str:
     else:
         failed = verdict.failed
         assert failed is not None
-        lines.append(f"INVALID  failed check: {failed.name} — {failed.detail}")
+        lines.append(f"INVALID  failed check: {failed.name} — {shown_safely(failed.detail)}")
     lines.append("checks:")
     for check in verdict.checks:
-        lines.append(f"  [{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
+        lines.append(f"  [{'ok' if check.ok else 'FAIL'}] {check.name}: {shown_safely(check.detail)}")
     return "\n".join(lines) + "\n"
 
 
