@@ -307,7 +307,7 @@ def test_verify_valid(anchored):
         "verify", str(anchored["record"]), str(anchored["json"]), "--genesis", str(anchored["genesis"]), "--json"
     )
     verdict = json.loads(as_json.stdout)
-    assert verdict["valid"] and verdict["failed"] is None and len(verdict["checks"]) == 11
+    assert verdict["valid"] and verdict["record_checked"] and verdict["failed"] is None and len(verdict["checks"]) == 11
     digest = sm3(anchored["record"].read_bytes()).hex()
     assert (
         run("verify", "--digest", digest, str(anchored["receipt"]), "--genesis", str(anchored["genesis"])).returncode

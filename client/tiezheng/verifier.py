@@ -69,6 +69,9 @@ class Verdict:
     header: ConsensusHeader | None = None
     validators: ValidatorSet | None = None
     sealed_by: tuple[str, ...] = ()
+    #: Whether a record's digest was compared with the anchored one. A verdict without it is ``valid`` for the
+    #: receipt alone: that some record was anchored, not that the one at hand is it.
+    record_checked: bool = False
 
     @property
     def valid(self) -> bool:
@@ -108,7 +111,7 @@ def verify_receipt(
     receipt: Receipt | bytes, genesis: Genesis, *, digest: bytes | None = None, verdict: Verdict | None = None
 ) -> Verdict:
     """Check a receipt (or a receipt file's bytes, CBOR or JSON) against a trusted genesis and, if given,
-    the record's SM3 digest."""
+    the record's SM3 digest; without one, ``valid`` speaks for the receipt alone (``record_checked`` is False)."""
     verdict = verdict or Verdict()
     with contextlib.suppress(_Failed):
         _verify(receipt, genesis, digest, verdict)
@@ -163,6 +166,7 @@ def _verify(receipt_or_bytes: Receipt | bytes, genesis: Genesis, digest: bytes |
             f"SM3 of the file is {digest.hex()}",
             f"the file's SM3 {digest.hex()} is not the anchored digest {statement.digest.hex()}",
         )
+        verdict.record_checked = True
 
     if receipt.batch is None:
         _step(

@@ -254,6 +254,7 @@ def _json_document(verdict: Verdict, error: dict[str, str] | None) -> str:
     statement, header = verdict.statement, verdict.header
     document = {
         "valid": verdict.valid,
+        "record_checked": verdict.record_checked,
         "evidence_id": verdict.evidence_id,
         "failed": verdict.failed.name if verdict.failed else None,
         "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail, "code": c.code} for c in verdict.checks],
