@@ -318,3 +318,25 @@ def _replaced_value(value: Any, path: tuple[Any, ...], new: Any) -> Any:
     if isinstance(value, dict):
         return {k: (_replaced_value(v, rest, new) if k == head else v) for k, v in value.items()}
     return [(_replaced_value(v, rest, new) if i == head else v) for i, v in enumerate(value)]
+
+
+def test_the_verify_page_reads_the_nodes_genesis_without_rounding_its_integers(tmp_path):
+    """/verify without a chosen genesis takes the node's GET /v1/genesis answer: an integer past 2^53 in the
+    document (a balance in wei, say) must reach the hash exactly, or every receipt of that chain fails."""
+    document = json.loads((VECTORS / "genesis.json").read_text(encoding="utf-8"))
+    document["x-execution"] = {"balance": 5 * 10**18 + 1, "limit": 2**64 - 1, "debt": -(2**60) - 3}
+    genesis = Genesis.from_document(document)
+    answer = json.dumps({"hash": genesis.hash.hex(), "document": document}, ensure_ascii=False)
+    (tmp_path / "answer.json").write_text(answer, encoding="utf-8")
+    script = (
+        'import fs from "node:fs";'
+        f'const {{ genesisOfAnswer, parseGenesis }} = await import("{ROOT / "web/src/genesis.js"}");'
+        f'const sm = await import("{ROOT / "web/src/sm.js"}"); await sm.ready();'
+        f'const text = genesisOfAnswer(fs.readFileSync("{tmp_path / "answer.json"}", "utf8"));'
+        "const hex = Array.from(parseGenesis(text, sm.sm3).hash, (b) => b.toString(16).padStart(2, '0')).join('');"
+        "console.log(hex);"
+    )
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == genesis.hash.hex()

@@ -90,6 +90,26 @@ function readValidators(value, sm3) {
  * Fractional numbers and exponents are refused, as the genesis allows integers only; with
  * rejectDuplicates a repeated key is refused (otherwise the last one wins, as in Python).
  */
+/**
+ * The genesis document in a node's GET /v1/genesis answer, as the text parseGenesis reads. Not response.json():
+ * JavaScript numbers would round an integer past 2^53, and the genesis hash with it.
+ */
+export function genesisOfAnswer(text) {
+  const answer = parseJson(text);
+  if (!(answer instanceof Map) || !answer.has("document")) throw new GenesisError("the node's answer holds no genesis");
+  return jsonText(answer.get("document"));
+}
+
+/** JSON text of what parseJson returns: objects as Maps (keys in their order), integers past 2^53 as BigInts. */
+export function jsonText(value) {
+  if (value instanceof Map) {
+    return `{${[...value].map(([key, item]) => `${JSON.stringify(key)}:${jsonText(item)}`).join(",")}}`;
+  }
+  if (Array.isArray(value)) return `[${value.map(jsonText).join(",")}]`;
+  if (typeof value === "bigint") return value.toString();
+  return JSON.stringify(value);
+}
+
 export function parseJson(text, { rejectDuplicates = false } = {}) {
   let position = 0;
   const fail = (what) => {

@@ -1,6 +1,7 @@
 // /verify: hash the chosen file in a worker, fetch or read the receipt, verify it in this browser
 // against the genesis, and show each check in plain words, in the page's language. Nothing is uploaded.
 
+import { genesisOfAnswer } from "./genesis.js";
 import { CHECKS, parseEvidenceId, parseGenesis, ready, sm3, toHex, verifyReceipt } from "./verifier.js";
 import { checkLine, checkState, fetchRefusal, PageRefusal, refusal, VERDICT_WORDS, verdictKind } from "./verify-words.js";
 
@@ -62,7 +63,7 @@ async function genesisFile() {
   const chosen = $("genesis").files[0];
   if (chosen) return new Uint8Array(await chosen.arrayBuffer()); // bytes: Blob.text() would mend bad UTF-8
   const response = await fetch("/v1/genesis");
-  return JSON.stringify((await response.json()).document);
+  return genesisOfAnswer(await response.text());
 }
 
 function beijingTime(milliseconds) {
