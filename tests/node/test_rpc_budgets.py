@@ -76,6 +76,19 @@ def test_a_call_stops_at_its_time_limit_and_frees_the_node(chain, monkeypatch, m
         assert ordinary["result"] == "0x"
 
 
+def test_a_batch_of_endless_calls_shares_one_time_limit(chain, monkeypatch):
+    """A hundred endless loops in one batch hold the execution slot for CALL_SECONDS, not a hundred times it."""
+    monkeypatch.setattr(rpc, "CALL_SECONDS", 0.3)
+    batch = [{**call("eth_call", {"data": ENDLESS_LOOP}, "latest"), "id": n} for n in range(20)]
+    with TestClient(create_app(chain.node)) as client:
+        started = time.monotonic()
+        answers = client.post("/rpc", json=batch).json()
+        assert time.monotonic() - started < 3  # twenty times 0.3 s would be 6
+    assert "past its time limit" in answers[0]["error"]["message"]
+    assert {a["error"]["code"] for a in answers[1:]} == {-32005}
+    assert "at most 0.3 s in all" in answers[1]["error"]["message"]
+
+
 def test_blocks_run_without_a_time_limit(chain):
     """Only calls have a deadline: a transaction's gas bounds it, and every validator must reach the same result,
     even a block built on a thread whose context holds a deadline already passed."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import pairwise
@@ -58,7 +59,8 @@ MAX_ACCESS_LIST: Final = 10_000
 STORAGE_SLOT: Final = re.compile(r"0x[0-9a-fA-F]{1,64}")  # no sign, no spaces: int() would take both
 #: How long an eth_call or eth_estimateGas waits for the one running before it (-32005 after).
 EXECUTION_WAIT_SECONDS: Final = 5.0
-#: How long one eth_call or eth_estimateGas may run, all its runs together (geth: --rpc.evmtimeout 5s).
+#: How long the eth_call and eth_estimateGas runs of one request (a batch: all of them) may take together
+#: (geth: --rpc.evmtimeout 5s, per call).
 CALL_SECONDS: Final = 5.0
 ZERO_ADDRESS: Final = b"\x00" * 20
 
@@ -124,6 +126,9 @@ class JsonRpc:
     def handle(self, body: bytes) -> Any:
         """The response for a request body: a dict, a list (batch), or None (notifications only)."""
         self._budget.gas = self._node.genesis.gas_target
+        # And CALL_SECONDS of running them: a batch of a hundred endless loops would otherwise hold the one
+        # execution slot for a hundred times as long.
+        self._budget.until = time.monotonic() + CALL_SECONDS
         # Reading blocks has a budget per request too: a batch of a hundred wide eth_getLogs
         # would otherwise read a hundred times the range one may.
         self._budget.blocks = MAX_LOG_RANGE
@@ -381,8 +386,16 @@ class JsonRpc:
         if not self._executing.acquire(timeout=EXECUTION_WAIT_SECONDS):
             raise RpcError(-32005, "the node is busy running other calls; retry")
         try:
-            # One deadline for the request's runs (an estimate's probes too), like geth's --rpc.evmtimeout.
-            with deadline(CALL_SECONDS):
+            # One deadline for the request's runs (an estimate's probes too, a batch's calls all), like geth's
+            # --rpc.evmtimeout.
+            remaining = self._budget.until - time.monotonic()
+            if remaining <= 0:
+                raise RpcError(
+                    -32005,
+                    f"the calls of one request may run for at most {CALL_SECONDS:g} s in all; "
+                    "send the rest in another request",
+                )
+            with deadline(remaining):
                 try:
                     computation = self._node.execution.call(at=header, **message)
                 except GasTooLow:
