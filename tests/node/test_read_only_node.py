@@ -35,4 +35,12 @@ def test_a_node_without_a_validator_key_refuses_evidence_and_transactions(chain:
             refused = http.request(method, path, json=body)
             assert refused.status_code == 503 and refused.json()["error"]["code"] == "read-only", (path, refused.text)
         assert http.get("/v1/agencies").status_code == 200  # reads are served
+        # The OpenAPI document says so of every write, and of every /v1 operation that a parameter it does not
+        # take is a 400.
+        for path, operations in http.get("/openapi.json").json()["paths"].items():
+            for method, operation in operations.items():
+                if path.startswith("/v1/"):
+                    assert "400" in operation["responses"], (method, path)
+                    assert method == "get" or "503" in operation["responses"], (method, path)
+        assert http.get("/v1/agencies", params={"x": "1"}).status_code == 400
     assert chain.node.evidence.pending.pending_leaves == 0 and len(chain.node.pool) == 0

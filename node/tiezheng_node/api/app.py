@@ -54,6 +54,10 @@ INVALID_REQUEST: Final = {
     "description": "bad input: the code says what",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
 }
+READ_ONLY: Final = {
+    "description": "read-only: this node holds no validator key, so it takes no writes",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+}
 
 
 class Health(BaseModel):
@@ -320,12 +324,16 @@ def _complete_openapi(app: FastAPI, *models: type[BaseModel]) -> None:
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             for model in models:
                 components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            for operations in schema["paths"].values():
-                for operation in operations.values():
-                    responses = operation.get("responses", {})
+            for path, operations in schema["paths"].items():
+                for method, operation in operations.items():
+                    responses = operation.setdefault("responses", {})
                     if _is_validation_error(responses.get("422")):  # FastAPI's own; ours are ErrorResponse
                         del responses["422"]
                         responses.setdefault("400", INVALID_REQUEST)
+                    if path.startswith("/v1/"):
+                        responses.setdefault("400", INVALID_REQUEST)  # QueryCheck: a parameter it does not take
+                        if method in ("post", "put", "delete"):
+                            responses.setdefault("503", READ_ONLY)
             components.pop("HTTPValidationError", None)
             components.pop("ValidationError", None)
             app.openapi_schema = schema
