@@ -352,6 +352,39 @@ def test_webhook_urls_with_credentials_or_oddities_are_refused_without_echo(scen
     assert all("s3cret" not in h["url"] for h in client.get("/v1/webhooks").json())
 
 
+@pytest.mark.parametrize(
+    ("filters", "refusal"),
+    [
+        ({"severities": ["red", "red"]}, (400, "invalid-request")),
+        ({"agencies": [""]}, (400, "invalid-request")),
+        ({"agencies": ["\u202e91110000MA0DEV001X"]}, (400, "invalid-request")),
+        ({"agencies": ["A" * 10_000]}, (400, "invalid-request")),
+        ({"agencies": ["91110000MA0DEV001X", "91110000MA0DEV001X"]}, (400, "invalid-request")),
+        ({"templates": ["nope"]}, (404, "unknown-template")),
+        ({"templates": ["Administrative Permit"]}, (400, "invalid-request")),
+    ],
+)
+def test_webhook_filters_that_could_never_match_are_refused(scene, filters, refusal):
+    """A misspelt filter would make a webhook that silently never fires."""
+    client, chain = scene["client"], scene["chain"]
+    url = "http://127.0.0.1:9/never"
+    target = webhook_target(
+        url, filters.get("severities", []), filters.get("agencies", []), filters.get("templates", [])
+    )
+    response = client.post(
+        "/v1/webhooks", json={"url": url, **filters, "auth": admin_auth(chain, "webhook-add", target)}
+    )
+    assert error(response) == refusal, response.text
+    assert all(h["url"] != url for h in client.get("/v1/webhooks").json())
+
+
+@pytest.mark.parametrize("agency", ["", "\x00", "\u202e", "a b"])
+def test_agency_filters_of_matters_and_alerts_are_agency_codes(scene, agency):
+    client = scene["client"]
+    for path in ("/v1/matters", "/v1/alerts"):
+        assert error(client.get(path, params={"agency": agency})) == (400, "invalid-request"), path
+
+
 def test_acknowledging_an_alert(scene):
     client, chain = scene["client"], scene["chain"]
     open_red = client.get("/v1/alerts", params={"severity": "red", "status": "open"}).json()["items"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from tiezheng.statement import AGENCY_CODE
 
 Hex32 = str
 
@@ -379,9 +381,15 @@ class WebhookBody(RequestBody):
         max_length=512,
         json_schema_extra={"format": "uri", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\s]+([/?][^#\s]*)?$"},
     )
-    severities: list[Literal["red", "warning"]] = Field(default_factory=list, description="empty: all")
-    agencies: list[str] = Field(default_factory=list, description="responsible agencies; empty: all")
-    templates: list[str] = Field(default_factory=list, description="template ids; empty: all")
+    severities: list[Literal["red", "warning"]] = Field(
+        default_factory=list, max_length=2, description="empty: all; none twice"
+    )
+    agencies: list[Annotated[str, StringConstraints(pattern=f"^{AGENCY_CODE.pattern}$")]] = Field(
+        default_factory=list, max_length=64, description="responsible agencies' codes; empty: all; none twice"
+    )
+    templates: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,63}$")]] = Field(
+        default_factory=list, max_length=64, description="ids of templates this node holds; empty: all; none twice"
+    )
     auth: AdminSignature
 
 

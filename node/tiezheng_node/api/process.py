@@ -25,6 +25,7 @@ from fastapi.responses import Response
 from tiezheng.beijing import beijing_day
 from tiezheng.errors import DecodeError
 from tiezheng.evidence_id import EvidenceId
+from tiezheng.statement import AGENCY_CODE
 from tiezheng.supervision import admin_message, webhook_target
 from tiezheng.workflow import Matter
 
@@ -318,7 +319,9 @@ def create_process_router(node: Node) -> APIRouter:
     @router.get("/matters", response_model=MatterPage, responses=ERRORS, tags=["process"], summary="Matters")
     def matters(
         template: Annotated[str | None, Query(pattern=TEMPLATE_FILTER_PATTERN, description=TEMPLATE_FILTER)] = None,
-        agency: Annotated[str | None, Query(max_length=64, description="owner or party agency code")] = None,
+        agency: Annotated[
+            str | None, Query(pattern=f"^{AGENCY_CODE.pattern}$", description="owner or party agency code")
+        ] = None,
         status: Annotated[Literal["open", "closed"] | None, Query()] = None,
         subject: Annotated[str | None, Query(pattern=r"^[0-9a-fA-F]{64}$", description="SM3 subject, hex")] = None,
         cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
@@ -368,7 +371,9 @@ def create_process_router(node: Node) -> APIRouter:
     @router.get("/alerts", response_model=AlertPage, responses=ERRORS, tags=["process"], summary="Alerts, newest first")
     def alerts(
         status: Annotated[Literal["open", "acknowledged", "resolved"] | None, Query()] = None,
-        agency: Annotated[str | None, Query(max_length=64, description="the responsible agency")] = None,
+        agency: Annotated[
+            str | None, Query(pattern=f"^{AGENCY_CODE.pattern}$", description="the responsible agency")
+        ] = None,
         template: Annotated[str | None, Query(pattern=TEMPLATE_FILTER_PATTERN, description=TEMPLATE_FILTER)] = None,
         severity: Annotated[Literal["red", "warning"] | None, Query()] = None,
         cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
@@ -440,6 +445,20 @@ def create_process_router(node: Node) -> APIRouter:
     def add_webhook(body: Annotated[WebhookBody, Depends(model_body(WebhookBody))]) -> WebhookModel:
         require_validator(node)
         check_webhook_url(body.url)
+        for name, values in (
+            ("severities", body.severities),
+            ("agencies", body.agencies),
+            ("templates", body.templates),
+        ):
+            twice = next((v for i, v in enumerate(values) if v in values[:i]), None)
+            if twice is not None:
+                raise ApiError(400, "invalid-request", f"{name}: {twice} is named twice")
+        unheld = sorted(set(body.templates) - set(process.library.template_ids.values()))
+        if unheld:
+            # A filter naming no template this node holds would match no alert, and the webhook never fire.
+            raise ApiError(
+                404, "unknown-template", f"templates: no template {unheld[0]!r} on this node (GET /v1/templates)"
+            )
         target = webhook_target(body.url, body.severities, body.agencies, body.templates)
         with signatures.authorised(body.auth, "webhook-add", target) as (signer, spent):
             hook = process.add_webhook(
