@@ -378,6 +378,26 @@ def test_webhook_filters_that_could_never_match_are_refused(scene, filters, refu
     assert all(h["url"] != url for h in client.get("/v1/webhooks").json())
 
 
+@pytest.mark.parametrize("time_value", ["as text", True, 1.0])
+def test_a_signature_time_of_another_type_is_refused_not_coerced(scene, time_value):
+    client, chain = scene["client"], scene["chain"]
+    url = "http://127.0.0.1:9/typed"
+    auth = hook_auth(chain, url)
+    auth["time"] = str(auth["time"]) if time_value == "as text" else time_value
+    response = client.post("/v1/webhooks", json={"url": url, "auth": auth})
+    assert error(response) == (400, "invalid-request") and "time" in response.text, response.text
+
+
+def test_a_cbor_byte_string_is_no_url(scene):
+    from tiezheng import cbor
+
+    client, chain = scene["client"], scene["chain"]
+    url = "http://127.0.0.1:9/bytes"
+    body = cbor.encode({"url": url.encode(), "auth": hook_auth(chain, url)})
+    response = client.post("/v1/webhooks", content=body, headers={"content-type": "application/cbor"})
+    assert error(response) == (400, "invalid-request"), response.text
+
+
 @pytest.mark.parametrize("agency", ["", "\x00", "\u202e", "a b"])
 def test_agency_filters_of_matters_and_alerts_are_agency_codes(scene, agency):
     client = scene["client"]

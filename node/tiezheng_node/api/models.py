@@ -26,7 +26,8 @@ class RequestBody(BaseModel):
     carried out without it, and a misspelt optional field should be an error, not a default.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    # strict: "1796427288940" is not a time, nor a CBOR byte string a URL; lax mode would take both.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorDetail(BaseModel):
