@@ -508,5 +508,27 @@ def test_a_content_length_that_is_no_number_is_a_bad_request(dev_node):
     assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
 
 
+def rejections(dev_node, code: str) -> float:
+    prefix = f'tiezheng_submissions_rejected_total{{code="{code}"}} '
+    found = [line for line in httpx.get(dev_node.url + "/metrics").text.splitlines() if line.startswith(prefix)]
+    return float(found[0].removeprefix(prefix)) if found else 0.0
+
+
+@pytest.mark.parametrize("path", ["/v1/evidence", "/rpc", "/v1/webhooks"])
+def test_a_client_gone_mid_body_is_not_a_node_failure(dev_node, path):
+    internal, gone = rejections(dev_node, "internal"), rejections(dev_node, "client-disconnected")
+    with socket.create_connection(("127.0.0.1", dev_node.port), timeout=10) as connection:
+        head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+        connection.sendall(head.encode() + b'{"a')
+    if path == "/rpc":
+        time.sleep(1)  # JSON-RPC answers in its own error shape and counts no rejection to wait for
+    else:
+        deadline = time.monotonic() + 10
+        while rejections(dev_node, "client-disconnected") == gone and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rejections(dev_node, "client-disconnected") == gone + 1
+    assert rejections(dev_node, "internal") == internal and "ClientDisconnect" not in dev_node.log()
+
+
 def test_node_still_serves(dev_node):
     assert httpx.get(dev_node.url + "/healthz").json()["status"] == "ok"

@@ -24,6 +24,7 @@ from typing import Any, Final, Literal, TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect
 
 from tiezheng import cbor
 from tiezheng.errors import DecodeError
@@ -46,10 +47,14 @@ async def read_limited(request: Request, limit: int) -> bytes:
     if declared is not None and int(declared) > limit:
         raise ApiError(413, "too-large", f"the body is larger than {limit:,} bytes")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ApiError(413, "too-large", f"the body is larger than {limit:,} bytes")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise ApiError(413, "too-large", f"the body is larger than {limit:,} bytes")
+    except ClientDisconnect:
+        # The client's doing, not the node's fault: no answer reaches it, and the log need not say "failed".
+        raise ApiError(400, "client-disconnected", "the client went away before its body was sent") from None
     return bytes(body)
 
 
