@@ -63,6 +63,18 @@ def test_a_query_parameter_the_operation_does_not_take_is_refused(chain: LocalCh
     assert error["code"] == "invalid-request" and error["message"].startswith(f"{unknown}: ")
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/v1/evidence?kind=document&kind=process-step", "/v1/alerts?limit=5&limit=500", "/v1/matters?status=&status=open"],
+)
+def test_a_query_parameter_given_twice_is_refused(chain: LocalChain, path):
+    """?kind=document&kind=process-step would filter by the last alone and read as both."""
+    with TestClient(create_app(chain.node)) as http:
+        refused = http.get(path)
+    assert refused.status_code == 400, refused.text
+    assert "given more than once" in refused.json()["error"]["message"]
+
+
 def test_the_explorers_pages_take_any_query_parameter(chain: LocalChain):
     with TestClient(create_app(chain.node)) as http:
         assert http.get("/?utm_source=mail&lang=en").status_code == 200

@@ -268,7 +268,8 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
 
 
 class QueryCheck:
-    """Refuses a /v1 query parameter its operation does not take, as the OpenAPI document lists them.
+    """Refuses a /v1 query parameter its operation does not take, as the OpenAPI document lists them, or one
+    given twice.
 
     Ignored, a misspelt filter (``?agnecy=``, ``?overdue=true``) would return an unfiltered
     page that reads as a filtered one. The explorer's pages are left lenient: browsers add
@@ -297,6 +298,11 @@ class QueryCheck:
                 f"{unknown[0]}: {request.method} {path} takes no such query parameter "
                 f"(it takes {', '.join(sorted(taken)) or 'none'})",
             )
+        names = [name for name, _ in request.query_params.multi_items()]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            # Each parameter takes one value: ?kind=a&kind=b would filter by b alone and read as both.
+            raise ApiError(400, "invalid-request", f"{repeated[0]}: given more than once; it takes one value")
 
 
 def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
