@@ -91,6 +91,14 @@ def test_steps_are_checked_at_submission_and_nothing_is_held_after_a_refusal(cha
     assert chain.node.process.matter(EvidenceId.parse(matter).index).current == "复核"
 
 
+def test_a_step_names_its_matter_as_the_chain_writes_ids(chain, desk):
+    """prev in another spelling is refused; so is meta.matter, or a search for the matter's steps would miss it."""
+    matter = desk.open("administrative-permit", "case spelled")
+    refused = rejected(lambda: desk.step(matter.lower(), "受理"))
+    assert refused.code == "bad-evidence-id" and f"must be written as {matter}" in refused.message
+    desk.step(matter, "受理")
+
+
 def test_process_statements_do_not_travel_in_batches_and_alerts_are_not_submitted(chain, desk):
     statement = open_statement(
         template_hash=TEMPLATES["administrative-permit"].hash,

@@ -65,6 +65,14 @@ def written_refusal(stage: object, meta: object, prev: object) -> tuple[str, str
         written = str(EvidenceId.parse(prev))  # decoding parsed it already
         if written != prev:
             return f"statement.prev must be written as {written}", "bad-evidence-id"
+    matter = meta.get("matter") if isinstance(meta, Mapping) else None
+    if type(matter) is str:  # a process step's matter: written as prev is, or a search for it would miss it
+        try:
+            written = str(EvidenceId.parse(matter))
+        except DecodeError:
+            return None  # not an ID at all: the step's own check says so
+        if written != matter:
+            return f"statement.meta.matter must be written as {written}", "bad-evidence-id"
     return None
 
 
