@@ -39,6 +39,19 @@ def post(node, body: bytes | str, content_type: str = "application/json") -> htt
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": ["nothex"]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": ["notanobject"]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": "0x1"}]}', -32602),
+        # "" and 0 are no address: not a contract creation, which only an absent or null "to" is.
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": "", "data": "0x00"}]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": 0, "data": "0x00"}]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"from": "", "data": "0x00"}]}', -32602),
+        # A value as a JSON number past uint256 is a bad parameter, not an execution failure.
+        (
+            '{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": "0x'
+            + "22" * 20
+            + '", "value": '
+            + str(2**300)
+            + "}]}",
+            -32602,
+        ),
         (
             b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"fromBlock": "0x5", "toBlock": "0x1"}]}',
             -32602,

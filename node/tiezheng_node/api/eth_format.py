@@ -31,7 +31,7 @@ def address(value: bytes | None) -> str | None:
 
 
 def parse_quantity(value: Any, name: str) -> int:
-    if type(value) is int and value >= 0:
+    if type(value) is int and 0 <= value < 2**256:  # a JSON number, as some clients send: still a uint256
         return value
     if type(value) is not str or not _QUANTITY.fullmatch(value):
         raise ParamError(f"{name} must be a hex quantity like 0x1a (no leading zeros)")

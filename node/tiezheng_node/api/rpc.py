@@ -314,8 +314,9 @@ class JsonRpc:
         input_field = call.get("input", call.get("data", "0x"))
         gas = parse_quantity(call["gas"], "gas") if call.get("gas") is not None else None
         return {
-            "sender": Address(parse_address(call["from"], "from")) if call.get("from") else ZERO_ADDRESS,
-            "to": parse_address(call["to"], "to") if call.get("to") else b"",
+            # Absent or null: the zero address as sender, a creation as target; "" or 0 are no address at all.
+            "sender": Address(parse_address(call["from"], "from")) if call.get("from") is not None else ZERO_ADDRESS,
+            "to": parse_address(call["to"], "to") if call.get("to") is not None else b"",
             "data": parse_data(input_field, "input"),
             "value": parse_quantity(call.get("value", "0x0"), "value"),
             # Like geth's RPC gas cap: more than a block may use is lowered to that, not refused.
