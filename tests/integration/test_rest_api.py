@@ -530,5 +530,12 @@ def test_a_client_gone_mid_body_is_not_a_node_failure(dev_node, path):
     assert rejections(dev_node, "internal") == internal and "ClientDisconnect" not in dev_node.log()
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/v1/events", "/"])
+def test_head_answers_at_once_even_for_the_event_stream(dev_node, path):
+    started = time.monotonic()
+    answer = httpx.head(dev_node.url + path, timeout=5)
+    assert answer.status_code == 200 and answer.content == b"" and time.monotonic() - started < 3
+
+
 def test_node_still_serves(dev_node):
     assert httpx.get(dev_node.url + "/healthz").json()["status"] == "ok"

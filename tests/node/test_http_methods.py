@@ -17,14 +17,14 @@ from tiezheng_node.api.app import create_app
     ("method", "path", "allow"),
     [
         # GET and POST of one path are two routes; Allow names both, not the first one matched.
-        ("PUT", "/v1/evidence", "GET, POST"),
-        ("DELETE", "/v1/webhooks", "GET, POST"),
+        ("PUT", "/v1/evidence", "GET, HEAD, POST"),
+        ("DELETE", "/v1/webhooks", "GET, HEAD, POST"),
         ("PATCH", "/v1/webhooks/1", "DELETE"),
         # The batch endpoint asked with GET is not a lookup of a record called "batch".
         ("GET", "/v1/evidence/batch", "POST"),
         ("PUT", "/v1/evidence/batch", "POST"),
-        ("POST", "/v1/evidence/DEV-00000G-A1/receipt", "GET"),
-        ("POST", "/healthz", "GET"),
+        ("POST", "/v1/evidence/DEV-00000G-A1/receipt", "GET, HEAD"),
+        ("POST", "/healthz", "GET, HEAD"),
         ("GET", "/rpc", "POST"),
         ("POST", "/static/verifier.js", "GET, HEAD"),  # the static files' own methods
     ],
@@ -36,6 +36,14 @@ def test_a_wrong_method_is_refused_with_the_methods_the_path_takes(chain: LocalC
     assert refused.headers["allow"] == allow
     error = refused.json()["error"]
     assert error["code"] == "method-not-allowed" and f"takes {allow}, not {method}" in error["message"]
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/", "/v1/agencies", "/v1/genesis", "/verify", "/static/verifier.js"])
+def test_head_is_get_without_the_body(chain: LocalChain, path):
+    with TestClient(create_app(chain.node)) as http:
+        got, head = http.get(path), http.head(path)
+    assert head.status_code == got.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
 
 
 def test_a_malformed_evidence_id_is_still_read_as_one(chain: LocalChain):

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Route
-from starlette.types import Scope
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..node import Node
@@ -264,6 +264,7 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
     _complete_openapi(
         app, JsonRpcRequest, SignedStatementBody, BatchBody, AdminTransactionBody, AdminSignature, WebhookBody
     )
+    app.add_middleware(HeadAsGet)
     return app
 
 
@@ -306,12 +307,39 @@ class QueryCheck:
 
 
 def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
-    """The methods of every route whose path matches the request's (whatever its method), sorted."""
+    """The methods of every route whose path matches the request's (whatever its method), sorted; HEAD
+    wherever GET is (HeadAsGet)."""
     methods: set[str] = set()
     for route in routes:
         if isinstance(route, Route) and route.methods and route.matches(scope)[0] is not Match.NONE:
             methods |= route.methods
+    if "GET" in methods:
+        methods.add("HEAD")
     return sorted(methods)
+
+
+class HeadAsGet:
+    """Answers HEAD as GET without the body (RFC 9110 §9.3.2), for every GET route: FastAPI's routes take only
+    the methods they name, and load balancers and `curl -I` ask /healthz and the pages with HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        ended = False
+
+        async def headers_only(message: Message) -> None:
+            nonlocal ended
+            if message["type"] == "http.response.start":
+                await send(message)
+            elif message["type"] == "http.response.body" and not ended:
+                ended = True  # a stream (the event stream) ends here for this request: its body is never read
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _complete_openapi(app: FastAPI, *models: type[BaseModel]) -> None:
