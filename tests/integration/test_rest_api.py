@@ -353,6 +353,10 @@ def test_bad_admin_requests(dev_node, agency):
 
     url = dev_node.url + "/v1/admin/agencies"
     assert_error(httpx.post(url, json={"transaction": "nothex"}), 400, "invalid-request")
+    for loose in ("0x 02 c0", "02c0", "0x2c0", "0x"):  # 0x and whole bytes of hex, nothing else
+        assert_error(httpx.post(url, json={"transaction": loose}), 400, "invalid-request")
+    # A code no agency can have is refused before a transaction is mined (and an admin nonce used up).
+    assert_error(httpx.post(url + "/%00/revoke", json={"transaction": "0xdeadbeef"}), 400, "invalid-request")
     assert_error(httpx.post(url, json={"transaction": "0xdeadbeef"}), 400, "invalid-transaction")
     assert_error(httpx.post(url, json={}), 400, "invalid-request")
     admin = Account.from_key(dev_node.accounts()["admin"]["evm_private_key"])

@@ -121,3 +121,14 @@ def test_a_body_field_the_request_does_not_define_is_refused_and_nothing_is_writ
             error = refused.json()["error"]
             assert error["code"] == "invalid-request" and named in error["message"]
     assert chain.node.evidence.pending.next_index == 0 and chain.node.process.webhooks() == []
+
+
+@pytest.mark.parametrize("path", ["/v1/evidence", "/v1/reports/agency"])
+def test_a_period_that_runs_backwards_is_refused(chain: LocalChain, path):
+    """An empty answer would read as "nothing then"."""
+    with TestClient(create_app(chain.node)) as http:
+        refused = http.get(path, params={"from": "2026-12-02T00:00:00+08:00", "to": "2026-12-01T00:00:00+08:00"})
+        assert refused.status_code == 400 and "runs backwards" in refused.json()["error"]["message"], refused.text
+        one_instant = http.get(path, params={"from": "1796400000000", "to": "1796400000000"})
+        assert one_instant.status_code == 200
+

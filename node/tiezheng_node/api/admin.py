@@ -19,6 +19,8 @@ from eth_utils import function_signature_to_4byte_selector
 from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 
+from tiezheng.statement import AGENCY_CODE
+
 from ..execution.addresses import AGENCY_REGISTRY
 from ..execution.registrations import REGISTER_SELECTOR, registration_refusal
 from ..node import Node, SubmissionError
@@ -131,7 +133,8 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         openapi_extra=body_openapi(AdminTransactionBody),
     )
     async def revoke_agency(
-        code: Annotated[str, Path(max_length=64)], body: Annotated[AdminTransactionBody, TRANSACTION_BODY]
+        code: Annotated[str, Path(pattern=f"^{AGENCY_CODE.pattern}$", description="the agency's code")],
+        body: Annotated[AdminTransactionBody, TRANSACTION_BODY],
     ) -> AdminResult:
         def check(arguments: bytes) -> None:
             try:

@@ -238,14 +238,15 @@ class GenesisModel(BaseModel):
 class AdminTransactionBody(RequestBody):
     """A transaction to AgencyRegistry, signed by an admin's EVM key (the node holds none)."""
 
-    transaction: str = Field(description="the signed raw transaction, 0x hex", json_schema_extra=HEX_BYTES)
+    transaction: str = Field(description="the signed raw transaction, 0x hex", pattern=HEX_BYTES["pattern"])
 
 
 class AdminResult(BaseModel):
+    """The registry's change, sealed in ``block`` (a call the registry reverts is a 409 naming its reason)."""
+
     transaction_hash: str
     block: int
-    status: Literal["ok", "reverted"]
-    reason: str | None = None
+    status: Literal["ok"]
 
 
 # Process trail

@@ -105,3 +105,12 @@ def block_time(value: str | None, name: str) -> int | None:
     if moment.tzinfo is None:
         raise ApiError(400, "invalid-request", f"{name} needs a time zone (e.g. Z or +08:00)")
     return (moment - _EPOCH) // _MILLISECOND  # exact: timestamp() is a float, and * 1000 can lose the last ms
+
+
+def block_period(start: str | None, stop: str | None) -> tuple[int | None, int | None]:
+    """The ``from`` and ``to`` block times of a query, in ms; a period that ends before it starts is refused
+    rather than answered with nothing, which would read as "no records then"."""
+    since, until = block_time(start, "from"), block_time(stop, "to")
+    if since is not None and until is not None and since > until:
+        raise ApiError(400, "invalid-request", "from is after to: the period runs backwards")
+    return since, until

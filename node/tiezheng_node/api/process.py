@@ -53,7 +53,7 @@ from .models import (
     WebhookModel,
 )
 from .paging import page_of
-from .params import ASCII_DECIMAL, COUNTER_PATTERN, block_time, evidence_id_path, time_query
+from .params import ASCII_DECIMAL, COUNTER_PATTERN, block_period, evidence_id_path, time_query
 from .rest import ERRORS, require_validator
 
 SIGNATURE_WINDOW_MS: Final = 5 * 60 * 1000
@@ -507,7 +507,7 @@ def create_process_router(node: Node) -> APIRouter:
         to: Annotated[str | None, time_query("block time to, inclusive")] = None,
         format: Annotated[Literal["json", "csv"], Query()] = "json",
     ) -> Any:
-        start, stop = block_time(from_, "from"), block_time(to, "to")
+        start, stop = block_period(from_, to)
         try:
             rows = process.report(by, start=start, stop=stop)
         except ReportBusy as exc:

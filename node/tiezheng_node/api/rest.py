@@ -61,7 +61,7 @@ from .params import (
     COUNTER_LIMIT,
     COUNTER_PATTERN,
     EvidenceIdPath,
-    block_time,
+    block_period,
     evidence_id_query,
     hex32,
     hex32_query,
@@ -372,7 +372,7 @@ def create_router(
     ) -> EvidencePage:
         digest_bytes = hex32(digest, "digest")
         subject_bytes = hex32(subject, "subject")
-        since, until = block_time(from_, "from"), block_time(to, "to")
+        since, until = block_period(from_, to)
         descending = order == "desc"
         position = None if cursor is None else int(cursor)
         # Records of a digest still waiting for a block are listed too (they have no block time
