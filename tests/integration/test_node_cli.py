@@ -123,7 +123,16 @@ def test_run_refuses_a_wrong_validator_passphrase(dev_chain, tmp_path):
     assert result.returncode == 0
     key = dev_chain.data_dir / "keys" / "validator.key"
     one_line_error(
-        run("run", "--data", str(tmp_path / "v"), "--validator-key", str(key), env={"TIEZHENG_PASSPHRASE": "wrong"}),
+        run(
+            "run",
+            "--data",
+            str(tmp_path / "v"),
+            "--validator-key",
+            str(key),
+            "--port",
+            str(free_port()),
+            env={"TIEZHENG_PASSPHRASE": "wrong"},
+        ),
         "wrong passphrase",
     )
     agency_key = dev_chain.data_dir / "keys" / "agency.key"
@@ -135,6 +144,8 @@ def test_run_refuses_a_wrong_validator_passphrase(dev_chain, tmp_path):
             str(tmp_path / "v"),
             "--validator-key",
             str(agency_key),
+            "--port",
+            str(free_port()),  # not the default 8545, which a dev node started by hand may hold
             env={"TIEZHENG_PASSPHRASE": passphrase},
         ),
         "not one of the genesis validators",
@@ -154,7 +165,14 @@ def test_run_refuses_to_seal_alone_for_several_validators(dev_chain, tmp_path):
     key = dev_chain.data_dir / "keys" / "validator.key"
     one_line_error(
         run(
-            "run", "--data", str(tmp_path / "two"), "--validator-key", str(key), env={"TIEZHENG_PASSPHRASE": passphrase}
+            "run",
+            "--data",
+            str(tmp_path / "two"),
+            "--validator-key",
+            str(key),
+            "--port",
+            str(free_port()),
+            env={"TIEZHENG_PASSPHRASE": passphrase},
         ),
         "needs 2 seals",
     )

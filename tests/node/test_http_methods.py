@@ -131,4 +131,3 @@ def test_a_period_that_runs_backwards_is_refused(chain: LocalChain, path):
         assert refused.status_code == 400 and "runs backwards" in refused.json()["error"]["message"], refused.text
         one_instant = http.get(path, params={"from": "1796400000000", "to": "1796400000000"})
         assert one_instant.status_code == 200
-
