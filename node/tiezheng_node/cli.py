@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
             type=_public_url,
             default=None,
             metavar="URL",
-            help="where readers reach this node (behind a proxy); certificates link there (default: the request host)",
+            help="where readers reach this node (behind a proxy); certificates link there (default: the address "
+            "the reader's connection reached, never the request's Host header)",
         )
         sub.add_argument(
             "--max-pending-records",

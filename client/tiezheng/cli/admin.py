@@ -55,7 +55,8 @@ def add_commands(commands: Any) -> None:
         sub.add_argument(
             "--admin-key",
             metavar="FILE",
-            help=f"file with the admin's EVM private key (hex), or an Ethereum JSON keystore; default ${ADMIN_KEY_ENV}",
+            help=f"file with the admin's EVM private key (hex), or an Ethereum JSON keystore; without it, "
+            f"${ADMIN_KEY_ENV} holds the key itself (hex, not a file name)",
         )
 
     add = actions.add_parser("add", help="register an agency")
