@@ -25,7 +25,7 @@ from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
-from tiezheng.workflow import open_statement
+from tiezheng.workflow import close_statement, open_statement
 from tiezheng.workflow.calendar import Limit
 from tiezheng_node.api.app import create_app
 from tiezheng_node.evidence.admission import EvidenceRejected
@@ -1015,6 +1015,30 @@ def test_report_totals_kept_block_by_block_equal_reports_read_from_every_matter(
     desk.step(permits[1], "受理", seal=False)
     desk.open("administrative-permit", "opened in the same block")  # seals both
     agree()
+    # Past the permits' 20 working days: open late, so counted late in the on-time rate, until they close.
+    chain.clock.now = chain.node.process.matter(EvidenceId.parse(permits[2]).index).deadline / 1000 + 60
+    chain.node.produce_block()
+    agree()
+    late_permits = [
+        m for m in chain.node.process.matters(status="open") if m.matter_overdue(int(chain.clock.now * 1000))
+    ]
+    permit_row = next(r for r in chain.node.process.report("template") if r["template"] == "administrative-permit")
+    assert permit_row["open_late"] == len(late_permits) >= 2
+    assert permit_row["matters_on_time_rate"] == round(
+        permit_row["matters_on_time"] / (permit_row["matters_on_time"] + len(late_permits)), 4
+    )  # the one completed permit was on time; the open late ones count against it
+    state = chain.node.process.matter(EvidenceId.parse(permits[2]).index)
+    desk.submit(
+        close_statement(
+            matter=permits[2], prev=str(EvidenceId("DEV", state.last_index)), subject=state.subject, agency=desk.code,
+            key_id=desk.key.public_key().key_id, digest=sm3(b"withdrawn late"), time_ms=desk.now_ms(),
+            outcome="withdrawn",
+        )
+    )  # fmt: skip
+    chain.node.produce_block()
+    agree()
+    permit_row = next(r for r in chain.node.process.report("template") if r["template"] == "administrative-permit")
+    assert permit_row["open_late"] == len(late_permits) - 1
     # After a restart the totals are built again from the store: the same rows.
     rows = {by: chain.node.process.report(by) for by in ("agency", "template", "stage")}
     chain.node.close()

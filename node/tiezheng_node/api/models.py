@@ -419,8 +419,15 @@ class ReportRow(BaseModel):
         "(withdrawn, transferred)",
     )
     open: int | None = Field(default=None, description="of the matters opened in the period, those still open")
+    open_late: int | None = Field(
+        default=None, description="of those still open, the ones past their overall deadline (its red alert raised)"
+    )
     matters_on_time: int | None = Field(default=None, description="matters completed by their overall deadline")
-    matters_on_time_rate: float | None = Field(default=None, description="matters_on_time / completed with a deadline")
+    matters_on_time_rate: float | None = Field(
+        default=None,
+        description="matters_on_time / (completed with a deadline + open_late): a matter open past its deadline "
+        "can no longer be on time",
+    )
     matter_hours_avg: float | None = Field(default=None, description="mean hours from opening to completion")
     matter_hours_p90: float | None = Field(default=None, description="90th percentile (nearest rank) of the same")
     steps: int = Field(description="stages completed in the period")

@@ -11,8 +11,10 @@ agency, per template or per stage of a template, over a period of block time.
   end (its last stage approved, or a stage rejected it), not if it was closed
   early (withdrawn, transferred); only completed matters count for the on-time
   rate (completed by the overall deadline) and for the hours from opening to
-  closing. Matter figures are kept per owning agency and per template (a stage
-  row has none).
+  closing. A matter opened in the period and still open past its overall
+  deadline (its red alert raised) is *open late*: it can no longer be on time,
+  so the on-time rate counts it as late beside the completed matters. Matter
+  figures are kept per owning agency and per template (a stage row has none).
 - *Overdue* counts red alerts raised in the period.
 
 Percentiles are nearest-rank.
@@ -40,6 +42,7 @@ MATTER_COLUMNS = (
     "closed",
     "completed",
     "open",
+    "open_late",
     "matters_on_time",
     "matters_on_time_rate",
     "matter_hours_avg",
@@ -66,6 +69,7 @@ class Row:
     closed: int = 0
     completed: int = 0
     open: int = 0
+    open_late: int = 0  # of those open, past their overall deadline
     completed_with_deadline: int = 0
     matters_on_time: int = 0
     matter_hours: array[float] = field(default_factory=lambda: array("d"))  # 8 bytes a value: totals keep them
@@ -106,6 +110,7 @@ class Row:
             total.closed += row.closed
             total.completed += row.completed
             total.open += row.open
+            total.open_late += row.open_late
             total.completed_with_deadline += row.completed_with_deadline
             total.matters_on_time += row.matters_on_time
             total.matter_hours.extend(row.matter_hours)
@@ -122,6 +127,7 @@ class Row:
             self.closed + other.closed,
             self.completed + other.completed,
             self.open + other.open,
+            self.open_late + other.open_late,
             self.completed_with_deadline + other.completed_with_deadline,
             self.matters_on_time + other.matters_on_time,
             self.matter_hours + other.matter_hours,
@@ -139,7 +145,16 @@ RowKey = tuple[Any, ...]
 
 def row_of_matter(by: By, matter: Matter) -> RowKey | None:
     """The row a matter's opening and closing count in (stage reports have no matter figures)."""
-    return None if by == "stage" else (matter.owner,) if by == "agency" else (matter.template,)
+    return row_of_owner(by, matter.owner, matter.template)
+
+
+def row_of_owner(by: By, owner: str, template: bytes) -> RowKey | None:
+    return None if by == "stage" else (owner,) if by == "agency" else (template,)
+
+
+def is_late_matter_alert(alert: AlertRecord) -> bool:
+    """The red alert that a matter ran past its overall deadline while open."""
+    return alert.severity == "red" and alert.scope == "matter"
 
 
 def row_of_step(by: By, matter: Matter, step: StepRecord) -> RowKey:
@@ -192,17 +207,20 @@ def report(
         return time_ms is not None and (start is None or time_ms >= start) and (stop is None or time_ms <= stop)
 
     rows: defaultdict[RowKey, Row] = defaultdict(Row)
+    raised = list(alerts)
+    late = {alert.matter for alert in raised if is_late_matter_alert(alert)}
     for matter in matters:
         key = row_of_matter(by, matter)
         if key is not None:
             if within(matter.opened):
                 rows[key].opened(matter)
+                rows[key].open_late += matter.status == "open" and matter.index in late
             if within(matter.closed):
                 rows[key].closing(matter)
         for step in matter.steps:
             if within(step.sealed):
                 rows[row_of_step(by, matter, step)].step(step)
-    for alert in alerts:
+    for alert in raised:
         if alert.severity == "red" and within(alert.raised):
             rows[row_of_alert(by, alert)].overdue += 1
     return format_rows(rows, template_ids, by=by)
@@ -232,8 +250,11 @@ def format_rows(rows: Mapping[RowKey, Row], template_ids: dict[bytes, str], *, b
                 "closed": row.closed,
                 "completed": row.completed,
                 "open": row.open,
+                "open_late": row.open_late,
                 "matters_on_time": row.matters_on_time,
-                "matters_on_time_rate": _rate(row.matters_on_time, row.completed_with_deadline),
+                # Open late can no longer be on time: counted as late, or the rate would rise the longer
+                # overdue matters stay open.
+                "matters_on_time_rate": _rate(row.matters_on_time, row.completed_with_deadline + row.open_late),
                 "matter_hours_avg": matter_avg,
                 "matter_hours_p90": matter_p90,
             }

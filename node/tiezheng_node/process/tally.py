@@ -26,7 +26,16 @@ from tiezheng.workflow import Matter
 
 from ..evidence.log import DAY_OFFSET_MS, day_of
 from .records import AlertRecord
-from .reports import By, Row, RowKey, row_of_alert, row_of_matter, row_of_step
+from .reports import (
+    By,
+    Row,
+    RowKey,
+    is_late_matter_alert,
+    row_of_alert,
+    row_of_matter,
+    row_of_owner,
+    row_of_step,
+)
 
 BYS: Final[tuple[By, ...]] = get_args(By)
 DAY_MS: Final = 86_400_000
@@ -39,6 +48,11 @@ class ReportTally:
         self._days: dict[By, defaultdict[int, defaultdict[RowKey, Row]]] = {
             by: defaultdict(lambda: defaultdict(Row)) for by in BYS
         }
+        # The open matters (index → owner, template and opening time: its rows and opening day, not the whole
+        # matter, which holds its steps), and those of them counted open late: a matter's late alert is raised
+        # after it opened, and its closing ends both.
+        self._open: dict[int, tuple[str, bytes, int]] = {}
+        self._late: set[int] = set()
 
     @classmethod
     def build(cls, height: int, matters: Iterable[Matter], alerts: Iterable[AlertRecord]) -> ReportTally:
@@ -64,6 +78,9 @@ class ReportTally:
                 elif before.status == "open" and after.status != "open":
                     rows[key].open -= 1
                     opened_on[key].open -= 1  # "open" counts the matters opened then that are open now
+                    if after.index in self._late:
+                        rows[key].open_late -= 1
+                        opened_on[key].open_late -= 1
                 if after.closed is not None and (before is None or before.closed is None):
                     rows[key].closing(after)
                     days[day_of(after.closed)][key].closing(after)
@@ -71,6 +88,11 @@ class ReportTally:
                 step_key = row_of_step(by, after, step)
                 rows[step_key].step(step)
                 days[day_of(step.sealed)][step_key].step(step)
+        if after.status == "open":
+            self._open[after.index] = (after.owner, after.template, after.opened)
+        else:
+            self._open.pop(after.index, None)
+            self._late.discard(after.index)
 
     def alert_raised(self, alert: AlertRecord) -> None:
         if alert.severity == "red":
@@ -78,6 +100,15 @@ class ReportTally:
                 key = row_of_alert(by, alert)
                 rows[key].overdue += 1
                 self._days[by][day_of(alert.raised)][key].overdue += 1
+        opening = self._open.get(alert.matter)
+        if is_late_matter_alert(alert) and opening is not None and alert.matter not in self._late:
+            self._late.add(alert.matter)
+            owner, template, opened = opening
+            for by, rows in self._rows.items():
+                matter_key = row_of_owner(by, owner, template)
+                if matter_key is not None:
+                    rows[matter_key].open_late += 1
+                    self._days[by][day_of(opened)][matter_key].open_late += 1
 
     # The two readers below copy: the report is formatted (its percentiles sorted) from the
     # copy, outside the lock under which blocks add to these totals.

@@ -274,6 +274,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "reports.closed": ("结束", "Closed"),
     "reports.completed": ("办结", "Completed"),
     "reports.open": ("在办", "Open"),
+    "reports.open_late": ("在办已超期", "Open, overdue"),
     "reports.steps": ("环节数", "Stages done"),
     "reports.matter_on_time": ("按时办结率", "Completed on time"),
     "reports.matter_average": ("平均办结用时（小时）", "Matter average (h)"),
