@@ -451,6 +451,11 @@ def test_templates_calendar_and_supervision_are_published(scene):
     permit = client.get(f"/v1/templates/{templates[PERMIT]['hash']}").json()
     assert permit["hash"] == TEMPLATES[PERMIT].hash.hex()
     assert [s["key"] for s in permit["stages"]] == ["受理", "初审", "复核", "集体讨论", "审批签发", "结果反馈"]
+    enforcement = {
+        s["key"]: s for s in client.get(f"/v1/templates/{templates['enforcement-case']['hash']}").json()["stages"]
+    }
+    assert enforcement["听证"]["entered_when"] == "hearing" and enforcement["执行"]["requires"] == ["送达", "公示"]
+    assert enforcement["决定"]["requires"] == [] and enforcement["决定"]["entered_when"] is None
     calendar = client.get("/v1/calendar").json()
     assert "2026-10-01" in calendar["holidays"] and calendar["hash"]
     supervision = client.get("/v1/supervision").json()

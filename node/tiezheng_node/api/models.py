@@ -263,6 +263,12 @@ class StageModel(BaseModel):
     decisions: list[str]
     next: list[str]
     returns: list[str]
+    entered_when: str | None = Field(
+        default=None, description="a yes/no step field: the stage follows exactly when the step before sets it"
+    )
+    requires: list[str] = Field(
+        default_factory=list, description="stages a step must have approved since the last return before this one"
+    )
 
 
 class TemplateModel(BaseModel):

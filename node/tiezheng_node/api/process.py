@@ -225,6 +225,8 @@ def create_process_router(node: Node) -> APIRouter:
                         decisions=list(s.decisions),
                         next=list(s.next),
                         returns=list(s.returns),
+                        entered_when=s.entered_when,
+                        requires=list(s.requires),
                     )
                     for s in held.stages
                 ]
