@@ -12,6 +12,8 @@ from eth_account import Account
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3RPCError
 
+from tiezheng.gm import SM2PrivateKey
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "contracts" / "artifacts"
 
 
@@ -175,12 +177,30 @@ def test_transactions_py_evm_would_refuse_never_stop_the_chain(w3, admin, notebo
     assert receipt.status == 1 and w3.eth.get_balance(sink) == half
 
 
+def test_a_registration_the_node_refuses_is_a_json_rpc_error_naming_the_rule(w3, admin):
+    registry = w3.eth.contract(
+        address="0x0000000000000000000000000000000000007A01", abi=artifact("AgencyRegistry")["abi"]
+    )
+    key = SM2PrivateKey.generate().public_key().to_bytes()
+    for code, name, reason in (
+        ("TEST-RTL", "某局\u202e局某", "invisible-character"),
+        ("bad code", "某局", "bad-field"),
+    ):
+        transaction = registry.functions.register(code, name, key, Account.create().address).build_transaction(
+            {"from": admin.address, "gas": 500_000, "nonce": w3.eth.get_transaction_count(admin.address, "pending")}
+        )
+        with pytest.raises(Web3RPCError) as refused:
+            w3.eth.send_raw_transaction(admin.sign_transaction(transaction).raw_transaction)
+        assert refused.value.rpc_response["error"]["data"]["reason"] == reason
+        assert "agency registration refused" in refused.value.rpc_response["error"]["message"]
+
+
 def test_registered_agency_may_transact_until_revoked(w3, admin, notebook):
     registry = w3.eth.contract(
         address="0x0000000000000000000000000000000000007A01", abi=artifact("AgencyRegistry")["abi"]
     )
     newcomer = Account.create()
-    key = bytes.fromhex("04" + "11" * 64)
+    key = SM2PrivateKey.generate().public_key().to_bytes()  # a point on the curve: the node checks registrations
     code = "TEST-" + newcomer.address[2:10]
     assert (
         send(
