@@ -309,6 +309,72 @@ def test_a_limit_counted_from_an_earlier_stage_is_watched_from_that_stage_on():
     assert trail.step("执行").running == {}
 
 
+def test_a_limit_from_an_earlier_stage_starts_when_that_stage_is_approved_not_returned():
+    document = {
+        "format": "tiezheng-workflow", "version": 1, "id": "review-then-decide", "revision": 1,
+        "name": {"zh": "审查决定", "en": "Review then decide"}, "roles": {"owner": {"zh": "机关", "en": "agency"}},
+        "stages": [
+            {"key": "受理", "limit": {"working_days": 1}, "role": "owner", "next": ["审查"]},
+            {"key": "审查", "role": "owner", "decisions": ["approve", "return"], "next": ["决定"], "returns": ["受理"]},
+            {"key": "决定", "role": "owner", "limit": {"days": 10, "since": "审查"}, "next": []},
+        ],
+    }  # fmt: skip
+    trail = Trail(WorkflowTemplate.from_document(document))
+    trail.step("受理")
+    sent_back = trail.step("审查", decision="return")
+    assert sent_back.current == "受理" and sent_back.running == {}  # 审查 is to be done again: nothing runs yet
+    trail.step("受理")
+    reviewed = trail.step("审查")
+    assert set(reviewed.running) == {"决定"} and reviewed.running["决定"][0] == reviewed.completed["审查"]
+
+
+def _template(*stages: dict) -> WorkflowTemplate:
+    return WorkflowTemplate.from_document({
+        "format": "tiezheng-workflow", "version": 1, "id": "custom", "revision": 1,
+        "name": {"zh": "自定义", "en": "Custom"}, "roles": {"owner": {"zh": "机关", "en": "agency"}},
+        "stages": list(stages),
+    })  # fmt: skip
+
+
+def test_a_template_may_loop_forward_where_no_stage_requires_another():
+    """The pass-once rule is for stages done in either order (named in a requires), not for every loop."""
+    looping = _template(
+        {"key": "受理", "role": "owner", "next": ["审查"]},
+        {"key": "审查", "role": "owner", "next": ["补正", "决定"]},
+        {"key": "补正", "role": "owner", "next": ["审查"]},
+        {"key": "决定", "role": "owner", "next": []},
+    )
+    trail = Trail(looping)
+    for stage, following in (("受理", None), ("审查", "补正"), ("补正", None), ("审查", "补正"), ("补正", None)):
+        trail.step(stage, **({"next": following} if following else {}))
+    assert trail.step("审查", next="决定").current == "决定"
+
+
+def test_a_return_asks_again_only_for_what_it_sends_the_matter_back_to():
+    """D requires A; a return from C to B does not undo A, so D can still be entered."""
+    template = _template(
+        {"key": "A", "role": "owner", "next": ["B"]},
+        {"key": "B", "role": "owner", "next": ["C"]},
+        {"key": "C", "role": "owner", "decisions": ["approve", "return"], "next": ["D"], "returns": ["B"]},
+        {"key": "D", "role": "owner", "requires": ["A"], "next": []},
+    )
+    trail = Trail(template)
+    for stage in ("A", "B"):
+        trail.step(stage)
+    trail.step("C", decision="return")
+    trail.step("B")
+    assert trail.step("C").current == "D"
+
+
+def test_a_stage_cannot_require_one_entered_only_on_request():
+    with pytest.raises(TemplateError, match="entered only on request"):
+        _template(
+            {"key": "A", "role": "owner", "fields": ["hearing"], "next": ["H", "B"]},
+            {"key": "H", "role": "owner", "entered_when": "hearing", "next": ["B"]},
+            {"key": "B", "role": "owner", "requires": ["H"], "next": []},
+        )
+
+
 def _enforcement_at_decision() -> Trail:
     trail = _enforcement_at_notice()
     trail.step("告知/陈述申辩", hearing=False)

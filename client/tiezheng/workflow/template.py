@@ -194,15 +194,23 @@ class WorkflowTemplate:
             raise TemplateError(f"stage {unreachable[0]} cannot be reached from {keys[0]}")
         for stage in self.stages:
             since = stage.limit.since if stage.limit else None
-            if since is not None and stage.key not in self._ahead_of(since):
+            if since is not None and stage.key not in self.ahead_of(since):
                 raise TemplateError(f"stage {stage.key}: its limit runs from {since}, which does not come before it")
             for required in stage.requires:
-                if required not in known or stage.key not in self._ahead_of(required):
+                if required not in known or stage.key not in self.ahead_of(required):
                     raise TemplateError(f"stage {stage.key} requires {required!r}, which is not a stage before it")
+                if self.by_key[required].entered_when is not None:
+                    # A matter that did not ask for it would never be done with it.
+                    raise TemplateError(f"stage {stage.key} requires {required}, which is entered only on request")
         if not any(s.terminal for s in self.stages):
             raise TemplateError("no stage ends the matter (one needs an empty next)")
 
-    def _ahead_of(self, key: str) -> set[str]:
+    @cached_property
+    def required_somewhere(self) -> frozenset[str]:
+        """The stages some stage ``requires``."""
+        return frozenset(required for stage in self.stages for required in stage.requires)
+
+    def ahead_of(self, key: str) -> set[str]:
         """The stages a matter moving forward from ``key`` may come to (not ``key`` itself, unless by a loop)."""
         found: set[str] = set()
         frontier = list(self.by_key[key].next)

@@ -243,7 +243,7 @@ def running_limits(
 ) -> dict[str, tuple[int, int]]:
     """The limits counted from an earlier stage that run now: stage → (start, deadline).
 
-    A stage's limit with ``since`` runs from the latest step at that earlier stage until
+    A stage's limit with ``since`` runs from the latest approval of that earlier stage until
     a step approves the stage, if the matter at ``current`` can still reach it. A limit
     whose start is unchanged keeps the deadline computed when it started (``kept``), with
     the calendar registered then, as every deadline does.
@@ -256,7 +256,9 @@ def running_limits(
         limit = stage.limit
         if limit is None or limit.since is None or stage.key not in reachable:
             continue
-        started = [position for position, step in enumerate(steps) if step.stage == limit.since]
+        # Completed: approved. A return from the earlier stage sends the matter back before it; the limit
+        # starts when the earlier stage is approved again.
+        started = [p for p, step in enumerate(steps) if step.stage == limit.since and step.decision == "approve"]
         if not started:
             continue
         after = steps[started[-1] + 1 :]
@@ -395,13 +397,18 @@ def check_step(
     return current
 
 
-def approved_this_pass(matter: Matter) -> set[str]:
-    """The stages a step approved since the matter's last return (since its opening, if none)."""
+def done_since_sent_back(template: WorkflowTemplate, matter: Matter) -> set[str]:
+    """The stages a step approved that no later return sent the matter back to, or back before.
+
+    A return to T asks for T and the stages after it again; approvals of stages before T
+    still stand (a return to 调查取证 does not undo the 立案).
+    """
     done: set[str] = set()
+    sent_back: set[str] = set()  # stages a later return asks for again
     for step in reversed(matter.steps):
-        if step.decision == "return":
-            break
-        if step.decision == "approve":
+        if step.decision == "return" and step.next is not None:
+            sent_back |= {step.next} | template.ahead_of(step.next)
+        elif step.decision == "approve" and step.stage not in sent_back:
             done.add(step.stage)
     return done
 
@@ -409,13 +416,14 @@ def approved_this_pass(matter: Matter) -> set[str]:
 def _entry_refusal(template: WorkflowTemplate, matter: Matter, stage: Stage, target: str) -> str | None:
     """Why approving ``stage`` may not move the matter on to ``target``, or None.
 
-    Going forward, a matter passes each stage once (stages done in either order, 送达 and
-    公示, offer each other as next); and a stage that ``requires`` others is entered only
-    once they are done. A return starts a new pass: what it sends back is done again.
+    A stage that ``requires`` others is entered only once they are done; and a stage some
+    stage requires is not entered twice going forward (stages done in either order, 送达
+    and 公示, offer each other as next, and must not alternate). A return asks for what it
+    sends the matter back to, and what follows, again.
     """
-    done = approved_this_pass(matter) | {stage.key}
-    if target in done:
-        return f"{target} is done already: going forward, a matter passes each stage once"
+    done = done_since_sent_back(template, matter) | {stage.key}
+    if target in done and target in template.required_somewhere:
+        return f"{target} is done already: going forward, a matter passes it once"
     missing = [required for required in template.by_key[target].requires if required not in done]
     if missing:
         return f"{target} follows only once {' and '.join(missing)} is done"
