@@ -337,6 +337,22 @@ def test_a_later_stages_limit_run_out_early_is_charged_to_the_agency_holding_the
     assert {chain.node.process.alert(a.index).status for a in red.values()} == {"resolved"}
 
 
+def test_a_later_stages_limit_is_charged_to_the_holder_even_when_it_hands_the_matter_on_in_that_block(chain, desk):
+    keys = register_newborn_parties(chain)
+    parties = {role.replace("-", "_"): code for role, (_, code) in keys.items()}
+    matter = desk.open("newborn-one-thing", "出生 2026-11-23 #9", **parties)
+    index = EvidenceId.parse(matter).index
+    desk.step(matter, "受理")
+    Desk(chain, *keys["health"]).step(matter, "出生医学证明")
+    chain.clock.now = chain.node.process.matter(index).running["办结"][1] / 1000 + 60
+    # Public security hands the matter on late, sealed in the block that raises the alerts ahead of it.
+    Desk(chain, *keys["public-security"]).step(matter, "户口登记", seal=False)
+    chain.node.produce_block()
+    assert chain.node.process.matter(index).current == "医保参保"
+    red = {a.stage: a for a in chain.node.process.alerts() if a.severity == "red" and a.scope == "stage"}
+    assert {red[s].agency for s in ("社保卡", "办结")} == {keys["public-security"][1]}
+
+
 def test_an_opening_whose_party_is_unbound_before_its_block_is_not_applied(chain, desk, monkeypatch):
     keys = register_newborn_parties(chain)
     parties = {role: code for role, (_, code) in keys.items()}

@@ -823,10 +823,13 @@ class ProcessEngine:
         # matter on (``due`` is None then), and the alert is still that stage's agency's.
         stage = template.stage(statement.stage) if template and statement.stage else None
         charged = stage
-        if stage is not None and stage.key in matter.running and matter.current != stage.key and template:
-            # A limit counted from an earlier stage, run out before its stage came: whoever holds the matter
-            # now is behind, not the agency of a stage it has not reached.
-            charged = template.stage(matter.current or "") or stage
+        # As the block found the matter, when the alert was raised: a step sealed ahead of it in this block
+        # may have handed it on since.
+        found = staged.before.get(matter.index) or matter
+        if stage is not None and stage.key in found.running and found.current != stage.key and template:
+            # A limit counted from an earlier stage, run out before its stage came: whoever held the matter
+            # is behind, not the agency of a stage it had not reached.
+            charged = template.stage(found.current or "") or stage
         record = AlertRecord(
             index=index,
             matter=matter.index,
