@@ -89,6 +89,19 @@ def test_a_batch_of_endless_calls_shares_one_time_limit(chain, monkeypatch):
     assert "at most 0.3 s in all" in answers[1]["error"]["message"]
 
 
+def test_time_waiting_for_the_execution_slot_does_not_count_against_the_calls(chain, monkeypatch):
+    """A call queued behind another's gets its own time to run, however long it waited (up to the 5 s wait)."""
+    import threading
+
+    monkeypatch.setattr(rpc, "CALL_SECONDS", 0.3)
+    with TestClient(create_app(chain.node)) as client:
+        slot = client.app.state.rpc._executing
+        slot.acquire()  # another request's call holds it, twice this request's time limit
+        threading.Timer(0.6, slot.release).start()
+        answer = client.post("/rpc", json=call("eth_call", {"to": "0x" + "22" * 20}, "latest")).json()
+    assert answer.get("result") == "0x", answer
+
+
 def test_blocks_run_without_a_time_limit(chain):
     """Only calls have a deadline: a transaction's gas bounds it, and every validator must reach the same result,
     even a block built on a thread whose context holds a deadline already passed."""

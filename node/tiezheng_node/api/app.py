@@ -108,6 +108,7 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
         dependencies=[Depends(queries)],
     )
     rpc = JsonRpc(node)
+    app.state.rpc = rpc
     notifier = BlockNotifier()
     node.add_listener(lambda _block: notifier.notify())
     hub = EventHub()

@@ -128,7 +128,7 @@ class JsonRpc:
         self._budget.gas = self._node.genesis.gas_target
         # And CALL_SECONDS of running them: a batch of a hundred endless loops would otherwise hold the one
         # execution slot for a hundred times as long.
-        self._budget.until = time.monotonic() + CALL_SECONDS
+        self._budget.seconds = CALL_SECONDS
         # Reading blocks has a budget per request too: a batch of a hundred wide eth_getLogs
         # would otherwise read a hundred times the range one may.
         self._budget.blocks = MAX_LOG_RANGE
@@ -388,25 +388,29 @@ class JsonRpc:
             raise RpcError(-32005, "the node is busy running other calls; retry")
         try:
             # One deadline for the request's runs (an estimate's probes too, a batch's calls all), like geth's
-            # --rpc.evmtimeout.
-            remaining = self._budget.until - time.monotonic()
+            # --rpc.evmtimeout: the time they run, not the time they waited for the slot.
+            remaining = self._budget.seconds
             if remaining <= 0:
                 raise RpcError(
                     -32005,
                     f"the calls of one request may run for at most {CALL_SECONDS:g} s in all; "
                     "send the rest in another request",
                 )
-            with deadline(remaining):
-                try:
-                    computation = self._node.execution.call(at=header, **message)
-                except GasTooLow:
-                    if capped:  # lowered to what the request had left: that ran out, not the caller's gas
-                        raise self._budget_spent() from None
-                    raise
-                self._spend(computation.get_gas_used())
-                if capped and computation.is_error and isinstance(computation.error, OutOfGas):
-                    raise self._budget_spent()
-                yield message, header, computation
+            started = time.monotonic()
+            try:
+                with deadline(remaining):
+                    try:
+                        computation = self._node.execution.call(at=header, **message)
+                    except GasTooLow:
+                        if capped:  # lowered to what the request had left: that ran out, not the caller's gas
+                            raise self._budget_spent() from None
+                        raise
+                    self._spend(computation.get_gas_used())
+                    if capped and computation.is_error and isinstance(computation.error, OutOfGas):
+                        raise self._budget_spent()
+                    yield message, header, computation
+            finally:
+                self._budget.seconds -= time.monotonic() - started
         finally:
             self._executing.release()
 
