@@ -175,6 +175,7 @@ class Node:
             self.alerts_error: str | None = None
             self._alerts_retry_at = 0.0
             self._head = self._load_head()
+            self.process.keep_running_limits_of_older_matters()
             self._catch_up_contract_anchors()
         except BaseException:
             # The evidence service's threads and worker processes read the store: they stop first.

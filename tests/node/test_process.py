@@ -25,7 +25,7 @@ from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import Statement
 from tiezheng.verifier import verify_receipt
-from tiezheng.workflow import close_statement, open_statement
+from tiezheng.workflow import close_statement, open_statement, watched
 from tiezheng.workflow.calendar import Limit
 from tiezheng_node.api.app import create_app
 from tiezheng_node.evidence.admission import EvidenceRejected
@@ -291,6 +291,34 @@ def test_cross_department_steps_are_taken_by_the_agency_of_each_stage(chain, des
     assert state.status == "closed" and [s.agency for s in state.steps][1:5] == [c for _, c in keys.values()]
     missing = rejected(lambda: desk.open("newborn-one-thing", "another", health=keys["health"][1]))
     assert missing.code == "missing-party"
+
+
+def test_matters_stored_before_running_limits_were_kept_get_them_at_the_next_start(chain, desk):
+    """A case filed and investigated under a node that did not keep limits from earlier stages is watched for
+    决定's 90 days from the first start of one that does, not from its next step."""
+    from tiezheng_node.process.records import due_key, matter_key
+    from tiezheng_node.store.keys import META_RUNNING_LIMITS
+
+    matter = desk.open("enforcement-case", "京市监罚〔2026〕1126")
+    index = EvidenceId.parse(matter).index
+    desk.step(matter, "立案")
+    kept = chain.node.process.matter(index)
+    start, deadline = kept.running["决定"]
+    # As an older node stored it: no running limits, and nothing in the deadline index for them.
+    older = kept.to_value()
+    del older["running"]
+    running_dues = [d for d in watched(kept, chain.node.process.warn_at) if d.stage == "决定"]
+    chain.node.store.commit(
+        {**{due_key(d): None for d in running_dues}, META_RUNNING_LIMITS: None,
+         matter_key(index): cbor.encode(older)}
+    )  # fmt: skip
+    assert chain.node.process.matter(index).running == {}
+    chain.node.close()
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    assert chain.node.process.matter(index).running == {"决定": (start, deadline)}
+    chain.clock.now = deadline / 1000 + 60
+    chain.node.produce_block()
+    assert [a.severity for a in chain.node.process.alerts() if a.stage == "决定"].count("red") == 1
 
 
 def test_a_running_limit_is_shown_by_the_api_and_the_explorer(chain, desk):

@@ -15,6 +15,7 @@ from .trail import (
     open_matter,
     read_claim,
     recalculated,
+    running_limits,
     watched,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "open_statement",
     "read_claim",
     "recalculated",
+    "running_limits",
     "step_statement",
     "superseded_templates",
     "watched",

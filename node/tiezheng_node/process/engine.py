@@ -47,6 +47,7 @@ from tiezheng.workflow import (
     open_matter,
     read_claim,
     recalculated,
+    running_limits,
     watched,
 )
 
@@ -61,6 +62,7 @@ from ..store.keys import (
     META_DEADLINE_CALENDAR,
     META_HEAD,
     META_POSTINGS,
+    META_RUNNING_LIMITS,
     META_WARN_AT,
     META_WEBHOOK_NEXT,
     NOT_APPLIED,
@@ -167,6 +169,36 @@ class ProcessEngine:
         self._scanning_report = threading.Lock()
         self._advanced = 0  # the height of the last block advance() took in (reports are kept by it)
         self._rewatch_if_warnings_changed()
+
+    def keep_running_limits_of_older_matters(self) -> None:
+        """Once, when the node opens its store (the calendar needs the chain's head): the open matters stored
+        before limits counted from an earlier stage were kept (Matter.running) get theirs, and the deadline
+        index watches them, so that a case at 调查取证 on its 90th day raises the alert for 决定 then, not at
+        its next step. A deadline passed meanwhile is due at the next block."""
+        if self._store.get(META_RUNNING_LIMITS) is not None:
+            return
+        calendar = self.calendar()
+        if calendar is None:
+            return  # no step can be applied either; tried again at the next start
+        writes: dict[bytes, bytes | None] = {}
+        given = 0
+        for matter in list(self.matters(status="open")):
+            template = self.library.template(matter.template)
+            if template is None or matter.running or matter.current is None:
+                continue
+            running = running_limits(template, calendar, matter.current, matter.steps, {})
+            if not running:
+                continue
+            after = replace(matter, running=running)
+            before_watch, after_watch = self._watching(None, matter), self._watching(None, after)
+            writes.update({key: None for key in before_watch.keys() - after_watch.keys()})
+            writes.update({key: encode_due(after_watch[key]) for key in after_watch.keys() - before_watch.keys()})
+            writes[matter_key(matter.index)] = encode_matter(after)
+            given += 1
+        writes[META_RUNNING_LIMITS] = b"\x01"
+        self._store.commit(writes)
+        if given:
+            log.info("limits counted from earlier stages kept for %d open matters stored before them", given)
 
     def _rewatch_if_warnings_changed(self) -> None:
         """Rebuild the deadline index if it was built for another ``warn_at`` (or before that was recorded).

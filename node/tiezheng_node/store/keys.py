@@ -53,6 +53,8 @@ META_POSTINGS: Final = META + b"postings"  # present once every matter and alert
 META_WEBHOOK_NEXT: Final = META + b"webhook-next"
 META_DEADLINE_CALENDAR: Final = META + b"deadline-calendar"  # SM3 of the calendar open matters' deadlines use
 META_WARN_AT: Final = META + b"warn-at"  # the warning share the deadline index was built with (a big-endian double)
+# Present once open matters stored before their limits counted from earlier stages were kept have them.
+META_RUNNING_LIMITS: Final = META + b"running-limits"
 META_LOG_SIZE: Final = META + b"log-size"
 META_EVM_ANCHORS: Final = META + b"evm-anchors"  # height through which contract-anchored statements were queued
 
