@@ -369,33 +369,35 @@ def main() -> None:
         description="the reviewer's signature, which the batch header names, left out",
     )
     notary = SM2PrivateKey(0x7A0C0DE)
-    rewrapped_header = BatchHeader(
-        agency=late_statement.agency,
-        key=late_statement.key,
-        root=leaf_hash(late.statement),
-        size=1,
-        time=2,
-        cosigners=(Cosigner.of(notary, "notary"),),
-    ).to_cbor()
+
+    def rewrapped(receipt: Receipt, statement: Statement) -> Receipt:
+        """The logged statement under a one-statement header made later, naming a notary, which it signs."""
+        header = BatchHeader(
+            agency=statement.agency,
+            key=statement.key,
+            root=leaf_hash(receipt.statement),
+            size=1,
+            time=2,
+            cosigners=(Cosigner.of(notary, "notary"),),
+        ).to_cbor()
+        signatures = (Signature.create(agency, header, "agency"), Signature.create(notary, header, "notary"))
+        return dataclasses.replace(receipt, signatures=(), batch=BatchProof(header, signatures, 0, ()))
+
     case(
-        "notary-added-by-new-header",
-        dataclasses.replace(
-            late,
-            signatures=(),
-            batch=BatchProof(
-                rewrapped_header,
-                (
-                    Signature.create(agency, rewrapped_header, "agency"),
-                    Signature.create(notary, rewrapped_header, "notary"),
-                ),
-                0,
-                (),
-            ),
-        ),
+        "notary-not-anchored",
+        rewrapped(late, late_statement),
         "late.txt",
+        None,
+        description="a logged statement naming no co-signer, wrapped later in a header the agency's key signed "
+        "with a notary it names (as records from before statements named their batch's co-signers were): valid, "
+        "and the notary is not counted, as the log never held it",
+    )
+    case(
+        "notary-instead-of-reviewer",
+        rewrapped(batch, Statement.from_cbor(batch.statement)),
+        "batch.txt",
         "batch-path",
-        description="a logged statement naming no co-signer, wrapped later in a one-statement header the agency's key "
-        "signed with a notary it names: the statement does not name the notary, so the log does not hold it",
+        description="a batched statement naming its reviewer, wrapped later in a header naming a notary instead",
     )
     case(
         "wrong-batch-position",

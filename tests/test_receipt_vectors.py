@@ -183,3 +183,19 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
 def test_browser_bundles_are_reproducible():
     run = subprocess.run(["node", "web/build.mjs", "--check"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
+
+
+def test_a_batch_headers_cosigners_the_statement_does_not_name_are_not_counted():
+    """The log holds the statement: a co-signer only its batch header names (an older record's, or one a header
+    made later adds) is neither counted by the verdict nor printed on the certificate."""
+    from tiezheng.certificate import facts
+    from tiezheng.receipt import Receipt
+
+    genesis = Genesis.load(VECTORS / "genesis.json")
+    verdict = verify_receipt_file(VECTORS / "notary-not-anchored.tzr", genesis, record=VECTORS / "late.txt")
+    signatures = next(c for c in verdict.checks if c.name == "signatures")
+    assert verdict.valid and "1 co-signer(s) it names are not named by the statement" in signatures.detail
+    shown = facts(Receipt.load(VECTORS / "notary-not-anchored.tzr"), genesis, "https://example.org/verify")
+    assert [signer.split(" ")[0] for signer in shown.signers] == ["agency"]
+    reviewed = facts(Receipt.load(VECTORS / "batch.tzr"), genesis, "https://example.org/verify")
+    assert [signer.split(" ")[0] for signer in reviewed.signers] == ["agency", "reviewer"]

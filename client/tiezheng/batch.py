@@ -44,6 +44,8 @@ class BatchError(FieldError):
 #: statement names them too, so that who co-signed a record is anchored with it and no header made later, by
 #: whoever holds the agency's key, can add a co-signer to a record that had none.
 COSIGNERS_IN_BATCH: Final = "a statement in a batch names exactly the co-signers its batch header names"
+#: What a verdict says of co-signers a batch header names and its statement does not (an older record's).
+UNANCHORED_COSIGNERS: Final = "not named by the statement, so not anchored with it, and not counted"
 
 
 def _named(value: object) -> tuple[Cosigner, ...]:
@@ -125,7 +127,9 @@ class BatchProof:
         statement = Statement.from_cbor(statement_bytes)
         if (statement.agency, statement.key) != (header.agency, header.key):
             raise BatchError("the statement's agency or key differs from its batch header's", code="batch-mismatch")
-        if statement.cosigners != header.cosigners:
+        # A statement naming none, under a header naming some, is a record from before statements named them:
+        # it verifies, and its header's co-signers are not counted (the log never held them).
+        if statement.cosigners and statement.cosigners != header.cosigners:
             raise BatchError(COSIGNERS_IN_BATCH, code="cosigners-in-batch")
         if not verify_inclusion(leaf_hash(statement_bytes), self.index, header.size, self.path, header.root):
             raise BatchError("the statement's path does not lead to the signed batch root", code="bad-batch-path")

@@ -78,6 +78,9 @@ def facts(
         verdict_text = f"验证未通过 / INVALID: {verdict.failed.name} — {verdict.failed.detail}"
     kind = statement.kind + (f" ({KINDS[statement.kind].split(' — ')[0]})" if statement.kind in KINDS else "")
     signatures = receipt.signatures or (receipt.batch.signatures if receipt.batch is not None else ())
+    if receipt.batch is not None and not statement.cosigners:
+        # An older record's batch header may name co-signers its statement does not: the log never held them.
+        signatures = signatures[:1]
     # Each signer by its role and its key's id, which a court compares with the key the agency registered.
     signers = [f"{s.role} ({s.public_key.key_id.hex()[:16]}…)" for s in signatures]
     agency = statement.agency

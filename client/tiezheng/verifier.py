@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TypeVar
 
-from .batch import BatchHeader
+from .batch import UNANCHORED_COSIGNERS, BatchHeader
 from .errors import TiezhengError
 from .evidence_id import EvidenceId
 from .genesis import Genesis, ValidatorSet
@@ -197,14 +197,17 @@ def _verify(receipt_or_bytes: Receipt | bytes, genesis: Genesis, digest: bytes |
             return header
 
         batch_header = _step(verdict, "signatures", batch_signatures, None, record=False)
-        verdict.checks.append(
-            Check(
-                "signatures",
-                True,
-                f"agency {statement.agency} and the {len(batch_header.cosigners)} co-signer(s) its header names "
-                "signed the batch header",
+        if batch_header.cosigners and not statement.cosigners:  # an older record's header: see BatchProof.check
+            detail = (
+                f"agency {statement.agency} signed the batch header; the {len(batch_header.cosigners)} co-signer(s) "
+                f"it names are {UNANCHORED_COSIGNERS}"
             )
-        )
+        else:
+            detail = (
+                f"agency {statement.agency} and the {len(batch_header.cosigners)} co-signer(s) its header names "
+                "signed the batch header"
+            )
+        verdict.checks.append(Check("signatures", True, detail))
         _step(verdict, "batch-path", lambda: batch.check(receipt.statement), f"statement {batch.index} of the batch")
 
     validators, since = _step(

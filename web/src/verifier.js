@@ -49,6 +49,9 @@ export const DETAILS = {
   "digest.other": "the file's SM3 {digest} is not the anchored digest {anchored}",
   "signatures.direct": "agency {agency} and the {cosigners} co-signer(s) the statement names",
   "signatures.batch": "agency {agency} and the {cosigners} co-signer(s) its header names signed the batch header",
+  "signatures.batch-unanchored":
+    "agency {agency} signed the batch header; the {cosigners} co-signer(s) it names are not named by the statement, "
+    + "so not anchored with it, and not counted",
   "batch-path.direct": "not batched",
   "batch-path.ok": "statement {position} of the batch",
   "validator-set.ok": "{transitions} hand-over(s) since genesis",
@@ -174,7 +177,12 @@ function run(verdict, receiptBytes, genesisInput, digest) {
         checkSignatures(batch.header, batch.signatures, statement.key, header.cosigners, "batch header");
         return header;
       },
-      (header) => ["signatures.batch", { agency: statement.agency, cosigners: header.cosigners.length }],
+      // A statement naming none under a header naming some is an older record's: its header's co-signers
+      // verify, but the log never held them, so they are not counted.
+      (header) => [
+        header.cosigners.length > 0 && statement.cosigners.length === 0 ? "signatures.batch-unanchored" : "signatures.batch",
+        { agency: statement.agency, cosigners: header.cosigners.length },
+      ],
     );
     step("batch-path", () => checkBatchPath(batch, receipt.statement), ["batch-path.ok", { position: batch.index }]);
   }
@@ -227,8 +235,9 @@ function checkBatchPath(batch, statementBytes) {
     throw new CheckFailed("the statement's agency or key differs from its batch header's", "batch-mismatch");
   }
   // The log holds the statement, not the header: each statement names its batch's co-signers, so that a header
-  // made later, by whoever holds the agency's key, cannot add a co-signer to a record logged without one.
-  if (!sameCosigners(statement.cosigners, header.cosigners)) {
+  // made later, by whoever holds the agency's key, cannot add a co-signer to a record logged without one. A
+  // statement naming none is an older record's: its header's co-signers are not counted (see the signatures step).
+  if (statement.cosigners.length > 0 && !sameCosigners(statement.cosigners, header.cosigners)) {
     throw new CheckFailed(
       "a statement in a batch names exactly the co-signers its batch header names",
       "cosigners-in-batch",

@@ -455,6 +455,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "机构 {agency} 及批次头所列的 {cosigners} 个共同签名方签署了批次头",
         "agency {agency} and the {cosigners} co-signer(s) its header names signed the batch header",
     ),
+    "check.detail.signatures.batch-unanchored": (
+        "机构 {agency} 签署了批次头；批次头所列的 {cosigners} 个共同签名方未列于声明中，未随存证上链，不予计入",
+        "agency {agency} signed the batch header; the {cosigners} co-signer(s) it names are not named by the "
+        "statement, so not anchored with it, and not counted",
+    ),
     "check.detail.batch-path.direct": ("非批量存证", "not batched"),
     "check.detail.batch-path.ok": ("批次中第 {position} 条声明", "statement {position} of the batch"),
     "check.detail.validator-set.ok": (

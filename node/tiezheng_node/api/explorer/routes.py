@@ -211,6 +211,9 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         if batch is not None:
             stored = node.evidence.log.batch(batch[0])
             signers = list(stored.signatures) if stored else []
+            if not view.statement.cosigners:
+                # An older record's header may name co-signers its statement does not: never anchored with it.
+                signers = signers[:1]
         others = [i for i in data.with_digest(view.statement.digest, limit=21) if i != view.index][:20]
         meta = dict(view.statement.meta or {})
         matter = None

@@ -6617,6 +6617,7 @@ var DETAILS = {
   "digest.other": "the file's SM3 {digest} is not the anchored digest {anchored}",
   "signatures.direct": "agency {agency} and the {cosigners} co-signer(s) the statement names",
   "signatures.batch": "agency {agency} and the {cosigners} co-signer(s) its header names signed the batch header",
+  "signatures.batch-unanchored": "agency {agency} signed the batch header; the {cosigners} co-signer(s) it names are not named by the statement, so not anchored with it, and not counted",
   "batch-path.direct": "not batched",
   "batch-path.ok": "statement {position} of the batch",
   "validator-set.ok": "{transitions} hand-over(s) since genesis",
@@ -6729,7 +6730,12 @@ function run(verdict, receiptBytes, genesisInput, digest) {
         checkSignatures(batch.header, batch.signatures, statement.key, header2.cosigners, "batch header");
         return header2;
       },
-      (header2) => ["signatures.batch", { agency: statement.agency, cosigners: header2.cosigners.length }]
+      // A statement naming none under a header naming some is an older record's: its header's co-signers
+      // verify, but the log never held them, so they are not counted.
+      (header2) => [
+        header2.cosigners.length > 0 && statement.cosigners.length === 0 ? "signatures.batch-unanchored" : "signatures.batch",
+        { agency: statement.agency, cosigners: header2.cosigners.length }
+      ]
     );
     step("batch-path", () => checkBatchPath(batch, receipt.statement), ["batch-path.ok", { position: batch.index }]);
   }
@@ -6774,7 +6780,7 @@ function checkBatchPath(batch, statementBytes) {
   if (statement.agency !== header.agency || !sameBytes(statement.key, header.key)) {
     throw new CheckFailed("the statement's agency or key differs from its batch header's", "batch-mismatch");
   }
-  if (!sameCosigners(statement.cosigners, header.cosigners)) {
+  if (statement.cosigners.length > 0 && !sameCosigners(statement.cosigners, header.cosigners)) {
     throw new CheckFailed(
       "a statement in a batch names exactly the co-signers its batch header names",
       "cosigners-in-batch"
