@@ -24,7 +24,7 @@ import { ready as smReady, sm3, toHex } from "./sm.js";
 export { formatEvidenceId, parseEvidenceId } from "./evidence-id.js";
 export { verifyConsistency, verifyInclusion } from "./merkle.js";
 export { decodeConsensusHeader, checkSeals } from "./objects.js";
-export { parseGenesis } from "./genesis.js";
+export { genesisOfAnswer, parseGenesis } from "./genesis.js";
 export { sm3, toHex, fromHex } from "./sm.js";
 
 export const CHECKS = [

@@ -1,8 +1,7 @@
 // /verify: hash the chosen file in a worker, fetch or read the receipt, verify it in this browser
 // against the genesis, and show each check in plain words, in the page's language. Nothing is uploaded.
 
-import { genesisOfAnswer } from "./genesis.js";
-import { CHECKS, parseEvidenceId, parseGenesis, ready, sm3, toHex, verifyReceipt } from "./verifier.js";
+import { CHECKS, genesisOfAnswer, parseEvidenceId, parseGenesis, ready, sm3, toHex, verifyReceipt } from "./verifier.js";
 import { checkLine, checkState, fetchRefusal, PageRefusal, refusal, VERDICT_WORDS, verdictKind } from "./verify-words.js";
 
 const words = JSON.parse(document.getElementById("words").textContent);

@@ -1,7 +1,18 @@
 // Built by web/build.mjs from web/src/explorer.js with esbuild 0.28.2; do not edit.
 
 // web/src/explorer.js
-import { checkSeals, decodeConsensusHeader, fill as fill2, fromHex, parseGenesis, ready, sm3, toHex, verifyConsistency } from "./verifier.js";
+import {
+  checkSeals,
+  decodeConsensusHeader,
+  fill as fill2,
+  fromHex,
+  genesisOfAnswer,
+  parseGenesis,
+  ready,
+  sm3,
+  toHex,
+  verifyConsistency
+} from "./verifier.js";
 
 // web/src/verify-words.js
 import { fill } from "./verifier.js";
@@ -92,7 +103,9 @@ function startConsistency() {
     const [oldHeight, newHeight] = [Number(form.old.value), Number(form.new.value)].sort((a, b) => a - b);
     try {
       await ready();
-      const genesis = parseGenesis(JSON.stringify((await json("/v1/genesis")).document), sm3);
+      const answer = await fetch("/v1/genesis");
+      if (!answer.ok) throw new Error(`/v1/genesis answered ${answer.status}`);
+      const genesis = parseGenesis(genesisOfAnswer(await answer.text()), sm3);
       const validators = genesis.validators.validators.length;
       report(list, true, fill2(words["log.check.genesis"], { hash: toHex(genesis.hash).slice(0, 16), validators }));
       const head = (h) => fill2(words["log.check.head"], { ...h, root: toHex(h.root).slice(0, 16) });

@@ -6312,6 +6312,19 @@ function readValidators(value, sm33) {
   });
   return validatorSet(validators, sm33);
 }
+function genesisOfAnswer(text) {
+  const answer = parseJson(text);
+  if (!(answer instanceof Map) || !answer.has("document")) throw new GenesisError("the node's answer holds no genesis");
+  return jsonText(answer.get("document"));
+}
+function jsonText(value) {
+  if (value instanceof Map) {
+    return `{${[...value].map(([key, item]) => `${JSON.stringify(key)}:${jsonText(item)}`).join(",")}}`;
+  }
+  if (Array.isArray(value)) return `[${value.map(jsonText).join(",")}]`;
+  if (typeof value === "bigint") return value.toString();
+  return JSON.stringify(value);
+}
 function parseJson(text, { rejectDuplicates = false } = {}) {
   let position = 0;
   const fail = (what) => {
@@ -6799,6 +6812,7 @@ export {
   fill,
   formatEvidenceId,
   fromHex,
+  genesisOfAnswer,
   parseEvidenceId,
   parseGenesis,
   ready2 as ready,
