@@ -55,7 +55,7 @@ def _named(value: object) -> tuple[Cosigner, ...]:
 @dataclass(frozen=True)
 class BatchHeader:
     """What the agency signs: its code and key, the batch size, the SM3 root of the statements, a time,
-    and the co-signers who sign the header after the agency (the statements of a batch name none)."""
+    and the co-signers who sign the header after the agency (each statement of the batch names them too)."""
 
     agency: str
     key: bytes

@@ -173,8 +173,8 @@ class MatterView:
             _check_step(step)
         running = matter.objects("running", optional=True)  # a node from before running limits sends none
         for limit in running:
-            for name in ("stage", "since"):
-                limit.text(name)
+            limit.text("stage")
+            limit.optional_text("since")  # null where the node lacks the template's file
             for name in ("start", "deadline"):
                 limit.integer(name)
             limit.boolean("overdue")

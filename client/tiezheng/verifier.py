@@ -69,8 +69,8 @@ class Verdict:
     header: ConsensusHeader | None = None
     validators: ValidatorSet | None = None
     sealed_by: tuple[str, ...] = ()
-    #: Whether a record's digest was compared with the anchored one. A verdict without it is ``valid`` for the
-    #: receipt alone: that some record was anchored, not that the one at hand is it.
+    #: Whether a record's digest was compared with the anchored one (matching or not). A valid verdict without
+    #: it speaks for the receipt alone: that some record was anchored, not that the one at hand is it.
     record_checked: bool = False
 
     @property
@@ -159,6 +159,7 @@ def _verify(receipt_or_bytes: Receipt | bytes, genesis: Genesis, digest: bytes |
     if digest is None:
         verdict.checks.append(Check("digest", True, "no file given: the record's bytes were not compared"))
     else:
+        verdict.record_checked = True  # compared, whatever the outcome (the browser's fileChecked alike)
         _require(
             verdict,
             "digest",
@@ -166,7 +167,6 @@ def _verify(receipt_or_bytes: Receipt | bytes, genesis: Genesis, digest: bytes |
             f"SM3 of the file is {digest.hex()}",
             f"the file's SM3 {digest.hex()} is not the anchored digest {statement.digest.hex()}",
         )
-        verdict.record_checked = True
 
     if receipt.batch is None:
         _step(

@@ -273,9 +273,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     for limit in matter.running:
         if limit["stage"] != matter.current:
             late = "  OVERDUE" if limit["overdue"] else ""
-            sys.stdout.write(
-                f"  {limit['stage']} due {_time(limit['deadline'])}, counted from {limit['since']}{late}\n"
-            )
+            since = f", counted from {limit['since']}" if limit.get("since") else ""
+            sys.stdout.write(f"  {limit['stage']} due {_time(limit['deadline'])}{since}{late}\n")
     rows = [("stage", "decision", "agency", "sealed (UTC+8)", "deadline", "step", "")]
     for step in matter.steps:  # their fields checked by MatterView.from_json
         late = "overdue" if step["overdue"] else "on time" if step.get("deadline") else ""

@@ -19,8 +19,6 @@ from eth_utils import function_signature_to_4byte_selector
 from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 
-from tiezheng.statement import AGENCY_CODE
-
 from ..execution.addresses import AGENCY_REGISTRY
 from ..execution.registrations import REGISTER_SELECTOR, registration_refusal
 from ..node import Node, SubmissionError
@@ -50,6 +48,7 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
     responses: dict[int | str, dict[str, Any]] = {
         400: {"model": ErrorResponse, "description": "not a transaction, or not the expected registry call"},
         403: {"model": ErrorResponse, "description": "the signer is not an admin"},
+        404: {"model": ErrorResponse, "description": "revoke: no agency was ever registered under that code"},
         409: {"model": ErrorResponse, "description": "the registry reverted (the reason says why)"},
         413: {"model": ErrorResponse, "description": "body larger than 64 KiB"},
         415: {"model": ErrorResponse, "description": "body neither application/json nor application/cbor"},
@@ -133,9 +132,14 @@ def create_admin_router(node: Node, notifier: BlockNotifier) -> APIRouter:
         openapi_extra=body_openapi(AdminTransactionBody),
     )
     async def revoke_agency(
-        code: Annotated[str, Path(pattern=f"^{AGENCY_CODE.pattern}$", description="the agency's code")],
+        code: Annotated[str, Path(max_length=64, description="the agency's code, as registered")],
         body: Annotated[AdminTransactionBody, TRANSACTION_BODY],
     ) -> AdminResult:
+        # Any registered code, even one an older node let a raw transaction register: it must be revocable. A code
+        # never registered is refused here rather than mined, reverted, and an admin nonce used up.
+        if await run_in_threadpool(node.registry.agency, code, node.head.execution) is None:
+            raise ApiError(404, "unknown-agency", f"no agency {code[:80]!r} was ever registered")
+
         def check(arguments: bytes) -> None:
             try:
                 (named,) = abi_decode(["string"], arguments)

@@ -315,7 +315,9 @@ class StepModel(BaseModel):
 
 class RunningLimitModel(BaseModel):
     stage: str = Field(description="the stage the limit is for (the active one, or one still to come)")
-    since: str = Field(description="the earlier stage whose completion started it")
+    since: str | None = Field(
+        description="the earlier stage whose approval started it (null if this node lacks the template's file)"
+    )
     start: int = Field(description="block time of that completion, ms")
     deadline: int = Field(description="ms; watched until a step approves the stage, whatever stage is active")
     overdue: bool

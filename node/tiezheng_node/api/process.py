@@ -290,7 +290,7 @@ def create_process_router(node: Node) -> APIRouter:
             running=[
                 RunningLimitModel(
                     stage=stage,
-                    since=(template.counted_from(stage) if template else None) or "",
+                    since=template.counted_from(stage) if template else None,
                     start=start,
                     deadline=deadline,
                     overdue=deadline <= now,

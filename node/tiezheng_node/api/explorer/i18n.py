@@ -159,8 +159,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "agency.records": ("该机构最新存证", "Latest records of this agency"),
     "agency.per_day": ("近 30 天每日存证数", "Records per day, last 30 days"),
     "agency.revoked_note": (
-        "撤销只影响此后的存证；此前已上链的记录仍可验证。",
-        "Revocation stops new records; records sealed before it still verify.",
+        "撤销只影响此后的存证；此前已受理的记录仍可验证。",
+        "Revocation stops new records; records admitted before it still verify.",
     ),
     # Validators
     "validators.title": ("验证节点", "Validators"),
