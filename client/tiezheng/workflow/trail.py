@@ -222,7 +222,8 @@ class Matter:
     @classmethod
     def from_value(cls, value: dict[str, Any]) -> Matter:
         steps = tuple(StepRecord(*item) for item in value["steps"])
-        # A matter stored before running limits were kept has none until its next step computes them.
+        # A matter stored before running limits were kept has none: a node computes them once as it opens its
+        # store (ProcessEngine.keep_running_limits_of_older_matters), and every step after.
         running = {stage: (start, deadline) for stage, (start, deadline) in value.get("running", {}).items()}
         return cls(**{**value, "steps": steps, "alerts": tuple(value["alerts"]), "running": running})
 
