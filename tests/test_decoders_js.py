@@ -108,6 +108,9 @@ CRAFTED_CBOR = [
     "bf616101ff",  # an indefinite-length map: bad
     "a161617f6161ff",  # an indefinite-length text: bad
     "c101",  # a tag: bad
+    "d9d9f7a0",  # tag 55799 (self-described CBOR), which cbor2 passes over unasked: bad, as every tag
+    "d9d9f700",  # the same before a plain integer: bad, not merely non-canonical
+    "a16161d9d9f701",  # the same inside a map: bad
     "f90000",  # half-precision 0.0: bad (a float, though it reads as the number 0)
     "fa3f800000",  # single-precision 1.0: bad
     "fb3ff0000000000000",  # double-precision 1.0: bad

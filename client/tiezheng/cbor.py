@@ -72,7 +72,11 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
     except Exception as exc:  # cbor2 raises CBORDecodeError, ValueError, EOFError, …
         raise CBORError(f"{what} is not valid CBOR: {_first_line(exc)}") from None
     if not types_checked_by_caller:
-        _check_plain(value, what, 0)
+        try:
+            _check_plain(value, what, 0)
+        except CBORError:
+            _refuse_self_described(data, what)  # what made the value immutable, named as such
+            raise
     # The decoded maps keep their encoded key order, and cbor2 always writes the
     # shortest form of each item: so the input is the deterministic encoding exactly
     # when every map's keys are in deterministic order and re-encoding reproduces it.
@@ -85,6 +89,7 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
     except Exception:
         raise CBORError(f"{what} holds a value that has no deterministic encoding") from None
     if not canonical:
+        _refuse_self_described(data, what)
         # cbor2 reads the first item and ignores what follows it; bytes after the item make the
         # input no single CBOR item at all (as the browser's decoder says), not a variant encoding.
         # Looked for only here, off the path every well-formed input takes.
@@ -94,6 +99,50 @@ def decode(data: bytes, *, max_size: int, what: str = "CBOR", types_checked_by_c
             _check_plain(value, what, 0)  # a type the format lacks is named before how it was written
         raise CBORError(f"{what} is not in deterministic CBOR encoding (RFC 8949 §4.2.1)", code="non-canonical-cbor")
     return value
+
+
+class _TagFound(Exception):
+    pass
+
+
+def _refuse_self_described(data: bytes, what: str) -> None:
+    """Refuse tag 55799 (self-described CBOR, RFC 8949 §3.4.6) as every other tag is refused.
+
+    cbor2 passes over that one tag without asking the tag hook, so the item behind it
+    decodes (immutable) and fails later as non-canonical, where the browser's decoder,
+    and the rule, say a tag is no valid input at all. Walks the item's heads (``data``
+    is known to decode: definite lengths, nesting bounded); only on a failure path.
+    """
+    position = 0
+
+    def argument(info: int) -> int:
+        nonlocal position
+        if info < 24:
+            return info
+        size = 1 << (info - 24)
+        value = int.from_bytes(data[position : position + size], "big")
+        position += size
+        return value
+
+    def item() -> None:
+        nonlocal position
+        initial = data[position]
+        position += 1
+        major, count = initial >> 5, argument(initial & 31)
+        if major == 6:
+            raise _TagFound
+        if major in (2, 3):
+            position += count
+        elif major in (4, 5):
+            for _ in range(count * (2 if major == 5 else 1)):
+                item()
+
+    try:
+        item()
+    except _TagFound:
+        raise CBORError(f"{what} is not valid CBOR: CBOR tags are not allowed (tag 55799)") from None
+    except (IndexError, RecursionError):
+        return
 
 
 def _item_length(data: bytes) -> int:
