@@ -178,6 +178,8 @@ def test_matters_and_alerts_listed_and_filtered(scene):
     assert [m["id"] for m in paged["items"] + rest["items"]] == [m["id"] for m in everything] and rest["next"] is None
     subject = everything[0]["subject"]
     assert [m["id"] for m in client.get("/v1/matters", params={"subject": subject}).json()["items"]] == [scene["c"]]
+    for spelled in ("0x" + subject, subject.upper()):  # as /v1/evidence?subject= takes it
+        assert [m["id"] for m in client.get("/v1/matters", params={"subject": spelled}).json()["items"]] == [scene["c"]]
     red = client.get("/v1/alerts", params={"severity": "red"}).json()["items"]
     assert {(a["matter"], a["stage"]) for a in red} == {(scene["b"], "受理"), (scene["a"], "复核")}
     assert {a["status"] for a in red if a["matter"] == scene["b"]} == {"resolved"}

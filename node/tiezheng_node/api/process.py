@@ -53,7 +53,15 @@ from .models import (
     WebhookModel,
 )
 from .paging import page_of
-from .params import ASCII_DECIMAL, COUNTER_PATTERN, block_period, evidence_id_path, time_query
+from .params import (
+    ASCII_DECIMAL,
+    COUNTER_PATTERN,
+    block_period,
+    evidence_id_path,
+    hex32,
+    hex32_query,
+    time_query,
+)
 from .rest import ERRORS, require_validator
 
 SIGNATURE_WINDOW_MS: Final = 5 * 60 * 1000
@@ -325,18 +333,19 @@ def create_process_router(node: Node) -> APIRouter:
             str | None, Query(pattern=f"^{AGENCY_CODE.pattern}$", description="owner or party agency code")
         ] = None,
         status: Annotated[Literal["open", "closed"] | None, Query()] = None,
-        subject: Annotated[str | None, Query(pattern=r"^[0-9a-fA-F]{64}$", description="SM3 subject, hex")] = None,
+        subject: Annotated[str | None, hex32_query("SM3 subject, hex (as /v1/evidence takes it)")] = None,
         cursor: Annotated[str | None, Query(pattern=COUNTER_PATTERN, description="the previous page's next")] = None,
         limit: Annotated[int, Query(ge=1, le=200), ASCII_DECIMAL] = 50,
     ) -> MatterPage:
         named = templates_named(template)
+        subject_hash = hex32(subject, "subject")
 
         def keep(matter: Matter) -> bool:
             return (
                 (named is None or matter.template in named)
                 and (agency is None or agency == matter.owner or agency in matter.parties.values())
                 and (status is None or matter.status == status)
-                and (subject is None or matter.subject.hex() == subject.lower())
+                and (subject_hash is None or matter.subject == subject_hash)
             )
 
         records = process.matters(
@@ -344,7 +353,7 @@ def create_process_router(node: Node) -> APIRouter:
             status=status,
             templates=named,
             agency=agency,
-            subject=bytes.fromhex(subject) if subject is not None else None,
+            subject=subject_hash,
         )
         items, following = page_of(records, keep, limit)
         return MatterPage(items=[matter_model(m) for m in items], next=None if following is None else str(following))
