@@ -39,6 +39,10 @@ def post(node, body: bytes | str, content_type: str = "application/json") -> htt
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": ["nothex"]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": ["notanobject"]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": "0x1"}]}', -32602),
+        # A parameter more than the method takes is refused, not ignored (a state override would be lost).
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "net_version", "params": [1, 2]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getBlockByNumber", "params": ["latest", false, 1]}', -32602),
+        (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{}, "latest", {"0x00": {}}]}', -32602),
         # "" and 0 are no address: not a contract creation, which only an absent or null "to" is.
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": "", "data": "0x00"}]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": 0, "data": "0x00"}]}', -32602),

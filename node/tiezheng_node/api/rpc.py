@@ -63,6 +63,26 @@ EXECUTION_WAIT_SECONDS: Final = 5.0
 #: (geth: --rpc.evmtimeout 5s, per call).
 CALL_SECONDS: Final = 5.0
 ZERO_ADDRESS: Final = b"\x00" * 20
+#: The positional parameters each method takes (any other method takes none). eth_call and eth_estimateGas
+#: take no third (geth's state overrides): this node does not simulate them.
+MAX_PARAMS: Final[dict[str, int]] = {
+    "web3_sha3": 1,
+    "eth_feeHistory": 3,
+    "eth_getBlockByNumber": 2,
+    "eth_getBlockByHash": 2,
+    "eth_getBlockTransactionCountByNumber": 1,
+    "eth_getTransactionByHash": 1,
+    "eth_getTransactionByBlockNumberAndIndex": 2,
+    "eth_getTransactionReceipt": 1,
+    "eth_getTransactionCount": 2,
+    "eth_getBalance": 2,
+    "eth_getCode": 2,
+    "eth_getStorageAt": 3,
+    "eth_call": 2,
+    "eth_estimateGas": 2,
+    "eth_sendRawTransaction": 1,
+    "eth_getLogs": 1,
+}
 
 
 class RpcError(Exception):
@@ -163,6 +183,10 @@ class JsonRpc:
         try:
             if method is None:
                 raise RpcError(-32601, f"the method {request['method'][:64]} does not exist/is not available")
+            most = MAX_PARAMS.get(request["method"], 0)
+            if len(params) > most:
+                # As geth says it. Ignored, a parameter the caller meant (a state override, say) would be lost.
+                raise ParamError(f"too many arguments, want at most {most}")
             result = method(params)
         except RpcError as exc:
             return _error_response(request_id, exc) if "id" in request else None
