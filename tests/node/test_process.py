@@ -321,6 +321,38 @@ def test_matters_stored_before_running_limits_were_kept_get_them_at_the_next_sta
     assert [a.severity for a in chain.node.process.alerts() if a.stage == "决定"].count("red") == 1
 
 
+def test_the_running_limits_pass_keeps_stored_deadlines_and_waits_for_missing_template_files(chain, desk, monkeypatch):
+    from tiezheng_node.process.library import WorkflowLibrary
+    from tiezheng_node.process.records import due_key, matter_key
+    from tiezheng_node.store.keys import META_RUNNING_LIMITS
+
+    matter = desk.open("enforcement-case", "京市监罚〔2026〕1127")
+    index = EvidenceId.parse(matter).index
+    for stage in ("立案", "调查取证"):
+        desk.step(matter, stage)
+    desk.step(matter, "告知/陈述申辩", fields={"hearing": False})
+    desk.step(matter, "法制审核")
+    kept = chain.node.process.matter(index)
+    assert kept.current == "决定"
+    # Stored by an older node, its stage deadline computed with the calendar then (here: a minute later).
+    older = kept.to_value() | {"stage_deadline": kept.stage_deadline + 60_000}
+    del older["running"]
+    chain.node.store.commit(
+        {**{due_key(d): None for d in watched(kept, chain.node.process.warn_at)}, META_RUNNING_LIMITS: None,
+         matter_key(index): cbor.encode(older)}
+    )  # fmt: skip
+    held = WorkflowLibrary.template
+    monkeypatch.setattr(WorkflowLibrary, "template", lambda self, digest: None)  # started without the file
+    chain.node.close()
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    assert chain.node.process.matter(index).running == {} and chain.node.store.get(META_RUNNING_LIMITS) is None
+    monkeypatch.setattr(WorkflowLibrary, "template", held)
+    chain.node.close()
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    reopened = chain.node.process.matter(index)
+    assert reopened.running["决定"][1] == reopened.stage_deadline == kept.stage_deadline + 60_000
+
+
 def test_a_running_limit_is_shown_by_the_api_and_the_explorer(chain, desk):
     matter = desk.open("enforcement-case", "京市监罚〔2026〕1125")
     desk.step(matter, "立案")

@@ -69,7 +69,7 @@ class Stage:
     next: tuple[str, ...]
     returns: tuple[str, ...]
     entered_when: str | None = None  # a boolean step field: this stage follows exactly when it is true
-    requires: tuple[str, ...] = ()  # stages a step must have approved since the last return before this one
+    requires: tuple[str, ...] = ()  # stages approved, and not sent back to by a later return, before this one
 
     @property
     def terminal(self) -> bool:

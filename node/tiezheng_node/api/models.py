@@ -267,7 +267,8 @@ class StageModel(BaseModel):
         default=None, description="a yes/no step field: the stage follows exactly when the step before sets it"
     )
     requires: list[str] = Field(
-        default_factory=list, description="stages a step must have approved since the last return before this one"
+        default_factory=list,
+        description="stages a step must have approved, and no later return sent back to, before this one",
     )
 
 

@@ -587,7 +587,9 @@ def create_router(
                 batch = BatchMembership(
                     batch_id=record.batch.batch_id, position=record.batch.position, size=batch_record.size
                 )
-                signers = [_signer(s.role, s.public_key) for s in batch_record.signatures]
+                # An older record's header may name co-signers its statement does not: never anchored with it.
+                anchored = batch_record.signatures if statement.cosigners else batch_record.signatures[:1]
+                signers = [_signer(s.role, s.public_key) for s in anchored]
         elif record is not None:
             signers = [_signer(s.role, s.public_key) for s in record.signatures]
         return EvidenceModel(

@@ -181,12 +181,19 @@ class ProcessEngine:
         if calendar is None:
             return  # no step can be applied either; tried again at the next start
         writes: dict[bytes, bytes | None] = {}
-        given = 0
+        given = unheld = 0
         for matter in list(self.matters(status="open")):
             template = self.library.template(matter.template)
-            if template is None or matter.running or matter.current is None:
+            if template is None:
+                unheld += 1  # its file may come with --workflow-dir at a later start: not done until then
+                continue
+            if matter.running or matter.current is None:
                 continue
             running = running_limits(template, calendar, matter.current, matter.steps, {})
+            if matter.current in running and matter.stage_deadline is not None:
+                # The active stage's deadline was computed when it began, with the calendar then (and an alert
+                # raised for it stands): kept, not computed again with today's.
+                running[matter.current] = (running[matter.current][0], matter.stage_deadline)
             if not running:
                 continue
             after = replace(matter, running=running)
@@ -195,10 +202,17 @@ class ProcessEngine:
             writes.update({key: encode_due(after_watch[key]) for key in after_watch.keys() - before_watch.keys()})
             writes[matter_key(matter.index)] = encode_matter(after)
             given += 1
-        writes[META_RUNNING_LIMITS] = b"\x01"
+        if not unheld:
+            writes[META_RUNNING_LIMITS] = b"\x01"
         self._store.commit(writes)
         if given:
             log.info("limits counted from earlier stages kept for %d open matters stored before them", given)
+        if unheld:
+            log.warning(
+                "%d open matters follow templates whose files this node lacks: their limits counted from earlier "
+                "stages are kept once a start finds the files (--workflow-dir)",
+                unheld,
+            )
 
     def _rewatch_if_warnings_changed(self) -> None:
         """Rebuild the deadline index if it was built for another ``warn_at`` (or before that was recorded).
@@ -855,13 +869,12 @@ class ProcessEngine:
         # matter on (``due`` is None then), and the alert is still that stage's agency's.
         stage = template.stage(statement.stage) if template and statement.stage else None
         charged = stage
-        # As the block found the matter, when the alert was raised: a step sealed ahead of it in this block
-        # may have handed it on since.
-        found = staged.before.get(matter.index) or matter
-        if stage is not None and stage.key in found.running and found.current != stage.key and template:
+        held = _stage_held_after(matter, template, statement.prev) if template else None
+        if stage is not None and template and stage.limit and stage.limit.since and held not in (None, stage.key):
             # A limit counted from an earlier stage, run out before its stage came: whoever held the matter
-            # is behind, not the agency of a stage it had not reached.
-            charged = template.stage(found.current or "") or stage
+            # when the alert was raised is behind, not the agency of a stage it had not reached. Read from the
+            # alert's prev (the matter's latest step then): steps sealed since may have handed it on.
+            charged = template.stage(held or "") or stage
         record = AlertRecord(
             index=index,
             matter=matter.index,
@@ -1004,6 +1017,19 @@ class RaisingAlerts:
 
     envelope: bytes
     events: frozenset[str]
+
+
+def _stage_held_after(matter: Matter, template: WorkflowTemplate, prev: str | None) -> str | None:
+    """The stage the matter was at once its step ``prev`` (an evidence ID) was applied, or None if unknown."""
+    if prev is None:
+        return None
+    try:
+        index = EvidenceId.parse(prev).index
+    except TiezhengError:
+        return None
+    if index == matter.index:
+        return template.start.key
+    return next((step.next for step in matter.steps if step.index == index), None)
 
 
 def _held_matter(statement: Statement, chain_code: str) -> int | None:
