@@ -131,3 +131,11 @@ def test_a_period_that_runs_backwards_is_refused(chain: LocalChain, path):
         assert refused.status_code == 400 and "runs backwards" in refused.json()["error"]["message"], refused.text
         one_instant = http.get(path, params={"from": "1796400000000", "to": "1796400000000"})
         assert one_instant.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/v1/evidence/", "/v1/agencies/", "/healthz/"])
+def test_a_trailing_slash_is_a_404_naming_the_path_not_a_redirect_built_from_the_host_header(chain: LocalChain, path):
+    with TestClient(create_app(chain.node), follow_redirects=False) as http:
+        answer = http.get(path, headers={"Host": "evil.example"})
+    assert answer.status_code == 404 and "location" not in answer.headers
+    assert answer.json()["error"]["code"] == "no-endpoint" and f"without the trailing slash: {path[:-1]}" in answer.text

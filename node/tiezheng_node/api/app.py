@@ -96,6 +96,9 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
     of the one each request names in its Host header."""
     queries = QueryCheck(lambda: app.openapi())
     app = FastAPI(
+        # /v1/evidence/ is not /v1/evidence: no redirect, whose Location Starlette builds from the Host header a
+        # client sent (a page or answer could then point anywhere); a 404 that names the path instead.
+        redirect_slashes=False,
         title="Tiezheng node",
         version=__version__,
         # FastAPI's own /docs and /redoc load their scripts from a CDN; this node serves its own (below),
@@ -157,10 +160,12 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
             return HTMLResponse(page, status_code=404, headers={"Content-Security-Policy": "default-src 'none'"})
         if exc.status_code == 404 and "endpoint" not in request.scope:
             # No route matched: a client pointed at a wrong base URL (…/rpc, …/v1), not a missing record.
+            path = request.url.path
+            hint = f" (without the trailing slash: {path.rstrip('/')})" if path.endswith("/") and path != "/" else ""
             return error_response(
                 404,
                 "no-endpoint",
-                f"this node has no endpoint {request.method} {request.url.path}: "
+                f"this node has no endpoint {request.method} {path[:200]}{hint[:220]}: "
                 "the REST API is under /v1 of the node's base URL, JSON-RPC at /rpc",
             )
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
