@@ -125,7 +125,7 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
     stray = rendering.replace(f'"{statement_b64}"', f'"{other_form}"', 1)
     # A key named twice: one reader would keep the first value, another the last.
     leaf_twice = rendering.replace("{", '{\n  "leaf": 999,', 1)
-    chain_twice = rendering.replace('"chain": {', '"chain": {"code": "XXX", ', 1)
+    chain_twice = rendering.replace('"chain": {', '"chain": {"code": "OTHER", ', 1)
     for name, data in (
         ("other-padding.json", stray.encode()),
         ("oversized.json", b"{" + b" " * 140_000 + rendering[1:].encode()),

@@ -372,14 +372,20 @@ def test_a_running_limit_is_shown_by_the_api_and_the_explorer(chain, desk):
     assert page.count('class="running-limit') == 1 and "Decision due" in page and "counted from Case filing" in page
 
 
-def test_a_later_stages_limit_run_out_early_is_charged_to_the_agency_holding_the_matter(chain, desk):
-    """社保卡 and 办结 are due 4 working days after 受理: a matter stuck at 户口登记 makes public security late."""
+def newborn_at_household_registration(chain, desk, case: str) -> tuple[dict[str, tuple[SM2PrivateKey, str]], str]:
+    """The parties' keys and a newborn matter the health commission has handed to public security."""
     keys = register_newborn_parties(chain)
     parties = {role.replace("-", "_"): code for role, (_, code) in keys.items()}
-    matter = desk.open("newborn-one-thing", "出生 2026-11-23 #8", **parties)
-    index = EvidenceId.parse(matter).index
+    matter = desk.open("newborn-one-thing", case, **parties)
     desk.step(matter, "受理")
     Desk(chain, *keys["health"]).step(matter, "出生医学证明")
+    return keys, matter
+
+
+def test_a_later_stages_limit_run_out_early_is_charged_to_the_agency_holding_the_matter(chain, desk):
+    """社保卡 and 办结 are due 4 working days after 受理: a matter stuck at 户口登记 makes public security late."""
+    keys, matter = newborn_at_household_registration(chain, desk, "出生 2026-11-23 #8")
+    index = EvidenceId.parse(matter).index
     state = chain.node.process.matter(index)
     assert state.current == "户口登记" and set(state.running) == {"社保卡", "办结"}
     chain.clock.now = state.running["办结"][1] / 1000 + 60
@@ -398,12 +404,8 @@ def test_a_later_stages_limit_run_out_early_is_charged_to_the_agency_holding_the
 
 
 def test_a_later_stages_limit_is_charged_to_the_holder_even_when_it_hands_the_matter_on_in_that_block(chain, desk):
-    keys = register_newborn_parties(chain)
-    parties = {role.replace("-", "_"): code for role, (_, code) in keys.items()}
-    matter = desk.open("newborn-one-thing", "出生 2026-11-23 #9", **parties)
+    keys, matter = newborn_at_household_registration(chain, desk, "出生 2026-11-23 #9")
     index = EvidenceId.parse(matter).index
-    desk.step(matter, "受理")
-    Desk(chain, *keys["health"]).step(matter, "出生医学证明")
     chain.clock.now = chain.node.process.matter(index).running["办结"][1] / 1000 + 60
     # Public security hands the matter on late, sealed in the block that raises the alerts ahead of it.
     Desk(chain, *keys["public-security"]).step(matter, "户口登记", seal=False)
