@@ -210,16 +210,24 @@ class WorkflowTemplate:
         """The stages some stage ``requires``."""
         return frozenset(required for stage in self.stages for required in stage.requires)
 
-    def ahead_of(self, key: str) -> set[str]:
+    def ahead_of(self, key: str) -> frozenset[str]:
         """The stages a matter moving forward from ``key`` may come to (not ``key`` itself, unless by a loop)."""
-        found: set[str] = set()
-        frontier = list(self.by_key[key].next)
-        while frontier:
-            target = frontier.pop()
-            if target not in found:
-                found.add(target)
-                frontier.extend(self.by_key[target].next)
-        return found
+        return self._ahead[key]
+
+    @cached_property
+    def _ahead(self) -> dict[str, frozenset[str]]:
+        # Computed once per template: every step's checks ask it, for each return in the matter's history.
+        ahead: dict[str, frozenset[str]] = {}
+        for stage in self.stages:
+            found: set[str] = set()
+            frontier = list(stage.next)
+            while frontier:
+                target = frontier.pop()
+                if target not in found:
+                    found.add(target)
+                    frontier.extend(self.by_key[target].next)
+            ahead[stage.key] = frozenset(found)
+        return ahead
 
 
 def _names(value: Any, where: str) -> dict[str, str]:
