@@ -32,7 +32,7 @@ from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.evidence.log import DAY_OFFSET_MS
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY, PROCESS_TRAIL
 from tiezheng_node.node import ALERTS_RETRY_SECONDS, Node
-from tiezheng_node.process.records import OUTBOX_END, delivered_key
+from tiezheng_node.process.records import OUTBOX_END, delivered_key, outbox_key, parse_outbox_key
 from tiezheng_node.process.reports import in_stage_order, report
 from tiezheng_node.process.tally import DAY_MS, whole_days
 
@@ -1000,6 +1000,81 @@ def test_a_delivery_settled_after_the_outbox_was_read_is_not_sent_again(chain, d
         assert chain.node.webhooks.deliver_due() == 1
         assert chain.node.webhooks._deliver_to(hook.id, read_before) == 0
         assert len(receiver.received) == 1
+    finally:
+        receiver.close()
+
+
+def _owed(chain) -> list[tuple[int, int, int]]:
+    """(webhook id, next attempt, alert) of every delivery the outbox holds."""
+    with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
+        return [parse_outbox_key(key) for key, _ in rows]
+
+
+def test_an_outbox_keyed_by_time_first_is_rekeyed_by_webhook_at_the_next_start(chain, desk):
+    from tiezheng_node.store.keys import META_OUTBOX_BY_WEBHOOK
+
+    kept = red_webhook(chain, "http://127.0.0.1:9/kept")
+    removed = red_webhook(chain, "http://127.0.0.1:9/removed")
+    overdue(chain, desk, "case rekeyed")
+    owed = _owed(chain)
+    assert sorted(hook for hook, _, _ in owed) == [kept.id, removed.id]
+    # As a store written before the outbox was kept by webhook holds them: next attempt ‖ alert ‖ webhook id.
+    older = {
+        b"O" + at.to_bytes(8, "big") + alert.to_bytes(8, "big") + hook.to_bytes(4, "big"): cbor.encode([3, "refused"])
+        for hook, at, alert in owed
+    }
+    chain.node.store.commit(
+        {**dict.fromkeys((outbox_key(*o) for o in owed), None), **older, META_OUTBOX_BY_WEBHOOK: None,
+         b"W" + removed.id.to_bytes(4, "big"): None}
+    )  # fmt: skip
+    chain.node.close()
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    assert _owed(chain) == [o for o in owed if o[0] == kept.id]  # what the removed webhook was owed is dropped
+    with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
+        assert [cbor.decode(value, max_size=64) for _, value in rows] == [[3, "refused"]]
+    assert chain.node.store.get(META_OUTBOX_BY_WEBHOOK) is not None
+
+
+def test_removing_a_webhook_removes_what_it_was_owed(chain, desk):
+    kept = red_webhook(chain, "http://127.0.0.1:9/kept")
+    removed = red_webhook(chain, "http://127.0.0.1:9/removed")
+    overdue(chain, desk, "case removed 1", "case removed 2")
+    assert sorted(hook for hook, _, _ in _owed(chain)) == [kept.id] * 2 + [removed.id] * 2
+    assert chain.node.process.remove_webhook(removed.id)
+    assert [hook for hook, _, _ in _owed(chain)] == [kept.id] * 2
+
+
+def test_a_webhook_removed_during_an_attempt_is_owed_nothing_after_it(chain, desk):
+    hook = red_webhook(chain, "http://127.0.0.1:9/gone")  # refused: the attempt fails
+    overdue(chain, desk, "case gone")
+    with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
+        read = list(rows)
+    chain.node.process.remove_webhook(hook.id)
+    chain.node.store.commit(dict(read))  # as the round read them before the removal
+    assert chain.node.webhooks._deliver_to(hook.id, read) == 0
+    assert _owed(chain) == []
+
+
+def test_a_resting_webhooks_backlog_waits_while_another_receiver_gets_its_alerts(chain, desk):
+    receiver = Receiver(chain.supervision.key.public_key())
+    webhooks = chain.node.webhooks
+
+    def attempts_at_the_down_one() -> list[int]:
+        reds = [a for a in chain.node.process.alerts() if a.severity == "red"]
+        return sorted(a.deliveries[str(down.id)]["attempts"] for a in reds)
+
+    try:
+        down = red_webhook(chain, "http://127.0.0.1:9/down")
+        red_webhook(chain, receiver.url)
+        overdue(chain, desk, "case down 1", "case down 2")
+        assert webhooks.deliver_due() == 2  # to the receiver; the refused one rests after one attempt
+        assert attempts_at_the_down_one() == [0, 1]
+        assert 0.5 < webhooks._seconds_to_next() <= 1.0  # its backlog is due, but it rests for a second
+        assert webhooks.deliver_due() == 0 and attempts_at_the_down_one() == [0, 1]
+        chain.clock.now += 1.5
+        assert webhooks._seconds_to_next() == 0.0
+        assert webhooks.deliver_due() == 0 and attempts_at_the_down_one() == [1, 1]  # its oldest first
+        assert len(receiver.received) == 2
     finally:
         receiver.close()
 

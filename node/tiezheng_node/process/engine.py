@@ -61,6 +61,7 @@ from ..store.keys import (
     MATTER,
     META_DEADLINE_CALENDAR,
     META_HEAD,
+    META_OUTBOX_BY_WEBHOOK,
     META_POSTINGS,
     META_RUNNING_LIMITS,
     META_WARN_AT,
@@ -88,6 +89,9 @@ from .records import (
     encode_matter,
     matter_key,
     outbox_key,
+    owed_to,
+    owed_to_end,
+    parse_old_outbox_key,
     webhook_key,
 )
 from .reports import By, format_rows, in_stage_order, report
@@ -146,6 +150,8 @@ class ProcessEngine:
             store.commit(missing)
         if store.get(META_POSTINGS) is None:
             self._build_postings()
+        if store.get(META_OUTBOX_BY_WEBHOOK) is None:
+            self._key_outbox_by_webhook()
         # Alert records change in three places: blocks (raised, resolved), acknowledgements and
         # webhook deliveries. Each reads, changes and commits the record under this lock, which
         # the block producer holds from staging a block to committing it.
@@ -169,6 +175,19 @@ class ProcessEngine:
         self._scanning_report = threading.Lock()
         self._advanced = 0  # the height of the last block advance() took in (reports are kept by it)
         self._rewatch_if_warnings_changed()
+
+    def _key_outbox_by_webhook(self) -> None:
+        """Once: the deliveries a store written before the outbox was kept by webhook still owes, moved to the
+        keys that start with their webhook, in one batch with the marker (a crash leaves the one layout or the
+        other). Those owed to a webhook removed since are dropped, as its next round would have dropped them."""
+        writes: dict[bytes, bytes | None] = {META_OUTBOX_BY_WEBHOOK: b"1"}
+        with self._store.scan_range(OUTBOX, OUTBOX_END) as rows:
+            for key, value in rows:
+                writes[key] = None
+                hook_id, at, alert = parse_old_outbox_key(key)
+                if self._store.get(webhook_key(hook_id)) is not None:
+                    writes[outbox_key(hook_id, at, alert)] = value
+        self._store.commit(writes)
 
     def keep_running_limits_of_older_matters(self) -> None:
         """Once, when the node opens its store (the calendar needs the chain's head): the open matters stored
@@ -893,7 +912,7 @@ class ProcessEngine:
         template_id = template.id if template else ""
         for hook in hooks:
             if hook.wants(record, template_id):
-                staged.writes[outbox_key(block_time, index, hook.id)] = cbor.encode([0, None])
+                staged.writes[outbox_key(hook.id, block_time, index)] = cbor.encode([0, None])
                 record.deliveries[str(hook.id)] = {"attempts": 0}
         staged.writes[alert_key(index)] = record.encode()
         staged.writes.update(posting_changes(set(), alert_postings(record)))
@@ -978,10 +997,14 @@ class ProcessEngine:
         return hook
 
     def remove_webhook(self, hook_id: int, *, also: Mapping[bytes, bytes | None] | None = None) -> bool:
-        with self._lock:
+        """Remove a webhook with the deliveries still owed to it: under the lock blocks are built with, so that
+        none raised meanwhile is owed to it afterwards."""
+        with self.commit_lock, self._lock:  # in the order blocks take them
             if self._store.get(webhook_key(hook_id)) is None:
                 return False
-            self._store.commit({**(also or {}), webhook_key(hook_id): None})
+            with self._store.scan_range(owed_to(hook_id), owed_to_end(hook_id)) as rows:
+                owed = dict.fromkeys((key for key, _ in rows), None)
+            self._store.commit({**(also or {}), **owed, webhook_key(hook_id): None})
         return True
 
     # Events
@@ -1053,8 +1076,3 @@ def _raised_event(statement: Statement) -> str | None:
         return f"{EvidenceId.parse(matter).index}:{event}"
     except TiezhengError:
         return None
-
-
-def outbox_due_end(now_ms: int) -> bytes:
-    """Where the outbox's deliveries due by ``now_ms`` end (exclusive)."""
-    return min(OUTBOX + (now_ms + 1).to_bytes(8, "big"), OUTBOX_END)

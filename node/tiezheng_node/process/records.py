@@ -7,7 +7,7 @@
 | ``R`` | alert (leaf index of its statement, 8) | CBOR of the alert record (status, acknowledgement, deliveries) |
 | ``N`` | leaf index (8) | why a process-step in the log was not applied to its matter (text) |
 | ``W`` | webhook id (4) | CBOR of a registered webhook |
-| ``O`` | next attempt (8) ‖ alert (8) ‖ webhook id (4) | CBOR [attempts, last error]: a delivery still owed |
+| ``O`` | webhook id (4) ‖ next attempt (8) ‖ alert (8) | CBOR [attempts, last error]: a delivery still owed |
 | ``V`` | alert (8) ‖ webhook id (4) | CBOR [time, attempts]: a delivery made, not yet written into its alert record |
 | ``I`` | kind ‖ facet ‖ value (8) ‖ index (8) | empty: a filtered list's posting (process/postings.py) |
 
@@ -145,12 +145,37 @@ def webhook_key(hook: int) -> bytes:
     return WEBHOOK + hook.to_bytes(4, "big")
 
 
-def outbox_key(at: int, alert: int, hook: int) -> bytes:
-    return OUTBOX + at.to_bytes(8, "big") + alert.to_bytes(8, "big") + hook.to_bytes(4, "big")
+def outbox_key(hook: int, at: int, alert: int) -> bytes:
+    return owed_to(hook) + at.to_bytes(8, "big") + alert.to_bytes(8, "big")
 
 
 def parse_outbox_key(key: bytes) -> tuple[int, int, int]:
-    return int.from_bytes(key[1:9], "big"), int.from_bytes(key[9:17], "big"), int.from_bytes(key[17:21], "big")
+    """(webhook id, next attempt, alert) of an outbox key."""
+    return int.from_bytes(key[1:5], "big"), int.from_bytes(key[5:13], "big"), int.from_bytes(key[13:21], "big")
+
+
+def owed_to(hook: int) -> bytes:
+    """The start of one webhook's deliveries in the outbox, oldest attempt first.
+
+    Kept by webhook so that one receiver's backlog (a supervision platform down
+    for a day) is read only when it is that receiver's turn, never by every
+    round of every other webhook."""
+    return OUTBOX + hook.to_bytes(4, "big")
+
+
+def owed_to_by(hook: int, now_ms: int) -> bytes:
+    """Where one webhook's deliveries due by ``now_ms`` end (exclusive)."""
+    return owed_to(hook) + (now_ms + 1).to_bytes(8, "big")
+
+
+def owed_to_end(hook: int) -> bytes:
+    return owed_to(hook) + b"\xff" * 16
+
+
+def parse_old_outbox_key(key: bytes) -> tuple[int, int, int]:
+    """(webhook id, next attempt, alert) of an outbox key as stores written before the outbox was kept by
+    webhook have it: next attempt (8) ‖ alert (8) ‖ webhook id (4)."""
+    return int.from_bytes(key[17:21], "big"), int.from_bytes(key[1:9], "big"), int.from_bytes(key[9:17], "big")
 
 
 def delivered_key(alert: int, hook: int) -> bytes:

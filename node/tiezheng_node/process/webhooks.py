@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import threading
@@ -37,16 +38,18 @@ from tiezheng.evidence_id import EvidenceId
 from tiezheng.supervision import ATTEMPT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature_header
 
 from ..store import Store
-from ..store.keys import DELIVERED, OUTBOX
-from .engine import ProcessEngine, outbox_due_end
+from ..store.keys import DELIVERED, WEBHOOK
+from .engine import ProcessEngine
 from .records import (
     DELIVERED_STOP,
-    OUTBOX_END,
     AlertRecord,
     Webhook,
     alert_key,
     delivered_key,
     outbox_key,
+    owed_to,
+    owed_to_by,
+    owed_to_end,
     parse_delivered_key,
     parse_outbox_key,
     webhook_key,
@@ -138,40 +141,41 @@ class WebhookDispatcher:
             self._wake.wait(timeout=self._seconds_to_next())
             self._wake.clear()
 
+    def _hook_ids(self) -> list[int]:
+        with self._store.scan(WEBHOOK) as rows:
+            return [int.from_bytes(key[1:], "big") for key, _ in rows]
+
     def _seconds_to_next(self) -> float:
-        """Until the next delivery due to a webhook neither busy (it wakes this loop when done) nor resting."""
+        """Until the next delivery due to a webhook neither busy (it wakes this loop when done) nor resting:
+        one look at the oldest delivery owed to each webhook."""
         with self._busy_lock:
             busy, resting = set(self._busy), dict(self._resting)
         now = self._clock()
         soonest = now + 5.0
-        with self._store.scan_range(OUTBOX, OUTBOX_END) as rows:
-            for key, _ in rows:
-                at, _, hook_id = parse_outbox_key(key)
-                if at / 1000 >= soonest:
-                    break
-                if hook_id not in busy:
-                    soonest = min(soonest, max(at / 1000, resting.get(hook_id, 0.0)))
+        for hook_id in self._hook_ids():
+            if hook_id in busy:
+                continue
+            with self._store.scan_range(owed_to(hook_id), owed_to_end(hook_id)) as rows:
+                oldest = next(iter(rows), None)
+            if oldest is not None:
+                soonest = min(soonest, max(parse_outbox_key(oldest[0])[1] / 1000, resting.get(hook_id, 0.0)))
         return max(0.0, soonest - now)
 
     def deliver_due(self, *, wait: bool = True) -> int:
         """Start the deliveries due now, one task per webhook not already busy; with ``wait``, how many succeeded."""
         now = self._clock()
-        with self._busy_lock:  # webhooks whose due deliveries are not read now: being attempted, or resting
-            skipped = set(self._busy) | {hook_id for hook_id, until in self._resting.items() if until > now}
-        owed: dict[int, list[tuple[bytes, bytes]]] = {}
-        with self._store.scan_range(OUTBOX, outbox_due_end(int(now * 1000))) as rows:
-            for key, value in rows:
-                hook_id = parse_outbox_key(key)[2]
-                if hook_id in skipped:
-                    continue
-                items = owed.setdefault(hook_id, [])
-                items.append((key, value))
-                if len(items) == MAX_ROUND:  # the rest wait for the next round, rather than sit in memory
-                    skipped.add(hook_id)
         tasks = []
-        for hook_id, items in owed.items():
-            with self._busy_lock:
+        for hook_id in self._hook_ids():
+            with self._busy_lock:  # being attempted, or resting: its deliveries are not even read
                 if hook_id in self._busy or self._resting.get(hook_id, 0.0) > now:
+                    continue
+            with self._store.scan_range(owed_to(hook_id), owed_to_by(hook_id, int(now * 1000))) as rows:
+                # At most a round's worth: the rest wait for the next round, rather than sit in memory.
+                items = list(itertools.islice(rows, MAX_ROUND))
+            if not items:
+                continue
+            with self._busy_lock:
+                if hook_id in self._busy:
                     continue
                 self._busy.add(hook_id)
                 self._resting.pop(hook_id, None)
@@ -219,7 +223,7 @@ class WebhookDispatcher:
                         break
                     if self._store.get(key) != value:
                         continue  # settled since the list was read, by the round before this one
-                    _, alert_index, _ = parse_outbox_key(key)
+                    alert_index = parse_outbox_key(key)[2]
                     attempts, _ = cbor.decode(value, max_size=4096)
                     record_raw = self._store.get(alert_key(alert_index))
                     if record_raw is None:
@@ -265,7 +269,10 @@ class WebhookDispatcher:
             return
         with self._engine.commit_lock:  # a block or an acknowledgement may have changed the record meanwhile
             record = AlertRecord.decode(self._store.get(alert_key(alert_index)) or record_raw)
-            later = outbox_key(now + retry_delay_ms(attempt), alert_index, hook_id)
+            if self._store.get(webhook_key(hook_id)) is None:  # removed during the attempt, with what it was owed
+                self._store.commit({key: None})
+                return
+            later = outbox_key(hook_id, now + retry_delay_ms(attempt), alert_index)
             record.deliveries[str(hook_id)] = {"attempts": attempt, "error": error}
             self._store.commit(
                 {key: None, later: cbor.encode([attempt, error]), alert_key(alert_index): record.encode()}

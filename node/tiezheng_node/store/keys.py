@@ -45,12 +45,13 @@ DUE: Final = b"Q"  # due time ‖ matter ‖ SM3(event)[:8] → a watched deadli
 ALERT: Final = b"R"  # alert (leaf index of its statement) → alert record
 NOT_APPLIED: Final = b"N"  # leaf index → why a process step in the log was not applied
 WEBHOOK: Final = b"W"  # webhook id → registered webhook
-OUTBOX: Final = b"O"  # next attempt ‖ alert ‖ webhook id → a delivery still owed
+OUTBOX: Final = b"O"  # webhook id ‖ next attempt ‖ alert → a delivery still owed
 DELIVERED: Final = b"V"  # alert ‖ webhook id → a delivery made, not yet written into its alert record
 ADMIN_LINE: Final = b"U"  # signed time (8) ‖ SM3(signer ‖ line)[:16] → empty: an admin's signed line, used once
 POSTING: Final = b"I"  # matter or alert ‖ facet ‖ value (8) ‖ index → empty: the filtered lists' postings
 META_POSTINGS: Final = META + b"postings"  # present once every matter and alert has its postings
 META_WEBHOOK_NEXT: Final = META + b"webhook-next"
+META_OUTBOX_BY_WEBHOOK: Final = META + b"outbox-by-webhook"  # present once the outbox's keys start with the webhook
 META_DEADLINE_CALENDAR: Final = META + b"deadline-calendar"  # SM3 of the calendar open matters' deadlines use
 META_WARN_AT: Final = META + b"warn-at"  # the warning share the deadline index was built with (a big-endian double)
 # Present once open matters stored before their limits counted from earlier stages were kept have them.
