@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from tests.support.mutations import damaged_bytes, damaged_value
 from tests.support.toychain import ToyChain
 from tiezheng import cbor
 from tiezheng.checkpoint import AppendOnlyError, Checkpoint, CheckpointError, check_append_only
+from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey
 
 KEYS = [SM2PrivateKey.generate() for _ in range(4)]
@@ -55,6 +58,15 @@ def test_a_head_of_another_chain_or_set_is_refused():
     other = ToyChain([SM2PrivateKey.generate()])
     with pytest.raises(CheckpointError, match=r"chain|validator set"):
         head(chain, 1).verify(other.genesis)
+
+
+def test_a_head_of_another_chain_id_is_refused_as_of_another_chain():
+    chain = grown(leaves(3))
+    document = json.loads(chain.genesis.to_json())
+    document["chain_id"] += 1
+    with pytest.raises(CheckpointError, match=r"the head is of chain \d+, the genesis of chain \d+") as refused:
+        head(chain, 1).verify(Genesis.from_json(json.dumps(document)))
+    assert refused.value.code == "wrong-chain"
 
 
 def test_a_head_sealed_by_fewer_than_a_quorum_is_refused():

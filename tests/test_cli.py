@@ -105,8 +105,8 @@ def test_hash_matches_openssl_and_reports_unreadable(tmp_path):
     assert result.stdout.splitlines()[0].startswith("66c7f0f462eeedd9")
     mixed = run("hash", files[0], str(tmp_path / "absent"), str(tmp_path))
     assert mixed.returncode == 2
-    assert mixed.stdout.count("\n") == 1 and "absent" in mixed.stderr and "directory" in mixed.stderr
-    assert "[unreadable]" in mixed.stderr and "is a directory [usage]" in mixed.stderr
+    assert mixed.stdout.count("\n") == 1 and "absent" in mixed.stderr
+    assert "No such file or directory [unreadable]" in mixed.stderr and "it is a folder [unreadable]" in mixed.stderr
 
 
 # keys
@@ -189,7 +189,7 @@ def test_sign_and_verify_with_openssl_both_ways(tmp_path, signer):
         assert run("verify-sig", str(document), str(tmp_path / "sig"), "--pubkey", inline).returncode == 0
     nowhere = tmp_path / "nowhere"
     unwritable = run("sign", str(document), "--key", str(keyfile), "--out", str(nowhere / "s"), passphrase=None)
-    assert unwritable.stderr.rstrip().endswith(f"no folder {nowhere} [usage]")  # asked before any passphrase
+    assert unwritable.stderr.rstrip().endswith(f"no folder {nowhere} [unwritable]")  # asked before any passphrase
     document.write_bytes(b"%PDF-1.7 decision" * 100 + b" ")
     changed = run("verify-sig", str(document), str(tmp_path / "sig"), "--pubkey", str(public))
     assert changed.returncode == 1 and "INVALID" in changed.stdout
@@ -547,8 +547,19 @@ def test_verify_json_for_every_outcome(anchored, tmp_path):
         "two pairs": (run("verify", record, receipt, record, receipt, "--genesis", genesis, "--json"), 2, "usage"),
         "no genesis": (run("verify", record, receipt, "--json"), 2, "usage"),
         "bad digest": (run("verify", "--digest", "zz", receipt, "--genesis", genesis, "--json"), 2, "usage"),
-        "absent file": (run("verify", str(tmp_path / "absent"), receipt, "--genesis", genesis, "--json"), 2, "usage"),
+        "absent file": (
+            run("verify", str(tmp_path / "absent"), receipt, "--genesis", genesis, "--json"),
+            2,
+            "unreadable",
+        ),
         "bad genesis": (run("verify", record, receipt, "--genesis", str(tmp_path / "junk.tzr"), "--json"), 2, None),
+        "swapped": (run("verify", receipt, record, "--genesis", genesis, "--json"), 2, "usage"),
+        "file and digest": (
+            run("verify", record, "--digest", "00" * 32, receipt, "--genesis", genesis, "--json"),
+            2,
+            "usage",
+        ),
+        "not UTF-8": (run("verify", "--digest", "\udcff", receipt, "--genesis", genesis, "--json"), 2, "not-utf8"),
     }
     for name, (result, status, code) in outcomes.items():
         assert result.returncode == status, (name, result.stdout, result.stderr)
@@ -562,9 +573,76 @@ def test_verify_json_for_every_outcome(anchored, tmp_path):
             assert document["error"]["code"] == code, (name, document["error"])
         line = result.stderr.strip()
         assert len(line.splitlines()) == 1 and line.count("[") <= 1, (name, line)  # one code, not "[bad-cbor] [usage]"
+    assert "give the FILE first, then its RECEIPT" in outcomes["swapped"][0].stderr
+    assert "with --digest give only the RECEIPT" in outcomes["file and digest"][0].stderr
     junk = json.loads(outcomes["junk receipt"][0].stdout)
     assert junk["failed"] == "receipt" and junk["checks"][0]["detail"].endswith("[bad-cbor]"), junk
     assert junk["checks"][0]["code"] == "bad-cbor", junk
+
+
+def test_records_receipts_and_signed_files_are_read_from_pipes(anchored, tmp_path, signer):
+    record, receipt, genesis = (anchored[k] for k in ("record", "receipt", "genesis"))
+    from_stdin = run("verify", "/dev/stdin", str(receipt), "--genesis", str(genesis), input=record.read_bytes())
+    assert from_stdin.returncode == 0 and from_stdin.stdout.startswith("VALID"), from_stdin.stderr
+    receipt_in = run("verify", str(record), "/dev/stdin", "--genesis", str(genesis), input=receipt.read_bytes())
+    assert receipt_in.returncode == 0 and receipt_in.stdout.startswith("VALID"), receipt_in.stderr
+    other = run("verify", "/dev/stdin", str(receipt), "--genesis", str(genesis), input=b"another record")
+    assert other.returncode == 1 and "is not the anchored digest" in other.stdout
+    keyfile, public_pem = signer
+    signed = run("sign", "/dev/stdin", "--key", str(keyfile), "--out", str(tmp_path / "piped.sig"), input=b"minutes")
+    assert signed.returncode == 0, signed.stderr
+    (tmp_path / "minutes.txt").write_bytes(b"minutes")
+    checked = run("verify-sig", str(tmp_path / "minutes.txt"), str(tmp_path / "piped.sig"), "--pubkey", str(public_pem))
+    assert checked.returncode == 0, checked.stderr
+    piped = run("verify-sig", "/dev/stdin", str(tmp_path / "piped.sig"), "--pubkey", str(public_pem), input=b"minutes")
+    assert piped.returncode == 0, piped.stderr
+
+
+def test_a_text_argument_that_is_not_utf8_is_named_before_any_request():
+    for args in (["status", "DEV-\udcff"], ["alerts", "--agency", "\udcff"], ["admin", "agency", "list"]):
+        result = run(*args, "--node", "http://127.0.0.1:9")  # nothing listens there: refused before asking
+        refused = "is not UTF-8 text (the locale could not decode it) [not-utf8]"
+        expected = refused if "\udcff" in "".join(args) else "[unreachable]"
+        assert_one_line_error(result, text=expected)
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped():
+    result = run("hash", "/nonexistent/case-\udcff.txt")
+    assert_one_line_error(result, text="/nonexistent/case-\\xff.txt: No such file or directory [unreadable]")
+
+
+def test_a_keystore_given_as_a_public_key_is_named(tmp_path, signer):
+    keyfile, _ = signer
+    (tmp_path / "f").write_bytes(b"x")
+    (tmp_path / "f.sig").write_bytes(b"0")
+    result = run("verify-sig", str(tmp_path / "f"), str(tmp_path / "f.sig"), "--pubkey", str(keyfile))
+    assert_one_line_error(result, text=f"tiezheng keys public {keyfile} --pem")
+
+
+def test_outputs_are_never_overwritten_and_each_refusal_names_its_cause(anchored, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "folder.html").mkdir()
+    (tmp_path / "taken.html").write_text("a certificate already")
+    cases = {
+        tmp_path / "folder.html": "is a folder; name the certificate file to create in it [exists]",
+        tmp_path / "a-file" / "c.html": f"{tmp_path / 'a-file'} is a file, not a folder [unwritable]",
+        tmp_path / "missing" / "c.html": f"no folder {tmp_path / 'missing'} [unwritable]",
+        tmp_path / "taken.html": "already exists; not overwriting the certificate [exists]",
+    }
+    for out, expected in cases.items():
+        result = run("certificate", str(anchored["receipt"]), "--out", str(out))
+        assert_one_line_error(result, text=expected)
+    assert (tmp_path / "taken.html").read_text() == "a certificate already"
+
+
+def test_a_short_salt_is_named_as_short(tmp_path):
+    (tmp_path / "f").write_text("x")
+    result = subprocess.run(
+        [TIEZHENG, "anchor", str(tmp_path / "f"), "--node", "http://127.0.0.1:9", "--key", "k", "--agency", "A1",
+         "--kind", "document", "--subject", "case 1"],
+        capture_output=True, text=True, env={**os.environ, "TIEZHENG_SUBJECT_SALT": "short"}, timeout=60,
+    )  # fmt: skip
+    assert_one_line_error(result, text="$TIEZHENG_SUBJECT_SALT is 5 bytes; a salt is at least 16")
 
 
 RECEIPT_VECTORS = Path(__file__).resolve().parent / "vectors" / "receipts"
@@ -709,7 +787,7 @@ def test_a_keystore_whose_write_failed_leaves_no_stub_to_block_the_retry(tmp_pat
 def test_receipts_and_tree_heads_are_written_readable_by_all(tmp_path):
     from tiezheng.cli.common import replace_file
 
-    replace_file(tmp_path / "r.tzr", b"receipt")
+    replace_file(tmp_path / "r.tzr", b"receipt", "receipt")
     assert stat.S_IMODE((tmp_path / "r.tzr").stat().st_mode) == 0o644
 
 

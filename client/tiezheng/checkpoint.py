@@ -97,7 +97,9 @@ class Checkpoint:
         """Raise CheckpointError unless a quorum of the genesis validators sealed this head of this chain."""
         header = self.header
         if header.chain_id != genesis.chain_id:
-            raise CheckpointError(f"the head is of chain {header.chain_id}, the genesis of chain {genesis.chain_id}")
+            raise CheckpointError(
+                f"the head is of chain {header.chain_id}, the genesis of chain {genesis.chain_id}", code="wrong-chain"
+            )
         if header.validators != genesis.validators.hash:
             raise CheckpointError("the head is sealed by a validator set other than the genesis validators")
         try:

@@ -108,9 +108,12 @@ class Genesis:
             raise GenesisError("genesis must be a JSON object")
         if document.get("format") != FORMAT:
             raise GenesisError(f'genesis must say "format": "{FORMAT}"')
-        if type(document.get("version")) is not int or document.get("version") != VERSION:
+        if "version" not in document:
+            raise GenesisError(f"genesis must say its version (this build reads {VERSION})")
+        if type(document["version"]) is not int or document["version"] != VERSION:
             raise GenesisError(
-                f"genesis version {document.get('version')!r} is not supported", code="unsupported-version"
+                f"genesis version {document['version']!r} is not supported (this build reads {VERSION})",
+                code="unsupported-version",
             )
         chain_id = document.get("chain_id")
         if type(chain_id) is not int or not 1 <= chain_id < 2**53:

@@ -164,8 +164,8 @@ def _verify(receipt_or_bytes: Receipt | bytes, genesis: Genesis, digest: bytes |
             verdict,
             "digest",
             digest == statement.digest,
-            f"SM3 of the file is {digest.hex()}",
-            f"the file's SM3 {digest.hex()} is not the anchored digest {statement.digest.hex()}",
+            f"the record's SM3 is {digest.hex()}, the anchored digest",
+            f"the record's SM3 {digest.hex()} is not the anchored digest {statement.digest.hex()}",
         )
 
     if receipt.batch is None:

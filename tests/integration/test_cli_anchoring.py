@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from tests.support.processes import NodeProcess, free_port
+from tiezheng.gm import sm3
 from tiezheng.header import ConsensusHeader
 from tiezheng.receipt import Receipt
 
@@ -109,21 +110,32 @@ def test_status_and_receipt_download(world, anchored, tmp_path):
     assert json.loads((tmp_path / "r.json").read_text())["id"] == evidence_id
 
 
-def test_a_receipt_replaces_a_symlink_at_its_path_and_leaves_the_link_target_alone(world, tmp_path):
+def test_a_receipt_already_there_or_a_symlink_stops_the_run_before_anything_is_sent(world, tmp_path):
     record = tmp_path / "决定书.txt"
     record.write_bytes("决定书 第 7 号".encode())
     elsewhere = tmp_path / "not-a-receipt.txt"
     elsewhere.write_text("something else")
     (tmp_path / "决定书.txt.tzr").symlink_to(elsewhere)
-    result = run(
+    anchor = (
         "anchor", str(record), "--node", world["node"].url, "--key", world["key"], "--agency", world["code"],
-        "--kind", "permit", "--wait", passphrase=world["passphrase"],
+        "--kind", "permit", "--wait",
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    refused = run(*anchor, passphrase=world["passphrase"])
+    one_line_error(refused, "exists already (a receipt of an earlier anchoring?); not overwriting it")
+    assert refused.stderr.rstrip().endswith("[exists]") and refused.stdout == ""
+    assert elsewhere.read_text() == "something else"
+    digest = sm3(record.read_bytes()).hex()
+    assert httpx.get(f"{world['node'].url}/v1/evidence", params={"digest": digest}).json()["items"] == []
+
+    (tmp_path / "决定书.txt.tzr").unlink()
+    first = run(*anchor, passphrase=world["passphrase"])
+    assert first.returncode == 0, first.stderr
     receipt = tmp_path / "决定书.txt.tzr"
-    assert not receipt.is_symlink() and elsewhere.read_text() == "something else"
-    assert Receipt.from_cbor(receipt.read_bytes()).evidence_id == result.stdout.split()[0]
+    assert Receipt.from_cbor(receipt.read_bytes()).evidence_id == first.stdout.split()[0]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+    kept = receipt.read_bytes()
+    again = run(*anchor, passphrase=world["passphrase"])  # the first record's receipt is never replaced
+    assert again.returncode == 2 and receipt.read_bytes() == kept
 
 
 def test_status_through_a_wrong_base_url_is_an_error_not_a_missing_record(world, anchored):

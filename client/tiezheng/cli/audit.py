@@ -25,7 +25,7 @@ from ..checkpoint import (
 )
 from ..genesis import Genesis
 from ..sdk import Client
-from .common import EXIT_NEGATIVE, EXIT_OK, fail, node_url, read_file, replace_file, write_new_file
+from .common import EXIT_NEGATIVE, EXIT_OK, UsageError, node_url, read_file, replace_file, write_new_file
 from .offline import utc_time
 
 
@@ -71,7 +71,7 @@ def cmd_log_check(args: argparse.Namespace) -> int:
             return _report(args, "not-sealed", f"the node's head is not sealed by the genesis validators: "
                            f"{exc.message} [{exc.code}]; saved as {conflict}", kept, head)  # fmt: skip
         if kept is None:
-            replace_file(path, head.to_cbor())
+            replace_file(path, head.to_cbor(), "checkpoint")
             return _report(args, "first", f"saved block {head.height} as the first checkpoint", None, head)
         proof = client.consistency_proof(kept.size, head.size) if 0 < kept.size <= head.size else []
     try:
@@ -80,7 +80,7 @@ def cmd_log_check(args: argparse.Namespace) -> int:
         conflict = _save_conflict(path, head)
         return _report(args, exc.code, f"{exc.message}; saved the node's head as {conflict}", kept, head)
     if not args.no_update:
-        replace_file(path, head.to_cbor())
+        replace_file(path, head.to_cbor(), "checkpoint")
     return _report(args, "append-only", "the log only grew", kept, head)
 
 
@@ -102,7 +102,7 @@ def _load(path: Path, genesis: Genesis) -> Checkpoint:
     try:
         checkpoint.verify(genesis)
     except CheckpointError as exc:
-        fail(f"{path} is not a head of this chain: {exc.message}")
+        raise UsageError(f"{path} is not a head of this chain: {exc.message}", code=exc.code) from None
     return checkpoint
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Final, NoReturn
@@ -32,8 +33,53 @@ class UsageError(TiezhengError):
     code = "usage"
 
 
+class Unreadable(UsageError):
+    """A file named to be read that cannot be: missing, a folder, a device, not permitted."""
+
+    code = "unreadable"
+
+
+class Unwritable(UsageError):
+    """A file to be written that cannot be: no such folder, not permitted, the disk full."""
+
+    code = "unwritable"
+
+
+class Exists(UsageError):
+    """A file to be created is there already: evidence (a receipt, a key, a certificate) is never overwritten."""
+
+    code = "exists"
+
+
+def shown(text: str) -> str:
+    """Text for a one-line message: bytes the locale could not decode (a file name, an argument), which Python
+    keeps as surrogates, as \\xNN escapes, the same on every stream and for every such name."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no decoding produced
+        return text.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def fail(message: str) -> NoReturn:
     raise UsageError(message)
+
+
+def unreadable(what: str, path: str | os.PathLike[str], exc: OSError) -> Unreadable:
+    reason = "it is a folder" if isinstance(exc, IsADirectoryError) else exc.strerror or str(exc)
+    return Unreadable(f"cannot read {what} {path}: {reason}")
+
+
+def check_readable(path: str | os.PathLike[str], what: str) -> None:
+    """Refuse, before any work, what files.open_regular would refuse: a regular file or a pipe is read."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise Unreadable(f"cannot read {what} {path}: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise Unreadable(f"cannot read {what} {path}: it is a folder")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise Unreadable(f"cannot read {what} {path}: not a regular file or a pipe")
 
 
 def node_url(text: str) -> str:
@@ -72,9 +118,19 @@ def page_url(text: str) -> str:
 
 def subject_salt(needed_by: str) -> bytes:
     """The agency's subject salt from $TIEZHENG_SUBJECT_SALT, or a one-line refusal naming the option that needs it."""
-    salt = os.environ.get(SUBJECT_SALT_ENV, "").encode()
+    return salt_from(SUBJECT_SALT_ENV, needed_by)
+
+
+def salt_from(variable: str, needed_by: str) -> bytes:
+    """A salt from an environment variable: set, UTF-8, and at least MIN_SALT_BYTES long."""
+    text = os.environ.get(variable)
+    if text is None:
+        fail(f"{needed_by} needs ${variable}: the agency's secret salt, at least {MIN_SALT_BYTES} bytes")
+    if not is_utf8(text):
+        raise NotUtf8(f"${variable} is not UTF-8 text")
+    salt = text.encode()
     if len(salt) < MIN_SALT_BYTES:
-        fail(f"{needed_by} needs ${SUBJECT_SALT_ENV}: the agency's secret salt, at least {MIN_SALT_BYTES} bytes")
+        fail(f"${variable} is {len(salt)} bytes; a salt is at least {MIN_SALT_BYTES} (for {needed_by})")
     return salt
 
 
@@ -173,34 +229,42 @@ def read_file(path: str, what: str, *, limit: int | None = None) -> bytes:
         with open_regular(path) as handle:
             return handle.read() if limit is None else handle.read(limit)
     except OSError as exc:
-        fail(f"cannot read {what} {path}: {exc.strerror}")
+        raise unreadable(what, path, exc) from None
 
 
-def check_new_file(path: str, what: str) -> None:
-    """Refuse, before any work, an --out that write_new_file would refuse after it: empty, taken, or in no folder."""
-    if not path:
+def check_new_file(path: str | os.PathLike[str], what: str) -> None:
+    """Refuse, before any work, an output that write_new_file would refuse after it: empty, taken, or in no
+    folder."""
+    if not os.fspath(path):
         fail(f"--out must name the {what} file to create")
+    if os.path.isdir(path):
+        raise Exists(f"{path} is a folder; name the {what} file to create in it")
     if os.path.lexists(path):
-        fail(f"{path} already exists; not overwriting the {what}")
+        raise Exists(f"{path} already exists; not overwriting the {what}")
     folder = os.path.dirname(path) or "."
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise Unwritable(f"cannot write {what} {path}: {folder} is a file, not a folder")
     if not os.path.isdir(folder):
-        fail(f"cannot write {what} {path}: no folder {folder}")
+        raise Unwritable(f"cannot write {what} {path}: no folder {folder}")
 
 
-def write_new_file(path: str, data: bytes, what: str, *, mode: int = 0o644) -> None:
+def write_new_file(path: str | os.PathLike[str], data: bytes, what: str, *, mode: int = 0o644) -> None:
     """Write a file that must not exist yet, whole or not at all."""
     try:
         files.write_new(path, data, mode=mode)
     except FileExistsError:
-        fail(f"{path} already exists; not overwriting the {what}")
+        raise Exists(f"{path} already exists; not overwriting the {what}") from None
     except OSError as exc:
-        fail(f"cannot write {what} {path}: {exc.strerror}")
+        raise Unwritable(f"cannot write {what} {path}: {exc.strerror}") from None
 
 
-def replace_file(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes, what: str) -> None:
     """Write a file whole or not at all: a crash leaves the old file or the new one, never a part.
 
     A symlink at ``path`` is replaced by the file, not followed. Readable by all (0644):
-    receipts and tree heads are shared, not secret.
+    tree heads are shared, not secret. A failure names ``path``, not the temporary file beside it.
     """
-    files.replace(path, data, mode=0o644)
+    try:
+        files.replace(path, data, mode=0o644)
+    except OSError as exc:
+        raise Unwritable(f"cannot write {what} {path}: {exc.strerror}") from None

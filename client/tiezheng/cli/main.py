@@ -10,15 +10,16 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Final, NoReturn
 
 import httpx
 
 from .. import __version__
 from ..errors import TiezhengError
 from ..gm import BackendUnavailable
+from ..schema import is_utf8
 from . import admin, audit, online, process
-from .common import EXIT_OK, EXIT_USAGE
+from .common import EXIT_OK, EXIT_USAGE, NotUtf8, shown
 from .offline import (
     cmd_hash,
     cmd_keys_import,
@@ -31,6 +32,23 @@ from .offline import (
 )
 
 Handler = Callable[[argparse.Namespace], int]
+
+#: Arguments that name files: a file name may hold any bytes, text arguments only UTF-8.
+FILE_ARGUMENTS: Final = frozenset(
+    {"paths", "file", "out", "pem", "keyfile", "key", "signature", "pubkey", "receipt", "genesis", "admin_key",
+     "public_key", "checkpoint"}
+)  # fmt: skip
+
+
+def refuse_undecodable_text(args: argparse.Namespace) -> None:
+    """Refuse a text argument (an agency code, an evidence ID, a stage) holding bytes the locale could not decode,
+    naming it, before it reaches a statement or a request as a confusing refusal of its own."""
+    for name, value in vars(args).items():
+        if name in FILE_ARGUMENTS:
+            continue
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(item, str) and not is_utf8(item) for item in values):
+            raise NotUtf8(f"the {name.replace('_', '-')} given is not UTF-8 text (the locale could not decode it)")
 
 
 class _ArgumentsRefused(Exception):
@@ -118,15 +136,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(arguments)
     except _ArgumentsRefused as refused:
-        sys.stderr.write(f"{refused.prog}: error: {refused.message} (see {refused.prog} --help) [usage]\n")
+        message = refused.message
+        if arguments[:1] == ["verify"] and "--digest" in arguments and message.startswith("unrecognized arguments"):
+            message = "with --digest give only the RECEIPT, not the FILE"
+        sys.stderr.write(f"{refused.prog}: error: {shown(message)} (see {refused.prog} --help) [usage]\n")
         if arguments[:1] == ["verify"] and "--json" in arguments:
-            sys.stdout.write(render_error_json("usage", refused.message))
+            sys.stdout.write(render_error_json("usage", message))
         return EXIT_USAGE
     handler: Handler = args.handler
     try:
+        refuse_undecodable_text(args)
+    except NotUtf8 as exc:
+        sys.stderr.write(f"tiezheng: error: {exc.message} [{exc.code}]\n")
+        if handler is cmd_verify and args.json:
+            sys.stdout.write(render_error_json(exc.code, exc.message))
+        return EXIT_USAGE
+    try:
         return handler(args)
     except TiezhengError as exc:
-        sys.stderr.write(f"tiezheng: error: {exc.message} [{exc.code}]\n")
+        sys.stderr.write(f"tiezheng: error: {shown(exc.message)} [{exc.code}]\n")
         return EXIT_USAGE
     except BackendUnavailable as exc:
         sys.stderr.write(f"tiezheng: error: no SM2/SM3 backend: {exc} [backend-unavailable]\n")
@@ -137,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a file that vanished or cannot be written half way: still a reason, not a bug
-        where = f" {exc.filename}" if exc.filename else ""
+        where = f" {shown(os.fsdecode(exc.filename))}" if exc.filename else ""
         sys.stderr.write(f"tiezheng: error: cannot access{where}: {exc.strerror or exc} [io-error]\n")
         return EXIT_USAGE
     except httpx.HTTPError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -11,13 +12,29 @@ from datetime import UTC, datetime
 from typing import Final
 
 from ..errors import TiezhengError
+from ..files import open_regular
 from ..genesis import Genesis
 from ..gm import SM2PrivateKey, SM2PublicKey, file_chunks, keystore, sm3_file
+from ..gm.sm2 import MAX_KEY_FILE_SIZE
+from ..gm.sm3 import CHUNK_SIZE
 from ..protocol_objects import MAX_SIGNED_OBJECT, signed_object_kind
 from ..receipt import Receipt
 from ..schema import shown_safely
 from ..verifier import Check, Verdict, verify_receipt
-from .common import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, UsageError, fail, passphrase, read_file, write_new_file
+from .common import (
+    EXIT_NEGATIVE,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    check_new_file,
+    check_readable,
+    fail,
+    passphrase,
+    read_file,
+    shown,
+    unreadable,
+    write_new_file,
+)
 
 # hash
 
@@ -25,14 +42,11 @@ from .common import EXIT_NEGATIVE, EXIT_OK, EXIT_USAGE, UsageError, fail, passph
 def cmd_hash(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.paths:
-        if os.path.isdir(path):
-            sys.stderr.write(f"tiezheng: error: {path} is a directory [usage]\n")
-            status = EXIT_USAGE
-            continue
         try:
             digest = sm3_file(path)
-        except OSError as exc:
-            sys.stderr.write(f"tiezheng: error: cannot read {path}: {exc.strerror} [unreadable]\n")
+        except OSError as exc:  # one line each, and the other files still hashed, as sha256sum does
+            refusal = unreadable("file", path, exc)
+            sys.stderr.write(f"tiezheng: error: {shown(refusal.message)} [{refusal.code}]\n")
             status = EXIT_USAGE
             continue
         sys.stdout.write(f"{digest.hex()}  {path}\n")
@@ -69,13 +83,7 @@ def cmd_keys_public(args: argparse.Namespace) -> int:
 
 def _check_new_keystore(path: str, label: str) -> None:
     """Refuse what would fail after the passphrase was typed: a bad --out, a label too long to store."""
-    if not path:
-        fail("--out must name the keystore file to create")
-    if os.path.exists(path):
-        fail(f"{path} already exists; not overwriting a key")
-    folder = os.path.dirname(path) or "."
-    if not os.path.isdir(folder):
-        fail(f"cannot write keystore {path}: no folder {folder}")
+    check_new_file(path, "keystore")
     keystore.check_label(label)
 
 
@@ -92,31 +100,25 @@ def _print_public(public: SM2PublicKey, path: str, label: str = "") -> None:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    if not os.path.isfile(args.file):
-        fail(f"cannot read file {args.file}: not a readable file")
-    if os.path.exists(args.out):
-        fail(f"{args.out} already exists; not overwriting the signature")
-    folder = os.path.dirname(args.out) or "."
-    if not os.path.isdir(folder):
-        fail(f"cannot write signature {args.out}: no folder {folder}")  # before the passphrase is asked
+    check_readable(args.file, "file")
+    check_new_file(args.out, "signature")  # before the passphrase is asked
     try:
-        with open(args.file, "rb") as handle:
-            kind = signed_object_kind(handle.read(MAX_SIGNED_OBJECT + 1))
+        with open_regular(args.file) as stream:  # read once: a pipe cannot be read again
+            head = stream.read(MAX_SIGNED_OBJECT + 1)
+            kind = signed_object_kind(head)
+            if kind is not None:
+                # Its bytes are what an agency (or validator) signs to make it valid: a detached signature
+                # over them would anchor a record, or seal a block, for whoever handed the file over.
+                raise UsageError(
+                    f"{args.file} is a Tiezheng {kind}: signing it would make it one signed by this key; "
+                    "records are signed and anchored with `tiezheng anchor` or the SDK",
+                    code="protocol-object",
+                )
+            key = keystore.load(args.key, passphrase())
+            # Constant memory: evidence files run to gigabytes.
+            signature = key.sign_chunks(itertools.chain((head,), iter(lambda: stream.read(CHUNK_SIZE), b"")))
     except OSError as exc:
-        fail(f"cannot read file {args.file}: {exc.strerror}")
-    if kind is not None:
-        # Its bytes are what an agency (or validator) signs to make it valid: a detached signature over
-        # them would anchor a record, or seal a block, for whoever handed the file over.
-        raise UsageError(
-            f"{args.file} is a Tiezheng {kind}: signing it would make it one signed by this key; "
-            "records are signed and anchored with `tiezheng anchor` or the SDK",
-            code="protocol-object",
-        )
-    key = keystore.load(args.key, passphrase())
-    try:
-        signature = key.sign_chunks(file_chunks(args.file))  # constant memory: evidence files run to gigabytes
-    except OSError as exc:
-        fail(f"cannot read file {args.file}: {exc.strerror}")
+        raise unreadable("file", args.file, exc) from None
     write_new_file(args.out, signature, "signature")
     sys.stdout.write(f"signed {args.file} with key {key.public_key().key_id.hex()[:16]}…: {args.out}\n")
     return EXIT_OK
@@ -125,12 +127,11 @@ def cmd_sign(args: argparse.Namespace) -> int:
 def cmd_verify_sig(args: argparse.Namespace) -> int:
     public = _load_public_key(args.pubkey)
     signature = read_file(args.signature, "signature", limit=4096)
-    if not os.path.isfile(args.file):
-        fail(f"cannot read file {args.file}: not a readable file")
+    check_readable(args.file, "file")
     try:
         valid = public.verify_chunks(file_chunks(args.file), signature)
     except OSError as exc:
-        fail(f"cannot read file {args.file}: {exc.strerror}")
+        raise unreadable("file", args.file, exc) from None
     if valid:
         sys.stdout.write(f"Signature OK (key id {public.key_id.hex()})\n")
         return EXIT_OK
@@ -142,10 +143,14 @@ def _load_public_key(path: str) -> SM2PublicKey:
     """A public key file (PEM or DER), or the key itself as a hex point, as --pubkey's help says."""
     if not os.path.exists(path) and HEX_POINT.fullmatch(path):
         return SM2PublicKey.from_bytes(bytes.fromhex(path))
-    try:
-        return SM2PublicKey.load(path)
-    except OSError as exc:
-        fail(f"cannot read public key {path}: {exc.strerror}")
+    data = read_file(path, "public key", limit=MAX_KEY_FILE_SIZE + 1)
+    if data.lstrip()[:1] == b"{" and b'"tiezheng-keystore"' in data:
+        raise UsageError(
+            f"{path} is a keystore, a private key sealed with a passphrase; give its public key: "
+            f"tiezheng keys public {path} --pem > public.pem",
+            code="bad-key",
+        )
+    return SM2PublicKey.from_file_bytes(data)
 
 
 HEX_POINT: Final = re.compile(r"(?:0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})")
@@ -174,20 +179,32 @@ def _verify(args: argparse.Namespace) -> Verdict:
         digest = _digest_option(args.digest)
     elif args.file is None:
         fail("give FILE RECEIPT (or --digest HEX RECEIPT)")
-    elif not os.path.isfile(args.file):
-        fail(f"cannot read file {args.file}: not a readable file")
-    if not os.path.isfile(args.receipt):
-        fail(f"cannot read receipt {args.receipt}: not a readable file")
+    else:
+        check_readable(args.file, "file")
+    check_readable(args.receipt, "receipt")
     genesis = Genesis.load(args.genesis)
     receipt = load_receipt(args.receipt)
     if isinstance(receipt, Verdict):
+        if args.file is not None and _is_a_receipt(args.file):
+            fail(f"{args.file} is a receipt and {args.receipt} is not: give the FILE first, then its RECEIPT")
         return receipt
     if args.file is not None:
         try:
             digest = sm3_file(args.file)
         except OSError as exc:
-            fail(f"cannot read file {args.file}: {exc.strerror}")
+            raise unreadable("file", args.file, exc) from None
     return verify_receipt(receipt, genesis, digest=digest)
+
+
+def _is_a_receipt(path: str) -> bool:
+    """Whether a regular file decodes as a receipt (a pipe is not read twice to find out)."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        Receipt.load(path)
+    except TiezhengError:
+        return False
+    return True
 
 
 def load_receipt(path: str) -> Receipt | Verdict:

@@ -13,6 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from .. import files
 from ..certificate import facts, render_html, render_pdf
 from ..errors import EvidenceIdError
 from ..evidence_id import EvidenceId
@@ -25,13 +26,14 @@ from ..verifier import Verdict, verify_receipt
 from .common import (
     EXIT_NEGATIVE,
     EXIT_OK,
+    Exists,
+    Unwritable,
     check_new_file,
     fail,
     node_url,
     page_url,
     passphrase,
     read_from_stdin,
-    replace_file,
     require_text,
     subject_salt,
     write_new_file,
@@ -180,6 +182,12 @@ def _receipt_targets(files: list[Path], folder: Path | None, roots: list[Path]) 
             fail(f"the receipt of {path} would overwrite {target}, which is anchored too")
         if resolved in claimed:
             fail(f"{claimed[resolved]} and {path} would both have their receipt in {target}: anchor them apart")
+        if target.exists() or target.is_symlink():
+            # Most likely the receipt of an earlier record of that file: a proof, never overwritten.
+            raise Exists(
+                f"{target} exists already (a receipt of an earlier anchoring?); not overwriting it: move it away, "
+                "or give --receipts another folder"
+            )
         claimed[resolved] = path
         targets[path] = target
     return targets
@@ -198,12 +206,12 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     targets = _receipt_targets(files, args.receipts, [Path(p) for p in args.paths]) if args.wait else {}
     read_from_stdin(args, "subject")
     require_text(args, "stage")
-    key = keystore.load(args.key, passphrase())
     fields: dict[str, Any] = {}
     if args.subject:
-        fields["subject"] = subject_hash(args.subject, subject_salt("--subject"))
+        fields["subject"] = subject_hash(args.subject, subject_salt("--subject"))  # refused before the passphrase
     if args.stage:
         fields["stage"] = args.stage
+    key = keystore.load(args.key, passphrase())
     show = not args.quiet and sys.stderr.isatty() and len(files) > 1
     count = 0
     with (
@@ -267,11 +275,14 @@ def _write_receipts(client: Client, paths: list[Path], anchored: list[Anchored],
         if record.id not in receipts:
             receipts[record.id] = (record.receipt or client.receipt(record.id)).to_cbor()
         target = targets[path]
+        later = f"{record.id} is anchored; `tiezheng receipt {record.id}` gets its receipt"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(target, receipts[record.id])
+            files.write_new(target, receipts[record.id], mode=0o644)
+        except FileExistsError:
+            raise Exists(f"{target} appeared meanwhile; not overwriting it ({later})") from None
         except OSError as exc:
-            fail(f"cannot write receipt {target}: {exc.strerror} ({record.id} is anchored; tiezheng receipt gets it)")
+            raise Unwritable(f"cannot write receipt {target}: {exc.strerror} ({later})") from None
 
 
 def _check_id(text: str) -> str:
@@ -315,10 +326,7 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
         fail("--out must end in .pdf or .html")
-    if out.exists():
-        fail(f"{out} already exists; not overwriting the certificate")
-    if not out.parent.is_dir():
-        fail(f"cannot write certificate {out}: no folder {out.parent}")
+    check_new_file(out, "certificate")
     genesis = Genesis.load(args.genesis) if args.genesis else None
     loaded = load_receipt(args.receipt) if genesis is not None else Receipt.load(args.receipt)
     if genesis is not None:
@@ -341,8 +349,8 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     sys.stdout.write(f"{receipt.evidence_id}: certificate written to {out}\n")
     # A court scans the QR code and reads the verdict row: say when either is not what it should be.
     if args.verify_url == DEFAULT_VERIFY_URL:
-        sys.stderr.write(f"tiezheng: note: its QR code points at {DEFAULT_VERIFY_URL} (this machine's dev node);"
-                         " give --verify-url your node's public /verify address\n")  # fmt: skip
+        sys.stderr.write(f"tiezheng: note: its QR code points at {DEFAULT_VERIFY_URL} (a dev node's default "
+                         "address); give --verify-url your node's public /verify address\n")  # fmt: skip
     if genesis is None:
         sys.stderr.write("tiezheng: note: not verified here (no --genesis); the certificate says so\n")
     return EXIT_OK

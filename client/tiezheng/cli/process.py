@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 from collections.abc import Mapping
@@ -28,9 +27,19 @@ from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey, keystore, sm3_file
 from ..responses import BadResponseError, decode_json
 from ..sdk import Client, Digest, alert_from_json
-from ..statement import MIN_SALT_BYTES, MetaValue
+from ..statement import MetaValue
 from ..supervision import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
-from .common import EXIT_OK, fail, node_url, passphrase, read_from_stdin, require_text, subject_salt
+from .common import (
+    EXIT_OK,
+    fail,
+    node_url,
+    passphrase,
+    read_from_stdin,
+    require_text,
+    salt_from,
+    subject_salt,
+    unreadable,
+)
 
 #: How long `matter open` and `matter step` wait for their block beyond what the SDK waited.
 SEALED_WAIT_SECONDS: Final = 120.0
@@ -135,10 +144,8 @@ def add_commands(commands: Any) -> None:
 def _client(args: argparse.Namespace) -> Client:
     read_from_stdin(args, "subject", "document_no", "official")
     require_text(args, "stage", "outcome")
-    key = keystore.load(args.key, passphrase())
-    salt = os.environ.get(OPERATOR_SALT_ENV)
-    if args.official is not None and (salt is None or len(salt.encode()) < MIN_SALT_BYTES):
-        fail(f"--official needs ${OPERATOR_SALT_ENV}: the agency's secret salt, at least {MIN_SALT_BYTES} bytes")
+    # The salts before the passphrase: a refusal should not come after the passphrase was typed.
+    salt_for_operators = salt_from(OPERATOR_SALT_ENV, "--official") if args.official is not None else None
     if getattr(args, "subject", None) is not None:
         salt_for_cases: bytes | None = subject_salt("--subject")
     elif getattr(args, "document_no", None):
@@ -147,10 +154,10 @@ def _client(args: argparse.Namespace) -> Client:
         salt_for_cases = None
     return Client(
         args.node,
-        key=key,
+        key=keystore.load(args.key, passphrase()),
         agency=args.agency,
         subject_salt=salt_for_cases,
-        operator_salt=salt.encode() if salt else None,
+        operator_salt=salt_for_operators,
     )
 
 
@@ -165,7 +172,7 @@ def _file(path: Path, what: str) -> Digest:
     try:
         return Digest(sm3_file(path))
     except OSError as exc:
-        fail(f"cannot read {what} {path}: {exc.strerror}")
+        raise unreadable(what, path, exc) from None
 
 
 def cmd_open(args: argparse.Namespace) -> int:

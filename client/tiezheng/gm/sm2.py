@@ -76,6 +76,11 @@ class SM2PublicKey:
         """From a file holding PEM, DER or a raw point (binary or hex); OSError if it cannot be read."""
         with open_regular(path) as handle:
             data = handle.read(MAX_KEY_FILE_SIZE + 1)
+        return cls.from_file_bytes(data, backend=backend)
+
+    @classmethod
+    def from_file_bytes(cls, data: bytes, *, backend: GMBackend | None = None) -> SM2PublicKey:
+        """From a public key file's bytes: PEM, DER or a raw point (binary or hex)."""
         if len(data) > MAX_KEY_FILE_SIZE:
             raise KeyFormatError(f"a public key file holds at most {MAX_KEY_FILE_SIZE:,} bytes")
         if data.lstrip().startswith(b"-----BEGIN"):
