@@ -1102,6 +1102,29 @@ def test_a_report_read_as_the_head_moves_is_not_kept_without_that_block(chain, d
     assert process.report("template") == _from_every_matter(chain, "template")
 
 
+def test_a_matter_completed_in_the_block_that_raises_its_late_alert_counts_late_once(chain, desk):
+    permit = desk.open("administrative-permit", "late in the last block")
+    process = chain.node.process
+    process.report("template")  # the totals follow the blocks from here
+    for stage in ("受理", "初审"):
+        desk.step(permit, stage)
+    desk.step(permit, "复核", next_stage="审批签发")
+    desk.step(permit, "审批签发")
+    chain.clock.now = process.matter(EvidenceId.parse(permit).index).deadline / 1000 + 60
+    desk.step(permit, "结果反馈", seal=False)  # completes it, in the block that finds its deadline passed
+    chain.node.produce_block()
+    state = process.matter(EvidenceId.parse(permit).index)
+    assert state.status != "open" and state.completed_late
+    late = [a for a in process.alerts() if a.matter == state.index and a.severity == "red" and a.scope == "matter"]
+    assert len(late) == 1
+    (row,) = process.report("template")
+    assert (row["matters_late"], row["matters_on_time"], row["matters_on_time_rate"]) == (1, 0, 0.0)
+    assert process.report("template") == _from_every_matter(chain, "template")
+    chain.node.close()
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    assert chain.node.process.report("template") == [row]  # built again from the store: the same
+
+
 def test_reports_are_formatted_outside_the_lock_block_production_takes(chain, desk, monkeypatch):
     from tiezheng_node.process import engine
 
@@ -1168,18 +1191,25 @@ def test_report_totals_kept_block_by_block_equal_reports_read_from_every_matter(
     desk.step(permits[1], "受理", seal=False)
     desk.open("administrative-permit", "opened in the same block")  # seals both
     agree()
-    # Past the permits' 20 working days: open late, so counted late in the on-time rate, until they close.
+    # Past the permits' 20 working days: late, counted against the on-time rate, once and for good.
+    before_late = int(chain.clock.now * 1000)
     chain.clock.now = chain.node.process.matter(EvidenceId.parse(permits[2]).index).deadline / 1000 + 60
     chain.node.produce_block()
     agree()
     late_permits = [
         m for m in chain.node.process.matters(status="open") if m.matter_overdue(int(chain.clock.now * 1000))
     ]
-    permit_row = next(r for r in chain.node.process.report("template") if r["template"] == "administrative-permit")
-    assert permit_row["open_late"] == len(late_permits) >= 2
-    assert permit_row["matters_on_time_rate"] == round(
-        permit_row["matters_on_time"] / (permit_row["matters_on_time"] + len(late_permits)), 4
-    )  # the one completed permit was on time; the open late ones count against it
+
+    def permit_row(**period) -> dict:
+        rows = chain.node.process.report("template", **period)
+        return next(r for r in rows if r["template"] == "administrative-permit")
+
+    assert permit_row()["matters_late"] == len(late_permits) >= 2
+    assert permit_row()["matters_on_time_rate"] == round(
+        permit_row()["matters_on_time"] / (permit_row()["matters_on_time"] + len(late_permits)), 4
+    )  # the one completed permit was on time; the late ones count against it
+    earlier = permit_row(stop=before_late)
+    assert earlier["matters_late"] == 0 and earlier["matters_on_time_rate"] == 1.0  # not late yet then
     state = chain.node.process.matter(EvidenceId.parse(permits[2]).index)
     desk.submit(
         close_statement(
@@ -1190,8 +1220,10 @@ def test_report_totals_kept_block_by_block_equal_reports_read_from_every_matter(
     )  # fmt: skip
     chain.node.produce_block()
     agree()
-    permit_row = next(r for r in chain.node.process.report("template") if r["template"] == "administrative-permit")
-    assert permit_row["open_late"] == len(late_permits) - 1
+    # Withdrawn after its deadline: still late (closing an overdue matter does not raise the rate), no longer open.
+    assert permit_row()["matters_late"] == len(late_permits)
+    assert permit_row()["open"] == permit_row()["matters"] - permit_row()["closed"]
+    assert permit_row(stop=before_late) == earlier  # a past period's report does not change
     # After a restart the totals are built again from the store: the same rows.
     rows = {by: chain.node.process.report(by) for by in ("agency", "template", "stage")}
     chain.node.close()

@@ -427,15 +427,21 @@ class ReportRow(BaseModel):
         description="of those, matters completed (办结: last stage approved, or rejected), not closed early "
         "(withdrawn, transferred)",
     )
-    open: int | None = Field(default=None, description="of the matters opened in the period, those still open")
-    open_late: int | None = Field(
-        default=None, description="of those still open, the ones past their overall deadline (its red alert raised)"
+    open: int | None = Field(
+        default=None, description="of the matters opened in the period, those still open at its end (or now)"
     )
-    matters_on_time: int | None = Field(default=None, description="matters completed by their overall deadline")
+    matters_on_time: int | None = Field(
+        default=None, description="matters completed in the period before their overall deadline"
+    )
+    matters_late: int | None = Field(
+        default=None,
+        description="matters whose overall deadline passed in the period while they were open (their red alert "
+        "raised), whatever became of them after; or completed late in the period on a node that raised no alert",
+    )
     matters_on_time_rate: float | None = Field(
         default=None,
-        description="matters_on_time / (completed with a deadline + open_late): a matter open past its deadline "
-        "can no longer be on time",
+        description="matters_on_time / (matters_on_time + matters_late): each matter with a deadline judged once; "
+        "null if none",
     )
     matter_hours_avg: float | None = Field(default=None, description="mean hours from opening to completion")
     matter_hours_p90: float | None = Field(default=None, description="90th percentile (nearest rank) of the same")

@@ -6,15 +6,19 @@ agency, per template or per stage of a template, over a period of block time.
 - A *step* (a stage completed) counts in the period its block time falls in; it
   is on time when sealed by the stage's deadline; its time is the hours from the
   stage becoming active to the step sealing it.
-- A *matter* counts as opened in the period of its opening and as closed in the
-  period of its closing. A closed matter is *completed* (办结) if it reached its
-  end (its last stage approved, or a stage rejected it), not if it was closed
-  early (withdrawn, transferred); only completed matters count for the on-time
-  rate (completed by the overall deadline) and for the hours from opening to
-  closing. A matter opened in the period and still open past its overall
-  deadline (its red alert raised) is *open late*: it can no longer be on time,
-  so the on-time rate counts it as late beside the completed matters. Matter
-  figures are kept per owning agency and per template (a stage row has none).
+- A *matter* counts as opened in the period of its opening (and as *open* if
+  it is still open at the period's end, so a past period's report does not
+  change) and as closed in the period of its closing. A closed matter is
+  *completed* (办结) if it reached its end (its last stage approved, or a stage
+  rejected it), not if it was closed early (withdrawn, transferred); only
+  completed matters count for the hours from opening to closing.
+- A matter with an overall deadline is judged once: *on time* in the period it
+  is completed before the deadline, *late* in the period its deadline passes
+  while it is open (its red alert is raised; or, on a node that raised none, it
+  is completed late), whatever becomes of it after: completed late, withdrawn or
+  still open, it stays late, and the on-time rate neither rises nor falls with
+  what later periods bring. Matter figures are kept per owning agency and per
+  template (a stage row has none).
 - *Overdue* counts red alerts raised in the period.
 
 Percentiles are nearest-rank.
@@ -42,8 +46,8 @@ MATTER_COLUMNS = (
     "closed",
     "completed",
     "open",
-    "open_late",
     "matters_on_time",
+    "matters_late",
     "matters_on_time_rate",
     "matter_hours_avg",
     "matter_hours_p90",
@@ -68,10 +72,10 @@ class Row:
     matters: int = 0
     closed: int = 0
     completed: int = 0
-    open: int = 0
-    open_late: int = 0  # of those open, past their overall deadline
-    completed_with_deadline: int = 0
+    open: int = 0  # of the matters opened, those still open at the period's end
     matters_on_time: int = 0
+    late: int = 0  # matters whose overall deadline passed in the period while they were open
+
     matter_hours: array[float] = field(default_factory=lambda: array("d"))  # 8 bytes a value: totals keep them
     steps: int = 0
     steps_with_deadline: int = 0
@@ -79,20 +83,24 @@ class Row:
     stage_hours: array[float] = field(default_factory=lambda: array("d"))
     overdue: int = 0
 
-    def opened(self, matter: Matter) -> None:
+    def opened(self, *, open_at_end: bool) -> None:
         self.matters += 1
-        self.open += matter.status == "open"
+        self.open += open_at_end
 
-    def closing(self, matter: Matter) -> None:
+    def closing(self, matter: Matter, *, alerted: bool) -> None:
+        """A matter closed; ``alerted``: its late alert was raised, which counted it late already."""
         assert matter.closed is not None
         self.closed += 1
         if matter.outcome not in COMPLETION_OUTCOMES:
-            return  # closed early: neither on time nor late, and no time to completion
+            return  # closed early: no time to completion (and late only if its deadline had passed)
         self.completed += 1
         self.matter_hours.append((matter.closed - matter.opened) / HOUR_MS)
-        if matter.deadline is not None:
-            self.completed_with_deadline += 1
-            self.matters_on_time += matter.closed < matter.deadline  # at the deadline is late, as for a step
+        if matter.deadline is None:
+            return
+        if matter.closed < matter.deadline:  # at the deadline is late, as for a step
+            self.matters_on_time += 1
+        elif not alerted:
+            self.late += 1  # completed late before its alert was raised (or on a node raising none)
 
     def step(self, step: StepRecord) -> None:
         self.steps += 1
@@ -110,9 +118,8 @@ class Row:
             total.closed += row.closed
             total.completed += row.completed
             total.open += row.open
-            total.open_late += row.open_late
-            total.completed_with_deadline += row.completed_with_deadline
             total.matters_on_time += row.matters_on_time
+            total.late += row.late
             total.matter_hours.extend(row.matter_hours)
             total.steps += row.steps
             total.steps_with_deadline += row.steps_with_deadline
@@ -127,9 +134,8 @@ class Row:
             self.closed + other.closed,
             self.completed + other.completed,
             self.open + other.open,
-            self.open_late + other.open_late,
-            self.completed_with_deadline + other.completed_with_deadline,
             self.matters_on_time + other.matters_on_time,
+            self.late + other.late,
             self.matter_hours + other.matter_hours,
             self.steps + other.steps,
             self.steps_with_deadline + other.steps_with_deadline,
@@ -155,6 +161,15 @@ def row_of_owner(by: By, owner: str, template: bytes) -> RowKey | None:
 def is_late_matter_alert(alert: AlertRecord) -> bool:
     """The red alert that a matter ran past its overall deadline while open."""
     return alert.severity == "red" and alert.scope == "matter"
+
+
+def late_alert_times(alerts: Iterable[AlertRecord]) -> dict[int, int]:
+    """Matter → block time its late alert was raised (the first, should there be more)."""
+    late_at: dict[int, int] = {}
+    for alert in alerts:
+        if is_late_matter_alert(alert):
+            late_at[alert.matter] = min(alert.raised, late_at.get(alert.matter, alert.raised))
+    return late_at
 
 
 def row_of_step(by: By, matter: Matter, step: StepRecord) -> RowKey:
@@ -208,15 +223,16 @@ def report(
 
     rows: defaultdict[RowKey, Row] = defaultdict(Row)
     raised = list(alerts)
-    late = {alert.matter for alert in raised if is_late_matter_alert(alert)}
+    late_at = late_alert_times(raised)
     for matter in matters:
         key = row_of_matter(by, matter)
         if key is not None:
             if within(matter.opened):
-                rows[key].opened(matter)
-                rows[key].open_late += matter.status == "open" and matter.index in late
+                rows[key].opened(open_at_end=matter.closed is None or (stop is not None and matter.closed > stop))
             if within(matter.closed):
-                rows[key].closing(matter)
+                rows[key].closing(matter, alerted=matter.index in late_at)
+            if within(late_at.get(matter.index)):
+                rows[key].late += 1
         for step in matter.steps:
             if within(step.sealed):
                 rows[row_of_step(by, matter, step)].step(step)
@@ -250,11 +266,11 @@ def format_rows(rows: Mapping[RowKey, Row], template_ids: dict[bytes, str], *, b
                 "closed": row.closed,
                 "completed": row.completed,
                 "open": row.open,
-                "open_late": row.open_late,
                 "matters_on_time": row.matters_on_time,
-                # Open late can no longer be on time: counted as late, or the rate would rise the longer
-                # overdue matters stay open.
-                "matters_on_time_rate": _rate(row.matters_on_time, row.completed_with_deadline + row.open_late),
+                "matters_late": row.late,
+                # Each matter with a deadline is judged once: on time when it completes before its deadline,
+                # late when the deadline passes while it is open, whatever becomes of it after.
+                "matters_on_time_rate": _rate(row.matters_on_time, row.matters_on_time + row.late),
                 "matter_hours_avg": matter_avg,
                 "matter_hours_p90": matter_p90,
             }

@@ -18,7 +18,7 @@ days' rows; a period that starts or ends inside a day still reads the matters
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Final, get_args
 
@@ -31,6 +31,7 @@ from .reports import (
     Row,
     RowKey,
     is_late_matter_alert,
+    late_alert_times,
     row_of_alert,
     row_of_matter,
     row_of_owner,
@@ -48,9 +49,14 @@ class ReportTally:
         self._days: dict[By, defaultdict[int, defaultdict[RowKey, Row]]] = {
             by: defaultdict(lambda: defaultdict(Row)) for by in BYS
         }
-        # The open matters (index → owner, template and opening time: its rows and opening day, not the whole
-        # matter, which holds its steps), and those of them counted open late: a matter's late alert is raised
-        # after it opened, and its closing ends both.
+        # Per day of opening and row: how many of the matters opened then closed on which day, so that a report
+        # over days counts as open those still open at its last day's end.
+        self._closings: dict[By, defaultdict[int, defaultdict[RowKey, Counter[int]]]] = {
+            by: defaultdict(lambda: defaultdict(Counter)) for by in BYS
+        }
+        # The open matters (index → owner, template and opening time: its rows, not the whole matter, which
+        # holds its steps), and those of them counted late (their late alert raised): a matter's late alert
+        # is raised while it is open, and its closing ends both.
         self._open: dict[int, tuple[str, bytes, int]] = {}
         self._late: set[int] = set()
 
@@ -58,32 +64,42 @@ class ReportTally:
     def build(cls, height: int, matters: Iterable[Matter], alerts: Iterable[AlertRecord]) -> ReportTally:
         """The totals of the store as of block ``height`` (its matters and alerts, read from one snapshot)."""
         tally = cls(height)
+        raised = list(alerts)
+        late_at = late_alert_times(raised)
         for matter in matters:
-            tally.matter_changed(None, matter)
-        for alert in alerts:
-            tally.alert_raised(alert)
+            tally.matter_changed(None, matter, late_at=late_at.get(matter.index))
+        for alert in raised:
+            tally.alert_raised(alert)  # counted late with its matter already: only the overdue counts are left
         return tally
 
-    def matter_changed(self, before: Matter | None, after: Matter) -> None:
-        """Add what a block changed in a matter: its opening, its closing, its new steps."""
+    def matter_changed(self, before: Matter | None, after: Matter, *, late_at: int | None = None) -> None:
+        """Add what a block changed in a matter: its opening, its closing, its new steps. ``late_at``: when the
+        totals are built from the store, the time its late alert was raised.
+
+        A matter completed late is counted late here unless its late alert counted it already; an alert
+        raised in the block that closes it finds it no longer open (alert_raised) and counts nothing."""
         new_steps = after.steps[len(before.steps) :] if before is not None else after.steps
+        if late_at is not None and after.status == "open":
+            self._late.add(after.index)
+        alerted = late_at is not None or after.index in self._late
         for by, rows in self._rows.items():
             days = self._days[by]
             key = row_of_matter(by, after)
             if key is not None:
                 opened_on = days[day_of(after.opened)]
                 if before is None:
-                    rows[key].opened(after)
-                    opened_on[key].opened(after)
+                    rows[key].opened(open_at_end=after.status == "open")
+                    opened_on[key].opened(open_at_end=after.status == "open")
+                    if late_at is not None:
+                        rows[key].late += 1
+                        days[day_of(late_at)][key].late += 1
                 elif before.status == "open" and after.status != "open":
                     rows[key].open -= 1
-                    opened_on[key].open -= 1  # "open" counts the matters opened then that are open now
-                    if after.index in self._late:
-                        rows[key].open_late -= 1
-                        opened_on[key].open_late -= 1
+                    opened_on[key].open -= 1  # the day's rows count the matters opened then that are open now
                 if after.closed is not None and (before is None or before.closed is None):
-                    rows[key].closing(after)
-                    days[day_of(after.closed)][key].closing(after)
+                    rows[key].closing(after, alerted=alerted)
+                    days[day_of(after.closed)][key].closing(after, alerted=alerted)
+                    self._closings[by][day_of(after.opened)][key][day_of(after.closed)] += 1
             for step in new_steps:
                 step_key = row_of_step(by, after, step)
                 rows[step_key].step(step)
@@ -103,12 +119,12 @@ class ReportTally:
         opening = self._open.get(alert.matter)
         if is_late_matter_alert(alert) and opening is not None and alert.matter not in self._late:
             self._late.add(alert.matter)
-            owner, template, opened = opening
+            owner, template, _ = opening
             for by, rows in self._rows.items():
                 matter_key = row_of_owner(by, owner, template)
                 if matter_key is not None:
-                    rows[matter_key].open_late += 1
-                    self._days[by][day_of(opened)][matter_key].open_late += 1
+                    rows[matter_key].late += 1
+                    self._days[by][day_of(alert.raised)][matter_key].late += 1
 
     # The two readers below copy: the report is formatted (its percentiles sorted) from the
     # copy, outside the lock under which blocks add to these totals.
@@ -119,12 +135,22 @@ class ReportTally:
 
     def days_rows(self, by: By, first_day: int | None, last_day: int | None) -> dict[RowKey, Row]:
         """The rows over the days [first_day, last_day] (UTC+08:00 day numbers; None: unbounded)."""
+
+        def within(day: int) -> bool:
+            return (first_day is None or day >= first_day) and (last_day is None or day <= last_day)
+
         chosen: defaultdict[RowKey, list[Row]] = defaultdict(list)
         for day, rows in self._days[by].items():
-            if (first_day is None or day >= first_day) and (last_day is None or day <= last_day):
+            if within(day):
                 for key, row in rows.items():
                     chosen[key].append(row)
-        return {key: Row.combined(rows) for key, rows in chosen.items()}
+        combined = {key: Row.combined(rows) for key, rows in chosen.items()}
+        if last_day is not None:  # open at the period's end: those of its matters closed only after it, too
+            for day, keyed in self._closings[by].items():
+                if within(day):
+                    for key, closed_on in keyed.items():
+                        combined[key].open += sum(n for closed, n in closed_on.items() if closed > last_day)
+        return combined
 
 
 def whole_days(start: int | None, stop: int | None) -> tuple[int | None, int | None] | None:

@@ -274,8 +274,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "reports.closed": ("结束", "Closed"),
     "reports.completed": ("办结", "Completed"),
     "reports.open": ("在办", "Open"),
-    "reports.open_late": ("在办已超期", "Open, overdue"),
+    "reports.matters_late": ("超期事项", "Late"),
     "reports.steps": ("环节数", "Stages done"),
+    "reports.whole_matter": ("整体办理时限", "Whole matter's time limit"),
     "reports.matter_on_time": ("按时办结率", "Completed on time"),
     "reports.matter_average": ("平均办结用时（小时）", "Matter average (h)"),
     "reports.matter_p90": ("90% 办结用时（小时）", "Matter p90 (h)"),
@@ -290,8 +291,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "reports.apply": ("统计", "Show"),
     "reports.all_time": ("全部时间", "all time"),
     "reports.bad_period": (
-        "统计期间无法识别：日期应为 YYYY-MM-DD，且起始日期不晚于截止日期。下面是全部时间的统计。",
-        "That period does not read: dates are YYYY-MM-DD, and the first is not after the last. Below is all time.",
+        "统计期间无法识别：日期应为 YYYY-MM-DD（1970 年以后），且起始日期不晚于截止日期。下面是全部时间的统计。",
+        "That period does not read: dates are YYYY-MM-DD (from 1970 on), and the first is not after the last. "
+        "Below is all time.",
     ),
     # Search
     "search.title": ("搜索", "Search"),

@@ -443,6 +443,8 @@ def create_explorer_router(node: Node, *, public_url: str | None = None) -> APIR
         first, last = first or None, last or None  # an empty date field sends "from="
         try:
             start, stop = day_period(first, last)
+            if start is not None and start < 0:
+                start = None  # no block is older than 1970: from an earlier day is from the start
             # The CSV comes from the API, which reads block times: the same period, as ISO times in UTC+8.
             bounds = {name: iso_time(ms) for name, ms in (("from", start), ("to", stop)) if ms is not None}
         except (ValueError, OverflowError):  # not a date, or one no block time can have (year 1)
