@@ -635,6 +635,18 @@ def test_outputs_are_never_overwritten_and_each_refusal_names_its_cause(anchored
     assert (tmp_path / "taken.html").read_text() == "a certificate already"
 
 
+def test_a_refusal_naming_step_fields_names_the_options_that_give_them():
+    from tiezheng.cli.process import in_options
+
+    assert in_options("a step at 审批签发 must carry meta.document_no") == (
+        "a step at 审批签发 must carry --document-no (meta.document_no)"
+    )
+    assert in_options("meta.hearing: no stage after 受理 depends on it") == (
+        "--hearing (meta.hearing): no stage after 受理 depends on it"
+    )
+    assert in_options("meta.published_atx and statement.meta.next") == "meta.published_atx and statement.meta.next"
+
+
 def test_a_short_salt_is_named_as_short(tmp_path):
     (tmp_path / "f").write_text("x")
     result = subprocess.run(

@@ -277,6 +277,31 @@ def test_the_hearing_flag_is_asked_of_a_step_moving_on_only():
     assert unsaid.value.code == "missing-field" and unsaid.value.field == "meta.hearing"
 
 
+def test_a_return_need_not_carry_what_the_stage_would_have_put_out():
+    """审批签发 sent back to 复核 issued no permit: it has no document number to carry; an approval must."""
+
+    def at_signing() -> Trail:
+        trail = Trail()
+        for stage in ("受理", "初审"):
+            trail.step(stage)
+        trail.step("复核", next="审批签发")
+        return trail
+
+    returned = at_signing().step("审批签发", decision="return", omit=("document_no",))
+    assert returned.current == "复核"
+    with pytest.raises(StepError) as unsaid:
+        at_signing().step("审批签发", omit=("document_no",))
+    assert unsaid.value.code == "missing-field" and unsaid.value.field == "meta.document_no"
+    with pytest.raises(StepError) as rejected:  # a refusal is a decision document too, with its number
+        at_signing().step("审批签发", decision="reject", omit=("document_no",))
+    assert rejected.value.field == "meta.document_no"
+    trail = Trail()
+    trail.step("受理")
+    with pytest.raises(StepError) as opinionless:  # why it goes back is still written down
+        trail.step("初审", decision="return", omit=("opinion",))
+    assert opinionless.value.field == "meta.opinion"
+
+
 def test_a_limit_counted_from_an_earlier_stage_is_watched_from_that_stage_on():
     """决定's 90 days run from 立案 whatever stage the case is at; 公示's 7 working days from 决定."""
     trail = Trail(TEMPLATES["enforcement-case"])

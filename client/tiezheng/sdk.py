@@ -223,6 +223,7 @@ def alert_from_json(value: Any, *, where: str = "alert") -> Mapping[str, Any]:
     alert.text("scope", one_of=("stage", "matter"))
     alert.text("status", one_of=("open", "acknowledged", "resolved"))
     alert.optional_text("stage")
+    alert.optional_text("template_hash")  # absent from nodes that predate it
     alert.integer("deadline")
     return alert.value
 

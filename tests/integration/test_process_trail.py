@@ -123,7 +123,7 @@ def test_matter_show_names_the_limits_running_for_stages_to_come(node, tmp_path)
     assert filed.returncode == 0, filed.stderr
     shown = cli(node, "matter", "show", matter, "--node", node.url)
     deadline = httpx.get(f"{node.url}/v1/matters/{matter}").json()["running"][0]["deadline"]
-    due = datetime.fromtimestamp(deadline / 1000, tz=BEIJING).strftime("%Y-%m-%d %H:%M")
+    due = datetime.fromtimestamp(deadline / 1000, tz=BEIJING).strftime("%Y-%m-%d %H:%M:%S")
     assert f"  决定 due {due}, counted from 立案\n" in shown.stdout
 
 
@@ -281,7 +281,8 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
         text=True,
     )
     watcher = subprocess.Popen(
-        [TIEZHENG, "alerts", "--node", node.url, "--severity", "red", "--watch"],
+        # The template by its hash, as the listing takes it: the stream is filtered the same way.
+        [TIEZHENG, "alerts", "--node", node.url, "--severity", "red", "--template", DRILL.hash.hex(), "--watch"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -299,6 +300,10 @@ def test_the_supervision_walkthrough_with_the_cli(node, tmp_path):
                     "--severity", "red", env=admin_env)  # fmt: skip
         assert added.returncode == 0, added.stderr
         hook = added.stdout.split()[0]
+        again = cli(node, "admin", "webhook", "add", f"http://127.0.0.1:{port}/", "--node", node.url,
+                    "--severity", "red", env=admin_env)  # fmt: skip
+        assert again.returncode == 2 and again.stderr.rstrip().endswith("[duplicate-webhook]"), again.stderr
+        assert f"webhook {hook} has that URL and those filters already" in again.stderr
         listed = cli(node, "admin", "webhook", "list", "--node", node.url)
         assert f"http://127.0.0.1:{port}/" in listed.stdout and "red" in listed.stdout
         unsigned = cli(node, "admin", "webhook", "add", "http://elsewhere/", "--node", node.url)

@@ -353,6 +353,18 @@ def test_the_running_limits_pass_keeps_stored_deadlines_and_waits_for_missing_te
     assert reopened.running["决定"][1] == reopened.stage_deadline == kept.stage_deadline + 60_000
 
 
+def test_a_template_without_its_file_here_is_named_as_the_chain_registered_it(chain, desk, monkeypatch):
+    from tiezheng_node.process.library import WorkflowLibrary
+
+    permit = TEMPLATES["administrative-permit"].hash
+    monkeypatch.setattr(WorkflowLibrary, "template", lambda self, digest: None)  # started without the file
+    monkeypatch.setattr(WorkflowLibrary, "template_ids", property(lambda self: {}))
+    process = chain.node.process
+    assert process.template_name(permit) == "administrative-permit"
+    assert process.template_names()[permit] == "administrative-permit"
+    assert process.template_name(b"\x01" * 32) == "01" * 32  # registered nowhere: its hash
+
+
 def test_a_running_limit_is_shown_by_the_api_and_the_explorer(chain, desk):
     matter = desk.open("enforcement-case", "京市监罚〔2026〕1125")
     desk.step(matter, "立案")

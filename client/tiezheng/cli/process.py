@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import threading
 from collections.abc import Mapping
@@ -100,13 +101,23 @@ def add_commands(commands: Any) -> None:
         "standard input",
     )
     step.add_argument("--hearing", choices=("yes", "no"), help="whether a hearing was requested")
-    step.add_argument("--published-at", metavar="TIME", help="when the decision was published (ISO 8601)")
+    step.add_argument(
+        "--published-at",
+        metavar="TIME",
+        help="when the decision was published (ISO 8601, e.g. 2026-11-23T10:00+08:00; without a zone, China "
+        "Standard Time, UTC+08:00)",
+    )
     step.set_defaults(handler=cmd_step)
 
     close = actions.add_parser("close", help="close a matter before its last stage (withdrawn, transferred, …)")
     close.add_argument("matter", metavar="MATTER")
     node(close, writes=True)
-    close.add_argument("--outcome", default="withdrawn", metavar="TEXT")
+    close.add_argument(
+        "--outcome",
+        default="withdrawn",
+        metavar="TEXT",
+        help="why it closes early: withdrawn (the default), transferred, …",
+    )
     close.set_defaults(handler=cmd_close)
 
     show = actions.add_parser("show", help="a matter's timeline: each step, its deadline, overdue in red")
@@ -217,6 +228,7 @@ def _sealed(client: Client, evidence_id: str, what: str) -> bool:
 
 def cmd_step(args: argparse.Namespace) -> int:
     fields: dict[str, MetaValue] = {}
+    zoneless = False
     if args.opinion:
         fields["opinion"] = _file(args.opinion, "opinion").value
     if args.hearing:
@@ -226,22 +238,29 @@ def cmd_step(args: argparse.Namespace) -> int:
             moment = datetime.fromisoformat(args.published_at.replace("Z", "+00:00"))
         except ValueError:
             fail("--published-at must be an ISO 8601 time, e.g. 2026-11-23T10:00+08:00")
-        if moment.tzinfo is None:
+        zoneless = moment.tzinfo is None
+        if zoneless:
             moment = moment.replace(tzinfo=BEIJING)
         fields["published_at"] = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(milliseconds=1)  # exact
     matter_id = _matter_id(args.matter)
     with _client(args) as client:
-        step = client.step(
-            matter_id,
-            args.stage,
-            args.decision,
-            after=_file(args.after, "--after file"),
-            before=_file(args.before, "--before file") if args.before else None,
-            next_stage=args.next,
-            official=args.official,
-            document_no=args.document_no,
-            fields=fields,
-        )
+        try:
+            step = client.step(
+                matter_id,
+                args.stage,
+                args.decision,
+                after=_file(args.after, "--after file"),
+                before=_file(args.before, "--before file") if args.before else None,
+                next_stage=args.next,
+                official=args.official,
+                document_no=args.document_no,
+                fields=fields,
+            )
+        except TiezhengError as exc:
+            message = in_options(exc.message)
+            if exc.code == "time-order" and args.published_at and zoneless:
+                message += f" (--published-at {args.published_at} has no zone: read as China Standard Time, UTC+08:00)"
+            raise TiezhengError(message, code=exc.code) from None
         if not _sealed(client, step.id, f"{args.stage} {args.decision}"):
             return EXIT_OK
         matter = client.matter(matter_id)
@@ -268,8 +287,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_OK
     color = sys.stdout.isatty()
     raw = matter.raw
+    held_by = f" ({matter.current_agency})" if matter.current_agency else ""
     state = (
-        f"at {matter.current} ({matter.current_agency}), due {_time(matter.stage_deadline)}"
+        f"at {matter.current}{held_by}, due {_time(matter.stage_deadline)}"
         if matter.current
         else (f"closed: {raw.get('outcome')}")
     )
@@ -332,7 +352,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
             for alert in client.watch_alerts(subscribed=list_alerts):
                 if (alert.get("id"), alert.get("status")) in printed:
                     continue
-                if all(alert.get(k) == v for k, v in filters.items()):
+                if all(_matches(alert, k, v) for k, v in filters.items()):
                     _print_alert(alert, args.json)
                     sys.stdout.flush()
         except KeyboardInterrupt:  # Ctrl-C is how a watch ends, as for receive-alerts: not a failure
@@ -347,6 +367,15 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         code="stream-ended",
     )
 
+
+def _matches(alert: Mapping[str, Any], name: str, wanted: str) -> bool:
+    """Whether a streamed alert passes a filter as the node's listing applies it: a template by id or by hash."""
+    if name == "template" and TEMPLATE_HASH.fullmatch(wanted):
+        return str(alert.get("template_hash", "")).lower() == wanted.removeprefix("0x").lower()
+    return alert.get(name) == wanted
+
+
+TEMPLATE_HASH: Final = re.compile(r"(?:0x)?[0-9a-fA-F]{64}")
 
 #: How long a delivery may take to arrive once it has begun (the node sends one alert, a few hundred bytes).
 DELIVERY_READ_SECONDS: Final = 10.0
@@ -458,11 +487,29 @@ def _print_alert(alert: Mapping[str, Any], as_json: bool, *, suffix: str = "") -
     sys.stdout.write(line + "\n")
 
 
+#: The statement fields a step's options fill: the node's refusals name the field, the clerk typed the option.
+OPTION_OF_FIELD: Final = {
+    "meta.next": "--next",
+    "meta.document_no": "--document-no",
+    "meta.hearing": "--hearing",
+    "meta.published_at": "--published-at",
+    "meta.opinion": "--opinion",
+}
+
+
+def in_options(message: str) -> str:
+    """A refusal naming statement fields, each with the option that gives it: "--document-no (meta.document_no)"."""
+    for field, option in OPTION_OF_FIELD.items():
+        message = re.sub(rf"(?<![\w.]){re.escape(field)}(?!\w)", f"{option} ({field})", message)
+    return message
+
+
 def _time(milliseconds: int | None) -> str:
     if milliseconds is None:
         return "—"
     try:
-        return datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+        moment = datetime.fromtimestamp(milliseconds / 1000, tz=UTC).astimezone(BEIJING)
+        return moment.strftime("%Y-%m-%d %H:%M:%S")  # seconds: a drill's stages last a minute
     except (ValueError, OverflowError):  # past year 9999, as a statement may claim
         return f"{milliseconds} ms"
 

@@ -437,6 +437,9 @@ def _check_order(template: WorkflowTemplate, matter: Matter, stage: Stage, follo
         raise StepError(refusal, "bad-transition", field="meta.next")
 
 
+#: Fields that record what a stage put out (the document it issued, its publication): a return puts out neither.
+STAGE_OUTPUT_FIELDS: Final = frozenset({"document_no", "published_at"})
+
 #: What each known step field must hold, checked wherever it appears (a stage's ``fields`` make it required).
 FIELD_RULES: Final[dict[str, tuple[Callable[[object], bool], str]]] = {
     "before": (lambda v: type(v) is bytes and len(v) == 32, "the SM3 digest (32 bytes) of the document before"),
@@ -459,6 +462,8 @@ def _check_fields(
     for name in stage.fields:
         if name in BOOLEAN_STEP_FIELDS and decision != "approve":
             continue  # a flag choosing the next stage says nothing on a return or a rejection
+        if name in STAGE_OUTPUT_FIELDS and decision == "return":
+            continue  # a return sends the matter back: the stage issued no document, published nothing
         if name == "operator":
             if statement.operator is None:
                 raise StepError(

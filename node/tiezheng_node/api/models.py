@@ -363,7 +363,8 @@ class AlertModel(BaseModel):
     scope: Literal["stage", "matter"]
     stage: str | None
     agency: str = Field(description="the agency responsible for what is late")
-    template: str
+    template: str = Field(description="the template's id (its hash in hex if neither this node nor the chain names it)")
+    template_hash: str = Field(description="the template's SM3 hash, hex: the revision the matter follows")
     deadline: int
     raised: int = Field(description="block time, ms")
     status: Literal["open", "acknowledged", "resolved"]

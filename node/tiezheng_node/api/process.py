@@ -30,7 +30,7 @@ from tiezheng.supervision import admin_message, webhook_target
 from tiezheng.workflow import Matter
 
 from ..node import Node
-from ..process.engine import ReportBusy
+from ..process.engine import DuplicateWebhook, ReportBusy
 from ..process.records import AlertRecord, Webhook
 from ..process.reports import columns
 from .bodies import body_openapi, model_body
@@ -282,7 +282,7 @@ def create_process_router(node: Node) -> APIRouter:
         now = int(time.time() * 1000)
         return MatterModel(
             id=evidence_id(matter.index),
-            template=template.id if template else matter.template.hex(),
+            template=template.id if template else process.template_name(matter.template),
             template_hash=matter.template.hex(),
             subject=matter.subject.hex(),
             owner=matter.owner,
@@ -448,7 +448,10 @@ def create_process_router(node: Node) -> APIRouter:
         "/webhooks",
         response_model=WebhookModel,
         status_code=201,
-        responses=ADMIN_ERRORS,
+        responses={
+            **ADMIN_ERRORS,
+            409: {"model": ErrorResponse, "description": "a webhook with that URL and those filters is registered"},
+        },
         tags=["process"],
         summary="Register a supervisor's webhook (admin-signed: `tiezheng CHAIN/GENESIS webhook-add URL FILTERS TIME`)",
         openapi_extra=body_openapi(WebhookBody),
@@ -472,14 +475,17 @@ def create_process_router(node: Node) -> APIRouter:
             )
         target = webhook_target(body.url, body.severities, body.agencies, body.templates)
         with signatures.authorised(body.auth, "webhook-add", target) as (signer, spent):
-            hook = process.add_webhook(
-                body.url,
-                severities=list(body.severities),
-                agencies=body.agencies,
-                templates=body.templates,
-                by=signer,
-                also=spent,
-            )
+            try:
+                hook = process.add_webhook(
+                    body.url,
+                    severities=list(body.severities),
+                    agencies=body.agencies,
+                    templates=body.templates,
+                    by=signer,
+                    also=spent,
+                )
+            except DuplicateWebhook as exc:
+                raise ApiError(409, "duplicate-webhook", f"{exc}: each alert would be delivered to it twice") from None
         return webhook_model(hook)
 
     @router.delete(

@@ -127,6 +127,14 @@ class StagedProcess:
     new_alerts: list[int] = field(default_factory=list)
 
 
+class DuplicateWebhook(Exception):
+    """A webhook with that URL and those filters is registered already: every alert would reach it twice."""
+
+    def __init__(self, hook_id: int) -> None:
+        super().__init__(f"webhook {hook_id} has that URL and those filters already")
+        self.hook_id = hook_id
+
+
 class ProcessEngine:
     def __init__(
         self,
@@ -307,6 +315,19 @@ class ProcessEngine:
     def template_of(self, matter: Matter) -> WorkflowTemplate | None:
         return self.library.template(matter.template)
 
+    def template_name(self, template_hash: bytes) -> str:
+        """A template's id: from its file, else from the chain's registry (a node started without the file
+        still names it as the chain does), else its hash in hex."""
+        template = self.library.template(template_hash)
+        if template is not None:
+            return template.id
+        registered = self._trail.template(template_hash, self._head())
+        return registered.id if registered is not None else template_hash.hex()
+
+    def template_names(self) -> dict[bytes, str]:
+        """Hash → id of every template the chain registered or this node holds a file of."""
+        return {info.hash: info.id for info in self._trail.templates(self._head())} | self.library.template_ids
+
     def alert(self, index: int) -> AlertRecord | None:
         raw = self._store.get(alert_key(index))
         return AlertRecord.decode(raw) if raw is not None else None
@@ -388,7 +409,7 @@ class ProcessEngine:
         return None
 
     def _compute_report(self, by: By, start: int | None, stop: int | None) -> list[dict[str, object]]:
-        template_ids = self.library.template_ids
+        template_ids = self.template_names()
         all_time = start is None and stop is None
         days = whole_days(start, stop)
         if all_time or days is not None:
@@ -989,6 +1010,14 @@ class ProcessEngine:
         also: Mapping[bytes, bytes | None] | None = None,
     ) -> Webhook:
         with self._lock:
+            for hook in self.webhooks():
+                if hook.url == url and all(
+                    sorted(mine) == sorted(theirs)
+                    for mine, theirs in (
+                        (severities, hook.severities), (agencies, hook.agencies), (templates, hook.templates)
+                    )
+                ):  # fmt: skip
+                    raise DuplicateWebhook(hook.id)
             raw = self._store.get(META_WEBHOOK_NEXT)
             hook_id = int.from_bytes(raw, "big") if raw else 1
             hook = Webhook(hook_id, url, severities, agencies, templates, int(self._clock() * 1000), by)
@@ -1010,7 +1039,6 @@ class ProcessEngine:
     # Events
 
     def alert_event(self, record: AlertRecord) -> dict[str, Any]:
-        template = self.library.template(record.template)
         return {
             "id": str(EvidenceId(self.chain_code, record.index)),
             "matter": str(EvidenceId(self.chain_code, record.matter)),
@@ -1018,7 +1046,8 @@ class ProcessEngine:
             "scope": record.scope,
             "stage": record.stage,
             "agency": record.agency,
-            "template": template.id if template else record.template.hex(),
+            "template": self.template_name(record.template),
+            "template_hash": record.template.hex(),
             "deadline": record.deadline,
             "raised": record.raised,
             "status": record.status,
