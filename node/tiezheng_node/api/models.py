@@ -436,8 +436,8 @@ class ReportRow(BaseModel):
     )
     matters_late: int | None = Field(
         default=None,
-        description="matters whose overall deadline passed in the period while they were open (their red alert "
-        "raised), whatever became of them after; or completed late in the period on a node that raised no alert",
+        description="matters that became late in the period (their overall deadline's red alert raised, or their "
+        "completion at or after it, whichever came first), whatever became of them after",
     )
     matters_on_time_rate: float | None = Field(
         default=None,

@@ -309,8 +309,8 @@ class ProcessEngine:
                 yield matter
 
     def template_hashes(self, template_id: str) -> list[bytes]:
-        """The hashes of every version of a template (by its id) this node holds."""
-        return [h for h, i in self.library.template_ids.items() if i == template_id]
+        """The hashes of every version of a template (by its id) this node holds or the chain registered."""
+        return [h for h, i in self.template_names().items() if i == template_id]
 
     def template_of(self, matter: Matter) -> WorkflowTemplate | None:
         return self.library.template(matter.template)
@@ -969,10 +969,13 @@ class ProcessEngine:
         with self._tally_lock:
             tally = self._tally
             if tally is not None and staged.height > tally.height:
+                # Alerts first: a matter late and closed in the block its late alert is raised in is counted
+                # late once, by the alert, or by its closing if it was completed late (as reports.late_time).
+                for record in staged.alert_records:
+                    closed = staged.matters.get(record.matter) or self.matter(record.matter)
+                    tally.alert_raised(record, completed_late=closed is not None and closed.completed_late)
                 for index, after in staged.matters.items():
                     tally.matter_changed(staged.before[index], after)
-                for record in staged.alert_records:
-                    tally.alert_raised(record)
                 tally.height = staged.height
             # Only now: a report kept for this block must find it in the totals.
             self._advanced = staged.height

@@ -13,9 +13,9 @@ agency, per template or per stage of a template, over a period of block time.
   rejected it), not if it was closed early (withdrawn, transferred); only
   completed matters count for the hours from opening to closing.
 - A matter with an overall deadline is judged once: *on time* in the period it
-  is completed before the deadline, *late* in the period its deadline passes
-  while it is open (its red alert is raised; or, on a node that raised none, it
-  is completed late), whatever becomes of it after: completed late, withdrawn or
+  is completed before the deadline, *late* in the period it became late (its red
+  alert for the deadline raised, or its completion at or after the deadline,
+  whichever came first), whatever becomes of it after: completed late, withdrawn or
   still open, it stays late, and the on-time rate neither rises nor falls with
   what later periods bring. Matter figures are kept per owning agency and per
   template (a stage row has none).
@@ -87,20 +87,16 @@ class Row:
         self.matters += 1
         self.open += open_at_end
 
-    def closing(self, matter: Matter, *, alerted: bool) -> None:
-        """A matter closed; ``alerted``: its late alert was raised, which counted it late already."""
+    def closing(self, matter: Matter) -> None:
+        """A matter closed (whether it was late is counted when it became late: ``late_time``)."""
         assert matter.closed is not None
         self.closed += 1
         if matter.outcome not in COMPLETION_OUTCOMES:
-            return  # closed early: no time to completion (and late only if its deadline had passed)
+            return  # closed early: no time to completion
         self.completed += 1
         self.matter_hours.append((matter.closed - matter.opened) / HOUR_MS)
-        if matter.deadline is None:
-            return
-        if matter.closed < matter.deadline:  # at the deadline is late, as for a step
+        if matter.deadline is not None and matter.closed < matter.deadline:  # at the deadline is late, as for a step
             self.matters_on_time += 1
-        elif not alerted:
-            self.late += 1  # completed late before its alert was raised (or on a node raising none)
 
     def step(self, step: StepRecord) -> None:
         self.steps += 1
@@ -161,6 +157,14 @@ def row_of_owner(by: By, owner: str, template: bytes) -> RowKey | None:
 def is_late_matter_alert(alert: AlertRecord) -> bool:
     """The red alert that a matter ran past its overall deadline while open."""
     return alert.severity == "red" and alert.scope == "matter"
+
+
+def late_time(matter: Matter, alerted: int | None) -> int | None:
+    """When a matter became late, if it did: its late alert (raised at ``alerted``) or its completion at or after
+    its deadline, whichever came first; the alert may come a block after a late completion, or never on a node
+    that raises none."""
+    times = [t for t in (alerted, matter.closed if matter.completed_late else None) if t is not None]
+    return min(times, default=None)
 
 
 def late_alert_times(alerts: Iterable[AlertRecord]) -> dict[int, int]:
@@ -230,8 +234,8 @@ def report(
             if within(matter.opened):
                 rows[key].opened(open_at_end=matter.closed is None or (stop is not None and matter.closed > stop))
             if within(matter.closed):
-                rows[key].closing(matter, alerted=matter.index in late_at)
-            if within(late_at.get(matter.index)):
+                rows[key].closing(matter)
+            if within(late_time(matter, late_at.get(matter.index))):
                 rows[key].late += 1
         for step in matter.steps:
             if within(step.sealed):

@@ -32,6 +32,7 @@ from .reports import (
     RowKey,
     is_late_matter_alert,
     late_alert_times,
+    late_time,
     row_of_alert,
     row_of_matter,
     row_of_owner,
@@ -54,10 +55,8 @@ class ReportTally:
         self._closings: dict[By, defaultdict[int, defaultdict[RowKey, Counter[int]]]] = {
             by: defaultdict(lambda: defaultdict(Counter)) for by in BYS
         }
-        # The open matters (index → owner, template and opening time: its rows, not the whole matter, which
-        # holds its steps), and those of them counted late (their late alert raised): a matter's late alert
-        # is raised while it is open, and its closing ends both.
-        self._open: dict[int, tuple[str, bytes, int]] = {}
+        # The open matters, and those of them counted late (their late alert raised): their closing ends both.
+        self._open: set[int] = set()
         self._late: set[int] = set()
 
     @classmethod
@@ -67,21 +66,21 @@ class ReportTally:
         raised = list(alerts)
         late_at = late_alert_times(raised)
         for matter in matters:
-            tally.matter_changed(None, matter, late_at=late_at.get(matter.index))
+            tally.matter_changed(None, matter, late=late_time(matter, late_at.get(matter.index)))
         for alert in raised:
-            tally.alert_raised(alert)  # counted late with its matter already: only the overdue counts are left
+            tally.alert_raised(alert, counting_late=False)  # counted with its matter: only overdue counts left
         return tally
 
-    def matter_changed(self, before: Matter | None, after: Matter, *, late_at: int | None = None) -> None:
-        """Add what a block changed in a matter: its opening, its closing, its new steps. ``late_at``: when the
-        totals are built from the store, the time its late alert was raised.
+    def matter_changed(self, before: Matter | None, after: Matter, *, late: int | None = None) -> None:
+        """Add what a block changed in a matter: its opening, its closing, its new steps. ``late``: when the
+        totals are built from the store, the time it became late (reports.late_time).
 
-        A matter completed late is counted late here unless its late alert counted it already; an alert
-        raised in the block that closes it finds it no longer open (alert_raised) and counts nothing."""
+        Block by block, a matter completed late is counted late at its closing unless its late alert counted
+        it already (alert_raised, which a block's alerts go through first)."""
         new_steps = after.steps[len(before.steps) :] if before is not None else after.steps
-        if late_at is not None and after.status == "open":
+        if late is not None and after.status == "open":
             self._late.add(after.index)
-        alerted = late_at is not None or after.index in self._late
+        late_at_closing = before is not None and after.completed_late and after.index not in self._late
         for by, rows in self._rows.items():
             days = self._days[by]
             key = row_of_matter(by, after)
@@ -90,41 +89,48 @@ class ReportTally:
                 if before is None:
                     rows[key].opened(open_at_end=after.status == "open")
                     opened_on[key].opened(open_at_end=after.status == "open")
-                    if late_at is not None:
+                    if late is not None:
                         rows[key].late += 1
-                        days[day_of(late_at)][key].late += 1
+                        days[day_of(late)][key].late += 1
                 elif before.status == "open" and after.status != "open":
                     rows[key].open -= 1
                     opened_on[key].open -= 1  # the day's rows count the matters opened then that are open now
                 if after.closed is not None and (before is None or before.closed is None):
-                    rows[key].closing(after, alerted=alerted)
-                    days[day_of(after.closed)][key].closing(after, alerted=alerted)
+                    rows[key].closing(after)
+                    days[day_of(after.closed)][key].closing(after)
                     self._closings[by][day_of(after.opened)][key][day_of(after.closed)] += 1
+                    if late_at_closing:
+                        rows[key].late += 1
+                        days[day_of(after.closed)][key].late += 1
             for step in new_steps:
                 step_key = row_of_step(by, after, step)
                 rows[step_key].step(step)
                 days[day_of(step.sealed)][step_key].step(step)
         if after.status == "open":
-            self._open[after.index] = (after.owner, after.template, after.opened)
+            self._open.add(after.index)
         else:
-            self._open.pop(after.index, None)
+            self._open.discard(after.index)
             self._late.discard(after.index)
 
-    def alert_raised(self, alert: AlertRecord) -> None:
+    def alert_raised(self, alert: AlertRecord, *, counting_late: bool = True, completed_late: bool = False) -> None:
+        """Add an alert raised: a red one to the overdue counts; a late alert counts its matter late, unless it
+        was counted already, or is (``completed_late``: its closing counts it, in this block or an earlier one;
+        ``counting_late`` False: the totals are being built, and the matters counted it)."""
         if alert.severity == "red":
             for by, rows in self._rows.items():
                 key = row_of_alert(by, alert)
                 rows[key].overdue += 1
                 self._days[by][day_of(alert.raised)][key].overdue += 1
-        opening = self._open.get(alert.matter)
-        if is_late_matter_alert(alert) and opening is not None and alert.matter not in self._late:
-            self._late.add(alert.matter)
-            owner, template, _ = opening
-            for by, rows in self._rows.items():
-                matter_key = row_of_owner(by, owner, template)
-                if matter_key is not None:
-                    rows[matter_key].late += 1
-                    self._days[by][day_of(alert.raised)][matter_key].late += 1
+        if not counting_late or completed_late or not is_late_matter_alert(alert) or alert.matter in self._late:
+            return
+        if alert.matter in self._open:
+            self._late.add(alert.matter)  # its closing, in this block or later, then counts nothing more
+        for by, rows in self._rows.items():
+            # A matter-wide alert is its owner's (the agency it names) and of its template: the matter's rows.
+            matter_key = row_of_owner(by, alert.agency, alert.template)
+            if matter_key is not None:
+                rows[matter_key].late += 1
+                self._days[by][day_of(alert.raised)][matter_key].late += 1
 
     # The two readers below copy: the report is formatted (its percentiles sorted) from the
     # copy, outside the lock under which blocks add to these totals.
