@@ -606,6 +606,18 @@ def test_a_text_argument_that_is_not_utf8_is_named_before_any_request():
         assert_one_line_error(result, text=expected)
 
 
+def test_a_file_name_that_is_not_utf8_is_printed_as_its_bytes_whatever_the_locale(tmp_path):
+    name = os.fsencode(tmp_path) + b"/case-\xff.txt"
+    with open(name, "wb") as handle:
+        handle.write(b"record")
+    for locale in ({"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"}, {"LC_ALL": "C"}):
+        result = subprocess.run(
+            [os.fsencode(TIEZHENG), b"hash", name], capture_output=True, env={**os.environ, **locale}, timeout=60
+        )
+        assert result.returncode == 0, (locale, result.stderr)
+        assert result.stdout == sm3(b"record").hex().encode() + b"  " + name + b"\n", locale
+
+
 def test_a_file_name_that_is_not_utf8_is_shown_escaped():
     result = run("hash", "/nonexistent/case-\udcff.txt")
     assert_one_line_error(result, text="/nonexistent/case-\\xff.txt: No such file or directory [unreadable]")

@@ -13,7 +13,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Final
 
 
 def open_regular(path: str | Path, *, buffering: int = -1) -> BinaryIO:
@@ -31,6 +31,10 @@ def open_regular(path: str | Path, *, buffering: int = -1) -> BinaryIO:
     return open(path, "rb", buffering=buffering)
 
 
+#: What link(2) answers on a file system without hard links.
+NO_HARD_LINKS: Final = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS})
+
+
 def write_new(path: str | Path, data: bytes, *, mode: int) -> None:
     """Create ``path`` holding ``data``; FileExistsError if it exists, and then nothing is written.
 
@@ -40,9 +44,18 @@ def write_new(path: str | Path, data: bytes, *, mode: int) -> None:
     target = Path(path)
     temporary = _written_beside(target, data, mode)
     try:
-        os.link(temporary, target)
+        try:
+            os.link(temporary, target)
+        except OSError as exc:
+            if exc.errno not in NO_HARD_LINKS:
+                raise
+            # FAT and exFAT (a USB stick), some network shares: the name is claimed by an exclusive create,
+            # then the whole file moved over it. A crash between the two leaves an empty file there.
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+            os.replace(temporary, target)
     finally:
-        os.unlink(temporary)
+        with contextlib.suppress(FileNotFoundError):  # moved into place
+            os.unlink(temporary)
     _sync_folder(target)
 
 

@@ -109,7 +109,7 @@ class Genesis:
         if document.get("format") != FORMAT:
             raise GenesisError(f'genesis must say "format": "{FORMAT}"')
         if "version" not in document:
-            raise GenesisError(f"genesis must say its version (this build reads {VERSION})")
+            raise GenesisError(f"genesis must say its version (this build reads {VERSION})", code="unsupported-version")
         if type(document["version"]) is not int or document["version"] != VERSION:
             raise GenesisError(
                 f"genesis version {document['version']!r} is not supported (this build reads {VERSION})",

@@ -7,6 +7,7 @@ Exit status: 0 success (or VALID), 1 a negative verdict (INVALID, bad signature)
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -132,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A file name the locale cannot decode is printed as the bytes it is, as sha256sum prints it, not refused
+        # mid-run: `anchor` prints each ID beside its file once the node has accepted the records.
+        sys.stdout.reconfigure(errors="surrogateescape")
     parser = build_parser()
     try:
         args = parser.parse_args(arguments)
