@@ -166,9 +166,10 @@ def create_process_router(node: Node) -> APIRouter:
         """The template hashes a filter names: every revision of a template id, or one template's hash (hex)."""
         if template is None:
             return None
+        # This node's files and the chain's registry: an alert names its template from either.
         if TEMPLATE_HASH.fullmatch(template):
             named = bytes.fromhex(template.removeprefix("0x"))
-            hashes = {named} if named in process.library.template_ids else set()
+            hashes = {named} if named in process.template_names() else set()
         else:
             hashes = set(process.template_hashes(template))
         if not hashes:
@@ -467,7 +468,7 @@ def create_process_router(node: Node) -> APIRouter:
             twice = next((v for i, v in enumerate(values) if v in values[:i]), None)
             if twice is not None:
                 raise ApiError(400, "invalid-request", f"{name}: {twice} is named twice")
-        unheld = sorted(set(body.templates) - set(process.library.template_ids.values()))
+        unheld = sorted(set(body.templates) - set(process.template_names().values()))
         if unheld:
             # A filter naming no template this node holds would match no alert, and the webhook never fire.
             raise ApiError(
