@@ -597,6 +597,8 @@ def test_the_reports_page_takes_a_period_and_passes_it_to_the_csv(scene):
         refused = client.get("/reports", params={"by": "stage", "lang": "zh", **bad})
         assert refused.status_code == 200 and 'id="period-message"' in refused.text, bad
         assert "统计期间无法识别" in refused.text
+    by_template = client.get("/reports", params={"by": "template", "lang": "en"}).text
+    assert 'id="report-note"' in by_template and "on time ÷ (on time + late)" in by_template
     from_the_start = client.get("/reports", params={"by": "stage", "from": "0001-01-01"})  # before any block
     assert from_the_start.status_code == 200 and 'id="period-message"' not in from_the_start.text
     assert '/v1/reports/stage?format=csv"' in from_the_start.text  # the whole history, as without a start

@@ -285,6 +285,13 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "reports.p90": ("环节 90% 用时（小时）", "Stage p90 (h)"),
     "reports.overdue": ("超时预警", "Overdue alerts"),
     "reports.csv": ("导出 CSV", "Export CSV"),
+    "reports.note": (
+        "按时办结率 = 按时办结 ÷（按时办结 + 超期事项）。每件有整体时限的事项只计一次：期限前办结，计入办结所在期间；"
+        "期限已过仍未办结，计入超期所在期间，此后无论办结、撤回或仍在办，都不再改变。“在办”指期间结束时仍在办理的事项。",
+        "Completed on time = on time ÷ (on time + late). Each matter with an overall time limit counts once: on time "
+        "in the period it was completed before its limit, late in the period its limit passed while it was open, "
+        "whatever became of it after. Open: still open at the period's end.",
+    ),
     "reports.period": ("统计期间（按上链时间，北京时间）", "Period (by block time, UTC+8)"),
     "reports.from": ("起始日期", "From"),
     "reports.to": ("截止日期", "To"),
