@@ -12,6 +12,7 @@ import uvicorn
 
 from .api.app import create_app
 from .api.events import EventHub
+from .api.notifier import BlockNotifier
 from .node import Node
 
 EXIT_FAILED: Final = 2
@@ -39,7 +40,7 @@ def serve(node: Node, listener: socket.socket, *, public_url: str | None = None)
             lifespan="off",
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
-        server = _NodeServer(config, app.state.event_hub)
+        server = _NodeServer(config, app.state.event_hub, app.state.notifier)
         # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the
         # handler it found; make that handler return, so node.close() runs and we exit 0.
         signal.signal(signal.SIGTERM, lambda *_: None)
@@ -66,16 +67,20 @@ def _settle_garbage_collector() -> None:
 
 
 class _NodeServer(uvicorn.Server):
-    """uvicorn's server, ending the live event streams as soon as it is asked to stop.
+    """uvicorn's server, ending the live event streams and the waits for blocks as soon as it is asked to stop.
 
     A graceful shutdown waits for open requests, and an event stream never ends on
     its own: with an explorer tab open, Ctrl-C would wait for the reader to leave.
+    A submission waiting for its block would be cut off when the grace runs out
+    (a 500, its evidence ID lost to its sender): it is answered as accepted instead.
     """
 
-    def __init__(self, config: uvicorn.Config, hub: EventHub) -> None:
+    def __init__(self, config: uvicorn.Config, hub: EventHub, notifier: BlockNotifier) -> None:
         super().__init__(config)
         self._hub = hub
+        self._notifier = notifier
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         self._hub.close()
+        self._notifier.stop()
         super().handle_exit(sig, frame)

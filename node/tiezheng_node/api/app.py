@@ -113,6 +113,7 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
     rpc = JsonRpc(node)
     app.state.rpc = rpc
     notifier = BlockNotifier()
+    app.state.notifier = notifier  # stopped by the server when it stops, answering the submissions waiting
     node.add_listener(lambda _block: notifier.notify())
     hub = EventHub()
     app.state.event_hub = hub  # closed by the server when it stops, ending the live streams

@@ -15,6 +15,13 @@ class BlockNotifier:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._event: asyncio.Event | None = None
+        self._stopping = False
+
+    def stop(self) -> None:
+        """The server is stopping: every wait ends now with what holds, so that a submission waiting for its
+        block is answered (202, with its evidence ID) rather than cut off when the server's grace runs out."""
+        self._stopping = True
+        self.notify()
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -42,6 +49,8 @@ class BlockNotifier:
             assert event is not None
             if condition():
                 return True
+            if self._stopping:
+                return False
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False

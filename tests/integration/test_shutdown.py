@@ -1,0 +1,51 @@
+"""A node asked to stop answers the submissions waiting for their block, and loses none of them."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import httpx
+
+from tests.integration.conftest import DevAgency
+from tests.support.processes import NodeProcess, free_port
+
+BLOCK_INTERVAL_MS = 20_000
+
+
+def test_a_submission_waiting_for_its_block_is_answered_accepted_when_the_node_stops(tmp_path):
+    node = NodeProcess(tmp_path / "data", free_port(), extra_args=["--block-interval-ms", str(BLOCK_INTERVAL_MS)])
+    node.start()
+    try:
+        agency = DevAgency(node)
+        submit = f"{node.url}/v1/evidence"
+
+        def submitted(record: bytes) -> httpx.Response:
+            body = agency.signed(record).to_cbor()
+            headers = {"Content-Type": "application/cbor"}
+            waiting = {"wait": "true", "timeout": "30"}
+            return httpx.post(submit, content=body, headers=headers, params=waiting, timeout=40)
+
+        first = submitted(b"sealed first")
+        assert first.status_code == 200, first.text  # a block was just sealed: the next is an interval away
+        answers: list[httpx.Response] = []
+        waiting = threading.Thread(target=lambda: answers.append(submitted(b"waiting at the stop")))
+        waiting.start()
+        time.sleep(1.0)
+        assert not answers  # still waiting for its block
+        asked = time.monotonic()
+        node.process.send_signal(signal.SIGTERM)
+        waiting.join(timeout=30)
+        assert answers and time.monotonic() - asked < 4  # at once, not when the 5 s of grace run out
+        (answer,) = answers
+        assert answer.status_code == 202, answer.text
+        accepted = answer.json()
+        assert accepted["status"] == "accepted" and accepted["id"]
+        assert node.process.wait(timeout=30) == 0
+        assert "Traceback" not in node.log() and "CancelledError" not in node.log()
+        node.start()  # the accepted record was durable before it was answered
+        kept = httpx.get(f"{node.url}/v1/evidence/{accepted['id']}")
+        assert kept.status_code == 200 and kept.json()["id"] == accepted["id"], kept.text
+    finally:
+        node.stop()
