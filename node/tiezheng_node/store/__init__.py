@@ -5,6 +5,6 @@ py-evm takes a second, and the node's command line reads this package before
 it needs the execution layer.
 """
 
-from .leveldb import Store, StoreError, WriteSet
+from .leveldb import Store, StoreBroken, StoreError, WriteSet
 
-__all__ = ["Store", "StoreError", "WriteSet"]
+__all__ = ["Store", "StoreBroken", "StoreError", "WriteSet"]

@@ -28,6 +28,14 @@ class StoreError(RuntimeError):
             self.code = code
 
 
+class StoreBroken(StoreError):
+    """A write LevelDB itself failed (a full disk, an I/O error): its log may end in a torn record, after which
+    any later write could be dropped when the store is next opened. So nothing more is written through this
+    handle; a restart reopens the store at its last whole write."""
+
+    code = "store-broken"
+
+
 class WriteSet:
     """Writes collected for one atomic commit. ``None`` as a value deletes the key."""
 
@@ -95,6 +103,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot open the store at {path}: {exc.strerror or exc}") from None
         self.path = path
+        self._broken: str | None = None
         stored = self._db.get(keys.META_FORMAT)
         if stored is None:
             with self._db.iterator(include_value=False) as existing:
@@ -111,8 +120,24 @@ class Store:
         return self._db.get(key) is not None
 
     def commit(self, writes: WriteSet | Mapping[bytes, bytes | None], *, sync: bool = True) -> None:
-        """Apply all writes atomically; with ``sync`` they are on disk when this returns."""
+        """Apply all writes atomically; with ``sync`` they are on disk when this returns.
+
+        StoreBroken once a write has failed in LevelDB, for this and every later commit: a block committed after
+        a torn record could vanish at the next start, and the validator seal another in its place."""
+        if self._broken is not None:
+            raise StoreBroken(self._broken)
         items = writes.writes if isinstance(writes, WriteSet) else writes
+        try:
+            self._write(items, sync)
+        except plyvel.Error as exc:
+            reason = exc.args[0].decode(errors="replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+            self._broken = (
+                f"a write to the store at {self.path} failed ({reason}); nothing more is written until the node is "
+                "restarted, which reopens the store at its last whole write"
+            )
+            raise StoreBroken(self._broken) from None
+
+    def _write(self, items: Mapping[bytes, bytes | None], sync: bool) -> None:
         with self._db.write_batch(transaction=True, sync=sync) as batch:
             # In key order: each insert into LevelDB's memtable (a skip list) then walks
             # nearly the path of the one before, in cache. A block's 10,000 digest-index
