@@ -33,7 +33,7 @@ from tiezheng.bounded import AnswerTooLarge, node_client
 from tiezheng.errors import TiezhengError
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey
-from tiezheng.responses import MAX_EXCERPT, ApiError, BadResponseError
+from tiezheng.responses import MAX_EXCERPT, ApiError, BadResponseError, NodeUnreachable, StreamEnded
 from tiezheng.sdk import AsyncClient, Client, Digest, EvidenceRecord, MatterView
 from tiezheng.signed_statement import SignedStatement
 
@@ -341,6 +341,29 @@ def test_an_alert_event_that_is_not_an_alert_is_a_bad_response(node):
     assert "event.matter is missing" in caught.value.message
 
 
+def test_an_event_stream_that_ends_says_so_in_both_flavours(node):
+    """A node stopping ends its streams: a watch must not end as quietly as a quiet day."""
+    stream = b"event: alert\ndata: " + json.dumps(ALERT).encode() + b"\n\n"
+    node.answer("/v1/events", stream, content_type="text/event-stream")
+    seen = []
+    with Client(node.url, retry_for=0) as client, pytest.raises(StreamEnded) as caught:
+        for alert in client.watch_alerts():
+            seen.append(alert["id"])
+    assert seen == [ALERT["id"]] and caught.value.code == "stream-ended"
+
+    async def watch() -> list[str]:
+        async with AsyncClient(node.url, retry_for=0) as client:
+            return [alert["id"] async for alert in client.watch_alerts()]
+
+    with pytest.raises(StreamEnded):
+        asyncio.run(watch())
+
+
+def test_an_event_stream_from_no_node_is_unreachable():
+    with Client("http://127.0.0.1:9", retry_for=0) as client, pytest.raises(NodeUnreachable):
+        next(iter(client.watch_alerts()))
+
+
 # The parsers, fed any JSON value
 
 
@@ -551,8 +574,9 @@ def test_a_request_the_node_may_hold_is_waited_for_longer_than_the_read_timeout(
     with Client(node.url, key=key, agency="A", retry_for=0, timeout=0.3) as client:
         held = client.anchor(b"held", "document", wait=True, timeout=1.0)
         assert held.id == "DEV-000000-9H" and held.status == "accepted"
-        with pytest.raises(httpx.ReadTimeout):  # not held: the client's own read timeout applies
+        with pytest.raises(NodeUnreachable) as caught:  # not held: the client's own read timeout applies
             client.anchor(b"not held", "document")
+        assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
 
 
 def test_a_receipt_asked_for_by_another_spelling_of_its_id_is_its_own(node):

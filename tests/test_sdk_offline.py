@@ -16,9 +16,11 @@ import pytest
 
 from tiezheng import sdk
 from tiezheng.batch import BatchEnvelope
+from tiezheng.errors import TiezhengError
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import SM2PrivateKey, sm3
-from tiezheng.sdk import ApiError, AsyncClient, Client
+from tiezheng.responses import NodeUnreachable
+from tiezheng.sdk import ApiError, AsyncClient, BadArgument, Client, Digest
 
 AGENCY = "91110000MA01TEST0X"
 KEY = SM2PrivateKey.generate()
@@ -42,6 +44,8 @@ class FakeNode:
             self.busy -= 1
             headers = {"Retry-After": self.retry_after} if self.retry_after is not None else {}
             return httpx.Response(429, headers=headers, json={"error": {"code": "busy", "message": "busy"}})
+        if request.method == "GET" and request.url.path.startswith("/v1/evidence/"):
+            return self.record(request.url.path.rsplit("/", 1)[1])
         assert request.url.path == "/v1/evidence/batch"
         if self.refuse_envelope == len(self.envelopes):
             return httpx.Response(413, json={"error": {"code": "too-large", "message": "over the pending limit"}})
@@ -58,6 +62,14 @@ class FakeNode:
             "status": "accepted",
         }
         return httpx.Response(202, json=body)
+
+    def record(self, evidence_id: str) -> httpx.Response:
+        """A record, waiting for a block for ever (this node seals none)."""
+        index = EvidenceId.parse(evidence_id).index
+        statement = {"kind": "document", "digest": "00" * 32, "agency": AGENCY, "time": 0}
+        body = {"id": evidence_id, "index": index, "status": "accepted", "statement_hash": "00" * 32,
+                "statement": statement}  # fmt: skip
+        return httpx.Response(200, json=body)
 
 
 def client_for(node: FakeNode, **options) -> Client:
@@ -149,9 +161,56 @@ def test_a_node_that_cannot_be_reached_fails_within_a_few_attempts(clock):
         raise httpx.ConnectError("connection refused", request=request)
 
     http = httpx.Client(transport=httpx.MockTransport(refused), base_url="http://node")
-    with Client("http://node", key=KEY, agency=AGENCY, http=http) as client, pytest.raises(httpx.ConnectError):
+    with Client("http://node", key=KEY, agency=AGENCY, http=http) as client, pytest.raises(NodeUnreachable) as caught:
         client.anchor_many([b"nowhere"], "document")
     assert len(attempts) == sdk.TRANSPORT_RETRIES + 1 and sum(clock.sleeps) < 5
+    assert caught.value.code == "unreachable" and "find_by_digest" in caught.value.message
+    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+
+
+def test_anchor_many_waiting_past_its_timeout_returns_the_records_accepted(clock):
+    node = FakeNode()
+    with client_for(node) as client:
+        anchored = client.anchor_many([b"one", b"two", b"three"], "document", chunk_size=2, wait=True, timeout=0.5)
+    assert [a.status for a in anchored] == ["accepted"] * 3 and len({a.id for a in anchored}) == 3
+
+
+def test_a_url_no_client_can_use_is_refused_at_once(clock):
+    with Client("ftp://node") as client, pytest.raises(TiezhengError) as caught:
+        client.get("DEV-000000-9H")
+    assert caught.value.code == "bad-argument" and clock.sleeps == []
+
+
+def test_arguments_the_sdk_cannot_use_are_its_own_errors_naming_them(tmp_path):
+    with pytest.raises(BadArgument, match="32 bytes, not bytes of 3"):
+        Digest(b"abc")
+    with pytest.raises(BadArgument, match="64 hex digits"):
+        Digest.from_hex("zz" * 32)
+    assert Digest.from_hex("0X" + "ab" * 32).value == bytes.fromhex("ab" * 32)
+    with Client("http://node", key=KEY, agency=AGENCY) as client:
+        with pytest.raises(BadArgument, match="evidence ID is text"):
+            client.get(123)  # type: ignore[arg-type]
+        with pytest.raises(BadArgument, match="no field 'colour'"):
+            client.statement(b"x", "document", colour="red")
+        with pytest.raises(BadArgument, match="not one record"):
+            client.anchor_many(tmp_path / "one.pdf", "document")  # type: ignore[arg-type]
+
+
+def test_anchor_many_refuses_before_sending_anything_a_record_it_could_not_hash(tmp_path):
+    node = FakeNode()
+    (tmp_path / "a.pdf").write_bytes(b"a")
+    with client_for(node) as client:
+        for later, code in (
+            (tmp_path / "missing.pdf", "unreadable"),
+            (tmp_path, "unreadable"),
+            ("a.pdf", "bad-argument"),
+        ):
+            with pytest.raises(TiezhengError) as caught:
+                client.anchor_many([tmp_path / "a.pdf", *[b"x"] * 3, later], "document", chunk_size=2)
+            assert caught.value.code == code and "records[4]" in caught.value.message
+        with pytest.raises(TiezhengError) as caught:
+            client.anchor_many([b"a", b"b", b"c"], "no such kind", chunk_size=2)
+    assert node.envelopes == []  # nothing was sent
 
 
 def test_async_client_rides_out_busy_too(monkeypatch, clock):

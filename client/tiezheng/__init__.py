@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .responses import BadResponseError
+    from .errors import TiezhengError
+    from .receipt import Receipt
+    from .responses import BadResponseError, NodeUnreachable, StreamEnded
     from .sdk import Anchored, ApiError, AsyncClient, Client, Digest, EvidenceRecord
+    from .verifier import Verdict
 
 _LAZY_EXPORTS = {
     "Anchored": ".sdk",
@@ -28,6 +31,11 @@ _LAZY_EXPORTS = {
     "Client": ".sdk",
     "Digest": ".sdk",
     "EvidenceRecord": ".sdk",
+    "NodeUnreachable": ".responses",
+    "Receipt": ".receipt",
+    "StreamEnded": ".responses",
+    "TiezhengError": ".errors",
+    "Verdict": ".verifier",
 }
 
 __all__ = [
@@ -38,6 +46,11 @@ __all__ = [
     "Client",
     "Digest",
     "EvidenceRecord",
+    "NodeUnreachable",
+    "Receipt",
+    "StreamEnded",
+    "TiezhengError",
+    "Verdict",
     "__version__",
 ]
 

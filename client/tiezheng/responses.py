@@ -36,6 +36,21 @@ class ApiError(TiezhengError):
         self.status = status
 
 
+class NodeUnreachable(TiezhengError):
+    """No answer from the node: refused, timed out or cut off, after the client's retries.
+
+    A submission sent before the cut may still have been accepted: ``find_by_digest`` tells, and anchoring
+    the same statement again (the same ``time_ms``) is idempotent."""
+
+    code = "unreachable"
+
+
+class StreamEnded(TiezhengError):
+    """The node's event stream ended (the node stopped or restarted) or went silent past its keepalives."""
+
+    code = "stream-ended"
+
+
 class BadResponseError(DecodeError):
     """The node's answer is not what the API promises: not JSON, or JSON of another shape.
 

@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import functools
 import os
+import stat
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,7 +43,18 @@ from .genesis import Genesis
 from .gm import SM2PrivateKey, sm3, sm3_file
 from .header import Seal, SealedHeader
 from .receipt import Receipt
-from .responses import ApiError, BadResponseError, JsonObject, check, decode_json, objects_in, read, request_name
+from .responses import (
+    ApiError,
+    BadResponseError,
+    JsonObject,
+    NodeUnreachable,
+    StreamEnded,
+    check,
+    decode_json,
+    objects_in,
+    read,
+    request_name,
+)
 from .signed_statement import SignedStatement
 from .signing import Cosigner
 from .statement import MIN_SALT_BYTES, MetaValue, Statement, document_number_hash, operator_hash, subject_hash
@@ -66,19 +78,30 @@ MATTER_STATUSES: Final = ("open", "closed")
 T = TypeVar("T")
 
 
+class BadArgument(TiezhengError, ValueError):
+    """An argument the SDK cannot use (a ValueError too, as Python's own refusals of a value are)."""
+
+    code = "bad-argument"
+
+
 @dataclass(frozen=True)
 class Digest:
-    """A record's SM3 digest, given instead of the record itself."""
+    """A record's SM3 digest, given instead of the record itself (bytes are a record's content, hashed)."""
 
     value: bytes
 
     def __post_init__(self) -> None:
-        if len(self.value) != 32:
-            raise ValueError("an SM3 digest is 32 bytes")
+        if not isinstance(self.value, bytes) or len(self.value) != 32:
+            raise BadArgument(f"an SM3 digest is 32 bytes, not {_described(self.value)}")
 
     @classmethod
     def from_hex(cls, text: str) -> Digest:
-        return cls(bytes.fromhex(text.removeprefix("0x")))
+        """From 64 hex digits (a 0x in front allowed)."""
+        digits = text.removeprefix("0x").removeprefix("0X") if isinstance(text, str) else ""
+        try:
+            return cls(bytes.fromhex(digits))
+        except ValueError:
+            raise BadArgument(f"an SM3 digest is 64 hex digits, not {_described(text)}") from None
 
 
 Record = bytes | bytearray | os.PathLike[str] | Digest
@@ -330,28 +353,8 @@ class _Operations:
 
     # Building statements
 
-    def statement(
-        self,
-        record: Record,
-        kind: str,
-        *,
-        subject: bytes | None = None,
-        operator: bytes | None = None,
-        stage: str | None = None,
-        prev: str | None = None,
-        meta: Mapping[str, MetaValue] | None = None,
-        time_ms: int | None = None,
-    ) -> Statement:
-        return self.statement_for(
-            digest_of(record),
-            kind,
-            subject=subject,
-            operator=operator,
-            stage=stage,
-            prev=prev,
-            meta=meta,
-            time_ms=time_ms,
-        )
+    def statement(self, record: Record, kind: str, **fields: Any) -> Statement:
+        return self.statement_for(digest_of(record), kind, **fields)
 
     def statement_for(
         self,
@@ -364,7 +367,13 @@ class _Operations:
         prev: str | None = None,
         meta: Mapping[str, MetaValue] | None = None,
         time_ms: int | None = None,
+        **unknown: Any,
     ) -> Statement:
+        if unknown:
+            raise BadArgument(
+                f"a statement has no field {sorted(unknown)[0]!r} (it takes subject, operator, stage, prev, meta, "
+                "time_ms)"
+            )
         key, agency = self._signer()
         return Statement(
             kind=kind,
@@ -471,7 +480,14 @@ class _Operations:
     ) -> Operation[list[Anchored]]:
         """Hash, sign and send records an envelope at a time; Emit each envelope's results once accepted."""
         self._signer()
+        if isinstance(records, bytes | bytearray | str | os.PathLike | Digest):
+            raise BadArgument("records is a list (or any iterable) of records, not one record")
         items = list(records)
+        # Everything refusable is refused before the first envelope goes: a refusal half way would leave the
+        # records already anchored without their IDs.
+        for number, record in enumerate(items):
+            check_record(record, f"records[{number}]")
+        self.statement_for(bytes(32), kind, **fields)
         results: list[Anchored] = []
         hashed = 0
         for chunk in _chunks(items, chunk_size):
@@ -512,7 +528,12 @@ class _Operations:
         )
         if wait and results:
             last = max(results, key=lambda a: a.index)
-            yield from self.wait(last.id, timeout=timeout, interval=0.25)
+            try:
+                yield from self.wait(last.id, timeout=timeout, interval=0.25)
+            except TiezhengError as exc:
+                if exc.code != "timeout":
+                    raise
+                return results  # accepted, as anchor(wait=True) returns one not proven in time: IDs are kept
             results = [Anchored(a.id, a.index, "proven", a.new, a.statement) for a in results]
         return results
 
@@ -523,7 +544,7 @@ class _Operations:
             if record.status == "proven":
                 return record
             if time.monotonic() >= deadline:
-                raise TiezhengError(f"{evidence_id} was not proven within {timeout:.0f} s", code="timeout")
+                raise TiezhengError(f"{evidence_id} was not proven within {timeout:g} s", code="timeout")
             yield Pause(interval)
 
     def get(self, evidence_id: str) -> Operation[EvidenceRecord]:
@@ -828,8 +849,33 @@ def digest_of(record: Record) -> bytes:
     if isinstance(record, bytes | bytearray):
         return sm3(bytes(record))
     if isinstance(record, os.PathLike):
-        return sm3_file(record)
-    raise TypeError("a record is bytes, a path (pathlib.Path), or Digest(sm3 digest)")
+        try:
+            return sm3_file(record)
+        except OSError as exc:
+            raise TiezhengError(f"cannot read {record}: {exc.strerror or exc}", code="unreadable") from None
+    raise BadArgument(f"a record is bytes, a path (pathlib.Path) or Digest(sm3 digest), not {_described(record)}")
+
+
+def check_record(record: object, where: str = "record") -> None:
+    """Refuse, before anything is sent, a record that could not be hashed: of another type, or a file that cannot
+    be read (a folder, missing, a device)."""
+    if isinstance(record, Digest | bytes | bytearray):
+        return
+    if not isinstance(record, os.PathLike):
+        raise BadArgument(f"{where}: a record is bytes, a path (pathlib.Path) or Digest(sm3 digest), "
+                          f"not {_described(record)}")  # fmt: skip
+    try:
+        mode = os.stat(record).st_mode
+    except OSError as exc:
+        raise TiezhengError(f"{where}: cannot read {record}: {exc.strerror}", code="unreadable") from None
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise TiezhengError(f"{where}: cannot read {record}: not a regular file or a pipe", code="unreadable")
+
+
+def _described(value: object) -> str:
+    """A value named in a refusal: its type, and its length where it has one."""
+    size = f" of {len(value)}" if isinstance(value, bytes | bytearray | str) else ""
+    return f"{type(value).__name__}{size}"
 
 
 _RETRYABLE_STATUS: Final = (429, 502, 503, 504)
@@ -949,6 +995,8 @@ def _parsed_id(text: str) -> EvidenceId | str:
 
 def _id_segment(text: str) -> str:
     """An evidence ID for a URL path: in its canonical spelling, or (if it is none) quoted, for the node to refuse."""
+    if not isinstance(text, str) or not text:
+        raise BadArgument(f"an evidence ID is text such as DEV-000031-7G, not {_described(text)}")
     parsed = _parsed_id(text)
     return str(parsed) if isinstance(parsed, EvidenceId) else quote(text, safe="")
 
@@ -1002,10 +1050,11 @@ class Client:
                     headers=_headers(call),
                     timeout=_timeout(self._http.timeout, call) or httpx.USE_CLIENT_DEFAULT,
                 )
-            except httpx.TransportError:
-                pause = retrying.pause(None)
+            except httpx.TransportError as exc:
+                # A URL no client can use is not tried again.
+                pause = None if isinstance(exc, httpx.UnsupportedProtocol) else retrying.pause(None)
                 if pause is None:
-                    raise
+                    raise unreachable(self._http.base_url, exc) from exc
                 time.sleep(pause)
                 continue
             if _retryable(response):
@@ -1198,7 +1247,13 @@ class Client:
         ``subscribed`` is called once the node has subscribed the stream (its first line):
         whatever is raised from then on comes through it, so a listing made then misses nothing.
         """
-        with self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT) as response:
+        try:
+            opened = self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT)
+            response = opened.__enter__()
+        except httpx.TransportError as exc:
+            raise unreachable(self._http.base_url, exc) from exc
+        with contextlib.ExitStack() as stack:
+            stack.push(opened)
             if response.status_code >= HTTP_ERROR:
                 refusal = _RefusalBody()
                 with contextlib.suppress(httpx.TransportError):  # what came is enough to say why
@@ -1207,13 +1262,17 @@ class Client:
                             break
                 check(_answered(response, bytes(refusal.body)))
             parser = _AlertEvents(request_name(response))
-            for line in _event_lines(response.iter_bytes(), request_name(response)):
-                if subscribed is not None:
-                    subscribed, call = None, subscribed
-                    call()
-                event = parser.feed(line)
-                if event is not None:
-                    yield event
+            try:
+                for line in _event_lines(response.iter_bytes(), request_name(response)):
+                    if subscribed is not None:
+                        subscribed, call = None, subscribed
+                        call()
+                    event = parser.feed(line)
+                    if event is not None:
+                        yield event
+            except httpx.TransportError as exc:
+                raise stream_ended(self._http.base_url, exc) from exc
+            raise stream_ended(self._http.base_url, None)
 
     # Reading
 
@@ -1287,10 +1346,11 @@ class AsyncClient:
                     headers=_headers(call),
                     timeout=_timeout(self._http.timeout, call) or httpx.USE_CLIENT_DEFAULT,
                 )
-            except httpx.TransportError:
-                pause = retrying.pause(None)
+            except httpx.TransportError as exc:
+                # A URL no client can use is not tried again.
+                pause = None if isinstance(exc, httpx.UnsupportedProtocol) else retrying.pause(None)
                 if pause is None:
-                    raise
+                    raise unreachable(self._http.base_url, exc) from exc
                 await asyncio.sleep(pause)
                 continue
             if _retryable(response):
@@ -1468,7 +1528,13 @@ class AsyncClient:
     async def watch_alerts(
         self, *, subscribed: Callable[[], Awaitable[None]] | None = None
     ) -> AsyncIterator[Mapping[str, Any]]:
-        async with self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT) as response:
+        try:
+            opened = self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT)
+            response = await opened.__aenter__()
+        except httpx.TransportError as exc:
+            raise unreachable(self._http.base_url, exc) from exc
+        async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_exit(opened)
             if response.status_code >= HTTP_ERROR:
                 refusal = _RefusalBody()
                 with contextlib.suppress(httpx.TransportError, TimeoutError):  # what came is enough to say why
@@ -1478,13 +1544,17 @@ class AsyncClient:
                                 break
                 check(_answered(response, bytes(refusal.body)))
             parser = _AlertEvents(request_name(response))
-            async for line in _async_event_lines(response.aiter_bytes(), request_name(response)):
-                if subscribed is not None:
-                    subscribed, call = None, subscribed
-                    await call()
-                event = parser.feed(line)
-                if event is not None:
-                    yield event
+            try:
+                async for line in _async_event_lines(response.aiter_bytes(), request_name(response)):
+                    if subscribed is not None:
+                        subscribed, call = None, subscribed
+                        await call()
+                    event = parser.feed(line)
+                    if event is not None:
+                        yield event
+            except httpx.TransportError as exc:
+                raise stream_ended(self._http.base_url, exc) from exc
+            raise stream_ended(self._http.base_url, None)
 
     @staticmethod
     def verify(record: Record, receipt: Receipt, genesis: Genesis) -> Verdict:
@@ -1514,6 +1584,21 @@ class _LineSplitter:
             return [bytes(line).removesuffix(b"\r").decode("utf-8") for line in lines]
         except UnicodeDecodeError:
             raise BadResponseError("the event stream is not UTF-8 text", request=self._request) from None
+
+
+def unreachable(base_url: httpx.URL, exc: httpx.TransportError) -> TiezhengError:
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return TiezhengError(f"{base_url} is not a node's URL (http:// or https://, a host)", code="bad-argument")
+    reason = str(exc) or type(exc).__name__
+    return NodeUnreachable(
+        f"cannot reach the node at {base_url}: {reason}; a submission sent may have been accepted all the same "
+        "(find_by_digest tells, and anchoring the same statement again is idempotent)"
+    )
+
+
+def stream_ended(base_url: httpx.URL, exc: httpx.TransportError | None) -> StreamEnded:
+    how = f"cut off ({exc or type(exc).__name__})" if exc is not None else "ended"
+    return StreamEnded(f"{base_url}'s event stream {how}: the node stopped, restarted, or went silent")
 
 
 def _event_lines(chunks: Iterator[bytes], request: str) -> Iterator[str]:

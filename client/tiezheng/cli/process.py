@@ -20,13 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
 
-import httpx
-
 from ..beijing import BEIJING
 from ..errors import TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey, keystore, sm3_file
-from ..responses import BadResponseError, decode_json
+from ..responses import BadResponseError, NodeUnreachable, StreamEnded, decode_json
 from ..sdk import Client, Digest, alert_from_json
 from ..statement import MetaValue
 from ..supervision import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify_delivery
@@ -333,7 +331,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
                           ("template", args.template)) if v
     }  # fmt: skip
     printed: set[tuple[Any, Any]] = set()  # (id, status) of what the listing showed
-    watching = threading.Event()  # the stream was subscribed: a cut from now on ends the watch
+    watching = threading.Event()  # the stream was subscribed: losing the node from now on ends the watch
 
     def list_alerts() -> None:
         watching.set()
@@ -357,10 +355,12 @@ def cmd_alerts(args: argparse.Namespace) -> int:
                     sys.stdout.flush()
         except KeyboardInterrupt:  # Ctrl-C is how a watch ends, as for receive-alerts: not a failure
             return EXIT_OK
-        except httpx.TransportError:
+        except StreamEnded:
+            pass  # cut off mid-stream (the node killed, say), or ended as when it stops
+        except NodeUnreachable:
             if not watching.is_set():
                 raise  # never subscribed: the usual unreachable-node error
-            # Cut off mid-stream (the node killed, say): the stream ended, as when it stops.
+            # Gone while the listing was read, the stream just opened: it ended, as when the node stops.
     # Silence here would look like a quiet day; a watch that stopped must say so.
     raise TiezhengError(
         f"{args.node} ended the event stream (the node stopped or restarted): no longer watching alerts",
