@@ -190,6 +190,17 @@ def cmd_dev(args: argparse.Namespace) -> int:
         return _serve_dev(args, options, listener)
 
 
+def _refuse_a_lost_store(data: Path, otherwise: str) -> None:
+    """A data directory set up for a chain whose store (``chain/``) is gone: a lost mount, a restore that left it
+    out. Opening it would start the chain again at block 0, and a validator seal a second history over the
+    heights the first already sealed."""
+    if not (data / "chain").exists():
+        raise StoreError(
+            f"{data} was set up for a chain but holds no store ({data / 'chain'} is missing): restore it from a "
+            f"backup; only if this directory never served a block, start it anew with {otherwise}"
+        )
+
+
 def _serve_dev(args: argparse.Namespace, options: dict[str, Any], listener: socket.socket) -> int:
     layout = DevLayout(args.data)
     first_run = not layout.exists()
@@ -201,6 +212,7 @@ def _serve_dev(args: argparse.Namespace, options: dict[str, Any], listener: sock
             )
         create_devnet(args.data, block_interval_ms=args.block_interval_ms or DEFAULT_DEV_BLOCK_INTERVAL_MS)
     else:
+        _refuse_a_lost_store(args.data, "another --data directory for a new dev chain")
         tidy(args.data)
     keys = [layout.validator_key]
     if layout.supervision_key.exists():
@@ -260,6 +272,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     genesis = Genesis.from_json(document)  # the bytes checked are the bytes kept
     target = args.data / "genesis.json"
     with lock_data_directory(args.data, create=True):
+        already = target.exists() and (args.data / "chain").exists()
         if target.exists():
             if Genesis.load(target).hash != genesis.hash:
                 raise StoreError(f"{args.data} was initialised with another genesis")
@@ -269,7 +282,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         from .node import Node
 
         node = Node(args.data, genesis, None)
-        print(f"initialised {args.data}: chain {genesis.chain_code} (id {genesis.chain_id}), block {node.head.height}")
+        done = "already initialised" if already else "initialised"
+        print(f"{done} {args.data}: chain {genesis.chain_code} (id {genesis.chain_id}), block {node.head.height}")
         node.close()
     return 0
 
@@ -280,6 +294,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     genesis_path = args.data / "genesis.json"
     if not genesis_path.exists():
         raise StoreError(f"{args.data} is not initialised: run tiezheng-node init --genesis FILE --data {args.data}")
+    _refuse_a_lost_store(args.data, f"tiezheng-node init --genesis {genesis_path} --data {args.data}")
     if (args.supervision_key is None) != (args.supervision_agency is None):
         raise StoreError("give --supervision-key and --supervision-agency together", code="usage")
     keys: list[tuple[Path, str]] = []

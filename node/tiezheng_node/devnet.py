@@ -28,7 +28,7 @@ from tiezheng.workflow import WorkCalendar, WorkflowTemplate, builtin_calendar, 
 
 from .execution.addresses import SYSTEM_CONTRACTS
 from .execution.artifacts import load as load_artifact
-from .store import StoreError
+from .store import Store, StoreError
 
 DEV_CHAIN_ID: Final = 7301
 DEV_CHAIN_CODE: Final = "DEV"
@@ -170,6 +170,9 @@ def create_devnet(data_dir: Path, *, block_interval_ms: int = 1000, kdf_iteratio
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
         unfinished = _write_devnet(staging, block_interval_ms=block_interval_ms, kdf_iterations=kdf_iterations)
+        # The store is made here, with the rest, so that a dev directory without one is one that lost it
+        # (and is refused), never one whose first start was cut short before the node opened it.
+        Store(staging / "chain").close()
         _sync_tree(staging)
         # The accounts file marks the staged directory complete, so it gets its name only
         # once every file, itself included, is on disk.
@@ -187,7 +190,7 @@ def tidy(data_dir: Path) -> None:
 
 def _publish(staged: DevLayout, data_dir: Path) -> None:
     """Move a complete staged dev directory into ``data_dir``, its accounts file last; safe to repeat."""
-    for source in (staged.keys, staged.genesis, staged.accounts):
+    for source in (staged.keys, staged.genesis, staged.data_dir / "chain", staged.accounts):
         if source.exists():
             os.replace(source, data_dir / source.name)
     _sync_directory(data_dir)

@@ -232,6 +232,23 @@ def test_a_dev_directory_missing_its_validator_key_says_so(dev_chain, tmp_path):
     one_line_error(run("dev", "--data", str(copy), "--port", str(free_port())), "validator.key is missing")
 
 
+def test_a_data_directory_that_lost_its_store_is_refused_not_started_anew(dev_chain, tmp_path):
+    """A lost mount or a restore without chain/: starting at block 0 again would let a validator seal a second
+    history over heights the first already sealed."""
+    copy = tmp_path / "copy"
+    shutil.copytree(dev_chain.data_dir, copy, ignore=shutil.ignore_patterns("LOCK"))
+    shutil.rmtree(copy / "chain")
+    one_line_error(run("dev", "--data", str(copy), "--port", str(free_port())), "holds no store")
+    assert not (copy / "chain").exists()
+    observer = tmp_path / "observer"
+    assert run("init", "--genesis", str(dev_chain.data_dir / "genesis.json"), "--data", str(observer)).returncode == 0
+    again = run("init", "--genesis", str(dev_chain.data_dir / "genesis.json"), "--data", str(observer))
+    assert again.returncode == 0 and again.stdout.startswith("already initialised")
+    shutil.rmtree(observer / "chain")
+    one_line_error(run("run", "--data", str(observer), "--port", str(free_port())), "restore it from a backup")
+    assert not (observer / "chain").exists()
+
+
 def test_a_data_directory_in_use_is_refused(dev_chain, tmp_path):
     busy = str(dev_chain.data_dir)
     one_line_error(run("dev", "--data", busy, "--port", str(free_port())), "in use by another tiezheng-node process")

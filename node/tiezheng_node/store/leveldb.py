@@ -8,6 +8,7 @@ therefore leaves the store at the previous block or the new one, never between.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -78,7 +79,8 @@ class Store:
             raise StoreError(
                 f"the store at {path} holds LevelDB data ({', '.join(orphans[:3])}…) but no CURRENT file, so it "
                 "cannot be opened as it is and must not be started anew over it: restore the folder from a backup, "
-                f'or rebuild it with LevelDB\'s repair (python -c "import plyvel; plyvel.repair_db({str(path)!r})") '
+                f"or rebuild it with LevelDB's repair ({sys.executable} -c "
+                f'"import plyvel; plyvel.repair_db({str(path)!r})") '
                 "and start the node again"
             )
         try:
