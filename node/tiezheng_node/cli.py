@@ -362,9 +362,18 @@ def _unlock(keystores: Sequence[tuple[Path, str]]) -> Callable[[], list[SM2Priva
     """
     pending: Future[list[SM2PrivateKey]] = Future()
 
+    def load(path: Path, passphrase: str) -> SM2PrivateKey:
+        try:
+            return keystore.load(path, passphrase)
+        except TiezhengError as exc:
+            if str(path) in exc.message:
+                raise
+            # Two keystores (the validator's, the supervision office's) share one passphrase: say which failed.
+            raise type(exc)(f"{path}: {exc.message}", code=exc.code) from None
+
     def work() -> None:
         try:
-            pending.set_result([keystore.load(path, passphrase) for path, passphrase in keystores])
+            pending.set_result([load(path, passphrase) for path, passphrase in keystores])
         except BaseException as exc:  # handed to the reader, who raises it
             pending.set_exception(exc)
 

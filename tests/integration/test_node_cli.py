@@ -133,7 +133,7 @@ def test_run_refuses_a_wrong_validator_passphrase(dev_chain, tmp_path):
             str(free_port()),
             env={"TIEZHENG_PASSPHRASE": "wrong"},
         ),
-        "wrong passphrase",
+        f"{key}: wrong passphrase",  # which keystore: the validator's and the supervision office's share it
     )
     agency_key = dev_chain.data_dir / "keys" / "agency.key"
     passphrase = json.loads((dev_chain.data_dir / "dev-accounts.json").read_text())["accounts"][2]["passphrase"]
