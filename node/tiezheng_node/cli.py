@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from tiezheng import files
@@ -302,6 +302,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         keys.append((args.validator_key, _passphrase("the validator keystore")))
     if args.supervision_key is not None:
         keys.append((args.supervision_key, _passphrase("the supervision keystore")))
+    # Read: the processes the node starts (its admission workers) need not inherit the secret.
+    os.environ.pop("TIEZHENG_PASSPHRASE", None)
     genesis = Genesis.load(genesis_path)
     listener = _listen(args.host, args.port)
     with lock_data_directory(args.data, create=False):
@@ -396,10 +398,35 @@ def _listen(host: str, port: int) -> socket.socket:
     return listener
 
 
+#: A file holding the keystores' passphrase (a container's secret, /run/secrets/…), read instead of the variable.
+PASSPHRASE_FILE_ENV: Final = "TIEZHENG_PASSPHRASE_FILE"
+MAX_PASSPHRASE_FILE: Final = 4096
+
+
 def _passphrase(what: str) -> str:
+    source = os.environ.get(PASSPHRASE_FILE_ENV)
+    if source:
+        try:
+            with files.open_regular(source) as handle:
+                data = handle.read(MAX_PASSPHRASE_FILE + 1)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise StoreError(f"cannot read ${PASSPHRASE_FILE_ENV} {source}: {reason}", code="unreadable") from None
+        if len(data) > MAX_PASSPHRASE_FILE:
+            raise StoreError(f"${PASSPHRASE_FILE_ENV} {source} is not a passphrase file (over 4 KiB)", code="usage")
+        try:
+            passphrase = data.decode().removesuffix("\n").removesuffix("\r")  # one line, as echo writes it
+        except UnicodeDecodeError:
+            raise StoreError(f"${PASSPHRASE_FILE_ENV} {source} is not UTF-8 text", code="usage") from None
+        if not passphrase:
+            raise StoreError(f"${PASSPHRASE_FILE_ENV} {source} is empty", code="usage")
+        return passphrase
     passphrase = os.environ.get("TIEZHENG_PASSPHRASE")
     if not passphrase:
-        raise StoreError(f"set TIEZHENG_PASSPHRASE to {what}'s passphrase", code="usage")
+        raise StoreError(
+            f"set TIEZHENG_PASSPHRASE (or ${PASSPHRASE_FILE_ENV}, a file holding it) to {what}'s passphrase",
+            code="usage",
+        )
     if not is_utf8(passphrase):
         raise StoreError("TIEZHENG_PASSPHRASE is not UTF-8 text, as every keystore's passphrase is", code="usage")
     return passphrase

@@ -152,6 +152,47 @@ def test_run_refuses_a_wrong_validator_passphrase(dev_chain, tmp_path):
     )
 
 
+def test_run_reads_the_passphrase_from_a_file_and_keeps_it_from_the_processes_it_starts(tmp_path):
+    """A container's secret arrives as a file; a passphrase given in the environment is not passed on to the
+    admission workers, whose environment any process of the same user may read."""
+    data = tmp_path / "chain"
+    creator = NodeProcess(data, free_port())
+    creator.start()  # a dev directory: its validator key and genesis
+    creator.stop()
+    validator = json.loads((data / "dev-accounts.json").read_text())["accounts"][0]
+    (tmp_path / "secret").write_text(validator["passphrase"] + "\n")
+    node_dir = tmp_path / "node"
+    assert run("init", "--genesis", str(data / "genesis.json"), "--data", str(node_dir)).returncode == 0
+    port = free_port()
+    environment = {**os.environ, "TIEZHENG_PASSPHRASE_FILE": str(tmp_path / "secret"), "TIEZHENG_PASSPHRASE": "x"}
+    process = subprocess.Popen(
+        [TIEZHENG_NODE, "run", "--data", str(node_dir), "--port", str(port), "--admission-workers", "1",
+         "--validator-key", str(data / validator["sm2_keystore"])],
+        env=environment,
+    )  # fmt: skip
+    try:
+        for _ in range(400):
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        assert health["validator"] is True  # the file's passphrase opened the key, not the variable's "x"
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert children  # the admission worker
+        for child in children:
+            assert b"TIEZHENG_PASSPHRASE=" not in Path(f"/proc/{child}/environ").read_bytes()
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    (tmp_path / "empty").write_text("")
+    one_line_error(
+        run("run", "--data", str(node_dir), "--port", str(free_port()), "--validator-key", str(data / "keys" / "v"),
+            env={"TIEZHENG_PASSPHRASE_FILE": str(tmp_path / "empty")}),
+        "is empty",
+    )  # fmt: skip
+
+
 def test_run_refuses_to_seal_alone_for_several_validators(dev_chain, tmp_path):
     # One seal is not a quorum of two: blocks sealed so would fail every verifier.
     from tiezheng.gm import SM2PrivateKey
