@@ -659,6 +659,26 @@ def test_a_refusal_naming_step_fields_names_the_options_that_give_them():
     assert in_options("meta.published_atx and statement.meta.next") == "meta.published_atx and statement.meta.next"
 
 
+def test_a_publication_time_refused_says_how_a_time_without_a_zone_was_read(tmp_path):
+    from tiezheng.cli.process import step_refusal
+
+    refused = TiezhengError("meta.published_at must lie between 决定 and this step", code="time-order")
+    assert step_refusal(refused, "2026-12-05T09:00") == (
+        "--published-at (meta.published_at) must lie between 决定 and this step "
+        "(--published-at 2026-12-05T09:00 has no zone: read as China Standard Time, UTC+08:00)"
+    )
+    assert "no zone" not in step_refusal(refused, None)  # it gave one
+    other = TiezhengError("a step at 公示 must carry meta.published_at", code="missing-field")
+    assert "no zone" not in step_refusal(other, "2026-12-05T09:00")
+    (tmp_path / "after.pdf").write_bytes(b"after")
+    for bad in ("yesterday", "2026-13-01T00:00"):
+        result = run("matter", "step", "DEV-000000-9H", "--stage", "公示", "--decision", "approve",
+                     "--after", str(tmp_path / "after.pdf"), "--node", "http://127.0.0.1:9", "--key", "k",
+                     "--agency", "A1", "--published-at", bad)  # fmt: skip
+        assert_one_line_error(result, text="--published-at must be an ISO 8601 time")
+        assert result.stderr.rstrip().endswith("[usage]")
+
+
 def test_a_short_salt_is_named_as_short(tmp_path):
     (tmp_path / "f").write_text("x")
     result = subprocess.run(

@@ -255,10 +255,7 @@ def cmd_step(args: argparse.Namespace) -> int:
                 fields=fields,
             )
         except TiezhengError as exc:
-            message = in_options(exc.message)
-            if exc.code == "time-order" and args.published_at and zoneless:
-                message += f" (--published-at {args.published_at} has no zone: read as China Standard Time, UTC+08:00)"
-            raise TiezhengError(message, code=exc.code) from None
+            raise TiezhengError(step_refusal(exc, args.published_at if zoneless else None), code=exc.code) from None
         if not _sealed(client, step.id, f"{args.stage} {args.decision}"):
             return EXIT_OK
         matter = client.matter(matter_id)
@@ -495,6 +492,14 @@ OPTION_OF_FIELD: Final = {
     "meta.published_at": "--published-at",
     "meta.opinion": "--opinion",
 }
+
+
+def step_refusal(refused: TiezhengError, zoneless_published_at: str | None) -> str:
+    """A refused step's message as the clerk typed it: options named, and a time read without a zone said so."""
+    message = in_options(refused.message)
+    if refused.code == "time-order" and "published_at" in refused.message and zoneless_published_at:
+        message += f" (--published-at {zoneless_published_at} has no zone: read as China Standard Time, UTC+08:00)"
+    return message
 
 
 def in_options(message: str) -> str:
