@@ -23,6 +23,17 @@ def run(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> s
     )
 
 
+def health_once_up(port: int, timeout: float = 20) -> dict:
+    """/healthz of a node process started on ``port``, once it answers."""
+    limit = time.monotonic() + timeout
+    while True:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json()
+        except httpx.HTTPError:
+            assert time.monotonic() < limit, f"no node answered on port {port}"
+            time.sleep(0.05)
+
+
 def one_line_error(result: subprocess.CompletedProcess[str], text: str) -> None:
     assert result.returncode == 2, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
@@ -104,12 +115,7 @@ def test_init_and_run_a_non_validating_node(dev_chain, tmp_path):
     port = free_port()
     process = subprocess.Popen([TIEZHENG_NODE, "run", "--data", str(tmp_path / "observer"), "--port", str(port)])
     try:
-        for _ in range(200):
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
+        health = health_once_up(port)
         assert health["validator"] is False and health["height"] == 0 and health["chain"] == "DEV"
     finally:
         process.terminate()
@@ -171,12 +177,7 @@ def test_run_reads_the_passphrase_from_a_file_and_keeps_it_from_the_processes_it
         env=environment,
     )  # fmt: skip
     try:
-        for _ in range(400):
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.05)
+        health = health_once_up(port)
         assert health["validator"] is True  # the file's passphrase opened the key, not the variable's "x"
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         assert children  # the admission worker
@@ -185,6 +186,11 @@ def test_run_reads_the_passphrase_from_a_file_and_keeps_it_from_the_processes_it
     finally:
         process.terminate()
         assert process.wait(timeout=30) == 0
+    one_line_error(
+        run("run", "--data", str(node_dir), "--port", str(free_port()), "--validator-key", str(data / "keys" / "v"),
+            env={"TIEZHENG_PASSPHRASE_FILE": str(tmp_path / "absent")}),
+        "cannot read $TIEZHENG_PASSPHRASE_FILE",
+    )  # fmt: skip
     (tmp_path / "empty").write_text("")
     one_line_error(
         run("run", "--data", str(node_dir), "--port", str(free_port()), "--validator-key", str(data / "keys" / "v"),
