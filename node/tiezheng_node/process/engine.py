@@ -94,7 +94,7 @@ from .records import (
     parse_old_outbox_key,
     webhook_key,
 )
-from .reports import By, format_rows, in_stage_order, report
+from .reports import By, format_rows, in_stage_order, is_late_matter_alert, report
 from .supervision import DEFAULT_WARN_AT, Supervision
 from .tally import ReportTally, whole_days
 
@@ -972,7 +972,12 @@ class ProcessEngine:
                 # Alerts first: a matter late and closed in the block its late alert is raised in is counted
                 # late once, by the alert, or by its closing if it was completed late (as reports.late_time).
                 for record in staged.alert_records:
-                    closed = staged.matters.get(record.matter) or self.matter(record.matter)
+                    # Only a late alert asks after its matter: a burst of 2,000 alerts need not read 2,000 matters.
+                    closed = (
+                        (staged.matters.get(record.matter) or self.matter(record.matter))
+                        if is_late_matter_alert(record)
+                        else None
+                    )
                     tally.alert_raised(record, completed_late=closed is not None and closed.completed_late)
                 for index, after in staged.matters.items():
                     tally.matter_changed(staged.before[index], after)
