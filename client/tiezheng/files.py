@@ -23,12 +23,17 @@ def open_regular(path: str | Path, *, buffering: int = -1) -> BinaryIO:
     both are refused, as a directory is, before a byte is read. A named pipe is read as
     its writer writes, as ``cat`` reads one.
     """
+    require_readable_kind(path)
+    return open(path, "rb", buffering=buffering)
+
+
+def require_readable_kind(path: str | os.PathLike[str]) -> None:
+    """OSError unless ``path`` is a regular file or a pipe (what open_regular reads), found without opening it."""
     mode = os.stat(path).st_mode
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
         raise OSError(errno.EINVAL, "not a regular file or a pipe", str(path))
-    return open(path, "rb", buffering=buffering)
 
 
 #: What link(2) answers on a file system without hard links.

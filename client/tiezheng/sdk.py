@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import functools
 import os
-import stat
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +38,7 @@ from .bounded import EVENT_STREAM, async_node_client, node_client
 from .checkpoint import Checkpoint, CheckpointError
 from .errors import DecodeError, TiezhengError
 from .evidence_id import EvidenceId
+from .files import require_readable_kind
 from .genesis import Genesis
 from .gm import SM2PrivateKey, sm3, sm3_file
 from .header import Seal, SealedHeader
@@ -865,11 +865,9 @@ def check_record(record: object, where: str = "record") -> None:
         raise BadArgument(f"{where}: a record is bytes, a path (pathlib.Path) or Digest(sm3 digest), "
                           f"not {_described(record)}")  # fmt: skip
     try:
-        mode = os.stat(record).st_mode
+        require_readable_kind(record)
     except OSError as exc:
         raise TiezhengError(f"{where}: cannot read {record}: {exc.strerror}", code="unreadable") from None
-    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-        raise TiezhengError(f"{where}: cannot read {record}: not a regular file or a pipe", code="unreadable")
 
 
 def _described(value: object) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import Final, NoReturn
@@ -73,13 +72,9 @@ def unreadable(what: str, path: str | os.PathLike[str], exc: OSError) -> Unreada
 def check_readable(path: str | os.PathLike[str], what: str) -> None:
     """Refuse, before any work, what files.open_regular would refuse: a regular file or a pipe is read."""
     try:
-        mode = os.stat(path).st_mode
+        files.require_readable_kind(path)
     except OSError as exc:
-        raise Unreadable(f"cannot read {what} {path}: {exc.strerror}") from None
-    if stat.S_ISDIR(mode):
-        raise Unreadable(f"cannot read {what} {path}: it is a folder")
-    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-        raise Unreadable(f"cannot read {what} {path}: not a regular file or a pipe")
+        raise unreadable(what, path, exc) from None
 
 
 def node_url(text: str) -> str:
