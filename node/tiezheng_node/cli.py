@@ -270,6 +270,12 @@ def _check_block_interval(genesis: Genesis, requested: int | None) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     document = read_genesis_file(args.genesis)
     genesis = Genesis.from_json(document)  # the bytes checked are the bytes kept
+    from eth.db.atomic import AtomicDB
+
+    from .execution.genesis import NodeGenesis
+
+    # Built once in memory first, so a genesis the chain cannot start from leaves no directory behind.
+    NodeGenesis.from_protocol(genesis).build_state(AtomicDB())
     target = args.data / "genesis.json"
     with lock_data_directory(args.data, create=True):
         already = target.exists() and (args.data / "chain").exists()

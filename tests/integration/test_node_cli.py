@@ -245,6 +245,23 @@ def test_init_refuses_another_genesis(dev_chain, tmp_path):
     assert not (tmp_path / "y").exists()  # nothing made for a genesis that was never read
 
 
+def test_init_refuses_a_genesis_whose_contracts_disagree_with_it_and_makes_nothing(dev_chain, tmp_path):
+    # An admin the document names but the AgencyRegistry's init_code does not make one.
+    document = json.loads((dev_chain.data_dir / "genesis.json").read_text())
+    document["execution"]["admins"].append("0x" + "ab" * 20)
+    (tmp_path / "mismatch.json").write_text(json.dumps(document))
+    one_line_error(
+        run("init", "--genesis", str(tmp_path / "mismatch.json"), "--data", str(tmp_path / "x")),
+        "admins of the AgencyRegistry its init_code builds differ",
+    )
+    assert not (tmp_path / "x").exists()
+    # The directory is still free for the chain's real genesis.
+    assert (
+        run("init", "--genesis", str(dev_chain.data_dir / "genesis.json"), "--data", str(tmp_path / "x")).returncode
+        == 0
+    )
+
+
 def test_operator_mistakes_are_one_line_errors(tmp_path):
     a_file = tmp_path / "a-file"
     a_file.write_text("not a directory")

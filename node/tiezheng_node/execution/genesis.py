@@ -17,6 +17,13 @@ System contracts are deployed at genesis by running their ``init_code``
 (creation bytecode and constructor arguments) at their fixed address; the listed
 agencies are then registered by the first admin. Every node computes the same
 state from the same file.
+
+The contracts' constructor arguments repeat what the document says elsewhere: the
+``ValidatorSet`` is built with the validators whose seals the verifier counts, the
+``AgencyRegistry`` with ``execution.admins``. A genesis whose contracts disagree
+with it, or run other code than this build's contracts, is refused: its chain
+would show one validator set and seal with another, or let accounts administer
+it that its members never saw named.
 """
 
 from __future__ import annotations
@@ -25,19 +32,20 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-from eth.abc import BlockHeaderAPI
+from eth.abc import BlockHeaderAPI, StateAPI
 from eth.chains.base import ChainContext
 from eth.constants import CREATE_CONTRACT_ADDRESS, ZERO_ADDRESS
 from eth.db.atomic import AtomicDB
 from eth.rlp.headers import BlockHeader
 from eth.vm.message import Message
+from eth_abi import decode as abi_decode
 from eth_typing import Address
 from eth_utils import is_hex_address, to_canonical_address
 
 from tiezheng.genesis import Genesis, GenesisError
 from tiezheng.gm import SM2PublicKey
 
-from .addresses import AGENCY_REGISTRY, SYSTEM_CONTRACTS
+from .addresses import AGENCY_REGISTRY, SYSTEM_CONTRACTS, VALIDATOR_SET
 from .artifacts import load as load_artifact
 from .vm import TiezhengVM, chain_class
 
@@ -179,6 +187,7 @@ class NodeGenesis:
             )
             if computation.is_error:
                 raise GenesisError(f"registering agency {agency.code!r} at genesis failed: {computation.error}")
+        _check_deployed(self, state)
         state.persist()
         header = TiezhengVM.create_genesis_header(
             difficulty=0,
@@ -193,6 +202,52 @@ class NodeGenesis:
         )
         chain_class(self.chain_id).from_genesis_header(db, header)
         return header
+
+
+def _check_deployed(genesis: NodeGenesis, state: StateAPI) -> None:
+    """Refuse system contracts that are not this build's, or whose lists disagree with the document."""
+    for contract in genesis.system_contracts:
+        if state.get_code(contract.address) != load_artifact(contract.name).deployed_bytecode:
+            raise GenesisError(
+                f"genesis deploys {contract.name} with code that is not this build's "
+                f"(contracts/artifacts/{contract.name}.json): its init_code must be that contract's"
+            )
+    (count,) = _view(state, VALIDATOR_SET, "ValidatorSet", "validatorCount")
+    deployed = [_view(state, VALIDATOR_SET, "ValidatorSet", "validatorAt", i) for i in range(count)]
+    declared = [(v.name, v.public_key.to_bytes()) for v in genesis.protocol.validators.validators]
+    if deployed != declared:
+        raise GenesisError(
+            "genesis.validators and the ValidatorSet its init_code builds differ "
+            f"({len(declared)} declared, {count} deployed): both must list the same names and keys in the same order"
+        )
+    (admin_count,) = _view(state, AGENCY_REGISTRY, "AgencyRegistry", "adminCount")
+    missing = [a for a in genesis.admins if not _view(state, AGENCY_REGISTRY, "AgencyRegistry", "isAdmin", a)[0]]
+    if missing or admin_count != len(genesis.admins):
+        raise GenesisError(
+            "genesis.execution.admins and the admins of the AgencyRegistry its init_code builds differ "
+            f"({len(genesis.admins)} declared, {admin_count} deployed"
+            + (f"; not deployed: {', '.join('0x' + a.hex() for a in missing)}" if missing else "")
+            + ")"
+        )
+
+
+def _view(state: StateAPI, address: Address, contract: str, function: str, *args: Any) -> tuple[Any, ...]:
+    """A call to a view of a system contract during genesis; its decoded outputs."""
+    artifact = load_artifact(contract)
+    message = Message(
+        gas=GENESIS_CALL_GAS,
+        to=address,
+        sender=GENESIS_DEPLOYER,
+        value=0,
+        data=artifact.calldata(function, *args),
+        code=state.get_code(address),
+        code_address=address,
+    )
+    context = state.get_transaction_context_class()(gas_price=0, origin=GENESIS_DEPLOYER)
+    computation = state.computation_class.apply_message(state, message, context)
+    if computation.is_error:
+        raise GenesisError(f"reading {contract}.{function} at genesis failed: {computation.error}")
+    return tuple(abi_decode(artifact.output_types(function), computation.output))
 
 
 def _list(section: dict[str, Any], key: str) -> list[Any]:
