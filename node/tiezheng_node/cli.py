@@ -32,6 +32,7 @@ from . import __version__, logging_setup
 from .data_lock import lock_data_directory
 from .devnet import DEV_AGENCY_CODE, DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet, tidy
 from .evidence.pending import DEFAULT_MAX_PENDING
+from .process.library import WorkflowLibrary
 from .process.supervision import DEFAULT_WARN_AT, Supervision
 from .store import StoreError
 
@@ -462,7 +463,8 @@ def _serving_options(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "max_pending_records": args.max_pending_records,
         "admission_workers": args.admission_workers,
-        "workflow_dirs": args.workflow_dir,
+        # Read now, so a folder or file that cannot be used is refused before a dev chain is made.
+        "workflows": WorkflowLibrary(args.workflow_dir),
         "warn_at": args.warn_at,
     }
 

@@ -13,7 +13,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +113,7 @@ class Node:
         max_pending_records: int = DEFAULT_MAX_PENDING,
         admission_workers: int | None = None,
         supervision: Supervision | None = None,
-        workflow_dirs: Sequence[Path] = (),
+        workflows: WorkflowLibrary | None = None,
         warn_at: float = DEFAULT_WARN_AT,
     ) -> None:
         self.data_dir = Path(data_dir)
@@ -149,7 +149,7 @@ class Node:
             self._accounts_at: bytes | None = None
             self.process = ProcessEngine(
                 self.store,
-                WorkflowLibrary(workflow_dirs),
+                workflows or WorkflowLibrary(),
                 self.trail,
                 head=lambda: self._head.execution,
                 agency=lambda code: self.registry.agency(code, self._head.execution),

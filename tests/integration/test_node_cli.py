@@ -202,10 +202,17 @@ def test_run_reads_the_passphrase_from_a_file_and_keeps_it_from_the_processes_it
 def test_run_refuses_to_seal_alone_for_several_validators(dev_chain, tmp_path):
     # One seal is not a quorum of two: blocks sealed so would fail every verifier.
     from tiezheng.gm import SM2PrivateKey
+    from tiezheng_node.execution.artifacts import load as load_artifact
 
     document = json.loads((dev_chain.data_dir / "genesis.json").read_text())
     second = SM2PrivateKey.generate().public_key().to_bytes().hex()
     document["validators"].append({"name": "second-validator", "public_key": second})
+    validator_set = next(c for c in document["execution"]["system_contracts"] if c["name"] == "ValidatorSet")
+    names, keys = (
+        [v["name"] for v in document["validators"]],
+        [bytes.fromhex(v["public_key"]) for v in document["validators"]],
+    )
+    validator_set["init_code"] = "0x" + load_artifact("ValidatorSet").init_code(names, keys).hex()
     (tmp_path / "two.json").write_text(json.dumps(document))
     assert run("init", "--genesis", str(tmp_path / "two.json"), "--data", str(tmp_path / "two")).returncode == 0
     passphrase = json.loads((dev_chain.data_dir / "dev-accounts.json").read_text())["accounts"][0]["passphrase"]
@@ -262,11 +269,10 @@ def test_init_refuses_a_genesis_whose_contracts_disagree_with_it_and_makes_nothi
     )
 
 
-def test_operator_mistakes_are_one_line_errors(tmp_path):
+def test_operator_mistakes_are_one_line_errors(dev_chain, tmp_path):
     a_file = tmp_path / "a-file"
     a_file.write_text("not a directory")
-    genesis = tmp_path / "genesis.json"
-    genesis.write_text((Path(__file__).parents[2] / "docs" / "examples" / "genesis.json").read_text())
+    genesis = dev_chain.data_dir / "genesis.json"
     one_line_error(run("dev", "--data", str(a_file), "--port", str(free_port())), "a-file is a file")
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("someone else's")
@@ -287,6 +293,25 @@ def test_operator_mistakes_are_one_line_errors(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         one_line_error(run("dev", "--data", str(tmp_path / "p"), "--port", str(port)), "Address already in use")
+
+
+def test_workflow_folders_that_cannot_be_used_are_refused_before_a_chain_is_made(tmp_path):
+    absent, broken = tmp_path / "absent", tmp_path / "broken"
+    broken.mkdir()
+    (broken / "notes.json").write_text("{not a template, and not named like one")
+    (broken / "permit.workflow.json").write_text("{")
+    data = tmp_path / "d"
+    one_line_error(run("dev", "--data", str(data), "--workflow-dir", str(absent)), f"--workflow-dir {absent} is not a")
+    # The file at fault is named: a folder holds many.
+    result = run("dev", "--data", str(data), "--workflow-dir", str(broken))
+    one_line_error(result, f"{broken / 'permit.workflow.json'}: workflow template is not valid JSON")
+    assert result.stderr.rstrip().endswith("[bad-template]")
+    (broken / "permit.workflow.json").unlink()
+    (broken / "holidays.calendar.json").write_text("{}")
+    result = run("dev", "--data", str(data), "--workflow-dir", str(broken))
+    one_line_error(result, f"{broken / 'holidays.calendar.json'}: a calendar must say")
+    assert result.stderr.rstrip().endswith("[bad-calendar]")
+    assert not data.exists()
 
 
 def test_a_dev_directory_missing_its_validator_key_says_so(dev_chain, tmp_path):
@@ -426,3 +451,21 @@ def test_a_first_start_killed_at_any_point_starts_again(tmp_path, after):
         assert not (data / ".creating").exists()
     finally:
         assert node.stop() == 0
+
+
+def test_debug_logs_name_each_request_and_each_refusal_on_one_line(dev_chain, tmp_path):
+    chatty = NodeProcess(tmp_path / "chatty", free_port(), extra_args=["-v"]).start()  # -v twice: debug
+    try:
+        assert httpx.get(chatty.url + "/v1/evidence/TZ-not-an-id").status_code == 400
+        assert httpx.get(chatty.url + "/v1/alerts", params={"severity": "purple"}).status_code == 400
+        assert "error" in httpx.post(chatty.rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_nope"}).json()
+    finally:
+        chatty.stop()
+    lines = chatty.log().splitlines()
+    assert any("GET /v1/evidence/TZ-not-an-id refused:" in line and "[bad-evidence-id]" in line for line in lines)
+    assert any("GET /v1/alerts refused: severity" in line and "[invalid-request]" in line for line in lines)
+    assert any("logger=tiezheng.rpc" in line and "eth_nope refused:" in line for line in lines)
+    assert any("logger=tiezheng.api" in line and "GET /v1/alerts 400" in line for line in lines)
+    # The default and -v say none of it.
+    dev_log = dev_chain.log()
+    assert "refused:" not in dev_log and "level=debug" not in dev_log

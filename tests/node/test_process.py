@@ -32,6 +32,7 @@ from tiezheng_node.evidence.admission import EvidenceRejected
 from tiezheng_node.evidence.log import DAY_OFFSET_MS
 from tiezheng_node.execution.addresses import AGENCY_REGISTRY, PROCESS_TRAIL
 from tiezheng_node.node import ALERTS_RETRY_SECONDS, Node
+from tiezheng_node.process.library import WorkflowLibrary
 from tiezheng_node.process.records import OUTBOX_END, delivered_key, outbox_key, parse_outbox_key
 from tiezheng_node.process.reports import in_stage_order, report
 from tiezheng_node.process.tally import DAY_MS, whole_days
@@ -1352,7 +1353,7 @@ def _with_next_calendar(tmp_path, calendar):
     folder = tmp_path / "workflows"
     folder.mkdir()
     (folder / "next.calendar.json").write_text(json.dumps(document, ensure_ascii=False))
-    chain = LocalChain(tmp_path / "node", clock=clock, workflow_dirs=[folder])
+    chain = LocalChain(tmp_path / "node", clock=clock, workflows=WorkflowLibrary([folder]))
     return clock, holiday, WorkCalendar.from_document(document), chain
 
 

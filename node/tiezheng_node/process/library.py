@@ -9,8 +9,9 @@ file edited on one node is simply another, unregistered, template.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from tiezheng.workflow import (
     WorkCalendar,
@@ -24,6 +25,17 @@ from tiezheng.workflow import (
 log = logging.getLogger("tiezheng.process")
 
 
+_Loaded = TypeVar("_Loaded")
+
+
+def _read(load: Callable[[Path], _Loaded], path: Path) -> _Loaded:
+    """A file of a --workflow-dir, read by ``load``; a refusal names the file, among the folder's many."""
+    try:
+        return load(path)
+    except WorkflowError as exc:
+        raise type(exc)(f"{path}: {exc.message}", code=exc.code) from None
+
+
 class WorkflowLibrary:
     def __init__(self, folders: Iterable[Path] = ()) -> None:
         templates = [*builtin_templates(), *superseded_templates()]  # a chain may have matters under either
@@ -32,9 +44,9 @@ class WorkflowLibrary:
             if not folder.is_dir():
                 raise WorkflowError(f"--workflow-dir {folder} is not a folder", code="unreadable")
             for path in sorted(folder.glob("*.workflow.json")):
-                templates.append(WorkflowTemplate.load(path))
+                templates.append(_read(WorkflowTemplate.load, path))
             for path in sorted(folder.glob("*.calendar.json")):
-                calendars.append(WorkCalendar.load(path))
+                calendars.append(_read(WorkCalendar.load, path))
         self._templates = {t.hash: t for t in templates}
         self._calendars = {c.hash: c for c in calendars}
         log.info("workflow library: %d templates, %d calendars", len(self._templates), len(self._calendars))
