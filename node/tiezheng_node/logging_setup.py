@@ -10,12 +10,18 @@ import time
 class LogfmtFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         moment = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
-        message = record.getMessage().replace('"', "'")
+        message = _one_line(record.getMessage())
         line = f'time={moment} level={record.levelname.lower()} logger={record.name} msg="{message}"'
         if record.exc_info:
-            error = self.formatException(record.exc_info).splitlines()[-1].replace('"', "'")
+            error = _one_line(self.formatException(record.exc_info).splitlines()[-1])
             line += f' error="{error}"'
         return line
+
+
+def _one_line(text: str) -> str:
+    """A value for a quoted logfmt field: what a request put in it (a path, a method) cannot start a line of its own."""
+    text = text.replace('"', "'")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def configure(verbosity: int) -> None:

@@ -141,17 +141,19 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
         )
 
     @app.exception_handler(ApiError)
-    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         if exc.status < 500:
             metrics.rejected.labels(exc.code).inc()
+        log.debug("%s %s refused: %s [%s]", request.method, request.url.path, exc.message, exc.code)
         return error_response(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")) or "request"
         metrics.rejected.labels("invalid-request").inc()
         message = str(first.get("msg")).removeprefix("Value error, ")  # pydantic's prefix on our own checks
+        log.debug("%s %s refused: %s: %s [invalid-request]", request.method, request.url.path, where, message)
         return error_response(400, "invalid-request", f"{where}: {message}")
 
     @app.exception_handler(StarletteHTTPException)
@@ -198,7 +200,10 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
         # Nothing the node serves (JSON, receipts, CSV, scripts, styles) is to be read as another type.
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         route = request.scope.get("route")
-        metrics.request_latency.labels(getattr(route, "path", "unmatched")).observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        metrics.request_latency.labels(getattr(route, "path", "unmatched")).observe(elapsed)
+        # The path only: a query is the caller's business, and the line stays one per request.
+        log.debug("%s %s %d %.1f ms", request.method, request.url.path[:200], response.status_code, elapsed * 1000)
         return response
 
     @app.get(

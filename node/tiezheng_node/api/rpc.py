@@ -189,13 +189,16 @@ class JsonRpc:
                 raise ParamError(f"too many arguments, want at most {most}")
             result = method(params)
         except RpcError as exc:
+            log.debug("%s refused: %s (%d)", request["method"][:64], exc.message, exc.code)
             return _error_response(request_id, exc) if "id" in request else None
         except (ParamError, IndexError) as exc:
             message = str(exc) if isinstance(exc, ParamError) else "missing parameter"
+            log.debug("%s refused: invalid params: %s", request["method"], message)
             return (
                 _error_response(request_id, RpcError(-32602, f"invalid params: {message}")) if "id" in request else None
             )
         except CallRefused as exc:
+            log.debug("%s refused: %s", request["method"], exc)
             return _error_response(request_id, RpcError(-32000, str(exc))) if "id" in request else None
         except Exception:
             log.exception("internal error in %s", request["method"])

@@ -236,6 +236,7 @@ class WebhookDispatcher:
                     self._settle(key, hook_id, alert_index, attempts + 1, record_raw, error)
                     if error is None:
                         delivered += 1
+                        log.debug("webhook %d: alert %d delivered (attempt %d)", hook_id, alert_index, attempts + 1)
                     with self._busy_lock:
                         if reached:
                             self._unreachable.pop(hook_id, None)
