@@ -49,6 +49,10 @@ contract AgencyRegistry {
     /// @dev Every code ever registered, in registration order.
     string[] private _codes;
 
+    /// @dev Every code ever registered, by the hash of its ASCII upper-case form: codes that differ
+    /// only in letter case would be one agency to a reader (and to a search that ignores case).
+    mapping(bytes32 => bool) private _foldedCodes;
+
     /// @notice An account became an admin.
     /// @param account The new admin.
     event AdminAdded(address indexed account);
@@ -104,7 +108,8 @@ contract AgencyRegistry {
 
     /// @notice Registers an agency and binds an account to it. Only an admin may call it.
     /// @dev Records the current block number as the registration height.
-    /// @param code The agency's code: 1 to 64 bytes, never registered before (even if revoked).
+    /// @param code The agency's code: 1 to 64 bytes, never registered before (even if revoked), in
+    /// any letter case.
     /// @param name The agency's name: 1 to 256 bytes.
     /// @param sm2PublicKey The agency's SM2 public key: exactly 65 bytes starting with 0x04.
     /// @param account The account to bind: not the zero address, not bound to an active agency.
@@ -119,6 +124,8 @@ contract AgencyRegistry {
         uint256 nameLength = bytes(name).length;
         require(nameLength != 0 && nameLength <= MAX_NAME_LENGTH, "AgencyRegistry: name must be 1 to 256 bytes");
         require(_agencies[code].account == address(0), "AgencyRegistry: code already registered");
+        bytes32 folded = _foldCase(code);
+        require(!_foldedCodes[folded], "AgencyRegistry: code already registered in other letter case");
         require(account != address(0), "AgencyRegistry: account is the zero address");
         require(bytes(_codeByAccount[account]).length == 0, "AgencyRegistry: account is bound to an active agency");
         require(
@@ -137,6 +144,7 @@ contract AgencyRegistry {
         });
         _codeByAccount[account] = code;
         _codes.push(code);
+        _foldedCodes[folded] = true;
         emit AgencyRegistered(code, account, sm2PublicKey, name, block.number);
     }
 
@@ -199,6 +207,20 @@ contract AgencyRegistry {
     function agencyCodeAt(uint256 index) external view returns (string memory) {
         require(index < _codes.length, "AgencyRegistry: index out of range");
         return _codes[index];
+    }
+
+    /// @dev The hash of a code with its ASCII letters in upper case (other bytes as they are).
+    /// @param code The code to fold.
+    /// @return The keccak256 hash of the folded code.
+    function _foldCase(string calldata code) private pure returns (bytes32) {
+        bytes memory folded = bytes(code);
+        for (uint256 i = 0; i < folded.length; ++i) {
+            bytes1 letter = folded[i];
+            if (letter >= 0x61 && letter <= 0x7a) {
+                folded[i] = bytes1(uint8(letter) - 32);
+            }
+        }
+        return keccak256(folded);
     }
 
     /// @dev Makes an account an admin, checking that it is non-zero and not already one.

@@ -97,6 +97,40 @@ def test_register_and_revoke_keep_history(chain):
     assert not again.ok
 
 
+def test_a_code_registered_in_other_letter_case_is_refused(chain):
+    key = SM2PrivateKey.generate().public_key().to_bytes()
+    sent = chain.transact(
+        chain.admin,
+        "AgencyRegistry",
+        AGENCY_REGISTRY,
+        "register",
+        "320500Case-01.x",
+        "某局",
+        key,
+        Account.create().address,
+    )
+    assert sent.ok
+    for look_alike in ("320500CASE-01.X", "320500case-01.x", "320500CaSe-01.X"):
+        computation = chain.raw_call(
+            AGENCY_REGISTRY,
+            chain_calldata("register", look_alike, "假冒", key, Account.create().address),
+            sender=address_bytes(chain.admin),
+        )
+        assert reason_of(computation) == "AgencyRegistry: code already registered in other letter case"
+    # Only letters fold: a code differing in another character is another code.
+    other = chain.transact(
+        chain.admin,
+        "AgencyRegistry",
+        AGENCY_REGISTRY,
+        "register",
+        "320500Case-01_x",
+        "另一局",
+        key,
+        Account.create().address,
+    )
+    assert other.ok
+
+
 @pytest.mark.parametrize(
     ("arguments", "reason"),
     [
