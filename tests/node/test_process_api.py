@@ -194,6 +194,12 @@ def test_matters_and_alerts_listed_and_filtered(scene):
         for path in ("/v1/matters", "/v1/alerts"):
             assert error(client.get(path, params={"template": unknown})) == (404, "unknown-template")
     assert len(client.get("/v1/alerts", params={"agency": chain.agency_code}).json()["items"]) == 4
+    # An agency never registered matches nothing: said so, and a code in other letter case is pointed to its spelling.
+    for path in ("/v1/matters", "/v1/alerts"):
+        assert error(client.get(path, params={"agency": "91110000MA0NOPE01X"})) == (404, "unknown-agency")
+        miscased = client.get(path, params={"agency": chain.agency_code.lower()})
+        assert error(miscased) == (404, "unknown-agency")
+        assert miscased.json()["error"]["message"].endswith(f"codes are matched as registered: {chain.agency_code}")
     one = client.get(f"/v1/alerts/{red[0]['id']}").json()
     assert one == red[0]
     matter = client.get(f"/v1/matters/{scene['a']}").json()
@@ -364,6 +370,8 @@ def test_webhook_urls_with_credentials_or_oddities_are_refused_without_echo(scen
         ({"agencies": ["91110000MA0DEV001X", "91110000MA0DEV001X"]}, (400, "invalid-request")),
         ({"templates": ["nope"]}, (404, "unknown-template")),
         ({"templates": ["Administrative Permit"]}, (400, "invalid-request")),
+        ({"agencies": ["91110000MA0NOPE01X"]}, (404, "unknown-agency")),
+        ({"agencies": ["91110000ma0dev001x"]}, (404, "unknown-agency")),
     ],
 )
 def test_webhook_filters_that_could_never_match_are_refused(scene, filters, refusal):

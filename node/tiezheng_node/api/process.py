@@ -182,6 +182,17 @@ def create_process_router(node: Node) -> APIRouter:
             )
         return hashes
 
+    def registered_agency(code: str | None, where: str) -> None:
+        """Refuse an agency filter naming no agency this chain ever registered: it would match nothing, silently."""
+        if code is None or node.registry.agency(code, node.head.execution) is not None:
+            return
+        # Codes are unique ignoring letter case (AgencyRegistry), so one spelled in other case is a typo of it.
+        meant = next(
+            (a.code for a in node.registry.agencies(node.head.execution) if a.code.upper() == code.upper()), None
+        )
+        hint = f"; codes are matched as registered: {meant}" if meant else " (GET /v1/agencies)"
+        raise ApiError(404, "unknown-agency", f"{where}: no agency {code!r} was ever registered on this chain{hint}")
+
     def resolve(text: str, what: str) -> int:
         try:
             parsed = EvidenceId.parse(text)
@@ -339,6 +350,7 @@ def create_process_router(node: Node) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=200), ASCII_DECIMAL] = 50,
     ) -> MatterPage:
         named = templates_named(template)
+        registered_agency(agency, "agency")
         subject_hash = hex32(subject, "subject")
 
         def keep(matter: Matter) -> bool:
@@ -392,6 +404,7 @@ def create_process_router(node: Node) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=500), ASCII_DECIMAL] = 50,
     ) -> AlertPage:
         named = templates_named(template)
+        registered_agency(agency, "agency")
 
         def keep(record: AlertRecord) -> bool:
             return (
@@ -474,6 +487,8 @@ def create_process_router(node: Node) -> APIRouter:
             raise ApiError(
                 404, "unknown-template", f"templates: no template {unheld[0]!r} on this node (GET /v1/templates)"
             )
+        for code in body.agencies:
+            registered_agency(code, "agencies")
         target = webhook_target(body.url, body.severities, body.agencies, body.templates)
         with signatures.authorised(body.auth, "webhook-add", target) as (signer, spent):
             try:
