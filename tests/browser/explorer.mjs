@@ -235,6 +235,10 @@ try {
   await check("/verify: the receipt fetched by evidence ID", async () => {
     const result = await verify({ file: seed.permit_file, id: seed.permit_id });
     assert.equal(result.verdict, "valid", result.text);
+    // Typed with a Chinese input method: full-width letters, digits and dashes, an ideographic space.
+    const fullWidth = [...seed.permit_id].map((c) => String.fromCodePoint(c.codePointAt(0) + 0xfee0)).join("");
+    const typed = await verify({ file: seed.permit_file, id: "\u3000" + fullWidth });
+    assert.equal(typed.verdict, "valid", typed.text);
   });
 
   await check("/verify: a receipt without its file is valid as a receipt, the file not checked", async () => {

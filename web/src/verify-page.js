@@ -39,7 +39,8 @@ function hashInWorker(file) {
 async function receiptBytes() {
   const chosen = $("receipt").files[0];
   if (chosen) return new Uint8Array(await chosen.arrayBuffer());
-  const id = $("evidence-id-input").value.trim();
+  // As the search box reads it: a Chinese input method types full-width letters, digits and dashes.
+  const id = $("evidence-id-input").value.normalize("NFKC").trim();
   if (!id) throw new PageRefusal(words["verify.need_receipt"]);
   // A mistyped ID is caught here, in the reader's words, before anything is asked of the node.
   try {

@@ -73,7 +73,7 @@ function hashInWorker(file) {
 async function receiptBytes() {
   const chosen = $("receipt").files[0];
   if (chosen) return new Uint8Array(await chosen.arrayBuffer());
-  const id = $("evidence-id-input").value.trim();
+  const id = $("evidence-id-input").value.normalize("NFKC").trim();
   if (!id) throw new PageRefusal(words["verify.need_receipt"]);
   try {
     parseEvidenceId(id);
