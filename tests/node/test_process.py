@@ -1055,6 +1055,14 @@ def test_removing_a_webhook_removes_what_it_was_owed(chain, desk):
     assert sorted(hook for hook, _, _ in _owed(chain)) == [kept.id] * 2 + [removed.id] * 2
     assert chain.node.process.remove_webhook(removed.id)
     assert [hook for hook, _, _ in _owed(chain)] == [kept.id] * 2
+    # The alerts say the removed webhook will not get them, rather than look owed for ever.
+    alerts = [a for a in chain.node.process.alerts() if str(removed.id) in a.deliveries]
+    assert len(alerts) == 2
+    for alert in alerts:
+        assert alert.deliveries[str(removed.id)]["withdrawn"] > 0
+        assert (
+            "withdrawn" not in alert.deliveries[str(kept.id)] and "delivered" not in alert.deliveries[str(removed.id)]
+        )
 
 
 def test_a_webhook_removed_during_an_attempt_is_owed_nothing_after_it(chain, desk):

@@ -356,6 +356,17 @@ class MatterPage(BaseModel):
     next: str | None = None
 
 
+class DeliveryModel(BaseModel):
+    """Where the delivery of one alert to one webhook stands."""
+
+    attempts: int = Field(description="attempts made so far")
+    delivered: int | None = Field(None, description="when the receiver answered 2xx, ms; absent while owed")
+    error: str | None = Field(None, description="why the last attempt failed, while owed")
+    withdrawn: int | None = Field(
+        None, description="when the webhook was removed with this delivery still owed, ms: it is not attempted again"
+    )
+
+
 class AlertModel(BaseModel):
     id: str = Field(description="the alert's evidence ID (its statement is in the evidence log, with a receipt)")
     matter: str
@@ -371,7 +382,9 @@ class AlertModel(BaseModel):
     acknowledged_by: str | None = None
     acknowledged_at: int | None = None
     resolved_at: int | None = None
-    deliveries: dict[str, Any] = Field(default_factory=dict, description="webhook id → delivery state")
+    deliveries: dict[str, DeliveryModel] = Field(
+        default_factory=dict, description="webhook id → its delivery of this alert"
+    )
 
 
 class AlertPage(BaseModel):

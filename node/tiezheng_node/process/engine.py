@@ -92,6 +92,7 @@ from .records import (
     owed_to,
     owed_to_end,
     parse_old_outbox_key,
+    parse_outbox_key,
     webhook_key,
 )
 from .reports import By, format_rows, in_stage_order, is_late_matter_alert, report
@@ -1040,7 +1041,17 @@ class ProcessEngine:
             if self._store.get(webhook_key(hook_id)) is None:
                 return False
             with self._store.scan_range(owed_to(hook_id), owed_to_end(hook_id)) as rows:
-                owed = dict.fromkeys((key for key, _ in rows), None)
+                owed: dict[bytes, bytes | None] = dict.fromkeys((key for key, _ in rows), None)
+            # Each alert it was still owed says so: read later, an undelivered entry would look pending for ever.
+            withdrawn = int(self._clock() * 1000)
+            for key in list(owed):
+                index = parse_outbox_key(key)[2]
+                raw = self._store.get(alert_key(index))
+                if raw is not None:
+                    record = AlertRecord.decode(raw)
+                    state = record.deliveries.setdefault(str(hook_id), {"attempts": 0})
+                    state["withdrawn"] = withdrawn
+                    owed[alert_key(index)] = record.encode()
             self._store.commit({**(also or {}), **owed, webhook_key(hook_id): None})
         return True
 
