@@ -268,6 +268,10 @@ class Node:
         """Validate a signed transaction and add it to the pool; its hash."""
         if not self.is_validator:
             raise SubmissionError(READ_ONLY_MESSAGE, "read-only", -32000, status=503)
+        if self.store.broken is not None:
+            # No block can be written until a restart: a hash answered now would never be mined, and a
+            # client would wait for its receipt until it timed out.
+            raise SubmissionError(f"nothing was accepted: {self.store.broken}", "not-stored", -32000, status=503)
         transaction = self.decode_transaction(raw)
         sender = Address(transaction.sender)
         submitted_at = self._head

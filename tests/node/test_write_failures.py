@@ -338,3 +338,26 @@ def _anchor_calldata(signed_statement: bytes) -> bytes:
     from tiezheng_node.execution.artifacts import load
 
     return load("EvidenceRegistry").calldata("anchor", signed_statement)
+
+
+def test_a_transaction_sent_after_the_store_broke_is_refused_not_left_to_wait_for_ever(chain, monkeypatch):
+    """A block's write fails inside LevelDB: no block is written until a restart, so no transaction is taken."""
+    import plyvel
+
+    from tiezheng_node.node import SubmissionError
+
+    chain.node.submit_transaction(chain.sign(chain.admin, b"\x11" * 20, b""))
+    write = Store._write
+
+    def full_disk(store, items, sync):
+        raise plyvel.IOError(b"IO error: No space left on device")
+
+    monkeypatch.setattr(Store, "_write", full_disk)
+    with pytest.raises(Exception, match="No space left on device"):
+        chain.node.produce_block()
+    monkeypatch.setattr(Store, "_write", write)  # room again: the store stays broken until reopened
+    assert chain.node.store.broken is not None
+    with pytest.raises(SubmissionError) as refused:
+        chain.node.submit_transaction(chain.sign(chain.admin, b"\x22" * 20, b""))
+    assert (refused.value.code, refused.value.status) == ("not-stored", 503)
+    assert "nothing was accepted" in str(refused.value) and "No space left on device" in str(refused.value)

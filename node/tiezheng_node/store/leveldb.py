@@ -115,6 +115,11 @@ class Store:
         elif stored != keys.STORE_FORMAT:
             raise StoreError(f"{path} is a store of format {stored!r}; this node reads {keys.STORE_FORMAT!r}")
 
+    @property
+    def broken(self) -> str | None:
+        """Why the store takes no more writes (a write failed), or None while it does."""
+        return self._broken
+
     def get(self, key: bytes) -> bytes | None:
         return self._db.get(key)
 
