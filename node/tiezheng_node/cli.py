@@ -280,18 +280,20 @@ def cmd_init(args: argparse.Namespace) -> int:
     target = args.data / "genesis.json"
     with lock_data_directory(args.data, create=True):
         already = target.exists() and (args.data / "chain").exists()
-        if target.exists():
-            if Genesis.load(target).hash != genesis.hash:
-                raise StoreError(f"{args.data} was initialised with another genesis")
-        else:
-            # Whole or not at all: an init interrupted here is simply run again.
-            files.write_new(target, document, mode=0o644)
+        if target.exists() and Genesis.load(target).hash != genesis.hash:
+            raise StoreError(f"{args.data} was initialised with another genesis")
         from .node import Node
 
+        # The store first, which refuses another chain's, then the genesis file beside it: a refused
+        # init leaves the directory as it was, and one interrupted between the two is simply run again.
         node = Node(args.data, genesis, None)
-        done = "already initialised" if already else "initialised"
-        print(f"{done} {args.data}: chain {genesis.chain_code} (id {genesis.chain_id}), block {node.head.height}")
-        node.close()
+        try:
+            if not target.exists():
+                files.write_new(target, document, mode=0o644)
+            done = "already initialised" if already else "initialised"
+            print(f"{done} {args.data}: chain {genesis.chain_code} (id {genesis.chain_id}), block {node.head.height}")
+        finally:
+            node.close()
     return 0
 
 

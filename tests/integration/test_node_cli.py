@@ -250,6 +250,18 @@ def test_init_refuses_another_genesis(dev_chain, tmp_path):
         run("init", "--genesis", str(tmp_path / "absent.json"), "--data", str(tmp_path / "y")), "cannot read genesis"
     )
     assert not (tmp_path / "y").exists()  # nothing made for a genesis that was never read
+    # The genesis file lost beside a store: another genesis is refused by the store, and leaves no file
+    # that would then refuse the chain's own.
+    kept.unlink()
+    one_line_error(
+        run("init", "--genesis", str(tmp_path / "other.json"), "--data", str(tmp_path / "x")), "holds another chain"
+    )
+    assert not kept.exists()
+    assert (
+        run("init", "--genesis", str(dev_chain.data_dir / "genesis.json"), "--data", str(tmp_path / "x")).returncode
+        == 0
+    )
+    assert kept.read_bytes() == (dev_chain.data_dir / "genesis.json").read_bytes()
 
 
 def test_init_refuses_a_genesis_whose_contracts_disagree_with_it_and_makes_nothing(dev_chain, tmp_path):
