@@ -111,6 +111,26 @@ def test_batch_envelope_and_partial_duplicates(chain):
         assert next(c for c in verdict.checks if c.name == "batch-path").ok
 
 
+def test_a_batchs_receipts_are_proved_from_one_build_of_its_tree(chain, monkeypatch):
+    """Clients fetch a batch's receipts one after another: the batch tree is built once, not for each."""
+    count = 300
+    statements = [
+        statement_for(chain.agency_key, b"one of many %d" % i, agency=chain.agency_code) for i in range(count)
+    ]
+    submit_envelope(chain, BatchEnvelope.build(statements, chain.agency_key, time=1))
+    chain.node.produce_block()
+    log = chain.node.evidence.log
+    reads = []
+    statements_of = log.statements
+    monkeypatch.setattr(log, "statements", lambda *args: reads.append(args) or statements_of(*args))
+    for index in range(count):
+        verdict = verify_receipt(
+            chain.node.evidence.receipt(index), chain.genesis, digest=sm3(b"one of many %d" % index)
+        )
+        assert verdict.valid, (index, verdict.checks)
+    assert len(reads) == 1
+
+
 @pytest.mark.parametrize(
     ("make", "code", "status"),
     [

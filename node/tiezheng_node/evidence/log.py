@@ -56,6 +56,9 @@ from .logged_filter import DEFAULT_CAPACITY, LoggedFilter, start_filling
 from .records import STATEMENTS_PER_CHUNK, BatchRecord, LeafRecord, encode_batch_members, encode_head
 
 PACK_SIZE: Final = 256
+#: Leaves of the batch trees kept built (about 280 bytes each), so that a batch's receipts, asked for one
+#: after another as a client writes them, cost a proof each instead of rebuilding the tree each.
+BATCH_LEAVES_CACHED: Final = 65_536
 FULL_PACKS_CACHED: Final = 64
 
 
@@ -158,6 +161,8 @@ class EvidenceLog:
         self._chunk = lru_cache(maxsize=128)(self._read_chunk)
         self._full_packs: OrderedDict[int, list[Any]] = OrderedDict()
         self._packs_lock = threading.Lock()
+        self._batch_trees: OrderedDict[bytes, MerkleLog] = OrderedDict()
+        self._batch_trees_lock = threading.Lock()
         self._nodes = LevelDBNodeStore(store, self._stored_leaf_hashes)
         self._merkle = MerkleLog(self._nodes)
         self._tail = self._load_tail()
@@ -371,11 +376,24 @@ class EvidenceLog:
         batch = self.batch(record.batch.batch_id)
         if batch is None:
             return None
-        hashes = [self._sm3(LEAF_PREFIX + s) for s in self.statements(record.batch.batch_id, batch.size)]
-        tree = MerkleLog(MemoryNodeStore())
-        tree.append_leaf_hashes(hashes)
+        tree = self._batch_tree(record.batch.batch_id, batch.size)
         path = tuple(tree.inclusion_proof(record.batch.position))
         return BatchProof(batch.header, batch.signatures, record.batch.position, path)
+
+    def _batch_tree(self, batch_id: bytes, size: int) -> MerkleLog:
+        """The Merkle tree of a committed batch's statements: built once, kept while recently used."""
+        with self._batch_trees_lock:
+            tree = self._batch_trees.get(batch_id)
+            if tree is not None:
+                self._batch_trees.move_to_end(batch_id)
+                return tree
+        tree = MerkleLog(MemoryNodeStore())
+        tree.append_leaf_hashes([self._sm3(LEAF_PREFIX + s) for s in self.statements(batch_id, size)])
+        with self._batch_trees_lock:
+            self._batch_trees[batch_id] = tree
+            while sum(t.size for t in self._batch_trees.values()) > BATCH_LEAVES_CACHED and len(self._batch_trees) > 1:
+                self._batch_trees.popitem(last=False)
+        return tree
 
     def inclusion_proof(self, index: int, size: int) -> list[bytes]:
         return self._merkle.inclusion_proof(index, size)
