@@ -246,20 +246,23 @@ def large_log(records: int, folder: Path) -> dict[str, float]:
         factory = StatementFactory(chain.agency_code, chain.agency_key)
         evidence = chain.node.evidence
         started = time.perf_counter()
-        build_log(chain, records, factories=[factory])
-        single = chain.agency_key
         from tiezheng.signed_statement import SignedStatement
 
+        # The receipts measured are those of leaves 0 and 1 (an individually signed statement, then the first
+        # statement of a 10,000-statement batch): their audit paths are as long as any in the log and the batch.
         statement = Statement.from_cbor(factory.next())
         accepted = evidence.accept(
-            evidence.admission.signed_statement(SignedStatement.sign(statement, single).to_cbor())
+            evidence.admission.signed_statement(SignedStatement.sign(statement, chain.agency_key).to_cbor())
         )
         accepted.durable.result()
         chain.node.produce_block()
+        build_log(chain, records, factories=[factory])
         build_seconds = time.perf_counter() - started
         size = evidence.log.size
-        batched = len(evidence.receipt(size - 2).to_cbor())
-        direct = len(evidence.receipt(size - 1).to_cbor())
+        direct_receipt, batched_receipt = evidence.receipt(0), evidence.receipt(1)
+        direct, batched = len(direct_receipt.to_cbor()), len(batched_receipt.to_cbor())
+        assert batched_receipt.batch is not None and len(batched_receipt.batch.path) == (10_000 - 1).bit_length()
+        paths = len(batched_receipt.inclusion) + len(batched_receipt.batch.path)
     finally:
         chain.close()
     chain_dir = folder / "node" / "chain"
@@ -282,6 +285,7 @@ def large_log(records: int, folder: Path) -> dict[str, float]:
         "disk_bytes": disk,
         "receipt_batched": batched,
         "receipt_direct": direct,
+        "batched_path_hashes": paths,
         "restart": statistics.median(restarts),
         "restarts": restarts,
         "filter_ready": statistics.median(filters),
@@ -354,8 +358,10 @@ def main() -> None:
          f"SM2 verify (openssl speed): {fmt(sm2_verify)}/s on one core, {fmt(sm2_verify_all)}/s on all {cores}",
          "≥ 1,500/s"],
         [f"Submit → committed latency at {fmt(offered)} statements/s offered (1 s blocks)", f"p50 {p50:.2f} s, p99 {p99:.2f} s", "", "p50 ≤ 1.5 s, p99 ≤ 3 s"],
-        [f"Receipt size at {large['records']:,} records: batched / individually signed",
-         f"{large['receipt_batched']:,} / {large['receipt_direct']:,} bytes", "", "≤ 2 KB"],
+        [f"Receipt size at {large['records']:,} records, longest audit paths: individually signed",
+         f"{large['receipt_direct']:,} bytes", "", "≤ 2 KB"],
+        ["… a record of a 10,000-statement batch", f"{large['receipt_batched']:,} bytes",
+         f"its {large['batched_path_hashes']} path hashes alone: {large['batched_path_hashes'] * 32:,} bytes", "≤ 2 KB"],
         [f"Disk per record at {large['records']:,} records (LevelDB, snappy)", f"{large['bytes_per_record']:.0f} bytes",
          f"{large['disk_bytes'] / 1e9:.2f} GB in all", "≤ 400 bytes"],
         [f"Restart to serving /healthz with {large['records']:,} records", f"{large['restart']:.2f} s",
@@ -368,7 +374,8 @@ def main() -> None:
         "signed ≥ 1,500/s": signed_rate >= 1_500,
         "p50 ≤ 1.5 s": p50 <= 1.5,
         "p99 ≤ 3 s": p99 <= 3.0,
-        "receipt ≤ 2 KB": max(large["receipt_batched"], large["receipt_direct"]) <= 2048,
+        "receipt ≤ 2 KB, individually signed": large["receipt_direct"] <= 2048,
+        "receipt ≤ 2 KB, batched": large["receipt_batched"] <= 2048,
         "≤ 400 B/record": large["bytes_per_record"] <= 400,
         "restart ≤ 10 s": large["restart"] <= 10,
     }
@@ -382,8 +389,13 @@ def main() -> None:
         "clock starts, on the same 2-core machine as the node; envelopes go in from two senders, signed statements in "
         "requests of 250 from four; the latency load is requests of 50 paced from four senders. Latency is from the "
         "moment a request is sent to the first /healthz sample (every "
-        "10 ms) showing the log past the record. The receipt of a batched record carries two audit paths (the batch's "
-        "and the log's); one validator seals here, each further validator in the quorum adds about 80 bytes. Kill -9 "
+        "10 ms) showing the log past the record. Receipt sizes are those of the leaves with the longest audit paths "
+        "(nearly every leaf of a log this size has a path one hash shorter, at most). The receipt of a batched record "
+        "carries two audit paths (the batch's and the log's): at ten million leaves their hashes, with the consensus "
+        "header, the batch header and the statement the signatures cover (all signed bytes, which a receipt cannot "
+        "shorten) come to about 1,800 bytes before any signature, so a batched receipt stays a little over 2 KB "
+        "whatever its encoding; one validator seals here, each further validator in the quorum adds about 80 bytes. "
+        "Kill -9 "
         "under load losing nothing is a test (tests/integration/test_evidence_crash.py), not a benchmark."
     )
     write_section("anchor", "Evidence service (`scripts/bench_anchor.py`)", body)
