@@ -315,6 +315,7 @@ def test_admission_asks_prev_in_the_chains_own_spelling(chain):
     from tiezheng.evidence_id import EvidenceId
 
     evidence = chain.node.evidence
+    submit(chain, signed(chain, b"the step before").to_cbor())
     canonical = str(EvidenceId("DEV", 0))
     lower = signed(chain, b"a step after DEV-000000", prev=canonical.lower())
     with pytest.raises(EvidenceRejected) as caught:
@@ -328,6 +329,32 @@ def test_admission_asks_prev_in_the_chains_own_spelling(chain):
     sent = chain.transact(chain.agency, "EvidenceRegistry", EVIDENCE_REGISTRY, "anchor", lower.to_cbor())
     assert not sent.ok and evidence.pending.pending_leaves == 0
     assert evidence.admission.signed_statement(signed(chain, b"canonical", prev=canonical).to_cbor())
+
+
+def test_a_prev_must_name_a_record_this_chain_has_accepted(chain):
+    """A link to another chain's record, or to an index not yet given, would later name some unrelated record."""
+    from tiezheng.evidence_id import EvidenceId
+
+    evidence = chain.node.evidence
+    submit(chain, signed(chain, b"logged").to_cbor())
+    chain.node.produce_block()
+    submit(chain, signed(chain, b"pending").to_cbor())  # accepted, not yet in a block: a link may name it
+    links = {
+        str(EvidenceId("XYZ", 0)): ("wrong-chain", 400),
+        str(EvidenceId("DEV", 2)): ("unknown-prev", 422),
+        str(EvidenceId("DEV", 10**9)): ("unknown-prev", 422),
+    }
+    for prev, (code, status) in links.items():
+        with pytest.raises(EvidenceRejected) as caught:
+            evidence.admission.signed_statement(signed(chain, b"after " + prev.encode(), prev=prev).to_cbor())
+        assert (caught.value.code, caught.value.status) == (code, status) and prev in caught.value.message
+        linked = statement_for(chain.agency_key, b"batched after " + prev.encode(), agency=chain.agency_code, prev=prev)
+        first = statement_for(chain.agency_key, b"unlinked", agency=chain.agency_code)
+        with pytest.raises(EvidenceRejected) as caught:
+            evidence.admission.envelope(BatchEnvelope.build([first, linked], chain.agency_key, time=1).to_cbor())
+        assert caught.value.code == code and caught.value.message.startswith("statement 1: ")
+    for prev in (str(EvidenceId("DEV", 0)), str(EvidenceId("DEV", 1))):
+        assert evidence.admission.signed_statement(signed(chain, b"after " + prev.encode(), prev=prev).to_cbor())
 
 
 def test_the_sdk_finds_every_record_of_a_digest_page_after_page(chain):
@@ -604,6 +631,16 @@ def test_large_envelopes_are_checked_in_worker_processes(tmp_path):
                 BatchEnvelope(forged.header, forged.signatures, tuple(bad)).to_cbor()
             )
         assert caught.value.message.startswith("statement 1100")
+        # The links the worker found are checked by the node: one to a record not accepted yet is refused.
+        from tiezheng.evidence_id import EvidenceId
+
+        linked = list(statements)
+        linked[1101] = statement_for(
+            chain.agency_key, b"linked", agency=chain.agency_code, prev=str(EvidenceId("DEV", 10 * size))
+        )
+        with pytest.raises(EvidenceRejected) as caught:
+            submit_envelope(chain, BatchEnvelope.build(linked, chain.agency_key, time=5))
+        assert caught.value.code == "unknown-prev" and caught.value.message.startswith("statement 1101")
         # A worker that dies is replaced, and the envelope is checked anyway.
         workers._workers[0].process.kill()
         workers._workers[0].process.wait()

@@ -78,7 +78,9 @@ def test_steps_are_checked_at_submission_and_nothing_is_held_after_a_refusal(cha
     matter = desk.open("administrative-permit", "case 2")
     skipped = rejected(lambda: desk.step(matter, "复核"))
     assert skipped.code == "wrong-stage" and skipped.status == 409 and "skip" in skipped.message
-    assert rejected(lambda: desk.step(matter, "受理", prev=str(EvidenceId("DEV", 999)))).code == "wrong-prev"
+    other = desk.open("administrative-permit", "case 2b")  # a record of the chain, not this matter's last step
+    assert rejected(lambda: desk.step(matter, "受理", prev=other)).code == "wrong-prev"
+    assert rejected(lambda: desk.step(matter, "受理", prev=str(EvidenceId("DEV", 999)))).code == "unknown-prev"
     missing = rejected(lambda: desk.step(matter, "受理", operator=None))
     assert missing.code == "missing-field" and "(field operator)" in missing.message
     assert rejected(lambda: desk.step(matter, "受理", decision="return")).code == "bad-decision"

@@ -27,6 +27,7 @@ import cbor2
 
 from tiezheng.batch import MAX_BATCH_SIZE, BatchEnvelope, BatchHeader
 from tiezheng.errors import TiezhengError
+from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import get_backend, sm3
 from tiezheng.merkle.rfc9162 import LEAF_PREFIX
 from tiezheng.signed_statement import SignedStatement
@@ -93,9 +94,13 @@ class Admission:
         *,
         workers: CheckWorkers | None = None,
         undone: Callable[[], int] = lambda: 0,
+        chain_code: str | None = None,
+        next_index: Callable[[], int] | None = None,
     ) -> None:
         self._agency = agency
         self._locate = locate
+        self._chain_code = chain_code
+        self._next_index = next_index
         self._undone = undone
         self._workers = workers
         self._verifiers = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="sm2-verify")
@@ -114,6 +119,8 @@ class Admission:
         refusal = written_refusal(statement.stage, statement.meta, statement.prev)
         if refusal is not None:
             raise EvidenceRejected(*refusal)
+        if statement.prev is not None:
+            self._check_prev(statement.prev, "statement.prev")
         self._check_agency(signed.statement)
         _checked(lambda: signed.check())
         statement_bytes = signed.statement.to_cbor()
@@ -196,6 +203,8 @@ class Admission:
             raise EvidenceRejected(*checked.error)
         if checked.root != header.root:
             raise EvidenceRejected("the batch root is not the root of its statements", "bad-batch-root")
+        for position, prev in checked.prevs.items():
+            self._check_prev(prev, f"statement {position}: statement.prev")
         for kind in reserved:
             if kind in checked.kinds:
                 position = checked.kinds.index(kind)
@@ -228,6 +237,23 @@ class Admission:
         # rest (under its lock, where the answer cannot change): asking here too would double the cost.
         submission = Submission("b", b"", entries, batch, _now_ms())
         return Admitted(submission, [None] * count, checked.leaf_hashes, envelope.statements[0])
+
+    def _check_prev(self, prev: str, where: str) -> None:
+        """Refuse a chain-of-custody link to another chain's record, or to one this chain has not accepted:
+        its index would later name whatever record is given it."""
+        link = EvidenceId.parse(prev)  # decoding read it already
+        if self._chain_code is not None and link.chain != self._chain_code:
+            raise EvidenceRejected(
+                f"{where} {prev} names a record of chain {link.chain}; a link names a record of this chain "
+                f"({self._chain_code})",
+                "wrong-chain",
+            )
+        if self._next_index is not None and link.index >= self._next_index():
+            raise EvidenceRejected(
+                f"{where} {prev} names no record this chain has accepted: a link names an earlier record",
+                "unknown-prev",
+                422,
+            )
 
     def _check_agency(self, statement: Statement) -> AgencyInfo:
         return self._registered(statement.agency, statement.key)

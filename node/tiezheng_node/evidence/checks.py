@@ -7,7 +7,7 @@ worker process that runs ``check_statements`` starts quickly and small.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tiezheng.batch import COSIGNERS_IN_BATCH
@@ -29,6 +29,7 @@ class CheckedStatements:
     subjects: list[bytes | None]
     root: bytes
     error: tuple[str, str] | None = None  # (message, code) of the first problem
+    prevs: dict[int, str] = field(default_factory=dict)  # position → the "prev" a statement names, for the node
 
 
 def invisible_text(stage: object, meta: object) -> tuple[str, str] | None:
@@ -91,6 +92,7 @@ def check_statements(
     kinds: list[str] = []
     subjects: list[bytes | None] = []
     seen: set[bytes] = set()
+    prevs: dict[int, str] = {}
     for position, statement in enumerate(statements):
         try:
             value = decode_statement(statement)
@@ -105,6 +107,8 @@ def check_statements(
             if refusal is not None:
                 message, code = refusal
                 return _refused(f"statement {position}: {message}", code)
+            if "prev" in value:
+                prevs[position] = value["prev"]
         leaf = sm3(LEAF_PREFIX + statement)
         if leaf in seen:
             return _refused(f"statement {position} appears twice in the batch", "duplicate-in-batch")
@@ -113,7 +117,8 @@ def check_statements(
         digests.append(value["digest"])
         kinds.append(value["kind"])
         subjects.append(value.get("subject"))
-    return CheckedStatements(leaf_hashes, digests, kinds, subjects, root_from_leaf_hashes(leaf_hashes, sm3))
+    root = root_from_leaf_hashes(leaf_hashes, sm3)
+    return CheckedStatements(leaf_hashes, digests, kinds, subjects, root, prevs=prevs)
 
 
 def _refused(message: str, code: str) -> CheckedStatements:

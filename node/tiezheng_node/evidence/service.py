@@ -91,7 +91,14 @@ class EvidenceService:
         )
         workers = default_admission_workers() if admission_workers is None else admission_workers
         self._workers = CheckWorkers(workers) if workers else None
-        self.admission = Admission(agency, self._locate, workers=self._workers, undone=lambda: self.pending.undone)
+        self.admission = Admission(
+            agency,
+            self._locate,
+            workers=self._workers,
+            undone=lambda: self.pending.undone,
+            chain_code=genesis.chain_code,
+            next_index=lambda: self.pending.next_index,
+        )
         try:
             if self._workers is not None:
                 self._workers.start()

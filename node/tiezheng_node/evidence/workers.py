@@ -77,7 +77,15 @@ class _Worker:
             raise WorkerFailed("the worker process exited or stopped answering")
         value: Any = cbor2.loads(answer)
         error = tuple(value["error"]) if value.get("error") else None
-        return CheckedStatements(value["leaf"], value["digest"], value["kind"], value["subject"], value["root"], error)  # type: ignore[arg-type]
+        return CheckedStatements(
+            value["leaf"],
+            value["digest"],
+            value["kind"],
+            value["subject"],
+            value["root"],
+            error,
+            value["prev"],  # type: ignore[arg-type]
+        )
 
 
 class CheckWorkers:
@@ -154,6 +162,7 @@ def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
             "subject": checked.subjects,
             "root": checked.root,
             "error": list(checked.error) if checked.error else None,
+            "prev": checked.prevs,
         }
         _write(stdout, cbor2.dumps(answer))
 
