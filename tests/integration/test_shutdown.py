@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
 import threading
 import time
 
 import httpx
 
 from tests.integration.conftest import DevAgency
-from tests.support.processes import NodeProcess, free_port
+from tests.support.processes import TIEZHENG_NODE, NodeProcess, free_port
 
 BLOCK_INTERVAL_MS = 20_000
 
@@ -49,3 +51,29 @@ def test_a_submission_waiting_for_its_block_is_answered_accepted_when_the_node_s
         assert kept.status_code == 200 and kept.json()["id"] == accepted["id"], kept.text
     finally:
         node.stop()
+
+
+def test_ctrl_c_in_a_terminal_stops_the_node_and_its_workers_quietly(tmp_path):
+    """A terminal's Ctrl-C signals the whole process group: the node and its admission worker alike."""
+    port = free_port()
+    process = subprocess.Popen(
+        [TIEZHENG_NODE, "dev", "--data", str(tmp_path / "data"), "--port", str(port), "--admission-workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # a process group of its own, as a shell gives a foreground job
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0
+    assert b"Traceback" not in stderr and b"KeyboardInterrupt" not in stderr, stderr.decode(errors="replace")

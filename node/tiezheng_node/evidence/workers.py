@@ -12,6 +12,7 @@ node was started (a console script, a test runner) matters.
 from __future__ import annotations
 
 import queue
+import signal
 import struct
 import subprocess
 import sys
@@ -168,4 +169,7 @@ def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
 
 
 if __name__ == "__main__":
+    # Ctrl-C in a terminal signals the node's whole process group: the node stops its workers in
+    # its own time (closing their input), so a worker neither dies mid-answer nor prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     serve(sys.stdin.buffer, sys.stdout.buffer)
