@@ -255,10 +255,17 @@ class Node:
             ) from None
         if too_little is not None:
             raise SubmissionError(too_little, "intrinsic-gas", -32000)
+        if transaction.chain_id is None:
+            # geth's words, which clients (ethers' UNSUPPORTED_OPERATION) recognise.
+            raise SubmissionError(
+                "only replay-protected (EIP-155) transactions allowed over RPC: this transaction names no chain id "
+                f"(sign it for chain id {self.genesis.chain_id})",
+                "wrong-chain",
+                -32000,
+            )
         if transaction.chain_id != self.genesis.chain_id:
             raise SubmissionError(
-                f"transaction is for chain id {transaction.chain_id}, this chain is {self.genesis.chain_id}"
-                + (" (unprotected legacy transactions are refused)" if transaction.chain_id is None else ""),
+                f"transaction is for chain id {transaction.chain_id}, this chain is {self.genesis.chain_id}",
                 "wrong-chain",
                 -32000,
             )

@@ -45,4 +45,6 @@ def test_ethers_deploys_transacts_and_reads(dev_node):
     assert seen["minedRevert"]["code"] == "CALL_EXCEPTION" and seen["minedRevert"]["status"] == 0
     assert seen["stranger"]["refused"] is True and seen["stranger"]["rpcCode"] == -32007
     assert "not permitted" in seen["stranger"]["message"]
+    assert seen["insufficientFunds"] == "INSUFFICIENT_FUNDS"
+    assert seen["unprotected"] == "UNSUPPORTED_OPERATION"
     assert seen["blockNumberAfter"] > seen["blockNumberBefore"]

@@ -65,6 +65,23 @@ try {
 } catch (error) {
   out.stranger = { refused: true, message: error.error?.message ?? error.message, rpcCode: error.error?.code ?? null };
 }
+// Refusals ethers sorts by geth's words: more value than the balance, a transaction without a chain id.
+try {
+  await admin.sendTransaction({ to: admin.address, value: 10n ** 30n, gasPrice: 0, type: 0 });
+  out.insufficientFunds = null;
+} catch (error) {
+  out.insufficientFunds = error.code;
+}
+const unprotected = ethers.Transaction.from({
+  type: 0, to: admin.address, nonce: await provider.getTransactionCount(admin.address), gasLimit: 21000, gasPrice: 0,
+});
+unprotected.signature = admin.signingKey.sign(unprotected.unsignedHash);  // no chain id in v: 27 or 28
+try {
+  await provider.broadcastTransaction(unprotected.serialized);
+  out.unprotected = null;
+} catch (error) {
+  out.unprotected = error.code;
+}
 out.blockNumberAfter = await provider.getBlockNumber();
 console.log(JSON.stringify(out));
 provider.destroy();

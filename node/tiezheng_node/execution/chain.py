@@ -243,7 +243,11 @@ class ExecutionChain:
         try:
             return state.apply_transaction(SpoofTransaction(unsigned, from_=sender))
         except ValidationError as exc:
-            raise CallRefused(str(exc)) from None
+            message = str(exc)
+            if "does not have enough balance" in message:
+                # Clients (ethers' INSUFFICIENT_FUNDS) recognise geth's words for it, as sending says them.
+                message = f"insufficient funds for gas * price + value: {message}"
+            raise CallRefused(message) from None
         except DeadlinePassed as exc:
             raise CallTimedOut(str(exc)) from None
         finally:
