@@ -125,7 +125,7 @@ class Node:
             try:
                 self._validator_index = sole_sealer_position(genesis.validators, validator_key.public_key())
             except SealingError as exc:
-                raise StoreError(str(exc)) from None
+                raise StoreError(str(exc), code="cannot-seal") from None
         self.store = Store(self.data_dir / "chain")
         try:
             self.execution = ExecutionChain(self.store, self.genesis)

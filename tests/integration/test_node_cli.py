@@ -34,6 +34,11 @@ def health_once_up(port: int, timeout: float = 20) -> dict:
             time.sleep(0.05)
 
 
+def result_code_of(result: subprocess.CompletedProcess[str]) -> str:
+    """The code a refusal's one line ends in."""
+    return result.stderr.rstrip().rsplit("[", 1)[-1].rstrip("]")
+
+
 def one_line_error(result: subprocess.CompletedProcess[str], text: str) -> None:
     assert result.returncode == 2, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
@@ -155,6 +160,21 @@ def test_run_refuses_a_wrong_validator_passphrase(dev_chain, tmp_path):
             env={"TIEZHENG_PASSPHRASE": passphrase},
         ),
         "not one of the genesis validators",
+    )
+    assert (
+        result_code_of(
+            run(
+                "run",
+                "--data",
+                str(tmp_path / "v"),
+                "--validator-key",
+                str(agency_key),
+                "--port",
+                str(free_port()),
+                env={"TIEZHENG_PASSPHRASE": passphrase},
+            )
+        )
+        == "cannot-seal"
     )
 
 

@@ -80,6 +80,15 @@ def post(node, body: bytes | str, content_type: str = "application/json") -> htt
             -32000,
         ),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", ["x"]]}', -32602),
+        # EIP-1898: a block by hash or by number, never both.
+        (
+            b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": ["0x'
+            + b"11" * 20
+            + b'", {"blockHash": "0x'
+            + b"00" * 32
+            + b'", "blockNumber": "0x0"}]}',
+            -32602,
+        ),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionReceipt", "params": ["0x1234"]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", [50, 25]]}', -32602),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", [true]]}', -32602),
@@ -173,6 +182,18 @@ def test_log_range_cap(dev_node):
         b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": [{"fromBlock": "0x0", "toBlock": "0x0"}]}',
     )
     assert "result" in response.json()
+
+
+def test_what_geth_accepts_clients_may_send(dev_node):
+    """Requests well-formed as geth reads them: a fractional id, a null range beside a block hash, no percentiles."""
+    answer = post(dev_node, b'{"jsonrpc": "2.0", "id": 1.5, "method": "eth_chainId"}').json()
+    assert answer["id"] == 1.5 and answer["result"] == hex(7301)
+    head = dev_node.rpc("eth_getBlockByNumber", "latest", False)["hash"]
+    logs = dev_node.rpc("eth_getLogs", {"blockHash": head, "fromBlock": None, "toBlock": None})
+    assert isinstance(logs, list)
+    history = dev_node.rpc("eth_feeHistory", "0x1", "latest", [])
+    assert "reward" not in history and history["baseFeePerGas"] == ["0x0", "0x0"]
+    assert dev_node.rpc("eth_feeHistory", "0x1", "latest", [50])["reward"] == [["0x0"]]
 
 
 def test_notifications_get_no_response(dev_node):

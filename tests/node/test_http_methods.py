@@ -38,6 +38,14 @@ def test_a_wrong_method_is_refused_with_the_methods_the_path_takes(chain: LocalC
     assert error["code"] == "method-not-allowed" and f"takes {allow}, not {method}" in error["message"]
 
 
+def test_json_rpc_posted_to_the_root_is_pointed_to_rpc(chain: LocalChain):
+    """Wallets and toolkits post JSON-RPC to the base URL they were given."""
+    with TestClient(create_app(chain.node)) as http:
+        refused = http.post("/", json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"})
+    assert refused.status_code == 405
+    assert refused.json()["error"]["message"].endswith("JSON-RPC is at /rpc of the node's base URL")
+
+
 @pytest.mark.parametrize("path", ["/healthz", "/", "/v1/agencies", "/v1/genesis", "/verify", "/static/verifier.js"])
 def test_head_is_get_without_the_body(chain: LocalChain, path):
     with TestClient(create_app(chain.node)) as http:

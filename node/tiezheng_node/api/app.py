@@ -180,6 +180,9 @@ def create_app(node: Node, *, public_url: str | None = None) -> FastAPI:
             # A mount (the static files) names its own methods: kept when no route matches the path.
             headers["Allow"] = ", ".join(allowed_methods(routes, request.scope)) or headers.get("Allow", "")
             message = f"{request.url.path} takes {headers['Allow'] or 'no method'}, not {request.method}"
+            if request.url.path == "/" and request.method == "POST":
+                # Wallets and toolkits (MetaMask, Hardhat, Foundry) post JSON-RPC to the URL they are given.
+                message += ": JSON-RPC is at /rpc of the node's base URL"
             return error_response(405, code, message, headers)
         return error_response(exc.status_code, code, str(exc.detail), headers)
 

@@ -172,7 +172,8 @@ class JsonRpc:
         if not isinstance(request, dict):
             return _error_response(None, RpcError(-32600, "invalid request: expected a JSON object"))
         request_id = request.get("id")
-        if request_id is not None and type(request_id) not in (int, str):
+        if request_id is not None and type(request_id) not in (int, float, str):
+            # A fractional id is discouraged by JSON-RPC 2.0 but allowed, and echoed as geth does.
             return _error_response(None, RpcError(-32600, "invalid request: id must be a number, a string or null"))
         if request.get("jsonrpc") != "2.0" or type(request.get("method")) is not str:
             return _error_response(request_id, RpcError(-32600, 'invalid request: needs "jsonrpc": "2.0" and a method'))
@@ -213,6 +214,8 @@ class JsonRpc:
         """A block tag or number (or an EIP-1898 object) to its execution header."""
         node = self._node
         if isinstance(tag, dict):
+            if "blockHash" in tag and "blockNumber" in tag:
+                raise ParamError("give blockHash or blockNumber, not both (EIP-1898)")
             if "blockHash" in tag:
                 try:
                     return node.execution.header_by_hash(parse_data(tag["blockHash"], "blockHash", size=32))
@@ -487,7 +490,7 @@ class JsonRpc:
             "baseFeePerGas": ["0x0"] * (len(ratios) + 1),
             "gasUsedRatio": ratios,
         }
-        if percentiles is not None:
+        if percentiles:  # as geth: no percentiles asked, no rewards given
             result["reward"] = [["0x0"] * len(percentiles) for _ in ratios]
         return result
 
@@ -504,7 +507,7 @@ class JsonRpc:
             raise ParamError(f"the filter lists {listed} addresses and topics; at most {MAX_FILTER_VALUES} together")
         blooms = _BloomQuery(addresses, topics)
         if criteria.get("blockHash") is not None:
-            if "fromBlock" in criteria or "toBlock" in criteria:
+            if criteria.get("fromBlock") is not None or criteria.get("toBlock") is not None:
                 raise ParamError("give blockHash or fromBlock/toBlock, not both")
             try:
                 blocks = [self._node.execution.block_by_hash(parse_data(criteria["blockHash"], "blockHash", size=32))]

@@ -97,7 +97,7 @@ class NodeGenesis:
             raise GenesisError("genesis.execution must be an object")
         gas_limit = section.get("gas_limit", DEFAULT_GAS_LIMIT)
         if type(gas_limit) is not int or not 5_000_000 <= gas_limit <= 2**40:
-            raise GenesisError("genesis.execution.gas_limit must be an integer of at least 5,000,000")
+            raise GenesisError("genesis.execution.gas_limit must be an integer from 5,000,000 to 2^40")
         interval = section.get("block_interval_ms", DEFAULT_BLOCK_INTERVAL_MS)
         if type(interval) is not int or not 50 <= interval <= 3_600_000:
             raise GenesisError("genesis.execution.block_interval_ms must be an integer in [50, 3600000]")
