@@ -146,6 +146,9 @@ def test_builtin_templates():
         (lambda d: d["stages"][1].update(limit={"days": 3, "since": "初审"}), "does not come before it"),
         (lambda d: d["stages"][1].update(requires=["复核"]), "not a stage before it"),
         (lambda d: d["stages"][1].update(requires=["不存在"]), "not a stage before it"),
+        # A stage that reads as another: a zero-width space, a right-to-left override.
+        (lambda d: _rename_stage(d, 0, "受理\u200b"), r"stages\[0\]\.key holds U\+200B"),
+        (lambda d: d["stages"][1].update(en="\u202eweiver tsrif"), r"\.en holds U\+202E"),
     ],
 )
 def test_template_errors_name_the_problem(change, message):
@@ -153,6 +156,14 @@ def test_template_errors_name_the_problem(change, message):
     change(document)
     with pytest.raises(TemplateError, match=message):
         WorkflowTemplate.from_document(document)
+
+
+def _rename_stage(document: dict, position: int, key: str) -> None:
+    """Give a stage another key, and every mention of it the same."""
+    old = document["stages"][position]["key"]
+    text = json.dumps(document, ensure_ascii=False).replace(f'"{old}"', json.dumps(key, ensure_ascii=False))
+    document.clear()
+    document.update(json.loads(text))
 
 
 # The trail

@@ -41,6 +41,7 @@ from typing import Any, Final
 
 from ..files import open_regular
 from ..jsondoc import document_hash, load_json
+from ..schema import invisible_character
 from .calendar import Limit, WorkflowError
 
 FORMAT: Final = "tiezheng-workflow"
@@ -248,6 +249,10 @@ def _stage(value: Any, where: str, roles: dict[str, Any]) -> Stage:
     if type(key) is not str or not 1 <= len(key) <= 32 or re.search(r"[\x00-\x1f\x7f]", key):
         raise TemplateError(f"{where}.key must be 1–32 printable characters (it is the statements' stage)")
     english = value.get("en", key)
+    for name, text in (("key", key), ("en", english)):
+        # Such a stage would read as another on every page, and a step naming it is refused at admission.
+        if type(text) is str and (found := invisible_character(text)) is not None:
+            raise TemplateError(f"{where}.{name} holds {found}, an invisible or direction-changing character")
     role = value.get("role")
     if type(role) is not str or role not in roles:
         raise TemplateError(f"{where}.role must be one of the template's roles")
