@@ -1,6 +1,8 @@
 """``tiezheng-node``: run a dev chain, or initialise and run a node from a genesis and a validator key.
 
     tiezheng-node dev  [--data DIR] [--host H] [--port P]   create (first run) and serve a one-validator dev chain
+    tiezheng-node genesis --chain-id N --chain-code C --validator NAME PEM --admin ADDRESS --out FILE
+                                                            write a new network's genesis from its members' keys
     tiezheng-node init --genesis FILE [--data DIR]           create a node's store from a genesis file
     tiezheng-node run  [--data DIR] [--validator-key FILE]   serve a node initialised with init
 
@@ -32,6 +34,8 @@ from . import __version__, logging_setup
 from .data_lock import lock_data_directory
 from .devnet import DEV_AGENCY_CODE, DEV_PASSPHRASE, DEV_SUPERVISION_CODE, WARNING, DevLayout, create_devnet, tidy
 from .evidence.pending import DEFAULT_MAX_PENDING
+from .genesis_command import add_parser as add_genesis_parser
+from .genesis_command import cmd_genesis
 from .process.library import WorkflowLibrary
 from .process.supervision import DEFAULT_WARN_AT, Supervision
 from .store import StoreError
@@ -113,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serving(dev)
     dev.set_defaults(handler=cmd_dev)
+
+    add_genesis_parser(commands).set_defaults(handler=cmd_genesis)
 
     init = commands.add_parser("init", help="create a node's store from a genesis file")
     init.add_argument("--genesis", type=Path, required=True, metavar="FILE")

@@ -501,3 +501,79 @@ def test_debug_logs_name_each_request_and_each_refusal_on_one_line(dev_chain, tm
     # The default and -v say none of it.
     dev_log = dev_chain.log()
     assert "refused:" not in dev_log and "level=debug" not in dev_log
+
+
+def test_genesis_writes_a_network_from_its_members_public_keys_and_a_node_runs_it(tmp_path):
+    from tiezheng.gm import SM2PrivateKey, keystore
+
+    validator, agency = SM2PrivateKey.generate(), SM2PrivateKey.generate()
+    keystore.save(tmp_path / "validator.key", validator, "validator passphrase", iterations=1_000)
+    (tmp_path / "validator.pem").write_bytes(validator.public_key().to_pem())
+    (tmp_path / "agency.hex").write_text(agency.public_key().to_bytes().hex())  # any public key encoding
+    admin, agency_account = Account.create(), Account.create()
+    made = run(
+        "genesis", "--chain-id", "9301", "--chain-code", "SZJG", "--name", "苏州监管链",
+        "--validator", "苏州市数据局", str(tmp_path / "validator.pem"),
+        "--admin", admin.address.lower(),
+        "--agency", "11320500MB0000001X", "苏州市市场监督管理局", str(tmp_path / "agency.hex"), agency_account.address,
+        "--out", str(tmp_path / "genesis.json"),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    document = json.loads((tmp_path / "genesis.json").read_text())
+    assert made.stdout.startswith(f"wrote {tmp_path / 'genesis.json'}: chain SZJG (id 9301)")
+    assert document["validators"] == [{"name": "苏州市数据局", "public_key": validator.public_key().to_bytes().hex()}]
+    assert document["execution"]["admins"] == [admin.address]  # checksummed
+    assert run("init", "--genesis", str(tmp_path / "genesis.json"), "--data", str(tmp_path / "d")).returncode == 0
+    port = free_port()
+    node = subprocess.Popen(
+        [TIEZHENG_NODE, "run", "--data", str(tmp_path / "d"), "--validator-key", str(tmp_path / "validator.key"),
+         "--port", str(port)],
+        env={**os.environ, "TIEZHENG_PASSPHRASE": "validator passphrase"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        health = health_once_up(port)
+        assert health["chain"] == "SZJG" and health["chain_id"] == 9301 and health["validator"] is True
+        agencies = httpx.get(f"http://127.0.0.1:{port}/v1/agencies").json()
+        assert [(a["code"], a["active"]) for a in agencies] == [("11320500MB0000001X", True)]
+    finally:
+        node.terminate()
+        node.wait(timeout=30)
+
+
+def test_genesis_refuses_what_cannot_go_into_a_genesis_and_writes_nothing(tmp_path):
+    from tiezheng.gm import SM2PrivateKey
+
+    key = tmp_path / "v.pem"
+    key.write_bytes(SM2PrivateKey.generate().public_key().to_pem())
+    (tmp_path / "garbage.pem").write_bytes(os.urandom(100))
+    out = tmp_path / "genesis.json"
+    admin = "0x" + "ab" * 20
+    base = ["genesis", "--chain-id", "9301", "--chain-code", "SZJG", "--admin", admin, "--out", str(out)]
+    one_line_error(run(*base), "--validator")  # required
+    one_line_error(run(*base, "--validator", "v", str(key), "--chain-code", "szjg"), "not a chain code")
+    one_line_error(run(*base, "--validator", "v", str(key), "--chain-id", "0"), "out of range")
+    one_line_error(run(*base, "--validator", "v", str(key), "--admin", "0x12"), "not an EVM address")
+    missing = run(*base, "--validator", "v", str(tmp_path / "absent.pem"))
+    one_line_error(missing, "cannot read")
+    assert result_code_of(missing) == "unreadable"
+    garbage = run(*base, "--validator", "v", str(tmp_path / "garbage.pem"))
+    one_line_error(garbage, "holds no SM2 public key")
+    assert result_code_of(garbage) == "bad-key"
+    one_line_error(run(*base, "--validator", "v", str(key), "--validator", "w", str(key)), "validator key")
+    one_line_error(run(*base, "--validator", "v", str(key), "--admin", admin.upper().replace("0X", "0x")), "admin")
+    agency = ["--agency", "91110000MA0TEST01X", "某局", str(key), "0x" + "cd" * 20]
+    look_alike = ["--agency", "91110000ma0test01x", "假冒", str(key), "0x" + "ef" * 20]
+    one_line_error(run(*base, "--validator", "v", str(key), *agency, *look_alike), "letter case aside")
+    one_line_error(
+        run(*base, "--validator", "v", str(key), "--agency", "91110000MA0TEST01X", "某\u202e局", str(key), admin),
+        "U+202E",
+    )
+    one_line_error(run(*base, "--validator", "v", str(key), "--block-interval-ms", "10"), "block_interval_ms")
+    assert not out.exists()
+    assert run(*base, "--validator", "v", str(key)).returncode == 0
+    kept = out.read_bytes()
+    exists = run(*base, "--validator", "v", str(key))
+    one_line_error(exists, "exists")
+    assert result_code_of(exists) == "exists" and out.read_bytes() == kept
