@@ -342,6 +342,12 @@ def _serve(
     node = Node(args.data, genesis, validator, supervision=supervision, **options)
     url = f"http://{_display_host(args.host)}:{listener.getsockname()[1]}"
     print(f"Tiezheng node — chain {genesis.chain_code}, block {node.head.height}, {url}/rpc", flush=True)
+    if supervision is None and validator is not None:
+        # Deadlines pass unannounced on such a chain: said at the start, not discovered when one is missed.
+        sys.stderr.write(
+            "tiezheng-node: warning: no --supervision-key: this validator raises no overdue alerts "
+            "(deadlines are computed and shown, but nobody is alerted)\n"
+        )
     unregistered = _unregistered_supervision(node, supervision)
     if unregistered is not None:
         # Not a refusal: an admin may register the agency once the node runs. Said now, not first when

@@ -539,7 +539,9 @@ def test_genesis_writes_a_network_from_its_members_public_keys_and_a_node_runs_i
         assert [(a["code"], a["active"]) for a in agencies] == [("11320500MB0000001X", True)]
     finally:
         node.terminate()
-        node.wait(timeout=30)
+        _, stderr = node.communicate(timeout=30)
+    # No supervision key was given: said at start, not discovered when a deadline passes unannounced.
+    assert b"no --supervision-key: this validator raises no overdue alerts" in stderr
 
 
 def test_genesis_refuses_what_cannot_go_into_a_genesis_and_writes_nothing(tmp_path):
