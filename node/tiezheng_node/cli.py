@@ -212,6 +212,12 @@ def _serve_dev(args: argparse.Namespace, options: dict[str, Any], listener: sock
     layout = DevLayout(args.data)
     first_run = not layout.exists()
     if first_run:
+        if (args.data / "chain").exists() and not layout.accounts.exists() and not layout.keys.exists():
+            # Nothing of a dev directory but the chain: one made by init, for run.
+            raise StoreError(
+                f"{args.data} holds a chain initialised with init, not a dev chain: serve it with "
+                f"tiezheng-node run --data {args.data}"
+            )
         if (args.data / "chain").exists():
             missing = ", ".join(str(p) for p in layout.required() if not p.exists())
             raise StoreError(

@@ -351,6 +351,12 @@ def test_a_dev_directory_missing_its_validator_key_says_so(dev_chain, tmp_path):
     shutil.copytree(dev_chain.data_dir, copy, ignore=shutil.ignore_patterns("LOCK"))
     (copy / "keys" / "validator.key").unlink()
     one_line_error(run("dev", "--data", str(copy), "--port", str(free_port())), "validator.key is missing")
+    # A directory made by init is no dev directory missing its keys: it is served by run.
+    made = tmp_path / "made-by-init"
+    assert run("init", "--genesis", str(dev_chain.data_dir / "genesis.json"), "--data", str(made)).returncode == 0
+    one_line_error(
+        run("dev", "--data", str(made), "--port", str(free_port())), f"serve it with tiezheng-node run --data {made}"
+    )
 
 
 def test_a_data_directory_that_lost_its_store_is_refused_not_started_anew(dev_chain, tmp_path):
