@@ -20,13 +20,14 @@ if TYPE_CHECKING:
     from .errors import TiezhengError
     from .receipt import Receipt
     from .responses import BadResponseError, NodeUnreachable, StreamEnded
-    from .sdk import Anchored, ApiError, AsyncClient, Client, Digest, EvidenceRecord
+    from .sdk import Anchored, ApiError, AsyncClient, BadArgument, Client, Digest, EvidenceRecord
     from .verifier import Verdict
 
 _LAZY_EXPORTS = {
     "Anchored": ".sdk",
     "ApiError": ".sdk",
     "AsyncClient": ".sdk",
+    "BadArgument": ".sdk",
     "BadResponseError": ".responses",
     "Client": ".sdk",
     "Digest": ".sdk",
@@ -42,6 +43,7 @@ __all__ = [
     "Anchored",
     "ApiError",
     "AsyncClient",
+    "BadArgument",
     "BadResponseError",
     "Client",
     "Digest",
