@@ -176,7 +176,10 @@ def test_anchor_many_waiting_past_its_timeout_returns_the_records_accepted(clock
 
 
 def test_a_url_no_client_can_use_is_refused_at_once(clock):
-    with Client("ftp://node") as client, pytest.raises(TiezhengError) as caught:
+    with pytest.raises(BadArgument, match="url is a node's URL"):
+        Client("ftp://node")
+    http = httpx.Client(base_url="ftp://node")  # the caller's own client, with a URL no transport takes
+    with Client("http://node", http=http) as client, pytest.raises(BadArgument) as caught:
         client.get("DEV-000000-9H")
     assert caught.value.code == "bad-argument" and clock.sleeps == []
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import math
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping, Sequence
@@ -40,7 +41,7 @@ from .errors import DecodeError, TiezhengError
 from .evidence_id import EvidenceId
 from .files import require_readable_kind
 from .genesis import Genesis
-from .gm import SM2PrivateKey, sm3, sm3_file
+from .gm import SM2PrivateKey, SM2PublicKey, sm3, sm3_file
 from .header import Seal, SealedHeader
 from .receipt import Receipt
 from .responses import (
@@ -55,9 +56,18 @@ from .responses import (
     read,
     request_name,
 )
+from .schema import FieldError
 from .signed_statement import SignedStatement
-from .signing import Cosigner
-from .statement import MIN_SALT_BYTES, MetaValue, Statement, document_number_hash, operator_hash, subject_hash
+from .signing import Cosigner, cosigners_from_value, cosigners_to_value
+from .statement import (
+    AGENCY_CODE,
+    MIN_SALT_BYTES,
+    MetaValue,
+    Statement,
+    document_number_hash,
+    operator_hash,
+    subject_hash,
+)
 from .verifier import Verdict, verify_receipt
 from .workflow.statements import close_statement, open_statement, step_statement
 
@@ -75,6 +85,7 @@ ASYNC_HASH_THRESHOLD: Final = 1 << 20
 #: What the node says of a record: its ID is reserved and it waits for a block, or a sealed block holds it.
 RECORD_STATUSES: Final = ("accepted", "proven")
 MATTER_STATUSES: Final = ("open", "closed")
+MAX_PORT: Final = 65535
 T = TypeVar("T")
 
 
@@ -876,6 +887,125 @@ def _described(value: object) -> str:
     return f"{type(value).__name__}{size}"
 
 
+def _shown(value: object) -> str:
+    """A value named in a refusal: a number or short text as it is, anything else by its type (a key, a salt)."""
+    if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**30):
+        return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"an integer of {value.bit_length()} bits"
+    if isinstance(value, str) and len(value) <= 100:
+        return repr(value)
+    return _described(value)
+
+
+# Checking arguments: each refusal is a BadArgument naming the argument and what it takes.
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _seconds(value: object, name: str, *, zero: bool = False) -> float:
+    """A duration: a finite number of seconds, more than 0 (or 0 or more, with ``zero``)."""
+    try:
+        seconds = float(value) if _is_number(value) else math.nan  # type: ignore[arg-type]
+    except OverflowError:  # an integer past any float
+        seconds = math.inf
+    if not (math.isfinite(seconds) and (seconds >= 0 if zero else seconds > 0)):
+        least = "0 or more" if zero else "more than 0"
+        raise BadArgument(f"{name} is a number of seconds, {least}, not {_shown(value)}")
+    return seconds
+
+
+def _node_url(url: object) -> str:
+    """A node's URL: http:// or https://, a host, a port in range, no query or fragment."""
+    refusal = f"url is a node's URL, http:// or https:// and a host (such as http://127.0.0.1:8545), not {_shown(url)}"
+    if not isinstance(url, str):
+        raise BadArgument(refusal)
+    try:
+        url.encode("utf-8")
+        parsed = httpx.URL(url)
+        port = parsed.port
+    except (UnicodeEncodeError, httpx.InvalidURL, ValueError, TypeError):
+        raise BadArgument(refusal) from None
+    if parsed.scheme not in ("http", "https") or not parsed.host or parsed.query or parsed.fragment:
+        raise BadArgument(refusal)
+    if port is not None and not 1 <= port <= MAX_PORT:
+        raise BadArgument(f"url names port {port}, which no node listens on")
+    return url
+
+
+def _private_key(key: object, name: str) -> SM2PrivateKey:
+    """A key to sign with; a refusal says how to get one from what was given instead."""
+    if isinstance(key, SM2PrivateKey):
+        return key
+    if isinstance(key, SM2PublicKey):
+        raise BadArgument(f"{name} is a public key: signing needs the private key (tiezheng.gm.keystore.load)")
+    if isinstance(key, str | os.PathLike):
+        raise BadArgument(
+            f"{name} is an SM2PrivateKey, not a path: load the keystore with tiezheng.gm.keystore.load(path, "
+            "passphrase)"
+        )
+    if isinstance(key, bytes | bytearray):
+        raise BadArgument(
+            f"{name} is an SM2PrivateKey, not bytes: read PEM or DER with SM2PrivateKey.from_pem or from_der"
+        )
+    raise BadArgument(f"{name} is an SM2PrivateKey (tiezheng.gm.keystore.load reads one), not {_described(key)}")
+
+
+def _agency_code(agency: object) -> str | None:
+    if agency is None or (isinstance(agency, str) and AGENCY_CODE.fullmatch(agency)):
+        return agency
+    raise BadArgument(f"agency is the agency's registered code ({AGENCY_CODE.pattern}), not {_shown(agency)}")
+
+
+def _cosigner_pairs(cosigners: object) -> tuple[tuple[SM2PrivateKey, str], ...]:
+    """``cosigners``: (private key, role) pairs, each role registered (or x-), each key once, at most seven."""
+    if isinstance(cosigners, str | bytes | bytearray | Mapping) or not isinstance(cosigners, Iterable):
+        raise BadArgument(f"cosigners is a list of (key, role) pairs, not {_described(cosigners)}")
+    pairs = []
+    for number, pair in enumerate(cosigners):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise BadArgument(f"cosigners[{number}] is a (key, role) pair, not {_described(pair)}")
+        key, role = pair
+        if not isinstance(role, str):
+            raise BadArgument(f"cosigners[{number}]'s role is text such as 'official', not {_described(role)}")
+        pairs.append((_private_key(key, f"cosigners[{number}]'s key"), role))
+    if pairs:
+        try:
+            cosigners_from_value(cosigners_to_value([Cosigner.of(key, role) for key, role in pairs]), "cosigners")
+        except FieldError as exc:
+            raise BadArgument(exc.message) from None
+    return tuple(pairs)
+
+
+def _salt(salt: object, name: str) -> bytes | None:
+    if salt is None:
+        return None
+    if not isinstance(salt, bytes | bytearray) or len(salt) < MIN_SALT_BYTES:
+        raise BadArgument(
+            f"{name} is the agency's secret salt, bytes, at least {MIN_SALT_BYTES} of them, not {_described(salt)}"
+        )
+    return bytes(salt)
+
+
+def _operations(
+    key: object, agency: object, cosigners: object, subject_salt: object, operator_salt: object
+) -> _Operations:
+    """The operations of a client made with these arguments, each checked."""
+    return _Operations(
+        None if key is None else _private_key(key, "key"),
+        _agency_code(agency),
+        _cosigner_pairs(cosigners),
+        subject_salt=_salt(subject_salt, "subject_salt"),
+        operator_salt=_salt(operator_salt, "operator_salt"),
+    )
+
+
+def _client_timeout(timeout: object) -> float | httpx.Timeout:
+    return timeout if isinstance(timeout, httpx.Timeout) else _seconds(timeout, "timeout")
+
+
 _RETRYABLE_STATUS: Final = (429, 502, 503, 504)
 
 
@@ -930,10 +1060,8 @@ class _Retrying:
         return min(delay, remaining)
 
 
-def _retry_budget(retry_for: float) -> float:
-    if not retry_for >= 0:
-        raise ValueError("retry_for is a number of seconds, 0 or more")
-    return float(retry_for)
+def _retry_budget(retry_for: object) -> float:
+    return _seconds(retry_for, "retry_for", zero=True)
 
 
 #: A refusal's body read from a stream, at most: enough for the node's JSON error, not a hostile endless one.
@@ -1016,15 +1144,18 @@ class Client:
         key: SM2PrivateKey | None = None,
         agency: str | None = None,
         cosigners: Sequence[tuple[SM2PrivateKey, str]] = (),
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry_for: float = DEFAULT_RETRY_FOR,
         http: httpx.Client | None = None,
         subject_salt: bytes | None = None,
         operator_salt: bytes | None = None,
     ) -> None:
-        self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
+        url = _node_url(url)
+        self._ops = _operations(key, agency, cosigners, subject_salt, operator_salt)
         self._retry_for = _retry_budget(retry_for)
-        self._http = http or node_client(url, timeout)
+        if http is not None and not isinstance(http, httpx.Client):
+            raise BadArgument(f"http is an httpx.Client (or None), not {_described(http)}")
+        self._http = http or node_client(url, _client_timeout(timeout))
 
     def __enter__(self) -> Client:
         return self
@@ -1312,15 +1443,18 @@ class AsyncClient:
         key: SM2PrivateKey | None = None,
         agency: str | None = None,
         cosigners: Sequence[tuple[SM2PrivateKey, str]] = (),
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry_for: float = DEFAULT_RETRY_FOR,
         http: httpx.AsyncClient | None = None,
         subject_salt: bytes | None = None,
         operator_salt: bytes | None = None,
     ) -> None:
-        self._ops = _Operations(key, agency, cosigners, subject_salt=subject_salt, operator_salt=operator_salt)
+        url = _node_url(url)
+        self._ops = _operations(key, agency, cosigners, subject_salt, operator_salt)
         self._retry_for = _retry_budget(retry_for)
-        self._http = http or async_node_client(url, timeout)
+        if http is not None and not isinstance(http, httpx.AsyncClient):
+            raise BadArgument(f"http is an httpx.AsyncClient (or None), not {_described(http)}")
+        self._http = http or async_node_client(url, _client_timeout(timeout))
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -1586,7 +1720,7 @@ class _LineSplitter:
 
 def unreachable(base_url: httpx.URL, exc: httpx.TransportError) -> TiezhengError:
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return TiezhengError(f"{base_url} is not a node's URL (http:// or https://, a host)", code="bad-argument")
+        return BadArgument(f"{base_url} is not a node's URL (http:// or https://, a host)")
     reason = str(exc) or type(exc).__name__
     return NodeUnreachable(
         f"cannot reach the node at {base_url}: {reason}; a submission sent may have been accepted all the same "
