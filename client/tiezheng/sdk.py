@@ -61,9 +61,11 @@ from .signed_statement import SignedStatement
 from .signing import Cosigner, cosigners_from_value, cosigners_to_value
 from .statement import (
     AGENCY_CODE,
+    DIGEST_SIZE,
     MIN_SALT_BYTES,
     MetaValue,
     Statement,
+    StatementError,
     document_number_hash,
     operator_hash,
     subject_hash,
@@ -86,6 +88,13 @@ ASYNC_HASH_THRESHOLD: Final = 1 << 20
 RECORD_STATUSES: Final = ("accepted", "proven")
 MATTER_STATUSES: Final = ("open", "closed")
 MAX_PORT: Final = 65535
+#: The longest a submission may ask the node to hold its answer (``anchor(wait=True, timeout=…)``), in seconds.
+MAX_HOLD: Final = 60.0
+#: What ``alerts`` filters by (the node's query parameters), and the most alerts a page of the node holds.
+ALERT_FILTERS: Final = ("status", "agency", "template", "severity")
+MAX_ALERT_PAGE: Final = 500
+#: The placeholder evidence ID a statement is built with to check its arguments before the real one is known.
+_SOME_ID: Final = str(EvidenceId("TST", 0))
 T = TypeVar("T")
 
 
@@ -330,13 +339,16 @@ class _Operations:
         self._operator_salt = operator_salt
 
     def subject(self, case_number: str) -> bytes:
+        _text(case_number, "case_number", "the case number")
         return subject_hash(case_number, self._case_salt())
 
     def document_number(self, number: str) -> str:
+        _text(number, "document_no", "the document's number")
         return document_number_hash(number, self._case_salt())
 
     def step_fields(self, fields: Mapping[str, MetaValue] | None, document_no: str | None) -> dict[str, MetaValue]:
         """A step's fields, with a document's number as it goes on chain (salted and hashed)."""
+        _mapping(fields, "fields", "the step's fields, {name: text, bytes, integer or boolean}")
         out = dict(fields or {})
         if document_no is not None:
             out["document_no"] = self.document_number(document_no)
@@ -355,6 +367,7 @@ class _Operations:
     def operator(self, official: str | None) -> bytes | None:
         if official is None:
             return None
+        _text(official, "official", "the official's ID")
         if self._operator_salt is None or len(self._operator_salt) < MIN_SALT_BYTES:
             raise TiezhengError(
                 f"pass operator_salt= (the agency's secret salt, at least {MIN_SALT_BYTES} bytes) to name officials",
@@ -365,6 +378,8 @@ class _Operations:
     # Building statements
 
     def statement(self, record: Record, kind: str, **fields: Any) -> Statement:
+        check_record(record)
+        self.statement_for(bytes(32), kind, **fields)  # the fields refused before a file is read
         return self.statement_for(digest_of(record), kind, **fields)
 
     def statement_for(
@@ -386,17 +401,28 @@ class _Operations:
                 "time_ms)"
             )
         key, agency = self._signer()
-        return Statement(
-            kind=kind,
-            digest=digest,
-            agency=agency,
-            key=key.public_key().key_id,
-            time=time_ms if time_ms is not None else int(time.time() * 1000),
-            subject=subject,
-            operator=operator,
-            stage=stage,
-            prev=prev,
-            meta=dict(meta) if meta else None,
+        _text(kind, "kind", "a registered kind such as 'document' (private kinds start with x-)")
+        for name, digest_field in (("subject", subject), ("operator", operator)):
+            if digest_field is not None and (type(digest_field) is not bytes or len(digest_field) != DIGEST_SIZE):
+                raise BadArgument(f"{name} is 32 bytes (a salted SM3 digest), not {_described(digest_field)}")
+        _text(stage, "stage", "the stage's name", optional=True)
+        _text(prev, "prev", "an evidence ID", optional=True)
+        _mapping(meta, "meta", "{name: text, bytes, integer or boolean}")
+        if time_ms is not None:
+            _whole(time_ms, "time_ms", 0, 2**53 - 1, what=" (the agency's time, ms since the epoch)")
+        return _built(
+            lambda: Statement(
+                kind=kind,
+                digest=digest,
+                agency=agency,
+                key=key.public_key().key_id,
+                time=time_ms if time_ms is not None else int(time.time() * 1000),
+                subject=subject,
+                operator=operator,
+                stage=stage,
+                prev=prev,
+                meta=dict(meta) if meta else None,
+            )
         )
 
     def _signer(self) -> tuple[SM2PrivateKey, str]:
@@ -432,7 +458,12 @@ class _Operations:
     def anchor_record(
         self, record: Record, kind: str, fields: Mapping[str, Any], *, wait: bool, timeout: float
     ) -> Operation[Anchored]:
-        self._signer()  # no key: say so before reading a large file
+        # Everything refusable is refused before a large file is read: no key, the record, the fields.
+        self._signer()
+        check_record(record)
+        self.statement_for(bytes(32), kind, **fields)
+        _flag(wait, "wait")
+        timeout = min(_seconds(timeout, "timeout"), MAX_HOLD)
         digest = yield from self.digest(record)
         return (yield from self.anchor(self.statement_for(digest, kind, **fields), wait=wait, timeout=timeout))
 
@@ -478,7 +509,7 @@ class _Operations:
             seen.add(k)
         return results
 
-    def anchor_envelopes(
+    def records(
         self,
         records: Iterable[Record],
         kind: str,
@@ -488,17 +519,40 @@ class _Operations:
         progress: Progress | None,
         hash_progress: Progress | None,
         fields: Mapping[str, Any],
-    ) -> Operation[list[Anchored]]:
-        """Hash, sign and send records an envelope at a time; Emit each envelope's results once accepted."""
+    ) -> list[Record]:
+        """The records of ``anchor_many`` or ``anchor_envelopes``, once every argument of the call is checked.
+
+        Everything refusable is refused before the first envelope goes: a refusal half way would leave the
+        records already anchored without their IDs.
+        """
         self._signer()
         if isinstance(records, bytes | bytearray | str | os.PathLike | Digest):
             raise BadArgument("records is a list (or any iterable) of records, not one record")
+        if not isinstance(records, Iterable):
+            raise BadArgument(f"records is a list (or any iterable) of records, not {_described(records)}")
+        _whole(chunk_size, "chunk_size", 1, MAX_BATCH_SIZE, what=" (records in one envelope)")
+        _seconds(timeout, "timeout")
+        _callback(progress, "progress")
+        _callback(hash_progress, "hash_progress")
+        self.statement_for(bytes(32), kind, **fields)
         items = list(records)
-        # Everything refusable is refused before the first envelope goes: a refusal half way would leave the
-        # records already anchored without their IDs.
         for number, record in enumerate(items):
             check_record(record, f"records[{number}]")
-        self.statement_for(bytes(32), kind, **fields)
+        return items
+
+    def anchor_envelopes(
+        self,
+        items: Sequence[Record],
+        kind: str,
+        *,
+        chunk_size: int,
+        timeout: float,
+        progress: Progress | None,
+        hash_progress: Progress | None,
+        fields: Mapping[str, Any],
+    ) -> Operation[list[Anchored]]:
+        """Hash, sign and send records (checked by ``records``) an envelope at a time; Emit each envelope's results
+        once accepted."""
         results: list[Anchored] = []
         hashed = 0
         for chunk in _chunks(items, chunk_size):
@@ -528,8 +582,18 @@ class _Operations:
         hash_progress: Progress | None,
         fields: Mapping[str, Any],
     ) -> Operation[list[Anchored]]:
-        results = yield from self.anchor_envelopes(
+        _flag(wait, "wait")
+        items = self.records(
             records,
+            kind,
+            chunk_size=chunk_size,
+            timeout=timeout,
+            progress=progress,
+            hash_progress=hash_progress,
+            fields=fields,
+        )
+        results = yield from self.anchor_envelopes(
+            items,
             kind,
             chunk_size=chunk_size,
             timeout=timeout,
@@ -549,7 +613,9 @@ class _Operations:
         return results
 
     def wait(self, evidence_id: str, *, timeout: float, interval: float) -> Operation[EvidenceRecord]:
-        deadline = time.monotonic() + timeout
+        _id_segment(evidence_id)
+        deadline = time.monotonic() + _seconds(timeout, "timeout", zero=True)
+        _seconds(interval, "interval")
         while True:
             record = yield from self.get(evidence_id)
             if record.status == "proven":
@@ -582,6 +648,7 @@ class _Operations:
 
         Records still waiting for a block come last (on the last page): they are the newest.
         """
+        check_record(record, "record_or_digest")
         _check_limit(limit, "limit")
         digest = yield from self.digest(record)
         found: list[EvidenceRecord] = []
@@ -607,6 +674,8 @@ class _Operations:
         return read(response, _tree_head)
 
     def consistency_proof(self, old_size: int, new_size: int) -> Operation[list[bytes]]:
+        _whole(old_size, "old_size", 1, what=" (a tree size)")
+        _whole(new_size, "new_size", old_size, what=" (a tree size, old_size or more)")
         response = yield Call("GET", "/v1/log/proof/consistency", {"old": str(old_size), "new": str(new_size)})
         return read(response, lambda value: _consistency_proof(value, old_size, new_size))
 
@@ -614,6 +683,7 @@ class _Operations:
 
     def template_hash(self, template: str) -> Operation[bytes]:
         """A template named by id (the newest active revision) or by its SM3 hash in hex."""
+        _text(template, "template", "a template's id or its SM3 hash in hex")
         text = template.removeprefix("0x")
         if len(text) == 64 and all(c in "0123456789abcdefABCDEF" for c in text):
             return bytes.fromhex(text)
@@ -634,22 +704,31 @@ class _Operations:
         timeout: float,
     ) -> Operation[Anchored]:
         key, agency = self._signer()
+        _text(template, "template", "a template's id or its SM3 hash in hex")
+        if document is not None:
+            check_record(document, "document")
+        _mapping(parties, "parties", "{role: agency code}")
+        timeout = _seconds(timeout, "timeout")
+
+        def opening(template_hash: bytes, digest: bytes) -> Statement:
+            return open_statement(
+                template_hash=template_hash,
+                subject=subject,
+                agency=agency,
+                key_id=key.public_key().key_id,
+                digest=digest,
+                time_ms=int(time.time() * 1000),
+                parties=parties,
+                operator=operator,
+            )
+
+        _built(lambda: opening(bytes(32), subject))  # parties refused before a file is read or a request made
         digest = (yield from self.digest(document)) if document is not None else subject
         template_hash = yield from self.template_hash(template)
-        statement = open_statement(
-            template_hash=template_hash,
-            subject=subject,
-            agency=agency,
-            key_id=key.public_key().key_id,
-            digest=digest,
-            time_ms=int(time.time() * 1000),
-            parties=parties,
-            operator=operator,
-        )
-        return (yield from self.anchor(statement, wait=True, timeout=timeout))
+        return (yield from self.anchor(opening(template_hash, digest), wait=True, timeout=timeout))
 
     def matter(self, matter_id: str) -> Operation[MatterView]:
-        response = yield Call("GET", f"/v1/matters/{_id_segment(matter_id)}")
+        response = yield Call("GET", f"/v1/matters/{_id_segment(matter_id, 'matter_id')}")
         return read(response, MatterView.from_json)
 
     def step(
@@ -667,26 +746,39 @@ class _Operations:
     ) -> Operation[Anchored]:
         """Record a step; while the matter's previous step waits for its block, wait and try again."""
         key, agency = self._signer()
-        after_digest = yield from self.digest(after)
-        before_digest = (yield from self.digest(before)) if before is not None else None
-        deadline = time.monotonic() + timeout
-        while True:
-            matter = yield from self.matter(matter_id)
-            statement = step_statement(
-                matter=matter.id,
-                prev=matter.latest,
+        _id_segment(matter_id, "matter_id")
+        _text(stage, "stage", "the stage's name")
+        _text(decision, "decision", "approve, return or reject")
+        _text(next_stage, "next_stage", "the stage's name", optional=True)
+        check_record(after, "after")
+        if before is not None:
+            check_record(before, "before")
+        timeout = _seconds(timeout, "timeout")
+
+        def step(matter: str, prev: str, subject: bytes, after: bytes, before: bytes | None) -> Statement:
+            return step_statement(
+                matter=matter,
+                prev=prev,
                 stage=stage,
                 decision=decision,
-                subject=matter.subject,
+                subject=subject,
                 agency=agency,
                 key_id=key.public_key().key_id,
-                after=after_digest,
-                before=before_digest,
+                after=after,
+                before=before,
                 operator=operator,
                 next_stage=next_stage,
                 time_ms=int(time.time() * 1000),
                 fields=fields,
             )
+
+        _built(lambda: step(_SOME_ID, _SOME_ID, bytes(32), bytes(32), None))  # refused before a file is read
+        after_digest = yield from self.digest(after)
+        before_digest = (yield from self.digest(before)) if before is not None else None
+        deadline = time.monotonic() + timeout
+        while True:
+            matter = yield from self.matter(matter_id)
+            statement = step(matter.id, matter.latest, matter.subject, after_digest, before_digest)
             try:
                 return (yield from self.anchor(statement, wait=True, timeout=timeout))
             except ApiError as exc:
@@ -696,18 +788,25 @@ class _Operations:
 
     def close_matter(self, matter_id: str, outcome: str, *, timeout: float) -> Operation[Anchored]:
         key, agency = self._signer()
+        _id_segment(matter_id, "matter_id")
+        _text(outcome, "outcome", "how the matter ended, such as withdrawn")
+        timeout = _seconds(timeout, "timeout")
+
+        def closing(matter: str, prev: str, subject: bytes) -> Statement:
+            return close_statement(
+                matter=matter,
+                prev=prev,
+                subject=subject,
+                agency=agency,
+                key_id=key.public_key().key_id,
+                digest=subject,
+                time_ms=int(time.time() * 1000),
+                outcome=outcome,
+            )
+
+        _built(lambda: closing(_SOME_ID, _SOME_ID, bytes(32)))
         matter = yield from self.matter(matter_id)
-        statement = close_statement(
-            matter=matter.id,
-            prev=matter.latest,
-            subject=matter.subject,
-            agency=agency,
-            key_id=key.public_key().key_id,
-            digest=matter.subject,
-            time_ms=int(time.time() * 1000),
-            outcome=outcome,
-        )
-        return (yield from self.anchor(statement, wait=True, timeout=timeout))
+        return (yield from self.anchor(closing(matter.id, matter.latest, matter.subject), wait=True, timeout=timeout))
 
     def alert_page(self, filters: Mapping[str, str], cursor: str | None, page_size: int | None) -> Operation[AlertPage]:
         query = {k: v for k, v in filters.items() if v is not None} | ({"cursor": cursor} if cursor else {})
@@ -726,8 +825,12 @@ class _Operations:
         short, even empty, and still name a next one: the node reads a bounded number of
         alerts per page, and a filter may match none of them.
         """
+        for name, value in filters.items():
+            if name not in ALERT_FILTERS:
+                raise BadArgument(f"alerts are filtered by {', '.join(ALERT_FILTERS)}, not {name!r}")
+            _text(value, name, "text", optional=True)
         _check_limit(limit, "limit")
-        _check_limit(page_size, "page_size")
+        _check_limit(page_size, "page_size", MAX_ALERT_PAGE)
         found: list[Mapping[str, Any]] = []
         cursor: str | None = None
         while limit is None or len(found) < limit:
@@ -835,9 +938,9 @@ def _alert_page(value: Any) -> AlertPage:
     return AlertPage(alerts, _cursor(page))
 
 
-def _check_limit(value: int | None, name: str) -> None:
-    if value is not None and (type(value) is not int or value < 1):
-        raise TiezhengError(f"{name} must be a whole number of at least 1 (or None: no limit)", code="bad-argument")
+def _check_limit(value: int | None, name: str, most: int | None = None) -> None:
+    if value is not None:
+        _whole(value, name, 1, most, what=" (or None: no limit)")
 
 
 def _cursor(page: JsonObject) -> str | None:
@@ -873,12 +976,15 @@ def check_record(record: object, where: str = "record") -> None:
     if isinstance(record, Digest | bytes | bytearray):
         return
     if not isinstance(record, os.PathLike):
+        named = " (a file's name: pass Path(name))" if isinstance(record, str) else ""
         raise BadArgument(f"{where}: a record is bytes, a path (pathlib.Path) or Digest(sm3 digest), "
-                          f"not {_described(record)}")  # fmt: skip
+                          f"not {_described(record)}{named}")  # fmt: skip
     try:
         require_readable_kind(record)
     except OSError as exc:
         raise TiezhengError(f"{where}: cannot read {record}: {exc.strerror}", code="unreadable") from None
+    except ValueError:  # a NUL in the path, which no file's name holds
+        raise BadArgument(f"{where}: a path no file can have ({str(record)[:100]!r})") from None
 
 
 def _described(value: object) -> str:
@@ -915,6 +1021,45 @@ def _seconds(value: object, name: str, *, zero: bool = False) -> float:
         least = "0 or more" if zero else "more than 0"
         raise BadArgument(f"{name} is a number of seconds, {least}, not {_shown(value)}")
     return seconds
+
+
+def _whole(value: object, name: str, least: int, most: int | None = None, *, what: str = "") -> int:
+    """An integer argument within [least, most]; ``what`` says what it counts, in a refusal."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < least or (most is not None and value > most):
+        bounds = f"from {least:,} to {most:,}" if most is not None else f"at least {least:,}"
+        raise BadArgument(f"{name} is a whole number {bounds}{what}, not {_shown(value)}")
+    return value
+
+
+def _flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise BadArgument(f"{name} is True or False, not {_shown(value)}")
+    return value
+
+
+def _text(value: object, name: str, what: str, *, optional: bool = False) -> None:
+    """Text (or None, if ``optional``): what it must say further is the protocol's to check."""
+    if not (isinstance(value, str) or (optional and value is None)):
+        nothing = " (or None)" if optional else ""
+        raise BadArgument(f"{name} is text{nothing}: {what}, not {_described(value)}")
+
+
+def _mapping(value: object, name: str, what: str) -> None:
+    if value is not None and not isinstance(value, Mapping):
+        raise BadArgument(f"{name} is a mapping (or None): {what}, not {_described(value)}")
+
+
+def _callback(value: object, name: str) -> None:
+    if value is not None and not callable(value):
+        raise BadArgument(f"{name} is a function (or None), not {_described(value)}")
+
+
+def _built(build: Callable[[], Statement]) -> Statement:
+    """A statement built from the caller's arguments: one the protocol refuses is an argument refused."""
+    try:
+        return build()
+    except StatementError as exc:
+        raise BadArgument(f"the arguments make a statement the protocol refuses: {exc.message}") from None
 
 
 def _node_url(url: object) -> str:
@@ -1119,10 +1264,10 @@ def _parsed_id(text: str) -> EvidenceId | str:
         return text
 
 
-def _id_segment(text: str) -> str:
+def _id_segment(text: str, name: str = "evidence_id") -> str:
     """An evidence ID for a URL path: in its canonical spelling, or (if it is none) quoted, for the node to refuse."""
     if not isinstance(text, str) or not text:
-        raise BadArgument(f"an evidence ID is text such as DEV-000031-7G, not {_described(text)}")
+        raise BadArgument(f"{name}: an evidence ID is text such as DEV-000031-7G, not {_described(text)}")
     parsed = _parsed_id(text)
     return str(parsed) if isinstance(parsed, EvidenceId) else quote(text, safe="")
 
@@ -1229,7 +1374,7 @@ class Client:
         self, record: Record, kind: str, *, wait: bool = False, timeout: float = 30.0, **fields: Any
     ) -> Anchored:
         """Anchor one record as an individually signed statement; with ``wait`` return once proven, with the receipt."""
-        return self._run(self._ops.anchor_record(record, kind, fields, wait=wait, timeout=min(timeout, 60.0)))
+        return self._run(self._ops.anchor_record(record, kind, fields, wait=wait, timeout=timeout))
 
     def anchor_many(
         self,
@@ -1274,18 +1419,18 @@ class Client:
         """Like ``anchor_many``, but yield each envelope's results (its records, in order) once accepted.
 
         If a later envelope fails, the IDs already yielded stand: keep them, so that a retry
-        of the rest does not anchor the same records again under a new time.
+        of the rest does not anchor the same records again under a new time. Arguments are
+        checked when this is called, before the first envelope is asked for.
         """
-        operation = self._ops.anchor_envelopes(
-            records,
-            kind,
-            chunk_size=chunk_size,
-            timeout=timeout,
-            progress=progress,
-            hash_progress=hash_progress,
-            fields=fields,
-        )
-        yield from self._steps(operation)
+        arguments: dict[str, Any] = {
+            "chunk_size": chunk_size,
+            "timeout": timeout,
+            "progress": progress,
+            "hash_progress": hash_progress,
+            "fields": fields,
+        }
+        items = self._ops.records(records, kind, **arguments)
+        return self._steps(self._ops.anchor_envelopes(items, kind, **arguments))
 
     def wait(self, evidence_id: str, *, timeout: float = 60.0, interval: float = 0.25) -> EvidenceRecord:
         """Poll until the record is proven; TiezhengError ``timeout`` if it is not within ``timeout`` seconds."""
@@ -1376,6 +1521,7 @@ class Client:
         ``subscribed`` is called once the node has subscribed the stream (its first line):
         whatever is raised from then on comes through it, so a listing made then misses nothing.
         """
+        _callback(subscribed, "subscribed")
         try:
             opened = self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT)
             response = opened.__enter__()
@@ -1515,7 +1661,7 @@ class AsyncClient:
     async def anchor(
         self, record: Record, kind: str, *, wait: bool = False, timeout: float = 30.0, **fields: Any
     ) -> Anchored:
-        return await self._run(self._ops.anchor_record(record, kind, fields, wait=wait, timeout=min(timeout, 60.0)))
+        return await self._run(self._ops.anchor_record(record, kind, fields, wait=wait, timeout=timeout))
 
     async def anchor_many(
         self,
@@ -1541,7 +1687,7 @@ class AsyncClient:
         )
         return await self._run(operation)
 
-    async def anchor_envelopes(
+    def anchor_envelopes(
         self,
         records: Iterable[Record],
         kind: str,
@@ -1552,15 +1698,18 @@ class AsyncClient:
         hash_progress: Progress | None = None,
         **fields: Any,
     ) -> AsyncIterator[list[Anchored]]:
-        operation = self._ops.anchor_envelopes(
-            records,
-            kind,
-            chunk_size=chunk_size,
-            timeout=timeout,
-            progress=progress,
-            hash_progress=hash_progress,
-            fields=fields,
-        )
+        """An async iterator of each envelope's results; arguments are checked when this is called."""
+        arguments: dict[str, Any] = {
+            "chunk_size": chunk_size,
+            "timeout": timeout,
+            "progress": progress,
+            "hash_progress": hash_progress,
+            "fields": fields,
+        }
+        items = self._ops.records(records, kind, **arguments)
+        return self._envelopes(self._ops.anchor_envelopes(items, kind, **arguments))
+
+    async def _envelopes(self, operation: Operation[list[Anchored]]) -> AsyncIterator[list[Anchored]]:
         try:
             step = next(operation)
             while True:
@@ -1660,6 +1809,7 @@ class AsyncClient:
     async def watch_alerts(
         self, *, subscribed: Callable[[], Awaitable[None]] | None = None
     ) -> AsyncIterator[Mapping[str, Any]]:
+        _callback(subscribed, "subscribed")
         try:
             opened = self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT)
             response = await opened.__aenter__()
@@ -1770,7 +1920,5 @@ class _AlertEvents:
 
 
 def _chunks(items: Sequence[Record], size: int) -> Iterator[Sequence[Record]]:
-    if not 1 <= size <= MAX_BATCH_SIZE:
-        raise ValueError(f"chunk_size must lie in [1, {MAX_BATCH_SIZE}]")
     for start in range(0, len(items), size):
         yield items[start : start + size]
