@@ -11,6 +11,7 @@ import contextlib
 import inspect
 import math
 import re
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,13 @@ import tiezheng
 from tiezheng import sdk
 from tiezheng.errors import TiezhengError
 from tiezheng.evidence_id import EvidenceId
+from tiezheng.genesis import Genesis, GenesisError
 from tiezheng.gm import SM2PrivateKey
+from tiezheng.receipt import Receipt
 from tiezheng.sdk import ApiError, AsyncClient, BadArgument, Client, Digest
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.statement import Statement
+from tiezheng.verifier import Verdict
 
 
 def test_bad_argument_is_exported_with_the_other_sdk_errors():
@@ -416,6 +420,7 @@ CALLS: dict[str, dict[str, Any]] = {
     "matter": {"matter_id": ID},
     "alerts": {"limit": 5, "page_size": 50, "status": "open", "agency": AGENCY},
     "watch_alerts": {"subscribed": None},
+    "verify": {"record": FILE, "receipt": FILE, "genesis": Path(__file__).parents[1] / "docs/examples/genesis.json"},
 }
 NOTARY = SM2PrivateKey.generate()
 MADE_WITH: dict[str, Any] = {"url": URL, "key": KEY, "agency": AGENCY, "cosigners": [(NOTARY, "notary")],
@@ -438,6 +443,8 @@ def test_any_object_as_any_argument_is_refused_as_bad_argument_or_goes_to_the_no
         assert node.requests == 0, f"{exc.message}, after a request"
     except (ApiError, StopIteration, StopAsyncIteration):
         pass  # it passed the checks and reached the node (or the node's answer ended a stream)
+    except GenesisError:
+        assert name == "verify"  # this file given as the genesis: read, and not a genesis
 
 
 @settings(max_examples=300, deadline=None)
@@ -445,3 +452,87 @@ def test_any_object_as_any_argument_is_refused_as_bad_argument_or_goes_to_the_no
 def test_any_object_as_any_constructor_argument_is_refused_as_bad_argument_or_taken(name, value, make):
     with contextlib.suppress(BadArgument):
         make(**(MADE_WITH | {name: value}))
+
+
+# verify: a Receipt or a receipt file, a Genesis or a genesis file; AsyncClient's awaited, off the event loop
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+RECORD, RECEIPT, GENESIS = EXAMPLES / "record.txt", EXAMPLES / "receipt.tzr", EXAMPLES / "genesis.json"
+
+
+def verdicts(record: Any, receipt: Any, genesis: Any) -> list[Verdict]:
+    """What Client.verify and AsyncClient.verify (awaited) say, which must be the same."""
+    said = [Client.verify(record, receipt, genesis), asyncio.run(AsyncClient.verify(record, receipt, genesis))]
+    assert said[0].checks == said[1].checks
+    return said
+
+
+def test_verify_takes_a_receipt_and_a_genesis_or_their_files():
+    receipt, genesis = Receipt.load(RECEIPT), Genesis.load(GENESIS)
+    for given_receipt in (receipt, RECEIPT, EXAMPLES / "receipt.json"):
+        for given_genesis in (genesis, GENESIS):
+            assert all(v.valid for v in verdicts(RECORD, given_receipt, given_genesis))
+    assert not any(v.valid for v in verdicts(b"another record", RECEIPT, GENESIS))
+
+
+def test_a_receipt_file_that_is_no_receipt_makes_the_verdict_invalid_and_one_unreadable_is_an_error(tmp_path):
+    for verdict in verdicts(RECORD, RECORD, GENESIS):
+        assert not verdict.valid and verdict.failed is not None and verdict.failed.name == "receipt"
+    for receipt, genesis, says in (
+        (tmp_path / "missing.tzr", GENESIS, "cannot read receipt"),
+        (tmp_path, GENESIS, "cannot read receipt"),
+        (RECEIPT, tmp_path / "missing.json", "cannot read genesis"),
+    ):
+        with pytest.raises(TiezhengError, match=says) as caught:
+            Client.verify(RECORD, receipt, genesis)
+        assert caught.value.code == "unreadable"
+        with pytest.raises(TiezhengError, match=says):
+            asyncio.run(AsyncClient.verify(RECORD, receipt, genesis))
+
+
+@pytest.mark.parametrize(
+    ("record", "receipt", "genesis", "says"),
+    [
+        (str(RECORD), RECEIPT, GENESIS, r"^record: a record is bytes, .* \(a file's name: pass Path\(name\)\)$"),
+        (None, RECEIPT, GENESIS, r"^record: a record is bytes, .* not NoneType$"),
+        (
+            RECORD,
+            str(RECEIPT),
+            GENESIS,
+            r"^receipt is a Receipt or the path \(pathlib\.Path\) of a receipt file, not str",
+        ),
+        (RECORD, RECEIPT.read_bytes(), GENESIS, r"^receipt is a Receipt or the path .* not bytes of \d+$"),
+        (RECORD, None, GENESIS, r"^receipt is a Receipt or the path .* not NoneType$"),
+        (
+            RECORD,
+            RECEIPT,
+            None,
+            r"^genesis is a Genesis or the path \(pathlib\.Path\) of a genesis\.json you trust, not",
+        ),
+        (
+            RECORD,
+            RECEIPT,
+            str(GENESIS),
+            r"^genesis is a Genesis .* not str of \d+ \(a file's name: pass Path\(name\)\)$",
+        ),
+        (RECORD, RECEIPT, {"chain_id": 1}, r"^genesis is a Genesis .* not dict$"),
+    ],
+)
+def test_verify_refuses_what_it_cannot_use(record, receipt, genesis, says):
+    for verify in (Client.verify, lambda *a: asyncio.run(AsyncClient.verify(*a))):
+        with pytest.raises(BadArgument, match=says):
+            verify(record, receipt, genesis)
+
+
+def test_async_verify_is_a_coroutine_that_hashes_in_a_worker_thread(monkeypatch):
+    threads = []
+    real = sdk.sm3_file
+    monkeypatch.setattr(sdk, "sm3_file", lambda path: threads.append(threading.current_thread()) or real(path))
+    assert inspect.iscoroutinefunction(AsyncClient.verify)
+
+    async def scenario() -> Verdict:
+        async with async_client() as client:
+            return await client.verify(RECORD, RECEIPT, GENESIS)
+
+    assert asyncio.run(scenario()).valid
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()

@@ -39,11 +39,11 @@ from .bounded import EVENT_STREAM, async_node_client, node_client
 from .checkpoint import Checkpoint, CheckpointError
 from .errors import DecodeError, TiezhengError
 from .evidence_id import EvidenceId
-from .files import require_readable_kind
+from .files import open_regular, require_readable_kind
 from .genesis import Genesis
 from .gm import SM2PrivateKey, SM2PublicKey, sm3, sm3_file
 from .header import Seal, SealedHeader
-from .receipt import Receipt
+from .receipt import MAX_RECEIPT_FILE, Receipt
 from .responses import (
     ApiError,
     BadResponseError,
@@ -970,6 +970,36 @@ def digest_of(record: Record) -> bytes:
     raise BadArgument(f"a record is bytes, a path (pathlib.Path) or Digest(sm3 digest), not {_described(record)}")
 
 
+def _verify_arguments(record: object, receipt: object, genesis: object) -> None:
+    check_record(record)
+    if not isinstance(receipt, Receipt | os.PathLike):
+        named = " (a file's name: pass Path(name))" if isinstance(receipt, str) else ""
+        raise BadArgument(
+            f"receipt is a Receipt or the path (pathlib.Path) of a receipt file, not {_described(receipt)}{named}"
+        )
+    if not isinstance(genesis, Genesis | os.PathLike):
+        named = " (a file's name: pass Path(name))" if isinstance(genesis, str) else ""
+        raise BadArgument(
+            f"genesis is a Genesis or the path (pathlib.Path) of a genesis.json you trust, not {_described(genesis)}"
+            f"{named}"
+        )
+
+
+def _verified(record: Record, receipt: Receipt | os.PathLike[str], genesis: Genesis | os.PathLike[str]) -> Verdict:
+    """What ``Client.verify`` says: the genesis read first (a trust anchor that cannot be read is an error), then
+    the receipt's file (one that does not decode is a verdict: invalid), then the record hashed."""
+    _verify_arguments(record, receipt, genesis)
+    trusted = genesis if isinstance(genesis, Genesis) else Genesis.load(os.fspath(genesis))
+    if isinstance(receipt, Receipt):
+        return verify_receipt(receipt, trusted, digest=digest_of(record))
+    try:
+        with open_regular(os.fspath(receipt)) as file:
+            data = file.read(MAX_RECEIPT_FILE + 1)  # no more: the path may name a device without end
+    except OSError as exc:
+        raise TiezhengError(f"cannot read receipt {receipt}: {exc.strerror}", code="unreadable") from None
+    return verify_receipt(data, trusted, digest=digest_of(record))
+
+
 def check_record(record: object, where: str = "record") -> None:
     """Refuse, before anything is sent, a record that could not be hashed: of another type, or a file that cannot
     be read (a folder, missing, a device)."""
@@ -1574,9 +1604,13 @@ class Client:
         return self._run(self._ops.consistency_proof(old_size, new_size))
 
     @staticmethod
-    def verify(record: Record, receipt: Receipt, genesis: Genesis) -> Verdict:
-        """Offline: check a record and its receipt against a genesis you trust (no node involved)."""
-        return verify_receipt(receipt, genesis, digest=digest_of(record))
+    def verify(record: Record, receipt: Receipt | os.PathLike[str], genesis: Genesis | os.PathLike[str]) -> Verdict:
+        """Offline: check a record and its receipt against a genesis you trust (no node involved).
+
+        ``receipt`` and ``genesis`` may be paths to their files (a .tzr, genesis.json). A receipt
+        that does not decode makes the verdict invalid; a file that cannot be read is an error.
+        """
+        return _verified(record, receipt, genesis)
 
 
 class AsyncClient:
@@ -1839,8 +1873,12 @@ class AsyncClient:
             raise stream_ended(self._http.base_url, None)
 
     @staticmethod
-    def verify(record: Record, receipt: Receipt, genesis: Genesis) -> Verdict:
-        return verify_receipt(receipt, genesis, digest=digest_of(record))
+    async def verify(
+        record: Record, receipt: Receipt | os.PathLike[str], genesis: Genesis | os.PathLike[str]
+    ) -> Verdict:
+        """``Client.verify``, its files read and the record hashed in a worker thread, off the event loop."""
+        _verify_arguments(record, receipt, genesis)  # refused at once, not from the thread
+        return await asyncio.to_thread(_verified, record, receipt, genesis)
 
 
 #: The longest line of the event stream read: an alert's data is a few hundred bytes. (The stream is read

@@ -121,10 +121,11 @@ def test_async_client(dev_node, agency, genesis):
                 client.anchor(b"async one", "permit", wait=True),
                 client.anchor_many([b"async %d" % i for i in range(50)], "permit", wait=True),
             )
-            assert single.status == "proven" and AsyncClient.verify(b"async one", single.receipt, genesis).valid
+            assert single.status == "proven" and single.receipt is not None
+            assert (await AsyncClient.verify(b"async one", single.receipt, genesis)).valid
             assert len(many) == 50 and (await client.get(many[-1].id)).status == "proven"
             receipt = await client.receipt(many[7].id)
-            assert AsyncClient.verify(b"async 7", receipt, genesis).valid
+            assert (await client.verify(b"async 7", receipt, genesis)).valid
 
     asyncio.run(scenario())
 
