@@ -119,11 +119,53 @@ def test_keys_new_public_and_no_overwrite(tmp_path):
     public_hex = result.stdout.split("public key")[1].split()[0]
     key = keystore.load(path, PASS)
     assert key.public_key().to_bytes().hex() == public_hex
-    shown = run("keys", "public", str(path), passphrase=None)
+    shown = run("keys", "public", str(path))
     assert shown.returncode == 0 and public_hex in shown.stdout and "市场监管局" in shown.stdout
-    pem = run("keys", "public", str(path), "--pem", passphrase=None)
+    pem = run("keys", "public", str(path), "--pem")
     assert pem.stdout.encode() == key.public_key().to_pem()
     assert_one_line_error(run("keys", "new", "--out", str(path)), text="already exists")
+
+
+def test_keys_public_shows_only_the_key_the_passphrase_opens(tmp_path):
+    """Its --pem output is what an agency is registered with: a public_key field swapped for another
+    agency's must not be printed as this keystore's, so the passphrase is asked and the key derived."""
+    ours, theirs = SM2PrivateKey.generate(), SM2PrivateKey.generate()
+    keystore.save(tmp_path / "ours.key", ours, PASS, iterations=1_000)
+    document = json.loads((tmp_path / "ours.key").read_text())
+    document["public_key"] = theirs.public_key().to_bytes().hex()
+    document["key_id"] = theirs.public_key().key_id.hex()
+    (tmp_path / "swapped.key").write_text(json.dumps(document))
+    for args in (
+        ["keys", "public", str(tmp_path / "swapped.key")],
+        ["keys", "public", str(tmp_path / "swapped.key"), "--pem"],
+    ):
+        refused = run(*args)
+        assert_one_line_error(refused, text="the keystore was altered")
+        assert refused.stderr.rstrip().endswith("[keystore-wrong-passphrase]") and refused.stdout == ""
+    # Sealed by someone who knew the passphrase, with the associated data to match: decrypts, yet names another key.
+    from tiezheng.gm.keystore import _associated_data, _derive
+    from tiezheng.gm.sm4 import sm4_gcm_encrypt
+
+    kdf, cipher = document["kdf"], document["cipher"]
+    sealed = sm4_gcm_encrypt(
+        _derive(PASS, bytes.fromhex(kdf["salt"]), kdf["iterations"]),
+        bytes.fromhex(cipher["nonce"]),
+        ours.to_scalar_bytes(),
+        _associated_data(document),
+    )
+    document["cipher"]["ciphertext"] = sealed.hex()
+    (tmp_path / "resealed.key").write_text(json.dumps(document))
+    refused = run("keys", "public", str(tmp_path / "resealed.key"), "--pem")
+    assert_one_line_error(refused, text="does not match")
+    assert refused.stderr.rstrip().endswith("[keystore-corrupt]") and refused.stdout == ""
+    assert_one_line_error(
+        run("keys", "public", str(tmp_path / "ours.key"), passphrase=None), text="TIEZHENG_PASSPHRASE"
+    )
+    assert_one_line_error(
+        run("keys", "public", str(tmp_path / "ours.key"), passphrase="wrong"), text="wrong passphrase"
+    )
+    shown = run("keys", "public", str(tmp_path / "ours.key"), "--pem")
+    assert shown.returncode == 0 and shown.stdout.encode() == ours.public_key().to_pem()
 
 
 def test_keys_need_a_passphrase(tmp_path):
@@ -501,24 +543,22 @@ def test_unknown_backend_is_a_reason_not_a_bug(tmp_path):
     assert "bogus" in result.stderr and "internal error" not in result.stderr
 
 
-def test_keys_new_bounds_the_label(tmp_path):
+def test_keys_new_bounds_the_label(tmp_path, monkeypatch):
     refused = run("keys", "new", "--out", str(tmp_path / "big.key"), "--label", "x" * 100_000)
     assert_one_line_error(refused, text="[keystore-label-too-long]")
     assert not (tmp_path / "big.key").exists()
     longest = "标" * keystore.MAX_LABEL_LENGTH
     assert run("keys", "new", "--out", str(tmp_path / "ok.key"), "--label", longest).returncode == 0
-    shown = run("keys", "public", str(tmp_path / "ok.key"), passphrase=None)
+    shown = run("keys", "public", str(tmp_path / "ok.key"))
     assert shown.returncode == 0 and longest in shown.stdout
     with pytest.raises(TiezhengError) as caught:
         keystore.encrypt_key(SM2PrivateKey.generate(), PASS, label="x" * 70_000, iterations=1_000)
     assert caught.value.code == "keystore-label-too-long"
     # A keystore made elsewhere may carry such a label: `keys public` shows it escaped, on its own line.
     made = tmp_path / "elsewhere.key"
-    assert run("keys", "new", "--out", str(made), "--label", "ok").returncode == 0
-    document = json.loads(made.read_text())
-    document["label"] = "ok\npublic key  04abab\x1b[8m"
-    made.write_text(json.dumps(document))
-    shown = run("keys", "public", str(made), passphrase=None)
+    monkeypatch.setattr(keystore, "check_label", lambda label: None)  # as a tool without that check would write it
+    keystore.save(made, SM2PrivateKey.generate(), PASS, label="ok\npublic key  04abab\x1b[8m", iterations=1_000)
+    shown = run("keys", "public", str(made))
     assert shown.returncode == 0 and len(shown.stdout.splitlines()) == 4, shown.stdout
     assert "\x1b" not in shown.stdout and "label       ok\\u000apublic key  04abab\\u001b[8m" in shown.stdout
     for forged in ("a\nkey id      FAKE", "red\x1b[31m", "某局\u202e"):

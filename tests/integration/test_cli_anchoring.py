@@ -182,7 +182,7 @@ def test_admin_register_anchor_revoke(world, tmp_path):
     admin_key.write_text(world["admin_key"])
     keystore = tmp_path / "county.key"
     assert run("keys", "new", "--out", str(keystore), passphrase="county-pass").returncode == 0
-    pem = run("keys", "public", str(keystore), "--pem").stdout
+    pem = run("keys", "public", str(keystore), "--pem", passphrase="county-pass").stdout  # the key it seals
     (tmp_path / "county.pem").write_text(pem)
     from eth_account import Account
 

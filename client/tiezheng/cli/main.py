@@ -92,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("--out", required=True, metavar="FILE")
     import_.add_argument("--label", default="")
     import_.set_defaults(handler=cmd_keys_import)
-    public = key_commands.add_parser("public", help="show a keystore's public key and key id (no passphrase)")
+    public = key_commands.add_parser(
+        "public", help="show the public key and key id of a keystore's private key (asks its passphrase)"
+    )
     public.add_argument("keyfile", metavar="FILE")
     public.add_argument("--pem", action="store_true", help="print the public key as PEM")
     public.set_defaults(handler=cmd_keys_public)

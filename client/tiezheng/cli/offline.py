@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Final
 
-from ..errors import TiezhengError
+from ..errors import KeystoreError, TiezhengError
 from ..files import open_regular
 from ..genesis import Genesis
 from ..gm import SM2PrivateKey, SM2PublicKey, file_chunks, keystore, sm3_file
@@ -73,11 +73,27 @@ def cmd_keys_import(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_public(args: argparse.Namespace) -> int:
-    info = keystore.inspect(read_file(args.keyfile, "keystore", limit=keystore.MAX_FILE_SIZE + 1))
+    """The public key of the private key a keystore seals, never its unauthenticated public_key field alone.
+
+    Its --pem output is what an admin registers an agency with: a keystore whose public_key and key_id were
+    swapped for another's must not print that other key. Only the passphrase proves which key is sealed.
+    """
+    data = read_file(args.keyfile, "keystore", limit=keystore.MAX_FILE_SIZE + 1)
+    info = keystore.inspect(data)  # a file that is no keystore is refused before the passphrase is asked
+    try:
+        key = keystore.decrypt_key(data, passphrase())
+    except KeystoreError as exc:
+        raise KeystoreError(f"{args.keyfile}: {exc.message}; its public key is not shown", code=exc.code) from None
+    public = key.public_key()
+    if public != info.public_key:  # decrypt_key checks it too; what is printed must be the sealed key's
+        raise KeystoreError(
+            f"{args.keyfile}: its public_key field is not the public key of the private key it seals; not shown",
+            code="keystore-corrupt",
+        )
     if args.pem:
-        sys.stdout.write(info.public_key.to_pem().decode("ascii"))
+        sys.stdout.write(public.to_pem().decode("ascii"))
     else:
-        _print_public(info.public_key, args.keyfile, label=info.label)
+        _print_public(public, args.keyfile, label=info.label)
     return EXIT_OK
 
 
