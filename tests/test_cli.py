@@ -854,6 +854,22 @@ def test_anchor_takes_each_file_once_and_passes_nothing_over_in_silence(tmp_path
     assert all((tmp_path / "w" / "out").resolve() in t.resolve().parents for t in targets.values())  # not beside z.txt
 
 
+def test_a_path_to_anchor_that_cannot_be_read_is_unreadable(tmp_path, monkeypatch):
+    """Exit 2 with [unreadable], as hash, sign and verify say of a file they cannot read: not [usage]."""
+    from tiezheng.cli.online import _files
+
+    monkeypatch.chdir(tmp_path)
+    result = run(*_anchor_args(str(tmp_path / "absent")))
+    assert_one_line_error(result, text="no such file or folder")
+    assert result.stderr.rstrip().endswith("[unreadable]"), result.stderr
+    assert_one_line_error(run(*_anchor_args("/dev/null")), text="not a regular file [unreadable]")
+    (tmp_path / "secret.txt").write_text("not for this user")
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # as for a file without read permission (even as root)
+    with pytest.raises(TiezhengError, match="permission denied") as refused:
+        _files(["secret.txt"])
+    assert refused.value.code == "unreadable"
+
+
 def test_a_keystore_whose_write_failed_leaves_no_stub_to_block_the_retry(tmp_path):
     path = tmp_path / "new.key"
     env = {k: v for k, v in os.environ.items() if k != "TIEZHENG_PASSPHRASE"} | {"TIEZHENG_PASSPHRASE": PASS}

@@ -27,6 +27,7 @@ from .common import (
     EXIT_NEGATIVE,
     EXIT_OK,
     Exists,
+    Unreadable,
     Unwritable,
     check_new_file,
     fail,
@@ -122,19 +123,19 @@ def _files(paths: list[str]) -> list[Path]:
         try:
             status = path.stat()
         except OSError as exc:
-            fail(f"cannot read {path}: {exc.strerror}")
+            raise Unreadable(f"cannot read {path}: {exc.strerror}") from None
         if not stat.S_ISREG(status.st_mode):
-            fail(f"cannot anchor {path}: not a regular file")
+            raise Unreadable(f"cannot anchor {path}: not a regular file")
         if (status.st_dev, status.st_ino) in seen:
             sys.stderr.write(f"{path}: named more than once (or a link to a file named before); anchored once\n")
             return
         seen.add((status.st_dev, status.st_ino))
         if not os.access(path, os.R_OK):
-            fail(f"cannot read {path}: permission denied")
+            raise Unreadable(f"cannot read {path}: permission denied")
         found.append(path)
 
     def unreadable(error: OSError) -> None:
-        fail(f"cannot read folder {error.filename}: {error.strerror}")
+        raise Unreadable(f"cannot read folder {error.filename}: {error.strerror}")
 
     for text in paths:
         path = Path(text)
@@ -150,7 +151,7 @@ def _files(paths: list[str]) -> list[Path]:
         elif path.exists() or path.is_symlink():
             add(path)
         else:
-            fail(f"cannot read {text}: no such file or folder")
+            raise Unreadable(f"cannot read {text}: no such file or folder")
     if not found:
         fail("no files to anchor")
     return found
