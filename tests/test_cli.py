@@ -833,8 +833,9 @@ def test_anchor_takes_each_file_once_and_passes_nothing_over_in_silence(tmp_path
     monkeypatch.chdir(tmp_path)
     (tmp_path / "case").mkdir()
     (tmp_path / "case" / "main.pdf").write_text("main")
-    assert _files(["case/main.pdf", "case/main.pdf", "./case/main.pdf", "case"]) == [Path("case/main.pdf")]
-    assert "anchored once" in capsys.readouterr().err
+    named = ["case/main.pdf", "case/main.pdf", "./case/main.pdf", "case/../case/main.pdf", "case"]
+    assert _files(named) == {Path("case/main.pdf"): Path("case/main.pdf")}
+    assert capsys.readouterr().err.count("named more than once; taken once") == 4
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "attachment.pdf").write_text("attachment")
     (tmp_path / "case" / "attachments").symlink_to(tmp_path / "elsewhere")
@@ -852,6 +853,31 @@ def test_anchor_takes_each_file_once_and_passes_nothing_over_in_silence(tmp_path
     files = _files([".."])
     targets = _receipt_targets(files, Path("../out"), [Path("..")])
     assert all((tmp_path / "w" / "out").resolve() in t.resolve().parents for t in targets.values())  # not beside z.txt
+
+
+def test_every_name_of_a_file_to_anchor_gets_its_line_and_receipt_and_one_record(tmp_path, monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    from tiezheng.cli.online import _every_path, _files, _receipt_targets
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f2").mkdir()
+    (tmp_path / "f2" / "hard.txt").write_text("one file, three names")
+    os.link(tmp_path / "f2" / "hard.txt", tmp_path / "f2" / "x.txt")
+    (tmp_path / "f2" / "link.txt").symlink_to("x.txt")
+    (tmp_path / "f2" / "other.txt").write_text("another file")
+    hard, link, other, x = (Path("f2") / name for name in ("hard.txt", "link.txt", "other.txt", "x.txt"))
+    named = _files(["f2"])
+    assert named == {hard: hard, link: hard, other: other, x: hard}  # the walk's order; the first name is anchored
+    assert capsys.readouterr().err.count("the same file as f2/hard.txt") == 2
+    targets = _receipt_targets(list(named), Path("R"), [Path("f2")])
+    assert sorted(str(t) for t in targets.values()) == [
+        f"R/f2/{n}.tzr" for n in ("hard.txt", "link.txt", "other.txt", "x.txt")
+    ]
+    records = [SimpleNamespace(id="DEV-000001-9J"), SimpleNamespace(id="DEV-000002-9K")]  # each file's record
+    paths, theirs = _every_path(named, [hard, other], records)
+    assert paths == [hard, link, other, x]
+    assert [a.id for a in theirs] == ["DEV-000001-9J", "DEV-000001-9J", "DEV-000002-9K", "DEV-000001-9J"]
 
 
 def test_a_path_to_anchor_that_cannot_be_read_is_unreadable(tmp_path, monkeypatch):

@@ -138,6 +138,27 @@ def test_a_receipt_already_there_or_a_symlink_stops_the_run_before_anything_is_s
     assert again.returncode == 2 and receipt.read_bytes() == kept
 
 
+def test_each_name_of_a_linked_file_gets_its_line_and_receipt_of_one_record(world, tmp_path):
+    folder = tmp_path / "f2"
+    folder.mkdir()
+    (folder / "hard.txt").write_text("one file under three names")
+    os.link(folder / "hard.txt", folder / "x.txt")
+    (folder / "link.txt").symlink_to("x.txt")
+    result = run(
+        "anchor", str(folder), "--node", world["node"].url, "--key", world["key"], "--agency", world["code"],
+        "--kind", "permit", "--wait", "--receipts", str(tmp_path / "r"), passphrase=world["passphrase"],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = [line.split("  ", 1) for line in result.stdout.splitlines()]
+    assert [Path(path).name for _, path in lines] == ["hard.txt", "link.txt", "x.txt"]
+    assert len({evidence_id for evidence_id, _ in lines}) == 1  # anchored once
+    assert "proven: wrote 3 receipt(s)" in result.stderr
+    for name in ("hard.txt", "link.txt", "x.txt"):
+        receipt = tmp_path / "r" / "f2" / f"{name}.tzr"
+        checked = run("verify", str(folder / name), str(receipt), "--genesis", world["genesis"])
+        assert checked.returncode == 0 and checked.stdout.startswith(f"VALID  {lines[0][0]}"), checked.stdout
+
+
 def test_status_through_a_wrong_base_url_is_an_error_not_a_missing_record(world, anchored):
     evidence_id = next(iter(anchored["ids"].values()))
     one_line_error(run("status", evidence_id, "--node", world["node"].url + "/rpc"), "[no-endpoint]")

@@ -110,14 +110,18 @@ def add_commands(commands: Any) -> None:
     certificate.set_defaults(handler=cmd_certificate)
 
 
-def _files(paths: list[str]) -> list[Path]:
-    """The regular files named, or in the folders named (recursively), each once, in order.
+def _files(paths: list[str]) -> dict[Path, Path]:
+    """Every path to a regular file named, or in the folders named (recursively), each once, in order; each
+    mapped to the first path naming the same file, which is the one anchored (itself, for most).
 
+    A second name for a file (a hard link, a symbolic link, another spelling of its folder) is one
+    record with the first: it gets its own line, with that record's ID, and its own receipt.
     Nothing is passed over in silence: a folder that cannot be read, a symbolic link to a
     folder, or anything that is not a regular file stops the run before anything is sent.
     """
-    found: list[Path] = []
-    seen: set[tuple[int, int]] = set()
+    found: dict[Path, Path] = {}
+    entries: set[tuple[Path, str]] = set()
+    first_of: dict[tuple[int, int], Path] = {}
 
     def add(path: Path) -> None:
         try:
@@ -126,13 +130,17 @@ def _files(paths: list[str]) -> list[Path]:
             raise Unreadable(f"cannot read {path}: {exc.strerror}") from None
         if not stat.S_ISREG(status.st_mode):
             raise Unreadable(f"cannot anchor {path}: not a regular file")
-        if (status.st_dev, status.st_ino) in seen:
-            sys.stderr.write(f"{path}: named more than once (or a link to a file named before); anchored once\n")
+        entry = (path.parent.resolve(), path.name)  # "case/main.pdf" and "./x/../case/main.pdf" are one entry
+        if entry in entries:
+            sys.stderr.write(f"{path}: named more than once; taken once\n")
             return
-        seen.add((status.st_dev, status.st_ino))
+        entries.add(entry)
         if not os.access(path, os.R_OK):
             raise Unreadable(f"cannot read {path}: permission denied")
-        found.append(path)
+        first = first_of.setdefault((status.st_dev, status.st_ino), path)
+        if first != path:
+            sys.stderr.write(f"{path}: the same file as {first}; one record for both, each with its line and receipt\n")
+        found[path] = first
 
     def unreadable(error: OSError) -> None:
         raise Unreadable(f"cannot read folder {error.filename}: {error.strerror}")
@@ -203,8 +211,9 @@ def cmd_anchor(args: argparse.Namespace) -> int:
         fail("--receipts needs --wait: receipts exist once the records are proven")
     if not 0 <= args.retry_for <= MAX_RETRY_FOR:
         fail(f"--retry-for must lie in [0, {MAX_RETRY_FOR:.0f}] seconds")
-    files = _files(args.paths)
-    targets = _receipt_targets(files, args.receipts, [Path(p) for p in args.paths]) if args.wait else {}
+    named = _files(args.paths)
+    files = [path for path, first in named.items() if path == first]  # each file once: one record each
+    targets = _receipt_targets(list(named), args.receipts, [Path(p) for p in args.paths]) if args.wait else {}
     read_from_stdin(args, "subject")
     require_text(args, "stage")
     fields: dict[str, Any] = {}
@@ -214,17 +223,19 @@ def cmd_anchor(args: argparse.Namespace) -> int:
         fields["stage"] = args.stage
     key = keystore.load(args.key, passphrase())
     show = not args.quiet and sys.stderr.isatty() and len(files) > 1
-    count = 0
+    count = written = 0
     with (
         Client(args.node, key=key, agency=args.agency, retry_for=args.retry_for) as client,
         tqdm(total=len(files), unit="file", desc="hashed", disable=not show, file=sys.stderr) as bar,
     ):
-        for paths, anchored in _anchor_in_envelopes(client, files, args, fields, bar):
+        for records, anchored in _anchor_in_envelopes(client, files, args, fields, bar):
+            paths, theirs = _every_path(named, records, anchored)
             # Print (and prove) each envelope before sending the next: if a later one fails,
             # the IDs already reserved are on record and a rerun can leave those files out.
-            _print_ids(paths, anchored)
+            _print_ids(paths, theirs)
             if args.wait:
-                _write_receipts(client, paths, anchored, targets)
+                _write_receipts(client, paths, theirs, targets)
+                written += len(paths)
             count += len(anchored)
             bar.set_postfix_str(f"anchored {count}", refresh=False)
     if not args.wait:
@@ -232,8 +243,17 @@ def cmd_anchor(args: argparse.Namespace) -> int:
             f"accepted {count} record(s); once proven, fetch receipts with tiezheng receipt ID --node URL --out FILE\n"
         )
     else:
-        sys.stderr.write(f"proven: wrote {count} receipt(s)\n")
+        sys.stderr.write(f"proven: wrote {written} receipt(s)\n")
     return EXIT_OK
+
+
+def _every_path(
+    named: dict[Path, Path], records: list[Path], anchored: list[Anchored]
+) -> tuple[list[Path], list[Anchored]]:
+    """Every path named for the files of one envelope, in the order named, each with its file's record."""
+    record_of = dict(zip(records, anchored, strict=True))
+    paths = [path for path, first in named.items() if first in record_of]
+    return paths, [record_of[named[path]] for path in paths]
 
 
 def _anchor_in_envelopes(
