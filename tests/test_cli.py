@@ -794,6 +794,14 @@ def test_anchor_help_says_receipts_in_folders_are_skipped():
     assert "receipts (*.tzr) are skipped" in text
 
 
+def test_a_command_that_sends_nothing_says_nothing_of_submissions_when_the_node_cannot_be_reached(tmp_path):
+    for args in (["status", "DEV-000000-9H"], ["receipt", "DEV-000000-9H", "--out", str(tmp_path / "r.tzr")]):
+        result = run(*args, "--node", "http://127.0.0.1:9")
+        assert_one_line_error(result, text="cannot reach the node at http://127.0.0.1:9: ")
+        assert result.stderr.rstrip().endswith("[unreachable]"), result.stderr
+        assert "submission" not in result.stderr and "find_by_digest" not in result.stderr
+
+
 @pytest.mark.parametrize("kdf", ["scrypt", "pbkdf2"])
 def test_the_admin_keystore_cost_bound_admits_what_eth_account_writes(kdf):
     from eth_account import Account

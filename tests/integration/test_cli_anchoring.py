@@ -425,6 +425,50 @@ def test_a_run_that_gives_up_part_way_has_printed_what_was_accepted(tmp_path):
         node.stop()
 
 
+def test_a_node_gone_during_wait_is_reported_with_what_was_accepted(tmp_path):
+    """The IDs printed stand: the error says how many, and how to fetch their receipts, not to anchor again."""
+    node = NodeProcess(tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "60000"]).start()
+    try:
+        passphrase = node.accounts()["agency"]["passphrase"]
+        (tmp_path / "first").write_text("sealed at once: the next block is a minute away")
+        assert run("anchor", str(tmp_path / "first"), *_dev_agency_args(node), passphrase=passphrase).returncode == 0
+        deadline = time.monotonic() + 10
+        while httpx.get(node.url + "/healthz").json()["height"] < 1:
+            assert time.monotonic() < deadline, "the first block was not sealed"
+            time.sleep(0.1)
+        folder = tmp_path / "卷"
+        folder.mkdir()
+        for name in ("a.txt", "b.txt"):
+            (folder / name).write_text(f"record {name}")
+        (tmp_path / "single.txt").write_text("one file, one signed statement")
+        environment = {k: v for k, v in os.environ.items() if k != "TIEZHENG_PASSPHRASE"}
+        environment["TIEZHENG_PASSPHRASE"] = passphrase
+        command = [TIEZHENG, "anchor", *_dev_agency_args(node), "--wait"]
+        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, "env": environment}
+        runs = [subprocess.Popen([*command, path], **pipes) for path in (str(folder), str(tmp_path / "single.txt"))]
+        # Each prints its lines once accepted, before the block that proves them (a minute away).
+        printed = [
+            [process.stdout.readline() for _ in range(count)] for process, count in zip(runs, (2, 1), strict=True)
+        ]
+        assert all(line.count("  ") == 1 for lines in printed for line in lines), printed
+        node.kill()
+        for process, total in zip(runs, (2, 1), strict=True):
+            _, error = process.communicate(timeout=60)
+            result = subprocess.CompletedProcess(process.args, process.returncode, "", error)
+            one_line_error(result, f"{total} of {total} record(s) were accepted before that")
+            assert "tiezheng receipt ID --node URL --out FILE" in error and "do not anchor them again" in error
+            assert "find_by_digest" not in error and error.rstrip().endswith("[unreachable]"), error
+        evidence_id = printed[1][0].split()[0]
+        for args in (["status", evidence_id], ["receipt", evidence_id, "--out", str(tmp_path / "r.tzr")]):
+            result = run(*args, "--node", node.url)
+            one_line_error(result, f"cannot reach the node at {node.url}")  # and nothing about a submission:
+            assert "submission" not in result.stderr and result.stderr.rstrip().endswith("[unreachable]")
+        nothing = run("anchor", str(tmp_path / "first"), *_dev_agency_args(node), passphrase=passphrase)
+        one_line_error(nothing, "no record was confirmed accepted")
+    finally:
+        node.stop()
+
+
 def _render_json(receipt: Path) -> str:
     from tiezheng.receipt import Receipt
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import stat
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 from tqdm import tqdm
 
 from .. import files
@@ -20,6 +22,7 @@ from ..evidence_id import EvidenceId
 from ..genesis import Genesis
 from ..gm import keystore
 from ..receipt import FILE_SUFFIX, Receipt
+from ..responses import NodeUnreachable
 from ..sdk import DEFAULT_RETRY_FOR, Anchored, ApiError, Client
 from ..statement import KINDS, subject_hash
 from ..verifier import Verdict, verify_receipt
@@ -224,20 +227,23 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     key = keystore.load(args.key, passphrase())
     show = not args.quiet and sys.stderr.isatty() and len(files) > 1
     count = written = 0
-    with (
-        Client(args.node, key=key, agency=args.agency, retry_for=args.retry_for) as client,
-        tqdm(total=len(files), unit="file", desc="hashed", disable=not show, file=sys.stderr) as bar,
-    ):
-        for records, anchored in _anchor_in_envelopes(client, files, args, fields, bar):
-            paths, theirs = _every_path(named, records, anchored)
-            # Print (and prove) each envelope before sending the next: if a later one fails,
-            # the IDs already reserved are on record and a rerun can leave those files out.
-            _print_ids(paths, theirs)
-            if args.wait:
-                _write_receipts(client, paths, theirs, targets)
-                written += len(paths)
-            count += len(anchored)
-            bar.set_postfix_str(f"anchored {count}", refresh=False)
+    try:
+        with (
+            Client(args.node, key=key, agency=args.agency, retry_for=args.retry_for) as client,
+            tqdm(total=len(files), unit="file", desc="hashed", disable=not show, file=sys.stderr) as bar,
+        ):
+            for records, anchored in _anchor_in_envelopes(client, files, args, fields, bar):
+                paths, theirs = _every_path(named, records, anchored)
+                # Print (and prove) each envelope before sending the next: if a later one fails,
+                # the IDs already reserved are on record and a rerun can leave those files out.
+                _print_ids(paths, theirs)
+                count += len(anchored)
+                if args.wait:
+                    _write_receipts(client, paths, theirs, targets)
+                    written += len(paths)
+                bar.set_postfix_str(f"anchored {count}", refresh=False)
+    except NodeUnreachable as exc:
+        raise NodeUnreachable(_gone_away(_cannot_reach(exc, args.node), count, len(files), args.wait)) from None
     if not args.wait:
         sys.stderr.write(
             f"accepted {count} record(s); once proven, fetch receipts with tiezheng receipt ID --node URL --out FILE\n"
@@ -245,6 +251,39 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     else:
         sys.stderr.write(f"proven: wrote {written} receipt(s)\n")
     return EXIT_OK
+
+
+def _cannot_reach(exc: NodeUnreachable, node: str) -> str:
+    """What failed, without the SDK's advice on submissions: that is the command's to give, if any."""
+    cause = exc.__cause__
+    if isinstance(cause, httpx.TransportError):
+        return f"cannot reach the node at {node}: {' '.join(str(cause).split()) or type(cause).__name__}"
+    return exc.message.split("; ", 1)[0]
+
+
+def _gone_away(what: str, accepted: int, total: int, waited: bool) -> str:
+    """Why an anchoring run stopped when the node went away, and what of it stands.
+
+    Running the same command again would sign new statements (a new time): a file whose record
+    was accepted would be anchored a second time. So say which ones were, and how to get their receipts.
+    """
+    if accepted == 0:
+        return f"{what}; no record was confirmed accepted (no ID is printed)"
+    rest = "do not anchor them again" if accepted == total else "anchor again only the files without a line"
+    fetch = "fetch each receipt not written" if waited else "fetch their receipts"
+    return (
+        f"{what}; {accepted} of {total} record(s) were accepted before that, their IDs printed above: {rest}; "
+        f"{fetch}, once proven, with `tiezheng receipt ID --node URL --out FILE`"
+    )
+
+
+@contextlib.contextmanager
+def _reading(node: str) -> Iterator[None]:
+    """A command that only reads: its node gone is that alone, with no word on submissions, since it sent none."""
+    try:
+        yield
+    except NodeUnreachable as exc:
+        raise NodeUnreachable(_cannot_reach(exc, node)) from None
 
 
 def _every_path(
@@ -261,7 +300,8 @@ def _anchor_in_envelopes(
 ) -> Iterator[tuple[list[Path], list[Anchored]]]:
     """Each envelope's files and their records, as soon as the node accepted it (one file: one signed statement)."""
     if len(files) == 1:
-        yield files, [client.anchor(files[0], args.kind, wait=args.wait, timeout=60, **fields)]
+        # Not waited for here: its line is printed once accepted, as an envelope's, before it is proven.
+        yield files, [client.anchor(files[0], args.kind, **fields)]
         bar.update(1)
         return
     hashed = [0]
@@ -316,7 +356,7 @@ def _check_id(text: str) -> str:
 def cmd_receipt(args: argparse.Namespace) -> int:
     evidence_id = _check_id(args.id)
     check_new_file(args.out, "receipt")  # before the node is asked
-    with Client(args.node) as client:
+    with _reading(args.node), Client(args.node) as client:
         receipt = client.receipt(evidence_id)
     write_new_file(args.out, receipt.to_json().encode() if args.json else receipt.to_cbor(), "receipt")
     sys.stdout.write(f"{evidence_id}: receipt written to {args.out}\n")
@@ -325,7 +365,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     evidence_id = _check_id(args.id)
-    with Client(args.node) as client:
+    with _reading(args.node), Client(args.node) as client:
         try:
             record = client.get(evidence_id)
         except ApiError as exc:
