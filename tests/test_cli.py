@@ -794,6 +794,13 @@ def test_anchor_help_says_receipts_in_folders_are_skipped():
     assert "receipts (*.tzr) are skipped" in text
 
 
+def test_anchor_help_promises_retries_while_busy_only_and_says_how_soon_an_unreachable_node_is_given_up():
+    text = " ".join(run("anchor", "--help").stdout.split())
+    assert "while the node answers busy, keep retrying a request this long (60)" in text
+    assert "cannot be reached at all is tried only a few times, over about 4 s" in text
+    assert "busy or unreachable" not in text
+
+
 def test_a_command_that_sends_nothing_says_nothing_of_submissions_when_the_node_cannot_be_reached(tmp_path):
     for args in (["status", "DEV-000000-9H"], ["receipt", "DEV-000000-9H", "--out", str(tmp_path / "r.tzr")]):
         result = run(*args, "--node", "http://127.0.0.1:9")

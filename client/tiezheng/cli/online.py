@@ -80,7 +80,8 @@ def add_commands(commands: Any) -> None:
         type=float,
         default=DEFAULT_RETRY_FOR,
         metavar="SECONDS",
-        help=f"while the node is busy or unreachable, keep retrying a batch this long ({DEFAULT_RETRY_FOR:.0f})",
+        help=f"while the node answers busy, keep retrying a request this long ({DEFAULT_RETRY_FOR:.0f}); a node "
+        "that cannot be reached at all is tried only a few times, over about 4 s, so a wrong URL fails fast",
     )
     anchor.add_argument("--quiet", action="store_true", help="no progress bar")
     anchor.set_defaults(handler=cmd_anchor)
