@@ -989,6 +989,18 @@ def test_an_admin_key_that_is_not_64_hex_digits_is_refused_before_anything_is_se
         assert "unreachable" not in result.stderr  # refused before the node was asked anything
 
 
+def test_an_sm2_keystore_given_as_the_admin_key_is_named_as_such(tmp_path, signer):
+    keyfile, _ = signer
+    for how, env in ((["--admin-key", str(keyfile)], {}), ([], {"TIEZHENG_ADMIN_KEY": keyfile.read_text()})):
+        result = subprocess.run(
+            [TIEZHENG, "admin", "agency", "revoke", "X", "--node", "http://127.0.0.1:9", *how],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "TIEZHENG_PASSPHRASE": PASS, **env},
+        )  # fmt: skip
+        assert_one_line_error(result, text="is a Tiezheng SM2 keystore, not an EVM admin key")
+        assert result.stderr.rstrip().endswith("[bad-key]"), result.stderr
+        assert (str(keyfile) if how else "$TIEZHENG_ADMIN_KEY") in result.stderr
+
+
 def test_a_role_named_twice_in_an_opening_is_refused_before_anything_is_read(tmp_path):
     result = run("matter", "open", "--template", "newborn-one-thing", "--subject", "京卫〔2026〕1号",
                  "--node", "http://127.0.0.1:9", "--key", str(tmp_path / "absent.key"), "--agency", "A",

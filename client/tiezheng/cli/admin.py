@@ -28,11 +28,12 @@ from ..bounded import node_client
 from ..errors import EvidenceIdError, TiezhengError
 from ..evidence_id import EvidenceId
 from ..gm import SM2PublicKey
+from ..gm.keystore import FORMAT as SM2_KEYSTORE_FORMAT
 from ..jsondoc import load_json
 from ..responses import BadResponseError, JsonObject, check, objects_in, read
 from ..supervision import admin_message, webhook_target
 from ..workflow.template import OWNER
-from .common import EXIT_OK, fail, node_url, passphrase, read_file
+from .common import EXIT_OK, UsageError, fail, node_url, passphrase, read_file
 
 AGENCY_REGISTRY = "0x0000000000000000000000000000000000007A01"
 PROCESS_TRAIL = "0x0000000000000000000000000000000000007A04"
@@ -144,8 +145,9 @@ def _admin_account(args: argparse.Namespace) -> Any:
         fail("the admin key must be 64 hex digits (an optional 0x before them), or an Ethereum JSON keystore")
     if not text.startswith("{") and int(text, 16) == 0:
         fail("the admin key is zero, which is no secp256k1 key")
+    where = args.admin_key or f"${ADMIN_KEY_ENV}"
     try:
-        return Account.from_key(_decrypt_keystore(Account, text) if text.startswith("{") else text)
+        return Account.from_key(_decrypt_keystore(Account, text, where) if text.startswith("{") else text)
     except _KEY_FILE_ERRORS as exc:
         fail(f"the admin key cannot be read: {_reason(exc)}")
 
@@ -159,11 +161,18 @@ ADMIN_KEY_HEX: Final = re.compile(r"(0x)?[0-9a-fA-F]{64}")
 _KEY_FILE_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError, NotImplementedError)
 
 
-def _decrypt_keystore(account: Any, text: str) -> bytes:
+def _decrypt_keystore(account: Any, text: str, where: str) -> bytes:
     """The private key in an Ethereum JSON keystore, read as strictly as any JSON document (nesting bounded)."""
     document = load_json(text, "the admin keystore")
     if not isinstance(document, dict):
         fail("the admin keystore must be a JSON object (an Ethereum keystore)")
+    if document.get("format") == SM2_KEYSTORE_FORMAT:
+        # An agency's (or validator's) SM2 key signs statements; the registry's admin signs EVM transactions.
+        raise UsageError(
+            f"{where} is a Tiezheng SM2 keystore, not an EVM admin key (give the admin's secp256k1 key: "
+            "64 hex digits, or an Ethereum JSON keystore)",
+            code="bad-key",
+        )
     keystore = lowercase_keys(document)
     check_kdf_cost(keystore)
     key: bytes = account.decrypt(keystore, passphrase(prompt="Admin keystore passphrase: "))
