@@ -967,6 +967,28 @@ def test_a_device_where_a_file_belongs_is_refused_and_a_pipe_is_read(tmp_path):
     assert piped.returncode == 0 and [line.split()[0] for line in piped.stdout.splitlines()] == [digest, digest]
 
 
+def test_a_cjk_font_that_cannot_be_embedded_is_named_with_its_variable(tmp_path):
+    receipt = Path(__file__).parent / "vectors" / "receipts" / "direct.tzr"
+    (tmp_path / "garbage.ttf").write_bytes(b"garbage, not a font")
+    (tmp_path / "empty.ttf").write_bytes(b"")
+    (tmp_path / "cut.ttf").write_bytes(b"\x00\x01\x00\x00\x00\x10")  # a TrueType header, cut short
+    for font, said in (
+        (tmp_path / "absent.ttf", "No such file or directory [unreadable]"),
+        (tmp_path, "it is a folder [unreadable]"),
+        (tmp_path / "garbage.ttf", "not a TrueType font that can be embedded"),
+        (tmp_path / "empty.ttf", "not a TrueType font that can be embedded"),
+        (tmp_path / "cut.ttf", "not a TrueType font that can be embedded"),
+    ):
+        result = subprocess.run(
+            [TIEZHENG, "certificate", str(receipt), "--out", str(tmp_path / "c.pdf")],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "TIEZHENG_CJK_FONT": str(font)},
+        )  # fmt: skip
+        assert_one_line_error(result, text=f"$TIEZHENG_CJK_FONT names {font}")
+        assert said in result.stderr and "internal" not in result.stderr, result.stderr
+        assert result.stderr.rstrip().endswith(("[unreadable]", "[bad-font]")), result.stderr
+        assert not (tmp_path / "c.pdf").exists()
+
+
 def test_a_certificates_verification_address_must_be_a_web_page(tmp_path):
     receipt = Path(__file__).parent / "vectors" / "receipts" / "direct.tzr"
     for url in ("javascript:alert(1)", "file:///etc/passwd", "http://", "https://h/" + "x" * 600):

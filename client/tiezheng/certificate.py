@@ -9,6 +9,7 @@ English labels, and how to verify the record independently of anyone's server.
 from __future__ import annotations
 
 import html
+import io
 import os
 import sys
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from typing import Any, BinaryIO, Final
 import segno
 
 from .beijing import BEIJING
+from .errors import TiezhengError
+from .files import open_regular
 from .genesis import Genesis
 from .header import ConsensusHeader
 from .receipt import Receipt
@@ -213,11 +216,37 @@ def cjk_font_path() -> Path | None:
     return next((Path(p) for p in CJK_FONT_CANDIDATES if Path(p).is_file()), None)
 
 
+#: The largest font file read: CJK collections run to tens of MiB; a file far past that is no font.
+MAX_FONT_SIZE: Final = 256 << 20
+
+
+class FontError(TiezhengError):
+    """The CJK font to embed cannot be read, or is not a TrueType font reportlab can embed."""
+
+    code = "bad-font"
+
+
 def _register_cjk_font(pdfmetrics: Any, ttfont: Any, cidfont: Any) -> str:
     """Embed a real CJK font, so the certificate prints the same everywhere; else Adobe's CID font by name."""
     path = cjk_font_path()
     if path is not None:
-        pdfmetrics.registerFont(ttfont("TiezhengCJK", str(path), subfontIndex=0))
+        named = f"${CJK_FONT_ENV} names {path}" if os.environ.get(CJK_FONT_ENV) else f"the CJK font {path}"
+        try:  # read here, once (a pipe is read as written), so that a failure says why, not "Can't open file"
+            with open_regular(path) as handle:
+                data = handle.read(MAX_FONT_SIZE + 1)
+        except OSError as exc:
+            reason = "it is a folder" if isinstance(exc, IsADirectoryError) else exc.strerror or str(exc)
+            raise FontError(f"cannot read the font: {named}: {reason}", code="unreadable") from None
+        if len(data) > MAX_FONT_SIZE:
+            raise FontError(f"{named}, larger than {MAX_FONT_SIZE >> 20} MiB: not a font to embed")
+        font_file = io.BytesIO(data)
+        font_file.name = str(path)
+        try:
+            font = ttfont("TiezhengCJK", font_file, subfontIndex=0)
+        except Exception as exc:  # a font parser meets any bytes: each failure it raises is the font's
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise FontError(f"{named}, which is not a TrueType font that can be embedded: {reason}") from None
+        pdfmetrics.registerFont(font)
         return "TiezhengCJK"
     sys.stderr.write(
         "tiezheng: warning: no CJK TrueType font found to embed; viewers without Adobe's Asian fonts will not "
