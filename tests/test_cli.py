@@ -989,6 +989,27 @@ def test_a_cjk_font_that_cannot_be_embedded_is_named_with_its_variable(tmp_path)
         assert not (tmp_path / "c.pdf").exists()
 
 
+def test_a_receipts_id_in_another_spelling_is_invalid_as_receipt_format_says(tmp_path):
+    """Typed IDs are read leniently; a receipt's own is canonical, or its bytes could change and its verdict not."""
+    from tiezheng.receipt import Receipt
+
+    vectors = Path(__file__).parent / "vectors" / "receipts"
+    document = json.loads(Receipt.load(vectors / "direct.tzr").to_json())
+    canonical = document["id"]
+    assert canonical == canonical.upper() and "0" in canonical
+    for spelling in (canonical.lower(), f" {canonical}", canonical.replace("0", "O")):
+        (tmp_path / "r.json").write_text(json.dumps({**document, "id": spelling}))
+        result = run(
+            "verify", "--digest", "00" * 32, str(tmp_path / "r.json"), "--genesis", str(vectors / "genesis.json")
+        )
+        assert result.returncode == 1 and result.stdout.startswith("INVALID  failed check: evidence-id"), result.stdout
+        assert "not the canonical evidence ID" in result.stdout
+    cddl = (Path(__file__).parents[1] / "docs" / "receipt-format.md").read_text().split("evidence-id = tstr")[1]
+    comment = cddl.split("agency-code =")[0]
+    assert 'A receipt\'s "id" is the canonical spelling' in comment
+    assert "Any\n  ; other spelling of the same ID fails check 3" in comment
+
+
 def test_a_certificates_verification_address_must_be_a_web_page(tmp_path):
     receipt = Path(__file__).parent / "vectors" / "receipts" / "direct.tzr"
     for url in ("javascript:alert(1)", "file:///etc/passwd", "http://", "https://h/" + "x" * 600):
