@@ -873,7 +873,7 @@ def test_anchor_takes_each_file_once_and_passes_nothing_over_in_silence(tmp_path
 def test_every_name_of_a_file_to_anchor_gets_its_line_and_receipt_and_one_record(tmp_path, monkeypatch, capsys):
     from types import SimpleNamespace
 
-    from tiezheng.cli.online import _every_path, _files, _receipt_targets
+    from tiezheng.cli.online import _files, _Names, _receipt_targets
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "f2").mkdir()
@@ -890,7 +890,7 @@ def test_every_name_of_a_file_to_anchor_gets_its_line_and_receipt_and_one_record
         f"R/f2/{n}.tzr" for n in ("hard.txt", "link.txt", "other.txt", "x.txt")
     ]
     records = [SimpleNamespace(id="DEV-000001-9J"), SimpleNamespace(id="DEV-000002-9K")]  # each file's record
-    paths, theirs = _every_path(named, [hard, other], records)
+    paths, theirs = _Names(named).of([hard, other], records)
     assert paths == [hard, link, other, x]
     assert [a.id for a in theirs] == ["DEV-000001-9J", "DEV-000001-9J", "DEV-000002-9K", "DEV-000001-9J"]
 

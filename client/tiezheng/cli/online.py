@@ -217,6 +217,7 @@ def cmd_anchor(args: argparse.Namespace) -> int:
         fail(f"--retry-for must lie in [0, {MAX_RETRY_FOR:.0f}] seconds")
     named = _files(args.paths)
     files = [path for path, first in named.items() if path == first]  # each file once: one record each
+    names = _Names(named)
     targets = _receipt_targets(list(named), args.receipts, [Path(p) for p in args.paths]) if args.wait else {}
     read_from_stdin(args, "subject")
     require_text(args, "stage")
@@ -234,7 +235,7 @@ def cmd_anchor(args: argparse.Namespace) -> int:
             tqdm(total=len(files), unit="file", desc="hashed", disable=not show, file=sys.stderr) as bar,
         ):
             for records, anchored in _anchor_in_envelopes(client, files, args, fields, bar):
-                paths, theirs = _every_path(named, records, anchored)
+                paths, theirs = names.of(records, anchored)
                 # Print (and prove) each envelope before sending the next: if a later one fails,
                 # the IDs already reserved are on record and a rerun can leave those files out.
                 _print_ids(paths, theirs)
@@ -287,13 +288,26 @@ def _reading(node: str) -> Iterator[None]:
         raise NodeUnreachable(_cannot_reach(exc, node)) from None
 
 
-def _every_path(
-    named: dict[Path, Path], records: list[Path], anchored: list[Anchored]
-) -> tuple[list[Path], list[Anchored]]:
-    """Every path named for the files of one envelope, in the order named, each with its file's record."""
-    record_of = dict(zip(records, anchored, strict=True))
-    paths = [path for path, first in named.items() if first in record_of]
-    return paths, [record_of[named[path]] for path in paths]
+class _Names:
+    """Every path named for the files anchored, in the order named: a file with several names has one record."""
+
+    def __init__(self, named: dict[Path, Path]) -> None:
+        self.order = {path: position for position, path in enumerate(named)}
+        self.others: dict[Path, list[Path]] = {}  # each file's names after the first, for the few that have any
+        for path, first in named.items():
+            if path != first:
+                self.others.setdefault(first, []).append(path)
+
+    def of(self, records: list[Path], anchored: list[Anchored]) -> tuple[list[Path], list[Anchored]]:
+        """Every name of the files of one envelope, in the order named, each with its file's record."""
+        pairs = [
+            (path, record)
+            for first, record in zip(records, anchored, strict=True)
+            for path in (first, *self.others.get(first, ()))
+        ]
+        if self.others:
+            pairs.sort(key=lambda pair: self.order[pair[0]])
+        return [path for path, _ in pairs], [record for _, record in pairs]
 
 
 def _anchor_in_envelopes(
