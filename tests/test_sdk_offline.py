@@ -166,6 +166,11 @@ def test_a_node_that_cannot_be_reached_fails_within_a_few_attempts(clock):
     assert len(attempts) == sdk.TRANSPORT_RETRIES + 1 and sum(clock.sleeps) < 5
     assert caught.value.code == "unreachable" and "find_by_digest" in caught.value.message
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    # A read sends nothing: no advice about submissions that may have been accepted.
+    again = httpx.Client(transport=httpx.MockTransport(refused), base_url="http://node")
+    with Client("http://node", http=again) as reader, pytest.raises(NodeUnreachable) as caught:
+        reader.get("DEV-000000-9H")
+    assert caught.value.message == "cannot reach the node at http://node: connection refused"
 
 
 def test_anchor_many_waiting_past_its_timeout_returns_the_records_accepted(clock):

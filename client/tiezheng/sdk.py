@@ -1358,7 +1358,7 @@ class Client:
                 # A URL no client can use is not tried again.
                 pause = None if isinstance(exc, httpx.UnsupportedProtocol) else retrying.pause(None)
                 if pause is None:
-                    raise unreachable(self._http.base_url, exc) from exc
+                    raise unreachable(self._http.base_url, exc, submitted=call.method == "POST") from exc
                 time.sleep(pause)
                 continue
             if _retryable(response):
@@ -1662,7 +1662,7 @@ class AsyncClient:
                 # A URL no client can use is not tried again.
                 pause = None if isinstance(exc, httpx.UnsupportedProtocol) else retrying.pause(None)
                 if pause is None:
-                    raise unreachable(self._http.base_url, exc) from exc
+                    raise unreachable(self._http.base_url, exc, submitted=call.method == "POST") from exc
                 await asyncio.sleep(pause)
                 continue
             if _retryable(response):
@@ -1906,14 +1906,18 @@ class _LineSplitter:
             raise BadResponseError("the event stream is not UTF-8 text", request=self._request) from None
 
 
-def unreachable(base_url: httpx.URL, exc: httpx.TransportError) -> TiezhengError:
+def unreachable(base_url: httpx.URL, exc: httpx.TransportError, *, submitted: bool = False) -> TiezhengError:
+    """The error for a node that did not answer; the advice on submissions only where one was sent."""
     if isinstance(exc, httpx.UnsupportedProtocol):
         return BadArgument(f"{base_url} is not a node's URL (http:// or https://, a host)")
-    reason = str(exc) or type(exc).__name__
-    return NodeUnreachable(
-        f"cannot reach the node at {base_url}: {reason}; a submission sent may have been accepted all the same "
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    advice = (
+        "; a submission sent may have been accepted all the same "
         "(find_by_digest tells, and anchoring the same statement again is idempotent)"
+        if submitted
+        else ""
     )
+    return NodeUnreachable(f"cannot reach the node at {base_url}: {reason}{advice}")
 
 
 def stream_ended(base_url: httpx.URL, exc: httpx.TransportError | None) -> StreamEnded:
