@@ -74,6 +74,15 @@ def test_a_permit_from_acceptance_to_feedback(chain, desk):
     assert last.statement.stage == "结果反馈" and last.statement.prev == str(EvidenceId("DEV", state.steps[-2].index))
 
 
+def test_a_refusal_names_its_field_once(chain, desk):
+    matter = desk.open("administrative-permit", "case named once")
+    for stage in ("受理", "初审"):
+        desk.step(matter, stage)
+    unnamed = rejected(lambda: desk.step(matter, "复核"))  # two stages may follow: the step must say which
+    assert unnamed.code == "bad-transition" and "(meta.next: one of" in unnamed.message
+    assert "(field meta.next)" not in unnamed.message
+
+
 def test_steps_are_checked_at_submission_and_nothing_is_held_after_a_refusal(chain, desk):
     matter = desk.open("administrative-permit", "case 2")
     skipped = rejected(lambda: desk.step(matter, "复核"))

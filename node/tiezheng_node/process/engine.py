@@ -20,6 +20,7 @@ Three moments:
 from __future__ import annotations
 
 import logging
+import re
 import struct
 import threading
 from collections import OrderedDict
@@ -529,7 +530,9 @@ class ProcessEngine:
             check_step(matter, template, statement, claim, self.chain_code, int(self._clock() * 1000))
         except StepError as exc:
             # "(field …)", not "[…]": the command line ends its line with "[code]", and two tags read as one list.
-            message = f"{exc.message} (field {exc.field})" if exc.field else exc.message
+            # A message that names its field already ("meta.next: one of …") does not name it twice.
+            named = not exc.field or re.search(rf"(?<![\w.]){re.escape(exc.field)}:", exc.message)
+            message = exc.message if named else f"{exc.message} (field {exc.field})"
             raise EvidenceRejected(message, exc.code, exc.status) from None
         with self._lock:
             if matter.index in self._held:
