@@ -134,7 +134,13 @@ def test_a_matter_closed_early_with_the_cli_is_closed_when_the_command_returns(n
     matter = opened.stdout.split()[0]
     closed = cli(node, "matter", "close", matter, *writes(node), "--outcome", "withdrawn")
     assert closed.returncode == 0 and f"{matter} closed: withdrawn" in closed.stdout, closed.stderr
-    assert httpx.get(f"{node.url}/v1/matters/{matter}").json()["status"] == "closed"  # sealed, not just accepted
+    state = httpx.get(f"{node.url}/v1/matters/{matter}").json()
+    assert state["status"] == "closed"  # sealed, not just accepted
+    # Its timeline: the opening and the closing, both records, as the explorer shows them.
+    shown = cli(node, "matter", "show", matter, "--node", node.url).stdout.splitlines()
+    rows = shown[next(i for i, line in enumerate(shown) if line.split()[:1] == ["stage"]) + 1 :]
+    assert [row.split()[:2] for row in rows] == [["—", "opened"], ["—", "closed:"]], shown
+    assert rows[0].split()[-1] == matter and rows[1].split()[-1] == state["latest"] != matter
     refused = cli(node, "matter", "close", matter, *writes(node), "--outcome", "completed")
     assert refused.returncode == 2 and "[bad-field]" in refused.stderr
 
