@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import math
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping, Sequence
@@ -34,6 +33,8 @@ from urllib.parse import quote
 
 import httpx
 
+from . import arguments as argument
+from .arguments import BadArgument
 from .batch import MAX_BATCH_SIZE, BatchEnvelope
 from .bounded import EVENT_STREAM, async_node_client, node_client
 from .checkpoint import Checkpoint, CheckpointError
@@ -41,7 +42,7 @@ from .errors import DecodeError, TiezhengError
 from .evidence_id import EvidenceId
 from .files import open_regular, require_readable_kind
 from .genesis import Genesis
-from .gm import SM2PrivateKey, SM2PublicKey, sm3, sm3_file
+from .gm import SM2PrivateKey, sm3, sm3_file
 from .header import Seal, SealedHeader
 from .receipt import MAX_RECEIPT_FILE, Receipt
 from .responses import (
@@ -56,16 +57,13 @@ from .responses import (
     read,
     request_name,
 )
-from .schema import FieldError
 from .signed_statement import SignedStatement
-from .signing import Cosigner, cosigners_from_value, cosigners_to_value
+from .signing import Cosigner
 from .statement import (
-    AGENCY_CODE,
     DIGEST_SIZE,
     MIN_SALT_BYTES,
     MetaValue,
     Statement,
-    StatementError,
     document_number_hash,
     operator_hash,
     subject_hash,
@@ -87,7 +85,6 @@ ASYNC_HASH_THRESHOLD: Final = 1 << 20
 #: What the node says of a record: its ID is reserved and it waits for a block, or a sealed block holds it.
 RECORD_STATUSES: Final = ("accepted", "proven")
 MATTER_STATUSES: Final = ("open", "closed")
-MAX_PORT: Final = 65535
 #: The longest a submission may ask the node to hold its answer (``anchor(wait=True, timeout=…)``), in seconds.
 MAX_HOLD: Final = 60.0
 #: What ``alerts`` filters by (the node's query parameters), and the most alerts a page of the node holds.
@@ -98,12 +95,6 @@ _SOME_ID: Final = str(EvidenceId("TST", 0))
 T = TypeVar("T")
 
 
-class BadArgument(TiezhengError, ValueError):
-    """An argument the SDK cannot use (a ValueError too, as Python's own refusals of a value are)."""
-
-    code = "bad-argument"
-
-
 @dataclass(frozen=True)
 class Digest:
     """A record's SM3 digest, given instead of the record itself (bytes are a record's content, hashed)."""
@@ -112,7 +103,7 @@ class Digest:
 
     def __post_init__(self) -> None:
         if not isinstance(self.value, bytes) or len(self.value) != 32:
-            raise BadArgument(f"an SM3 digest is 32 bytes, not {_described(self.value)}")
+            raise BadArgument(f"an SM3 digest is 32 bytes, not {argument.described(self.value)}")
 
     @classmethod
     def from_hex(cls, text: str) -> Digest:
@@ -121,7 +112,7 @@ class Digest:
         try:
             return cls(bytes.fromhex(digits))
         except ValueError:
-            raise BadArgument(f"an SM3 digest is 64 hex digits, not {_described(text)}") from None
+            raise BadArgument(f"an SM3 digest is 64 hex digits, not {argument.described(text)}") from None
 
 
 Record = bytes | bytearray | os.PathLike[str] | Digest
@@ -339,16 +330,16 @@ class _Operations:
         self._operator_salt = operator_salt
 
     def subject(self, case_number: str) -> bytes:
-        _text(case_number, "case_number", "the case number")
+        argument.text(case_number, "case_number", "the case number")
         return subject_hash(case_number, self._case_salt())
 
     def document_number(self, number: str) -> str:
-        _text(number, "document_no", "the document's number")
+        argument.text(number, "document_no", "the document's number")
         return document_number_hash(number, self._case_salt())
 
     def step_fields(self, fields: Mapping[str, MetaValue] | None, document_no: str | None) -> dict[str, MetaValue]:
         """A step's fields, with a document's number as it goes on chain (salted and hashed)."""
-        _mapping(fields, "fields", "the step's fields, {name: text, bytes, integer or boolean}")
+        argument.mapping(fields, "fields", "the step's fields, {name: text, bytes, integer or boolean}")
         out = dict(fields or {})
         if document_no is not None:
             out["document_no"] = self.document_number(document_no)
@@ -367,7 +358,7 @@ class _Operations:
     def operator(self, official: str | None) -> bytes | None:
         if official is None:
             return None
-        _text(official, "official", "the official's ID")
+        argument.text(official, "official", "the official's ID")
         if self._operator_salt is None or len(self._operator_salt) < MIN_SALT_BYTES:
             raise TiezhengError(
                 f"pass operator_salt= (the agency's secret salt, at least {MIN_SALT_BYTES} bytes) to name officials",
@@ -401,16 +392,16 @@ class _Operations:
                 "time_ms)"
             )
         key, agency = self._signer()
-        _text(kind, "kind", "a registered kind such as 'document' (private kinds start with x-)")
+        argument.text(kind, "kind", "a registered kind such as 'document' (private kinds start with x-)")
         for name, digest_field in (("subject", subject), ("operator", operator)):
             if digest_field is not None and (type(digest_field) is not bytes or len(digest_field) != DIGEST_SIZE):
-                raise BadArgument(f"{name} is 32 bytes (a salted SM3 digest), not {_described(digest_field)}")
-        _text(stage, "stage", "the stage's name", optional=True)
-        _text(prev, "prev", "an evidence ID", optional=True)
-        _mapping(meta, "meta", "{name: text, bytes, integer or boolean}")
+                raise BadArgument(f"{name} is 32 bytes (a salted SM3 digest), not {argument.described(digest_field)}")
+        argument.text(stage, "stage", "the stage's name", optional=True)
+        argument.text(prev, "prev", "an evidence ID", optional=True)
+        argument.mapping(meta, "meta", "{name: text, bytes, integer or boolean}")
         if time_ms is not None:
-            _whole(time_ms, "time_ms", 0, 2**53 - 1, what=" (the agency's time, ms since the epoch)")
-        return _built(
+            argument.whole(time_ms, "time_ms", 0, 2**53 - 1, what=" (the agency's time, ms since the epoch)")
+        return argument.built(
             lambda: Statement(
                 kind=kind,
                 digest=digest,
@@ -462,8 +453,8 @@ class _Operations:
         self._signer()
         check_record(record)
         self.statement_for(bytes(32), kind, **fields)
-        _flag(wait, "wait")
-        timeout = min(_seconds(timeout, "timeout"), MAX_HOLD)
+        argument.flag(wait, "wait")
+        timeout = min(argument.seconds(timeout, "timeout"), MAX_HOLD)
         digest = yield from self.digest(record)
         return (yield from self.anchor(self.statement_for(digest, kind, **fields), wait=wait, timeout=timeout))
 
@@ -529,11 +520,11 @@ class _Operations:
         if isinstance(records, bytes | bytearray | str | os.PathLike | Digest):
             raise BadArgument("records is a list (or any iterable) of records, not one record")
         if not isinstance(records, Iterable):
-            raise BadArgument(f"records is a list (or any iterable) of records, not {_described(records)}")
-        _whole(chunk_size, "chunk_size", 1, MAX_BATCH_SIZE, what=" (records in one envelope)")
-        _seconds(timeout, "timeout")
-        _callback(progress, "progress")
-        _callback(hash_progress, "hash_progress")
+            raise BadArgument(f"records is a list (or any iterable) of records, not {argument.described(records)}")
+        argument.whole(chunk_size, "chunk_size", 1, MAX_BATCH_SIZE, what=" (records in one envelope)")
+        argument.seconds(timeout, "timeout")
+        argument.callback(progress, "progress")
+        argument.callback(hash_progress, "hash_progress")
         self.statement_for(bytes(32), kind, **fields)
         items = list(records)
         for number, record in enumerate(items):
@@ -582,7 +573,7 @@ class _Operations:
         hash_progress: Progress | None,
         fields: Mapping[str, Any],
     ) -> Operation[list[Anchored]]:
-        _flag(wait, "wait")
+        argument.flag(wait, "wait")
         items = self.records(
             records,
             kind,
@@ -614,8 +605,8 @@ class _Operations:
 
     def wait(self, evidence_id: str, *, timeout: float, interval: float) -> Operation[EvidenceRecord]:
         _id_segment(evidence_id)
-        deadline = time.monotonic() + _seconds(timeout, "timeout", zero=True)
-        _seconds(interval, "interval")
+        deadline = time.monotonic() + argument.seconds(timeout, "timeout", zero=True)
+        argument.seconds(interval, "interval")
         while True:
             record = yield from self.get(evidence_id)
             if record.status == "proven":
@@ -649,7 +640,7 @@ class _Operations:
         Records still waiting for a block come last (on the last page): they are the newest.
         """
         check_record(record, "record_or_digest")
-        _check_limit(limit, "limit")
+        argument.check_limit(limit, "limit")
         digest = yield from self.digest(record)
         found: list[EvidenceRecord] = []
         cursor: str | None = None
@@ -674,8 +665,8 @@ class _Operations:
         return read(response, _tree_head)
 
     def consistency_proof(self, old_size: int, new_size: int) -> Operation[list[bytes]]:
-        _whole(old_size, "old_size", 1, what=" (a tree size)")
-        _whole(new_size, "new_size", old_size, what=" (a tree size, old_size or more)")
+        argument.whole(old_size, "old_size", 1, what=" (a tree size)")
+        argument.whole(new_size, "new_size", old_size, what=" (a tree size, old_size or more)")
         response = yield Call("GET", "/v1/log/proof/consistency", {"old": str(old_size), "new": str(new_size)})
         return read(response, lambda value: _consistency_proof(value, old_size, new_size))
 
@@ -683,7 +674,7 @@ class _Operations:
 
     def template_hash(self, template: str) -> Operation[bytes]:
         """A template named by id (the newest active revision) or by its SM3 hash in hex."""
-        _text(template, "template", "a template's id or its SM3 hash in hex")
+        argument.text(template, "template", "a template's id or its SM3 hash in hex")
         text = template.removeprefix("0x")
         if len(text) == 64 and all(c in "0123456789abcdefABCDEF" for c in text):
             return bytes.fromhex(text)
@@ -704,11 +695,11 @@ class _Operations:
         timeout: float,
     ) -> Operation[Anchored]:
         key, agency = self._signer()
-        _text(template, "template", "a template's id or its SM3 hash in hex")
+        argument.text(template, "template", "a template's id or its SM3 hash in hex")
         if document is not None:
             check_record(document, "document")
-        _mapping(parties, "parties", "{role: agency code}")
-        timeout = _seconds(timeout, "timeout")
+        argument.mapping(parties, "parties", "{role: agency code}")
+        timeout = argument.seconds(timeout, "timeout")
 
         def opening(template_hash: bytes, digest: bytes) -> Statement:
             return open_statement(
@@ -722,7 +713,7 @@ class _Operations:
                 operator=operator,
             )
 
-        _built(lambda: opening(bytes(32), subject))  # parties refused before a file is read or a request made
+        argument.built(lambda: opening(bytes(32), subject))  # parties refused before a file is read or a request made
         digest = (yield from self.digest(document)) if document is not None else subject
         template_hash = yield from self.template_hash(template)
         return (yield from self.anchor(opening(template_hash, digest), wait=True, timeout=timeout))
@@ -747,13 +738,13 @@ class _Operations:
         """Record a step; while the matter's previous step waits for its block, wait and try again."""
         key, agency = self._signer()
         _id_segment(matter_id, "matter_id")
-        _text(stage, "stage", "the stage's name")
-        _text(decision, "decision", "approve, return or reject")
-        _text(next_stage, "next_stage", "the stage's name", optional=True)
+        argument.text(stage, "stage", "the stage's name")
+        argument.text(decision, "decision", "approve, return or reject")
+        argument.text(next_stage, "next_stage", "the stage's name", optional=True)
         check_record(after, "after")
         if before is not None:
             check_record(before, "before")
-        timeout = _seconds(timeout, "timeout")
+        timeout = argument.seconds(timeout, "timeout")
 
         def step(matter: str, prev: str, subject: bytes, after: bytes, before: bytes | None) -> Statement:
             return step_statement(
@@ -772,7 +763,7 @@ class _Operations:
                 fields=fields,
             )
 
-        _built(lambda: step(_SOME_ID, _SOME_ID, bytes(32), bytes(32), None))  # refused before a file is read
+        argument.built(lambda: step(_SOME_ID, _SOME_ID, bytes(32), bytes(32), None))  # refused before a file is read
         after_digest = yield from self.digest(after)
         before_digest = (yield from self.digest(before)) if before is not None else None
         deadline = time.monotonic() + timeout
@@ -789,8 +780,8 @@ class _Operations:
     def close_matter(self, matter_id: str, outcome: str, *, timeout: float) -> Operation[Anchored]:
         key, agency = self._signer()
         _id_segment(matter_id, "matter_id")
-        _text(outcome, "outcome", "how the matter ended, such as withdrawn")
-        timeout = _seconds(timeout, "timeout")
+        argument.text(outcome, "outcome", "how the matter ended, such as withdrawn")
+        timeout = argument.seconds(timeout, "timeout")
 
         def closing(matter: str, prev: str, subject: bytes) -> Statement:
             return close_statement(
@@ -804,7 +795,7 @@ class _Operations:
                 outcome=outcome,
             )
 
-        _built(lambda: closing(_SOME_ID, _SOME_ID, bytes(32)))
+        argument.built(lambda: closing(_SOME_ID, _SOME_ID, bytes(32)))
         matter = yield from self.matter(matter_id)
         return (yield from self.anchor(closing(matter.id, matter.latest, matter.subject), wait=True, timeout=timeout))
 
@@ -828,9 +819,9 @@ class _Operations:
         for name, value in filters.items():
             if name not in ALERT_FILTERS:
                 raise BadArgument(f"alerts are filtered by {', '.join(ALERT_FILTERS)}, not {name!r}")
-            _text(value, name, "text", optional=True)
-        _check_limit(limit, "limit")
-        _check_limit(page_size, "page_size", MAX_ALERT_PAGE)
+            argument.text(value, name, "text", optional=True)
+        argument.check_limit(limit, "limit")
+        argument.check_limit(page_size, "page_size", MAX_ALERT_PAGE)
         found: list[Mapping[str, Any]] = []
         cursor: str | None = None
         while limit is None or len(found) < limit:
@@ -938,11 +929,6 @@ def _alert_page(value: Any) -> AlertPage:
     return AlertPage(alerts, _cursor(page))
 
 
-def _check_limit(value: int | None, name: str, most: int | None = None) -> None:
-    if value is not None:
-        _whole(value, name, 1, most, what=" (or None: no limit)")
-
-
 def _cursor(page: JsonObject) -> str | None:
     following = page.optional_text("next")
     if following is not None and not (following.isascii() and following.isdigit()):
@@ -967,7 +953,26 @@ def digest_of(record: Record) -> bytes:
             return sm3_file(record)
         except OSError as exc:
             raise TiezhengError(f"cannot read {record}: {exc.strerror or exc}", code="unreadable") from None
-    raise BadArgument(f"a record is bytes, a path (pathlib.Path) or Digest(sm3 digest), not {_described(record)}")
+    raise BadArgument(
+        f"a record is bytes, a path (pathlib.Path) or Digest(sm3 digest), not {argument.described(record)}"
+    )
+
+
+def check_record(record: object, where: str = "record") -> None:
+    """Refuse, before anything is sent, a record that could not be hashed: of another type, or a file that cannot
+    be read (a folder, missing, a device)."""
+    if isinstance(record, Digest | bytes | bytearray):
+        return
+    if not isinstance(record, os.PathLike):
+        named = " (a file's name: pass Path(name))" if isinstance(record, str) else ""
+        raise BadArgument(f"{where}: a record is bytes, a path (pathlib.Path) or Digest(sm3 digest), "
+                          f"not {argument.described(record)}{named}")  # fmt: skip
+    try:
+        require_readable_kind(record)
+    except OSError as exc:
+        raise TiezhengError(f"{where}: cannot read {record}: {exc.strerror}", code="unreadable") from None
+    except ValueError:  # a NUL in the path, which no file's name holds
+        raise BadArgument(f"{where}: a path no file can have ({str(record)[:100]!r})") from None
 
 
 def _verify_arguments(record: object, receipt: object, genesis: object) -> None:
@@ -975,13 +980,14 @@ def _verify_arguments(record: object, receipt: object, genesis: object) -> None:
     if not isinstance(receipt, Receipt | os.PathLike):
         named = " (a file's name: pass Path(name))" if isinstance(receipt, str) else ""
         raise BadArgument(
-            f"receipt is a Receipt or the path (pathlib.Path) of a receipt file, not {_described(receipt)}{named}"
+            "receipt is a Receipt or the path (pathlib.Path) of a receipt file, "
+            f"not {argument.described(receipt)}{named}"
         )
     if not isinstance(genesis, Genesis | os.PathLike):
         named = " (a file's name: pass Path(name))" if isinstance(genesis, str) else ""
         raise BadArgument(
-            f"genesis is a Genesis or the path (pathlib.Path) of a genesis.json you trust, not {_described(genesis)}"
-            f"{named}"
+            "genesis is a Genesis or the path (pathlib.Path) of a genesis.json you trust, "
+            f"not {argument.described(genesis)}{named}"
         )
 
 
@@ -1000,185 +1006,21 @@ def _verified(record: Record, receipt: Receipt | os.PathLike[str], genesis: Gene
     return verify_receipt(data, trusted, digest=digest_of(record))
 
 
-def check_record(record: object, where: str = "record") -> None:
-    """Refuse, before anything is sent, a record that could not be hashed: of another type, or a file that cannot
-    be read (a folder, missing, a device)."""
-    if isinstance(record, Digest | bytes | bytearray):
-        return
-    if not isinstance(record, os.PathLike):
-        named = " (a file's name: pass Path(name))" if isinstance(record, str) else ""
-        raise BadArgument(f"{where}: a record is bytes, a path (pathlib.Path) or Digest(sm3 digest), "
-                          f"not {_described(record)}{named}")  # fmt: skip
-    try:
-        require_readable_kind(record)
-    except OSError as exc:
-        raise TiezhengError(f"{where}: cannot read {record}: {exc.strerror}", code="unreadable") from None
-    except ValueError:  # a NUL in the path, which no file's name holds
-        raise BadArgument(f"{where}: a path no file can have ({str(record)[:100]!r})") from None
-
-
-def _described(value: object) -> str:
-    """A value named in a refusal: its type, and its length where it has one."""
-    size = f" of {len(value)}" if isinstance(value, bytes | bytearray | str) else ""
-    return f"{type(value).__name__}{size}"
-
-
-def _shown(value: object) -> str:
-    """A value named in a refusal: a number or short text as it is, anything else by its type (a key, a salt)."""
-    if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**30):
-        return repr(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"an integer of {value.bit_length()} bits"
-    if isinstance(value, str) and len(value) <= 100:
-        return repr(value)
-    return _described(value)
-
-
-# Checking arguments: each refusal is a BadArgument naming the argument and what it takes.
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _seconds(value: object, name: str, *, zero: bool = False) -> float:
-    """A duration: a finite number of seconds, more than 0 (or 0 or more, with ``zero``)."""
-    try:
-        seconds = float(value) if _is_number(value) else math.nan  # type: ignore[arg-type]
-    except OverflowError:  # an integer past any float
-        seconds = math.inf
-    if not (math.isfinite(seconds) and (seconds >= 0 if zero else seconds > 0)):
-        least = "0 or more" if zero else "more than 0"
-        raise BadArgument(f"{name} is a number of seconds, {least}, not {_shown(value)}")
-    return seconds
-
-
-def _whole(value: object, name: str, least: int, most: int | None = None, *, what: str = "") -> int:
-    """An integer argument within [least, most]; ``what`` says what it counts, in a refusal."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < least or (most is not None and value > most):
-        bounds = f"from {least:,} to {most:,}" if most is not None else f"at least {least:,}"
-        raise BadArgument(f"{name} is a whole number {bounds}{what}, not {_shown(value)}")
-    return value
-
-
-def _flag(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise BadArgument(f"{name} is True or False, not {_shown(value)}")
-    return value
-
-
-def _text(value: object, name: str, what: str, *, optional: bool = False) -> None:
-    """Text (or None, if ``optional``): what it must say further is the protocol's to check."""
-    if not (isinstance(value, str) or (optional and value is None)):
-        nothing = " (or None)" if optional else ""
-        raise BadArgument(f"{name} is text{nothing}: {what}, not {_described(value)}")
-
-
-def _mapping(value: object, name: str, what: str) -> None:
-    if value is not None and not isinstance(value, Mapping):
-        raise BadArgument(f"{name} is a mapping (or None): {what}, not {_described(value)}")
-
-
-def _callback(value: object, name: str) -> None:
-    if value is not None and not callable(value):
-        raise BadArgument(f"{name} is a function (or None), not {_described(value)}")
-
-
-def _built(build: Callable[[], Statement]) -> Statement:
-    """A statement built from the caller's arguments: one the protocol refuses is an argument refused."""
-    try:
-        return build()
-    except StatementError as exc:
-        raise BadArgument(f"the arguments make a statement the protocol refuses: {exc.message}") from None
-
-
-def _node_url(url: object) -> str:
-    """A node's URL: http:// or https://, a host, a port in range, no query or fragment."""
-    refusal = f"url is a node's URL, http:// or https:// and a host (such as http://127.0.0.1:8545), not {_shown(url)}"
-    if not isinstance(url, str):
-        raise BadArgument(refusal)
-    try:
-        url.encode("utf-8")
-        parsed = httpx.URL(url)
-        port = parsed.port
-    except (UnicodeEncodeError, httpx.InvalidURL, ValueError, TypeError):
-        raise BadArgument(refusal) from None
-    if parsed.scheme not in ("http", "https") or not parsed.host or parsed.query or parsed.fragment:
-        raise BadArgument(refusal)
-    if port is not None and not 1 <= port <= MAX_PORT:
-        raise BadArgument(f"url names port {port}, which no node listens on")
-    return url
-
-
-def _private_key(key: object, name: str) -> SM2PrivateKey:
-    """A key to sign with; a refusal says how to get one from what was given instead."""
-    if isinstance(key, SM2PrivateKey):
-        return key
-    if isinstance(key, SM2PublicKey):
-        raise BadArgument(f"{name} is a public key: signing needs the private key (tiezheng.gm.keystore.load)")
-    if isinstance(key, str | os.PathLike):
-        raise BadArgument(
-            f"{name} is an SM2PrivateKey, not a path: load the keystore with tiezheng.gm.keystore.load(path, "
-            "passphrase)"
-        )
-    if isinstance(key, bytes | bytearray):
-        raise BadArgument(
-            f"{name} is an SM2PrivateKey, not bytes: read PEM or DER with SM2PrivateKey.from_pem or from_der"
-        )
-    raise BadArgument(f"{name} is an SM2PrivateKey (tiezheng.gm.keystore.load reads one), not {_described(key)}")
-
-
-def _agency_code(agency: object) -> str | None:
-    if agency is None or (isinstance(agency, str) and AGENCY_CODE.fullmatch(agency)):
-        return agency
-    raise BadArgument(f"agency is the agency's registered code ({AGENCY_CODE.pattern}), not {_shown(agency)}")
-
-
-def _cosigner_pairs(cosigners: object) -> tuple[tuple[SM2PrivateKey, str], ...]:
-    """``cosigners``: (private key, role) pairs, each role registered (or x-), each key once, at most seven."""
-    if isinstance(cosigners, str | bytes | bytearray | Mapping) or not isinstance(cosigners, Iterable):
-        raise BadArgument(f"cosigners is a list of (key, role) pairs, not {_described(cosigners)}")
-    pairs = []
-    for number, pair in enumerate(cosigners):
-        if not isinstance(pair, tuple | list) or len(pair) != 2:
-            raise BadArgument(f"cosigners[{number}] is a (key, role) pair, not {_described(pair)}")
-        key, role = pair
-        if not isinstance(role, str):
-            raise BadArgument(f"cosigners[{number}]'s role is text such as 'official', not {_described(role)}")
-        pairs.append((_private_key(key, f"cosigners[{number}]'s key"), role))
-    if pairs:
-        try:
-            cosigners_from_value(cosigners_to_value([Cosigner.of(key, role) for key, role in pairs]), "cosigners")
-        except FieldError as exc:
-            raise BadArgument(exc.message) from None
-    return tuple(pairs)
-
-
-def _salt(salt: object, name: str) -> bytes | None:
-    if salt is None:
-        return None
-    if not isinstance(salt, bytes | bytearray) or len(salt) < MIN_SALT_BYTES:
-        raise BadArgument(
-            f"{name} is the agency's secret salt, bytes, at least {MIN_SALT_BYTES} of them, not {_described(salt)}"
-        )
-    return bytes(salt)
-
-
 def _operations(
     key: object, agency: object, cosigners: object, subject_salt: object, operator_salt: object
 ) -> _Operations:
     """The operations of a client made with these arguments, each checked."""
     return _Operations(
-        None if key is None else _private_key(key, "key"),
-        _agency_code(agency),
-        _cosigner_pairs(cosigners),
-        subject_salt=_salt(subject_salt, "subject_salt"),
-        operator_salt=_salt(operator_salt, "operator_salt"),
+        None if key is None else argument.private_key(key, "key"),
+        argument.agency_code(agency),
+        argument.cosigner_pairs(cosigners),
+        subject_salt=argument.salt(subject_salt, "subject_salt"),
+        operator_salt=argument.salt(operator_salt, "operator_salt"),
     )
 
 
 def _client_timeout(timeout: object) -> float | httpx.Timeout:
-    return timeout if isinstance(timeout, httpx.Timeout) else _seconds(timeout, "timeout")
+    return timeout if isinstance(timeout, httpx.Timeout) else argument.seconds(timeout, "timeout")
 
 
 _RETRYABLE_STATUS: Final = (429, 502, 503, 504)
@@ -1236,7 +1078,7 @@ class _Retrying:
 
 
 def _retry_budget(retry_for: object) -> float:
-    return _seconds(retry_for, "retry_for", zero=True)
+    return argument.seconds(retry_for, "retry_for", zero=True)
 
 
 #: A refusal's body read from a stream, at most: enough for the node's JSON error, not a hostile endless one.
@@ -1297,7 +1139,7 @@ def _parsed_id(text: str) -> EvidenceId | str:
 def _id_segment(text: str, name: str = "evidence_id") -> str:
     """An evidence ID for a URL path: in its canonical spelling, or (if it is none) quoted, for the node to refuse."""
     if not isinstance(text, str) or not text:
-        raise BadArgument(f"{name}: an evidence ID is text such as DEV-000031-7G, not {_described(text)}")
+        raise BadArgument(f"{name}: an evidence ID is text such as DEV-000031-7G, not {argument.described(text)}")
     parsed = _parsed_id(text)
     return str(parsed) if isinstance(parsed, EvidenceId) else quote(text, safe="")
 
@@ -1325,11 +1167,11 @@ class Client:
         subject_salt: bytes | None = None,
         operator_salt: bytes | None = None,
     ) -> None:
-        url = _node_url(url)
+        url = argument.node_url(url)
         self._ops = _operations(key, agency, cosigners, subject_salt, operator_salt)
         self._retry_for = _retry_budget(retry_for)
         if http is not None and not isinstance(http, httpx.Client):
-            raise BadArgument(f"http is an httpx.Client (or None), not {_described(http)}")
+            raise BadArgument(f"http is an httpx.Client (or None), not {argument.described(http)}")
         self._http = http or node_client(url, _client_timeout(timeout))
 
     def __enter__(self) -> Client:
@@ -1551,7 +1393,7 @@ class Client:
         ``subscribed`` is called once the node has subscribed the stream (its first line):
         whatever is raised from then on comes through it, so a listing made then misses nothing.
         """
-        _callback(subscribed, "subscribed")
+        argument.callback(subscribed, "subscribed")
         try:
             opened = self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT)
             response = opened.__enter__()
@@ -1629,11 +1471,11 @@ class AsyncClient:
         subject_salt: bytes | None = None,
         operator_salt: bytes | None = None,
     ) -> None:
-        url = _node_url(url)
+        url = argument.node_url(url)
         self._ops = _operations(key, agency, cosigners, subject_salt, operator_salt)
         self._retry_for = _retry_budget(retry_for)
         if http is not None and not isinstance(http, httpx.AsyncClient):
-            raise BadArgument(f"http is an httpx.AsyncClient (or None), not {_described(http)}")
+            raise BadArgument(f"http is an httpx.AsyncClient (or None), not {argument.described(http)}")
         self._http = http or async_node_client(url, _client_timeout(timeout))
 
     async def __aenter__(self) -> AsyncClient:
@@ -1843,7 +1685,7 @@ class AsyncClient:
     async def watch_alerts(
         self, *, subscribed: Callable[[], Awaitable[None]] | None = None
     ) -> AsyncIterator[Mapping[str, Any]]:
-        _callback(subscribed, "subscribed")
+        argument.callback(subscribed, "subscribed")
         try:
             opened = self._http.stream("GET", "/v1/events", headers=ASK_FOR_EVENTS, timeout=STREAM_TIMEOUT)
             response = await opened.__aenter__()
