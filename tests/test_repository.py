@@ -97,3 +97,20 @@ def test_the_client_ships_its_type_annotations(tmp_path):
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "out" / "tiezheng" / "py.typed").is_file()
     assert (tmp_path / "out" / "tiezheng" / "sdk.py").is_file()
+
+
+def test_the_sdk_reference_names_every_method_of_the_client():
+    """docs/api.md's table of the SDK stays true to the Client: each public method in it, none it lacks."""
+    import inspect
+    import re
+
+    from tiezheng.sdk import AsyncClient, Client
+
+    text = (ROOT / "docs" / "api.md").read_text()
+    reference = text[text.index("### Reference") : text.index("An auditor keeps")]
+    documented = set(re.findall(r"`(?:Client\.)?([a-z_]+)\(", reference))
+    public = {name for name, _ in inspect.getmembers(Client, inspect.isfunction) if not name.startswith("_")}
+    assert public - {"close"} <= documented, public - documented
+    assert documented - {"Client", "AsyncClient"} <= public | {"save", "to_cbor", "to_json"}
+    async_public = {name for name, _ in inspect.getmembers(AsyncClient, inspect.isfunction) if not name.startswith("_")}
+    assert async_public - {"aclose", "close"} == public - {"close"}
