@@ -49,7 +49,7 @@ def make_example() -> None:
     (EXAMPLES / "genesis.json").write_bytes(chain.genesis.to_json())
     (EXAMPLES / "record.txt").write_bytes(RECORD)
     receipt = chain.receipt(5)
-    receipt.save(EXAMPLES / "receipt.tzr")
+    receipt.save(EXAMPLES / "receipt.tzr", overwrite=True)
     (EXAMPLES / "receipt.json").write_text(receipt.to_json())
 
 

@@ -73,6 +73,20 @@ def test_receipt_survives_cbor_and_json(chain, tmp_path):
         assert verify_receipt_file(tmp_path / name, chain.genesis, record=tmp_path / "record").valid
 
 
+def test_a_saved_receipt_is_never_written_over_another_file_unless_asked(chain, tmp_path):
+    from tiezheng.errors import TiezhengError
+
+    first, second = chain.receipt(5), chain.receipt(6)
+    first.save(tmp_path / "r.tzr")
+    with pytest.raises(TiezhengError) as refused:
+        second.save(tmp_path / "r.tzr")
+    assert refused.value.code == "exists" and "overwrite=True" in refused.value.message
+    assert Receipt.from_cbor((tmp_path / "r.tzr").read_bytes()) == first
+    second.save(tmp_path / "r.tzr", overwrite=True)
+    assert Receipt.from_cbor((tmp_path / "r.tzr").read_bytes()) == second
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.tzr"]  # no temporary file left beside it
+
+
 def test_file_changed_by_one_byte(chain):
     changed = bytearray(RECORD)
     changed[100] ^= 1

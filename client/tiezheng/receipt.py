@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from . import cbor
+from . import cbor, files
 from .batch import BatchProof
+from .errors import TiezhengError
 from .files import open_regular
 from .header import MAX_HEADER_SIZE, Seal, ValidatorTransition, seals_from_value, seals_to_value
 from .jsondoc import check_nesting, no_duplicates
@@ -169,8 +170,19 @@ class Receipt:
             return cls.from_json(data)
         return cls.from_cbor(data)
 
-    def save(self, path: str | Path) -> None:
-        Path(path).write_bytes(self.to_cbor())
+    def save(self, path: str | Path, *, overwrite: bool = False) -> None:
+        """Write the receipt's CBOR to ``path``, whole or not at all; an existing file is kept (a receipt handed to
+        a court is not replaced by accident): TiezhengError ``exists``, unless ``overwrite``."""
+        if overwrite:
+            files.replace(path, self.to_cbor())
+            return
+        try:
+            files.write_new(path, self.to_cbor(), mode=0o644)
+        except FileExistsError:
+            raise TiezhengError(
+                f"{path} exists: a receipt is not written over another file (overwrite=True replaces it)",
+                code="exists",
+            ) from None
 
 
 UTF8_BOM: Final = b"\xef\xbb\xbf"
