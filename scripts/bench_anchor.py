@@ -421,7 +421,7 @@ def main() -> None:
         "the sizes are those of the last block's records with the longest audit paths. The receipt of a batched record "
         "carries two audit paths (the batch's and the log's): at ten million leaves their hashes, with the consensus "
         "header, the batch header and the statement the signatures cover (all signed bytes, which a receipt cannot "
-        "shorten) come to about 1,800 bytes before any signature, so a batched receipt stays a little over 2 KB "
+        "shorten) come to about 1,700 bytes before any signature, so a batched receipt stays a little over 2 KB "
         "whatever its encoding; one validator seals here, each further validator in the quorum adds about 80 bytes. "
         "Kill -9 "
         "under load losing nothing is a test (tests/integration/test_evidence_crash.py), not a benchmark."
