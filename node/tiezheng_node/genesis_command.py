@@ -12,7 +12,6 @@ file only if all of that succeeded.
 from __future__ import annotations
 
 import argparse
-import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -23,16 +22,15 @@ from eth_utils import is_hex_address, to_checksum_address
 from tiezheng import files
 from tiezheng.agency import check_registration
 from tiezheng.errors import KeyFormatError, TiezhengError
-from tiezheng.genesis import CHAIN_CODE_PATTERN, Genesis
+from tiezheng.genesis import CHAIN_CODE_PATTERN, VALIDATOR_NAME, Genesis
 from tiezheng.gm import SM2PublicKey
-from tiezheng.schema import FieldError
+from tiezheng.schema import FieldError, display_forging_character, is_utf8
 from tiezheng.statement import AGENCY_CODE
 
 from .devnet import build_genesis_document
 
 #: Longest public key file read: a PEM public key is under 200 bytes.
 MAX_PUBLIC_KEY_FILE: Final = 16 * 1024
-_VALIDATOR_NAME: Final = re.compile(r"[^\x00-\x1f\x7f]{1,256}")
 
 
 class GenesisInputError(TiezhengError):
@@ -154,12 +152,17 @@ def _chain_code(text: str) -> str:
 def _address(text: str) -> str:
     if not is_hex_address(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not an EVM address (0x and 40 hex digits)")
+    if int(text, 16) == 0:
+        raise argparse.ArgumentTypeError("the zero address is no account: nobody holds its key")
     return to_checksum_address(text)
 
 
 def _validator_name(name: str) -> str:
-    if not _VALIDATOR_NAME.fullmatch(name) or len(name.encode("utf-8", "surrogateescape")) > 256:
-        raise GenesisInputError(f"--validator name {name[:80]!r} must be 1 to 256 bytes of printable text")
+    if not VALIDATOR_NAME.fullmatch(name) or not is_utf8(name):
+        raise GenesisInputError(f"--validator name {name[:80]!r} must be 1–64 printable characters")
+    hidden = display_forging_character(name)
+    if hidden is not None:  # as agency names: shown on every block page and certificate
+        raise GenesisInputError(f"--validator name {name[:80]!r} holds {hidden}, which can make it read as another")
     return name
 
 
@@ -182,8 +185,10 @@ def _agency(code: str, name: str, key_path: str, account: str) -> dict[str, str]
         check_registration(code, name)
     except FieldError as exc:
         raise GenesisInputError(f"--agency {code}: {exc.message}", code=exc.code) from None
-    if not is_hex_address(account):
-        raise GenesisInputError(f"--agency {code}: {account[:80]!r} is not an EVM address (0x and 40 hex digits)")
+    if not is_hex_address(account) or int(account, 16) == 0:
+        raise GenesisInputError(
+            f"--agency {code}: {account[:80]!r} is not an EVM account (0x and 40 hex digits, not 0)"
+        )
     key = _public_key(key_path, f"--agency {code}")
     return {"code": code, "name": name, "public_key": key.to_bytes().hex(), "account": to_checksum_address(account)}
 

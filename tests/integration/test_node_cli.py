@@ -579,6 +579,9 @@ def test_genesis_refuses_what_cannot_go_into_a_genesis_and_writes_nothing(tmp_pa
         "U+202E",
     )
     one_line_error(run(*base, "--validator", "v", str(key), "--block-interval-ms", "10"), "block_interval_ms")
+    one_line_error(run(*base, "--validator", "v", str(key), "--admin", "0x" + "00" * 20), "zero address")
+    one_line_error(run(*base, "--validator", "数据局\u202e", str(key)), "U+202E")
+    one_line_error(run(*base, "--validator", "v" * 65, str(key)), "1–64 printable characters")
     assert not out.exists()
     assert run(*base, "--validator", "v", str(key)).returncode == 0
     kept = out.read_bytes()

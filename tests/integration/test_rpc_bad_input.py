@@ -80,6 +80,8 @@ def post(node, body: bytes | str, content_type: str = "application/json") -> htt
             -32000,
         ),
         (b'{"jsonrpc": "2.0", "id": 1, "method": "eth_feeHistory", "params": ["0x2", "latest", ["x"]]}', -32602),
+        # An id JSON can carry but not echo back (1e400 reads as infinity).
+        (b'{"jsonrpc": "2.0", "id": 1e400, "method": "eth_chainId"}', -32600),
         # EIP-1898: a block by hash or by number, never both.
         (
             b'{"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": ["0x'

@@ -69,6 +69,13 @@ def test_an_admin_list_other_than_the_declared_one_is_refused(document):
         build(changed)
 
 
+def test_a_first_admin_the_registry_does_not_have_is_said_as_that_not_as_a_refused_registration(document):
+    changed = json.loads(json.dumps(document))
+    changed["execution"]["admins"] = [OUTSIDER]  # registers the dev agencies, but is no admin of the registry
+    with pytest.raises(GenesisError, match="admins of the AgencyRegistry its init_code builds differ"):
+        build(changed)
+
+
 def test_a_system_contract_that_deploys_nothing_or_answers_otherwise_is_refused(document):
     with pytest.raises(GenesisError, match="deploys no code for EvidenceRegistry"):
         build(with_init_code(document, "EvidenceRegistry", b"\x00"))  # STOP: runs, and leaves no code

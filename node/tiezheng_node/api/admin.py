@@ -21,10 +21,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from ..execution.addresses import AGENCY_REGISTRY
 from ..execution.registrations import REGISTER_SELECTOR, registration_refusal
+from ..execution.reverts import revert_reason
 from ..node import Node, SubmissionError
 from .bodies import body_openapi, model_body
 from .errors import ApiError
-from .eth_format import revert_reason
 from .models import AdminResult, AdminTransactionBody, ErrorResponse
 from .notifier import BlockNotifier
 

@@ -51,20 +51,6 @@ def parse_address(value: Any, name: str) -> bytes:
     return parse_data(value, name, size=20)
 
 
-def revert_reason(output: bytes) -> str | None:
-    """The message of a Solidity Error(string) or Panic(uint256), if ``output`` is one."""
-    from eth_abi import decode
-
-    try:
-        if output[:4] == bytes.fromhex("08c379a0"):
-            return str(decode(["string"], output[4:])[0])
-        if output[:4] == bytes.fromhex("4e487b71"):
-            return f"panic code {decode(['uint256'], output[4:])[0]:#x}"
-    except Exception:
-        return None
-    return None
-
-
 def format_transaction(
     transaction: SignedTransactionAPI, *, block: BlockAPI | None, index: int | None, chain_id: int
 ) -> dict[str, Any]:

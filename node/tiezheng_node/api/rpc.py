@@ -10,6 +10,7 @@ the sender is not permitted to transact (as Besu's account permissioning).
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import time
@@ -26,6 +27,7 @@ from pydantic_core import from_json
 
 from .. import __version__
 from ..execution.chain import CallRefused, CallTimedOut, GasTooLow
+from ..execution.reverts import revert_reason
 from ..execution.vm import deadline
 from ..node import Node, SubmissionError
 from .eth_format import (
@@ -39,7 +41,6 @@ from .eth_format import (
     parse_data,
     parse_quantity,
     quantity,
-    revert_reason,
 )
 
 log = logging.getLogger("tiezheng.rpc")
@@ -172,7 +173,9 @@ class JsonRpc:
         if not isinstance(request, dict):
             return _error_response(None, RpcError(-32600, "invalid request: expected a JSON object"))
         request_id = request.get("id")
-        if request_id is not None and type(request_id) not in (int, float, str):
+        if request_id is not None and (
+            type(request_id) not in (int, float, str) or (type(request_id) is float and not math.isfinite(request_id))
+        ):
             # A fractional id is discouraged by JSON-RPC 2.0 but allowed, and echoed as geth does.
             return _error_response(None, RpcError(-32600, "invalid request: id must be a number, a string or null"))
         if request.get("jsonrpc") != "2.0" or type(request.get("method")) is not str:

@@ -104,6 +104,9 @@ class CheckWorkers:
             [sys.executable, "-m", "tiezheng_node.evidence.workers"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            # Out of the node's process group: a terminal's Ctrl-C is the node's to act on, not its workers'
+            # (not even while a worker is still importing, before it could ignore the signal).
+            start_new_session=True,
         )
         return _Worker(process, self._answer_timeout)
 

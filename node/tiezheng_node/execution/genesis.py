@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-from eth.abc import BlockHeaderAPI, StateAPI
+from eth.abc import BlockHeaderAPI, ComputationAPI, StateAPI
 from eth.chains.base import ChainContext
 from eth.constants import CREATE_CONTRACT_ADDRESS, ZERO_ADDRESS
 from eth.db.atomic import AtomicDB
@@ -47,6 +47,7 @@ from tiezheng.gm import SM2PublicKey
 
 from .addresses import AGENCY_REGISTRY, SYSTEM_CONTRACTS, VALIDATOR_SET
 from .artifacts import load as load_artifact
+from .reverts import revert_reason
 from .vm import TiezhengVM, chain_class
 
 DEFAULT_GAS_LIMIT: Final = 60_000_000
@@ -166,7 +167,10 @@ class NodeGenesis:
                 state, message, context_class(gas_price=0, origin=GENESIS_DEPLOYER)
             )
             if computation.is_error:
-                raise GenesisError(f"deploying {contract.name} at genesis failed: {computation.error}")
+                raise GenesisError(f"deploying {contract.name} at genesis failed: {_failure(computation)}")
+        # Checked before the agencies are registered: a registration the registry refuses because the
+        # document's admins are not its admins is then said as that.
+        _check_deployed(self, state)
         registry = load_artifact("AgencyRegistry")
         admin = self.admins[0]
         for agency in self.agencies:
@@ -186,8 +190,7 @@ class NodeGenesis:
                 state, message, context_class(gas_price=0, origin=admin)
             )
             if computation.is_error:
-                raise GenesisError(f"registering agency {agency.code!r} at genesis failed: {computation.error}")
-        _check_deployed(self, state)
+                raise GenesisError(f"registering agency {agency.code!r} at genesis failed: {_failure(computation)}")
         state.persist()
         header = TiezhengVM.create_genesis_header(
             difficulty=0,
@@ -213,8 +216,13 @@ def _check_deployed(genesis: NodeGenesis, state: StateAPI) -> None:
         if not state.get_code(contract.address):
             raise GenesisError(f"genesis deploys no code for {contract.name}: its init_code must create the contract")
     (count,) = _view(state, VALIDATOR_SET, "ValidatorSet", "validatorCount")
-    deployed = [_view(state, VALIDATOR_SET, "ValidatorSet", "validatorAt", i) for i in range(count)]
     declared = [(v.name, v.public_key.to_bytes()) for v in genesis.protocol.validators.validators]
+    # Counted first: a contract of any code may claim any count, and each is read only if it could match.
+    deployed = (
+        [_view(state, VALIDATOR_SET, "ValidatorSet", "validatorAt", i) for i in range(count)]
+        if count == len(declared)
+        else []
+    )
     if deployed != declared:
         raise GenesisError(
             "genesis.validators and the ValidatorSet its init_code builds differ "
@@ -229,6 +237,11 @@ def _check_deployed(genesis: NodeGenesis, state: StateAPI) -> None:
             + (f"; not deployed: {', '.join('0x' + a.hex() for a in missing)}" if missing else "")
             + ")"
         )
+
+
+def _failure(computation: ComputationAPI) -> str:
+    """Why a genesis call failed: the contract's revert reason where it gave one."""
+    return revert_reason(computation.output) or str(computation.error)
 
 
 def _view(state: StateAPI, address: Address, contract: str, function: str, *args: Any) -> tuple[Any, ...]:
