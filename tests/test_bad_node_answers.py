@@ -397,6 +397,9 @@ def test_the_matter_parser_gives_a_matter_or_a_bad_response(value):
         assert isinstance(matter.latest, str) and len(matter.subject) == 32
         assert matter.stage_deadline is None or type(matter.stage_deadline) is int
         assert all(isinstance(a, str) for a in matter.alerts)
+        # What `tiezheng matter show` prints beside the steps.
+        assert isinstance(matter.raw["owner"], str) and type(matter.raw["opened"]) is int
+        assert matter.raw.get("closed") is None or type(matter.raw["closed"]) is int
 
 
 # The command line

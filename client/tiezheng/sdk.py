@@ -243,6 +243,9 @@ def _check_matter_state(matter: JsonObject) -> None:
     matter.optional_text("outcome")
     matter.optional_integer("deadline")
     matter.boolean("overdue")
+    matter.text("owner")
+    matter.integer("opened")
+    matter.optional_integer("closed")
 
 
 def alert_from_json(value: Any, *, where: str = "alert") -> Mapping[str, Any]:

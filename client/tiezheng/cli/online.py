@@ -118,8 +118,9 @@ def _files(paths: list[str]) -> dict[Path, Path]:
     """Every path to a regular file named, or in the folders named (recursively), each once, in order; each
     mapped to the first path naming the same file, which is the one anchored (itself, for most).
 
-    A second name for a file (a hard link, a symbolic link, another spelling of its folder) is one
-    record with the first: it gets its own line, with that record's ID, and its own receipt.
+    A second name for a file (a hard link, a symbolic link to it) is one record with the first: it
+    gets its own line, with that record's ID, and its own receipt. The same name spelt another way
+    ("./case/main.pdf", or through a link to its folder) is the same entry, taken once.
     Nothing is passed over in silence: a folder that cannot be read, a symbolic link to a
     folder, or anything that is not a regular file stops the run before anything is sent.
     """

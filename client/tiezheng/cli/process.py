@@ -299,7 +299,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             sys.stdout.write(f"  {limit['stage']} due {_time(limit['deadline'])}{since}{late}\n")
     rows = [("stage", "decision", "agency", "sealed (UTC+8)", "deadline", "step", "")]
     # The opening and an early close are records of the trail too, as the explorer's timeline shows them.
-    rows.append(("—", "opened", str(raw["owner"]), _time(raw.get("opened")), "", matter.id, ""))
+    rows.append(("—", "opened", raw["owner"], _time(raw["opened"]), "", matter.id, ""))
     step_ids = {step["id"] for step in matter.steps}
     for step in matter.steps:  # their fields checked by MatterView.from_json
         late = "overdue" if step["overdue"] else "on time" if step.get("deadline") else ""
@@ -317,7 +317,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     latest = raw.get("latest")
     if raw.get("status") == "closed" and isinstance(latest, str) and latest not in step_ids | {matter.id}:
         closed = f"closed: {raw.get('outcome')}"
-        rows.append(("—", closed, str(raw["owner"]), _time(raw.get("closed")), "", latest, ""))
+        rows.append(("—", closed, raw["owner"], _time(raw["closed"]), "", latest, ""))
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         line = "  " + "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row))

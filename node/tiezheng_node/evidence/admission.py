@@ -119,16 +119,16 @@ class Admission:
         refusal = written_refusal(statement.stage, statement.meta, statement.prev)
         if refusal is not None:
             raise EvidenceRejected(*refusal)
-        if statement.prev is not None:
-            self._check_prev(statement.prev, "statement.prev")
         self._check_agency(signed.statement)
         _checked(lambda: signed.check())
         statement_bytes = signed.statement.to_cbor()
         entry = entry_for(signed.statement, statement_bytes, signed.signatures, 0)
         since = self._undone()
         found = self._locate(entry.leaf_hash, statement_bytes, signed.statement.digest)
-        if found is not None:
+        if found is not None:  # logged before: its ID, whatever rules came since (a retry stays idempotent)
             return Admitted(None, [found], [entry.leaf_hash], statement_bytes, since=since)
+        if statement.prev is not None:
+            self._check_prev(statement.prev, "statement.prev")
         release = self.statement_check(signed.statement, alone) if self.statement_check is not None else None
         submission = Submission("s", data, [entry], None, _now_ms())
         return Admitted(submission, [None], [entry.leaf_hash], statement_bytes, release)
@@ -240,7 +240,10 @@ class Admission:
 
     def _check_prev(self, prev: str, where: str) -> None:
         """Refuse a chain-of-custody link to another chain's record, or to one this chain has not accepted:
-        its index would later name whatever record is given it."""
+        its index would later name whatever record is given it.
+
+        The bound is read without the pending pool's lock: it only grows, save when a failed
+        write gives reservations back, after which the store takes no more writes anyway."""
         link = EvidenceId.parse(prev)  # decoding read it already
         if self._chain_code is not None and link.chain != self._chain_code:
             raise EvidenceRejected(

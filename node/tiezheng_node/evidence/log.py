@@ -59,6 +59,7 @@ PACK_SIZE: Final = 256
 #: Leaves of the batch trees kept built (about 280 bytes each), so that a batch's receipts, asked for one
 #: after another as a client writes them, cost a proof each instead of rebuilding the tree each.
 BATCH_LEAVES_CACHED: Final = 65_536
+SMALLEST_BATCH_CACHED: Final = 256
 FULL_PACKS_CACHED: Final = 64
 
 
@@ -161,7 +162,8 @@ class EvidenceLog:
         self._chunk = lru_cache(maxsize=128)(self._read_chunk)
         self._full_packs: OrderedDict[int, list[Any]] = OrderedDict()
         self._packs_lock = threading.Lock()
-        self._batch_trees: OrderedDict[bytes, MerkleLog] = OrderedDict()
+        self._batch_trees: OrderedDict[int, MerkleLog] = OrderedDict()
+        self._batch_tree_leaves = 0
         self._batch_trees_lock = threading.Lock()
         self._nodes = LevelDBNodeStore(store, self._stored_leaf_hashes)
         self._merkle = MerkleLog(self._nodes)
@@ -380,8 +382,11 @@ class EvidenceLog:
         path = tuple(tree.inclusion_proof(record.batch.position))
         return BatchProof(batch.header, batch.signatures, record.batch.position, path)
 
-    def _batch_tree(self, batch_id: bytes, size: int) -> MerkleLog:
-        """The Merkle tree of a committed batch's statements: built once, kept while recently used."""
+    def _batch_tree(self, batch_id: int, size: int) -> MerkleLog:
+        """The Merkle tree of a committed batch's statements: built once, kept while recently used.
+
+        Small batches are rebuilt each time (cheaply), so the cache holds a few large trees rather
+        than many small ones, each with its own overhead."""
         with self._batch_trees_lock:
             tree = self._batch_trees.get(batch_id)
             if tree is not None:
@@ -389,10 +394,15 @@ class EvidenceLog:
                 return tree
         tree = MerkleLog(MemoryNodeStore())
         tree.append_leaf_hashes([self._sm3(LEAF_PREFIX + s) for s in self.statements(batch_id, size)])
+        if size < SMALLEST_BATCH_CACHED:
+            return tree
         with self._batch_trees_lock:
-            self._batch_trees[batch_id] = tree
-            while sum(t.size for t in self._batch_trees.values()) > BATCH_LEAVES_CACHED and len(self._batch_trees) > 1:
-                self._batch_trees.popitem(last=False)
+            if batch_id not in self._batch_trees:  # another reader may have built it meanwhile
+                self._batch_trees[batch_id] = tree
+                self._batch_tree_leaves += size
+            while self._batch_tree_leaves > BATCH_LEAVES_CACHED and len(self._batch_trees) > 1:
+                _, evicted = self._batch_trees.popitem(last=False)
+                self._batch_tree_leaves -= evicted.size
         return tree
 
     def inclusion_proof(self, index: int, size: int) -> list[bytes]:
