@@ -309,7 +309,8 @@ class TrailNode:
         if request.method == "GET":
             matter = {"id": ID, "template": "administrative-permit", "status": "open", "current": "受理",
                       "current_agency": AGENCY, "stage_deadline": None, "latest": ID, "subject": "00" * 32,
-                      "steps": [], "alerts": [], "outcome": None, "deadline": None, "overdue": False}  # fmt: skip
+                      "steps": [], "alerts": [], "outcome": None, "deadline": None, "overdue": False,
+                      "owner": AGENCY, "opened": 0, "closed": None}  # fmt: skip
             return httpx.Response(200, json=matter)
         self.statements.append(SignedStatement.from_cbor(request.content).statement)
         index = len(self.statements)

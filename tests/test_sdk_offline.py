@@ -164,8 +164,17 @@ def test_a_node_that_cannot_be_reached_fails_within_a_few_attempts(clock):
     with Client("http://node", key=KEY, agency=AGENCY, http=http) as client, pytest.raises(NodeUnreachable) as caught:
         client.anchor_many([b"nowhere"], "document")
     assert len(attempts) == sdk.TRANSPORT_RETRIES + 1 and sum(clock.sleeps) < 5
-    assert caught.value.code == "unreachable" and "find_by_digest" in caught.value.message
-    assert isinstance(caught.value.__cause__, httpx.ConnectError)
+    assert caught.value.code == "unreachable" and isinstance(caught.value.__cause__, httpx.ConnectError)
+    # Refused at connecting, the envelope never went: nothing to look up.
+    assert "find_by_digest" not in caught.value.message and not caught.value.submitted
+
+    def cut_off(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError("connection reset", request=request)
+
+    sent = httpx.Client(transport=httpx.MockTransport(cut_off), base_url="http://node")
+    with Client("http://node", key=KEY, agency=AGENCY, http=sent) as client, pytest.raises(NodeUnreachable) as caught:
+        client.anchor_many([b"nowhere"], "document")
+    assert "find_by_digest" in caught.value.message and caught.value.submitted  # sent, then cut: may be taken
     # A read sends nothing: no advice about submissions that may have been accepted.
     again = httpx.Client(transport=httpx.MockTransport(refused), base_url="http://node")
     with Client("http://node", http=again) as reader, pytest.raises(NodeUnreachable) as caught:
@@ -178,6 +187,21 @@ def test_anchor_many_waiting_past_its_timeout_returns_the_records_accepted(clock
     with client_for(node) as client:
         anchored = client.anchor_many([b"one", b"two", b"three"], "document", chunk_size=2, wait=True, timeout=0.5)
     assert [a.status for a in anchored] == ["accepted"] * 3 and len({a.id for a in anchored}) == 3
+
+
+def test_anchor_many_whose_node_goes_while_waiting_keeps_the_ids_it_was_given(clock):
+    node = FakeNode()
+
+    def gone_after_accepting(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            raise httpx.ConnectError("connection refused", request=request)
+        return node(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(gone_after_accepting), base_url="http://node")
+    with Client("http://node", key=KEY, agency=AGENCY, http=http) as client, pytest.raises(NodeUnreachable) as caught:
+        client.anchor_many([b"one", b"two", b"three"], "document", chunk_size=2, wait=True, timeout=5)
+    assert [a.id for a in caught.value.accepted] == [str(EvidenceId("TST", i)) for i in range(3)]
+    assert "3 record(s) of this call were accepted before that" in caught.value.message
 
 
 def test_a_url_no_client_can_use_is_refused_at_once(clock):

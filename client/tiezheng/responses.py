@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
 import httpx
@@ -39,10 +39,17 @@ class ApiError(TiezhengError):
 class NodeUnreachable(TiezhengError):
     """No answer from the node: refused, timed out or cut off, after the client's retries.
 
-    A submission sent before the cut may still have been accepted: ``find_by_digest`` tells, and anchoring
-    the same statement again (the same ``time_ms``) is idempotent."""
+    ``submitted``: the request that got no answer was a submission, which may still have been accepted:
+    ``find_by_digest`` tells, and anchoring the same statement again (the same ``time_ms``) is idempotent.
+    ``accepted``: what the call had been told was accepted before the node went (``anchor_many`` waiting
+    for its records to be proven): their IDs, not to be anchored again."""
 
     code = "unreachable"
+
+    def __init__(self, message: str, *, submitted: bool = False, accepted: Sequence[Any] = ()) -> None:
+        super().__init__(message)
+        self.submitted = submitted
+        self.accepted = tuple(accepted)
 
 
 class StreamEnded(TiezhengError):

@@ -599,6 +599,13 @@ class _Operations:
             last = max(results, key=lambda a: a.index)
             try:
                 yield from self.wait(last.id, timeout=timeout, interval=0.25)
+            except NodeUnreachable as exc:
+                # Every record was accepted before the node went: their IDs go with the error, not lost with it.
+                raise NodeUnreachable(
+                    f"{exc.message}; the {len(results)} record(s) of this call were accepted before that "
+                    "(the error's accepted holds them): wait for them later, do not anchor them again",
+                    accepted=results,
+                ) from exc.__cause__
             except TiezhengError as exc:
                 if exc.code != "timeout":
                     raise
@@ -1227,7 +1234,13 @@ class Client:
                 elif isinstance(step, Work):
                     step = operation.send(step.function())
                 else:
-                    step = operation.send(self._send(step))
+                    # A call that failed fails inside the operation, which may keep what it knows (IDs accepted).
+                    try:
+                        answer = self._send(step)
+                    except TiezhengError as exc:
+                        step = operation.throw(exc)
+                    else:
+                        step = operation.send(answer)
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -1526,11 +1539,23 @@ class AsyncClient:
             return await asyncio.to_thread(step.function)
         return await self._send(step)
 
+    async def _outcome(self, step: Call | Pause | Work) -> tuple[Any, TiezhengError | None]:
+        """Carry out ``step``: its answer, or the failure to raise inside the operation (which may keep what it
+        knows, the IDs accepted). Given back, not sent here: a coroutine cannot let StopIteration through."""
+        try:
+            return await self._step(step), None
+        except TiezhengError as exc:
+            return None, exc
+
     async def _run(self, operation: Operation[T]) -> T:
         try:
             step = next(operation)
             while True:
-                step = operation.send(None if isinstance(step, Emit) else await self._step(step))
+                if isinstance(step, Emit):
+                    step = operation.send(None)
+                    continue
+                answer, failure = await self._outcome(step)
+                step = operation.throw(failure) if failure is not None else operation.send(answer)
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
 
@@ -1596,7 +1621,8 @@ class AsyncClient:
                     yield step.value
                     step = operation.send(None)
                 else:
-                    step = operation.send(await self._step(step))
+                    answer, failure = await self._outcome(step)
+                    step = operation.throw(failure) if failure is not None else operation.send(answer)
         except StopIteration:
             return
 
@@ -1756,13 +1782,15 @@ def unreachable(base_url: httpx.URL, exc: httpx.TransportError, *, submitted: bo
     if isinstance(exc, httpx.UnsupportedProtocol):
         return BadArgument(f"{base_url} is not a node's URL (http:// or https://, a host)")
     reason = " ".join(str(exc).split()) or type(exc).__name__
+    # A connection never made carried nothing: only a submission cut off after it went may have been taken.
+    submitted = submitted and not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
     advice = (
         "; a submission sent may have been accepted all the same "
         "(find_by_digest tells, and anchoring the same statement again is idempotent)"
         if submitted
         else ""
     )
-    return NodeUnreachable(f"cannot reach the node at {base_url}: {reason}{advice}")
+    return NodeUnreachable(f"cannot reach the node at {base_url}: {reason}{advice}", submitted=submitted)
 
 
 def stream_ended(base_url: httpx.URL, exc: httpx.TransportError | None) -> StreamEnded:

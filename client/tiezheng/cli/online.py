@@ -246,7 +246,8 @@ def cmd_anchor(args: argparse.Namespace) -> int:
                     written += len(paths)
                 bar.set_postfix_str(f"anchored {count}", refresh=False)
     except NodeUnreachable as exc:
-        raise NodeUnreachable(_gone_away(_cannot_reach(exc, args.node), count, len(files), args.wait)) from None
+        said = _gone_away(_cannot_reach(exc, args.node), count, len(files), args.wait, in_flight=exc.submitted)
+        raise NodeUnreachable(said) from None
     if not args.wait:
         sys.stderr.write(
             f"accepted {count} record(s); once proven, fetch receipts with tiezheng receipt ID --node URL --out FILE\n"
@@ -264,19 +265,26 @@ def _cannot_reach(exc: NodeUnreachable, node: str) -> str:
     return exc.message.split("; ", 1)[0]
 
 
-def _gone_away(what: str, accepted: int, total: int, waited: bool) -> str:
+def _gone_away(what: str, accepted: int, total: int, waited: bool, *, in_flight: bool = False) -> str:
     """Why an anchoring run stopped when the node went away, and what of it stands.
 
     Running the same command again would sign new statements (a new time): a file whose record
-    was accepted would be anchored a second time. So say which ones were, and how to get their receipts.
+    was accepted would be anchored a second time. So say which ones were, and how to get their receipts;
+    and, when it went while an envelope was being sent, that those files may have been accepted too.
     """
+    unsure = (
+        "; the envelope being sent then may have been accepted all the same: look its files up by digest "
+        "(tiezheng hash FILE, then GET /v1/evidence?digest=…) before anchoring them again"
+        if in_flight
+        else ""
+    )
     if accepted == 0:
-        return f"{what}; no record was confirmed accepted (no ID is printed)"
+        return f"{what}; no record was confirmed accepted (no ID is printed){unsure}"
     rest = "do not anchor them again" if accepted == total else "anchor again only the files without a line"
     fetch = "fetch each receipt not written" if waited else "fetch their receipts"
     return (
         f"{what}; {accepted} of {total} record(s) were accepted before that, their IDs printed above: {rest}; "
-        f"{fetch}, once proven, with `tiezheng receipt ID --node URL --out FILE`"
+        f"{fetch}, once proven, with `tiezheng receipt ID --node URL --out FILE`{unsure}"
     )
 
 
