@@ -1074,6 +1074,12 @@ def test_removing_a_webhook_removes_what_it_was_owed(chain, desk):
         assert (
             "withdrawn" not in alert.deliveries[str(kept.id)] and "delivered" not in alert.deliveries[str(removed.id)]
         )
+        assert chain.node.process.alert(alert.index).deliveries == alert.deliveries  # read one by one alike
+    # And so after a restart.
+    chain.node.close()
+    chain.node = Node(chain.node.data_dir, chain.genesis, chain.validator_key, **chain.node_options)
+    again = {a.index: a.deliveries for a in chain.node.process.alerts() if str(removed.id) in a.deliveries}
+    assert again == {a.index: a.deliveries for a in alerts}
 
 
 def test_a_webhook_removed_during_an_attempt_is_owed_nothing_after_it(chain, desk):

@@ -70,6 +70,7 @@ from ..store.keys import (
     NOT_APPLIED,
     OUTBOX,
     WEBHOOK,
+    WEBHOOK_REMOVED,
 )
 from .library import WorkflowLibrary
 from .postings import alert_postings, facet_prefix, matter_postings, newest_first
@@ -93,7 +94,7 @@ from .records import (
     owed_to,
     owed_to_end,
     parse_old_outbox_key,
-    parse_outbox_key,
+    removed_webhook_key,
     webhook_key,
 )
 from .reports import By, format_rows, in_stage_order, is_late_matter_alert, report
@@ -175,6 +176,11 @@ class ProcessEngine:
         self.warn_at = warn_at
         self._clock = clock
         self._lock = threading.Lock()
+        with store.scan(WEBHOOK_REMOVED) as rows:  # a few at most: webhooks are removed by hand
+            self._removed_webhooks: dict[str, int] = {
+                str(int.from_bytes(key[len(WEBHOOK_REMOVED) :], "big")): cbor.decode(value, max_size=16)
+                for key, value in rows
+            }
         self._tally_lock = threading.Lock()
         self._tally: ReportTally | None = None
         self._held: dict[int, bytes] = {}  # matter → leaf hash of its step waiting for a block
@@ -332,7 +338,16 @@ class ProcessEngine:
 
     def alert(self, index: int) -> AlertRecord | None:
         raw = self._store.get(alert_key(index))
-        return AlertRecord.decode(raw) if raw is not None else None
+        return self._as_read(AlertRecord.decode(raw)) if raw is not None else None
+
+    def _as_read(self, record: AlertRecord) -> AlertRecord:
+        """An alert with each delivery owed to a webhook since removed marked withdrawn, when it was removed."""
+        for hook, state in record.deliveries.items():
+            removed = self._removed_webhooks.get(hook)
+            if removed is not None and "delivered" not in state:
+                state["withdrawn"] = removed
+                state.pop("error", None)  # an error says why it is still owed, which it no longer is
+        return record
 
     def alerts(
         self,
@@ -359,7 +374,7 @@ class ProcessEngine:
             stop = alert_key(before) if before is not None else ALERTS_STOP
             with self._store.scan_range(ALERT, stop, reverse=True) as rows:
                 for _, value in rows:
-                    yield AlertRecord.decode(value)
+                    yield self._as_read(AlertRecord.decode(value))
             return
         for index in newest_first(self._store, prefixes, below=before):
             record = self.alert(index)
@@ -1044,18 +1059,13 @@ class ProcessEngine:
             if self._store.get(webhook_key(hook_id)) is None:
                 return False
             with self._store.scan_range(owed_to(hook_id), owed_to_end(hook_id)) as rows:
-                owed: dict[bytes, bytes | None] = dict.fromkeys((key for key, _ in rows), None)
-            # Each alert it was still owed says so: read later, an undelivered entry would look pending for ever.
+                owed = dict.fromkeys((key for key, _ in rows), None)
+            # The alerts it was still owed read as withdrawn from now on (see alert()): marked once here,
+            # not by rewriting each of them, which for a receiver down a long while would hold up blocks.
             withdrawn = int(self._clock() * 1000)
-            for key in list(owed):
-                index = parse_outbox_key(key)[2]
-                raw = self._store.get(alert_key(index))
-                if raw is not None:
-                    record = AlertRecord.decode(raw)
-                    state = record.deliveries.setdefault(str(hook_id), {"attempts": 0})
-                    state["withdrawn"] = withdrawn
-                    owed[alert_key(index)] = record.encode()
-            self._store.commit({**(also or {}), **owed, webhook_key(hook_id): None})
+            marker = {removed_webhook_key(hook_id): cbor.encode(withdrawn)}
+            self._store.commit({**(also or {}), **owed, **marker, webhook_key(hook_id): None})
+            self._removed_webhooks[str(hook_id)] = withdrawn
         return True
 
     # Events

@@ -27,7 +27,7 @@ from tiezheng import cbor
 from tiezheng.gm import sm3
 from tiezheng.workflow import Due, Matter
 
-from ..store.keys import ADMIN_LINE, ALERT, DELIVERED, DUE, MATTER, OUTBOX, WEBHOOK
+from ..store.keys import ADMIN_LINE, ALERT, DELIVERED, DUE, MATTER, OUTBOX, WEBHOOK, WEBHOOK_REMOVED
 
 # Live keys closing the matter, outbox and admin-line keyspaces. The pending keyspace ``P``
 # that follows the first two is a long run of deleted keys (every record passes through it),
@@ -143,6 +143,10 @@ class Webhook:
 
 def webhook_key(hook: int) -> bytes:
     return WEBHOOK + hook.to_bytes(4, "big")
+
+
+def removed_webhook_key(hook: int) -> bytes:
+    return WEBHOOK_REMOVED + hook.to_bytes(4, "big")
 
 
 def outbox_key(hook: int, at: int, alert: int) -> bytes:

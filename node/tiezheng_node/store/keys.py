@@ -45,6 +45,7 @@ DUE: Final = b"Q"  # due time ‖ matter ‖ SM3(event)[:8] → a watched deadli
 ALERT: Final = b"R"  # alert (leaf index of its statement) → alert record
 NOT_APPLIED: Final = b"N"  # leaf index → why a process step in the log was not applied
 WEBHOOK: Final = b"W"  # webhook id → registered webhook
+WEBHOOK_REMOVED: Final = b"G"  # webhook id → when it was removed (ms): what it was still owed reads as withdrawn
 OUTBOX: Final = b"O"  # webhook id ‖ next attempt ‖ alert → a delivery still owed
 DELIVERED: Final = b"V"  # alert ‖ webhook id → a delivery made, not yet written into its alert record
 ADMIN_LINE: Final = b"U"  # signed time (8) ‖ SM3(signer ‖ line)[:16] → empty: an admin's signed line, used once
