@@ -148,34 +148,18 @@ def test_run_refuses_a_wrong_validator_passphrase(dev_chain, tmp_path):
     )
     agency_key = dev_chain.data_dir / "keys" / "agency.key"
     passphrase = json.loads((dev_chain.data_dir / "dev-accounts.json").read_text())["accounts"][2]["passphrase"]
-    one_line_error(
-        run(
-            "run",
-            "--data",
-            str(tmp_path / "v"),
-            "--validator-key",
-            str(agency_key),
-            "--port",
-            str(free_port()),  # not the default 8545, which a dev node started by hand may hold
-            env={"TIEZHENG_PASSPHRASE": passphrase},
-        ),
-        "not one of the genesis validators",
+    not_a_validator = run(
+        "run",
+        "--data",
+        str(tmp_path / "v"),
+        "--validator-key",
+        str(agency_key),
+        "--port",
+        str(free_port()),  # not the default 8545, which a dev node started by hand may hold
+        env={"TIEZHENG_PASSPHRASE": passphrase},
     )
-    assert (
-        result_code_of(
-            run(
-                "run",
-                "--data",
-                str(tmp_path / "v"),
-                "--validator-key",
-                str(agency_key),
-                "--port",
-                str(free_port()),
-                env={"TIEZHENG_PASSPHRASE": passphrase},
-            )
-        )
-        == "cannot-seal"
-    )
+    one_line_error(not_a_validator, "not one of the genesis validators")
+    assert result_code_of(not_a_validator) == "cannot-seal"
 
 
 def test_run_reads_the_passphrase_from_a_file_and_keeps_it_from_the_processes_it_starts(tmp_path):
