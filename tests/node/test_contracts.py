@@ -12,7 +12,6 @@ from tests.support.nodekit import LocalChain
 from tests.support.toychain import statement_for
 from tiezheng.gm import SM2PrivateKey, sm3
 from tiezheng.signed_statement import SignedStatement
-from tiezheng_node.api.eth_format import revert_reason
 from tiezheng_node.execution.addresses import (
     AGENCY_REGISTRY,
     EVIDENCE_APPEND_PRECOMPILE,
@@ -23,6 +22,7 @@ from tiezheng_node.execution.addresses import (
     SM3_PRECOMPILE,
     VALIDATOR_SET,
 )
+from tiezheng_node.execution.reverts import revert_reason
 
 
 def address_bytes(account) -> bytes:
