@@ -398,12 +398,7 @@ def test_a_run_that_gives_up_part_way_has_printed_what_was_accepted(tmp_path):
     ).start()
     try:
         passphrase = node.accounts()["agency"]["passphrase"]
-        (tmp_path / "first").write_text("sealed at once: the next block is a minute away")
-        assert run("anchor", str(tmp_path / "first"), *_dev_agency_args(node), passphrase=passphrase).returncode == 0
-        deadline = time.monotonic() + 10
-        while httpx.get(node.url + "/healthz").json()["height"] < 1:
-            assert time.monotonic() < deadline, "the first block was not sealed"
-            time.sleep(0.1)
+        _seal_a_first_block(node, tmp_path, passphrase)
         folder = tmp_path / "卷"
         folder.mkdir()
         for i in range(150):
@@ -430,12 +425,7 @@ def test_a_node_gone_during_wait_is_reported_with_what_was_accepted(tmp_path):
     node = NodeProcess(tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "60000"]).start()
     try:
         passphrase = node.accounts()["agency"]["passphrase"]
-        (tmp_path / "first").write_text("sealed at once: the next block is a minute away")
-        assert run("anchor", str(tmp_path / "first"), *_dev_agency_args(node), passphrase=passphrase).returncode == 0
-        deadline = time.monotonic() + 10
-        while httpx.get(node.url + "/healthz").json()["height"] < 1:
-            assert time.monotonic() < deadline, "the first block was not sealed"
-            time.sleep(0.1)
+        _seal_a_first_block(node, tmp_path, passphrase)
         folder = tmp_path / "卷"
         folder.mkdir()
         for name in ("a.txt", "b.txt"):
@@ -467,6 +457,16 @@ def test_a_node_gone_during_wait_is_reported_with_what_was_accepted(tmp_path):
         one_line_error(nothing, "no record was confirmed accepted")
     finally:
         node.stop()
+
+
+def _seal_a_first_block(node: NodeProcess, folder: Path, passphrase: str) -> None:
+    """Anchor one file and wait for its block: with a minute's block interval, the next block is a minute away."""
+    (folder / "first").write_text("sealed at once: the next block is a minute away")
+    assert run("anchor", str(folder / "first"), *_dev_agency_args(node), passphrase=passphrase).returncode == 0
+    deadline = time.monotonic() + 10
+    while httpx.get(node.url + "/healthz").json()["height"] < 1:
+        assert time.monotonic() < deadline, "the first block was not sealed"
+        time.sleep(0.1)
 
 
 def _render_json(receipt: Path) -> str:
