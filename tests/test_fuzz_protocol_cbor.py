@@ -10,6 +10,7 @@ verifier, given any of those receipts, gives a verdict and never raises.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -36,8 +37,8 @@ from .support.toychain import ToyChain, statement_for
 AGENCY_KEY = SM2PrivateKey.generate()
 
 
-def _chain() -> ToyChain:
-    chain = ToyChain([SM2PrivateKey.generate() for _ in range(4)])
+def _chain(header_version: int = 2) -> ToyChain:
+    chain = ToyChain([SM2PrivateKey.generate() for _ in range(4)], header_version=header_version)
     official = SM2PrivateKey.generate()
     statement = statement_for(
         AGENCY_KEY,
@@ -57,6 +58,14 @@ def _chain() -> ToyChain:
 CHAIN = _chain()
 DIRECT_RECEIPT = CHAIN.receipt(0, at_height=2)  # signatures, and a validator-set transition
 BATCH_RECEIPT = CHAIN.receipt(2)  # a batch proof
+#: Receipts of the first format, over headers of the first format, as courts hold them from older chains.
+CHAIN_V1 = _chain(header_version=1)
+RECEIPTS = (
+    DIRECT_RECEIPT,
+    BATCH_RECEIPT,
+    dataclasses.replace(CHAIN_V1.receipt(0, at_height=2), version=1),
+    dataclasses.replace(CHAIN_V1.receipt(2), version=1),
+)
 ENVELOPE = BatchEnvelope.build([statement_for(AGENCY_KEY, b"e%d" % i) for i in range(3)], AGENCY_KEY, 1)
 SIGNED = SignedStatement.sign(statement_for(AGENCY_KEY, b"s", subject=b"\x01" * 32, meta={"k": "v"}), AGENCY_KEY)
 
@@ -119,18 +128,19 @@ def test_random_bytes_are_refused_with_a_decode_error(name, data):
 @st.composite
 def damaged_receipts(draw: st.DrawFn) -> bytes:
     """A receipt with the receipt itself, its statement, its consensus header or its batch header damaged."""
-    receipt = draw(st.sampled_from((DIRECT_RECEIPT, BATCH_RECEIPT)))
+    receipt = draw(st.sampled_from(RECEIPTS))
     value = receipt.to_value()
+    header_at = "header" if receipt.version == 1 else 0  # where a batch proof or a transition holds its header
     part = draw(st.sampled_from(("receipt", "statement", "header", "batch header", "transition header")))
     if part == "statement":
         value["statement"] = cbor.encode(draw(damaged_value(cbor.decode(receipt.statement, max_size=4096))))
     elif part == "header":
         value["header"] = cbor.encode(draw(damaged_value(cbor.decode(receipt.header, max_size=4096))))
     elif part == "batch header" and receipt.batch is not None:
-        value["batch"]["header"] = cbor.encode(draw(damaged_value(cbor.decode(receipt.batch.header, max_size=4096))))
+        value["batch"][header_at] = cbor.encode(draw(damaged_value(cbor.decode(receipt.batch.header, max_size=4096))))
     elif part == "transition header" and receipt.transitions:
         header = receipt.transitions[0].sealed.header
-        value["transitions"][0]["header"] = cbor.encode(draw(damaged_value(cbor.decode(header, max_size=4096))))
+        value["transitions"][0][header_at] = cbor.encode(draw(damaged_value(cbor.decode(header, max_size=4096))))
     else:
         value = draw(damaged_value(value))
     return cbor.encode(value)

@@ -16,7 +16,7 @@ from . import cbor
 from .gm import SM2PrivateKey
 from .merkle import MemoryNodeStore, MerkleLog, verify_inclusion
 from .merkle.rfc9162 import leaf_hash
-from .schema import FieldError, MapReader
+from .schema import FieldError, MapReader, array_fields
 from .signing import (
     Cosigner,
     Signature,
@@ -33,6 +33,7 @@ VERSION: Final = 1
 MAX_BATCH_SIZE: Final = 10_000
 MAX_PATH_LENGTH: Final = 14  # ⌈log2 10,000⌉
 MAX_HEADER_SIZE: Final = 1024  # seven named co-signers take about 350 bytes
+PROOF_FIELDS: Final = ("header", "signatures", "index", "path")
 MAX_ENVELOPE_SIZE: Final = MAX_BATCH_SIZE * (MAX_STATEMENT_SIZE + 4) + 4096
 
 
@@ -135,22 +136,25 @@ class BatchProof:
             raise BatchError("the statement's path does not lead to the signed batch root", code="bad-batch-path")
         return header
 
-    def to_value(self) -> dict[str, Any]:
-        return {
-            "header": self.header,
-            "signatures": signatures_to_value(self.signatures),
-            "index": self.index,
-            "path": list(self.path),
-        }
+    def to_value(self, *, compact: bool = False) -> dict[str, Any] | list[Any]:
+        """A map, or with ``compact`` (receipt v2) the array of PROOF_FIELDS, the path's hashes in one byte string."""
+        signatures = signatures_to_value(self.signatures, compact=compact)
+        if compact:
+            return [self.header, signatures, self.index, b"".join(self.path)]
+        return {"header": self.header, "signatures": signatures, "index": self.index, "path": list(self.path)}
 
     @classmethod
-    def from_value(cls, value: Any, what: str = "batch") -> BatchProof:
-        reader = MapReader(value, what)
+    def from_value(cls, value: Any, what: str = "batch", *, compact: bool = False) -> BatchProof:
+        reader = array_fields(value, what, PROOF_FIELDS, required=4) if compact else MapReader(value, what)
         proof = cls(
             header=reader.bytes("header", max_size=MAX_HEADER_SIZE),
-            signatures=signatures_from_value(reader.list("signatures"), f"{what}.signatures"),
+            signatures=signatures_from_value(reader.list("signatures"), f"{what}.signatures", compact=compact),
             index=reader.uint("index", maximum=MAX_BATCH_SIZE - 1),
-            path=tuple(reader.hashes("path", max_items=MAX_PATH_LENGTH)),
+            path=tuple(
+                reader.packed_hashes("path", max_items=MAX_PATH_LENGTH)
+                if compact
+                else reader.hashes("path", max_items=MAX_PATH_LENGTH)
+            ),
         )
         reader.finish()
         return proof

@@ -9,19 +9,39 @@ SM2; those seals are what makes a tree head, and every receipt, trustworthy.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from . import cbor
 from .errors import TiezhengError
 from .genesis import MAX_VALIDATORS, ValidatorSet
 from .gm import SM2PrivateKey, sm3
-from .schema import FieldError, MapReader
+from .schema import FieldError, MapReader, array_fields
 
-VERSION: Final = 1
+#: The version new chains write: an array of the fields in a fixed order, 40 % smaller than version 1's map of
+#: named fields (every receipt carries a header). A chain keeps the version its first block was written in.
+VERSION: Final = 2
+VERSIONS: Final = (1, 2)
 HASH_SIZE: Final = 32
 MAX_HEADER_SIZE: Final = 1024
 ZERO_HASH: Final = b"\x00" * HASH_SIZE
+SEAL_FIELDS: Final = ("validator", "sig")
+TRANSITION_FIELDS: Final = ("header", "seals", "next_validators")
+#: Version 2's positions. ``next_validators`` comes last and is left off unless the set changes.
+FIELDS_V2: Final = (
+    "v",
+    "hash",
+    "chain",
+    "height",
+    "round",
+    "time",
+    "parent",
+    "execution",
+    "log_size",
+    "log_root",
+    "validators",
+    "next_validators",
+)
 
 
 class SealError(TiezhengError):
@@ -45,29 +65,59 @@ class ConsensusHeader:
     version: int = VERSION
 
     def to_cbor(self) -> bytes:
-        return cbor.encode(
-            {
-                "v": self.version,
-                "hash": "sm3",
-                "chain": self.chain_id,
-                "height": self.height,
-                "round": self.round,
-                "time": self.time,
-                "parent": self.parent,
-                "execution": self.execution,
-                "log_size": self.log_size,
-                "log_root": self.log_root,
-                "validators": self.validators,
-                "next_validators": self.next_validators,
-            }
-        )
+        if self.version == 1:
+            return cbor.encode(
+                {
+                    "v": 1,
+                    "hash": "sm3",
+                    "chain": self.chain_id,
+                    "height": self.height,
+                    "round": self.round,
+                    "time": self.time,
+                    "parent": self.parent,
+                    "execution": self.execution,
+                    "log_size": self.log_size,
+                    "log_root": self.log_root,
+                    "validators": self.validators,
+                    "next_validators": self.next_validators,
+                }
+            )
+        if self.version != 2:
+            raise ValueError(f"consensus header version {self.version} is not one this build writes")
+        fields = [
+            2,
+            "sm3",
+            self.chain_id,
+            self.height,
+            self.round,
+            self.time,
+            self.parent,
+            self.execution,
+            self.log_size,
+            self.log_root,
+            self.validators,
+        ]
+        if self.next_validators != self.validators:
+            fields.append(self.next_validators)
+        return cbor.encode(fields)
 
     @classmethod
     def from_cbor(cls, data: bytes) -> ConsensusHeader:
-        reader = MapReader(cbor.decode(data, max_size=MAX_HEADER_SIZE, what="consensus header"), "consensus header")
+        value = cbor.decode(data, max_size=MAX_HEADER_SIZE, what="consensus header")
+        if type(value) is list:
+            reader = array_fields(value, "consensus header", FIELDS_V2, required=len(FIELDS_V2) - 1)
+            expected = 2
+        else:
+            reader = MapReader(value, "consensus header")
+            expected = 1
         version = reader.uint("v")
-        if version != VERSION:
-            raise FieldError(f"consensus header version {version} is not supported", code="unsupported-version")
+        if version != expected:
+            form = "an array" if expected == 2 else "a map"
+            raise FieldError(
+                f"consensus header version {version} is not supported as {form} (this build reads version 1, a map,"
+                " and version 2, an array)",
+                code="unsupported-version",
+            )
         if reader.text("hash", max_length=16) != "sm3":
             raise reader.error("hash", "must be 'sm3'")
         header = cls(
@@ -81,8 +131,12 @@ class ConsensusHeader:
             log_size=reader.uint("log_size"),
             log_root=reader.bytes("log_root", size=HASH_SIZE),
             validators=reader.bytes("validators", size=HASH_SIZE),
-            next_validators=reader.bytes("next_validators", size=HASH_SIZE),
+            next_validators=reader.bytes("next_validators", size=HASH_SIZE, optional=version == 2) or b"",
         )
+        if version == 2:
+            if header.next_validators == header.validators:
+                raise reader.error("next_validators", "must be left off when the validator set does not change")
+            header = replace(header, next_validators=header.next_validators or header.validators)
         reader.finish()
         return header
 
@@ -118,25 +172,26 @@ class Seal:
     def create(cls, key: SM2PrivateKey, position: int, header_bytes: bytes) -> Seal:
         return cls(position, key.sign(header_bytes))
 
-    def to_value(self) -> dict[str, Any]:
-        return {"validator": self.validator, "sig": self.signature}
+    def to_value(self, *, compact: bool = False) -> dict[str, Any] | list[Any]:
+        """A map of named fields, or with ``compact`` (receipt v2) the array ``[validator, sig]``."""
+        return [self.validator, self.signature] if compact else {"validator": self.validator, "sig": self.signature}
 
     @classmethod
-    def from_value(cls, value: Any, what: str) -> Seal:
-        reader = MapReader(value, what)
+    def from_value(cls, value: Any, what: str, *, compact: bool = False) -> Seal:
+        reader = array_fields(value, what, SEAL_FIELDS, required=2) if compact else MapReader(value, what)
         seal = cls(reader.uint("validator", maximum=MAX_VALIDATORS - 1), reader.bytes("sig", max_size=72))
         reader.finish()
         return seal
 
 
-def seals_to_value(seals: Sequence[Seal]) -> list[dict[str, Any]]:
-    return [s.to_value() for s in seals]
+def seals_to_value(seals: Sequence[Seal], *, compact: bool = False) -> list[Any]:
+    return [s.to_value(compact=compact) for s in seals]
 
 
-def seals_from_value(value: Any, what: str) -> tuple[Seal, ...]:
+def seals_from_value(value: Any, what: str, *, compact: bool = False) -> tuple[Seal, ...]:
     if type(value) is not list or len(value) > MAX_VALIDATORS:
         raise FieldError(f"{what} must be an array of at most {MAX_VALIDATORS} seals")
-    return tuple(Seal.from_value(item, f"{what}[{i}]") for i, item in enumerate(value))
+    return tuple(Seal.from_value(item, f"{what}[{i}]", compact=compact) for i, item in enumerate(value))
 
 
 def check_seals(header_bytes: bytes, seals: Sequence[Seal], validators: ValidatorSet) -> None:
@@ -183,11 +238,19 @@ class ValidatorTransition:
     sealed: SealedHeader
     next_set: bytes
 
-    def to_value(self) -> dict[str, Any]:
+    def to_value(self, *, compact: bool = False) -> dict[str, Any] | list[Any]:
+        """A map, or with ``compact`` (receipt v2) the array ``[header, seals, next_validators]``."""
+        if compact:
+            return [self.sealed.header, seals_to_value(self.sealed.seals, compact=True), self.next_set]
         return {**self.sealed.to_value(), "next_validators": self.next_set}
 
     @classmethod
-    def from_value(cls, value: Any, what: str) -> ValidatorTransition:
+    def from_value(cls, value: Any, what: str, *, compact: bool = False) -> ValidatorTransition:
+        if compact:
+            reader = array_fields(value, what, TRANSITION_FIELDS, required=3)
+            header = reader.bytes("header", max_size=MAX_HEADER_SIZE)
+            seals = seals_from_value(reader.list("seals"), f"{what}.seals", compact=True)
+            return cls(SealedHeader(header, seals), reader.bytes("next_validators"))
         if type(value) is not dict:
             raise FieldError(f"{what} must be a map")
         rest = dict(value)

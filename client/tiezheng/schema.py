@@ -90,6 +90,13 @@ class MapReader:
                 raise self.error(f"{key}[{position}]", f"must be a {size}-byte hash")
         return values
 
+    def packed_hashes(self, key: str, *, size: int = 32, max_items: int = 64) -> list[bytes]:
+        """Fixed-size hashes written end to end in one byte string (a Merkle proof, in receipt v2)."""
+        value = self.bytes(key, max_size=size * max_items)
+        if len(value) % size:
+            raise self.error(key, f"must hold whole {size}-byte hashes, not {len(value)} bytes")
+        return [value[at : at + size] for at in range(0, len(value), size)]
+
     def any(self, key: str, *, optional: bool = False) -> Any:
         return self._take(key, optional)
 
@@ -97,6 +104,17 @@ class MapReader:
         unknown = sorted(map(repr, set(self._map) - self._taken))  # repr: the keys of a JSON map need not all be text
         if unknown:
             raise FieldError(f"{self._what} has unknown field {unknown[0]}", code="unknown-field")
+
+
+def array_fields(value: Any, what: str, names: tuple[str, ...], *, required: int) -> MapReader:
+    """A fixed-layout array read as the map of its named positions: the first ``required`` items must be
+    there, the rest may be left off the end (but not given as null), and nothing may follow them."""
+    if type(value) is not list:
+        raise FieldError(f"{what} must be an array")
+    if not required <= len(value) <= len(names):
+        count = f"{required}" if required == len(names) else f"{required} to {len(names)}"
+        raise FieldError(f"{what} must have {count} items ({', '.join(names)}), not {len(value)}")
+    return MapReader(dict(zip(names, value, strict=False)), what)
 
 
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")

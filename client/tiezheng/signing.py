@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from .errors import KeyFormatError, TiezhengError
 from .gm import SM2PrivateKey, SM2PublicKey
-from .schema import FieldError, MapReader
+from .schema import FieldError, MapReader, array_fields
 
 #: Roles a signer may take (docs/receipt-format.md); private roles start with "x-".
 ROLES: Final = ("agency", "official", "reviewer", "approver", "notary", "witness", "supervisor")
@@ -32,6 +32,7 @@ MAX_SIGNATURES: Final = 8
 MAX_COSIGNERS: Final = MAX_SIGNATURES - 1
 MAX_SIGNATURE_SIZE: Final = 72
 KEY_ID_SIZE: Final = 32
+SIGNATURE_FIELDS: Final = ("role", "key", "sig")
 
 
 class SignatureError(TiezhengError):
@@ -54,12 +55,14 @@ class Signature:
     def verify(self, message: bytes) -> bool:
         return self.public_key.verify(message, self.value)
 
-    def to_value(self) -> dict[str, Any]:
-        return {"role": self.role, "key": self.public_key.to_bytes(compressed=True), "sig": self.value}
+    def to_value(self, *, compact: bool = False) -> dict[str, Any] | list[Any]:
+        """A map of named fields, or with ``compact`` (receipt v2) the array of them in SIGNATURE_FIELDS order."""
+        key = self.public_key.to_bytes(compressed=True)
+        return [self.role, key, self.value] if compact else {"role": self.role, "key": key, "sig": self.value}
 
     @classmethod
-    def from_value(cls, value: Any, what: str) -> Signature:
-        reader = MapReader(value, what)
+    def from_value(cls, value: Any, what: str, *, compact: bool = False) -> Signature:
+        reader = array_fields(value, what, SIGNATURE_FIELDS, required=3) if compact else MapReader(value, what)
         role = reader.text("role", max_length=32, pattern=ROLE)
         _check_role(role)
         key = reader.bytes("key", max_size=65)
@@ -126,16 +129,16 @@ def cached_public_key(point: bytes) -> SM2PublicKey:
     return SM2PublicKey.from_bytes(point)
 
 
-def signatures_to_value(signatures: Sequence[Signature]) -> list[dict[str, Any]]:
-    return [s.to_value() for s in signatures]
+def signatures_to_value(signatures: Sequence[Signature], *, compact: bool = False) -> list[Any]:
+    return [s.to_value(compact=compact) for s in signatures]
 
 
-def signatures_from_value(value: Any, what: str) -> tuple[Signature, ...]:
+def signatures_from_value(value: Any, what: str, *, compact: bool = False) -> tuple[Signature, ...]:
     if type(value) is not list:
         raise FieldError(f"{what} must be an array")
     if len(value) > MAX_SIGNATURES:
         raise FieldError(f"{what} must have at most {MAX_SIGNATURES} signatures")
-    return tuple(Signature.from_value(item, f"{what}[{i}]") for i, item in enumerate(value))
+    return tuple(Signature.from_value(item, f"{what}[{i}]", compact=compact) for i, item in enumerate(value))
 
 
 def check_signatures(

@@ -14,6 +14,7 @@ from tiezheng.batch import BatchEnvelope, BatchProof
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.genesis import Genesis, ValidatorSet
 from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.header import VERSION as HEADER_VERSION
 from tiezheng.header import ConsensusHeader, Seal, SealedHeader, ValidatorTransition
 from tiezheng.merkle import MemoryNodeStore, MerkleLog
 from tiezheng.receipt import ChainRef, Receipt
@@ -52,6 +53,7 @@ class _Entry:
 class ToyChain:
     validator_keys: list[SM2PrivateKey]
     chain_code: str = "TST"
+    header_version: int = HEADER_VERSION
     genesis: Genesis = field(init=False)
     log: MerkleLog = field(init=False)
     entries: list[_Entry] = field(default_factory=list)
@@ -91,6 +93,7 @@ class ToyChain:
             log_root=self.log.root(),
             validators=self.current_set.hash,
             next_validators=next_set.hash,
+            version=self.header_version,
         )
         header_bytes = header.to_cbor()
         count = self.current_set.quorum if signers is None else signers
