@@ -28,6 +28,7 @@ from eth_utils import ValidationError, to_checksum_address
 
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey
+from tiezheng.header import VERSION as HEADER_VERSION
 from tiezheng.header import ConsensusHeader, Seal
 
 from .consensus.dev_sealer import FIXED_SET_REASON, SealingError, calls_set_change, sole_sealer_position, vet_receipt
@@ -424,6 +425,8 @@ class Node:
                 log_root=evidence.root,
                 validators=validators.hash,
                 next_validators=validators.hash,
+                # The chain's first block sets its header version (this build's); every later block keeps it.
+                version=head.sealed.header.version if head.sealed else HEADER_VERSION,
             )
             header_bytes = header.to_cbor()
             sealed = SealedBlockHeader(

@@ -334,8 +334,8 @@ def test_offline_court_path_after_the_node_stops(world, anchored, tmp_path):
 
     rendered = json.loads(_render_json(receipt))
     for name, mutate in (
-        ("inclusion", lambda r: _flip(r["inclusion"], 0) if r["inclusion"] else None),
-        ("seals", lambda r: _flip_b64(r["seals"][0], "sig", 20)),
+        ("inclusion", lambda r: _flip_b64(r, "inclusion", 0) if r["inclusion"]["b64"] else None),
+        ("seals", lambda r: _flip_b64(r["seals"][0], 1, 20)),  # a seal is [validator, sig]
         ("seals", lambda r: _replace_header_time(r)),
     ):
         tampered = json.loads(json.dumps(rendered))
@@ -475,13 +475,7 @@ def _render_json(receipt: Path) -> str:
     return Receipt.load(receipt).to_json()
 
 
-def _flip(items: list, position: int) -> None:
-    raw = bytearray(base64.b64decode(items[position]["b64"]))
-    raw[0] ^= 1
-    items[position]["b64"] = base64.b64encode(bytes(raw)).decode()
-
-
-def _flip_b64(item: dict, key: str, position: int) -> None:
+def _flip_b64(item: dict | list, key: str | int, position: int) -> None:
     raw = bytearray(base64.b64decode(item[key]["b64"]))
     raw[position] ^= 1
     item[key]["b64"] = base64.b64encode(bytes(raw)).decode()
@@ -489,7 +483,8 @@ def _flip_b64(item: dict, key: str, position: int) -> None:
 
 def _replace_header_time(receipt: dict) -> None:
     from tiezheng import cbor
+    from tiezheng.header import FIELDS_V2
 
     header = cbor.decode(base64.b64decode(receipt["header"]["b64"]), max_size=4096)
-    header["time"] += 1
+    header[FIELDS_V2.index("time")] += 1
     receipt["header"]["b64"] = base64.b64encode(cbor.encode(header)).decode()

@@ -15,7 +15,10 @@ from tiezheng import cbor
 from tiezheng.batch import BatchEnvelope, BatchHeader
 from tiezheng.genesis import Genesis
 from tiezheng.gm import SM2PrivateKey, sm3
+from tiezheng.header import VERSION as HEADER_VERSION
+from tiezheng.header import ConsensusHeader
 from tiezheng.merkle import leaf_hash, rfc9162
+from tiezheng.receipt import VERSION as RECEIPT_VERSION
 from tiezheng.signed_statement import SignedStatement
 from tiezheng.signing import Cosigner, Signature, cosigners_to_value
 from tiezheng.statement import Statement
@@ -373,6 +376,36 @@ def test_the_sdk_finds_every_record_of_a_digest_page_after_page(chain):
         assert [r.index for r in found] == proven + waiting
         assert found[-1].status == "accepted"
         assert [r.index for r in client.find_by_digest(digest, limit=3)] == proven[:3]
+
+
+def test_a_new_chain_writes_compact_headers_and_receipts(chain):
+    submit(chain, signed(chain, b"compact").to_cbor())
+    block = chain.node.produce_block()
+    assert block.sealed.header.version == HEADER_VERSION == 2
+    receipt = chain.node.evidence.receipt(0)
+    assert receipt.version == RECEIPT_VERSION == 2 and ConsensusHeader.from_cbor(receipt.header).version == 2
+    assert verify_receipt(receipt.to_cbor(), chain.genesis, digest=sm3(b"compact")).valid
+
+
+def test_a_chain_begun_with_version_1_headers_keeps_writing_them(tmp_path, monkeypatch):
+    """A block's header version is its parent's: validators agree on it from the chain alone, and a chain made
+    by an earlier build goes on as it began (its receipts are v2 all the same, carrying the v1 headers)."""
+    monkeypatch.setattr("tiezheng_node.node.HEADER_VERSION", 1)
+    chain = LocalChain(tmp_path / "node")
+    submit(chain, signed(chain, b"first").to_cbor())
+    assert chain.node.produce_block().sealed.header.version == 1
+    chain.node.close()
+    monkeypatch.undo()
+    reopened = Node(tmp_path / "node", Genesis.load(chain.layout.genesis), chain.validator_key)
+    try:
+        submit(reopened, signed(chain, b"second").to_cbor())
+        assert reopened.produce_block().sealed.header.version == 1
+        for index, record in ((0, b"first"), (1, b"second")):
+            receipt = reopened.evidence.receipt(index)
+            assert ConsensusHeader.from_cbor(receipt.header).version == 1 and receipt.version == 2
+            assert verify_receipt(receipt.to_cbor(), chain.genesis, digest=sm3(record)).valid
+    finally:
+        reopened.close()
 
 
 def test_pending_submissions_survive_a_restart(tmp_path):
