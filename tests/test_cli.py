@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tiezheng import cbor
 from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PrivateKey, SM2PublicKey, keystore, sm3
+from tiezheng.receipt import Receipt
 from tiezheng.signed_statement import SignedStatement
 
 from .support.toychain import ToyChain, statement_for
@@ -375,6 +377,38 @@ def test_verify_tampered_receipt_names_the_check(anchored):
     anchored["json"].write_text(json.dumps(receipt))
     result = run("verify", str(anchored["record"]), str(anchored["json"]), "--genesis", str(anchored["genesis"]))
     assert result.returncode == 1 and result.stdout.startswith("INVALID  failed check: inclusion")
+
+
+@pytest.mark.parametrize("part", ["receipt", "statement", "header"])
+def test_verify_gives_no_verdict_on_a_format_newer_than_it_reads(anchored, tmp_path, part):
+    """A receipt of a later version (or one carrying a later statement or header) may be valid: a verifier that
+    cannot read it says so (exit status 2) instead of calling it INVALID."""
+    receipt = Receipt.load(anchored["receipt"])
+    value = receipt.to_value()
+    if part == "receipt":
+        value["v"] = 3
+    elif part == "statement":
+        value["statement"] = cbor.encode(cbor.decode(receipt.statement, max_size=4096) | {"v": 2})
+    else:
+        value["header"] = cbor.encode([3, *cbor.decode(receipt.header, max_size=4096)[1:]])
+    newer = tmp_path / "newer.tzr"
+    newer.write_bytes(cbor.encode(value))
+    args = (str(anchored["record"]), str(newer), "--genesis", str(anchored["genesis"]))
+    result = run("verify", *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout.startswith(f"UNDECIDED  at check {part} — ") and "newer release" in result.stdout
+    assert "INVALID" not in result.stdout
+    document = json.loads(run("verify", *args, "--json").stdout)
+    assert document["valid"] is False and document["failed"] == part
+    assert (
+        document["error"]["code"] == "unsupported-version"
+        and "newer than this verifier" in document["error"]["message"]
+    )
+    # An older version in the newer's form is damage, not news: INVALID.
+    value = receipt.to_value() | {"header": cbor.encode([1, *cbor.decode(receipt.header, max_size=4096)[1:]])}
+    newer.write_bytes(cbor.encode(value))
+    result = run("verify", *args)
+    assert result.returncode == 1 and result.stdout.startswith("INVALID  failed check: header")
 
 
 def test_verify_bad_input(anchored, tmp_path):

@@ -89,12 +89,14 @@ V2_FIELDS = [2, "sm3", 1, 2, 0, 3, b"p" * 32, b"e" * 32, 4, b"r" * 32, b"v" * 32
     [
         (V2_FIELDS[:-1], "bad-field", "must have 11 to 12 items"),
         ([*V2_FIELDS, b"n" * 32, b"x"], "bad-field", "must have 11 to 12 items"),
-        ([1, *V2_FIELDS[1:]], "unsupported-version", "version 1 is not supported as an array"),
+        ([1, *V2_FIELDS[1:]], "bad-field", "consensus header.v is 1, but version 1 is not written as an array"),
+        ([3, *V2_FIELDS[1:]], "unsupported-version", "consensus header version 3 is not supported"),
         ([2, "sha256", *V2_FIELDS[2:]], "bad-field", "consensus header.hash must be 'sm3'"),
         ([*V2_FIELDS[:6], b"p" * 31, *V2_FIELDS[7:]], "bad-field", "consensus header.parent must be 32 bytes"),
         ([*V2_FIELDS[:8], -4, *V2_FIELDS[9:]], "bad-field", "consensus header.log_size must be an unsigned integer"),
         ([*V2_FIELDS, None], "bad-field", "next_validators must be left out when absent, not null"),
-        ({"v": 2, "hash": "sm3"}, "unsupported-version", "version 2 is not supported as a map"),
+        ({"v": 2, "hash": "sm3"}, "bad-field", "consensus header.v is 2, but version 2 is not written as a map"),
+        ({"v": 3, "hash": "sm3"}, "unsupported-version", "consensus header version 3 is not supported"),
     ],
 )
 def test_a_malformed_version_2_header_is_refused_naming_what_is_wrong(value, code, message):

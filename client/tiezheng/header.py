@@ -111,13 +111,14 @@ class ConsensusHeader:
             reader = MapReader(value, "consensus header")
             expected = 1
         version = reader.uint("v")
-        if version != expected:
-            form = "an array" if expected == 2 else "a map"
+        if version not in VERSIONS:
             raise FieldError(
-                f"consensus header version {version} is not supported as {form} (this build reads version 1, a map,"
-                " and version 2, an array)",
+                f"consensus header version {version} is not supported (this build reads versions 1 and 2)",
                 code="unsupported-version",
             )
+        if version != expected:  # a known version in the other's form: malformed, not newer
+            form = "an array" if expected == 2 else "a map"
+            raise reader.error("v", f"is {version}, but version {version} is not written as {form}")
         if reader.text("hash", max_length=16) != "sm3":
             raise reader.error("hash", "must be 'sm3'")
         header = cls(

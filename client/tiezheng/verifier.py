@@ -15,7 +15,9 @@ The chain of checks, in order (each named as in the output of ``tiezheng verify`
 10. ``inclusion``    the inclusion proof leads from the statement's leaf hash to the header's log root;
 11. ``seals``        a quorum of the validator set sealed the header with SM2.
 
-The verdict is VALID only if every check passes; otherwise it names the first that failed.
+The verdict is VALID only if every check passes; otherwise it names the first that failed. A check
+that stops at an object of a version this build does not read (a newer receipt, header or
+statement format) leaves the verdict undecided rather than INVALID: ``Verdict.decided``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from .merkle.rfc9162 import leaf_hash
 from .receipt import Receipt
 from .signing import check_signatures
 from .statement import Statement
+
+#: The code of a check that stopped at a format newer than this build reads.
+UNSUPPORTED: Final = "unsupported-version"
 
 CHECKS: Final = (
     "receipt",
@@ -80,6 +85,13 @@ class Verdict:
     @property
     def failed(self) -> Check | None:
         return next((c for c in self.checks if not c.ok), None)
+
+    @property
+    def decided(self) -> bool:
+        """False when a check stopped at a format newer than this verifier reads (``unsupported-version``): the
+        receipt is not valid *for this verifier*, but it may well be valid, and a newer release can tell."""
+        failed = self.failed
+        return failed is None or failed.code != UNSUPPORTED
 
 
 class _Failed(Exception):

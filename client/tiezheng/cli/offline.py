@@ -184,6 +184,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             sys.stdout.write(render_error_json(exc.code, exc.message))
         raise
     sys.stdout.write(render_verdict_json(verdict) if args.json else render_verdict(verdict))
+    if not verdict.decided:
+        return EXIT_USAGE  # no verdict (status 2, as when nothing could be read): a newer release can give one
     return EXIT_OK if verdict.valid else EXIT_NEGATIVE
 
 
@@ -264,6 +266,14 @@ def render_verdict(verdict: Verdict) -> str:
         lines.append(f"  anchored   block {header.height} at {utc_time(header.time)} (chain time)")
         lines.append(f"  claimed    {utc_time(statement.time)} (agency time)")
         lines.append(f"  sealed by  {', '.join(verdict.sealed_by)}")
+    elif not verdict.decided:
+        failed = verdict.failed
+        assert failed is not None
+        lines.append(f"UNDECIDED  at check {failed.name} — {shown_safely(failed.detail)}")
+        lines.append(
+            "  The receipt is of a newer format than this verifier reads. It may well be valid: verify it with a"
+            " newer release of tiezheng."
+        )
     else:
         failed = verdict.failed
         assert failed is not None
@@ -275,6 +285,11 @@ def render_verdict(verdict: Verdict) -> str:
 
 
 def render_verdict_json(verdict: Verdict) -> str:
+    if not verdict.decided:
+        failed = verdict.failed
+        assert failed is not None and failed.code is not None
+        message = f"check {failed.name} stopped at a format newer than this verifier reads: {failed.detail}"
+        return _json_document(verdict, {"code": failed.code, "message": message})
     return _json_document(verdict, None)
 
 
