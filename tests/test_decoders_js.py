@@ -5,10 +5,13 @@ call "non-canonical-cbor" or "bad-statement", and neither may accept what the ot
 layer is fed its own mutations: CBOR byte strings; statements, batch headers, consensus headers
 and validator sets whose decoded values are changed and encoded again deterministically (so the
 difference lies above CBOR); genesis files and receipt files (CBOR and JSON) changed field by field.
+Consensus headers and receipts are fed in both their versions: version 2 (arrays where version 1 has
+maps), and version 1, which courts hold from older chains.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import subprocess
@@ -23,7 +26,7 @@ from tiezheng import cbor
 from tiezheng.batch import BatchHeader
 from tiezheng.errors import TiezhengError
 from tiezheng.genesis import Genesis, ValidatorSet
-from tiezheng.header import ConsensusHeader
+from tiezheng.header import FIELDS_V2, ConsensusHeader
 from tiezheng.receipt import Receipt
 from tiezheng.statement import Statement
 
@@ -31,6 +34,7 @@ from .support.mutations import BYTE_MUTATIONS, mutate_bytes, positions
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = ROOT / "tests" / "vectors" / "receipts"
+VECTORS_V1 = ROOT / "tests" / "vectors" / "receipts-v1"  # receipt v1 over consensus headers v1
 MAX_SIZE = 4096  # the CBOR layer's limit in tests/js/decoders.mjs
 
 PYTHON_DECODERS: dict[str, Callable[[bytes], object]] = {
@@ -44,31 +48,34 @@ PYTHON_DECODERS: dict[str, Callable[[bytes], object]] = {
 }
 
 
-def _python(kind: str, data: bytes) -> dict[str, Any]:
+def _python(kind: str, data: bytes, *, messages: bool = False) -> dict[str, Any]:
     try:
         PYTHON_DECODERS[kind](data)
     except TiezhengError as exc:
-        return {"error": exc.code}
+        return {"error": exc.code, "message": exc.message} if messages else {"error": exc.code}
     return {"ok": True}
 
 
-def _browser(inputs: list[tuple[str, bytes]], folder: Path) -> list[dict[str, Any]]:
+def _browser(inputs: list[tuple[str, bytes]], folder: Path, *, messages: bool = False) -> list[dict[str, Any]]:
     (folder / "inputs.json").write_text(json.dumps([{"kind": kind, "hex": data.hex()} for kind, data in inputs]))
     result = subprocess.run(
-        ["node", str(ROOT / "tests" / "js" / "decoders.mjs"), str(folder / "inputs.json")],
+        ["node", str(ROOT / "tests" / "js" / "decoders.mjs"), str(folder / "inputs.json"),
+         *(["--messages"] if messages else [])],
         capture_output=True, text=True, timeout=300, check=True,
     )  # fmt: skip
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def _assert_agree(inputs: list[tuple[str, bytes]], folder: Path) -> set[str]:
-    """Both sides' verdict on every input is the same; returns the verdicts seen, for coverage checks."""
-    browser = _browser(inputs, folder)
+def _assert_agree(inputs: list[tuple[str, bytes]], folder: Path, *, messages: bool = False) -> set[str]:
+    """Both sides' verdict on every input is the same (with ``messages``, the error's message too: where the
+    messages are the same sentence, it tells which field either side found wrong first); returns the verdicts
+    seen, for coverage checks."""
+    browser = _browser(inputs, folder, messages=messages)
     assert len(browser) == len(inputs)
     disagreements = [
         (kind, data.hex()[:400], python, theirs)
         for (kind, data), theirs in zip(inputs, browser, strict=True)
-        if theirs != (python := _python(kind, data))
+        if theirs != (python := _python(kind, data, messages=messages))
     ]
     assert not disagreements, disagreements[:10]
     return {line.get("error", "ok") for line in browser}
@@ -156,8 +163,8 @@ ODD_VALUES: list[Any] = [
 ]  # fmt: skip
 
 
-def _receipt(name: str) -> Receipt:
-    return Receipt.load(VECTORS / f"{name}.tzr")
+def _receipt(name: str, folder: Path = VECTORS) -> Receipt:
+    return Receipt.load(folder / f"{name}.tzr")
 
 
 def _value_mutations(base: dict[str, Any], extra_fields: list[str], rng: random.Random) -> Iterator[dict[str, Any]]:
@@ -182,6 +189,28 @@ def _value_mutations(base: dict[str, Any], extra_fields: list[str], rng: random.
         yield mixed
 
 
+def _array_mutations(base: list[Any], rng: random.Random) -> Iterator[list[Any]]:
+    """The fixed-layout array cut short at each length, each position (and the one past the end) set to each odd
+    value, lengthened past its last position, and random mixes: where its items are named by position, these
+    are what a map's removed, mistyped and unknown fields are."""
+    yield base
+    for length in range(len(base)):
+        yield base[:length]
+    for position in range(len(base) + 1):
+        for odd in ODD_VALUES:
+            yield [*base[:position], odd, *base[position + 1 :]]
+    yield [*base, b"\x01" * 32, b"\x02" * 32]
+    for _ in range(400):
+        mixed = list(base)
+        for _ in range(rng.randrange(1, 4)):
+            position = rng.randrange(len(mixed) + 1)
+            if rng.random() < 0.2:
+                del mixed[position:]
+            else:
+                mixed[position : position + 1] = [rng.choice(ODD_VALUES)]
+        yield mixed
+
+
 def _encoded(value: Any) -> bytes | None:
     """The value's deterministic CBOR (cbor2 writes floats, undefined and tags too, as a forger would)."""
     try:
@@ -190,9 +219,12 @@ def _encoded(value: Any) -> bytes | None:
         return None
 
 
-def _object_inputs(kind: str, base: dict[str, Any], extra_fields: list[str], seed: int) -> list[tuple[str, bytes]]:
+def _object_inputs(
+    kind: str, base: dict[str, Any] | list[Any], extra_fields: list[str], seed: int
+) -> list[tuple[str, bytes]]:
     rng = random.Random(seed)
-    inputs = [(kind, data) for value in _value_mutations(base, extra_fields, rng) if (data := _encoded(value))]
+    mutations = _value_mutations(base, extra_fields, rng) if isinstance(base, dict) else _array_mutations(base, rng)
+    inputs = [(kind, data) for value in mutations if (data := _encoded(value))]
     inputs += [(kind, data) for top in (1.0, cbor2.undefined, [], 0, "x", b"x", None) if (data := _encoded(top))]
     return inputs
 
@@ -207,14 +239,77 @@ def _object_inputs(kind: str, base: dict[str, Any], extra_fields: list[str], see
             ["stage", "prev", "meta", "cosigners", "subject", "operator", "zz"],
         ),
         ("batch-header", lambda: cbor2.loads(_receipt("batch").batch.header), ["zz"]),
-        ("consensus-header", lambda: cbor2.loads(_receipt("direct").header), ["zz"]),
+        ("consensus-header", lambda: cbor2.loads(_receipt("direct").header), []),
+        ("consensus-header", lambda: _handover_header(), []),
+        ("consensus-header", lambda: cbor2.loads(_receipt("direct", VECTORS_V1).header), ["zz"]),
     ],
-    ids=["statement", "minimal-statement", "batch-header", "consensus-header"],
+    ids=[
+        "statement",
+        "minimal-statement",
+        "batch-header",
+        "consensus-header",
+        "consensus-header-handover",
+        "consensus-header-v1",
+    ],
 )
 def test_the_object_decoders_agree(kind, base, extra_fields, tmp_path):
     inputs = _object_inputs(kind, base(), extra_fields, seed=len(kind))
     seen = _assert_agree(inputs, tmp_path)
     assert "ok" in seen and "bad-cbor" in seen and len(seen) >= 4, seen
+
+
+def _handover_header() -> list[Any]:
+    """A version 2 header that hands over to another validator set: the one with all twelve positions."""
+    header = cbor2.loads(_receipt("after-handover").transitions[0].sealed.header)
+    assert len(header) == len(FIELDS_V2)
+    return header
+
+
+def test_the_consensus_header_versions_agree(tmp_path):
+    """Each version in the other's form, a newer one, and next_validators written out, null or left off where it
+    must not be: the same code and the same sentence from both."""
+    array = cbor2.loads(_receipt("direct").header)
+    handover = _handover_header()
+    mapped = cbor2.loads(_receipt("direct", VECTORS_V1).header)
+    validators = array[FIELDS_V2.index("validators")]
+    headers: list[Any] = [
+        array,
+        handover,
+        mapped,
+        [1, *array[1:]],  # version 1 as an array: malformed (bad-field), not newer
+        {**mapped, "v": 2},  # version 2 as a map: the same
+        [3, *array[1:]],  # a newer version: unsupported-version, in either form
+        {**mapped, "v": 3},
+        {k: v for k, v in mapped.items() if k != "next_validators"} | {"v": 2},
+        {k: v for k, v in mapped.items() if k != "next_validators"},  # version 1 must name the next set
+        [*array, validators],  # the unchanged set written out: a second encoding of the header
+        [*array, None],
+        [*array, b"\x00" * 31],
+        [*handover[:-1], validators],
+        [*handover, validators],  # a thirteenth item
+        [2, *array[1:]][:-1],  # validators missing too
+        [*array[:-2], array[-1], array[-2]],  # two positions swapped
+        dict(zip(FIELDS_V2, array, strict=False)),  # version 2's values under version 1's names
+    ]
+    inputs = [("consensus-header", data) for value in headers if (data := _encoded(value))]
+    seen = _assert_agree(inputs, tmp_path, messages=True)
+    assert {"ok", "unsupported-version", "missing-field", "bad-field"} <= seen, seen
+
+
+def test_the_consensus_header_readers_find_the_same_fault_first(tmp_path):
+    """Both read a header's fields in one order (v, hash, chain, height, … next_validators), the same in either
+    version: given two fields of no type they may have (or one missing, in version 1's map), both name the same
+    one. Every field breaks a rule whose code is bad-field, so only the message can tell which was found first."""
+    headers: list[Any] = []
+    for base in (cbor2.loads(_receipt("direct").header), _handover_header()):
+        for first, second in itertools.combinations(range(len(base)), 2):
+            headers.append([True if i in (first, second) else item for i, item in enumerate(base)])
+    mapped = cbor2.loads(_receipt("direct", VECTORS_V1).header)
+    for missing, wrong in itertools.permutations(mapped, 2):
+        headers.append({k: True if k == wrong else v for k, v in mapped.items() if k != missing})
+    inputs = [("consensus-header", cbor2.dumps(value, canonical=True)) for value in headers]
+    seen = _assert_agree(inputs, tmp_path, messages=True)
+    assert {"bad-field", "missing-field"} <= seen, seen
 
 
 def _minimal_statement() -> dict[str, Any]:
@@ -299,18 +394,48 @@ def test_the_genesis_readers_agree(tmp_path):
     assert {"ok", "bad-genesis"} <= seen, seen
 
 
-def test_the_receipt_file_readers_agree(tmp_path):
+@pytest.mark.parametrize("folder", [VECTORS, VECTORS_V1], ids=["v2", "v1"])
+def test_the_receipt_file_readers_agree(folder, tmp_path):
     rng = random.Random(2)
-    document = json.loads((VECTORS / "direct.json").read_text())
+    document = json.loads((folder / "direct.json").read_text())
     inputs = [("receipt-file", data) for data in _json_file_mutations(document, rng, limit=60)]
     for name in ("direct", "batch", "after-handover"):
-        value = _receipt(name).to_value()
+        value = _receipt(name, folder).to_value()
         for path in rng.sample([p for p in positions(value) if p], 25):
             for odd in rng.sample(ODD_VALUES, 4):
                 if (data := _encoded(_replaced_value(value, path, odd))) is not None:
                     inputs.append(("receipt-file", data))
+        inputs += [("receipt-file", data) for changed in _resized(value) if (data := _encoded(changed))]
+        inputs += [("receipt-file", data) for changed in _two_faults(value, rng) if (data := _encoded(changed))]
     seen = _assert_agree(inputs, tmp_path)
-    assert {"ok", "bad-receipt", "bad-cbor", "missing-field"} <= seen, seen
+    assert {"ok", "bad-receipt", "bad-cbor", "missing-field", "bad-field"} <= seen, seen
+
+
+def _resized(value: dict[str, Any]) -> Iterator[Any]:
+    """The receipt without each of its fields, and with each array in it one item shorter and one longer."""
+    for key in value:
+        yield {k: v for k, v in value.items() if k != key}
+    for path in positions(value):
+        array = _at(value, path)
+        if isinstance(array, list):
+            if array:
+                yield _replaced_value(value, path, array[:-1])
+            yield _replaced_value(value, path, [*array, b"\x00" * 32])
+
+
+def _two_faults(value: dict[str, Any], rng: random.Random) -> Iterator[Any]:
+    """The receipt without one field and with another part, read before it or after, of no type it may have: the
+    code (missing-field or bad-field) says which fault a reader found first, so both must read in the same order."""
+    paths = [p for p in positions(value) if p]
+    for key in value:
+        for path in rng.sample([p for p in paths if p[0] != key], 12):
+            yield _replaced_value({k: v for k, v in value.items() if k != key}, path, True)
+
+
+def _at(value: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        value = value[step]
+    return value
 
 
 def _replaced_value(value: Any, path: tuple[Any, ...], new: Any) -> Any:

@@ -1,8 +1,9 @@
 // Runs the browser's decoders (web/src) over a JSON list of {"kind", "hex"} inputs and prints one
 // JSON line per input: {"ok": true} or {"error": code}. tests/test_decoders_js.py compares them
-// with the Python decoders' verdicts.
+// with the Python decoders' verdicts. With --messages, an error's line has its message too, for the
+// inputs whose first fault both sides must name alike.
 //
-//   node tests/js/decoders.mjs INPUTS.json
+//   node tests/js/decoders.mjs INPUTS.json [--messages]
 
 import fs from "node:fs";
 import path from "node:path";
@@ -27,6 +28,7 @@ const DECODERS = {
   "receipt-file": loadReceipt,
 };
 
+const withMessages = process.argv[3] === "--messages";
 for (const { kind, hex } of JSON.parse(fs.readFileSync(process.argv[2], "utf8"))) {
   let line;
   try {
@@ -34,7 +36,8 @@ for (const { kind, hex } of JSON.parse(fs.readFileSync(process.argv[2], "utf8"))
     line = { ok: true };
   } catch (error) {
     // An error without a code is one the decoder did not mean to throw: reported as such.
-    line = error.code === undefined ? { error: "thrown", message: String(error) } : { error: error.code };
+    if (error.code === undefined) line = { error: "thrown", message: String(error) };
+    else line = withMessages ? { error: error.code, message: error.message } : { error: error.code };
   }
   process.stdout.write(JSON.stringify(line) + "\n");
 }

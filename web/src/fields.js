@@ -1,5 +1,5 @@
-// Field-by-field reading of decoded CBOR maps, with errors that name the field and the rule
-// (a port of client/tiezheng/schema.py).
+// Field-by-field reading of decoded CBOR maps (and of fixed-layout arrays, as the map of their named
+// positions), with errors that name the field and the rule (a port of client/tiezheng/schema.py).
 
 export class FieldError extends Error {
   constructor(message, code = "bad-field") {
@@ -90,6 +90,15 @@ export class MapReader {
     return values;
   }
 
+  /** Fixed-size hashes written end to end in one byte string (a Merkle proof, in receipt v2). */
+  packedHashes(key, { size = 32, maxItems = 64 } = {}) {
+    const value = this.bytes(key, { maxSize: size * maxItems });
+    if (value.length % size) throw this.error(key, `must hold whole ${size}-byte hashes, not ${value.length} bytes`);
+    const hashes = [];
+    for (let at = 0; at < value.length; at += size) hashes.push(value.slice(at, at + size));
+    return hashes;
+  }
+
   any(key, { optional = false } = {}) {
     return this.take(key, optional);
   }
@@ -98,4 +107,18 @@ export class MapReader {
     const unknown = [...this.map.keys()].filter((k) => !this.taken.has(k)).sort();
     if (unknown.length) throw new FieldError(`${this.what} has unknown field '${unknown[0]}'`, "unknown-field");
   }
+}
+
+/**
+ * A fixed-layout array read as the map of its named positions: the first `required` items must be
+ * there, the rest may be left off the end (but not given as null, which the reader refuses as it
+ * refuses a null optional field), and nothing may follow them.
+ */
+export function arrayFields(value, what, names, required) {
+  if (!Array.isArray(value)) throw new FieldError(`${what} must be an array`);
+  if (value.length < required || value.length > names.length) {
+    const count = required === names.length ? `${required}` : `${required} to ${names.length}`;
+    throw new FieldError(`${what} must have ${count} items (${names.join(", ")}), not ${value.length}`);
+  }
+  return new MapReader(new Map(value.map((item, position) => [names[position], item])), what);
 }

@@ -3,13 +3,14 @@
 
 import { decode, encode } from "./cbor.js";
 import { parseEvidenceId } from "./evidence-id.js";
-import { checkText, FieldError, MapReader } from "./fields.js";
+import { arrayFields, checkText, FieldError, MapReader } from "./fields.js";
 import { publicKey, sm2Verify, toHex } from "./sm.js";
 
 export const MAX_STATEMENT_SIZE = 2048;
 export const MAX_HEADER_SIZE = 1024;
 export const MAX_BATCH_HEADER_SIZE = 1024;
 export const MAX_BATCH_SIZE = 10000;
+const MAX_BATCH_PATH = 14; // ⌈log2 10,000⌉
 export const MAX_VALIDATORS = 64;
 const MAX_SIGNATURES = 8;
 const MAX_META_ENTRIES = 16;
@@ -26,12 +27,29 @@ const ROLE = /^[a-z][a-z0-9-]{0,31}$/;
 const META_KEY = /^[a-z][a-z0-9_.-]{0,31}$/;
 const REQUIRED = ["v", "kind", "digest", "agency", "key", "time"];
 const FIELDS = new Set([...REQUIRED, "subject", "operator", "stage", "prev", "meta", "cosigners"]);
+// The positions of the arrays receipt v2 writes where v1 writes maps (client/tiezheng: SIGNATURE_FIELDS,
+// PROOF_FIELDS, SEAL_FIELDS, TRANSITION_FIELDS), and of the consensus header v2 (FIELDS_V2).
+const SIGNATURE_FIELDS = ["role", "key", "sig"];
+const PROOF_FIELDS = ["header", "signatures", "index", "path"];
+const SEAL_FIELDS = ["validator", "sig"];
+const TRANSITION_FIELDS = ["header", "seals", "next_validators"];
+const HEADER_VERSIONS = [1, 2]; // 1 a map of named fields, 2 the array of them
+// next_validators comes last and is left off unless the validator set changes.
+const HEADER_FIELDS_V2 = [
+  "v", "hash", "chain", "height", "round", "time", "parent", "execution", "log_size", "log_root", "validators",
+  "next_validators",
+];
 
 export class CheckFailed extends Error {
   constructor(message, code) {
     super(message);
     this.code = code;
   }
+}
+
+/** A map of named fields, or with `compact` (receipt v2) the array of them in `names` order, all required. */
+function objectReader(value, what, names, compact) {
+  return compact ? arrayFields(value, what, names, names.length) : new MapReader(value, what);
 }
 
 // Statements
@@ -133,14 +151,14 @@ function isInteger(value) {
 
 // Signatures
 
-export function signaturesFromValue(value, what) {
+export function signaturesFromValue(value, what, { compact = false } = {}) {
   if (!Array.isArray(value)) throw new FieldError(`${what} must be an array`);
   if (value.length > MAX_SIGNATURES) throw new FieldError(`${what} must have at most ${MAX_SIGNATURES} signatures`);
-  return value.map((item, i) => signatureFromValue(item, `${what}[${i}]`));
+  return value.map((item, i) => signatureFromValue(item, `${what}[${i}]`, compact));
 }
 
-function signatureFromValue(value, what) {
-  const reader = new MapReader(value, what);
+function signatureFromValue(value, what, compact) {
+  const reader = objectReader(value, what, SIGNATURE_FIELDS, compact);
   const role = reader.text("role", { maxLength: 32, pattern: ROLE });
   if (!ROLES.includes(role) && !role.startsWith("x-")) throw new FieldError(`signer role '${role}' is not registered`);
   const key = reader.bytes("key", { maxSize: 65 });
@@ -225,13 +243,16 @@ export function checkSignatures(message, signatures, agencyKeyId, cosigners, wha
 
 // Batches
 
-export function batchProofFromValue(value, what) {
-  const reader = new MapReader(value, what);
+/** A batch proof: a map, or with `compact` (receipt v2) the array of PROOF_FIELDS, its path in one byte string. */
+export function batchProofFromValue(value, what, { compact = false } = {}) {
+  const reader = objectReader(value, what, PROOF_FIELDS, compact);
   const proof = {
     header: reader.bytes("header", { maxSize: MAX_BATCH_HEADER_SIZE }),
-    signatures: signaturesFromValue(reader.list("signatures"), `${what}.signatures`),
+    signatures: signaturesFromValue(reader.list("signatures"), `${what}.signatures`, { compact }),
     index: reader.uint("index", { maximum: MAX_BATCH_SIZE - 1 }),
-    path: reader.hashes("path", { maxItems: 14 }),
+    path: compact
+      ? reader.packedHashes("path", { maxItems: MAX_BATCH_PATH })
+      : reader.hashes("path", { maxItems: MAX_BATCH_PATH }),
   };
   reader.finish();
   return proof;
@@ -259,12 +280,33 @@ export function decodeBatchHeader(bytes) {
 
 // Consensus headers, seals and validator sets
 
+/**
+ * A consensus header: version 1 is a map of named fields, version 2 the array of them by position
+ * (HEADER_FIELDS_V2), its next_validators left off when the set does not change. Either form reads to
+ * the same object, nextValidators always given. The fields are read in the same order in both forms,
+ * so that both verifiers name the same first fault.
+ */
 export function decodeConsensusHeader(bytes) {
-  const reader = new MapReader(decode(bytes, { maxSize: MAX_HEADER_SIZE, what: "consensus header" }), "consensus header");
+  const value = decode(bytes, { maxSize: MAX_HEADER_SIZE, what: "consensus header" });
+  const isArray = Array.isArray(value);
+  const reader = isArray
+    ? arrayFields(value, "consensus header", HEADER_FIELDS_V2, HEADER_FIELDS_V2.length - 1)
+    : new MapReader(value, "consensus header");
   const version = reader.uint("v");
-  if (version !== 1) throw new FieldError(`consensus header version ${version} is not supported`, "unsupported-version");
+  if (!HEADER_VERSIONS.includes(version)) {
+    throw new FieldError(
+      `consensus header version ${version} is not supported (this build reads versions 1 and 2)`,
+      "unsupported-version",
+    );
+  }
+  // A known version in the other's form is malformed, not newer: "unsupported" must only ever mean a format a
+  // newer verifier may read (client/tiezheng/verifier.py leaves a verdict stopped at one undecided, not invalid).
+  if (version !== (isArray ? 2 : 1)) {
+    throw reader.error("v", `is ${version}, but version ${version} is not written as ${isArray ? "an array" : "a map"}`);
+  }
   if (reader.text("hash", { maxLength: 16 }) !== "sm3") throw reader.error("hash", "must be 'sm3'");
   const header = {
+    version,
     chainId: reader.uint("chain"),
     height: reader.uint("height"),
     round: reader.uint("round"),
@@ -274,25 +316,40 @@ export function decodeConsensusHeader(bytes) {
     logSize: reader.uint("log_size"),
     logRoot: reader.bytes("log_root", { size: 32 }),
     validators: reader.bytes("validators", { size: 32 }),
-    nextValidators: reader.bytes("next_validators", { size: 32 }),
+    nextValidators: reader.bytes("next_validators", { size: 32, optional: version === 2 }),
   };
+  if (version === 2) {
+    // Written out though the set does not change, the header would have a second encoding (and hash).
+    if (header.nextValidators !== undefined && sameBytes(header.nextValidators, header.validators)) {
+      throw reader.error("next_validators", "must be left off when the validator set does not change");
+    }
+    header.nextValidators ??= header.validators;
+  }
   reader.finish();
   return header;
 }
 
-export function sealsFromValue(value, what) {
+/** Seals: maps of named fields, or with `compact` (receipt v2) arrays [validator, sig]. */
+export function sealsFromValue(value, what, { compact = false } = {}) {
   if (!Array.isArray(value) || value.length > MAX_VALIDATORS) {
     throw new FieldError(`${what} must be an array of at most ${MAX_VALIDATORS} seals`);
   }
   return value.map((item, i) => {
-    const reader = new MapReader(item, `${what}[${i}]`);
+    const reader = objectReader(item, `${what}[${i}]`, SEAL_FIELDS, compact);
     const seal = { validator: reader.uint("validator", { maximum: MAX_VALIDATORS - 1 }), sig: reader.bytes("sig", { maxSize: 72 }) };
     reader.finish();
     return seal;
   });
 }
 
-export function transitionFromValue(value, what) {
+/** A validator-set hand-over: a map, or with `compact` (receipt v2) the array [header, seals, next_validators]. */
+export function transitionFromValue(value, what, { compact = false } = {}) {
+  if (compact) {
+    const reader = arrayFields(value, what, TRANSITION_FIELDS, TRANSITION_FIELDS.length);
+    const header = reader.bytes("header", { maxSize: MAX_HEADER_SIZE });
+    const seals = sealsFromValue(reader.list("seals"), `${what}.seals`, { compact: true });
+    return { header, seals, nextSet: reader.bytes("next_validators") };
+  }
   if (!(value instanceof Map)) throw new FieldError(`${what} must be a map`);
   const rest = new Map(value);
   const nextSet = rest.get("next_validators");

@@ -1,7 +1,12 @@
-// Receipt v1 (docs/receipt-format.md), from its CBOR file or its JSON rendering.
+// Receipts (docs/receipt-format.md), from their CBOR file or its JSON rendering (a port of
+// client/tiezheng/receipt.py).
+//
+// Version 2 has the same fields as version 1 in a compact form: the chain, signatures, seals, batch
+// proof and hand-overs as arrays, the audit paths as one byte string each, and no "signatures" in a
+// batched record's receipt. Version 1 receipts are read as before: a court may hold one for decades.
 
 import { decode, encode } from "./cbor.js";
-import { FieldError, MapReader } from "./fields.js";
+import { arrayFields, FieldError, MapReader } from "./fields.js";
 import { parseJson } from "./genesis.js";
 import {
   batchProofFromValue,
@@ -14,6 +19,10 @@ import {
 
 const MAX_RECEIPT_SIZE = 64 * 1024;
 const MAX_RECEIPT_FILE = 2 * MAX_RECEIPT_SIZE; // CBOR or its JSON rendering: the Python verifier's limit too
+const VERSIONS = [1, 2];
+const MAX_PROOF_LENGTH = 64;
+const MAX_TRANSITIONS = 256;
+const CHAIN_FIELDS = ["id", "code", "genesis"]; // version 2's positions
 
 export class ReceiptError extends FieldError {
   constructor(message, code = "bad-receipt") {
@@ -54,31 +63,38 @@ export function receiptFromCbor(bytes) {
     throw new ReceiptError('not a receipt: "format" must be "tiezheng-receipt"');
   }
   const version = reader.uint("v");
-  if (version !== 1) throw new ReceiptError(`receipt version ${version} is not supported (this build reads 1)`, "unsupported-version");
+  if (!VERSIONS.includes(version)) {
+    throw new ReceiptError(`receipt version ${version} is not supported (this build reads versions 1 and 2)`, "unsupported-version");
+  }
+  const compact = version === 2;
   if (reader.text("hash", { maxLength: 16 }) !== "sm3") throw reader.error("hash", "must be 'sm3'");
   if (reader.text("signature", { maxLength: 16 }) !== "sm2-sm3") throw reader.error("signature", "must be 'sm2-sm3'");
-  const chainReader = new MapReader(reader.any("chain"), "receipt.chain");
-  const chain = {
-    id: chainReader.uint("id"),
-    code: chainReader.text("code", { maxLength: 8 }),
-    genesis: chainReader.bytes("genesis", { size: 32 }),
-  };
-  chainReader.finish();
+  const chain = chainFromValue(reader.any("chain"), compact);
   const batchValue = reader.any("batch", { optional: true });
-  const listed = reader.list("transitions", { optional: true, maxItems: 256 });
+  // Version 1 always has "signatures" (empty for a batched record); version 2 has it or "batch", and one
+  // spelling only: an empty list would be a second encoding of the same receipt.
+  const signaturesValue = reader.list("signatures", { optional: compact });
+  if (compact && signaturesValue?.length === 0) {
+    throw reader.error("signatures", "must be left out of a batched record's receipt, not empty");
+  }
+  const listed = reader.list("transitions", { optional: true, maxItems: MAX_TRANSITIONS });
   if (listed !== undefined && listed.length === 0) throw reader.error("transitions", "must be left out when there are none, not empty");
   const transitions = listed ?? [];
+  // The rest in the order the Python reader takes them, so that both name the same first fault.
   const receipt = {
+    version,
     chain,
     evidenceId: reader.text("id", { maxLength: 32 }),
     statement: reader.bytes("statement", { maxSize: MAX_STATEMENT_SIZE }),
-    signatures: signaturesFromValue(reader.list("signatures"), "receipt.signatures"),
-    batch: batchValue !== undefined ? batchProofFromValue(batchValue, "receipt.batch") : null,
+    signatures: signaturesFromValue(signaturesValue ?? [], "receipt.signatures", { compact }),
+    batch: batchValue !== undefined ? batchProofFromValue(batchValue, "receipt.batch", { compact }) : null,
     leaf: reader.uint("leaf"),
-    inclusion: reader.hashes("inclusion", { maxItems: 64 }),
+    inclusion: compact
+      ? reader.packedHashes("inclusion", { maxItems: MAX_PROOF_LENGTH })
+      : reader.hashes("inclusion", { maxItems: MAX_PROOF_LENGTH }),
     header: reader.bytes("header", { maxSize: MAX_HEADER_SIZE }),
-    seals: sealsFromValue(reader.list("seals"), "receipt.seals"),
-    transitions: transitions.map((t, i) => transitionFromValue(t, `receipt.transitions[${i}]`)),
+    seals: sealsFromValue(reader.list("seals"), "receipt.seals", { compact }),
+    transitions: transitions.map((t, i) => transitionFromValue(t, `receipt.transitions[${i}]`, { compact })),
   };
   reader.finish();
   if (receipt.batch === null && receipt.signatures.length === 0) {
@@ -88,6 +104,19 @@ export function receiptFromCbor(bytes) {
     throw new ReceiptError("receipt has both direct signatures and a batch proof; it must have one");
   }
   return receipt;
+}
+
+/** The chain a receipt is for: a map of named fields, or in version 2 the array [id, code, genesis]. */
+function chainFromValue(value, compact) {
+  const what = "receipt.chain";
+  const reader = compact ? arrayFields(value, what, CHAIN_FIELDS, CHAIN_FIELDS.length) : new MapReader(value, what);
+  const chain = {
+    id: reader.uint("id"),
+    code: reader.text("code", { maxLength: 8 }),
+    genesis: reader.bytes("genesis", { size: 32 }),
+  };
+  reader.finish();
+  return chain;
 }
 
 /** The JSON rendering: the same structure, byte strings as {"b64": "…"}; the CBOR form is authoritative. */

@@ -2177,6 +2177,14 @@ var MapReader = class {
     });
     return values;
   }
+  /** Fixed-size hashes written end to end in one byte string (a Merkle proof, in receipt v2). */
+  packedHashes(key, { size = 32, maxItems = 64 } = {}) {
+    const value = this.bytes(key, { maxSize: size * maxItems });
+    if (value.length % size) throw this.error(key, `must hold whole ${size}-byte hashes, not ${value.length} bytes`);
+    const hashes = [];
+    for (let at = 0; at < value.length; at += size) hashes.push(value.slice(at, at + size));
+    return hashes;
+  }
   any(key, { optional = false } = {}) {
     return this.take(key, optional);
   }
@@ -2185,6 +2193,14 @@ var MapReader = class {
     if (unknown.length) throw new FieldError(`${this.what} has unknown field '${unknown[0]}'`, "unknown-field");
   }
 };
+function arrayFields(value, what, names, required) {
+  if (!Array.isArray(value)) throw new FieldError(`${what} must be an array`);
+  if (value.length < required || value.length > names.length) {
+    const count = required === names.length ? `${required}` : `${required} to ${names.length}`;
+    throw new FieldError(`${what} must have ${count} items (${names.join(", ")}), not ${value.length}`);
+  }
+  return new MapReader(new Map(value.map((item, position) => [names[position], item])), what);
+}
 
 // node_modules/hash-wasm/dist/index.esm.js
 /*!
@@ -5899,6 +5915,7 @@ var MAX_STATEMENT_SIZE = 2048;
 var MAX_HEADER_SIZE = 1024;
 var MAX_BATCH_HEADER_SIZE = 1024;
 var MAX_BATCH_SIZE = 1e4;
+var MAX_BATCH_PATH = 14;
 var MAX_VALIDATORS = 64;
 var MAX_SIGNATURES = 8;
 var MAX_META_ENTRIES = 16;
@@ -5921,12 +5938,34 @@ var ROLE = /^[a-z][a-z0-9-]{0,31}$/;
 var META_KEY = /^[a-z][a-z0-9_.-]{0,31}$/;
 var REQUIRED = ["v", "kind", "digest", "agency", "key", "time"];
 var FIELDS = /* @__PURE__ */ new Set([...REQUIRED, "subject", "operator", "stage", "prev", "meta", "cosigners"]);
+var SIGNATURE_FIELDS = ["role", "key", "sig"];
+var PROOF_FIELDS = ["header", "signatures", "index", "path"];
+var SEAL_FIELDS = ["validator", "sig"];
+var TRANSITION_FIELDS = ["header", "seals", "next_validators"];
+var HEADER_VERSIONS = [1, 2];
+var HEADER_FIELDS_V2 = [
+  "v",
+  "hash",
+  "chain",
+  "height",
+  "round",
+  "time",
+  "parent",
+  "execution",
+  "log_size",
+  "log_root",
+  "validators",
+  "next_validators"
+];
 var CheckFailed = class extends Error {
   constructor(message, code) {
     super(message);
     this.code = code;
   }
 };
+function objectReader(value, what, names, compact) {
+  return compact ? arrayFields(value, what, names, names.length) : new MapReader(value, what);
+}
 function decodeStatement(bytes) {
   const value = decode2(bytes, { maxSize: MAX_STATEMENT_SIZE, what: "statement" });
   const fail = (message, code = "bad-statement") => {
@@ -6017,13 +6056,13 @@ function checkMeta(meta, fail) {
 function isInteger(value) {
   return typeof value === "number" && Number.isInteger(value) || typeof value === "bigint";
 }
-function signaturesFromValue(value, what) {
+function signaturesFromValue(value, what, { compact = false } = {}) {
   if (!Array.isArray(value)) throw new FieldError(`${what} must be an array`);
   if (value.length > MAX_SIGNATURES) throw new FieldError(`${what} must have at most ${MAX_SIGNATURES} signatures`);
-  return value.map((item, i) => signatureFromValue(item, `${what}[${i}]`));
+  return value.map((item, i) => signatureFromValue(item, `${what}[${i}]`, compact));
 }
-function signatureFromValue(value, what) {
-  const reader = new MapReader(value, what);
+function signatureFromValue(value, what, compact) {
+  const reader = objectReader(value, what, SIGNATURE_FIELDS, compact);
   const role = reader.text("role", { maxLength: 32, pattern: ROLE });
   if (!ROLES.includes(role) && !role.startsWith("x-")) throw new FieldError(`signer role '${role}' is not registered`);
   const key = reader.bytes("key", { maxSize: 65 });
@@ -6097,13 +6136,13 @@ function checkSignatures(message, signatures, agencyKeyId, cosigners, what) {
     }
   });
 }
-function batchProofFromValue(value, what) {
-  const reader = new MapReader(value, what);
+function batchProofFromValue(value, what, { compact = false } = {}) {
+  const reader = objectReader(value, what, PROOF_FIELDS, compact);
   const proof = {
     header: reader.bytes("header", { maxSize: MAX_BATCH_HEADER_SIZE }),
-    signatures: signaturesFromValue(reader.list("signatures"), `${what}.signatures`),
+    signatures: signaturesFromValue(reader.list("signatures"), `${what}.signatures`, { compact }),
     index: reader.uint("index", { maximum: MAX_BATCH_SIZE - 1 }),
-    path: reader.hashes("path", { maxItems: 14 })
+    path: compact ? reader.packedHashes("path", { maxItems: MAX_BATCH_PATH }) : reader.hashes("path", { maxItems: MAX_BATCH_PATH })
   };
   reader.finish();
   return proof;
@@ -6128,11 +6167,22 @@ function decodeBatchHeader(bytes) {
   return header;
 }
 function decodeConsensusHeader(bytes) {
-  const reader = new MapReader(decode2(bytes, { maxSize: MAX_HEADER_SIZE, what: "consensus header" }), "consensus header");
+  const value = decode2(bytes, { maxSize: MAX_HEADER_SIZE, what: "consensus header" });
+  const isArray = Array.isArray(value);
+  const reader = isArray ? arrayFields(value, "consensus header", HEADER_FIELDS_V2, HEADER_FIELDS_V2.length - 1) : new MapReader(value, "consensus header");
   const version = reader.uint("v");
-  if (version !== 1) throw new FieldError(`consensus header version ${version} is not supported`, "unsupported-version");
+  if (!HEADER_VERSIONS.includes(version)) {
+    throw new FieldError(
+      `consensus header version ${version} is not supported (this build reads versions 1 and 2)`,
+      "unsupported-version"
+    );
+  }
+  if (version !== (isArray ? 2 : 1)) {
+    throw reader.error("v", `is ${version}, but version ${version} is not written as ${isArray ? "an array" : "a map"}`);
+  }
   if (reader.text("hash", { maxLength: 16 }) !== "sm3") throw reader.error("hash", "must be 'sm3'");
   const header = {
+    version,
     chainId: reader.uint("chain"),
     height: reader.uint("height"),
     round: reader.uint("round"),
@@ -6142,23 +6192,35 @@ function decodeConsensusHeader(bytes) {
     logSize: reader.uint("log_size"),
     logRoot: reader.bytes("log_root", { size: 32 }),
     validators: reader.bytes("validators", { size: 32 }),
-    nextValidators: reader.bytes("next_validators", { size: 32 })
+    nextValidators: reader.bytes("next_validators", { size: 32, optional: version === 2 })
   };
+  if (version === 2) {
+    if (header.nextValidators !== void 0 && sameBytes(header.nextValidators, header.validators)) {
+      throw reader.error("next_validators", "must be left off when the validator set does not change");
+    }
+    header.nextValidators ??= header.validators;
+  }
   reader.finish();
   return header;
 }
-function sealsFromValue(value, what) {
+function sealsFromValue(value, what, { compact = false } = {}) {
   if (!Array.isArray(value) || value.length > MAX_VALIDATORS) {
     throw new FieldError(`${what} must be an array of at most ${MAX_VALIDATORS} seals`);
   }
   return value.map((item, i) => {
-    const reader = new MapReader(item, `${what}[${i}]`);
+    const reader = objectReader(item, `${what}[${i}]`, SEAL_FIELDS, compact);
     const seal = { validator: reader.uint("validator", { maximum: MAX_VALIDATORS - 1 }), sig: reader.bytes("sig", { maxSize: 72 }) };
     reader.finish();
     return seal;
   });
 }
-function transitionFromValue(value, what) {
+function transitionFromValue(value, what, { compact = false } = {}) {
+  if (compact) {
+    const reader2 = arrayFields(value, what, TRANSITION_FIELDS, TRANSITION_FIELDS.length);
+    const header2 = reader2.bytes("header", { maxSize: MAX_HEADER_SIZE });
+    const seals2 = sealsFromValue(reader2.list("seals"), `${what}.seals`, { compact: true });
+    return { header: header2, seals: seals2, nextSet: reader2.bytes("next_validators") };
+  }
   if (!(value instanceof Map)) throw new FieldError(`${what} must be a map`);
   const rest = new Map(value);
   const nextSet = rest.get("next_validators");
@@ -6511,6 +6573,10 @@ function concat2(...parts) {
 // web/src/receipt.js
 var MAX_RECEIPT_SIZE = 64 * 1024;
 var MAX_RECEIPT_FILE = 2 * MAX_RECEIPT_SIZE;
+var VERSIONS = [1, 2];
+var MAX_PROOF_LENGTH = 64;
+var MAX_TRANSITIONS = 256;
+var CHAIN_FIELDS = ["id", "code", "genesis"];
 var ReceiptError = class extends FieldError {
   constructor(message, code = "bad-receipt") {
     super(message, code);
@@ -6542,31 +6608,33 @@ function receiptFromCbor(bytes) {
     throw new ReceiptError('not a receipt: "format" must be "tiezheng-receipt"');
   }
   const version = reader.uint("v");
-  if (version !== 1) throw new ReceiptError(`receipt version ${version} is not supported (this build reads 1)`, "unsupported-version");
+  if (!VERSIONS.includes(version)) {
+    throw new ReceiptError(`receipt version ${version} is not supported (this build reads versions 1 and 2)`, "unsupported-version");
+  }
+  const compact = version === 2;
   if (reader.text("hash", { maxLength: 16 }) !== "sm3") throw reader.error("hash", "must be 'sm3'");
   if (reader.text("signature", { maxLength: 16 }) !== "sm2-sm3") throw reader.error("signature", "must be 'sm2-sm3'");
-  const chainReader = new MapReader(reader.any("chain"), "receipt.chain");
-  const chain = {
-    id: chainReader.uint("id"),
-    code: chainReader.text("code", { maxLength: 8 }),
-    genesis: chainReader.bytes("genesis", { size: 32 })
-  };
-  chainReader.finish();
+  const chain = chainFromValue(reader.any("chain"), compact);
   const batchValue = reader.any("batch", { optional: true });
-  const listed = reader.list("transitions", { optional: true, maxItems: 256 });
+  const signaturesValue = reader.list("signatures", { optional: compact });
+  if (compact && signaturesValue?.length === 0) {
+    throw reader.error("signatures", "must be left out of a batched record's receipt, not empty");
+  }
+  const listed = reader.list("transitions", { optional: true, maxItems: MAX_TRANSITIONS });
   if (listed !== void 0 && listed.length === 0) throw reader.error("transitions", "must be left out when there are none, not empty");
   const transitions = listed ?? [];
   const receipt = {
+    version,
     chain,
     evidenceId: reader.text("id", { maxLength: 32 }),
     statement: reader.bytes("statement", { maxSize: MAX_STATEMENT_SIZE }),
-    signatures: signaturesFromValue(reader.list("signatures"), "receipt.signatures"),
-    batch: batchValue !== void 0 ? batchProofFromValue(batchValue, "receipt.batch") : null,
+    signatures: signaturesFromValue(signaturesValue ?? [], "receipt.signatures", { compact }),
+    batch: batchValue !== void 0 ? batchProofFromValue(batchValue, "receipt.batch", { compact }) : null,
     leaf: reader.uint("leaf"),
-    inclusion: reader.hashes("inclusion", { maxItems: 64 }),
+    inclusion: compact ? reader.packedHashes("inclusion", { maxItems: MAX_PROOF_LENGTH }) : reader.hashes("inclusion", { maxItems: MAX_PROOF_LENGTH }),
     header: reader.bytes("header", { maxSize: MAX_HEADER_SIZE }),
-    seals: sealsFromValue(reader.list("seals"), "receipt.seals"),
-    transitions: transitions.map((t, i) => transitionFromValue(t, `receipt.transitions[${i}]`))
+    seals: sealsFromValue(reader.list("seals"), "receipt.seals", { compact }),
+    transitions: transitions.map((t, i) => transitionFromValue(t, `receipt.transitions[${i}]`, { compact }))
   };
   reader.finish();
   if (receipt.batch === null && receipt.signatures.length === 0) {
@@ -6576,6 +6644,17 @@ function receiptFromCbor(bytes) {
     throw new ReceiptError("receipt has both direct signatures and a batch proof; it must have one");
   }
   return receipt;
+}
+function chainFromValue(value, compact) {
+  const what = "receipt.chain";
+  const reader = compact ? arrayFields(value, what, CHAIN_FIELDS, CHAIN_FIELDS.length) : new MapReader(value, what);
+  const chain = {
+    id: reader.uint("id"),
+    code: reader.text("code", { maxLength: 8 }),
+    genesis: reader.bytes("genesis", { size: 32 })
+  };
+  reader.finish();
+  return chain;
 }
 function receiptFromJson(text) {
   let encoded;
