@@ -2,6 +2,10 @@
 
     .venv/bin/python scripts/make_receipt_vectors.py     # rewrite tests/vectors/receipts
 
+They are receipts of the current format (receipt v2 over consensus headers v2). The vectors of
+receipt v1 over headers v1 (tests/vectors/receipts-v1) were made by this script's earlier
+version and are kept as they are: receipts a court already holds must keep their verdicts.
+
 Every verifier of Tiezheng receipts (the Python one in client/tiezheng, the browser's in
 web/src) is checked against these files: each case names a receipt, a genesis, the record
 (or none), and the expected verdict — VALID, or INVALID at a named check. The verdict is
@@ -30,7 +34,7 @@ from tiezheng import cbor  # noqa: E402
 from tiezheng.batch import BatchEnvelope, BatchHeader, BatchProof  # noqa: E402
 from tiezheng.evidence_id import EvidenceId  # noqa: E402
 from tiezheng.gm import SM2PrivateKey, SM2PublicKey  # noqa: E402
-from tiezheng.header import ConsensusHeader, Seal  # noqa: E402
+from tiezheng.header import FIELDS_V2, ConsensusHeader, Seal  # noqa: E402
 from tiezheng.merkle.rfc9162 import leaf_hash  # noqa: E402
 from tiezheng.merkle.verify import root_from_inclusion_proof  # noqa: E402
 from tiezheng.receipt import Receipt  # noqa: E402
@@ -196,7 +200,7 @@ def main() -> None:
 
     case("truncated", direct.to_cbor()[:-7], "direct.txt", "receipt", description="the file is cut short")
     value = direct.to_value() | {"note": "added"}
-    case("unknown-field", cbor.encode(value), "direct.txt", "receipt", description="the receipt has a field v1 lacks")
+    case("unknown-field", cbor.encode(value), "direct.txt", "receipt", description="the receipt has a field v2 lacks")
     case(
         "null-batch",
         cbor.encode(direct.to_value() | {"batch": None}),
@@ -210,6 +214,22 @@ def main() -> None:
         "direct.txt",
         "receipt",
         description="no hand-overs written as an empty list rather than left out",
+    )
+    partial = direct.to_value()
+    partial["inclusion"] = partial["inclusion"][:-1]
+    case(
+        "inclusion-partial-hash",
+        cbor.encode(partial),
+        "direct.txt",
+        "receipt",
+        description="the inclusion proof's hashes, written end to end, one byte short of whole hashes",
+    )
+    case(
+        "batch-empty-signatures",
+        cbor.encode(batch.to_value() | {"signatures": []}),
+        "batch.txt",
+        "receipt",
+        description="a batched record's receipt with an empty signatures list rather than none",
     )
     raw = direct.to_cbor()
     case(
@@ -457,9 +477,10 @@ def main() -> None:
         description="the inclusion proof's last hash dropped",
     )
     header_value = cbor.decode(direct.header, max_size=4096)
+    header_value[FIELDS_V2.index("time")] += 1
     case(
         "altered-header",
-        dataclasses.replace(direct, header=cbor.encode(header_value | {"time": header_value["time"] + 1})),
+        dataclasses.replace(direct, header=cbor.encode(header_value)),
         "direct.txt",
         "seals",
         description="the block time changed after sealing",
@@ -481,6 +502,17 @@ def main() -> None:
         "direct.txt",
         "header",
         description="a properly sealed header whose log does not yet hold the leaf",
+    )
+    repeated = cbor.encode([*cbor.decode(direct.header, max_size=4096), resealed.validators])
+    case(
+        "header-repeats-validators",
+        dataclasses.replace(
+            direct, header=repeated, seals=tuple(Seal.create(k, i, repeated) for i, k in enumerate(validators[:3]))
+        ),
+        "direct.txt",
+        "header",
+        description="a sealed header naming its next validator set though the set does not change: a second "
+        "encoding of the same header",
     )
     # A log past 2^53 - 1 records (no float holds its size): only validators could seal one.
     huge_size = 2**53 + 1

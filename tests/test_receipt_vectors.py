@@ -25,20 +25,39 @@ from .support.mutations import mutate_bytes
 REPO = Path(__file__).resolve().parents[1]
 VECTORS = REPO / "tests" / "vectors" / "receipts"
 MANIFEST = json.loads((VECTORS / "manifest.json").read_text())
+#: Receipt v1 over consensus headers v1, made before v2: frozen, as the receipts courts hold are.
+SUITES: Final = {suite: json.loads((REPO / "tests" / "vectors" / suite / "manifest.json").read_text()) for suite in (
+    "receipts",
+    "receipts-v1",
+)}  # fmt: skip
+ALL_CASES: Final = [(suite, case) for suite, manifest in SUITES.items() for case in manifest["cases"]]
 
 
-@pytest.mark.parametrize("case", MANIFEST["cases"], ids=[c["name"] for c in MANIFEST["cases"]])
-def test_python_verifier_gives_each_vector_its_verdict(case):
-    record = VECTORS / case["record"] if case["record"] else None
-    verdict = verify_receipt_file(VECTORS / case["receipt"], Genesis.load(VECTORS / case["genesis"]), record=record)
+@pytest.mark.parametrize(("suite", "case"), ALL_CASES, ids=[f"{s}/{c['name']}" for s, c in ALL_CASES])
+def test_python_verifier_gives_each_vector_its_verdict(suite, case):
+    folder = REPO / "tests" / "vectors" / suite
+    record = folder / case["record"] if case["record"] else None
+    verdict = verify_receipt_file(folder / case["receipt"], Genesis.load(folder / case["genesis"]), record=record)
     assert verdict.valid == case["valid"]
     assert (verdict.failed.name if verdict.failed else None) == case["failed"]
 
 
-def test_vectors_cover_every_check_and_both_verdicts():
-    failed = {c["failed"] for c in MANIFEST["cases"]}
+@pytest.mark.parametrize("suite", SUITES)
+def test_vectors_cover_every_check_and_both_verdicts(suite):
+    failed = {c["failed"] for c in SUITES[suite]["cases"]}
     assert set(CHECKS) <= failed  # every check is the first to fail in some case
     assert None in failed  # and some cases are valid
+
+
+def test_the_vectors_are_of_the_formats_they_stand_for():
+    """The current set is receipt v2 over headers v2; the frozen set is v1 over v1 (a regenerated script would
+    otherwise quietly turn it into a second copy of the current one)."""
+    from tiezheng.header import ConsensusHeader
+    from tiezheng.receipt import Receipt
+
+    for suite, version in (("receipts", 2), ("receipts-v1", 1)):
+        receipt = Receipt.load(REPO / "tests" / "vectors" / suite / "batch.tzr")
+        assert (receipt.version, ConsensusHeader.from_cbor(receipt.header).version) == (version, version)
 
 
 @pytest.fixture(scope="module")
@@ -66,22 +85,24 @@ def _python_verdict(folder: Path, case: dict) -> tuple[bool, str | None, str | N
     return verdict.valid, failed.name if failed else None, failed.code if failed else None
 
 
-def test_browser_verifier_agrees_on_every_receipt_vector(browser_verdicts):
-    got = {r["name"]: (r["valid"], r["failed"]) for r in browser_verdicts if r["suite"] == "receipts"}
-    assert got == {c["name"]: (c["valid"], c["failed"]) for c in MANIFEST["cases"]}
+@pytest.mark.parametrize("suite", SUITES)
+def test_browser_verifier_agrees_on_every_receipt_vector(browser_verdicts, suite):
+    got = {r["name"]: (r["valid"], r["failed"]) for r in browser_verdicts if r["suite"] == suite}
+    assert got == {c["name"]: (c["valid"], c["failed"]) for c in SUITES[suite]["cases"]}
 
 
-def test_both_verifiers_give_the_same_error_code_for_every_receipt_vector(browser_verdicts):
+@pytest.mark.parametrize("suite", SUITES)
+def test_both_verifiers_give_the_same_error_code_for_every_receipt_vector(browser_verdicts, suite):
     """A check that refuses its input names why with a code; a court's tool may act on it, so the two agree."""
-    got = {r["name"]: (r["valid"], r["failed"], r["code"]) for r in browser_verdicts if r["suite"] == "receipts"}
-    want = {c["name"]: _python_verdict(VECTORS, c) for c in MANIFEST["cases"]}
+    got = {r["name"]: (r["valid"], r["failed"], r["code"]) for r in browser_verdicts if r["suite"] == suite}
+    want = {c["name"]: _python_verdict(REPO / "tests" / "vectors" / suite, c) for c in SUITES[suite]["cases"]}
     assert got == want
     codes = {code for _, _, code in want.values() if code}
     assert len(codes) >= 10, codes  # the vectors exercise many distinct refusals, not one
 
 
 def test_browser_verifier_agrees_on_every_proof_vector(browser_verdicts):
-    proofs = [r for r in browser_verdicts if r["suite"] != "receipts"]
+    proofs = [r for r in browser_verdicts if r["suite"] not in SUITES]
     suites = {r["suite"] for r in proofs}
     assert suites == {"rfc6962/inclusion", "rfc6962/consistency", "sm3/inclusion", "sm3/consistency"}
     wrong = [r for r in proofs if r["valid"] == r["wantErr"]]
@@ -125,12 +146,13 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
     stray = rendering.replace(f'"{statement_b64}"', f'"{other_form}"', 1)
     # A key named twice: one reader would keep the first value, another the last.
     leaf_twice = rendering.replace("{", '{\n  "leaf": 999,', 1)
-    chain_twice = rendering.replace('"chain": {', '"chain": {"code": "OTHER", ', 1)
+    b64_twice = rendering.replace('"statement": {', '"statement": {"b64": "AAAA", ', 1)
+    assert b64_twice != rendering
     for name, data in (
         ("other-padding.json", stray.encode()),
         ("oversized.json", b"{" + b" " * 140_000 + rendering[1:].encode()),
         ("leaf-twice.json", leaf_twice.encode()),
-        ("chain-code-twice.json", chain_twice.encode()),
+        ("b64-twice.json", b64_twice.encode()),
     ):
         (tmp_path / name).write_bytes(data)
         cases.append({"name": name, "receipt": name, "genesis": "genesis.json", "record": "direct.txt"})
@@ -170,7 +192,7 @@ def test_both_verifiers_agree_on_mutated_receipts(tmp_path):
     assert not disagreements, disagreements[:10]
     assert browser["bom.json"]["valid"] and browser["indented.json"]["valid"] and browser["genesis-bom.json"]["valid"]
     assert not browser["other-padding.json"]["valid"] and not browser["oversized.json"]["valid"]
-    for name in ("leaf-twice.json", "chain-code-twice.json"):
+    for name in ("leaf-twice.json", "b64-twice.json"):
         assert (browser[name]["failed"], browser[name]["code"]) == ("receipt", "bad-receipt"), name
     for name in ("version-true", "hex-spaces", "bad-utf8", "lone-surrogate", "name-control"):
         assert browser[f"genesis-{name}.json"]["failed"] == "genesis", name

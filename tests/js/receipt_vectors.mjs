@@ -18,14 +18,17 @@ const out = (line) => process.stdout.write(JSON.stringify(line) + "\n");
 // The error code of a check that failed by refusing its input (null for a comparison that failed).
 const codeOf = (verdict) => (verdict.failed?.key === "error" ? verdict.failed.values.code : null);
 
-const receipts = path.join(REPO, "tests/vectors/receipts");
-const manifest = JSON.parse(fs.readFileSync(path.join(receipts, "manifest.json"), "utf8"));
-for (const item of manifest.cases) {
-  const genesis = new Uint8Array(fs.readFileSync(path.join(receipts, item.genesis))); // bytes, as /verify reads the file
-  const receipt = new Uint8Array(fs.readFileSync(path.join(receipts, item.receipt)));
-  const digest = item.record ? verifier.sm3(new Uint8Array(fs.readFileSync(path.join(receipts, item.record)))) : null;
-  const verdict = verifier.verifyReceipt(receipt, genesis, { digest });
-  out({ suite: "receipts", name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null, code: codeOf(verdict) });
+// The current format's vectors, and receipt v1's, which stay valid for the courts that hold them.
+for (const suite of ["receipts", "receipts-v1"]) {
+  const receipts = path.join(REPO, "tests/vectors", suite);
+  const manifest = JSON.parse(fs.readFileSync(path.join(receipts, "manifest.json"), "utf8"));
+  for (const item of manifest.cases) {
+    const genesis = new Uint8Array(fs.readFileSync(path.join(receipts, item.genesis))); // bytes, as /verify reads the file
+    const receipt = new Uint8Array(fs.readFileSync(path.join(receipts, item.receipt)));
+    const digest = item.record ? verifier.sm3(new Uint8Array(fs.readFileSync(path.join(receipts, item.record)))) : null;
+    const verdict = verifier.verifyReceipt(receipt, genesis, { digest });
+    out({ suite, name: item.name, valid: verdict.valid, failed: verdict.failed?.name ?? null, code: codeOf(verdict) });
+  }
 }
 
 // Extra cases (for instance mutated receipts) in a manifest of the same shape, given as an argument.
