@@ -150,6 +150,7 @@ def main() -> None:
                 "record": record,
                 "valid": failed is None,
                 "failed": failed,
+                "decided": extra.get("decided", True),
                 "description": extra["description"],
             }
         )
@@ -194,6 +195,7 @@ def main() -> None:
             "record": "direct.txt",
             "valid": True,
             "failed": None,
+            "decided": True,
             "description": "the JSON rendering of the direct receipt",
         }
     )
@@ -231,6 +233,23 @@ def main() -> None:
         "receipt",
         description="a batched record's receipt with an empty signatures list rather than none",
     )
+    # Formats newer than this build reads: no verdict (UNDECIDED), not INVALID, in every verifier.
+    for name, changed, failed, description in (
+        ("newer-receipt", direct.to_value() | {"v": 3}, "receipt", "a receipt of version 3"),
+        (
+            "newer-statement",
+            direct.to_value() | {"statement": cbor.encode(cbor.decode(direct.statement, max_size=4096) | {"v": 2})},
+            "statement",
+            "a receipt holding a statement of version 2",
+        ),
+        (
+            "newer-header",
+            direct.to_value() | {"header": cbor.encode([3, *cbor.decode(direct.header, max_size=4096)[1:]])},
+            "header",
+            "a receipt holding a consensus header of version 3",
+        ),
+    ):
+        case(name, cbor.encode(changed), "direct.txt", failed, description=f"{description}: undecided", decided=False)
     raw = direct.to_cbor()
     case(
         "non-canonical",

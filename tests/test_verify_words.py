@@ -94,6 +94,18 @@ def test_without_a_file_the_receipt_is_valid_and_the_file_unchecked(lines):
     assert {line["kind"] for (name, _), line in verdicts.items() if name == "bad-seal"} == {"invalid"}
 
 
+def test_a_newer_format_is_undecided_not_invalid(lines):
+    """A receipt the page cannot read because it is newer may be valid: the page says it cannot judge it."""
+    manifest = json.loads((REPO / "tests" / "vectors" / "receipts" / "manifest.json").read_text())
+    undecided = {case["name"] for case in manifest["cases"] if not case["decided"]}
+    assert undecided == {"newer-receipt", "newer-statement", "newer-header"}
+    verdicts = [line for line in lines if line["what"] == "verdict"]
+    for line in verdicts:
+        assert (line["kind"] == "undecided") == (line["name"] in undecided), line
+    assert {line["zh"] for line in verdicts if line["kind"] == "undecided"} == {MESSAGES["verify.undecided"][0]}
+    assert MESSAGES["verify.undecided"][0].startswith("无法判定")
+
+
 def test_refusals_are_in_the_pages_language(lines):
     for line in lines:
         if line["what"] in ("fetch", "genesis"):

@@ -254,6 +254,16 @@ try {
     return result.verdictLine;
   });
 
+  await check("/verify: a receipt of a newer format is undecided, not invalid", async () => {
+    const newer = path.join(REPO, "tests/vectors/receipts/newer-receipt.tzr");
+    const result = await verify({ receipt: newer });
+    assert.equal(result.verdict, "undecided", result.text);
+    assert.equal(result.failed, "receipt");
+    assert.ok(result.verdictLine.startsWith("无法判定 UNDECIDED"), result.verdictLine);
+    assert.equal(await page.getAttribute("#verdict", "class"), "undecided");
+    return result.verdictLine;
+  });
+
   await check("/verify: a mistyped ID is refused in the page's language", async () => {
     const id = seed.permit_id;
     const result = await verify({ file: seed.permit_file, id: id.slice(0, -1) + (id.at(-1) === "A" ? "B" : "A") });

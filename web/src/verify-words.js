@@ -4,16 +4,29 @@
 
 import { fill } from "./verifier.js";
 
+/** The code of a check that stopped at a format newer than this verifier reads. */
+export const UNSUPPORTED = "unsupported-version";
+
 /**
- * "valid", "receipt-only" or "invalid". A receipt checked without the file is not a valid record:
- * nothing says the file in court is the one anchored, so it gets a verdict of its own.
+ * "valid", "receipt-only", "invalid" or "undecided". A receipt checked without the file is not a valid
+ * record: nothing says the file in court is the one anchored, so it gets a verdict of its own. A receipt
+ * (or a statement or header in it) of a newer format than this page reads may well be valid: this page
+ * cannot judge it, and must not call it invalid (client/tiezheng/verifier.py: Verdict.decided).
  */
 export function verdictKind(verdict) {
-  if (!verdict.valid) return "invalid";
+  if (!verdict.valid) {
+    const failed = verdict.failed;
+    return failed?.key === "error" && failed.values.code === UNSUPPORTED ? "undecided" : "invalid";
+  }
   return verdict.fileChecked === false ? "receipt-only" : "valid";
 }
 
-export const VERDICT_WORDS = { valid: "verify.valid", "receipt-only": "verify.receipt_only", invalid: "verify.invalid" };
+export const VERDICT_WORDS = {
+  valid: "verify.valid",
+  "receipt-only": "verify.receipt_only",
+  invalid: "verify.invalid",
+  undecided: "verify.undecided",
+};
 
 /** How a check's line is marked: "ok", "bad", "unchecked" (passed, but with nothing compared) or "skipped". */
 export function checkState(check) {

@@ -390,6 +390,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "回执有效，未核对文件 RECEIPT VALID — FILE NOT CHECKED",
         "RECEIPT VALID — FILE NOT CHECKED",
     ),
+    "verify.undecided": (
+        "无法判定 UNDECIDED — 回执格式较新，本页面无法读取；回执可能有效，请使用更新版本的核验工具",
+        "UNDECIDED — the receipt is of a newer format than this page reads; it may well be valid: verify it with a "
+        "newer release",
+    ),
     "verify.failed": ("无法完成核验：", "Could not verify: "),
     "verify.fetch.evidence-id-checksum": (
         "存证编号 “{id}” 的校验位不符，可能输入有误，请核对后重新输入。",

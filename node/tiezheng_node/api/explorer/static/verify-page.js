@@ -5,11 +5,20 @@ import { CHECKS, genesisOfAnswer, parseEvidenceId, parseGenesis, ready, sm3, toH
 
 // web/src/verify-words.js
 import { fill } from "./verifier.js";
+var UNSUPPORTED = "unsupported-version";
 function verdictKind(verdict) {
-  if (!verdict.valid) return "invalid";
+  if (!verdict.valid) {
+    const failed = verdict.failed;
+    return failed?.key === "error" && failed.values.code === UNSUPPORTED ? "undecided" : "invalid";
+  }
   return verdict.fileChecked === false ? "receipt-only" : "valid";
 }
-var VERDICT_WORDS = { valid: "verify.valid", "receipt-only": "verify.receipt_only", invalid: "verify.invalid" };
+var VERDICT_WORDS = {
+  valid: "verify.valid",
+  "receipt-only": "verify.receipt_only",
+  invalid: "verify.invalid",
+  undecided: "verify.undecided"
+};
 function checkState(check) {
   if (!check) return "skipped";
   if (check.checked === false) return "unchecked";
