@@ -248,8 +248,40 @@ def main() -> None:
             "header",
             "a receipt holding a consensus header of version 3",
         ),
+        (
+            "newer-header-layout",
+            direct.to_value() | {"header": cbor.encode([3, *cbor.decode(direct.header, max_size=4096)[1:], 7, 8])},
+            "header",
+            "a receipt holding a consensus header of version 3 with more fields than version 2's",
+        ),
+        (
+            "newer-statement-fields",
+            direct.to_value()
+            | {
+                "statement": cbor.encode(
+                    {k: v for k, v in cbor.decode(direct.statement, max_size=4096).items() if k != "kind"}
+                    | {"v": 2, "zz": 1}
+                )
+            },
+            "statement",
+            "a receipt holding a statement of version 2 that has a field version 1 lacks and lacks one it has",
+        ),
     ):
         case(name, cbor.encode(changed), "direct.txt", failed, description=f"{description}: undecided", decided=False)
+    case(
+        "version-0",
+        cbor.encode(direct.to_value() | {"v": 0}),
+        "direct.txt",
+        "receipt",
+        description="a receipt of version 0, which never existed: malformed, not newer",
+    )
+    case(
+        "respelt-as-v1",
+        dataclasses.replace(direct, version=1),
+        "direct.txt",
+        "header",
+        description="the receipt re-spelt as version 1 over its version 2 header: v1 receipts carry v1 headers",
+    )
     raw = direct.to_cbor()
     case(
         "non-canonical",

@@ -10,7 +10,6 @@ verifier, given any of those receipts, gives a verdict and never raises.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -63,8 +62,8 @@ CHAIN_V1 = _chain(header_version=1)
 RECEIPTS = (
     DIRECT_RECEIPT,
     BATCH_RECEIPT,
-    dataclasses.replace(CHAIN_V1.receipt(0, at_height=2), version=1),
-    dataclasses.replace(CHAIN_V1.receipt(2), version=1),
+    CHAIN_V1.receipt(0, at_height=2),
+    CHAIN_V1.receipt(2),
 )
 ENVELOPE = BatchEnvelope.build([statement_for(AGENCY_KEY, b"e%d" % i) for i in range(3)], AGENCY_KEY, 1)
 SIGNED = SignedStatement.sign(statement_for(AGENCY_KEY, b"s", subject=b"\x01" * 32, meta={"k": "v"}), AGENCY_KEY)

@@ -16,7 +16,7 @@ from . import cbor
 from .gm import SM2PrivateKey
 from .merkle import MemoryNodeStore, MerkleLog, verify_inclusion
 from .merkle.rfc9162 import leaf_hash
-from .schema import FieldError, MapReader, array_fields
+from .schema import FieldError, MapReader, array_fields, check_version
 from .signing import (
     Cosigner,
     Signature,
@@ -85,8 +85,7 @@ class BatchHeader:
     def from_cbor(cls, data: bytes) -> BatchHeader:
         reader = MapReader(cbor.decode(data, max_size=MAX_HEADER_SIZE, what="batch header"), "batch header")
         version = reader.uint("v")
-        if version != VERSION:
-            raise BatchError(f"batch header version {version} is not supported", code="unsupported-version")
+        check_version(version, (VERSION,), "batch header", BatchError)
         if reader.text("type", max_length=16) != "batch":
             raise reader.error("type", "must be 'batch'")
         if reader.text("hash", max_length=16) != "sm3":

@@ -16,7 +16,7 @@ from . import cbor
 from .errors import TiezhengError
 from .genesis import MAX_VALIDATORS, ValidatorSet
 from .gm import SM2PrivateKey, sm3
-from .schema import FieldError, MapReader, array_fields
+from .schema import FieldError, MapReader, array_fields, check_version
 
 #: The version new chains write: an array of the fields in a fixed order, 40 % smaller than version 1's map of
 #: named fields (every receipt carries a header). A chain keeps the version its first block was written in.
@@ -104,6 +104,11 @@ class ConsensusHeader:
     @classmethod
     def from_cbor(cls, data: bytes) -> ConsensusHeader:
         value = cbor.decode(data, max_size=MAX_HEADER_SIZE, what="consensus header")
+        # The version first, before the layout: a newer header may have other fields, and is newer before it is
+        # anything else.
+        stated = value[0] if type(value) is list and value else value.get("v") if type(value) is dict else None
+        if type(stated) is int and stated >= 0:
+            check_version(stated, VERSIONS, "consensus header")
         if type(value) is list:
             reader = array_fields(value, "consensus header", FIELDS_V2, required=len(FIELDS_V2) - 1)
             expected = 2
@@ -111,11 +116,6 @@ class ConsensusHeader:
             reader = MapReader(value, "consensus header")
             expected = 1
         version = reader.uint("v")
-        if version not in VERSIONS:
-            raise FieldError(
-                f"consensus header version {version} is not supported (this build reads versions 1 and 2)",
-                code="unsupported-version",
-            )
         if version != expected:  # a known version in the other's form: malformed, not newer
             form = "an array" if expected == 2 else "a map"
             raise reader.error("v", f"is {version}, but version {version} is not written as {form}")
@@ -262,12 +262,13 @@ class ValidatorTransition:
 
 
 def follow_transitions(
-    genesis_set: ValidatorSet, transitions: Sequence[ValidatorTransition], chain_id: int
+    genesis_set: ValidatorSet, transitions: Sequence[ValidatorTransition], chain_id: int, header_version: int
 ) -> tuple[ValidatorSet, int]:
     """The validator set in power after the hand-overs, and the height from which it seals.
 
     Each hand-over must be sealed by a quorum of the set in power and name the
-    hash of the next set; heights must increase.
+    hash of the next set; heights must increase. Its header is of ``header_version``, the one the
+    receipt's version goes with: a chain's headers all have one version.
     """
     current, since = genesis_set, 0
     for position, transition in enumerate(transitions):
@@ -275,6 +276,12 @@ def follow_transitions(
         where = f"validator transition {position}"
         if header.chain_id != chain_id:
             raise SealError(f"{where} belongs to another chain", code="wrong-chain")
+        if header.version != header_version:
+            raise SealError(
+                f"{where} has a version {header.version} header; a receipt of this version carries version "
+                f"{header_version} headers",
+                code="header-version",
+            )
         if header.height < since or header.validators != current.hash:
             raise SealError(f"{where} is not sealed by the validator set in power at its height", code="bad-transition")
         check_seals(transition.sealed.header, transition.sealed.seals, current)

@@ -28,7 +28,7 @@ from .errors import TiezhengError
 from .files import open_regular
 from .header import MAX_HEADER_SIZE, Seal, ValidatorTransition, seals_from_value, seals_to_value
 from .jsondoc import check_nesting, no_duplicates
-from .schema import FieldError, MapReader, array_fields
+from .schema import FieldError, MapReader, array_fields, check_version
 from .signing import Signature, signatures_from_value, signatures_to_value
 from .statement import MAX_STATEMENT_SIZE
 
@@ -84,6 +84,12 @@ class Receipt:
     transitions: tuple[ValidatorTransition, ...] = ()
     version: int = VERSION
 
+    @property
+    def header_version(self) -> int:
+        """The consensus header version this receipt version carries: nodes write a v1 receipt for a block sealed
+        under a v1 header and a v2 receipt for a v2 header, and verifiers accept no other pairing."""
+        return self.version
+
     def to_value(self) -> dict[str, Any]:
         compact = self.version != 1
         value: dict[str, Any] = {
@@ -94,14 +100,15 @@ class Receipt:
             "chain": self.chain.to_value(compact=compact),
             "id": self.evidence_id,
             "statement": self.statement,
+            # v1 always has "signatures" (empty for a batched record); v2 has it or "batch", never both.
+            "signatures": signatures_to_value(self.signatures, compact=compact),
             "leaf": self.leaf_index,
             "inclusion": b"".join(self.inclusion) if compact else list(self.inclusion),
             "header": self.header,
             "seals": seals_to_value(self.seals, compact=compact),
         }
-        # v1 always has "signatures" (empty for a batched record); v2 has it or "batch", never both.
-        if self.signatures or not compact:
-            value["signatures"] = signatures_to_value(self.signatures, compact=compact)
+        if compact and not self.signatures:
+            del value["signatures"]
         if self.batch is not None:
             value["batch"] = self.batch.to_value(compact=compact)
         if self.transitions:
@@ -118,11 +125,7 @@ class Receipt:
         if reader.text("format", max_length=32) != FORMAT:
             raise ReceiptError(f'not a receipt: "format" must be "{FORMAT}"')
         version = reader.uint("v")
-        if version not in VERSIONS:
-            raise ReceiptError(
-                f"receipt version {version} is not supported (this build reads versions 1 and 2)",
-                code="unsupported-version",
-            )
+        check_version(version, VERSIONS, "receipt", ReceiptError)
         compact = version == 2
         if reader.text("hash", max_length=16) != "sm3":
             raise reader.error("hash", "must be 'sm3'")
@@ -130,9 +133,6 @@ class Receipt:
             raise reader.error("signature", "must be 'sm2-sm3'")
         chain_ref = ChainRef.from_value(reader.any("chain"), compact=compact)
         batch_value = reader.any("batch", optional=True)
-        signatures_value = reader.list("signatures", optional=compact)
-        if signatures_value == [] and compact:
-            raise reader.error("signatures", "must be left out of a batched record's receipt, not empty")
         transitions = reader.list("transitions", optional=True, max_items=MAX_TRANSITIONS)
         if transitions == []:
             raise reader.error("transitions", "must be left out when there are none, not empty")
@@ -142,7 +142,7 @@ class Receipt:
             chain=chain_ref,
             evidence_id=reader.text("id", max_length=32),
             statement=reader.bytes("statement", max_size=MAX_STATEMENT_SIZE),
-            signatures=signatures_from_value(signatures_value or [], "receipt.signatures", compact=compact),
+            signatures=_signatures(reader, compact),
             batch=(
                 BatchProof.from_value(batch_value, "receipt.batch", compact=compact)
                 if batch_value is not None
@@ -221,6 +221,14 @@ class Receipt:
                 f"{path} exists: a receipt is not written over another file (overwrite=True replaces it)",
                 code="exists",
             ) from None
+
+
+def _signatures(reader: MapReader, compact: bool) -> tuple[Signature, ...]:
+    """The statement's signatures: always listed in v1 (empty for a batched record), left out in v2 instead."""
+    listed = reader.list("signatures", optional=compact)
+    if compact and listed == []:
+        raise reader.error("signatures", "must be left out of a batched record's receipt, not empty")
+    return signatures_from_value(listed or [], "receipt.signatures", compact=compact)
 
 
 UTF8_BOM: Final = b"\xef\xbb\xbf"

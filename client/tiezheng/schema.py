@@ -106,6 +106,18 @@ class MapReader:
             raise FieldError(f"{self._what} has unknown field {unknown[0]}", code="unknown-field")
 
 
+def check_version(version: int, known: tuple[int, ...], what: str, error: type[FieldError] = FieldError) -> None:
+    """Refuse a version this build does not read. One past the newest it knows is a newer format
+    (``unsupported-version``: a verifier gives no verdict on it, as a newer release may read it); an older
+    one that never existed is malformed, with ``error``'s own code."""
+    if version in known:
+        return
+    reads = f"{known[0]}" if len(known) == 1 else f"versions {', '.join(map(str, known[:-1]))} and {known[-1]}"
+    if version > max(known):
+        raise error(f"{what} version {version} is not supported (this build reads {reads})", code="unsupported-version")
+    raise error(f"{what} version {version} does not exist (this build reads {reads})")
+
+
 def array_fields(value: Any, what: str, names: tuple[str, ...], *, required: int) -> MapReader:
     """A fixed-layout array read as the map of its named positions: the first ``required`` items must be
     there, the rest may be left off the end (but not given as null), and nothing may follow them."""

@@ -19,10 +19,11 @@ from . import cbor
 from .errors import DecodeError
 from .evidence_id import EvidenceId
 from .gm import sm3
-from .schema import FieldError, check_text
+from .schema import FieldError, check_text, check_version
 from .signing import Cosigner, cosigners_from_value, cosigners_to_value
 
 VERSION: Final = 1
+VERSIONS: Final = (VERSION,)
 DIGEST_SIZE: Final = 32
 MAX_STATEMENT_SIZE: Final = 2048
 MAX_META_SIZE: Final = 1024
@@ -163,6 +164,12 @@ def _check_value(value: Any) -> None:
     """Every rule of a statement, on its CBOR value: one place for building and for decoding."""
     if type(value) is not dict:
         raise StatementError("a statement is a map")
+    # The version first: a newer statement may have other fields, and is newer before it is anything else.
+    version = value.get("v", _ABSENT)
+    if version is not _ABSENT:
+        if type(version) is not int or version < 0:
+            raise StatementError("statement.v must be an unsigned integer")
+        check_version(version, VERSIONS, "statement", StatementError)
     for name in _REQUIRED:
         if name not in value:
             raise StatementError(f"statement.{name} is missing", code="missing-field")
@@ -172,13 +179,6 @@ def _check_value(value: Any) -> None:
             raise StatementError("statement has a map key that is not text", code="bad-cbor")
         unknown = sorted(extra)[0]
         raise StatementError(f"statement has unknown field {unknown!r}", code="unknown-field")
-    version = value["v"]
-    if type(version) is not int or version < 0:
-        raise StatementError("statement.v must be an unsigned integer")
-    if version != VERSION:
-        raise StatementError(
-            f"statement version {version} is not supported (this build reads {VERSION})", code="unsupported-version"
-        )
     kind = value["kind"]
     if type(kind) is not str or kind not in KINDS:  # every registered kind matches KIND
         _check_private_kind(kind)

@@ -37,6 +37,7 @@ from .header import ConsensusHeader, check_seals, follow_transitions
 from .merkle import verify_inclusion
 from .merkle.rfc9162 import leaf_hash
 from .receipt import Receipt
+from .schema import FieldError
 from .signing import check_signatures
 from .statement import Statement
 
@@ -88,8 +89,9 @@ class Verdict:
 
     @property
     def decided(self) -> bool:
-        """False when a check stopped at a format newer than this verifier reads (``unsupported-version``): the
-        receipt is not valid *for this verifier*, but it may well be valid, and a newer release can tell."""
+        """False when a check stopped at a format newer than this verifier reads (``unsupported-version``): this
+        verifier cannot check the receipt, so it gives no verdict; a newer release can. (Not valid either: a
+        forger can write a newer version number as easily as anything else.)"""
         failed = self.failed
         return failed is None or failed.code != UNSUPPORTED
 
@@ -225,12 +227,24 @@ def _verify(receipt_or_bytes: Receipt | bytes, genesis: Genesis, digest: bytes |
     validators, since = _step(
         verdict,
         "validator-set",
-        lambda: follow_transitions(genesis.validators, receipt.transitions, genesis.chain_id),
+        lambda: follow_transitions(genesis.validators, receipt.transitions, genesis.chain_id, receipt.header_version),
         f"{len(receipt.transitions)} hand-over(s) since genesis",
     )
     verdict.validators = validators
 
-    header = _step(verdict, "header", lambda: ConsensusHeader.from_cbor(receipt.header), None, record=False)
+    def decode_header() -> ConsensusHeader:
+        header = ConsensusHeader.from_cbor(receipt.header)
+        # Each receipt version goes with one header version (a chain's headers all have one): a receipt re-spelt
+        # in the other version, over the same header, would be a second encoding of the same receipt.
+        if header.version != receipt.header_version:
+            raise FieldError(
+                f"the consensus header is version {header.version}; a version {receipt.version} receipt carries "
+                f"version {receipt.header_version} headers",
+                code="header-version",
+            )
+        return header
+
+    header = _step(verdict, "header", decode_header, None, record=False)
     _require(
         verdict,
         "header",

@@ -126,6 +126,7 @@ class ToyChain:
             transitions=tuple(
                 t for t in self.transitions if ConsensusHeader.from_cbor(t.sealed.header).height < height
             ),
+            version=header.version,  # as the node writes them: a receipt's version is its header's
         )
 
 

@@ -110,6 +110,20 @@ export class MapReader {
 }
 
 /**
+ * Refuse a version this build does not read (schema.py check_version). One past the newest it knows is
+ * a newer format ("unsupported-version": a verifier gives no verdict on it, as a newer release may read
+ * it); an older one that never existed is malformed, with the object's own code.
+ */
+export function checkVersion(version, known, what, { code = "bad-field", error = FieldError } = {}) {
+  if (known.includes(version)) return;
+  const reads = known.length === 1 ? `${known[0]}` : `versions ${known.slice(0, -1).join(", ")} and ${known.at(-1)}`;
+  if (version > Math.max(...known)) {
+    throw new error(`${what} version ${version} is not supported (this build reads ${reads})`, "unsupported-version");
+  }
+  throw new error(`${what} version ${version} does not exist (this build reads ${reads})`, code);
+}
+
+/**
  * A fixed-layout array read as the map of its named positions: the first `required` items must be
  * there, the rest may be left off the end (but not given as null, which the reader refuses as it
  * refuses a null optional field), and nothing may follow them.

@@ -3,7 +3,7 @@
 
 import { decode, encode } from "./cbor.js";
 import { parseEvidenceId } from "./evidence-id.js";
-import { arrayFields, checkText, FieldError, MapReader } from "./fields.js";
+import { arrayFields, checkText, checkVersion, FieldError, MapReader } from "./fields.js";
 import { publicKey, sm2Verify, toHex } from "./sm.js";
 
 export const MAX_STATEMENT_SIZE = 2048;
@@ -60,11 +60,14 @@ export function decodeStatement(bytes) {
     throw new FieldError(message, code);
   };
   if (!(value instanceof Map)) fail("a statement is a map");
+  // The version first: a newer statement may have other fields, and is newer before it is anything else.
+  if (value.has("v")) {
+    const version = value.get("v");
+    if (!isInteger(version) || version < 0) fail("statement.v must be an unsigned integer");
+    checkVersion(version, [1], "statement", { code: "bad-statement" });
+  }
   for (const name of REQUIRED) if (!value.has(name)) fail(`statement.${name} is missing`, "missing-field");
   for (const name of value.keys()) if (!FIELDS.has(name)) fail(`statement has unknown field '${name}'`, "unknown-field");
-  const version = value.get("v");
-  if (!isInteger(version) || version < 0) fail("statement.v must be an unsigned integer");
-  if (version !== 1) fail(`statement version ${version} is not supported (this build reads 1)`, "unsupported-version");
   const kind = value.get("kind");
   if (typeof kind !== "string" || !KIND.test(kind)) fail(`statement.kind must match ${KIND.source}`);
   if (!KINDS.includes(kind) && !kind.startsWith("x-")) fail(`statement.kind '${kind}' is not a registered kind`);
@@ -260,8 +263,7 @@ export function batchProofFromValue(value, what, { compact = false } = {}) {
 
 export function decodeBatchHeader(bytes) {
   const reader = new MapReader(decode(bytes, { maxSize: MAX_BATCH_HEADER_SIZE, what: "batch header" }), "batch header");
-  const version = reader.uint("v");
-  if (version !== 1) throw new FieldError(`batch header version ${version} is not supported`, "unsupported-version");
+  checkVersion(reader.uint("v"), [1], "batch header", { code: "bad-batch" });
   if (reader.text("type", { maxLength: 16 }) !== "batch") throw reader.error("type", "must be 'batch'");
   if (reader.text("hash", { maxLength: 16 }) !== "sm3") throw reader.error("hash", "must be 'sm3'");
   const header = {
@@ -288,17 +290,16 @@ export function decodeBatchHeader(bytes) {
  */
 export function decodeConsensusHeader(bytes) {
   const value = decode(bytes, { maxSize: MAX_HEADER_SIZE, what: "consensus header" });
+  // The version first, before the layout: a newer header may have other fields, and is newer before it is
+  // anything else.
+  const stated = Array.isArray(value) ? value[0] : value instanceof Map ? value.get("v") : undefined;
+  if (isInteger(stated) && stated >= 0) checkVersion(stated, HEADER_VERSIONS, "consensus header");
   const isArray = Array.isArray(value);
   const reader = isArray
     ? arrayFields(value, "consensus header", HEADER_FIELDS_V2, HEADER_FIELDS_V2.length - 1)
     : new MapReader(value, "consensus header");
   const version = reader.uint("v");
-  if (!HEADER_VERSIONS.includes(version)) {
-    throw new FieldError(
-      `consensus header version ${version} is not supported (this build reads versions 1 and 2)`,
-      "unsupported-version",
-    );
-  }
+  checkVersion(version, HEADER_VERSIONS, "consensus header");
   // A known version in the other's form is malformed, not newer: "unsupported" must only ever mean a format a
   // newer verifier may read (client/tiezheng/verifier.py leaves a verdict stopped at one undecided, not invalid).
   if (version !== (isArray ? 2 : 1)) {
@@ -415,13 +416,20 @@ export function checkSeals(headerBytes, seals, set) {
 }
 
 /** [the set in power after the hand-overs, the height from which it seals]. */
-export function followTransitions(genesisSet, transitions, chainId, sm3) {
+/** The set in power after the hand-overs, whose headers are all of `headerVersion` (the receipt's). */
+export function followTransitions(genesisSet, transitions, chainId, headerVersion, sm3) {
   let current = genesisSet;
   let since = 0;
   transitions.forEach((transition, position) => {
     const header = decodeConsensusHeader(transition.header);
     const where = `validator transition ${position}`;
     if (header.chainId !== chainId) throw new CheckFailed(`${where} belongs to another chain`, "wrong-chain");
+    if (header.version !== headerVersion) {
+      throw new CheckFailed(
+        `${where} has a version ${header.version} header; a receipt of this version carries version ${headerVersion} headers`,
+        "header-version",
+      );
+    }
     if (header.height < since || !sameBytes(header.validators, current.hash)) {
       throw new CheckFailed(`${where} is not sealed by the validator set in power at its height`, "bad-transition");
     }

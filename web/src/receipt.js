@@ -6,7 +6,7 @@
 // batched record's receipt. Version 1 receipts are read as before: a court may hold one for decades.
 
 import { decode, encode } from "./cbor.js";
-import { arrayFields, FieldError, MapReader } from "./fields.js";
+import { arrayFields, checkVersion, FieldError, MapReader } from "./fields.js";
 import { parseJson } from "./genesis.js";
 import {
   batchProofFromValue,
@@ -57,26 +57,30 @@ function looksLikeJson(bytes) {
   return bytes[at] === 0x7b;
 }
 
+/**
+ * The statement's signatures: version 1 always lists them (empty for a batched record); version 2 has them
+ * or "batch", in one spelling only: an empty list would be a second encoding of the same receipt.
+ */
+function signaturesOf(reader, compact) {
+  const listed = reader.list("signatures", { optional: compact });
+  if (compact && listed?.length === 0) {
+    throw reader.error("signatures", "must be left out of a batched record's receipt, not empty");
+  }
+  return signaturesFromValue(listed ?? [], "receipt.signatures", { compact });
+}
+
 export function receiptFromCbor(bytes) {
   const reader = new MapReader(decode(bytes, { maxSize: MAX_RECEIPT_SIZE, what: "receipt" }), "receipt");
   if (reader.text("format", { maxLength: 32 }) !== "tiezheng-receipt") {
     throw new ReceiptError('not a receipt: "format" must be "tiezheng-receipt"');
   }
   const version = reader.uint("v");
-  if (!VERSIONS.includes(version)) {
-    throw new ReceiptError(`receipt version ${version} is not supported (this build reads versions 1 and 2)`, "unsupported-version");
-  }
+  checkVersion(version, VERSIONS, "receipt", { code: "bad-receipt", error: ReceiptError });
   const compact = version === 2;
   if (reader.text("hash", { maxLength: 16 }) !== "sm3") throw reader.error("hash", "must be 'sm3'");
   if (reader.text("signature", { maxLength: 16 }) !== "sm2-sm3") throw reader.error("signature", "must be 'sm2-sm3'");
   const chain = chainFromValue(reader.any("chain"), compact);
   const batchValue = reader.any("batch", { optional: true });
-  // Version 1 always has "signatures" (empty for a batched record); version 2 has it or "batch", and one
-  // spelling only: an empty list would be a second encoding of the same receipt.
-  const signaturesValue = reader.list("signatures", { optional: compact });
-  if (compact && signaturesValue?.length === 0) {
-    throw reader.error("signatures", "must be left out of a batched record's receipt, not empty");
-  }
   const listed = reader.list("transitions", { optional: true, maxItems: MAX_TRANSITIONS });
   if (listed !== undefined && listed.length === 0) throw reader.error("transitions", "must be left out when there are none, not empty");
   const transitions = listed ?? [];
@@ -86,7 +90,7 @@ export function receiptFromCbor(bytes) {
     chain,
     evidenceId: reader.text("id", { maxLength: 32 }),
     statement: reader.bytes("statement", { maxSize: MAX_STATEMENT_SIZE }),
-    signatures: signaturesFromValue(signaturesValue ?? [], "receipt.signatures", { compact }),
+    signatures: signaturesOf(reader, compact),
     batch: batchValue !== undefined ? batchProofFromValue(batchValue, "receipt.batch", { compact }) : null,
     leaf: reader.uint("leaf"),
     inclusion: compact

@@ -189,11 +189,22 @@ function run(verdict, receiptBytes, genesisInput, digest) {
 
   const [validators, since] = step(
     "validator-set",
-    () => followTransitions(genesis.validators, receipt.transitions, genesis.chainId, sm3),
+    () => followTransitions(genesis.validators, receipt.transitions, genesis.chainId, receipt.version, sm3),
     ["validator-set.ok", { transitions: receipt.transitions.length }],
   );
 
-  const header = step("header", () => decodeConsensusHeader(receipt.header), null);
+  const header = step("header", () => {
+    const decoded = decodeConsensusHeader(receipt.header);
+    // Each receipt version goes with one header version (a chain's headers all have one): a receipt re-spelt
+    // in the other version, over the same header, would be a second encoding of the same receipt.
+    if (decoded.version !== receipt.version) {
+      throw new CheckFailed(
+        `the consensus header is version ${decoded.version}; a version ${receipt.version} receipt carries version ${receipt.version} headers`,
+        "header-version",
+      );
+    }
+    return decoded;
+  }, null);
   require(
     "header",
     header.chainId === genesis.chainId &&

@@ -314,6 +314,9 @@ class EvidenceService:
             header=block.header_bytes,
             seals=block.seals,
             transitions=(),
+            # The receipt's version is its header's: a chain begun by an earlier build (v1 headers) goes on issuing
+            # v1 receipts, which every verifier already deployed reads, and a record's receipt never changes.
+            version=block.header.version,
         )
 
     def query(

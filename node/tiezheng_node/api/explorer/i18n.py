@@ -391,9 +391,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "RECEIPT VALID — FILE NOT CHECKED",
     ),
     "verify.undecided": (
-        "无法判定 UNDECIDED — 回执格式较新，本页面无法读取；回执可能有效，请使用更新版本的核验工具",
-        "UNDECIDED — the receipt is of a newer format than this page reads; it may well be valid: verify it with a "
-        "newer release",
+        "无法判定 UNDECIDED — 回执中有本页面无法读取的较新格式，故不作判定；请使用更新版本的核验工具",
+        "UNDECIDED — part of the receipt is in a newer format than this page reads, so it gives no verdict: verify it "
+        "with a newer release",
     ),
     "verify.failed": ("无法完成核验：", "Could not verify: "),
     "verify.fetch.evidence-id-checksum": (
@@ -508,7 +508,11 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "not deterministic CBOR (RFC 8949 §4.2.1): the bytes may have been altered",
     ),
     "check.error.bad-receipt": ("回执格式无效", "not a valid receipt"),
-    "check.error.unsupported-version": ("格式版本不受支持", "a format version this verifier does not read"),
+    "check.error.unsupported-version": ("格式版本较新，本页面无法读取", "a format version this verifier does not read"),
+    "check.error.header-version": (
+        "区块头的版本与回执的版本不相配",
+        "a consensus header of another version than the receipt's",
+    ),
     "check.error.bad-field": ("某字段的值不符合格式要求", "a field's value is not in the required form"),
     "check.error.missing-field": ("缺少必需字段", "a required field is missing"),
     "check.error.unknown-field": ("含有未定义的字段", "a field the format does not define"),

@@ -2193,6 +2193,14 @@ var MapReader = class {
     if (unknown.length) throw new FieldError(`${this.what} has unknown field '${unknown[0]}'`, "unknown-field");
   }
 };
+function checkVersion(version, known, what, { code = "bad-field", error = FieldError } = {}) {
+  if (known.includes(version)) return;
+  const reads = known.length === 1 ? `${known[0]}` : `versions ${known.slice(0, -1).join(", ")} and ${known.at(-1)}`;
+  if (version > Math.max(...known)) {
+    throw new error(`${what} version ${version} is not supported (this build reads ${reads})`, "unsupported-version");
+  }
+  throw new error(`${what} version ${version} does not exist (this build reads ${reads})`, code);
+}
 function arrayFields(value, what, names, required) {
   if (!Array.isArray(value)) throw new FieldError(`${what} must be an array`);
   if (value.length < required || value.length > names.length) {
@@ -5972,11 +5980,13 @@ function decodeStatement(bytes) {
     throw new FieldError(message, code);
   };
   if (!(value instanceof Map)) fail("a statement is a map");
+  if (value.has("v")) {
+    const version = value.get("v");
+    if (!isInteger(version) || version < 0) fail("statement.v must be an unsigned integer");
+    checkVersion(version, [1], "statement", { code: "bad-statement" });
+  }
   for (const name2 of REQUIRED) if (!value.has(name2)) fail(`statement.${name2} is missing`, "missing-field");
   for (const name2 of value.keys()) if (!FIELDS.has(name2)) fail(`statement has unknown field '${name2}'`, "unknown-field");
-  const version = value.get("v");
-  if (!isInteger(version) || version < 0) fail("statement.v must be an unsigned integer");
-  if (version !== 1) fail(`statement version ${version} is not supported (this build reads 1)`, "unsupported-version");
   const kind = value.get("kind");
   if (typeof kind !== "string" || !KIND.test(kind)) fail(`statement.kind must match ${KIND.source}`);
   if (!KINDS.includes(kind) && !kind.startsWith("x-")) fail(`statement.kind '${kind}' is not a registered kind`);
@@ -6149,8 +6159,7 @@ function batchProofFromValue(value, what, { compact = false } = {}) {
 }
 function decodeBatchHeader(bytes) {
   const reader = new MapReader(decode2(bytes, { maxSize: MAX_BATCH_HEADER_SIZE, what: "batch header" }), "batch header");
-  const version = reader.uint("v");
-  if (version !== 1) throw new FieldError(`batch header version ${version} is not supported`, "unsupported-version");
+  checkVersion(reader.uint("v"), [1], "batch header", { code: "bad-batch" });
   if (reader.text("type", { maxLength: 16 }) !== "batch") throw reader.error("type", "must be 'batch'");
   if (reader.text("hash", { maxLength: 16 }) !== "sm3") throw reader.error("hash", "must be 'sm3'");
   const header = {
@@ -6168,15 +6177,12 @@ function decodeBatchHeader(bytes) {
 }
 function decodeConsensusHeader(bytes) {
   const value = decode2(bytes, { maxSize: MAX_HEADER_SIZE, what: "consensus header" });
+  const stated = Array.isArray(value) ? value[0] : value instanceof Map ? value.get("v") : void 0;
+  if (isInteger(stated) && stated >= 0) checkVersion(stated, HEADER_VERSIONS, "consensus header");
   const isArray = Array.isArray(value);
   const reader = isArray ? arrayFields(value, "consensus header", HEADER_FIELDS_V2, HEADER_FIELDS_V2.length - 1) : new MapReader(value, "consensus header");
   const version = reader.uint("v");
-  if (!HEADER_VERSIONS.includes(version)) {
-    throw new FieldError(
-      `consensus header version ${version} is not supported (this build reads versions 1 and 2)`,
-      "unsupported-version"
-    );
-  }
+  checkVersion(version, HEADER_VERSIONS, "consensus header");
   if (version !== (isArray ? 2 : 1)) {
     throw reader.error("v", `is ${version}, but version ${version} is not written as ${isArray ? "an array" : "a map"}`);
   }
@@ -6279,13 +6285,19 @@ function checkSeals(headerBytes, seals, set) {
     );
   }
 }
-function followTransitions(genesisSet, transitions, chainId, sm33) {
+function followTransitions(genesisSet, transitions, chainId, headerVersion, sm33) {
   let current = genesisSet;
   let since = 0;
   transitions.forEach((transition, position) => {
     const header = decodeConsensusHeader(transition.header);
     const where = `validator transition ${position}`;
     if (header.chainId !== chainId) throw new CheckFailed(`${where} belongs to another chain`, "wrong-chain");
+    if (header.version !== headerVersion) {
+      throw new CheckFailed(
+        `${where} has a version ${header.version} header; a receipt of this version carries version ${headerVersion} headers`,
+        "header-version"
+      );
+    }
     if (header.height < since || !sameBytes(header.validators, current.hash)) {
       throw new CheckFailed(`${where} is not sealed by the validator set in power at its height`, "bad-transition");
     }
@@ -6602,24 +6614,25 @@ function looksLikeJson(bytes) {
   while (at < bytes.length && JSON_WHITESPACE.has(bytes[at])) at += 1;
   return bytes[at] === 123;
 }
+function signaturesOf(reader, compact) {
+  const listed = reader.list("signatures", { optional: compact });
+  if (compact && listed?.length === 0) {
+    throw reader.error("signatures", "must be left out of a batched record's receipt, not empty");
+  }
+  return signaturesFromValue(listed ?? [], "receipt.signatures", { compact });
+}
 function receiptFromCbor(bytes) {
   const reader = new MapReader(decode2(bytes, { maxSize: MAX_RECEIPT_SIZE, what: "receipt" }), "receipt");
   if (reader.text("format", { maxLength: 32 }) !== "tiezheng-receipt") {
     throw new ReceiptError('not a receipt: "format" must be "tiezheng-receipt"');
   }
   const version = reader.uint("v");
-  if (!VERSIONS.includes(version)) {
-    throw new ReceiptError(`receipt version ${version} is not supported (this build reads versions 1 and 2)`, "unsupported-version");
-  }
+  checkVersion(version, VERSIONS, "receipt", { code: "bad-receipt", error: ReceiptError });
   const compact = version === 2;
   if (reader.text("hash", { maxLength: 16 }) !== "sm3") throw reader.error("hash", "must be 'sm3'");
   if (reader.text("signature", { maxLength: 16 }) !== "sm2-sm3") throw reader.error("signature", "must be 'sm2-sm3'");
   const chain = chainFromValue(reader.any("chain"), compact);
   const batchValue = reader.any("batch", { optional: true });
-  const signaturesValue = reader.list("signatures", { optional: compact });
-  if (compact && signaturesValue?.length === 0) {
-    throw reader.error("signatures", "must be left out of a batched record's receipt, not empty");
-  }
   const listed = reader.list("transitions", { optional: true, maxItems: MAX_TRANSITIONS });
   if (listed !== void 0 && listed.length === 0) throw reader.error("transitions", "must be left out when there are none, not empty");
   const transitions = listed ?? [];
@@ -6628,7 +6641,7 @@ function receiptFromCbor(bytes) {
     chain,
     evidenceId: reader.text("id", { maxLength: 32 }),
     statement: reader.bytes("statement", { maxSize: MAX_STATEMENT_SIZE }),
-    signatures: signaturesFromValue(signaturesValue ?? [], "receipt.signatures", { compact }),
+    signatures: signaturesOf(reader, compact),
     batch: batchValue !== void 0 ? batchProofFromValue(batchValue, "receipt.batch", { compact }) : null,
     leaf: reader.uint("leaf"),
     inclusion: compact ? reader.packedHashes("inclusion", { maxItems: MAX_PROOF_LENGTH }) : reader.hashes("inclusion", { maxItems: MAX_PROOF_LENGTH }),
@@ -6833,10 +6846,19 @@ function run(verdict, receiptBytes, genesisInput, digest) {
   }
   const [validators, since] = step(
     "validator-set",
-    () => followTransitions(genesis.validators, receipt.transitions, genesis.chainId, sm32),
+    () => followTransitions(genesis.validators, receipt.transitions, genesis.chainId, receipt.version, sm32),
     ["validator-set.ok", { transitions: receipt.transitions.length }]
   );
-  const header = step("header", () => decodeConsensusHeader(receipt.header), null);
+  const header = step("header", () => {
+    const decoded = decodeConsensusHeader(receipt.header);
+    if (decoded.version !== receipt.version) {
+      throw new CheckFailed(
+        `the consensus header is version ${decoded.version}; a version ${receipt.version} receipt carries version ${receipt.version} headers`,
+        "header-version"
+      );
+    }
+    return decoded;
+  }, null);
   require2(
     "header",
     header.chainId === genesis.chainId && sameBytes(header.validators, validators.hash) && header.height >= since && receipt.leaf < header.logSize,
