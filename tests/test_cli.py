@@ -304,21 +304,32 @@ def anchored(tmp_path) -> dict[str, Path]:
     }
 
 
+def _newer(data: bytes) -> bytes:
+    """The object as a later release might write it: a version above this build's, and another field."""
+    value = cbor.decode(data, max_size=4096)
+    if isinstance(value, list):
+        return cbor.encode([9, *value[1:], 7])
+    return cbor.encode(value | {"v": 9, "zz": 1})
+
+
+@pytest.mark.parametrize("newer", [False, True], ids=["this-version", "newer-version"])
 @pytest.mark.parametrize("kind", ["statement", "batch header", "consensus header"])
-def test_sign_refuses_a_protocol_object(tmp_path, signer, anchored, kind):
-    """A detached signature over a statement's bytes is that statement signed: submitted, it would anchor."""
+def test_sign_refuses_a_protocol_object(tmp_path, signer, anchored, kind, newer):
+    """A detached signature over a statement's bytes is that statement signed: submitted, it would anchor. So
+    is one over a statement of a later release, which a node of that release would anchor."""
     from tiezheng.batch import BatchEnvelope
-    from tiezheng.receipt import Receipt
 
     receipt = Receipt.load(anchored["receipt"])
     agency = SM2PrivateKey.generate()
     batch = BatchEnvelope.build([statement_for(agency, b"one"), statement_for(agency, b"two")], agency, 1)
     content = {"statement": receipt.statement, "batch header": batch.header, "consensus header": receipt.header}
+    if newer:
+        content = {name: _newer(data) for name, data in content.items()}
     (tmp_path / "please-sign.bin").write_bytes(content[kind])
     keyfile, _ = signer
     out = tmp_path / "please-sign.sig"
     refused = run("sign", str(tmp_path / "please-sign.bin"), "--key", str(keyfile), "--out", str(out), passphrase=None)
-    assert_one_line_error(refused, text=f"is a Tiezheng {kind}")
+    assert_one_line_error(refused, text=f"is a Tiezheng {'protocol object of a later version' if newer else kind}")
     assert refused.stderr.rstrip().endswith("[protocol-object]") and not out.exists()
     (tmp_path / "please-sign.bin").write_bytes(content[kind] + b"\n")  # not the object's bytes: a file like any other
     assert run("sign", str(tmp_path / "please-sign.bin"), "--key", str(keyfile), "--out", str(out)).returncode == 0
@@ -769,12 +780,16 @@ VECTORS_WITH_RECORDS = [c for c in json.loads((RECEIPT_VECTORS / "manifest.json"
 
 @pytest.mark.parametrize("case", VECTORS_WITH_RECORDS, ids=[c["name"] for c in VECTORS_WITH_RECORDS])
 def test_verify_gives_each_receipt_vector_its_verdict(case):
-    """The command is a verifier like the others: a receipt cut short or not in v1's encoding is INVALID at
-    `receipt` (exit status 1), as the vectors say, not a failure to decide."""
+    """The command is a verifier like the others: a receipt cut short or not in its version's encoding is INVALID
+    at `receipt` (exit status 1), as the vectors say, not a failure to decide; one of a newer format is undecided
+    (exit status 2), as the vectors say too."""
     record, receipt = (str(RECEIPT_VECTORS / case[k]) for k in ("record", "receipt"))
     result = run("verify", record, receipt, "--genesis", str(RECEIPT_VECTORS / case["genesis"]))
     if case["valid"]:
         assert result.returncode == 0 and result.stdout.startswith("VALID"), (result.stdout, result.stderr)
+    elif not case["decided"]:
+        assert result.returncode == 2, (result.stdout, result.stderr)
+        assert result.stdout.startswith(f"UNDECIDED  at check {case['failed']} — "), result.stdout
     else:
         assert result.returncode == 1, (result.stdout, result.stderr)
         assert result.stdout.startswith(f"INVALID  failed check: {case['failed']} — "), result.stdout
@@ -814,6 +829,15 @@ def test_certificate_refuses_a_receipt_the_genesis_refutes(anchored, tmp_path):
     assert accepted.returncode == 0, accepted.stderr
     page = (tmp_path / "c.html").read_text()
     assert "VALID" in page and "validator-0" in page
+
+
+def test_certificate_is_not_written_for_a_receipt_this_release_cannot_check(anchored, tmp_path):
+    newer = tmp_path / "newer.tzr"
+    newer.write_bytes(cbor.encode(Receipt.load(anchored["receipt"]).to_value() | {"v": 3}))
+    out = tmp_path / "cert.html"
+    result = run("certificate", str(newer), "--genesis", str(anchored["genesis"]), "--out", str(out))
+    assert result.returncode == 2 and result.stdout.startswith("UNDECIDED  at check receipt")
+    assert "this release cannot check the receipt" in result.stderr and not out.exists()
 
 
 @pytest.mark.parametrize("out", ["/nonexistent-folder/c.pdf", "/nonexistent-folder/c.html"])

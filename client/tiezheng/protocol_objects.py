@@ -17,6 +17,7 @@ from .errors import TiezhengError
 from .header import ConsensusHeader
 from .statement import MAX_STATEMENT_SIZE, Statement
 
+LATER_OBJECT: Final = "protocol object of a later version"
 #: The largest object recognised; every signed protocol object is smaller than a statement's bound.
 MAX_SIGNED_OBJECT: Final = MAX_STATEMENT_SIZE
 
@@ -32,10 +33,14 @@ def signed_object_kind(data: bytes) -> str | None:
     "consensus header"), or None for any other bytes."""
     if len(data) > MAX_SIGNED_OBJECT:
         return None
+    newer = False
     for kind, read in _READERS:
         try:
             read(data)
-        except TiezhengError:
+        except TiezhengError as exc:
+            newer = newer or exc.code == "unsupported-version"
             continue
         return kind
-    return None
+    # A later release's object is a protocol object all the same (which one, this build cannot tell): signing
+    # it as a plain file would make a key meant for files sign what a node of that release would accept.
+    return LATER_OBJECT if newer else None

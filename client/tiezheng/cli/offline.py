@@ -271,8 +271,8 @@ def render_verdict(verdict: Verdict) -> str:
         assert failed is not None
         lines.append(f"UNDECIDED  at check {failed.name} — {shown_safely(failed.detail)}")
         lines.append(
-            "  The receipt is of a newer format than this verifier reads. It may well be valid: verify it with a"
-            " newer release of tiezheng."
+            "  Part of the receipt is in a newer format than this release reads, so it gives no verdict: verify it"
+            " with a newer release of tiezheng."
         )
     else:
         failed = verdict.failed

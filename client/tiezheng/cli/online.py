@@ -29,6 +29,7 @@ from ..verifier import Verdict, verify_receipt
 from .common import (
     EXIT_NEGATIVE,
     EXIT_OK,
+    EXIT_USAGE,
     Exists,
     Unreadable,
     Unwritable,
@@ -419,6 +420,9 @@ def cmd_certificate(args: argparse.Namespace) -> int:
         verdict = loaded if isinstance(loaded, Verdict) else verify_receipt(loaded, genesis)
         if not verdict.valid:
             sys.stdout.write(render_verdict(verdict))
+            if not verdict.decided:  # as verify: no verdict, exit status 2
+                sys.stderr.write("tiezheng: no certificate written: this release cannot check the receipt\n")
+                return EXIT_USAGE
             sys.stderr.write(f"tiezheng: no certificate written: the receipt does not verify against {args.genesis}\n")
             return EXIT_NEGATIVE
     assert isinstance(loaded, Receipt)  # a receipt that does not decode has no valid verdict: refused above
