@@ -1,7 +1,8 @@
 """``tiezheng``: hash, keys and signatures; anchor records on a node; verify receipts offline.
 
 Exit status: 0 success (or VALID), 1 a negative verdict (INVALID, bad signature),
-2 bad usage or unreadable input. Errors are one line on standard error.
+2 bad usage, unreadable input, or no verdict (UNDECIDED: a receipt in a format newer than
+this release reads). Errors are one line on standard error.
 """
 
 from __future__ import annotations
