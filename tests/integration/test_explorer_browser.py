@@ -90,7 +90,7 @@ def test_explorer_and_verify_page_in_chromium(explorer_node, tmp_path):
     assert not failed, "\n\n".join(f"{c['check']}:\n{c['detail']}" for c in failed)
     assert returncode == 0, "".join(stderr)[-3000:]
     names = [c["check"] for c in checks]
-    assert len(names) == 23, names
+    assert len(names) == 24, names
     for expected in (
         "explorer-home",
         "evidence",
