@@ -7,11 +7,12 @@ root, the validators' seals over it, and any validator-set hand-overs since
 genesis. Together with a genesis the verifier trusts, nothing else is needed:
 no node, no network. The format is in docs/receipt-format.md (CDDL).
 
-Version 2, written since the consensus header became an array, has the same
-fields as version 1 in a compact form (audit paths as one byte string, seals,
-signatures and the batch proof as arrays): about 300 bytes less, the size of a
-second audit path. Version 1 receipts are read and verified as before: a court
-may hold one for decades.
+Version 2 goes with consensus header v2 (an array), version 1 with header v1: a
+node issues the one that goes with the header that sealed the record. It has the
+same fields as version 1 in a compact form (audit paths as one byte string,
+seals, signatures and the batch proof as arrays); with its header, about 280
+bytes less for a batched record. Version 1 receipts are read and verified as
+before: a court may hold one for decades.
 """
 
 from __future__ import annotations
