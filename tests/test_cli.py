@@ -363,6 +363,7 @@ def test_verify_valid(anchored):
     )
     verdict = json.loads(as_json.stdout)
     assert verdict["valid"] and verdict["record_checked"] and verdict["failed"] is None and len(verdict["checks"]) == 11
+    assert verdict["decided"] is True
     digest = sm3(anchored["record"].read_bytes()).hex()
     assert (
         run("verify", "--digest", digest, str(anchored["receipt"]), "--genesis", str(anchored["genesis"])).returncode
@@ -415,11 +416,14 @@ def test_verify_gives_no_verdict_on_a_format_newer_than_it_reads(anchored, tmp_p
         document["error"]["code"] == "unsupported-version"
         and "newer than this verifier" in document["error"]["message"]
     )
+    assert document["decided"] is False
+    assert f"  [NEWER] {part}: " in result.stdout and "[FAIL]" not in result.stdout
     # An older version in the newer's form is damage, not news: INVALID.
     value = receipt.to_value() | {"header": cbor.encode([1, *cbor.decode(receipt.header, max_size=4096)[1:]])}
     newer.write_bytes(cbor.encode(value))
     result = run("verify", *args)
     assert result.returncode == 1 and result.stdout.startswith("INVALID  failed check: header")
+    assert json.loads(run("verify", *args, "--json").stdout)["decided"] is True
 
 
 def test_verify_bad_input(anchored, tmp_path):

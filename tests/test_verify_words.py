@@ -109,6 +109,9 @@ def test_a_newer_format_is_undecided_not_invalid(lines):
     for line in verdicts:
         assert (line["kind"] == "undecided") == (line["name"] in undecided), line
     assert {line["zh"] for line in verdicts if line["kind"] == "undecided"} == {MESSAGES["verify.undecided"][0]}
+    newer = [line for line in lines if line["what"] == "check" and line["state"] == "newer"]
+    assert {line["name"] for line in newer} == undecided
+    assert all(line["code"] == "unsupported-version" for line in newer)
     assert MESSAGES["verify.undecided"][0].startswith("无法判定")
 
 

@@ -261,6 +261,8 @@ try {
     assert.equal(result.failed, "receipt");
     assert.ok(result.verdictLine.startsWith("无法判定 UNDECIDED"), result.verdictLine);
     assert.equal(await page.getAttribute("#verdict", "class"), "undecided");
+    const receiptCheck = result.checks.find((c) => c.name === "receipt");
+    assert.deepEqual([receiptCheck.state, receiptCheck.mark], ["newer", "?"], JSON.stringify(receiptCheck));
     return result.verdictLine;
   });
 

@@ -7,7 +7,7 @@ import { checkLine, checkState, fetchRefusal, PageRefusal, refusal, VERDICT_WORD
 const words = JSON.parse(document.getElementById("words").textContent);
 const language = document.body.dataset.lang;
 const $ = (id) => document.getElementById(id);
-const MARKS = { ok: "✓", bad: "✗", unchecked: "–", skipped: "–" };
+const MARKS = { ok: "✓", bad: "✗", unchecked: "–", newer: "?", skipped: "–" };
 
 function hashInWorker(file) {
   return new Promise((resolve, reject) => {

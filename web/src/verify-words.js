@@ -28,10 +28,14 @@ export const VERDICT_WORDS = {
   undecided: "verify.undecided",
 };
 
-/** How a check's line is marked: "ok", "bad", "unchecked" (passed, but with nothing compared) or "skipped". */
+/**
+ * How a check's line is marked: "ok", "bad", "unchecked" (passed, but with nothing compared), "newer" (stopped
+ * at a format newer than this page reads: not failed, not made) or "skipped".
+ */
 export function checkState(check) {
   if (!check) return "skipped";
   if (check.checked === false) return "unchecked";
+  if (!check.ok && check.key === "error" && check.values.code === UNSUPPORTED) return "newer";
   return check.ok ? "ok" : "bad";
 }
 

@@ -20,7 +20,7 @@ from ..gm.sm3 import CHUNK_SIZE
 from ..protocol_objects import MAX_SIGNED_OBJECT, signed_object_kind
 from ..receipt import Receipt
 from ..schema import shown_safely
-from ..verifier import Check, Verdict, verify_receipt
+from ..verifier import UNSUPPORTED, Check, Verdict, verify_receipt
 from .common import (
     EXIT_NEGATIVE,
     EXIT_OK,
@@ -280,7 +280,9 @@ def render_verdict(verdict: Verdict) -> str:
         lines.append(f"INVALID  failed check: {failed.name} — {shown_safely(failed.detail)}")
     lines.append("checks:")
     for check in verdict.checks:
-        lines.append(f"  [{'ok' if check.ok else 'FAIL'}] {check.name}: {shown_safely(check.detail)}")
+        # A check that stopped at a newer format did not fail: it could not be made.
+        mark = "ok" if check.ok else "NEWER" if check.code == UNSUPPORTED else "FAIL"
+        lines.append(f"  [{mark}] {check.name}: {shown_safely(check.detail)}")
     return "\n".join(lines) + "\n"
 
 
@@ -303,6 +305,7 @@ def _json_document(verdict: Verdict, error: dict[str, str] | None) -> str:
     document = {
         "valid": verdict.valid,
         "record_checked": verdict.record_checked,
+        "decided": verdict.decided and error is None,
         "evidence_id": verdict.evidence_id,
         "failed": verdict.failed.name if verdict.failed else None,
         "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail, "code": c.code} for c in verdict.checks],

@@ -22,6 +22,7 @@ var VERDICT_WORDS = {
 function checkState(check) {
   if (!check) return "skipped";
   if (check.checked === false) return "unchecked";
+  if (!check.ok && check.key === "error" && check.values.code === UNSUPPORTED) return "newer";
   return check.ok ? "ok" : "bad";
 }
 function checkLine(check, words2, language2) {
@@ -52,7 +53,7 @@ function fetchRefusal(code, id, status, words2) {
 var words = JSON.parse(document.getElementById("words").textContent);
 var language = document.body.dataset.lang;
 var $ = (id) => document.getElementById(id);
-var MARKS = { ok: "✓", bad: "✗", unchecked: "–", skipped: "–" };
+var MARKS = { ok: "✓", bad: "✗", unchecked: "–", newer: "?", skipped: "–" };
 function hashInWorker(file) {
   return new Promise((resolve, reject) => {
     const worker = new Worker("/static/sm3-worker.js");
