@@ -16,7 +16,7 @@ from . import cbor
 from .gm import SM2PrivateKey
 from .merkle import MemoryNodeStore, MerkleLog, verify_inclusion
 from .merkle.rfc9162 import leaf_hash
-from .schema import FieldError, MapReader, array_fields, check_version
+from .schema import FieldError, MapReader, check_version, object_fields
 from .signing import (
     Cosigner,
     Signature,
@@ -144,16 +144,12 @@ class BatchProof:
 
     @classmethod
     def from_value(cls, value: Any, what: str = "batch", *, compact: bool = False) -> BatchProof:
-        reader = array_fields(value, what, PROOF_FIELDS, required=4) if compact else MapReader(value, what)
+        reader = object_fields(value, what, PROOF_FIELDS, compact=compact)
         proof = cls(
             header=reader.bytes("header", max_size=MAX_HEADER_SIZE),
             signatures=signatures_from_value(reader.list("signatures"), f"{what}.signatures", compact=compact),
             index=reader.uint("index", maximum=MAX_BATCH_SIZE - 1),
-            path=tuple(
-                reader.packed_hashes("path", max_items=MAX_PATH_LENGTH)
-                if compact
-                else reader.hashes("path", max_items=MAX_PATH_LENGTH)
-            ),
+            path=tuple(reader.hashes("path", max_items=MAX_PATH_LENGTH, packed=compact)),
         )
         reader.finish()
         return proof

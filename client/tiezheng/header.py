@@ -16,7 +16,7 @@ from . import cbor
 from .errors import TiezhengError
 from .genesis import MAX_VALIDATORS, ValidatorSet
 from .gm import SM2PrivateKey, sm3
-from .schema import FieldError, MapReader, array_fields, check_version
+from .schema import FieldError, MapReader, array_fields, check_version, object_fields
 
 #: The version new chains write: an array of the fields in a fixed order, 40 % smaller than version 1's map of
 #: named fields (every receipt carries a header). A chain keeps the version its first block was written in.
@@ -65,41 +65,27 @@ class ConsensusHeader:
     version: int = VERSION
 
     def to_cbor(self) -> bytes:
-        if self.version == 1:
-            return cbor.encode(
-                {
-                    "v": 1,
-                    "hash": "sm3",
-                    "chain": self.chain_id,
-                    "height": self.height,
-                    "round": self.round,
-                    "time": self.time,
-                    "parent": self.parent,
-                    "execution": self.execution,
-                    "log_size": self.log_size,
-                    "log_root": self.log_root,
-                    "validators": self.validators,
-                    "next_validators": self.next_validators,
-                }
-            )
-        if self.version != 2:
+        if self.version not in VERSIONS:
             raise ValueError(f"consensus header version {self.version} is not one this build writes")
-        fields = [
-            2,
-            "sm3",
-            self.chain_id,
-            self.height,
-            self.round,
-            self.time,
-            self.parent,
-            self.execution,
-            self.log_size,
-            self.log_root,
-            self.validators,
-        ]
-        if self.next_validators != self.validators:
-            fields.append(self.next_validators)
-        return cbor.encode(fields)
+        fields = {
+            "v": self.version,
+            "hash": "sm3",
+            "chain": self.chain_id,
+            "height": self.height,
+            "round": self.round,
+            "time": self.time,
+            "parent": self.parent,
+            "execution": self.execution,
+            "log_size": self.log_size,
+            "log_root": self.log_root,
+            "validators": self.validators,
+            "next_validators": self.next_validators,
+        }
+        if self.version == 1:
+            return cbor.encode(fields)
+        if self.next_validators == self.validators:
+            del fields["next_validators"]  # version 2 names the next set only at a hand-over
+        return cbor.encode([fields[name] for name in FIELDS_V2 if name in fields])
 
     @classmethod
     def from_cbor(cls, data: bytes) -> ConsensusHeader:
@@ -179,7 +165,7 @@ class Seal:
 
     @classmethod
     def from_value(cls, value: Any, what: str, *, compact: bool = False) -> Seal:
-        reader = array_fields(value, what, SEAL_FIELDS, required=2) if compact else MapReader(value, what)
+        reader = object_fields(value, what, SEAL_FIELDS, compact=compact)
         seal = cls(reader.uint("validator", maximum=MAX_VALIDATORS - 1), reader.bytes("sig", max_size=72))
         reader.finish()
         return seal
@@ -248,7 +234,7 @@ class ValidatorTransition:
     @classmethod
     def from_value(cls, value: Any, what: str, *, compact: bool = False) -> ValidatorTransition:
         if compact:
-            reader = array_fields(value, what, TRANSITION_FIELDS, required=3)
+            reader = object_fields(value, what, TRANSITION_FIELDS, compact=True)
             header = reader.bytes("header", max_size=MAX_HEADER_SIZE)
             seals = seals_from_value(reader.list("seals"), f"{what}.seals", compact=True)
             return cls(SealedHeader(header, seals), reader.bytes("next_validators"))

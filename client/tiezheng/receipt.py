@@ -29,7 +29,7 @@ from .errors import TiezhengError
 from .files import open_regular
 from .header import MAX_HEADER_SIZE, Seal, ValidatorTransition, seals_from_value, seals_to_value
 from .jsondoc import check_nesting, no_duplicates
-from .schema import FieldError, MapReader, array_fields, check_version
+from .schema import FieldError, MapReader, check_version, object_fields
 from .signing import Signature, signatures_from_value, signatures_to_value
 from .statement import MAX_STATEMENT_SIZE
 
@@ -62,7 +62,7 @@ class ChainRef:
     @classmethod
     def from_value(cls, value: Any, *, compact: bool) -> ChainRef:
         what = "receipt.chain"
-        chain = array_fields(value, what, CHAIN_FIELDS, required=3) if compact else MapReader(value, what)
+        chain = object_fields(value, what, CHAIN_FIELDS, compact=compact)
         ref = cls(chain.uint("id"), chain.text("code", max_length=8), chain.bytes("genesis", size=32))
         chain.finish()
         return ref
@@ -150,11 +150,7 @@ class Receipt:
                 else None
             ),
             leaf_index=reader.uint("leaf"),
-            inclusion=tuple(
-                reader.packed_hashes("inclusion", max_items=MAX_PROOF_LENGTH)
-                if compact
-                else reader.hashes("inclusion", max_items=MAX_PROOF_LENGTH)
-            ),
+            inclusion=tuple(reader.hashes("inclusion", max_items=MAX_PROOF_LENGTH, packed=compact)),
             header=reader.bytes("header", max_size=MAX_HEADER_SIZE),
             seals=seals_from_value(reader.list("seals"), "receipt.seals", compact=compact),
             transitions=tuple(

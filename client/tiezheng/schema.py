@@ -80,8 +80,13 @@ class MapReader:
             raise self.error(key, f"must have at most {max_items} items")
         return value
 
-    def hashes(self, key: str, *, size: int = 32, max_items: int = 64, optional: bool = False) -> Any:
-        """An array of fixed-size hashes (a Merkle proof)."""
+    def hashes(
+        self, key: str, *, size: int = 32, max_items: int = 64, optional: bool = False, packed: bool = False
+    ) -> Any:
+        """An array of fixed-size hashes (a Merkle proof), or with ``packed`` (receipt v2) the hashes end to end
+        in one byte string."""
+        if packed:
+            return self._packed_hashes(key, size=size, max_items=max_items)
         values = self.list(key, optional=optional, max_items=max_items)
         if values is None:
             return None
@@ -90,8 +95,7 @@ class MapReader:
                 raise self.error(f"{key}[{position}]", f"must be a {size}-byte hash")
         return values
 
-    def packed_hashes(self, key: str, *, size: int = 32, max_items: int = 64) -> list[bytes]:
-        """Fixed-size hashes written end to end in one byte string (a Merkle proof, in receipt v2)."""
+    def _packed_hashes(self, key: str, *, size: int, max_items: int) -> list[bytes]:
         value = self.bytes(key, max_size=size * max_items)
         if len(value) % size:
             raise self.error(key, f"must hold whole {size}-byte hashes, not {len(value)} bytes")
@@ -116,6 +120,12 @@ def check_version(version: int, known: tuple[int, ...], what: str, error: type[F
     if version > max(known):
         raise error(f"{what} version {version} is not supported (this build reads {reads})", code="unsupported-version")
     raise error(f"{what} version {version} does not exist (this build reads {reads})")
+
+
+def object_fields(value: Any, what: str, names: tuple[str, ...], *, compact: bool) -> MapReader:
+    """An object's fields: a map of them, or with ``compact`` (receipt v2) the array of all of them in ``names``
+    order."""
+    return array_fields(value, what, names, required=len(names)) if compact else MapReader(value, what)
 
 
 def array_fields(value: Any, what: str, names: tuple[str, ...], *, required: int) -> MapReader:

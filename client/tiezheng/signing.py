@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from .errors import KeyFormatError, TiezhengError
 from .gm import SM2PrivateKey, SM2PublicKey
-from .schema import FieldError, MapReader, array_fields
+from .schema import FieldError, MapReader, object_fields
 
 #: Roles a signer may take (docs/receipt-format.md); private roles start with "x-".
 ROLES: Final = ("agency", "official", "reviewer", "approver", "notary", "witness", "supervisor")
@@ -62,7 +62,7 @@ class Signature:
 
     @classmethod
     def from_value(cls, value: Any, what: str, *, compact: bool = False) -> Signature:
-        reader = array_fields(value, what, SIGNATURE_FIELDS, required=3) if compact else MapReader(value, what)
+        reader = object_fields(value, what, SIGNATURE_FIELDS, compact=compact)
         role = reader.text("role", max_length=32, pattern=ROLE)
         _check_role(role)
         key = reader.bytes("key", max_size=65)
