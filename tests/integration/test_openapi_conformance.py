@@ -27,6 +27,7 @@ import pytest
 from tests.support.admin import admin_signature
 from tests.support.drill import DRILL, agency_client, start_drill_node
 from tests.support.processes import NodeProcess
+from tests.support.waiting import eventually
 from tiezheng.evidence_id import EvidenceId
 from tiezheng.gm import sm3
 from tiezheng.supervision import webhook_target
@@ -56,8 +57,11 @@ def _seed(node: NodeProcess) -> None:
         matter = client.open_matter(DRILL.hash.hex(), "drill openapi", official="官员-9")
         deadline = client.matter(matter.id).stage_deadline
         assert deadline is not None
-        time.sleep(max(0.0, deadline / 1000 - time.time()) + 1.0)
-        assert client.alerts(severity="red"), "the drill's first stage should have gone overdue"
+        eventually(
+            lambda: client.alerts(severity="red"),
+            "the drill's first stage to go overdue",
+            timeout=max(0.0, deadline / 1000 - time.time()) + 15,
+        )
     url = "http://127.0.0.1:9/unreachable-supervisor"  # deliveries fail and are retried: their state is shown
     added = httpx.post(
         f"{node.url}/v1/webhooks",

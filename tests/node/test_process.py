@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from tests.support.desk import TEMPLATES, Clock, Desk
 from tests.support.nodekit import LocalChain
 from tests.support.receiver import Receiver
+from tests.support.waiting import eventually
 from tiezheng import cbor
 from tiezheng.batch import BatchEnvelope
 from tiezheng.evidence_id import EvidenceId
@@ -755,14 +756,15 @@ def test_a_delivery_is_recorded_the_moment_its_receiver_answers_even_while_a_blo
     with process.commit_lock:  # as a block being built holds it
         worker = threading.Thread(target=lambda: delivered.append(chain.node.webhooks.deliver_due()), daemon=True)
         worker.start()
-        deadline = time.monotonic() + 20
-        while not receiver.acknowledged() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(0.3)
-        with chain.node.store.scan_range(b"O", OUTBOX_END) as rows:
-            assert list(rows) == []  # a crash now would not deliver it again
-        with chain.node.store.scan_range(b"V", b"V" + b"\xff" * 12) as rows:
-            assert len(list(rows)) == 1
+
+        def recorded() -> bool:
+            with (
+                chain.node.store.scan_range(b"O", OUTBOX_END) as owed,
+                chain.node.store.scan_range(b"V", b"V" + b"\xff" * 12) as delivered_rows,
+            ):
+                return list(owed) == [] and len(list(delivered_rows)) == 1
+
+        eventually(recorded, "the delivery recorded and no longer owed (a crash now would not repeat it)", 20)
     worker.join(timeout=20)
     assert delivered == [1]
     red = next(a for a in process.alerts() if a.severity == "red")
@@ -871,6 +873,7 @@ def test_a_hanging_webhook_delays_neither_the_others_nor_more_than_one_of_its_ow
         while len(healthy.acknowledged()) < 3:
             assert time.monotonic() - started < 5, healthy.received  # not behind the hanging one's timeouts
             time.sleep(0.05)
+        eventually(lambda: hanging.connections, "the attempt on the hanging webhook")
         assert len(hanging.connections) == 1  # one attempt hangs; the other two wait for its next round
         chain.node.webhooks.deliver_due(wait=False)  # while it hangs, that webhook is not tried again
         time.sleep(0.3)
