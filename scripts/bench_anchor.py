@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.integration.conftest import DevAgency
 from tests.support.nodekit import LocalChain
-from tests.support.processes import NodeProcess, free_port
+from tests.support.processes import NodeProcess
 from tiezheng import cbor
 from tiezheng.gm import get_backend
 from tiezheng.signing import Signature
@@ -78,7 +78,7 @@ class Watcher(threading.Thread):
 
 
 def fresh_node(tmp: Path, *extra: str) -> NodeProcess:
-    return NodeProcess(tmp / "data", free_port(), extra_args=list(extra)).start()
+    return NodeProcess(tmp / "data", extra_args=list(extra)).start()
 
 
 def send_all(url: str, path: str, bodies: list[bytes], senders: int, content_type: str) -> list[dict]:
@@ -298,7 +298,7 @@ def large_log(records: int, folder: Path) -> dict[str, float]:
     disk = sum(p.stat().st_size for p in chain_dir.rglob("*") if p.is_file())
     restarts, filters = [], []
     for _ in range(3):
-        node = NodeProcess(folder / "node", free_port())
+        node = NodeProcess(folder / "node")
         began = time.perf_counter()
         node.start(timeout=120)
         restarts.append(time.perf_counter() - began)

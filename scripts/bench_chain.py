@@ -35,7 +35,7 @@ from tiezheng_node.devnet import DEV_PASSPHRASE, DevLayout
 
 sys.path.insert(0, str(ROOT))
 
-from tests.support.processes import NodeProcess, free_port
+from tests.support.processes import NodeProcess
 
 TALLY = json.loads((ROOT / "contracts" / "artifacts" / "Tally.json").read_text())
 CHAIN_ID = 7301
@@ -85,7 +85,7 @@ def wait_receipt(client: httpx.Client, url: str, transaction_hash: str, timeout:
 def node_throughput(count: int) -> tuple[float, int]:
     """Committed Tally.add calls per second through a real node; also the number of blocks used."""
     with tempfile.TemporaryDirectory() as folder:
-        node = NodeProcess(Path(folder) / "data", free_port()).start()
+        node = NodeProcess(Path(folder) / "data").start()
         try:
             accounts = node.accounts()
             admin = Account.from_key(accounts["admin"]["evm_private_key"])
@@ -227,7 +227,7 @@ def unlocked_at_start(layout: DevLayout) -> list[Path]:
 
 
 def restart_seconds(data_dir: Path) -> float:
-    node = NodeProcess(data_dir, free_port())
+    node = NodeProcess(data_dir)
     started = time.perf_counter()
     node.start(timeout=120)
     elapsed = time.perf_counter() - started

@@ -57,7 +57,7 @@ from fastapi.testclient import TestClient
 from tests.support.admin import admin_signature, admin_transact
 from tests.support.desk import TEMPLATES, Clock
 from tests.support.nodekit import LocalChain
-from tests.support.processes import NodeProcess, free_port
+from tests.support.processes import NodeProcess
 from tests.support.receiver import Receiver
 from tests.support.toychain import statement_for
 from tiezheng.gm import SM2PublicKey, keystore, sm3
@@ -255,7 +255,7 @@ def scan_part(matters: int, runs: int, folder: Path) -> tuple[str, dict[str, flo
 
 def drill_part(drills: int) -> tuple[str, dict[str, float]]:
     with tempfile.TemporaryDirectory(dir=os.environ.get("TIEZHENG_BENCH_DIR")) as folder:
-        node = NodeProcess(Path(folder) / "data", free_port(), extra_args=["--workflow-dir", str(WORKFLOWS)])
+        node = NodeProcess(Path(folder) / "data", extra_args=["--workflow-dir", str(WORKFLOWS)])
         node.start()
         receiver = None
         try:

@@ -5,7 +5,8 @@ from hypothesis import HealthCheck, settings
 
 from tiezheng.gm import GMBackend, get_backend
 
-settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# print_blob: a failure in a clean clone (no example database) prints the decorator that replays it.
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 settings.load_profile("default")
 
 

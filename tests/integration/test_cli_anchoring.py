@@ -45,7 +45,7 @@ def one_line_error(result: subprocess.CompletedProcess[str], text: str, code: in
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("court")
-    node = NodeProcess(root / "data", free_port(), extra_args=["--block-interval-ms", "200"]).start()
+    node = NodeProcess(root / "data", extra_args=["--block-interval-ms", "200"]).start()
     agency = node.accounts()["agency"]
     folder = root / "案卷"
     (folder / "现场").mkdir(parents=True)
@@ -356,7 +356,7 @@ def _dev_agency_args(node: NodeProcess) -> list[str]:
 
 def test_each_envelope_is_proven_before_the_next_and_copies_share_a_record(tmp_path):
     """With --wait, a batch's receipts are written before the next batch is sent; identical files are one record."""
-    node = NodeProcess(tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "200"]).start()
+    node = NodeProcess(tmp_path / "data", extra_args=["--block-interval-ms", "200"]).start()
     try:
         folder = tmp_path / "卷"
         folder.mkdir()
@@ -394,7 +394,7 @@ def test_each_envelope_is_proven_before_the_next_and_copies_share_a_record(tmp_p
 def test_a_run_that_gives_up_part_way_has_printed_what_was_accepted(tmp_path):
     """The node stays busy past --retry-for: the first batch's IDs are printed all the same, and are real."""
     node = NodeProcess(
-        tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "60000", "--max-pending-records", "100"]
+        tmp_path / "data", extra_args=["--block-interval-ms", "60000", "--max-pending-records", "100"]
     ).start()
     try:
         passphrase = node.accounts()["agency"]["passphrase"]
@@ -422,7 +422,7 @@ def test_a_run_that_gives_up_part_way_has_printed_what_was_accepted(tmp_path):
 
 def test_a_node_gone_during_wait_is_reported_with_what_was_accepted(tmp_path):
     """The IDs printed stand: the error says how many, and how to fetch their receipts, not to anchor again."""
-    node = NodeProcess(tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "60000"]).start()
+    node = NodeProcess(tmp_path / "data", extra_args=["--block-interval-ms", "60000"]).start()
     try:
         passphrase = node.accounts()["agency"]["passphrase"]
         _seal_a_first_block(node, tmp_path, passphrase)

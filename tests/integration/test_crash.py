@@ -10,14 +10,14 @@ from pathlib import Path
 from eth_account import Account
 from web3 import Web3
 
-from tests.support.processes import NodeProcess, free_port
+from tests.support.processes import NodeProcess
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "contracts" / "artifacts"
 RECIPIENT = "0x000000000000000000000000000000000000bEEF"
 
 
 def test_kill_9_under_load_then_restart(tmp_path):
-    node = NodeProcess(tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "200"]).start()
+    node = NodeProcess(tmp_path / "data", extra_args=["--block-interval-ms", "200"]).start()
     w3 = Web3(Web3.HTTPProvider(node.rpc_url, request_kwargs={"timeout": 10}))
     admin = Account.from_key(node.accounts()["admin"]["evm_private_key"])
     spec = json.loads((ARTIFACTS / "Notebook.json").read_text())

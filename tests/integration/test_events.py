@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from tests.support.processes import NodeProcess, free_port
+from tests.support.processes import NodeProcess
 from tiezheng.signed_statement import SignedStatement
 
 
@@ -82,7 +82,7 @@ def test_a_reader_leaving_is_not_an_error(dev_node):
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_the_node_stops_promptly_with_readers_connected(tmp_path, stop_signal):
     # An explorer tab or `tiezheng alerts --watch` holds a stream open; Ctrl-C must still stop the node.
-    node = NodeProcess(tmp_path / "data", free_port())
+    node = NodeProcess(tmp_path / "data")
     node.start()
     ended = threading.Event()
 

@@ -8,7 +8,7 @@ import time
 import httpx
 
 from tests.integration.conftest import DevAgency
-from tests.support.processes import NodeProcess, free_port
+from tests.support.processes import NodeProcess
 from tiezheng.batch import BatchEnvelope
 from tiezheng.genesis import Genesis
 from tiezheng.gm import sm3
@@ -19,7 +19,7 @@ CBOR = {"content-type": "application/cbor"}
 
 
 def test_kill_9_under_evidence_load(tmp_path):
-    node = NodeProcess(tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "300"]).start()
+    node = NodeProcess(tmp_path / "data", extra_args=["--block-interval-ms", "300"]).start()
     agency = DevAgency(node)
     genesis = Genesis.load(node.data_dir / "genesis.json")
     accepted: dict[str, bytes] = {}  # evidence ID → the record's bytes, as the node answered

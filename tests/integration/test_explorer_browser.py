@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.explorer_data import seed
-from tests.support.processes import NodeProcess, free_port
+from tests.support.processes import NodeProcess
 from tiezheng.gm import keystore
 from tiezheng.sdk import Client
 
@@ -30,9 +30,7 @@ BIG_FILE_SIZE = 100 * 1024 * 1024
 
 @pytest.fixture(scope="module")
 def explorer_node(tmp_path_factory):
-    node = NodeProcess(
-        tmp_path_factory.mktemp("explorer") / "data", free_port(), extra_args=["--block-interval-ms", "300"]
-    )
+    node = NodeProcess(tmp_path_factory.mktemp("explorer") / "data", extra_args=["--block-interval-ms", "300"])
     node.start()
     yield node
     node.stop()

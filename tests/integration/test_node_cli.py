@@ -15,6 +15,7 @@ import pytest
 from eth_account import Account
 
 from tests.support.processes import TIEZHENG_NODE, NodeProcess, free_port
+from tests.support.waiting import eventually
 
 
 def run(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -77,9 +78,7 @@ def test_usage_errors(tmp_path):
 
 @pytest.fixture(scope="module")
 def dev_chain(tmp_path_factory):
-    node = NodeProcess(
-        tmp_path_factory.mktemp("restart") / "data", free_port(), extra_args=["--block-interval-ms", "200"]
-    )
+    node = NodeProcess(tmp_path_factory.mktemp("restart") / "data", extra_args=["--block-interval-ms", "200"])
     node.start()
     yield node
     node.stop()
@@ -100,10 +99,7 @@ def test_dev_restart_continues_the_chain(dev_chain):
         }
     )
     dev_chain.rpc("eth_sendRawTransaction", "0x" + bytes(transfer.raw_transaction).hex())
-    for _ in range(100):
-        if int(dev_chain.rpc("eth_blockNumber"), 16) >= 1:
-            break
-        time.sleep(0.05)
+    eventually(lambda: int(dev_chain.rpc("eth_blockNumber"), 16) >= 1, "the transfer's block")
     head = dev_chain.rpc("eth_getBlockByNumber", "latest", False)
     assert dev_chain.stop() == 0
     dev_chain.start()
@@ -166,7 +162,7 @@ def test_run_reads_the_passphrase_from_a_file_and_keeps_it_from_the_processes_it
     """A container's secret arrives as a file; a passphrase given in the environment is not passed on to the
     admission workers, whose environment any process of the same user may read."""
     data = tmp_path / "chain"
-    creator = NodeProcess(data, free_port())
+    creator = NodeProcess(data)
     creator.start()  # a dev directory: its validator key and genesis
     creator.stop()
     validator = json.loads((data / "dev-accounts.json").read_text())["accounts"][0]
@@ -372,6 +368,8 @@ def test_a_data_directory_in_use_is_refused(dev_chain, tmp_path):
 
 def test_two_first_starts_on_one_directory_make_one_chain(tmp_path):
     data, ports = tmp_path / "data", [free_port(), free_port()]
+    while ports[1] == ports[0]:  # each must be refused only for the directory, never for the port
+        ports[1] = free_port()
     starts = [
         subprocess.Popen(
             [TIEZHENG_NODE, "dev", "--data", str(data), "--port", str(port)],
@@ -466,7 +464,7 @@ def test_a_first_start_killed_at_any_point_starts_again(tmp_path, after):
     time.sleep(after)
     process.kill()
     process.wait(timeout=30)
-    node = NodeProcess(data, free_port()).start()
+    node = NodeProcess(data).start()
     try:
         health = httpx.get(node.url + "/healthz").json()
         assert health["chain"] == "DEV" and health["validator"] is True
@@ -476,7 +474,7 @@ def test_a_first_start_killed_at_any_point_starts_again(tmp_path, after):
 
 
 def test_debug_logs_name_each_request_and_each_refusal_on_one_line(dev_chain, tmp_path):
-    chatty = NodeProcess(tmp_path / "chatty", free_port(), extra_args=["-v"]).start()  # -v twice: debug
+    chatty = NodeProcess(tmp_path / "chatty", extra_args=["-v"]).start()  # -v twice: debug
     try:
         assert httpx.get(chatty.url + "/v1/evidence/TZ-not-an-id").status_code == 400
         assert httpx.get(chatty.url + "/v1/alerts", params={"severity": "purple"}).status_code == 400

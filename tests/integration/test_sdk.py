@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.integration.conftest import DevAgency
-from tests.support.processes import NodeProcess, free_port
+from tests.support.processes import NodeProcess
 from tiezheng import ApiError, AsyncClient, Client, Digest
 from tiezheng.batch import BatchEnvelope
 from tiezheng.errors import TiezhengError
@@ -132,7 +132,7 @@ def test_async_client(dev_node, agency, genesis):
 
 def test_back_pressure_is_ridden_out(tmp_path):
     node = NodeProcess(
-        tmp_path / "data", free_port(), extra_args=["--block-interval-ms", "2500", "--max-pending-records", "100"]
+        tmp_path / "data", extra_args=["--block-interval-ms", "2500", "--max-pending-records", "100"]
     ).start()
     try:
         agency = DevAgency(node)

@@ -17,7 +17,7 @@ BLOCK_INTERVAL_MS = 20_000
 
 
 def test_a_submission_waiting_for_its_block_is_answered_accepted_when_the_node_stops(tmp_path):
-    node = NodeProcess(tmp_path / "data", free_port(), extra_args=["--block-interval-ms", str(BLOCK_INTERVAL_MS)])
+    node = NodeProcess(tmp_path / "data", extra_args=["--block-interval-ms", str(BLOCK_INTERVAL_MS)])
     node.start()
     try:
         agency = DevAgency(node)

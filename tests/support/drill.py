@@ -10,7 +10,7 @@ from tiezheng.workflow import WorkflowTemplate
 from tiezheng_node.execution.addresses import PROCESS_TRAIL
 
 from .admin import admin_transact
-from .processes import NodeProcess, free_port
+from .processes import NodeProcess
 
 WORKFLOWS = Path(__file__).resolve().parents[1] / "data" / "workflows"
 DRILL = WorkflowTemplate.load(WORKFLOWS / "fast-drill.workflow.json")
@@ -18,9 +18,7 @@ DRILL = WorkflowTemplate.load(WORKFLOWS / "fast-drill.workflow.json")
 
 def start_drill_node(data_dir: Path) -> NodeProcess:
     """A started dev node with 200 ms blocks that holds tests/data/workflows, the drill registered in ProcessTrail."""
-    process = NodeProcess(
-        data_dir, free_port(), extra_args=["--block-interval-ms", "200", "--workflow-dir", str(WORKFLOWS)]
-    )
+    process = NodeProcess(data_dir, extra_args=["--block-interval-ms", "200", "--workflow-dir", str(WORKFLOWS)])
     process.start()
     try:
         receipt = admin_transact(process, "ProcessTrail", PROCESS_TRAIL, "registerTemplate", DRILL.hash, DRILL.id, 1)

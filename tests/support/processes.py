@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,7 +20,12 @@ BIN = Path(sys.executable).parent
 TIEZHENG_NODE = str(BIN / "tiezheng-node")
 
 
+#: The banner line a dev node prints once it listens; it names the port it got.
+BANNER_PORT = re.compile(rb"^  JSON-RPC +http://[^ ]+:(\d+)/rpc$", re.MULTILINE)
+
+
 def free_port() -> int:
+    """A port free a moment ago, for a server that cannot be asked to bind port 0: another may take it meanwhile."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -27,8 +33,10 @@ def free_port() -> int:
 
 @dataclass
 class NodeProcess:
+    """A ``tiezheng-node dev`` process. With port 0 its first start binds whatever port is free, and keeps it."""
+
     data_dir: Path
-    port: int
+    port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
     extra_args: list[str] = field(default_factory=list)
@@ -44,6 +52,7 @@ class NodeProcess:
     def start(self, *, timeout: float = 60.0) -> NodeProcess:
         self.log_path = self.data_dir.parent / f"{self.data_dir.name}.log"
         log = open(self.log_path, "ab")  # noqa: SIM115 - the process owns it until stopped
+        banner_from = log.tell()
         self.process = subprocess.Popen(
             [TIEZHENG_NODE, "dev", "--data", str(self.data_dir), "--port", str(self.port), "-v", *self.extra_args],
             stdout=log,
@@ -54,6 +63,11 @@ class NodeProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"node exited with {self.process.returncode}:\n{self.log()}")
+            if self.port == 0:
+                self.port = self._printed_port(banner_from)
+                if self.port == 0:
+                    time.sleep(0.1)
+                    continue
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self
@@ -61,6 +75,14 @@ class NodeProcess:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"node did not start in {timeout} s:\n{self.log()}")
+
+    def _printed_port(self, offset: int) -> int:
+        """The port this start's banner names, or 0 while it has not been printed."""
+        assert self.log_path is not None
+        with open(self.log_path, "rb") as log:
+            log.seek(offset)
+            found = BANNER_PORT.search(log.read())
+        return int(found[1]) if found else 0
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
