@@ -158,8 +158,24 @@ def test_a_head_not_sealed_by_the_genesis_validators_fails_the_check(tmp_path):
     }
     checkpoint = tmp_path / "auditor.tzh"
     with canned_server() as server:
+        # It names the trusted genesis as its own: the head it serves is what is judged.
+        server.answer("/v1/genesis", json.dumps({"document": trusted.genesis.document}).encode())
         server.answer("/v1/log/head", json.dumps(head).encode())
         result = tiezheng("log", "check", str(checkpoint), "--node", server.url, "--genesis", str(genesis_file))
     assert result.returncode == 1 and "[not-sealed]" in result.stdout and "validator set" in result.stdout
     assert not checkpoint.exists()
     assert (tmp_path / "auditor.tzh.conflict-1.tzh").exists()
+
+
+def test_a_node_of_another_chain_is_refused_not_judged(dev_node, tmp_path):
+    # A wrong --node (or --genesis) is a check that could not be made, not evidence against anyone.
+    from tests.support.toychain import ToyChain
+
+    other = tmp_path / "other-genesis.json"
+    other.write_text(json.dumps(ToyChain([SM2PrivateKey.generate()]).genesis.document))
+    checkpoint = tmp_path / "auditor.tzh"
+    result = tiezheng("log", "check", str(checkpoint), "--node", dev_node.url, "--genesis", str(other))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and lines[0].endswith("[wrong-chain]"), result.stderr
+    assert "check --node and --genesis" in lines[0] and result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other-genesis.json"]  # no checkpoint, no conflict

@@ -63,6 +63,7 @@ def cmd_log_check(args: argparse.Namespace) -> int:
     path = Path(args.checkpoint)
     kept = _load(path, genesis) if path.exists() else None
     with Client(args.node) as client:
+        _check_same_chain(args.node, client.genesis(), genesis)
         head = client.tree_head()
         try:
             head.verify(genesis)
@@ -104,6 +105,22 @@ def _load(path: Path, genesis: Genesis) -> Checkpoint:
     except CheckpointError as exc:
         raise UsageError(f"{path} is not a head of this chain: {exc.message}", code=exc.code) from None
     return checkpoint
+
+
+def _check_same_chain(url: str, served: Genesis, trusted: Genesis) -> None:
+    """Refuse a node that says it serves another chain: a wrong --node or --genesis, not a head to judge.
+
+    What the node says of its genesis is not trusted for anything else: a node that
+    names this genesis and serves a head its validators did not seal is still judged
+    (NOT APPEND-ONLY, its head saved).
+    """
+    if served.hash != trusted.hash:
+        raise UsageError(
+            f"the node at {url} serves chain {served.chain_code} (id {served.chain_id}, genesis "
+            f"{served.hash.hex()[:16]}…), not the chain of this genesis ({trusted.chain_code}, id "
+            f"{trusted.chain_id}, genesis {trusted.hash.hex()[:16]}…): check --node and --genesis",
+            code="wrong-chain",
+        )
 
 
 def _save_conflict(path: Path, head: Checkpoint) -> Path:
