@@ -10,7 +10,7 @@
    production): bytes on disk per record, receipt sizes, and restart time to serving.
 
 References measured in the same run: `openssl speed sm2` (verify/s, one core), bare SM3
-on 65-byte input, and plyvel batch puts, the physical limits DESIGN.md lists.
+on 65-byte input, and plyvel batch puts, the physical limits of this machine.
 
     .venv/bin/python scripts/bench_anchor.py [--runs N] [--records N] [--envelopes N]
 """

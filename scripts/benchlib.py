@@ -25,9 +25,9 @@ HEADER = """# Benchmarks
 Figures measured by the `scripts/bench_*.py` scripts, each of which rewrites its own
 section below with the command that reproduces it. Every figure is the median of
 several runs; where a reference makes sense (OpenSSL's own speed, the physical
-limits of DESIGN.md) it is measured in the same run and the ratio is given, because
-the machine is shared and noisy. These are benchmarks, not tests: the test suite
-checks behaviour, these scripts measure.
+limits of SM3, SM2 and LevelDB on this machine) it is measured in the same run and
+the ratio is given, because the machine is shared and noisy. These are benchmarks,
+not tests: the test suite checks behaviour, these scripts measure.
 """
 
 

@@ -2,7 +2,7 @@
 
 A statement, a batch header and a consensus header are signed over their exact CBOR
 bytes, with the same SM2 signer ID a detached file signature uses (GM/T 0009's
-default, as DESIGN.md fixes). So an agency that signs "a file" someone handed it, when
+default, which every signature in Tiezheng uses). So an agency that signs "a file" someone handed it, when
 that file is the CBOR of a statement, has signed the statement: the sender can submit
 it and the record verifies. ``tiezheng sign`` asks this module first and refuses.
 """
