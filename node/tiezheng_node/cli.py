@@ -48,6 +48,10 @@ DEFAULT_DEV_DIR = ".tiezheng-dev"
 DEFAULT_DEV_BLOCK_INTERVAL_MS = 1000
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8545
+#: How long a stopping server lets open requests finish (a submission waiting for its block, say).
+DEFAULT_SHUTDOWN_GRACE_SECONDS: Final = 5
+#: The longest grace --shutdown-grace may ask for: a stop that waits longer looks hung.
+MAX_SHUTDOWN_GRACE_SECONDS: Final = 600
 EXIT_USAGE = 2
 
 
@@ -99,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
             default=DEFAULT_WARN_AT,
             metavar="FRACTION",
             help=f"warn supervisors when this share of a time limit has passed (default {DEFAULT_WARN_AT}; 0: never)",
+        )
+        sub.add_argument(
+            "--shutdown-grace",
+            type=float,
+            default=DEFAULT_SHUTDOWN_GRACE_SECONDS,
+            metavar="SECONDS",
+            help="on SIGTERM or Ctrl-C, how long open requests may still finish "
+            f"(default {DEFAULT_SHUTDOWN_GRACE_SECONDS}); event streams end at once, and what is committed is on disk",
         )
         sub.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
         sub.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
@@ -266,7 +278,7 @@ def _serve_dev(args: argparse.Namespace, options: dict[str, Any], listener: sock
 """,
         flush=True,
     )
-    return serve(node, listener, public_url=args.public_url)
+    return serve(node, listener, public_url=args.public_url, shutdown_grace=args.shutdown_grace)
 
 
 def _check_block_interval(genesis: Genesis, requested: int | None) -> None:
@@ -359,7 +371,7 @@ def _serve(
         # Not a refusal: an admin may register the agency once the node runs. Said now, not first when
         # a deadline passes and the chain refuses the alert.
         sys.stderr.write(f"tiezheng-node: warning: {unregistered}; until it is, overdue alerts are refused\n")
-    return serve(node, listener, public_url=args.public_url)
+    return serve(node, listener, public_url=args.public_url, shutdown_grace=args.shutdown_grace)
 
 
 def _unregistered_supervision(node: Any, supervision: Supervision | None) -> str | None:
@@ -480,6 +492,8 @@ def _serving_options(args: argparse.Namespace) -> dict[str, Any]:
         raise StoreError("--admission-workers must lie in [0, 64]", code="usage")
     if not 0 <= args.warn_at < 1:
         raise StoreError("--warn-at must lie in [0, 1)", code="usage")
+    if not 0 <= args.shutdown_grace <= MAX_SHUTDOWN_GRACE_SECONDS:
+        raise StoreError(f"--shutdown-grace must lie in [0, {MAX_SHUTDOWN_GRACE_SECONDS}] seconds", code="usage")
     return {
         "max_pending_records": args.max_pending_records,
         "admission_workers": args.admission_workers,

@@ -16,17 +16,22 @@ from .api.notifier import BlockNotifier
 from .node import Node
 
 EXIT_FAILED: Final = 2
-#: How long a stopping server waits for open requests (a submission waiting for its block, say).
-GRACEFUL_SHUTDOWN_SECONDS: Final = 5
 #: Allocations between young-generation collections (CPython's default is 700).
 GC_YOUNG_THRESHOLD: Final = 50_000
 
 
-def serve(node: Node, listener: socket.socket, *, public_url: str | None = None) -> int:
+def serve(
+    node: Node,
+    listener: socket.socket,
+    *,
+    public_url: str | None = None,
+    shutdown_grace: float,
+) -> int:
     """Serve ``node`` on ``listener`` until SIGINT or SIGTERM, then close it; 0 after a clean stop.
 
     ``public_url`` is where readers reach the node (behind a proxy, say): the
-    certificates' verification links name it.
+    certificates' verification links name it. ``shutdown_grace`` is how long, in
+    seconds, open requests may still finish once a stop is asked for.
     """
     try:
         app = create_app(node, public_url=public_url)
@@ -38,7 +43,7 @@ def serve(node: Node, listener: socket.socket, *, public_url: str | None = None)
             log_level="warning",
             access_log=False,
             lifespan="off",
-            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+            timeout_graceful_shutdown=shutdown_grace,
         )
         server = _NodeServer(config, app.state.event_hub, app.state.notifier)
         # uvicorn shuts down gracefully on SIGTERM and then raises the signal again under the

@@ -82,7 +82,7 @@ def test_a_reader_leaving_is_not_an_error(dev_node):
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_the_node_stops_promptly_with_readers_connected(tmp_path, stop_signal):
     # An explorer tab or `tiezheng alerts --watch` holds a stream open; Ctrl-C must still stop the node.
-    node = NodeProcess(tmp_path / "data")
+    node = NodeProcess(tmp_path / "data", extra_args=["--shutdown-grace", "60"])  # far from "at once"
     node.start()
     ended = threading.Event()
 
@@ -103,6 +103,6 @@ def test_the_node_stops_promptly_with_readers_connected(tmp_path, stop_signal):
     started = time.monotonic()
     node.process.send_signal(stop_signal)
     node.process.wait(timeout=30)
-    assert time.monotonic() - started < 4, "the node waited for its readers"
+    assert time.monotonic() - started < 15, "the node waited for its readers"
     assert node.process.returncode == 0, node.log()[-2000:]
     assert ended.wait(5)

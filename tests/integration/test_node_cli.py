@@ -418,6 +418,24 @@ def test_a_block_interval_the_genesis_contradicts_is_refused(dev_chain, tmp_path
     assert not (tmp_path / "new").exists()
 
 
+def test_serving_options_out_of_range_are_refused_before_a_chain_is_made(tmp_path):
+    refusals = [
+        (["--max-pending-records", "0"], "--max-pending-records must be at least 1"),
+        (["--admission-workers", "65"], "--admission-workers must lie in [0, 64]"),
+        (["--warn-at", "1"], "--warn-at must lie in [0, 1)"),
+        (["--warn-at", "nan"], "--warn-at must lie in [0, 1)"),
+        (["--shutdown-grace", "-1"], "--shutdown-grace must lie in [0, 600] seconds"),
+        (["--shutdown-grace", "601"], "--shutdown-grace must lie in [0, 600] seconds"),
+        (["--shutdown-grace", "nan"], "--shutdown-grace must lie in [0, 600] seconds"),
+        (["--shutdown-grace", "soon"], "argument --shutdown-grace: invalid float value: 'soon'"),
+    ]
+    for command in ("dev", "run"):
+        for option, message in refusals:
+            data = tmp_path / f"{command}-data"
+            one_line_error(run(command, "--data", str(data), "--port", "0", *option), message)
+            assert not data.exists(), option
+
+
 def test_port_zero_prints_the_port_it_got(tmp_path):
     process = subprocess.Popen(
         [TIEZHENG_NODE, "dev", "--data", str(tmp_path / "data"), "--port", "0"],
