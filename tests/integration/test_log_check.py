@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import DevAgency
+from tests.support.canned_http import canned_server
+from tests.support.toychain import ToyChain
 from tiezheng import Client
 from tiezheng.checkpoint import Checkpoint
 from tiezheng.genesis import Genesis
@@ -135,42 +137,76 @@ def test_checkpoints_that_cannot_be_used_are_one_line_errors(dev_node, genesis_f
     assert not (tmp_path / "x.tzh").exists()
 
 
-def test_a_head_not_sealed_by_the_genesis_validators_fails_the_check(tmp_path):
-    # A server answering with a head that a quorum of the genesis validators did not seal: another
-    # chain's validators signed it, or the answering server made it up.
-    from tests.support.canned_http import canned_server
-    from tests.support.toychain import ToyChain
-
-    trusted, impostor = ToyChain([SM2PrivateKey.generate()]), ToyChain([SM2PrivateKey.generate()])
-    impostor.log.append(b"a record")
-    sealed = impostor.seal_block()
-    genesis_file = tmp_path / "genesis.json"
-    genesis_file.write_text(json.dumps(trusted.genesis.document))
+def head_answer(chain: ToyChain, sealed: SealedHeader) -> bytes:
+    """``GET /v1/log/head`` as a node of ``chain`` answers it, ``sealed`` being its latest block."""
     head = {
-        "chain_id": impostor.genesis.chain_id,
-        "size": 1,
-        "root": impostor.log.root().hex(),
-        "height": 1,
+        "chain_id": chain.genesis.chain_id,
+        "size": chain.log.size,
+        "root": chain.log.root().hex(),
+        "height": len(chain.blocks),
         "block_hash": sm3(sealed.header).hex(),
         "time": 0,
         "header": base64.b64encode(sealed.header).decode(),
-        "seals": [{"validator": 0, "name": "v", "signature": base64.b64encode(sealed.seals[0].signature).decode()}],
+        "seals": [
+            {"validator": s.validator, "name": "v", "signature": base64.b64encode(s.signature).decode()}
+            for s in sealed.seals
+        ],
     }
-    checkpoint = tmp_path / "auditor.tzh"
+    return json.dumps(head).encode()
+
+
+def check_a_canned_node(answers: dict[str, bytes], genesis_file: Path, checkpoint: Path) -> subprocess.CompletedProcess:
+    """``log check`` against a server giving these answers (any other path: 404), as a node that lies might."""
     with canned_server() as server:
-        # It names the trusted genesis as its own: the head it serves is what is judged.
-        server.answer("/v1/genesis", json.dumps({"document": trusted.genesis.document}).encode())
-        server.answer("/v1/log/head", json.dumps(head).encode())
-        result = tiezheng("log", "check", str(checkpoint), "--node", server.url, "--genesis", str(genesis_file))
-    assert result.returncode == 1 and "[not-sealed]" in result.stdout and "validator set" in result.stdout
-    assert not checkpoint.exists()
-    assert (tmp_path / "auditor.tzh.conflict-1.tzh").exists()
+        for path, body in answers.items():
+            server.answer(path, body)
+        return tiezheng("log", "check", str(checkpoint), "--node", server.url, "--genesis", str(genesis_file))
+
+
+def test_a_head_not_sealed_by_the_genesis_validators_fails_the_check(tmp_path):
+    # A server answering with a head that a quorum of the genesis validators did not seal: another
+    # chain's validators signed it, or the answering server made it up. It names the trusted genesis
+    # as its own, or cannot say which is its own: either way its head is judged.
+    trusted, impostor = ToyChain([SM2PrivateKey.generate()]), ToyChain([SM2PrivateKey.generate()])
+    impostor.log.append(b"a record")
+    head = head_answer(impostor, impostor.seal_block())
+    genesis_file = tmp_path / "genesis.json"
+    genesis_file.write_text(json.dumps(trusted.genesis.document))
+    named = json.dumps({"document": trusted.genesis.document}).encode()
+    for case, answers in (("named", {"/v1/genesis": named}), ("unnamed", {})):
+        checkpoint = tmp_path / f"{case}.tzh"
+        result = check_a_canned_node({**answers, "/v1/log/head": head}, genesis_file, checkpoint)
+        assert result.returncode == 1 and "[not-sealed]" in result.stdout and "validator set" in result.stdout, case
+        assert not checkpoint.exists()
+        assert (tmp_path / f"{case}.tzh.conflict-1.tzh").exists()
+
+
+def test_a_sealed_fork_is_judged_whatever_genesis_its_node_names(tmp_path):
+    # The validators sealed two histories at one height. What the node says of its genesis must not spare
+    # that head: the seals, not the node's word, say which chain it belongs to.
+    key = SM2PrivateKey.generate()
+    consistency = json.dumps({"old_size": 1, "new_size": 1, "proof": []}).encode()
+    for case in ("renamed", "true"):
+        honest, forked = ToyChain([key]), ToyChain([key])
+        honest.log.append(b"the record as it was")
+        forked.log.append(b"the record as some would rather have it")
+        genesis_file = tmp_path / f"{case}-genesis.json"
+        genesis_file.write_text(json.dumps(honest.genesis.document))
+        named = honest.genesis.document if case == "true" else {**honest.genesis.document, "name": "another"}
+        answers = {"/v1/genesis": json.dumps({"document": named}).encode(), "/v1/log/proof/consistency": consistency}
+        checkpoint = tmp_path / f"{case}.tzh"
+        first = check_a_canned_node({**answers, "/v1/log/head": head_answer(honest, honest.seal_block())},
+                                    genesis_file, checkpoint)  # fmt: skip
+        assert first.returncode == 0, first.stderr
+        result = check_a_canned_node({**answers, "/v1/log/head": head_answer(forked, forked.seal_block())},
+                                     genesis_file, checkpoint)  # fmt: skip
+        assert result.returncode == 1 and "[fork]" in result.stdout, (case, result.stdout, result.stderr)
+        assert (tmp_path / f"{case}.tzh.conflict-1.tzh").exists(), case
 
 
 def test_a_node_of_another_chain_is_refused_not_judged(dev_node, tmp_path):
-    # A wrong --node (or --genesis) is a check that could not be made, not evidence against anyone.
-    from tests.support.toychain import ToyChain
-
+    # A wrong --node (or --genesis): the node names another genesis and its head is not sealed by this
+    # genesis's validators. A check that could not be made (exit 2), and nothing is written.
     other = tmp_path / "other-genesis.json"
     other.write_text(json.dumps(ToyChain([SM2PrivateKey.generate()]).genesis.document))
     checkpoint = tmp_path / "auditor.tzh"

@@ -23,6 +23,7 @@ from ..checkpoint import (
     CheckpointError,
     check_append_only,
 )
+from ..errors import TiezhengError
 from ..genesis import Genesis
 from ..sdk import Client
 from .common import EXIT_NEGATIVE, EXIT_OK, UsageError, node_url, read_file, replace_file, write_new_file
@@ -63,11 +64,11 @@ def cmd_log_check(args: argparse.Namespace) -> int:
     path = Path(args.checkpoint)
     kept = _load(path, genesis) if path.exists() else None
     with Client(args.node) as client:
-        _check_same_chain(args.node, client.genesis(), genesis)
         head = client.tree_head()
         try:
             head.verify(genesis)
         except CheckpointError as exc:
+            _refuse_another_chain(client, args.node, genesis)
             conflict = _save_conflict(path, head)
             return _report(args, "not-sealed", f"the node's head is not sealed by the genesis validators: "
                            f"{exc.message} [{exc.code}]; saved as {conflict}", kept, head)  # fmt: skip
@@ -107,18 +108,24 @@ def _load(path: Path, genesis: Genesis) -> Checkpoint:
     return checkpoint
 
 
-def _check_same_chain(url: str, served: Genesis, trusted: Genesis) -> None:
-    """Refuse a node that says it serves another chain: a wrong --node or --genesis, not a head to judge.
+def _refuse_another_chain(client: Client, url: str, trusted: Genesis) -> None:
+    """For a head this genesis's validators did not seal: refuse it if the node names another genesis as its own.
 
-    What the node says of its genesis is not trusted for anything else: a node that
-    names this genesis and serves a head its validators did not seal is still judged
-    (NOT APPEND-ONLY, its head saved).
+    Such a node is most likely the wrong --node (or the auditor's --genesis the wrong
+    file), and its head proves nothing: anyone can make an unsealed head. Asked only
+    now, so that what a node says of its genesis never spares a head the validators did
+    seal from being judged. A node that names this genesis, or cannot say, is judged.
     """
+    try:
+        served = client.genesis()
+    except TiezhengError:
+        return
     if served.hash != trusted.hash:
         raise UsageError(
             f"the node at {url} serves chain {served.chain_code} (id {served.chain_id}, genesis "
             f"{served.hash.hex()[:16]}…), not the chain of this genesis ({trusted.chain_code}, id "
-            f"{trusted.chain_id}, genesis {trusted.hash.hex()[:16]}…): check --node and --genesis",
+            f"{trusted.chain_id}, genesis {trusted.hash.hex()[:16]}…), and its head is not sealed by this genesis's "
+            "validators: check --node and --genesis",
             code="wrong-chain",
         )
 
