@@ -17,6 +17,7 @@ class Receiver:
     def __init__(self, public_key: SM2PublicKey, fail_first: int = 0) -> None:
         self.public_key = public_key
         self.fail_first = fail_first
+        self.refused_severities: set[str] = set()  # alerts of these severities are answered 503 while listed
         self.received: list[dict] = []  # every delivery attempt: headers, body, verified, answered, connection
         self.lock = threading.Lock()
         receiver = self
@@ -27,12 +28,14 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 verified = verify_delivery(body, self.headers.get(SIGNATURE_HEADER, ""), receiver.public_key)
+                event = json.loads(body)
                 with receiver.lock:
                     key = self.headers[IDEMPOTENCY_HEADER]
                     attempts = sum(1 for r in receiver.received if r["key"] == key)
-                    status = 503 if attempts < receiver.fail_first else 200
+                    refused = attempts < receiver.fail_first or event.get("severity") in receiver.refused_severities
+                    status = 503 if refused else 200
                     receiver.received.append(
-                        {"key": key, "body": json.loads(body), "verified": verified, "status": status,
+                        {"key": key, "body": event, "verified": verified, "status": status,
                          "at": time.time(), "attempt": int(self.headers[ATTEMPT_HEADER]),
                          "connection": self.client_address}
                     )  # fmt: skip
